@@ -1,0 +1,96 @@
+package policy
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The benchmarks measure Evaluate on the paths a filter takes per request.
+// Every one must report 0 allocs/op: run
+//
+//	go test -run '^$' -bench . -benchmem ./policy/
+func benchmarkEvaluate(b *testing.B, p *Policy, r *Request, want Kind) {
+	b.Helper()
+	var d Decision
+	p.Evaluate(r, &d)
+	if d.Kind != want {
+		b.Fatalf("decision %v (%v); want %v", d.Kind, d.Reason, want)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		p.Evaluate(r, &d)
+	}
+}
+
+func BenchmarkPreflightAllowed(b *testing.B) {
+	benchmarkEvaluate(b, mustLoad(b, basicConfig), preflight(appOrigin, "PUT", "content-type,x-request-id"), PreflightAllowed)
+}
+
+func BenchmarkPreflightAllowedMixedCaseHeaders(b *testing.B) {
+	benchmarkEvaluate(b, mustLoad(b, basicConfig), preflight(appOrigin, "PUT", "Content-Type, X-Request-Id"), PreflightAllowed)
+}
+
+func BenchmarkPreflightCredentialsEcho(b *testing.B) {
+	benchmarkEvaluate(b, mustLoad(b, credConfig), preflight(appOrigin, "DELETE", "x-a,x-b"), PreflightAllowed)
+}
+
+func BenchmarkActualAllowed(b *testing.B) {
+	benchmarkEvaluate(b, mustLoad(b, basicConfig), actual("GET", appOrigin), ActualAllowed)
+}
+
+func BenchmarkActualDisallowed(b *testing.B) {
+	benchmarkEvaluate(b, mustLoad(b, basicConfig), actual("GET", evilOrigin), ActualDisallowed)
+}
+
+func BenchmarkNotCORS(b *testing.B) {
+	benchmarkEvaluate(b, mustLoad(b, basicConfig), &Request{Method: "GET"}, NotCORS)
+}
+
+func BenchmarkWildcardSubdomain(b *testing.B) {
+	p := mustLoad(b, `{"allow_origins": ["https://*.example.com"]}`)
+	benchmarkEvaluate(b, p, actual("GET", "https://a.b.c.example.com"), ActualAllowed)
+}
+
+func BenchmarkRegexOrigin(b *testing.B) {
+	p := mustLoad(b, `{"allow_origin_regexes": ["https://pr-[0-9]+\\.preview\\.example\\.com"]}`)
+	benchmarkEvaluate(b, p, actual("GET", "https://pr-1234.preview.example.com"), ActualAllowed)
+}
+
+// exactOrigins builds a configuration with n exact origins; the request's
+// origin is the last one.
+func exactOrigins(n int) (cfg, last string) {
+	list := make([]string, n)
+	for i := range list {
+		list[i] = strconv.Quote("https://app" + strconv.Itoa(i) + ".example.com")
+	}
+	return `{"allow_origins": [` + strings.Join(list, ",") + `]}`, "https://app" + strconv.Itoa(n-1) + ".example.com"
+}
+
+func BenchmarkExactOrigins(b *testing.B) {
+	for _, n := range []int{10, 1000, 10000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			cfg, last := exactOrigins(n)
+			benchmarkEvaluate(b, mustLoad(b, cfg), actual("GET", last), ActualAllowed)
+		})
+	}
+}
+
+// A megabyte of commas in Access-Control-Request-Headers costs a length
+// check, not a scan.
+func BenchmarkHostileRequestHeaders(b *testing.B) {
+	p := mustLoad(b, basicConfig)
+	benchmarkEvaluate(b, p, preflight(appOrigin, "PUT", strings.Repeat(",", 1<<20)), PreflightRefused)
+}
+
+// Just under the size bound: the worst case that is scanned in full.
+func BenchmarkLargestScannedRequestHeaders(b *testing.B) {
+	p := mustLoad(b, basicConfig)
+	benchmarkEvaluate(b, p, preflight(appOrigin, "PUT", strings.Repeat(",", MaxRequestHeadersBytes)), PreflightAllowed)
+}
+
+func BenchmarkHostileOrigin(b *testing.B) {
+	p := mustLoad(b, `{"allow_origins": ["https://*.example.com"]}`)
+	benchmarkEvaluate(b, p, actual("GET", "https://"+strings.Repeat("a.", 120)+"example.net"), ActualDisallowed)
+}

@@ -1,0 +1,86 @@
+package policy
+
+// Config is a CORS configuration as written by an operator: plain data, not
+// yet validated. Parse builds one from JSON; Compile validates it and turns it
+// into a Policy. A nil pointer or nil slice means "not set", so that a value
+// can be inherited or defaulted; the defaults are documented on each field.
+type Config struct {
+	// AllowOrigins lists the origins allowed to read responses (JSON
+	// `allow_origins`, default none). An entry is an exact origin
+	// `scheme://host[:port]`, a subdomain wildcard `https://*.example.com`
+	// (one or more labels under example.com, never example.com itself), a
+	// port wildcard `http://localhost:*`, `"*"` for any origin, or `"null"`
+	// for the opaque origin.
+	AllowOrigins []string
+	// AllowOriginRegexes lists RE2 patterns matched against the whole
+	// serialized origin (JSON `allow_origin_regexes`, default none); each is
+	// anchored as `^(?:…)$`.
+	AllowOriginRegexes []string
+	// AllowMethods lists the methods allowed beyond the CORS-safelisted GET,
+	// HEAD and POST (JSON `allow_methods`); `"*"` allows any method. Methods
+	// are compared case-sensitively, as browsers do.
+	AllowMethods []string
+	// AllowHeaders lists the request headers allowed beyond the
+	// CORS-safelisted ones (JSON `allow_headers`), case-insensitively; `"*"`
+	// allows any header except `authorization`, which must be listed.
+	AllowHeaders []string
+	// ExposeHeaders lists the response headers scripts may read (JSON
+	// `expose_headers`); `"*"` exposes all of them to requests without
+	// credentials.
+	ExposeHeaders []string
+	// AllowCredentials sends `Access-Control-Allow-Credentials: true` (JSON
+	// `allow_credentials`, default false).
+	AllowCredentials *bool
+	// MaxAge is the `Access-Control-Max-Age` in seconds, 0–86400 (JSON
+	// `max_age`); unset, the header is not sent.
+	MaxAge *int
+	// AllowPrivateNetwork answers `Access-Control-Request-Private-Network:
+	// true` with `Access-Control-Allow-Private-Network: true` (JSON
+	// `allow_private_network`, default false).
+	AllowPrivateNetwork *bool
+	// PreflightStatus is the status of a successful preflight reply, 200 or
+	// 204 (JSON `preflight_status`, default 204).
+	PreflightStatus *int
+	// OnUnmatchedPreflight is "reject" (default: answer 403 without
+	// Access-Control-* headers) or "forward" (let the preflight continue to
+	// the upstream untouched) for a preflight that fails the policy (JSON
+	// `on_unmatched_preflight`).
+	OnUnmatchedPreflight string
+	// OnDisallowedOrigin is "omit" (default: forward the request, add no
+	// Access-Control-* headers) or "reject" (answer 403 locally, except for a
+	// same-origin request) for an actual request from a disallowed origin
+	// (JSON `on_disallowed_origin`).
+	OnDisallowedOrigin string
+	// UpstreamCORSHeaders is "replace" (default: remove the upstream's own
+	// Access-Control-Allow-* / -Max-Age / -Expose-Headers on responses to CORS
+	// requests before adding the policy's) or "keep" (if the upstream response
+	// already carries Access-Control-Allow-Origin, leave its CORS headers as
+	// they are) (JSON `upstream_cors_headers`).
+	UpstreamCORSHeaders string
+	// DangerouslyAllowInsecureOrigins permits `http://` origins other than
+	// loopback and localhost together with credentials (JSON
+	// `dangerously_allow_insecure_origins`, default false). Anyone on the
+	// network path can impersonate such an origin.
+	DangerouslyAllowInsecureOrigins *bool
+
+	// unreadable holds the paths of array elements Parse already reported
+	// for having the wrong JSON type.
+	unreadable map[string]bool
+}
+
+// Enumerated values of the string fields.
+const (
+	Reject  = "reject"
+	Forward = "forward"
+	Omit    = "omit"
+	Replace = "replace"
+	Keep    = "keep"
+)
+
+// Limits of numeric fields.
+const (
+	// MaxMaxAge is the largest accepted max_age: one day, Firefox's cap.
+	MaxMaxAge = 86400
+	// chromiumMaxAge is Chromium's cap on Access-Control-Max-Age.
+	chromiumMaxAge = 7200
+)

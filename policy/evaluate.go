@@ -1,0 +1,252 @@
+package policy
+
+import "strings"
+
+// Evaluate decides what to do with a request and writes the verdict into d.
+// It does not allocate for exact origins, wildcard origins and the usual
+// preflights; its cost does not grow with the number of exact origins.
+func (p *Policy) Evaluate(r *Request, d *Decision) {
+	*d = Decision{}
+	p.top.evaluate(r, d)
+}
+
+func (s *scope) evaluate(r *Request, d *Decision) {
+	// Fetch §3.2.1: a CORS request is an HTTP request that includes an
+	// Origin header. Without one, only the cache needs telling that the
+	// response would differ for a CORS request.
+	if r.OriginCount == 0 {
+		d.Kind = NotCORS
+		d.Vary = s.varyOrigin
+		return
+	}
+	allowed, reason := s.checkOrigin(r)
+	// Fetch §3.2.2: a CORS-preflight request is an OPTIONS request with an
+	// Origin and an Access-Control-Request-Method.
+	if r.Method == "OPTIONS" && r.RequestMethod != "" {
+		s.preflight(r, d, allowed, reason)
+		return
+	}
+	s.actual(r, d, allowed, reason)
+}
+
+// checkOrigin decides whether the request's origin is allowed. A second
+// Origin line, or a value that is not a serialized origin, is never allowed
+// (and so never reflected).
+func (s *scope) checkOrigin(r *Request) (bool, Reason) {
+	if r.OriginCount > 1 {
+		return false, MalformedOrigin
+	}
+	allowed, wellFormed := s.origins.match(r.Origin)
+	switch {
+	case !wellFormed:
+		return false, MalformedOrigin
+	case !allowed:
+		return false, OriginNotAllowed
+	}
+	return true, NoReason
+}
+
+// allowOrigin is the Access-Control-Allow-Origin value for an allowed origin
+// (Fetch §3.2.3): "*" only for any origin without credentials, otherwise
+// the origin itself, which matched the policy and is therefore safe to echo.
+func (s *scope) allowOrigin(r *Request) string {
+	if s.origins.any && !s.credentials {
+		return "*"
+	}
+	return r.Origin
+}
+
+// preflight answers a CORS-preflight request (Fetch §4.8, "CORS-preflight
+// fetch", seen from the server): the reply must let every check the browser
+// makes pass, or fail them all.
+func (s *scope) preflight(r *Request, d *Decision, allowed bool, reason Reason) {
+	if !allowed {
+		s.refusePreflight(d, reason, "")
+		return
+	}
+	// Fetch §4.8 step 7.7: the method must be CORS-safelisted or in
+	// Access-Control-Allow-Methods, compared case-sensitively; "*" counts
+	// only without credentials (we echo the method when there are).
+	m := r.RequestMethod
+	if !isToken(m) {
+		s.refusePreflight(d, MalformedMethod, "")
+		return
+	}
+	if _, listed := s.methods[m]; !listed && !s.anyMethod && !isSafelistedMethod(m) {
+		s.refusePreflight(d, MethodNotAllowed, m)
+		return
+	}
+	if reason, name := s.checkRequestHeaders(r.RequestHeaders); reason != NoReason {
+		s.refusePreflight(d, reason, name)
+		return
+	}
+	// Private Network Access: a preflight that asks for private network
+	// access must get it explicitly.
+	pna := r.RequestPrivateNetwork == "true"
+	if pna && !s.privateNetwork {
+		s.refusePreflight(d, PrivateNetworkNotAllowed, "")
+		return
+	}
+
+	d.Kind = PreflightAllowed
+	d.Reply = true
+	d.Status = s.preflightStatus
+	d.Vary = s.varyOrigin
+	d.add(HeaderAllowOrigin, s.allowOrigin(r))
+	if s.credentials {
+		d.add(HeaderAllowCredentials, "true")
+	}
+	switch {
+	case s.acam != "":
+		d.add(HeaderAllowMethods, s.acam)
+	case s.anyMethod:
+		// With credentials "*" is a method name to the browser: echo the
+		// requested method, a validated token.
+		d.add(HeaderAllowMethods, m)
+	}
+	switch {
+	case s.acah != "":
+		d.add(HeaderAllowHeaders, s.acah)
+	case s.anyHeader:
+		// With credentials, echo the requested names: every line was just
+		// validated as a list of tokens.
+		for _, line := range r.RequestHeaders {
+			if hasToken(line) {
+				d.add(HeaderAllowHeaders, line)
+			}
+		}
+	}
+	if s.acma != "" {
+		d.add(HeaderMaxAge, s.acma)
+	}
+	if pna {
+		d.add(HeaderAllowPrivateNetwork, "true")
+	}
+}
+
+func (s *scope) refusePreflight(d *Decision, reason Reason, detail string) {
+	d.Kind = PreflightRefused
+	d.Reason = reason
+	d.Detail = detail
+	if s.rejectPreflight {
+		d.Reply = true
+		d.Status = 403
+		d.Vary = s.varyOrigin
+		return
+	}
+	d.Upstream = LeaveUpstream
+}
+
+// checkRequestHeaders checks every name of Access-Control-Request-Headers
+// (Fetch §4.8 step 7.8: each must be in Access-Control-Allow-Headers, where
+// "*" counts only without credentials and never covers Authorization). The
+// lines are bounded in size and name count before any name is looked at.
+func (s *scope) checkRequestHeaders(lines []string) (Reason, string) {
+	if len(lines) > maxDecisionHeaders-6 {
+		return TooManyHeaders, ""
+	}
+	total := 0
+	for _, line := range lines {
+		total += len(line)
+	}
+	if total > MaxRequestHeadersBytes {
+		return TooManyHeaders, ""
+	}
+	count := 0
+	var buf [maxHeaderNameLength]byte
+	for _, line := range lines {
+		sc := nameScanner{s: line}
+		for {
+			name, ok := sc.next()
+			if !ok {
+				break
+			}
+			if count++; count > MaxRequestHeaderNames {
+				return TooManyHeaders, ""
+			}
+			if !s.headerAllowed(name, &buf) {
+				return HeaderNotAllowed, name
+			}
+		}
+		if sc.bad {
+			return MalformedHeaders, ""
+		}
+	}
+	return NoReason, ""
+}
+
+func (s *scope) headerAllowed(name string, buf *[maxHeaderNameLength]byte) bool {
+	if s.anyHeader && !strings.EqualFold(name, "authorization") {
+		return true
+	}
+	lower, same, ok := lowerASCII(name, buf)
+	if !ok {
+		return false
+	}
+	if same {
+		_, listed := s.headers[name]
+		return listed
+	}
+	_, listed := s.headers[string(lower)]
+	return listed
+}
+
+// hasToken reports whether a validated Access-Control-Request-Headers line
+// names at least one header (and is not just commas and spaces).
+func hasToken(line string) bool {
+	for i := 0; i < len(line); i++ {
+		if c := line[i]; c != ',' && c != ' ' && c != '\t' {
+			return true
+		}
+	}
+	return false
+}
+
+// actual handles a CORS request that is not a preflight (Fetch §3.2.3, the
+// CORS check): the response tells the browser whether the origin may read
+// it.
+func (s *scope) actual(r *Request, d *Decision, allowed bool, reason Reason) {
+	d.Vary = s.varyOrigin
+	d.Upstream = s.upstream
+	if allowed {
+		d.Kind = ActualAllowed
+		d.add(HeaderAllowOrigin, s.allowOrigin(r))
+		if s.credentials {
+			d.add(HeaderAllowCredentials, "true")
+		}
+		if s.aceh != "" {
+			d.add(HeaderExposeHeaders, s.aceh)
+		}
+		return
+	}
+	d.Kind = ActualDisallowed
+	d.Reason = reason
+	// A browser sends Origin on same-origin requests other than GET and
+	// HEAD; those never need CORS and are never rejected.
+	if s.rejectDisallowed && !sameOrigin(r) {
+		d.Reply = true
+		d.Status = 403
+		d.Upstream = LeaveUpstream
+	}
+}
+
+// sameOrigin reports whether the Origin is the request's own origin:
+// :scheme "://" :authority, the authority compared case-insensitively and
+// without the scheme's default port.
+func sameOrigin(r *Request) bool {
+	if r.OriginCount != 1 || r.Scheme == "" || r.Authority == "" {
+		return false
+	}
+	o := r.Origin
+	if len(o) < len(r.Scheme)+3 || o[:len(r.Scheme)] != r.Scheme || o[len(r.Scheme):len(r.Scheme)+3] != "://" {
+		return false
+	}
+	authority := r.Authority
+	switch {
+	case r.Scheme == "https" && strings.HasSuffix(authority, ":443"):
+		authority = authority[:len(authority)-4]
+	case r.Scheme == "http" && strings.HasSuffix(authority, ":80"):
+		authority = authority[:len(authority)-3]
+	}
+	return strings.EqualFold(o[len(r.Scheme)+3:], authority)
+}

@@ -1,0 +1,111 @@
+package policy
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func FuzzLoad(f *testing.F) {
+	for _, seed := range []string{
+		basicConfig, credConfig, `{}`, ``, `[]`, `{"allow_origins": ["*"]}`,
+		`{"allow_origins": ["https://*.example.com:*", "null", "http://localhost:*"], "allow_origin_regexes": ["https://[a-z]+\\.example\\.org"]}`,
+		`{"allow_origin": 1, "max_age": 1e3, "allow_methods": [1, "TRACE"]}`,
+		`{"a":{"b":[{"c":"\u0000"}]}}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := Load(data)
+		if err != nil {
+			var ce *ConfigError
+			if !errors.As(err, &ce) || len(ce.Problems) == 0 {
+				t.Fatalf("Load error %v is not a non-empty *ConfigError", err)
+			}
+			for _, pr := range ce.Problems {
+				if pr.Reason == "" {
+					t.Fatalf("problem without a reason: %+v", pr)
+				}
+			}
+			if p != nil {
+				t.Fatal("Load returned both a policy and an error")
+			}
+			return
+		}
+		var d Decision
+		p.Evaluate(preflight(appOrigin, "PUT", "x-a"), &d)
+		p.Evaluate(actual("GET", appOrigin), &d)
+	})
+}
+
+// FuzzRequestOrigin checks the Origin parser and that the policy never
+// reflects an origin it did not match.
+func FuzzRequestOrigin(f *testing.F) {
+	for _, seed := range []string{
+		appOrigin, "null", "https://a.b.example.com", "http://localhost:3000", "http://[::1]:8080",
+		"https://example.com:443", "https://a.example.com/", "capacitor://localhost", "https://A.example.com",
+	} {
+		f.Add(seed)
+	}
+	p := mustLoad(f, `{"allow_origins": ["https://app.example.com", "https://*.example.org", "http://localhost:*", "null"]}`)
+	f.Fuzz(func(t *testing.T, origin string) {
+		o, ok := parseRequestOrigin(origin)
+		if ok {
+			s := o.scheme + "://" + o.host
+			if o.port != "" {
+				s += ":" + o.port
+			}
+			if s != origin {
+				t.Fatalf("parseRequestOrigin(%q) accepted it as %q", origin, s)
+			}
+		}
+		var d Decision
+		p.Evaluate(actual("GET", origin), &d)
+		for _, hd := range d.Headers() {
+			if hd.Name == HeaderAllowOrigin && hd.Value != origin {
+				t.Fatalf("origin %q answered with %s: %q", origin, hd.Name, hd.Value)
+			}
+		}
+		if d.Kind == ActualAllowed {
+			allowed := origin == appOrigin || origin == "null" ||
+				strings.HasPrefix(origin, "http://localhost") ||
+				strings.HasPrefix(origin, "https://") && strings.HasSuffix(o.host, ".example.org")
+			if !allowed || (origin != "null" && !ok) {
+				t.Fatalf("origin %q allowed", origin)
+			}
+		}
+	})
+}
+
+// FuzzRequestHeaders checks the Access-Control-Request-Headers parser and
+// that an echoed value only ever holds validated tokens.
+func FuzzRequestHeaders(f *testing.F) {
+	for _, seed := range []string{"content-type", "a, b", ",,,", "a b", "x-a,\tX-B ,", strings.Repeat("x,", 100), "a\r\nb"} {
+		f.Add(seed, "x-b")
+	}
+	echo := mustLoad(f, credConfig)
+	f.Fuzz(func(t *testing.T, line1, line2 string) {
+		sc := nameScanner{s: line1}
+		for {
+			name, ok := sc.next()
+			if !ok {
+				break
+			}
+			if !isToken(name) {
+				t.Fatalf("scanner returned %q, not a token", name)
+			}
+		}
+		var d Decision
+		echo.Evaluate(preflight(appOrigin, "PUT", line1, line2), &d)
+		for _, hd := range d.Headers() {
+			if hd.Name != HeaderAllowHeaders {
+				continue
+			}
+			for i := 0; i < len(hd.Value); i++ {
+				if c := hd.Value[i]; !tchar[c] && c != ',' && c != ' ' && c != '\t' {
+					t.Fatalf("echoed %q holds byte %q", hd.Value, c)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,72 @@
+package policy
+
+import "strings"
+
+// tchar marks the bytes allowed in an HTTP token (RFC 9110 §5.6.2), the
+// syntax of method and header names.
+var tchar = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+		t[c-'a'+'A'] = true
+	}
+	for _, c := range "!#$%&'*+-.^_`|~" {
+		t[c] = true
+	}
+	return t
+}()
+
+// isToken reports whether s is a non-empty HTTP token.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !tchar[s[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// forbiddenMethods are the methods Fetch §2.2.1 forbids scripts to use; a
+// browser never preflights them, so allowing them only misleads.
+var forbiddenMethods = []string{"CONNECT", "TRACE", "TRACK"}
+
+// normalizedMethods are the methods browsers upper-case before sending
+// (Fetch "normalize a method"): "put" in a script becomes "PUT" on the wire.
+var normalizedMethods = []string{"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"}
+
+// isSafelistedMethod reports whether m is a CORS-safelisted method (Fetch
+// §2.2.1), which a preflight never has to allow.
+func isSafelistedMethod(m string) bool {
+	return m == "GET" || m == "HEAD" || m == "POST"
+}
+
+// forbiddenRequestHeaders are the forbidden request-header names of Fetch
+// §2.2.2, besides those starting with "proxy-" or "sec-": browsers never let
+// a script set them, so they never appear in a preflight.
+var forbiddenRequestHeaders = map[string]bool{
+	"accept-charset": true, "accept-encoding": true, "access-control-request-headers": true,
+	"access-control-request-method": true, "connection": true, "content-length": true,
+	"cookie": true, "cookie2": true, "date": true, "dnt": true, "expect": true, "host": true,
+	"keep-alive": true, "origin": true, "referer": true, "set-cookie": true, "te": true,
+	"trailer": true, "transfer-encoding": true, "upgrade": true, "via": true,
+}
+
+func isForbiddenRequestHeader(lower string) bool {
+	return forbiddenRequestHeaders[lower] || strings.HasPrefix(lower, "proxy-") || strings.HasPrefix(lower, "sec-")
+}
+
+// safelistedResponseHeaders are the CORS-safelisted response-header names
+// (Fetch §3.2.3): scripts can always read them.
+var safelistedResponseHeaders = map[string]bool{
+	"cache-control": true, "content-language": true, "content-length": true,
+	"content-type": true, "expires": true, "last-modified": true, "pragma": true,
+}
+
+// forbiddenResponseHeaders are never exposed to scripts (Fetch §2.2.2
+// "forbidden response-header name").
+var forbiddenResponseHeaders = map[string]bool{"set-cookie": true, "set-cookie2": true}
