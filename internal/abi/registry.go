@@ -1,0 +1,237 @@
+// Package abi is a small binding of proxy-wasm ABI 0.2.1 for the standard Go
+// toolchain (GOOS=wasip1 GOARCH=wasm, -buildmode=c-shared).
+//
+// The SDK github.com/tetratelabs/proxy-wasm-go-sdk only produces a working
+// module under TinyGo, but its types package (VMContext, PluginContext,
+// HttpContext, Action) compiles anywhere. This package exports the
+// proxy_on_* callbacks with //go:wasmexport, keeps a registry from context id
+// to context, and dispatches each callback to the SDK interfaces; it also
+// wraps the few host calls the filter needs (//go:wasmimport).
+//
+// The registry and dispatch logic in this file carry no build tag so they can
+// be unit-tested natively; the wasm bindings live in *_wasip1.go files.
+package abi
+
+import (
+	"runtime"
+	"strconv"
+
+	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
+)
+
+// registry maps the host's context ids to the contexts created for them.
+// Entries are removed on proxy_on_delete, so its size follows the number of
+// live streams rather than the number of requests ever served.
+type registry struct {
+	vm      types.VMContext
+	plugins map[uint32]types.PluginContext
+	streams map[uint32]types.HttpContext
+	// log receives recovered-panic reports; nil means the package-level
+	// logHook. Tests set it per registry so they can run in parallel.
+	log func(LogLevel, string)
+}
+
+func newRegistry(vm types.VMContext) *registry {
+	return &registry{
+		vm:      vm,
+		plugins: make(map[uint32]types.PluginContext),
+		streams: make(map[uint32]types.HttpContext),
+	}
+}
+
+// global is the registry the exported callbacks dispatch to. wasm runs one
+// thread and the filter starts no goroutines, so it needs no lock.
+var global = newRegistry(nil)
+
+// logHook writes a recovered-panic report. The wasip1 build points it at
+// proxy_log; natively it stays nil (reports are dropped) unless a test sets
+// it.
+var logHook func(LogLevel, string)
+
+// SetVMContext installs the VM context every later callback dispatches to
+// and forgets any contexts created before. It is meant to be called once,
+// from main's init(); it makes no host call, because Envoy traps every host
+// call other than logging while the module's _initialize runs.
+func SetVMContext(vm types.VMContext) {
+	global = newRegistry(vm)
+}
+
+// contextCount reports how many plugin and HTTP contexts are registered, so
+// tests can check that deleted contexts are really forgotten.
+func (r *registry) contextCount() int {
+	return len(r.plugins) + len(r.streams)
+}
+
+// contextCreate handles proxy_on_context_create. Parent 0 is the host asking
+// for a root (plugin) context; any other parent is an HTTP stream of that
+// plugin. A context that cannot be created (no VM context, unknown parent,
+// nil context, a panic) is simply not registered: every later callback on
+// its id is then a no-op that lets traffic continue.
+func (r *registry) contextCreate(id, parent uint32) {
+	defer r.recoverVoid("proxy_on_context_create", id)
+	if parent == 0 {
+		if r.vm == nil {
+			r.report(LogLevelCritical, func() string {
+				return "proxy_on_context_create: no VM context set; call abi.SetVMContext from init()"
+			})
+			return
+		}
+		if p := r.vm.NewPluginContext(id); p != nil {
+			r.plugins[id] = p
+		}
+		return
+	}
+	p, ok := r.plugins[parent]
+	if !ok {
+		return
+	}
+	if h := p.NewHttpContext(id); h != nil {
+		r.streams[id] = h
+	}
+}
+
+// vmStart handles proxy_on_vm_start. The root id is deliberately ignored:
+// Envoy passes the root context's id, but the SDK's proxytest wasm wrapper
+// passes 0 after having created the root context under another id.
+func (r *registry) vmStart(vmConfigSize int) (ok bool) {
+	if r.vm == nil {
+		r.report(LogLevelCritical, func() string {
+			return "proxy_on_vm_start: no VM context set; call abi.SetVMContext from init()"
+		})
+		return false
+	}
+	defer r.recoverBool("proxy_on_vm_start", 0, &ok, false)
+	return bool(r.vm.OnVMStart(vmConfigSize))
+}
+
+// configure handles proxy_on_configure. Returning false makes Envoy reject
+// the plugin configuration, which is the right answer for an unknown root id
+// or a panic while reading the configuration.
+func (r *registry) configure(rootID uint32, pluginConfigSize int) (ok bool) {
+	p, found := r.plugins[rootID]
+	if !found {
+		return false
+	}
+	defer r.recoverBool("proxy_on_configure", rootID, &ok, false)
+	return bool(p.OnPluginStart(pluginConfigSize))
+}
+
+// requestHeaders handles proxy_on_request_headers.
+func (r *registry) requestHeaders(id uint32, numHeaders int, endOfStream bool) (action types.Action) {
+	h, ok := r.streams[id]
+	if !ok {
+		return types.ActionContinue
+	}
+	defer r.recoverAction("proxy_on_request_headers", id, &action)
+	return h.OnHttpRequestHeaders(numHeaders, endOfStream)
+}
+
+// responseHeaders handles proxy_on_response_headers.
+func (r *registry) responseHeaders(id uint32, numHeaders int, endOfStream bool) (action types.Action) {
+	h, ok := r.streams[id]
+	if !ok {
+		return types.ActionContinue
+	}
+	defer r.recoverAction("proxy_on_response_headers", id, &action)
+	return h.OnHttpResponseHeaders(numHeaders, endOfStream)
+}
+
+// streamDone handles proxy_on_log, the last callback of a stream before it is done
+// and deleted.
+func (r *registry) streamDone(id uint32) {
+	h, ok := r.streams[id]
+	if !ok {
+		return
+	}
+	defer r.recoverVoid("proxy_on_log", id)
+	h.OnHttpStreamDone()
+}
+
+// done handles proxy_on_done. Only plugin contexts can ask to finish later
+// (by returning false); streams and unknown ids are done at once, and so is
+// a plugin whose OnPluginDone panics, so the host is never left waiting.
+func (r *registry) done(id uint32) (ok bool) {
+	p, found := r.plugins[id]
+	if !found {
+		return true
+	}
+	defer r.recoverBool("proxy_on_done", id, &ok, true)
+	return p.OnPluginDone()
+}
+
+// forget handles proxy_on_delete: the host will never mention id again, so
+// every reference to its context is dropped.
+func (r *registry) forget(id uint32) {
+	delete(r.streams, id)
+	delete(r.plugins, id)
+}
+
+// The recover* helpers are deferred directly (recover only works in the
+// deferred function itself). A panic escaping into the Go wasm runtime would
+// abort the VM, and in Envoy every later request would fail; instead the
+// panic is logged and the callback returns the answer that lets traffic flow.
+
+func (r *registry) recoverAction(where string, id uint32, out *types.Action) {
+	if v := recover(); v != nil {
+		*out = types.ActionContinue
+		r.reportPanic(where, id, v)
+	}
+}
+
+func (r *registry) recoverBool(where string, id uint32, out *bool, fallback bool) {
+	if v := recover(); v != nil {
+		*out = fallback
+		r.reportPanic(where, id, v)
+	}
+}
+
+func (r *registry) recoverVoid(where string, id uint32) {
+	if v := recover(); v != nil {
+		r.reportPanic(where, id, v)
+	}
+}
+
+// reportPanic logs a recovered panic with the stack of the goroutine that
+// panicked (deferred functions run on top of the panicking frames).
+// It avoids fmt and runtime/debug, which pull package os and with it extra
+// WASI imports into the module.
+func (r *registry) reportPanic(where string, id uint32, v any) {
+	r.report(LogLevelCritical, func() string {
+		stack := make([]byte, 8<<10)
+		stack = stack[:runtime.Stack(stack, false)]
+		return where + ": context " + strconv.FormatUint(uint64(id), 10) +
+			": recovered panic: " + describe(v) + "\n" + string(stack)
+	})
+}
+
+// describe renders a panic value the way the runtime would print it, for
+// the types panics carry in practice.
+func describe(v any) string {
+	switch v := v.(type) {
+	case error:
+		return v.Error()
+	case interface{ String() string }:
+		return v.String()
+	case string:
+		return v
+	case int:
+		return strconv.Itoa(v)
+	}
+	return "panic value of an unprintable type"
+}
+
+// report sends a message to the registry's logger. The message is built
+// lazily, inside the guarded region: a logger, or an Error/String method of
+// a panic value, that itself panics must not turn a recovered panic back into
+// a crash, so such a panic is swallowed.
+func (r *registry) report(level LogLevel, msg func() string) {
+	log := r.log
+	if log == nil {
+		log = logHook
+	}
+	if log == nil {
+		return
+	}
+	defer func() { _ = recover() }()
+	log(level, msg())
+}
