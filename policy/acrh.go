@@ -10,6 +10,9 @@ const (
 	MaxRequestHeadersBytes = 4096
 	// MaxRequestHeaderNames bounds the number of names in them.
 	MaxRequestHeaderNames = 64
+	// MaxRequestHeadersLines bounds the number of
+	// Access-Control-Request-Headers lines (browsers send one).
+	MaxRequestHeadersLines = 10
 	// maxHeaderNameLength bounds one name; no allowed name is longer.
 	maxHeaderNameLength = 256
 )

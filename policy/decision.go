@@ -94,10 +94,9 @@ type Header struct {
 }
 
 // maxDecisionHeaders is the most headers a decision carries: the six
-// Access-Control-* headers of a preflight reply, plus echoed
-// Access-Control-Allow-Headers lines (one per request line, up to the
-// request's own bound).
-const maxDecisionHeaders = 16
+// Access-Control-* headers of a preflight reply, where
+// Access-Control-Allow-Headers may be echoed once per request line.
+const maxDecisionHeaders = 5 + MaxRequestHeadersLines
 
 // Decision is the policy's verdict on a request. The caller owns it and may
 // reuse it across requests; Evaluate overwrites it entirely.

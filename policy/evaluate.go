@@ -142,7 +142,7 @@ func (s *scope) refusePreflight(d *Decision, reason Reason, detail string) {
 // "*" counts only without credentials and never covers Authorization). The
 // lines are bounded in size and name count before any name is looked at.
 func (s *scope) checkRequestHeaders(lines []string) (Reason, string) {
-	if len(lines) > maxDecisionHeaders-6 {
+	if len(lines) > MaxRequestHeadersLines {
 		return TooManyHeaders, ""
 	}
 	total := 0

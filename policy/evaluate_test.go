@@ -128,6 +128,13 @@ func TestEvaluate(t *testing.T) {
 		{"too many request header names", `{"allow_origins": ["https://app.example.com"], "allow_headers": ["*"]}`,
 			preflight(appOrigin, "GET", strings.Repeat("x-a,", MaxRequestHeaderNames+1)),
 			want{kind: PreflightRefused, reason: TooManyHeaders, reply: true, status: 403, vary: true}},
+		{"too many request header lines", `{"allow_origins": ["https://app.example.com"], "allow_headers": ["*"]}`,
+			preflight(appOrigin, "GET", slices.Repeat([]string{"x-a"}, MaxRequestHeadersLines+1)...),
+			want{kind: PreflightRefused, reason: TooManyHeaders, reply: true, status: 403, vary: true}},
+		{"most request header lines echoed", credConfig, preflight(appOrigin, "GET", slices.Repeat([]string{"x-a"}, MaxRequestHeadersLines)...),
+			want{kind: PreflightAllowed, reply: true, status: 204, vary: true, headers: append([]Header{
+				h(HeaderAllowOrigin, appOrigin), h(HeaderAllowCredentials, "true"), h(HeaderAllowMethods, "GET")},
+				slices.Repeat([]Header{h(HeaderAllowHeaders, "x-a")}, MaxRequestHeadersLines)...)}},
 		{"private network refused", basicConfig,
 			&Request{Method: "OPTIONS", Origin: appOrigin, OriginCount: 1, RequestMethod: "GET", RequestPrivateNetwork: "true"},
 			want{kind: PreflightRefused, reason: PrivateNetworkNotAllowed, reply: true, status: 403, vary: true}},

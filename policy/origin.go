@@ -6,7 +6,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/idna"
-	"golang.org/x/net/publicsuffix"
+
+	"github.com/corswasm/corswasm/internal/psl"
 )
 
 // originKind says what an allow_origins entry matches.
@@ -218,7 +219,9 @@ func (o *originPattern) setHost(host string) string {
 		if _, err := netip.ParseAddr(host); err == nil {
 			return "a subdomain wildcard needs a domain name, not an IP address"
 		}
-		if isPublicSuffix(host) {
+		// A wildcard over an ICANN suffix ("com", "co.uk") or a listed
+		// private one ("github.io") covers sites of unrelated owners.
+		if psl.IsPublicSuffix(host) {
 			return "a wildcard over a public suffix matches every site under it"
 		}
 	}
@@ -270,18 +273,6 @@ func checkDomain(host string, special bool) string {
 		}
 	}
 	return ""
-}
-
-// isPublicSuffix reports whether a wildcard over domain would cover sites of
-// unrelated owners: an ICANN suffix such as "com" or "co.uk", or a listed
-// private one such as "github.io". A single unlisted label ("internal",
-// "localhost") is left to the operator.
-func isPublicSuffix(domain string) bool {
-	suffix, icann := publicsuffix.PublicSuffix(domain)
-	if suffix != domain {
-		return false
-	}
-	return icann || strings.Contains(suffix, ".")
 }
 
 // isSpecial reports whether the WHATWG URL standard treats the scheme as

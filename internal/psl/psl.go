@@ -1,0 +1,62 @@
+// Package psl answers one question from the Public Suffix List
+// (https://publicsuffix.org/): is a domain a public suffix, such as "com",
+// "co.uk" or "github.io", under which unrelated parties register names?
+//
+// golang.org/x/net/publicsuffix answers it too, but imports
+// net/http/cookiejar, which links net/http and crypto/tls into the wasm
+// module and nearly quadruples its size. This package embeds the list's
+// rules instead: rules.txt holds them, one per line, in ASCII (punycode),
+// sorted, generated from the list's public_suffix_list.dat (Mozilla Public
+// License 2.0) by ./gen. Run `go generate ./internal/psl` to update it.
+package psl
+
+//go:generate go run ./gen -version v0.0.0-20260908121825-3955e3ec29b9 -out rules.txt
+
+import (
+	_ "embed"
+	"strings"
+)
+
+//go:embed rules.txt
+var rules string
+
+// IsPublicSuffix reports whether the lower-case ASCII domain is itself a
+// public suffix by a rule of the list, ICANN or private: "com", "co.uk",
+// "github.io", "anything.ck" (rule "*.ck"), but not "www.ck" (exception
+// "!www.ck"). Unlike the list's default rule, an unlisted single label such
+// as "internal" or "localhost" is not one: its owner is the operator.
+func IsPublicSuffix(domain string) bool {
+	if domain == "" || has("!"+domain) {
+		return false
+	}
+	if has(domain) {
+		return true
+	}
+	if i := strings.IndexByte(domain, '.'); i >= 0 {
+		return has("*." + domain[i+1:])
+	}
+	return false
+}
+
+// has reports whether s is a line of rules, by binary search over the
+// sorted lines; it needs no index built at start-up.
+func has(s string) bool {
+	lo, hi := 0, len(rules)
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		start := lo + strings.LastIndexByte(rules[lo:mid], '\n') + 1
+		end := hi
+		if i := strings.IndexByte(rules[start:hi], '\n'); i >= 0 {
+			end = start + i
+		}
+		switch c := strings.Compare(s, rules[start:end]); {
+		case c == 0:
+			return true
+		case c < 0:
+			hi = start
+		default:
+			lo = end + 1
+		}
+	}
+	return false
+}

@@ -1,0 +1,94 @@
+package psl
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+func TestIsPublicSuffix(t *testing.T) {
+	t.Parallel()
+	for domain, want := range map[string]bool{
+		"com":                  true,
+		"co.uk":                true,
+		"github.io":            true, // private section
+		"appspot.com":          true,
+		"xn--55qx5d.cn":        true,  // 公司.cn, listed in Unicode
+		"anything.ck":          true,  // *.ck
+		"www.ck":               false, // !www.ck
+		"example.com":          false,
+		"a.example.com":        false,
+		"foo.github.io":        false,
+		"internal":             false, // unlisted single label: the operator's
+		"localhost":            false,
+		"":                     false,
+		"city.kawasaki.jp":     false, // exception under *.kawasaki.jp
+		"other.kawasaki.jp":    true,
+		"zzzzzz-not-a-tld-zzz": false,
+	} {
+		if got := IsPublicSuffix(domain); got != want {
+			t.Errorf("IsPublicSuffix(%q) = %v; want %v", domain, got, want)
+		}
+	}
+}
+
+// Every line is found by the binary search, and nothing between lines is.
+func TestHasFindsEveryLineOnly(t *testing.T) {
+	t.Parallel()
+	lines := strings.Split(strings.TrimSuffix(rules, "\n"), "\n")
+	if len(lines) < 9000 {
+		t.Fatalf("rules.txt has %d rules; want the whole list", len(lines))
+	}
+	for i, l := range lines {
+		if i > 0 && lines[i-1] >= l {
+			t.Fatalf("rules.txt is not sorted and unique at line %d: %q after %q", i+1, l, lines[i-1])
+		}
+		if !has(l) {
+			t.Errorf("has(%q) = false", l)
+		}
+		for _, near := range []string{l + "-", l[:len(l)-1], l + "\n"} {
+			if has(near) && !contains(lines, near) {
+				t.Errorf("has(%q) = true; not a rule", near)
+			}
+		}
+	}
+	for _, s := range []string{"", "\n", "!", "*", "~~~~"} {
+		if has(s) {
+			t.Errorf("has(%q) = true", s)
+		}
+	}
+}
+
+func contains(lines []string, s string) bool {
+	for _, l := range lines {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}
+
+// The embedded list agrees with golang.org/x/net/publicsuffix, which tests
+// may use (only the wasm module must not link it). The two lists are
+// snapshots from different dates (x/net v0.62.0 lags the list used here by
+// about 2% of rules, all of them additions), so some rules differ; more than
+// 5% means the generator or the lookup is wrong.
+func TestAgreesWithXNet(t *testing.T) {
+	t.Parallel()
+	lines := strings.Split(strings.TrimSuffix(rules, "\n"), "\n")
+	var disagree []string
+	checked := 0
+	for _, l := range lines {
+		if strings.HasPrefix(l, "!") || strings.HasPrefix(l, "*") {
+			continue
+		}
+		checked++
+		if s, _ := publicsuffix.PublicSuffix(l); s != l {
+			disagree = append(disagree, l)
+		}
+	}
+	if max := checked / 20; len(disagree) > max {
+		t.Errorf("%d of %d rules are not public suffixes to x/net (more than %d): %q…", len(disagree), checked, max, disagree[:min(len(disagree), 20)])
+	}
+}
