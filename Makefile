@@ -1,0 +1,45 @@
+# corswasm: a CORS filter for Envoy and Istio, as a proxy-wasm module built
+# with the standard Go toolchain. `make help` lists the targets.
+
+WASM_BUILD := GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath
+MODULE     := build/cors.wasm
+# A test-only module whose filter panics on demand (see filter/testhook.go).
+PANICTEST  := build/cors-panictest.wasm
+FUZZTIME   ?= 20s
+BENCHTIME  ?= 1s
+
+.PHONY: help build test vet bench fuzz psl clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+build: ## build build/cors.wasm
+	@mkdir -p build
+	$(WASM_BUILD) -o $(MODULE) .
+	@ls -l $(MODULE)
+
+$(PANICTEST): build
+	$(WASM_BUILD) -tags corswasm_panictest -o $(PANICTEST) .
+
+test: build $(PANICTEST) vet ## build the module, then run every test against it
+	CORSWASM_MODULE=$(CURDIR)/$(MODULE) CORSWASM_PANICTEST_MODULE=$(CURDIR)/$(PANICTEST) \
+		go test -count=1 ./...
+
+vet: ## go vet, natively and for wasip1
+	go vet ./...
+	GOOS=wasip1 GOARCH=wasm go vet ./...
+
+bench: ## run the benchmarks (policy engine and filter)
+	go test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./policy/ ./filter/
+
+fuzz: ## run each fuzz target for FUZZTIME (default 20s)
+	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./policy/
+	go test -run '^$$' -fuzz '^FuzzRequestOrigin$$' -fuzztime $(FUZZTIME) ./policy/
+	go test -run '^$$' -fuzz '^FuzzRequestHeaders$$' -fuzztime $(FUZZTIME) ./policy/
+	go test -run '^$$' -fuzz '^FuzzIter$$' -fuzztime $(FUZZTIME) ./internal/headermap/
+
+psl: ## regenerate internal/psl/rules.txt from the Public Suffix List
+	go generate ./internal/psl
+
+clean: ## remove build outputs
+	rm -rf build

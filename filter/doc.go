@@ -1,0 +1,10 @@
+// Package filter is corswasm's proxy-wasm HTTP filter: it implements the
+// proxy-wasm SDK's types.VMContext, types.PluginContext and types.HttpContext
+// on top of package policy, and stays thin. Per request it reads the few
+// headers it needs, asks the policy, then sends the local reply or edits the
+// response headers, counts and logs.
+//
+// Host calls go through one seam chosen at build time: under GOOS=wasip1 the
+// ABI binding in internal/abi, otherwise the SDK's proxywasm package, so that
+// the SDK's proxytest emulator runs this very filter natively.
+package filter

@@ -1,0 +1,74 @@
+//go:build !wasip1
+
+package filter
+
+import (
+	"errors"
+
+	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm"
+	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
+
+	"github.com/corswasm/corswasm/internal/headermap"
+)
+
+// This file is the host seam outside wasm: the SDK's proxywasm package,
+// which the proxytest emulator serves. The wasip1 build uses internal/abi.
+
+func hostLog(level logLevel, msg string) {
+	switch level {
+	case logTrace:
+		proxywasm.LogTrace(msg)
+	case logDebug:
+		proxywasm.LogDebug(msg)
+	case logInfo:
+		proxywasm.LogInfo(msg)
+	case logWarn:
+		proxywasm.LogWarn(msg)
+	case logError:
+		proxywasm.LogError(msg)
+	default:
+		proxywasm.LogCritical(msg)
+	}
+}
+
+func hostPluginConfiguration(size int) ([]byte, error) {
+	if size == 0 {
+		return nil, nil
+	}
+	data, err := proxywasm.GetPluginConfiguration()
+	if errors.Is(err, types.ErrorStatusNotFound) {
+		return nil, nil
+	}
+	return data, err
+}
+
+func hostRequestHeaders() (headermap.Map, error) {
+	pairs, err := proxywasm.GetHttpRequestHeaders()
+	return headermap.FromPairs(pairs), err
+}
+
+func hostResponseHeaders() (headermap.Map, error) {
+	pairs, err := proxywasm.GetHttpResponseHeaders()
+	return headermap.FromPairs(pairs), err
+}
+
+func hostAddResponseHeader(name, value string) error {
+	return proxywasm.AddHttpResponseHeader(name, value)
+}
+
+func hostRemoveResponseHeader(name string) error {
+	return proxywasm.RemoveHttpResponseHeader(name)
+}
+
+func hostSendLocalReply(status int, details string, headers headermap.Map) error {
+	pairs, _ := headers.Pairs()
+	return proxywasm.SendHttpResponse(uint32(status), pairs, nil, -1)
+}
+
+func hostDefineCounter(name string) (uint32, error) {
+	return uint32(proxywasm.DefineCounterMetric(name)), nil
+}
+
+func hostIncrement(id uint32) {
+	proxywasm.MetricCounter(id).Increment(1)
+}

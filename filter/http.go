@@ -1,0 +1,188 @@
+package filter
+
+import (
+	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
+
+	"github.com/corswasm/corswasm/internal/headermap"
+	"github.com/corswasm/corswasm/policy"
+)
+
+// streamState is where an HTTP stream is in the filter's handling.
+type streamState uint8
+
+const (
+	// awaitingRequest: request headers not seen yet.
+	awaitingRequest streamState = iota
+	// forwarded: the request went upstream; its response gets edited.
+	forwarded
+	// answered: the filter sent a local reply. Envoy runs this filter's
+	// response callback on that reply too; it must add nothing to it and
+	// send nothing more.
+	answered
+	// done: nothing left to do (response edited, or failed after a panic).
+	done
+)
+
+// maxResponseHeaders is the most Access-Control-* headers an actual
+// request's response gets: Allow-Origin, Allow-Credentials, Expose-Headers.
+const maxResponseHeaders = 3
+
+// httpContext is one HTTP stream. It keeps, between the request and the
+// response, only what the response needs.
+type httpContext struct {
+	types.DefaultHttpContext
+	plugin *pluginContext
+	state  streamState
+
+	headers  [maxResponseHeaders]policy.Header
+	nHeaders int
+	vary     bool
+	upstream policy.UpstreamHandling
+}
+
+var _ types.HttpContext = (*httpContext)(nil)
+
+// OnHttpRequestHeaders classifies the request, answers a preflight (or a
+// rejected request) locally, and remembers what the response needs.
+func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (action types.Action) {
+	action = types.ActionContinue
+	defer c.recoverPanic("request headers", &action)
+	if c.state != awaitingRequest {
+		return action
+	}
+	c.state = done
+	m, err := hostRequestHeaders()
+	if err != nil {
+		logf(logError, "corswasm: cannot read request headers: %v", err)
+		return action
+	}
+	callTestHook(phaseRequest, m)
+
+	p := c.plugin
+	r := &p.request
+	r.read(m)
+	d := &p.decision
+	p.policy.Evaluate(&r.req, d)
+	p.metrics.inc(counterFor(d))
+	if d.Reason != policy.NoReason {
+		logRefusal(r, d)
+	}
+	if d.Reply {
+		if err := c.reply(d); err != nil {
+			logf(logError, "corswasm: cannot send the local reply: %v", err)
+			return action
+		}
+		c.state = answered
+		return types.ActionPause
+	}
+	if d.Kind == policy.PreflightRefused {
+		// Forwarded untouched: the upstream answers it as it likes.
+		return action
+	}
+	c.state = forwarded
+	c.vary = d.Vary
+	c.upstream = d.Upstream
+	c.nHeaders = copy(c.headers[:], d.Headers())
+	return action
+}
+
+// reply sends the decision as a local reply: its status, its headers, Vary
+// when the answer depends on the origin, and no body.
+func (c *httpContext) reply(d *policy.Decision) error {
+	hs := d.Headers()
+	n := len(hs)
+	if d.Vary {
+		n++
+	}
+	p := c.plugin
+	p.reply = headermap.Append(p.reply[:0], n, func(i int) (string, string) {
+		if i == len(hs) {
+			return policy.HeaderVary, "Origin"
+		}
+		return hs[i].Name, hs[i].Value
+	})
+	details := "cors_preflight_allowed"
+	switch {
+	case d.Kind == policy.PreflightRefused:
+		details = "cors_preflight_rejected"
+	case d.Kind == policy.ActualDisallowed:
+		details = "cors_origin_rejected"
+	}
+	return hostSendLocalReply(d.Status, details, p.reply)
+}
+
+// OnHttpResponseHeaders adds the policy's headers to the upstream's response
+// (Fetch §3.2.3), and Vary. It does nothing on the filter's own local reply,
+// which Envoy passes through this callback too.
+func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (action types.Action) {
+	action = types.ActionContinue
+	defer c.recoverPanic("response headers", &action)
+	if c.state != forwarded {
+		return action
+	}
+	c.state = done
+	if c.nHeaders == 0 && !c.vary && c.upstream == policy.LeaveUpstream {
+		return action
+	}
+	m, err := hostResponseHeaders()
+	if err != nil {
+		logf(logError, "corswasm: cannot read response headers: %v", err)
+		return action
+	}
+	callTestHook(phaseResponse, m)
+	seen := scanResponse(m)
+	add := true
+	switch c.upstream {
+	case policy.ReplaceUpstream:
+		for i, name := range policy.UpstreamCORSHeaders {
+			if seen.cors&(1<<i) != 0 {
+				if err := hostRemoveResponseHeader(name); err != nil {
+					logf(logError, "corswasm: cannot remove %s: %v", name, err)
+				}
+			}
+		}
+	case policy.KeepUpstream:
+		// The upstream answered CORS itself: leave its headers as they are.
+		add = seen.cors&allowOriginBit == 0
+	}
+	if add {
+		for _, h := range c.headers[:c.nHeaders] {
+			if err := hostAddResponseHeader(h.Name, h.Value); err != nil {
+				logf(logError, "corswasm: cannot add %s: %v", h.Name, err)
+			}
+		}
+	}
+	// Vary is appended to what the upstream sent, never replacing it;
+	// "Vary: *" already covers Origin.
+	if c.vary && !seen.varyOrigin && !seen.varyStar {
+		if err := hostAddResponseHeader(policy.HeaderVary, "Origin"); err != nil {
+			logf(logError, "corswasm: cannot add vary: %v", err)
+		}
+	}
+	return action
+}
+
+// recoverPanic keeps a panic inside a callback from killing the VM (in Envoy
+// that would fail every later request): it logs and counts it, and lets the
+// request continue without CORS headers, which the browser then blocks.
+func (c *httpContext) recoverPanic(phase string, action *types.Action) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	c.state = done
+	*action = types.ActionContinue
+	c.plugin.metrics.inc(panics)
+	logf(logCritical, "corswasm: recovered from a panic in the %s callback: %v; the request continues without CORS headers", phase, r)
+}
+
+// logRefusal logs a refused or disallowed request at debug level, with the
+// request's values quoted and truncated.
+func logRefusal(r *requestHeaders, d *policy.Decision) {
+	reason := d.Reason.String()
+	if d.Detail != "" {
+		reason += ": " + d.Detail
+	}
+	logf(logDebug, "corswasm: %s (%s): origin %s, method %s, path %s",
+		d.Kind, reason, loggable(r.req.Origin), loggable(r.req.Method), loggable(r.path))
+}

@@ -1,0 +1,72 @@
+package filter
+
+import (
+	"errors"
+
+	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
+
+	"github.com/corswasm/corswasm/policy"
+)
+
+// pluginContext holds one plugin configuration's compiled policy, shared by
+// the HTTP contexts it creates, and scratch space they use one at a time (a
+// VM runs one callback at a time).
+type pluginContext struct {
+	types.DefaultPluginContext
+	policy  *policy.Policy
+	metrics metrics
+
+	// Scratch reused by every request of this plugin context.
+	decision policy.Decision
+	request  requestHeaders
+	reply    []byte
+}
+
+var _ types.PluginContext = (*pluginContext)(nil)
+
+// OnPluginStart reads and compiles the plugin configuration. On any problem
+// it logs every one of them at critical level and returns false, so that
+// Envoy rejects the configuration instead of serving without CORS.
+func (p *pluginContext) OnPluginStart(size int) (status types.OnPluginStartStatus) {
+	defer func() {
+		if r := recover(); r != nil {
+			logf(logCritical, "corswasm: recovered from a panic while starting: %v", r)
+			status = false
+		}
+	}()
+	data, err := hostPluginConfiguration(size)
+	if err != nil {
+		logf(logCritical, "corswasm: cannot read the plugin configuration: %v", err)
+		return false
+	}
+	pol, err := policy.Load(data)
+	if err != nil {
+		var ce *policy.ConfigError
+		if errors.As(err, &ce) {
+			for _, pr := range ce.Problems {
+				logf(logCritical, "corswasm: invalid configuration: %s", pr)
+			}
+			logf(logCritical, "corswasm: refusing to start: %d problem(s) in the plugin configuration", len(ce.Problems))
+		} else {
+			logf(logCritical, "corswasm: invalid configuration: %v", err)
+		}
+		return false
+	}
+	for _, w := range pol.Warnings() {
+		logf(logWarn, "corswasm: configuration warning: %s", w)
+	}
+	p.metrics.define()
+	p.policy = pol
+	logf(logInfo, "corswasm: configuration loaded (%d warning(s))", len(pol.Warnings()))
+	return true
+}
+
+// NewHttpContext creates the context of one HTTP stream. Before a successful
+// start there is no policy, and no context: Envoy does not send traffic to a
+// plugin that failed to start.
+func (p *pluginContext) NewHttpContext(contextID uint32) types.HttpContext {
+	if p.policy == nil {
+		return nil
+	}
+	return &httpContext{plugin: p}
+}

@@ -1,0 +1,60 @@
+package filter
+
+import (
+	"strings"
+
+	"github.com/corswasm/corswasm/internal/headermap"
+	"github.com/corswasm/corswasm/policy"
+)
+
+// allowOriginBit is Access-Control-Allow-Origin's bit in responseSeen.cors.
+const allowOriginBit = 1 << 0
+
+// responseSeen is what the response phase needs to know of the upstream's
+// headers.
+type responseSeen struct {
+	// cors has bit i set when policy.UpstreamCORSHeaders[i] is present.
+	cors       uint8
+	varyOrigin bool // some Vary line lists Origin
+	varyStar   bool // some Vary line is "*"
+}
+
+// scanResponse reads the upstream's response headers in one pass.
+func scanResponse(m headermap.Map) responseSeen {
+	var s responseSeen
+	it := m.Iter()
+	for {
+		name, value, ok := it.Next()
+		if !ok {
+			return s
+		}
+		if name == policy.HeaderVary {
+			s.scanVary(value)
+			continue
+		}
+		if !strings.HasPrefix(name, "access-control-") {
+			continue
+		}
+		for i, h := range policy.UpstreamCORSHeaders {
+			if name == h {
+				s.cors |= 1 << i
+			}
+		}
+	}
+}
+
+// scanVary reads one Vary line: a comma-separated list of header names, or
+// "*" (RFC 9110 §12.5.5).
+func (s *responseSeen) scanVary(v string) {
+	for v != "" {
+		var item string
+		item, v, _ = strings.Cut(v, ",")
+		item = strings.Trim(item, " \t")
+		switch {
+		case item == "*":
+			s.varyStar = true
+		case strings.EqualFold(item, "origin"):
+			s.varyOrigin = true
+		}
+	}
+}

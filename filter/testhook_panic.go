@@ -1,0 +1,5 @@
+//go:build corswasm_panictest
+
+package filter
+
+func init() { testHook = panicOnDemand }

@@ -1,0 +1,23 @@
+package filter
+
+import "github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
+
+// vmContext is the filter's VM context. It holds nothing: each plugin
+// configuration gets its own plugin context and policy.
+type vmContext struct {
+	types.DefaultVMContext
+}
+
+var _ types.VMContext = (*vmContext)(nil)
+
+// NewVMContext returns the filter's VM context, for main.go to register.
+// It makes no host call (Envoy traps host calls other than logging while the
+// module initializes).
+func NewVMContext() types.VMContext {
+	return &vmContext{}
+}
+
+// NewPluginContext creates the context of one plugin configuration.
+func (*vmContext) NewPluginContext(contextID uint32) types.PluginContext {
+	return &pluginContext{}
+}

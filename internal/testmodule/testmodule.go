@@ -1,0 +1,120 @@
+// Package testmodule gives tests the compiled filter module. It is imported
+// only by tests.
+//
+// With CORSWASM_MODULE (and CORSWASM_PANICTEST_MODULE) set, as `make test`
+// sets them, tests use those files: the very build/cors.wasm that ships.
+// Without, the module is built from the current sources with the same
+// command the Makefile uses, so that a plain `go test ./...` never tests a
+// stale module. Go's build cache makes that rebuild nearly free when nothing
+// changed.
+package testmodule
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/corswasm/corswasm/internal/wasmbin"
+)
+
+// BuildFlags are the flags of the module build, after GOOS=wasip1
+// GOARCH=wasm go build; the Makefile uses the same (a test checks it).
+var BuildFlags = []string{"-buildmode=c-shared", "-trimpath"}
+
+// PanicTestTag is the build tag of the test module whose filter panics on
+// demand (see filter.PanicHeader).
+const PanicTestTag = "corswasm_panictest"
+
+var cache sync.Map // build tag → *result
+
+type result struct {
+	once sync.Once
+	bin  []byte
+	err  error
+}
+
+// Module returns the production module's bytes.
+func Module(tb testing.TB) []byte {
+	return get(tb, "", "CORSWASM_MODULE")
+}
+
+// PanicTestModule returns the module built with PanicTestTag.
+func PanicTestModule(tb testing.TB) []byte {
+	return get(tb, PanicTestTag, "CORSWASM_PANICTEST_MODULE")
+}
+
+func get(tb testing.TB, tag, env string) []byte {
+	tb.Helper()
+	v, _ := cache.LoadOrStore(tag, &result{})
+	r := v.(*result)
+	r.once.Do(func() {
+		if path := os.Getenv(env); path != "" {
+			r.bin, r.err = os.ReadFile(path)
+			return
+		}
+		r.bin, r.err = build(tag)
+	})
+	if r.err != nil {
+		tb.Fatalf("the wasm module: %v", r.err)
+	}
+	return r.bin
+}
+
+func build(tag string) ([]byte, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "corswasm-module")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	out := filepath.Join(dir, "cors.wasm")
+	args := append([]string{"build"}, BuildFlags...)
+	if tag != "" {
+		args = append(args, "-tags", tag)
+	}
+	args = append(args, "-o", out, ".")
+	cmd := exec.Command("go", args...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return nil, &buildError{strings.Join(cmd.Args, " "), string(msg), err}
+	}
+	return os.ReadFile(out)
+}
+
+type buildError struct {
+	cmd, output string
+	err         error
+}
+
+func (e *buildError) Error() string {
+	return "GOOS=wasip1 GOARCH=wasm " + e.cmd + ": " + e.err.Error() + "\n" + e.output
+}
+
+// RepoRoot returns the directory of the corswasm go.mod.
+func RepoRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Dir(strings.TrimSpace(string(out))), nil
+}
+
+// ForProxytest renames the reactor's _initialize export to _start:
+// proxytest.NewWasmVMContext instantiates a module with wazero, which runs
+// _start, but never calls _initialize, and every other export of a Go
+// reactor fails before it ran.
+func ForProxytest(tb testing.TB, bin []byte) []byte {
+	tb.Helper()
+	out, err := wasmbin.RenameExport(bin, "_initialize", "_start")
+	if err != nil {
+		tb.Fatalf("renaming _initialize: %v", err)
+	}
+	return out
+}
