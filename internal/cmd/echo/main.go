@@ -1,0 +1,18 @@
+// Command echo serves the echo upstream (package internal/echo) for the
+// Envoy docker-compose harness.
+package main
+
+import (
+	"flag"
+	"log"
+	"net/http"
+
+	"github.com/corswasm/corswasm/internal/echo"
+)
+
+func main() {
+	addr := flag.String("addr", ":8080", "address to listen on")
+	flag.Parse()
+	log.Printf("echo upstream listening on %s", *addr)
+	log.Fatal(http.ListenAndServe(*addr, echo.Handler()))
+}
