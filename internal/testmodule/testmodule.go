@@ -38,16 +38,30 @@ type result struct {
 
 // Module returns the production module's bytes.
 func Module(tb testing.TB) []byte {
-	return get(tb, "", "CORSWASM_MODULE")
+	tb.Helper()
+	bin, err := ModuleBytes()
+	if err != nil {
+		tb.Fatalf("the wasm module: %v", err)
+	}
+	return bin
+}
+
+// ModuleBytes is Module for callers without a testing.TB, such as TestMain.
+func ModuleBytes() ([]byte, error) {
+	return get("", "CORSWASM_MODULE")
 }
 
 // PanicTestModule returns the module built with PanicTestTag.
 func PanicTestModule(tb testing.TB) []byte {
-	return get(tb, PanicTestTag, "CORSWASM_PANICTEST_MODULE")
+	tb.Helper()
+	bin, err := get(PanicTestTag, "CORSWASM_PANICTEST_MODULE")
+	if err != nil {
+		tb.Fatalf("the wasm module: %v", err)
+	}
+	return bin
 }
 
-func get(tb testing.TB, tag, env string) []byte {
-	tb.Helper()
+func get(tag, env string) ([]byte, error) {
 	v, _ := cache.LoadOrStore(tag, &result{})
 	r := v.(*result)
 	r.once.Do(func() {
@@ -57,10 +71,7 @@ func get(tb testing.TB, tag, env string) []byte {
 		}
 		r.bin, r.err = build(tag)
 	})
-	if r.err != nil {
-		tb.Fatalf("the wasm module: %v", r.err)
-	}
-	return r.bin
+	return r.bin, r.err
 }
 
 func build(tag string) ([]byte, error) {

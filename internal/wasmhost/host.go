@@ -216,3 +216,27 @@ func (h *Host) Logs() []LogLine { return h.logs.snapshot() }
 // local reply. Envoy hangs such requests (envoyproxy/envoy#28826); the host
 // answers them 500 so tests can prove a filter never does it.
 func (h *Host) DoubleLocalReplies() int { return int(h.doubleReplies.Load()) }
+
+// GuestMemory returns the size in bytes of each VM's linear memory, waiting
+// for every VM to be free (so call it between requests). Tests use it to
+// show that a filter's memory stays flat over many requests.
+func (h *Host) GuestMemory(ctx context.Context) ([]uint32, error) {
+	taken := make([]*vm, 0, len(h.vms))
+	defer func() {
+		for _, v := range taken {
+			h.pool <- v
+		}
+	}()
+	for range h.vms {
+		v, err := h.acquire(ctx)
+		if err != nil {
+			return nil, err
+		}
+		taken = append(taken, v)
+	}
+	sizes := make([]uint32, len(h.vms))
+	for _, v := range taken {
+		sizes[v.index] = v.mem.Size()
+	}
+	return sizes, nil
+}
