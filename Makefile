@@ -8,10 +8,10 @@ PANICTEST  := build/cors-panictest.wasm
 FUZZTIME   ?= 20s
 BENCHTIME  ?= 1s
 
-.PHONY: help build test vet bench fuzz psl clean
+.PHONY: help build test vet bench fuzz psl e2e-envoy clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 build: ## build build/cors.wasm
 	@mkdir -p build
@@ -40,6 +40,9 @@ fuzz: ## run each fuzz target for FUZZTIME (default 20s)
 
 psl: ## regenerate internal/psl/rules.txt from the Public Suffix List
 	go generate ./internal/psl
+
+e2e-envoy: ## run the end-to-end suite on a real Envoy (needs Docker; ENVOY_IMAGE=...)
+	bash e2e/envoy-harness.sh
 
 clean: ## remove build outputs
 	rm -rf build

@@ -1,0 +1,13 @@
+// Package e2e holds corswasm's end-to-end tests: HTTP requests through the
+// compiled module and back, for the configurations in testdata/. The suite
+// runs in-process on the project's own proxy-wasm host by default, or against
+// a real Envoy when E2E_TARGET names its first listener (the docker-compose
+// harness, `make e2e-envoy`, which serves the configurations on consecutive
+// ports).
+//
+// The harness's files (docker-compose.yaml, envoy.yaml, envoy-harness.sh) and
+// the user-facing examples in envoy/ are checked statically by
+// harness_test.go, so that they stay valid where no Docker engine runs.
+//
+// The package has no non-test code; this file only carries its documentation.
+package e2e
