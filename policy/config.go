@@ -11,23 +11,23 @@ type Config struct {
 	// (one or more labels under example.com, never example.com itself), a
 	// port wildcard `http://localhost:*`, `"*"` for any origin, or `"null"`
 	// for the opaque origin.
-	AllowOrigins []string
+	AllowOrigins []string `json:"allow_origins"`
 	// AllowOriginRegexes lists RE2 patterns matched against the whole
 	// serialized origin (JSON `allow_origin_regexes`, default none); each is
 	// anchored as `^(?:…)$`.
-	AllowOriginRegexes []string
+	AllowOriginRegexes []string `json:"allow_origin_regexes"`
 	// AllowMethods lists the methods allowed beyond the CORS-safelisted GET,
 	// HEAD and POST (JSON `allow_methods`); `"*"` allows any method. Methods
 	// are compared case-sensitively, as browsers do.
-	AllowMethods []string
+	AllowMethods []string `json:"allow_methods"`
 	// AllowHeaders lists the request headers allowed beyond the
 	// CORS-safelisted ones (JSON `allow_headers`), case-insensitively; `"*"`
 	// allows any header except `authorization`, which must be listed.
-	AllowHeaders []string
+	AllowHeaders []string `json:"allow_headers"`
 	// ExposeHeaders lists the response headers scripts may read (JSON
 	// `expose_headers`); `"*"` exposes all of them to requests without
 	// credentials.
-	ExposeHeaders []string
+	ExposeHeaders []string `json:"expose_headers"`
 	// AllowCredentials sends `Access-Control-Allow-Credentials: true` (JSON
 	// `allow_credentials`, default false).
 	AllowCredentials *bool
@@ -63,9 +63,75 @@ type Config struct {
 	// network path can impersonate such an origin.
 	DangerouslyAllowInsecureOrigins *bool
 
+	// Enabled, when false, makes the requests this policy decides pass
+	// through untouched: no CORS handling, no Vary (JSON `enabled`, default
+	// true). For health checks, or services that keep their own CORS.
+	Enabled *bool
+	// Mode is "enforce" (default) or "audit" (JSON `mode`): in audit mode the
+	// filter changes nothing, but compares what the policy would have done
+	// with what the upstream answered, and counts and logs disagreements.
+	Mode string
+	// Isolation sets cross-origin isolation headers on responses that do not
+	// already carry them (JSON `isolation`).
+	Isolation Isolation
+	// TimingAllowOrigin adds `Timing-Allow-Origin` to responses to allowed
+	// origins (JSON `timing_allow_origin`, default false).
+	TimingAllowOrigin *bool
+	// Debug adds an `x-cors-reason` header to refused preflights and
+	// rejected requests (JSON `debug`, default false). It tells a prober
+	// what the policy is: keep it off in production.
+	Debug *bool
+
+	// Rules are the per-host/path policies (JSON `rules`, top level only):
+	// the first rule whose match holds decides a request; a request no rule
+	// matches uses the top-level policy. A field a rule does not set takes
+	// the top-level value.
+	Rules []Rule
+
 	// unreadable holds the paths of array elements Parse already reported
 	// for having the wrong JSON type.
 	unreadable map[string]bool
+}
+
+// Isolation holds the cross-origin isolation headers to add; "" leaves one
+// unset (and inherited, in a rule).
+type Isolation struct {
+	// CrossOriginResourcePolicy: "same-origin", "same-site" or "cross-origin"
+	// (JSON `cross_origin_resource_policy`).
+	CrossOriginResourcePolicy string
+	// CrossOriginEmbedderPolicy: "require-corp", "credentialless" or
+	// "unsafe-none" (JSON `cross_origin_embedder_policy`).
+	CrossOriginEmbedderPolicy string
+	// CrossOriginOpenerPolicy: "same-origin", "same-origin-allow-popups",
+	// "noopener-allow-popups" or "unsafe-none" (JSON
+	// `cross_origin_opener_policy`).
+	CrossOriginOpenerPolicy string
+}
+
+// Rule is one entry of `rules`: a match and the policy fields it sets.
+type Rule struct {
+	// Name identifies the rule in errors, logs and counters (JSON `name`,
+	// required, unique; letters, digits, "-" and "_").
+	Name string
+	// Match selects the requests the rule decides (JSON `match`, required).
+	Match Match
+	// Config holds the policy fields the rule sets; Rules is ignored.
+	Config Config
+
+	// unreadable is set when Parse found no object here (already reported).
+	unreadable bool
+}
+
+// Match selects requests by host and path. When both lists are given, both
+// must hold.
+type Match struct {
+	// Hosts are host names ("api.example.com") or subdomain wildcards
+	// ("*.example.com"), compared case-insensitively with the request's
+	// :authority without its port (JSON `hosts`).
+	Hosts []string
+	// PathPrefixes are compared with the request's :path up to "?", byte
+	// for byte (JSON `path_prefixes`).
+	PathPrefixes []string
 }
 
 // Enumerated values of the string fields.
@@ -75,6 +141,8 @@ const (
 	Omit    = "omit"
 	Replace = "replace"
 	Keep    = "keep"
+	Enforce = "enforce"
+	Audit   = "audit"
 )
 
 // Limits of numeric fields.

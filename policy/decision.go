@@ -18,8 +18,10 @@ type Request struct {
 	// RequestPrivateNetwork is Access-Control-Request-Private-Network.
 	RequestPrivateNetwork string
 	// Scheme and Authority are the request's :scheme and :authority, used to
-	// recognize a same-origin request.
+	// recognize a same-origin request and to choose a rule.
 	Scheme, Authority string
+	// Path is the request's :path, used to choose a rule.
+	Path string
 }
 
 // Kind classifies a request and the policy's verdict on it.
@@ -95,8 +97,9 @@ type Header struct {
 
 // maxDecisionHeaders is the most headers a decision carries: the six
 // Access-Control-* headers of a preflight reply, where
-// Access-Control-Allow-Headers may be echoed once per request line.
-const maxDecisionHeaders = 5 + MaxRequestHeadersLines
+// Access-Control-Allow-Headers may be echoed once per request line, and
+// x-cors-reason.
+const maxDecisionHeaders = 6 + MaxRequestHeadersLines
 
 // Decision is the policy's verdict on a request. The caller owns it and may
 // reuse it across requests; Evaluate overwrites it entirely.
@@ -119,8 +122,27 @@ type Decision struct {
 	// Upstream says what to do with the upstream's own CORS headers.
 	Upstream UpstreamHandling
 
-	headers  [maxDecisionHeaders]Header
-	nHeaders int
+	// Rule names the rule that decided ("" for the top-level policy);
+	// RuleIndex is 0 for the top-level policy and i+1 for rules[i].
+	Rule      string
+	RuleIndex int
+	// Disabled is set when the deciding policy has enabled: false: the
+	// request and its response pass through untouched.
+	Disabled bool
+	// Audit is set when the deciding policy is in audit mode: the filter
+	// changes nothing, and compares the decision with the upstream's answer
+	// (see CompareUpstream).
+	Audit bool
+	// Isolation lists the cross-origin isolation headers to add to the
+	// upstream's response where it lacks them. The slice is shared: do not
+	// modify it.
+	Isolation []Header
+
+	// credentials records the deciding policy's allow_credentials, which
+	// the browser-side checks of CompareUpstream depend on.
+	credentials bool
+	headers     [maxDecisionHeaders]Header
+	nHeaders    int
 }
 
 // Headers returns the Access-Control-* headers to add: to the local reply
@@ -139,18 +161,23 @@ func (d *Decision) add(name, value string) {
 
 // Header names, lower case as on the wire in HTTP/2 and in Envoy.
 const (
-	HeaderOrigin                = "origin"
-	HeaderVary                  = "vary"
-	HeaderRequestMethod         = "access-control-request-method"
-	HeaderRequestHeaders        = "access-control-request-headers"
-	HeaderRequestPrivateNetwork = "access-control-request-private-network"
-	HeaderAllowOrigin           = "access-control-allow-origin"
-	HeaderAllowCredentials      = "access-control-allow-credentials"
-	HeaderAllowMethods          = "access-control-allow-methods"
-	HeaderAllowHeaders          = "access-control-allow-headers"
-	HeaderMaxAge                = "access-control-max-age"
-	HeaderExposeHeaders         = "access-control-expose-headers"
-	HeaderAllowPrivateNetwork   = "access-control-allow-private-network"
+	HeaderOrigin                    = "origin"
+	HeaderVary                      = "vary"
+	HeaderRequestMethod             = "access-control-request-method"
+	HeaderRequestHeaders            = "access-control-request-headers"
+	HeaderRequestPrivateNetwork     = "access-control-request-private-network"
+	HeaderAllowOrigin               = "access-control-allow-origin"
+	HeaderAllowCredentials          = "access-control-allow-credentials"
+	HeaderAllowMethods              = "access-control-allow-methods"
+	HeaderAllowHeaders              = "access-control-allow-headers"
+	HeaderMaxAge                    = "access-control-max-age"
+	HeaderExposeHeaders             = "access-control-expose-headers"
+	HeaderAllowPrivateNetwork       = "access-control-allow-private-network"
+	HeaderTimingAllowOrigin         = "timing-allow-origin"
+	HeaderReason                    = "x-cors-reason"
+	HeaderCrossOriginResourcePolicy = "cross-origin-resource-policy"
+	HeaderCrossOriginEmbedderPolicy = "cross-origin-embedder-policy"
+	HeaderCrossOriginOpenerPolicy   = "cross-origin-opener-policy"
 )
 
 // UpstreamCORSHeaders are the headers ReplaceUpstream removes from an

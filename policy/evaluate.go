@@ -5,9 +5,27 @@ import "strings"
 // Evaluate decides what to do with a request and writes the verdict into d.
 // It does not allocate for exact origins, wildcard origins and the usual
 // preflights; its cost does not grow with the number of exact origins.
+//
+// The first rule whose match holds decides; a request no rule matches uses
+// the top-level policy. Choosing the rule costs a hash lookup per host form
+// and a walk along the path, whatever the number of rules.
 func (p *Policy) Evaluate(r *Request, d *Decision) {
 	*d = Decision{}
-	p.top.evaluate(r, d)
+	s := p.top
+	if len(p.rules) > 0 {
+		if i := p.index.find(r.Authority, r.Path); i >= 0 {
+			s = p.rules[i]
+		}
+	}
+	d.Rule, d.RuleIndex = s.name, s.index
+	if !s.enabled {
+		d.Disabled = true
+		return
+	}
+	d.Audit = s.audit
+	d.Isolation = s.isolation
+	d.credentials = s.credentials
+	s.evaluate(r, d)
 }
 
 func (s *scope) evaluate(r *Request, d *Decision) {
@@ -132,9 +150,32 @@ func (s *scope) refusePreflight(d *Decision, reason Reason, detail string) {
 		d.Reply = true
 		d.Status = 403
 		d.Vary = s.varyOrigin
+		s.addReason(d)
 		return
 	}
 	d.Upstream = LeaveUpstream
+}
+
+// maxReasonDetail bounds the detail (a validated token) x-cors-reason shows.
+const maxReasonDetail = 64
+
+// addReason adds x-cors-reason to a refusal when the policy has debug on:
+// the reason's fixed text and, for a method or header, the token that was
+// refused. Only tokens the request parsers validated ever appear in it,
+// never raw request bytes.
+func (s *scope) addReason(d *Decision) {
+	if !s.debug {
+		return
+	}
+	v := d.Reason.String()
+	if d.Detail != "" {
+		detail := d.Detail
+		if len(detail) > maxReasonDetail {
+			detail = detail[:maxReasonDetail]
+		}
+		v += ": " + detail
+	}
+	d.add(HeaderReason, v)
 }
 
 // checkRequestHeaders checks every name of Access-Control-Request-Headers
@@ -210,12 +251,17 @@ func (s *scope) actual(r *Request, d *Decision, allowed bool, reason Reason) {
 	d.Upstream = s.upstream
 	if allowed {
 		d.Kind = ActualAllowed
-		d.add(HeaderAllowOrigin, s.allowOrigin(r))
+		origin := s.allowOrigin(r)
+		d.add(HeaderAllowOrigin, origin)
 		if s.credentials {
 			d.add(HeaderAllowCredentials, "true")
 		}
 		if s.aceh != "" {
 			d.add(HeaderExposeHeaders, s.aceh)
+		}
+		if s.timingAllowOrigin {
+			// Resource Timing: the same origin may read detailed timings.
+			d.add(HeaderTimingAllowOrigin, origin)
 		}
 		return
 	}
@@ -227,6 +273,7 @@ func (s *scope) actual(r *Request, d *Decision, allowed bool, reason Reason) {
 		d.Reply = true
 		d.Status = 403
 		d.Upstream = LeaveUpstream
+		s.addReason(d)
 	}
 }
 

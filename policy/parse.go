@@ -39,7 +39,7 @@ func parseConfig(data []byte, p *problems) *Config {
 		return c
 	}
 	r := &reader{c: c, p: p}
-	r.object(root, policyFields)
+	r.object(root, topFields)
 	return c
 }
 
@@ -50,12 +50,19 @@ type field struct {
 	read func(r *reader, v gjson.Result, name string)
 }
 
-// reader reads the fields of one JSON object into a Config. prefix is the
-// object's path (with its separator), so messages name the full path.
+// reader reads the fields of one JSON object into a Config (and, for a
+// rule, its Rule). prefix is the object's path with its separator, so
+// messages name the full path.
 type reader struct {
 	c      *Config
+	rule   *Rule
 	p      *problems
 	prefix string
+}
+
+// sub returns a reader for a nested object of the same Config.
+func (r *reader) sub(name string) *reader {
+	return &reader{c: r.c, rule: r.rule, p: r.p, prefix: r.prefix + name + "."}
 }
 
 // policyFields are the fields of a policy, valid at the top level.
@@ -99,6 +106,113 @@ var policyFields = []field{
 	{"dangerously_allow_insecure_origins", func(r *reader, v gjson.Result, name string) {
 		r.c.DangerouslyAllowInsecureOrigins = r.bool(v, name)
 	}},
+	{"enabled", func(r *reader, v gjson.Result, name string) {
+		r.c.Enabled = r.bool(v, name)
+	}},
+	{"mode", func(r *reader, v gjson.Result, name string) {
+		r.c.Mode = r.enum(v, name, Enforce, Audit)
+	}},
+	{"timing_allow_origin", func(r *reader, v gjson.Result, name string) {
+		r.c.TimingAllowOrigin = r.bool(v, name)
+	}},
+	{"debug", func(r *reader, v gjson.Result, name string) {
+		r.c.Debug = r.bool(v, name)
+	}},
+	{"isolation", func(r *reader, v gjson.Result, name string) {
+		if !v.IsObject() {
+			r.p.errorf(r.prefix+name, v.Raw, "must be an object")
+			return
+		}
+		r.sub(name).object(v, isolationFields)
+	}},
+}
+
+// isolationFields are the fields of `isolation`.
+var isolationFields = []field{
+	{"cross_origin_resource_policy", func(r *reader, v gjson.Result, name string) {
+		r.c.Isolation.CrossOriginResourcePolicy = r.enum(v, name, "same-origin", "same-site", "cross-origin")
+	}},
+	{"cross_origin_embedder_policy", func(r *reader, v gjson.Result, name string) {
+		r.c.Isolation.CrossOriginEmbedderPolicy = r.enum(v, name, "require-corp", "credentialless", "unsafe-none")
+	}},
+	{"cross_origin_opener_policy", func(r *reader, v gjson.Result, name string) {
+		r.c.Isolation.CrossOriginOpenerPolicy = r.enum(v, name, "same-origin", "same-origin-allow-popups", "noopener-allow-popups", "unsafe-none")
+	}},
+}
+
+// topFields are the fields of the configuration object: a policy, and its
+// rules.
+var topFields = append([]field{
+	{"rules", func(r *reader, v gjson.Result, name string) {
+		r.rules(v, name)
+	}},
+}, policyFields...)
+
+// ruleFields are the fields of a rule: a policy, its name and its match.
+var ruleFields = append([]field{
+	{"name", func(r *reader, v gjson.Result, name string) {
+		if v.Type != gjson.String {
+			r.p.errorf(r.prefix+name, v.Raw, "must be a string")
+			return
+		}
+		r.rule.Name = v.Str
+	}},
+	{"match", func(r *reader, v gjson.Result, name string) {
+		if !v.IsObject() {
+			r.p.errorf(r.prefix+name, v.Raw, "must be an object with hosts and/or path_prefixes")
+			return
+		}
+		r.rule.Match = Match{}
+		r.sub(name).object(v, matchFields)
+		if r.rule.Match.Hosts == nil && r.rule.Match.PathPrefixes == nil {
+			r.rule.Match.Hosts = []string{} // present but empty: Compile reports it
+		}
+	}},
+}, policyFields...)
+
+// matchFields are the fields of a rule's `match`.
+var matchFields = []field{
+	{"hosts", func(r *reader, v gjson.Result, name string) {
+		r.rule.Match.Hosts = r.strings(v, name)
+	}},
+	{"path_prefixes", func(r *reader, v gjson.Result, name string) {
+		r.rule.Match.PathPrefixes = r.strings(v, name)
+	}},
+}
+
+// rules reads the `rules` array. Each rule's messages are prefixed with its
+// index and, when it has one, its name: `rules[1] "partner-api": …`.
+func (r *reader) rules(v gjson.Result, name string) {
+	if !v.IsArray() {
+		r.p.errorf(r.prefix+name, v.Raw, "must be an array of rule objects")
+		return
+	}
+	r.c.Rules = []Rule{}
+	v.ForEach(func(_, e gjson.Result) bool {
+		i := len(r.c.Rules)
+		r.c.Rules = append(r.c.Rules, Rule{})
+		rule := &r.c.Rules[i]
+		if !e.IsObject() {
+			r.p.errorf(indexPath(name, i), e.Raw, "must be an object with a name, a match and policy fields")
+			rule.unreadable = true
+			return true
+		}
+		ruleName := ""
+		if n := e.Get("name"); n.Type == gjson.String {
+			ruleName = n.Str
+		}
+		prefix := rulePrefix(i, ruleName)
+		(&reader{c: &rule.Config, rule: rule, p: r.p, prefix: prefix}).object(e, ruleFields)
+		return true
+	})
+}
+
+// rulePrefix is the path prefix of rule i's messages.
+func rulePrefix(i int, name string) string {
+	if name == "" {
+		return indexPath("rules", i) + ": "
+	}
+	return indexPath("rules", i) + " " + quote(name) + ": "
 }
 
 // parseObject reads every key of obj with the matching field, reporting

@@ -4,6 +4,8 @@ package policy
 // Evaluate only reads it.
 type Policy struct {
 	top      *scope
+	rules    []*scope // rules[i] is the effective policy of Config.Rules[i]
+	index    *ruleIndex
 	warnings []*FieldError
 }
 
@@ -26,12 +28,37 @@ func Compile(c *Config) (*Policy, error) {
 }
 
 func compileConfig(c *Config, p *problems) (*Policy, error) {
-	k := &compiler{c: c, p: p}
-	top := k.compile()
+	cache := originCache{}
+	pol := &Policy{index: newRuleIndex()}
+	pol.top = (&compiler{c: c, p: p, cache: &cache}).compile()
+	compileRules(c, p, &cache, pol)
 	if err := p.err(); err != nil {
 		return nil, err
 	}
-	return &Policy{top: top, warnings: p.warnings}, nil
+	pol.warnings = p.warnings
+	return pol, nil
+}
+
+// Audited lists the policies in audit mode, by RuleIndex (0 for the top
+// level, i+1 for rules[i]), so a filter can define their counters.
+func (p *Policy) Audited() []int {
+	var out []int
+	for _, s := range append([]*scope{p.top}, p.rules...) {
+		if s.audit && s.enabled {
+			out = append(out, s.index)
+		}
+	}
+	return out
+}
+
+// RuleNames lists the names of the rules, in order. A Decision's RuleIndex
+// is 0 for the top-level policy and i+1 for RuleNames()[i].
+func (p *Policy) RuleNames() []string {
+	names := make([]string, len(p.rules))
+	for i, s := range p.rules {
+		names[i] = s.name
+	}
+	return names
 }
 
 // Warnings lists what was accepted but is probably not what the operator

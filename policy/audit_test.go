@@ -1,0 +1,117 @@
+package policy
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestCompareUpstream(t *testing.T) {
+	t.Parallel()
+	const (
+		cfg     = `{"allow_origins": ["https://app.example.com"], "allow_methods": ["PUT", "DELETE"], "allow_headers": ["content-type", "x-a"], "allow_private_network": true}`
+		credCfg = `{"allow_origins": ["https://app.example.com"], "allow_credentials": true}`
+	)
+	good := UpstreamAnswer{Status: 204, AllowOrigin: []string{appOrigin}, AllowMethods: []string{"PUT, DELETE"}, AllowHeaders: []string{"content-type, x-a"}}
+	with := func(f func(u *UpstreamAnswer)) UpstreamAnswer {
+		u := good
+		f(&u)
+		return u
+	}
+	pna := preflight(appOrigin, "PUT")
+	pna.RequestPrivateNetwork = "true"
+	cases := []struct {
+		desc string
+		cfg  string
+		req  *Request
+		up   UpstreamAnswer
+		want Disagreement
+	}{
+		{"same answer", cfg, preflight(appOrigin, "PUT", "x-a"), good, 0},
+		{"same sets, other order, case and safelisted methods", cfg, preflight(appOrigin, "PUT", "x-a"),
+			with(func(u *UpstreamAnswer) {
+				u.Status = 200
+				u.AllowMethods = []string{"GET, DELETE", "PUT, POST"}
+				u.AllowHeaders = []string{"X-A,Content-Type"}
+			}), 0},
+		{"upstream refuses: status", cfg, preflight(appOrigin, "PUT"), with(func(u *UpstreamAnswer) { u.Status = 404 }), PreflightVerdict},
+		{"upstream refuses: no allow-origin", cfg, preflight(appOrigin, "PUT"), with(func(u *UpstreamAnswer) { u.AllowOrigin = nil }), PreflightVerdict},
+		{"upstream refuses: two allow-origin lines", cfg, preflight(appOrigin, "PUT"), with(func(u *UpstreamAnswer) { u.AllowOrigin = []string{appOrigin, appOrigin} }), PreflightVerdict},
+		{"upstream refuses: method", cfg, preflight(appOrigin, "DELETE"), with(func(u *UpstreamAnswer) { u.AllowMethods = []string{"PUT"} }), PreflightVerdict},
+		{"upstream refuses: header", cfg, preflight(appOrigin, "PUT", "x-a"), with(func(u *UpstreamAnswer) { u.AllowHeaders = []string{"content-type"} }), PreflightVerdict},
+		{"upstream refuses: private network", cfg, pna, good, PreflightVerdict},
+		{"upstream refuses: malformed methods", cfg, preflight(appOrigin, "PUT"), with(func(u *UpstreamAnswer) { u.AllowMethods = []string{"PUT DELETE"} }), PreflightVerdict},
+		{"policy refuses, upstream allows anyone", cfg, preflight(evilOrigin, "PUT"),
+			UpstreamAnswer{Status: 200, AllowOrigin: []string{"*"}, AllowMethods: []string{"*"}}, PreflightVerdict},
+		{"both refuse", cfg, preflight(evilOrigin, "PUT"), UpstreamAnswer{Status: 403}, 0},
+		{"other origin value", cfg, preflight(appOrigin, "PUT"), with(func(u *UpstreamAnswer) { u.AllowOrigin = []string{"*"} }), PreflightOrigin},
+		{"more methods", cfg, preflight(appOrigin, "PUT"), with(func(u *UpstreamAnswer) { u.AllowMethods = []string{"PUT, DELETE, PATCH"} }), PreflightMethods},
+		{"fewer headers", cfg, preflight(appOrigin, "PUT"), with(func(u *UpstreamAnswer) { u.AllowHeaders = []string{"x-a"} }), PreflightHeaders},
+		{"origin, methods and headers", cfg, preflight(appOrigin, "PUT"),
+			UpstreamAnswer{Status: 200, AllowOrigin: []string{"*"}, AllowMethods: []string{"*"}, AllowHeaders: []string{"*"}},
+			PreflightOrigin | PreflightMethods | PreflightHeaders},
+		{"wildcards do not count with credentials", credCfg, preflight(appOrigin, "PATCH"),
+			UpstreamAnswer{Status: 200, AllowOrigin: []string{appOrigin}, AllowCredentials: []string{"true"}, AllowMethods: []string{"*"}}, 0},
+		{"credentials missing upstream", credCfg, preflight(appOrigin, "GET"),
+			UpstreamAnswer{Status: 200, AllowOrigin: []string{appOrigin}}, PreflightVerdict},
+		{"star never covers authorization", `{"allow_origins": ["*"]}`, preflight(appOrigin, "GET", "authorization"),
+			UpstreamAnswer{Status: 200, AllowOrigin: []string{"*"}, AllowHeaders: []string{"*"}}, 0},
+
+		{"actual: same", credCfg, actual("GET", appOrigin),
+			UpstreamAnswer{Status: 200, AllowOrigin: []string{appOrigin}, AllowCredentials: []string{"true"}}, 0},
+		{"actual: upstream sends nothing", credCfg, actual("GET", appOrigin), UpstreamAnswer{Status: 200}, ActualOrigin | ActualCredentials},
+		{"actual: upstream without credentials", credCfg, actual("GET", appOrigin),
+			UpstreamAnswer{Status: 200, AllowOrigin: []string{appOrigin}}, ActualCredentials},
+		{"actual: upstream allows a disallowed origin", cfg, actual("GET", evilOrigin),
+			UpstreamAnswer{Status: 200, AllowOrigin: []string{"*"}}, ActualOrigin},
+		{"actual: both disallow", cfg, actual("GET", evilOrigin), UpstreamAnswer{Status: 500}, 0},
+		{"not CORS", cfg, &Request{Method: "GET"}, UpstreamAnswer{Status: 200, AllowOrigin: []string{"*"}}, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
+			p := mustLoad(t, tc.cfg)
+			var d Decision
+			p.Evaluate(tc.req, &d)
+			if got := CompareUpstream(tc.req, &d, &tc.up); got != tc.want {
+				t.Errorf("CompareUpstream = %v; want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDisagreementNames(t *testing.T) {
+	t.Parallel()
+	var names []string
+	for _, k := range AllDisagreements.Kinds() {
+		names = append(names, k.String())
+	}
+	want := []string{"preflight_verdict", "preflight_origin", "preflight_methods", "preflight_headers", "actual_origin", "actual_credentials"}
+	if !slices.Equal(names, want) {
+		t.Errorf("kinds = %q; want %q", names, want)
+	}
+	if got := (PreflightOrigin | ActualCredentials).String(); got != "preflight_origin|actual_credentials" {
+		t.Errorf("String of a set = %q", got)
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	t.Parallel()
+	p := mustLoad(t, `{"allow_origins": ["https://app.example.com"], "allow_methods": ["PUT"]}`)
+	var d Decision
+	r := preflight(appOrigin, "PUT")
+	p.Evaluate(r, &d)
+	u := UpstreamAnswer{Status: 200, AllowOrigin: []string{appOrigin}, AllowMethods: []string{"PUT, PATCH"}}
+	pol, up := Describe(PreflightMethods, &d, &u)
+	if pol != `send access-control-allow-methods: "PUT"` || up != `sent access-control-allow-methods: "PUT, PATCH"` {
+		t.Errorf("Describe = %q, %q", pol, up)
+	}
+	pol, up = Describe(PreflightVerdict, &d, &UpstreamAnswer{Status: 404})
+	if pol != "allow the preflight" || up != `sent an answer the browser would refuse (status 404, access-control-allow-origin: (none))` {
+		t.Errorf("Describe verdict = %q, %q", pol, up)
+	}
+	p.Evaluate(preflight(evilOrigin, "PUT"), &d)
+	pol, up = Describe(PreflightVerdict, &d, &UpstreamAnswer{Status: 204, AllowOrigin: []string{"*"}})
+	if pol != "refuse the preflight (origin not allowed)" || up != "sent an answer the browser would accept" {
+		t.Errorf("Describe verdict = %q, %q", pol, up)
+	}
+}

@@ -1,0 +1,256 @@
+package policy
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+const edgeConfig = `{
+	"allow_origins": ["https://www.example.com"],
+	"allow_methods": ["PUT"],
+	"max_age": 600,
+	"rules": [
+		{"name": "health", "match": {"path_prefixes": ["/healthz"]}, "enabled": false},
+		{"name": "partner-api", "match": {"hosts": ["partner.example.com"], "path_prefixes": ["/v1/", "/v2/"]},
+		 "allow_origins": ["https://partner.example.org"], "allow_credentials": true},
+		{"name": "partner-other", "match": {"hosts": ["partner.example.com"]}, "allow_origins": ["https://other.example.org"]},
+		{"name": "tenants", "match": {"hosts": ["*.tenants.example.com"]}, "allow_origins": ["*"], "max_age": 5},
+		{"name": "legacy", "match": {"path_prefixes": ["/legacy"]}, "mode": "audit"}
+	]
+}`
+
+func TestRuleSelection(t *testing.T) {
+	t.Parallel()
+	p := mustLoad(t, edgeConfig)
+	if got := p.RuleNames(); !slices.Equal(got, []string{"health", "partner-api", "partner-other", "tenants", "legacy"}) {
+		t.Fatalf("RuleNames = %q", got)
+	}
+	cases := []struct {
+		authority, path string
+		rule            string
+		index           int
+	}{
+		{"www.example.com", "/", "", 0},
+		{"www.example.com", "/healthz", "health", 1},
+		{"partner.example.com", "/healthz?x", "health", 1}, // first match wins
+		{"partner.example.com", "/v1/orders", "partner-api", 2},
+		{"PARTNER.example.com:8443", "/v2/x?q=/v1/", "partner-api", 2}, // host case and port
+		{"partner.example.com", "/v3/orders", "partner-other", 3},
+		{"partner.example.com", "/v1", "partner-other", 3}, // "/v1/" is not a prefix of "/v1"
+		{"partner.example.com.evil.test", "/v1/", "", 0},
+		{"a.tenants.example.com", "/x", "tenants", 4},
+		{"a.b.tenants.example.com", "/", "tenants", 4},
+		{"tenants.example.com", "/", "", 0}, // a wildcard never matches its base
+		{"www.example.com", "/legacy/report", "legacy", 5},
+		{"www.example.com", "/?path=/legacy", "", 0}, // only the path before "?"
+		{"", "", "", 0},
+		{"[::1]:8080", "/legacy", "legacy", 5},
+	}
+	for _, tc := range cases {
+		var d Decision
+		p.Evaluate(&Request{Method: "GET", Authority: tc.authority, Path: tc.path}, &d)
+		if d.Rule != tc.rule || d.RuleIndex != tc.index {
+			t.Errorf("%s%s: rule %q (%d); want %q (%d)", tc.authority, tc.path, d.Rule, d.RuleIndex, tc.rule, tc.index)
+		}
+	}
+}
+
+// A rule inherits every field it does not set; what it sets replaces the
+// top-level value entirely.
+func TestRuleInheritance(t *testing.T) {
+	t.Parallel()
+	p := mustLoad(t, edgeConfig)
+	var d Decision
+	p.Evaluate(&Request{Method: "OPTIONS", Origin: "https://partner.example.org", OriginCount: 1, RequestMethod: "PUT",
+		Authority: "partner.example.com", Path: "/v1/x"}, &d)
+	want := []Header{
+		h(HeaderAllowOrigin, "https://partner.example.org"), h(HeaderAllowCredentials, "true"),
+		h(HeaderAllowMethods, "PUT"), h(HeaderMaxAge, "600"),
+	}
+	if d.Kind != PreflightAllowed || !slices.Equal(d.Headers(), want) {
+		t.Errorf("partner-api preflight: %v %q; want allowed with %q", d.Kind, d.Headers(), want)
+	}
+	// The rule's allow_origins replaces the top-level list.
+	p.Evaluate(&Request{Method: "GET", Origin: "https://www.example.com", OriginCount: 1, Authority: "partner.example.com", Path: "/v1/x"}, &d)
+	if d.Kind != ActualDisallowed {
+		t.Errorf("top-level origin on partner-api: %v; want disallowed", d.Kind)
+	}
+	// max_age overridden by tenants, allow_methods inherited.
+	p.Evaluate(&Request{Method: "OPTIONS", Origin: "https://x.test", OriginCount: 1, RequestMethod: "PUT", Authority: "t.tenants.example.com", Path: "/"}, &d)
+	want = []Header{h(HeaderAllowOrigin, "*"), h(HeaderAllowMethods, "PUT"), h(HeaderMaxAge, "5")}
+	if !slices.Equal(d.Headers(), want) {
+		t.Errorf("tenants preflight headers %q; want %q", d.Headers(), want)
+	}
+}
+
+func TestRuleDisabled(t *testing.T) {
+	t.Parallel()
+	p := mustLoad(t, edgeConfig)
+	var d Decision
+	p.Evaluate(&Request{Method: "OPTIONS", Origin: "https://evil.test", OriginCount: 1, RequestMethod: "PUT", Path: "/healthz"}, &d)
+	if !d.Disabled || d.Reply || d.Vary || len(d.Headers()) != 0 || d.Kind != NotCORS {
+		t.Errorf("disabled rule decision = %+v; want untouched", d)
+	}
+	top := mustLoad(t, `{"enabled": false, "allow_origins": ["*"]}`)
+	top.Evaluate(&Request{Method: "GET", Origin: "https://a.test", OriginCount: 1}, &d)
+	if !d.Disabled || len(d.Headers()) != 0 {
+		t.Errorf("disabled top level decision = %+v; want untouched", d)
+	}
+}
+
+func TestRuleErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		desc string
+		cfg  string
+		want []string
+	}{
+		{"missing name and match", `{"rules": [{}]}`, []string{
+			`rules[0]: name: required: give each rule a unique name`,
+			`rules[0]: match: required: give hosts and/or path_prefixes`,
+		}},
+		{"empty match", `{"rules": [{"name": "a", "match": {}}]}`, []string{
+			`rules[0] "a": match: empty: a rule without hosts or path_prefixes would match every request; set those fields at the top level instead`,
+		}},
+		{"empty match lists", `{"rules": [{"name": "a", "match": {"hosts": [], "path_prefixes": []}}]}`, []string{
+			`rules[0] "a": match: empty: a rule without hosts or path_prefixes would match every request; set those fields at the top level instead`,
+		}},
+		{"duplicate and bad names", `{"rules": [{"name": "a", "match": {"path_prefixes": ["/a"]}}, {"name": "a", "match": {"path_prefixes": ["/b"]}}, {"name": "a.b", "match": {"path_prefixes": ["/c"]}}]}`, []string{
+			`rules[1] "a": name: "a": duplicate of rules[0]'s name`,
+			`rules[2] "a.b": name: "a.b": use only letters, digits, "-" and "_" (the name becomes part of counter names)`,
+		}},
+		{"bad match values", `{"rules": [{"name": "a", "match": {"hosts": ["api.example.com:8080", "*.", "https://x.test", "a.*.b"], "path_prefixes": ["api", "/x?y"]}}]}`, []string{
+			`rules[0] "a": match.hosts[0]: "api.example.com:8080": remove the port: hosts are compared with :authority without its port`,
+			`rules[0] "a": match.hosts[1]: "*.": a host cannot be empty`,
+			`rules[0] "a": match.hosts[2]: "https://x.test": a host name only; remove the scheme, path or other parts`,
+			`rules[0] "a": match.hosts[3]: "a.*.b": "*" is only allowed as the whole leftmost label, as in "*.example.com"`,
+			`rules[0] "a": match.path_prefixes[0]: "api": must start with "/"`,
+			`rules[0] "a": match.path_prefixes[1]: "/x?y": a path prefix is compared with the path before "?"; remove the query or fragment`,
+		}},
+		{"wrong types", `{"rules": {"name": "a"}}`, []string{`rules: {"name": "a"}: must be an array of rule objects`}},
+		{"rule not an object", `{"rules": ["a"]}`, []string{`rules[0]: "a": must be an object with a name, a match and policy fields`}},
+		{"unknown rule field", `{"rules": [{"name": "a", "match": {"path_prefix": ["/a"]}, "allow_origin": []}]}`, []string{
+			`rules[0] "a": match: unknown field "path_prefix"; did you mean "path_prefixes"?`,
+			`rules[0] "a": unknown field "allow_origin"; did you mean "allow_origins"?`,
+			`rules[0] "a": match: empty: a rule without hosts or path_prefixes would match every request; set those fields at the top level instead`,
+		}},
+		{"nested rules", `{"rules": [{"name": "a", "match": {"path_prefixes": ["/a"]}, "rules": []}]}`, []string{
+			`rules[0] "a": unknown field "rules"`,
+		}},
+		// The effective policy is validated: the rule's credentials meet the
+		// inherited wildcard origin.
+		{"credentials over an inherited wildcard", `{"allow_origins": ["*"], "rules": [{"name": "partner-api", "match": {"hosts": ["p.example.com"]}, "allow_credentials": true}]}`, []string{
+			`rules[0] "partner-api": allow_origins[0]: "*": cannot be used with allow_credentials: browsers refuse a wildcard origin on credentialed requests; list the origins instead`,
+		}},
+		// An inherited problem is reported once, at the top level.
+		{"inherited problem reported once", `{"allow_origins": ["https://*.com"], "rules": [{"name": "a", "match": {"path_prefixes": ["/a"]}}]}`, []string{
+			`allow_origins[0]: "https://*.com": a wildcard over a public suffix matches every site under it`,
+		}},
+		{"rule's own bad value", `{"rules": [{"name": "b", "match": {"path_prefixes": ["/b"]}, "allow_origins": ["https://x.test/"], "max_age": -3, "mode": "dry-run"}]}`, []string{
+			`rules[0] "b": mode: "dry-run": must be "enforce" or "audit"`,
+			`rules[0] "b": allow_origins[0]: "https://x.test/": an origin has no path; remove "/"`,
+			`rules[0] "b": max_age: -3: must be between 0 and 86400 seconds`,
+		}},
+		{"isolation values", `{"isolation": {"cross_origin_resource_policy": "same", "cross_origin_opener_policy": 1, "coep": "x"}}`, []string{
+			`isolation.cross_origin_resource_policy: "same": must be "same-origin", "same-site" or "cross-origin"`,
+			`isolation.cross_origin_opener_policy: 1: must be "same-origin", "same-origin-allow-popups", "noopener-allow-popups" or "unsafe-none"`,
+			`isolation: unknown field "coep"`,
+		}},
+		{"isolation type", `{"isolation": "same-origin"}`, []string{`isolation: "same-origin": must be an object`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
+			_, err := Load([]byte(tc.cfg))
+			if got := problemStrings(t, err); !slices.Equal(got, tc.want) {
+				t.Errorf("problems:\n got %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRuleWarnings(t *testing.T) {
+	t.Parallel()
+	p := mustLoad(t, `{"rules": [{"name": "a", "match": {"path_prefixes": ["/a"]}, "allow_origins": ["https://a.test", "https://a.test"]}]}`)
+	want := []string{
+		`allow_origins: no origin is allowed: every CORS request no rule matches will be refused`,
+		`rules[0] "a": allow_origins[1]: "https://a.test": duplicate of allow_origins[0]; remove it`,
+	}
+	if got := warningStrings(p); !slices.Equal(got, want) {
+		t.Errorf("warnings:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestIsolationAndTiming(t *testing.T) {
+	t.Parallel()
+	p := mustLoad(t, `{
+		"allow_origins": ["https://app.example.com"], "timing_allow_origin": true,
+		"isolation": {"cross_origin_resource_policy": "same-site", "cross_origin_opener_policy": "same-origin"},
+		"rules": [{"name": "embeds", "match": {"path_prefixes": ["/embed"]},
+			"isolation": {"cross_origin_resource_policy": "cross-origin", "cross_origin_embedder_policy": "require-corp"}}]
+	}`)
+	var d Decision
+	p.Evaluate(&Request{Method: "GET", Origin: appOrigin, OriginCount: 1, Path: "/"}, &d)
+	wantIso := []Header{h(HeaderCrossOriginResourcePolicy, "same-site"), h(HeaderCrossOriginOpenerPolicy, "same-origin")}
+	if !slices.Equal(d.Isolation, wantIso) {
+		t.Errorf("isolation = %q; want %q", d.Isolation, wantIso)
+	}
+	if got := d.value(HeaderTimingAllowOrigin); got != appOrigin {
+		t.Errorf("timing-allow-origin = %q; want %q", got, appOrigin)
+	}
+	// The rule sets two headers and inherits the third.
+	p.Evaluate(&Request{Method: "GET", Path: "/embed/x"}, &d)
+	wantIso = []Header{h(HeaderCrossOriginResourcePolicy, "cross-origin"), h(HeaderCrossOriginEmbedderPolicy, "require-corp"), h(HeaderCrossOriginOpenerPolicy, "same-origin")}
+	if !slices.Equal(d.Isolation, wantIso) {
+		t.Errorf("rule isolation = %q; want %q", d.Isolation, wantIso)
+	}
+	// Timing-Allow-Origin is for allowed origins only, and "*" with any
+	// origin without credentials.
+	p.Evaluate(&Request{Method: "GET", Origin: evilOrigin, OriginCount: 1, Path: "/"}, &d)
+	if got := d.value(HeaderTimingAllowOrigin); got != "" {
+		t.Errorf("timing-allow-origin for a disallowed origin = %q", got)
+	}
+	any := mustLoad(t, `{"allow_origins": ["*"], "timing_allow_origin": true}`)
+	any.Evaluate(&Request{Method: "GET", Origin: evilOrigin, OriginCount: 1}, &d)
+	if got := d.value(HeaderTimingAllowOrigin); got != "*" {
+		t.Errorf("timing-allow-origin with any origin = %q; want *", got)
+	}
+}
+
+func TestDebugReasons(t *testing.T) {
+	t.Parallel()
+	p := mustLoad(t, `{"allow_origins": ["https://app.example.com"], "allow_methods": ["PUT"], "allow_headers": ["x-a"], "debug": true, "on_disallowed_origin": "reject"}`)
+	cases := []struct {
+		req  *Request
+		want string
+	}{
+		{preflight(evilOrigin, "PUT"), "origin not allowed"},
+		{preflight(appOrigin, "PATCH"), "method not allowed: PATCH"},
+		{preflight(appOrigin, "PUT", "x-a, X-Secret"), "header not allowed: X-Secret"},
+		{preflight(appOrigin, "PUT", "x-a x-b"), "malformed access-control-request-headers"},
+		{preflight(appOrigin, "PUT", "x-"+strings.Repeat("a", 200)), "header not allowed: x-" + strings.Repeat("a", maxReasonDetail-2)},
+		{preflight("https://app.example.com\r\nx: y", "PUT"), "malformed origin"},
+		{&Request{Method: "OPTIONS", Origin: appOrigin, OriginCount: 1, RequestMethod: "GET", RequestPrivateNetwork: "true"}, "private network not allowed"},
+		{actual("POST", evilOrigin), "origin not allowed"},
+		{actual("POST", "null"), "origin not allowed"},
+	}
+	for _, tc := range cases {
+		var d Decision
+		p.Evaluate(tc.req, &d)
+		if got := d.value(HeaderReason); got != tc.want {
+			t.Errorf("%+v: x-cors-reason = %q; want %q", tc.req, got, tc.want)
+		}
+	}
+	// Off by default, and never on allowed requests.
+	quiet := mustLoad(t, basicConfig)
+	var d Decision
+	quiet.Evaluate(preflight(evilOrigin, "PUT"), &d)
+	if got := d.value(HeaderReason); got != "" {
+		t.Errorf("x-cors-reason without debug = %q", got)
+	}
+	p.Evaluate(preflight(appOrigin, "PUT"), &d)
+	if got := d.value(HeaderReason); got != "" {
+		t.Errorf("x-cors-reason on an allowed preflight = %q", got)
+	}
+}
