@@ -34,6 +34,9 @@ type sharedVM struct {
 
 var productionVM, panicTestVM sharedVM
 
+// testmoduleModule is testmodule.Module, for sharedVM.get.
+var testmoduleModule = testmodule.Module
+
 func (s *sharedVM) get(t *testing.T, module func(testing.TB) []byte) types.VMContext {
 	t.Helper()
 	bin := testmodule.ForProxytest(t, module(t))

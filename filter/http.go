@@ -19,13 +19,17 @@ const (
 	// response callback on that reply too; it must add nothing to it and
 	// send nothing more.
 	answered
+	// auditing: a policy in audit mode decided; the response is compared,
+	// never changed.
+	auditing
 	// done: nothing left to do (response edited, or failed after a panic).
 	done
 )
 
-// maxResponseHeaders is the most Access-Control-* headers an actual
-// request's response gets: Allow-Origin, Allow-Credentials, Expose-Headers.
-const maxResponseHeaders = 3
+// maxResponseHeaders is the most headers an actual request's response gets
+// from the decision: Access-Control-Allow-Origin, -Allow-Credentials,
+// -Expose-Headers and Timing-Allow-Origin.
+const maxResponseHeaders = 4
 
 // httpContext is one HTTP stream. It keeps, between the request and the
 // response, only what the response needs.
@@ -34,10 +38,12 @@ type httpContext struct {
 	plugin *pluginContext
 	state  streamState
 
-	headers  [maxResponseHeaders]policy.Header
-	nHeaders int
-	vary     bool
-	upstream policy.UpstreamHandling
+	headers   [maxResponseHeaders]policy.Header
+	nHeaders  int
+	vary      bool
+	upstream  policy.UpstreamHandling
+	isolation []policy.Header
+	audit     *auditState
 }
 
 var _ types.HttpContext = (*httpContext)(nil)
@@ -63,6 +69,18 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 	r.read(m)
 	d := &p.decision
 	p.policy.Evaluate(&r.req, d)
+	switch {
+	case d.Disabled:
+		p.metrics.inc(disabled)
+		return action
+	case d.Audit:
+		// Audit mode changes nothing: the response is only compared.
+		if d.Kind != policy.NotCORS {
+			c.audit = newAuditState(r, d)
+			c.state = auditing
+		}
+		return action
+	}
 	p.metrics.inc(counterFor(d))
 	if d.Reason != policy.NoReason {
 		logRefusal(r, d)
@@ -82,6 +100,7 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 	c.state = forwarded
 	c.vary = d.Vary
 	c.upstream = d.Upstream
+	c.isolation = d.Isolation
 	c.nHeaders = copy(c.headers[:], d.Headers())
 	return action
 }
@@ -117,11 +136,13 @@ func (c *httpContext) reply(d *policy.Decision) error {
 func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (action types.Action) {
 	action = types.ActionContinue
 	defer c.recoverPanic("response headers", &action)
-	if c.state != forwarded {
-		return action
-	}
+	state := c.state
 	c.state = done
-	if c.nHeaders == 0 && !c.vary && c.upstream == policy.LeaveUpstream {
+	switch {
+	case state == auditing:
+	case state != forwarded:
+		return action
+	case c.nHeaders == 0 && !c.vary && c.upstream == policy.LeaveUpstream && len(c.isolation) == 0:
 		return action
 	}
 	m, err := hostResponseHeaders()
@@ -130,6 +151,11 @@ func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (a
 		return action
 	}
 	callTestHook(phaseResponse, m)
+	if state == auditing {
+		c.audit.compare(c.plugin, m)
+		c.audit = nil
+		return action
+	}
 	seen := scanResponse(m)
 	add := true
 	switch c.upstream {
@@ -157,6 +183,14 @@ func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (a
 	if c.vary && !seen.varyOrigin && !seen.varyStar {
 		if err := hostAddResponseHeader(policy.HeaderVary, "Origin"); err != nil {
 			logf(logError, "corswasm: cannot add vary: %v", err)
+		}
+	}
+	// Isolation headers the upstream set itself are left as they are.
+	for _, h := range c.isolation {
+		if !seen.has(h.Name) {
+			if err := hostAddResponseHeader(h.Name, h.Value); err != nil {
+				logf(logError, "corswasm: cannot add %s: %v", h.Name, err)
+			}
 		}
 	}
 	return action

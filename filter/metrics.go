@@ -12,8 +12,27 @@ const (
 	MetricActualDisallowed   = "corswasm.actual.disallowed"
 	MetricActualRejected     = "corswasm.actual.rejected"
 	MetricNonCORS            = "corswasm.non_cors"
+	MetricDisabled           = "corswasm.disabled"
 	MetricPanics             = "corswasm.panics"
+	// MetricAuditAgreements counts CORS requests in audit mode where the
+	// upstream answered as the policy would have.
+	MetricAuditAgreements = "corswasm.audit.agreements"
+	// MetricAuditDisagreementsPrefix, followed by a kind
+	// (policy.Disagreement's String, e.g. "preflight_methods"), counts the
+	// disagreements of that kind.
+	MetricAuditDisagreementsPrefix = "corswasm.audit.disagreements."
 )
+
+// auditPolicyMetric names the per-policy audit counters: for the top-level
+// policy corswasm.audit.top.<what>, for a rule
+// corswasm.audit.rule.<name>.<what>, where what is "agreements" or
+// "disagreements" (requests with at least one disagreement).
+func auditPolicyMetric(rule, what string) string {
+	if rule == "" {
+		return "corswasm.audit.top." + what
+	}
+	return "corswasm.audit.rule." + rule + "." + what
+}
 
 // counter identifies one of the filter's counters.
 type counter int
@@ -26,40 +45,93 @@ const (
 	actualDisallowed
 	actualRejected
 	nonCORS
+	disabled
 	panics
+	auditAgreements
 	numCounters
 )
 
 var counterNames = [numCounters]string{
 	MetricPreflightAllowed, MetricPreflightRejected, MetricPreflightForwarded,
 	MetricActualAllowed, MetricActualDisallowed, MetricActualRejected,
-	MetricNonCORS, MetricPanics,
+	MetricNonCORS, MetricDisabled, MetricPanics, MetricAuditAgreements,
 }
 
-// metrics holds the host's ids for the counters. A counter whose definition
-// failed keeps ok=false and is never incremented.
+// metricID is a counter the host defined; ok is false when the definition
+// failed, and the counter is then never incremented.
+type metricID struct {
+	id uint32
+	ok bool
+}
+
+func defineCounter(name string) metricID {
+	id, err := hostDefineCounter(name)
+	if err != nil {
+		logf(logWarn, "corswasm: cannot define counter %s: %v", name, err)
+		return metricID{}
+	}
+	return metricID{id, true}
+}
+
+func (m metricID) inc() {
+	if m.ok {
+		hostIncrement(m.id)
+	}
+}
+
+// metrics holds the filter's counters.
 type metrics struct {
-	ids [numCounters]uint32
-	ok  [numCounters]bool
+	fixed [numCounters]metricID
+	// disagreements[i] counts disagreements of kind 1<<i.
+	disagreements [8]metricID
+	// auditByPolicy[RuleIndex] holds the agreements and disagreements of
+	// each policy in audit mode.
+	auditByPolicy [][2]metricID
 }
 
 // define asks the host for every counter. Envoy returns the same counter to
 // every VM that defines a name, so counts add up across worker threads.
-func (m *metrics) define() {
+func (m *metrics) define(p *policy.Policy) {
 	for i, name := range counterNames {
-		id, err := hostDefineCounter(name)
-		if err != nil {
-			logf(logWarn, "corswasm: cannot define counter %s: %v", name, err)
-			continue
+		m.fixed[i] = defineCounter(name)
+	}
+	for i, k := range policy.AllDisagreements.Kinds() {
+		m.disagreements[i] = defineCounter(MetricAuditDisagreementsPrefix + k.String())
+	}
+	names := append([]string{""}, p.RuleNames()...)
+	m.auditByPolicy = make([][2]metricID, len(names))
+	for _, i := range p.Audited() {
+		m.auditByPolicy[i] = [2]metricID{
+			defineCounter(auditPolicyMetric(names[i], "agreements")),
+			defineCounter(auditPolicyMetric(names[i], "disagreements")),
 		}
-		m.ids[i], m.ok[i] = id, true
 	}
 }
 
 func (m *metrics) inc(c counter) {
-	if m != nil && m.ok[c] {
-		hostIncrement(m.ids[c])
+	if m != nil {
+		m.fixed[c].inc()
 	}
+}
+
+// audited counts an audited request: an agreement, or each kind of
+// disagreement, globally and for its policy.
+func (m *metrics) audited(ruleIndex int, k policy.Disagreement) {
+	perPolicy := [2]metricID{}
+	if ruleIndex < len(m.auditByPolicy) {
+		perPolicy = m.auditByPolicy[ruleIndex]
+	}
+	if k == 0 {
+		m.inc(auditAgreements)
+		perPolicy[0].inc()
+		return
+	}
+	for i := range m.disagreements {
+		if k&(1<<i) != 0 {
+			m.disagreements[i].inc()
+		}
+	}
+	perPolicy[1].inc()
 }
 
 // counterFor names the counter a decision increments.

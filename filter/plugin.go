@@ -20,6 +20,8 @@ type pluginContext struct {
 	decision policy.Decision
 	request  requestHeaders
 	reply    []byte
+
+	auditLog logLimiter
 }
 
 var _ types.PluginContext = (*pluginContext)(nil)
@@ -55,7 +57,7 @@ func (p *pluginContext) OnPluginStart(size int) (status types.OnPluginStartStatu
 	for _, w := range pol.Warnings() {
 		logf(logWarn, "corswasm: configuration warning: %s", w)
 	}
-	p.metrics.define()
+	p.metrics.define(pol)
 	p.policy = pol
 	logf(logInfo, "corswasm: configuration loaded (%d warning(s))", len(pol.Warnings()))
 	return true

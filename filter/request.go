@@ -36,6 +36,7 @@ func (r *requestHeaders) read(m headermap.Map) {
 			r.req.Authority = value
 		case ":path":
 			r.path = value
+			r.req.Path = value
 		case policy.HeaderOrigin:
 			// Fetch §3.1: the first line is the origin; a second one makes
 			// the request's origin disallowed (the policy sees the count).

@@ -17,6 +17,20 @@ type responseSeen struct {
 	cors       uint8
 	varyOrigin bool // some Vary line lists Origin
 	varyStar   bool // some Vary line is "*"
+	// isolation holds the names of the cross-origin isolation headers
+	// present.
+	isolation [3]string
+	nIso      int
+}
+
+// has reports whether the response carries the isolation header name.
+func (s *responseSeen) has(name string) bool {
+	for _, n := range s.isolation[:s.nIso] {
+		if n == name {
+			return true
+		}
+	}
+	return false
 }
 
 // scanResponse reads the upstream's response headers in one pass.
@@ -28,8 +42,15 @@ func scanResponse(m headermap.Map) responseSeen {
 		if !ok {
 			return s
 		}
-		if name == policy.HeaderVary {
+		switch name {
+		case policy.HeaderVary:
 			s.scanVary(value)
+			continue
+		case policy.HeaderCrossOriginResourcePolicy, policy.HeaderCrossOriginEmbedderPolicy, policy.HeaderCrossOriginOpenerPolicy:
+			if !s.has(name) && s.nIso < len(s.isolation) {
+				s.isolation[s.nIso] = name
+				s.nIso++
+			}
 			continue
 		}
 		if !strings.HasPrefix(name, "access-control-") {
