@@ -93,7 +93,7 @@ func setUpLocal() (func(), error) {
 			closers[i]()
 		}
 	}
-	upstream := httptest.NewServer(echo.Handler())
+	upstream := httptest.NewServer(echoHandler)
 	closers = append(closers, upstream.Close)
 	upstreamURL, _ := url.Parse(upstream.URL)
 	module, err := testmodule.ModuleBytes()
@@ -121,6 +121,9 @@ func setUpLocal() (func(), error) {
 	return cleanup, nil
 }
 
+// echoHandler is the upstream of every in-process host.
+var echoHandler = echo.Handler()
+
 var client = &http.Client{
 	Timeout: 10 * time.Second,
 	CheckRedirect: func(*http.Request, []*http.Request) error {
@@ -139,16 +142,28 @@ type reply struct {
 // value pairs; a name may repeat (several lines).
 func send(t *testing.T, config, method, path string, headers ...string) reply {
 	t.Helper()
-	req, err := http.NewRequest(method, targets[config].url+path, nil)
+	return do(t, newRequest(t, method, targets[config].url+path, headers...))
+}
+
+// newRequest builds a request with header name, value pairs.
+func newRequest(t *testing.T, method, url string, headers ...string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Add(headers[i], headers[i+1])
 	}
+	return req
+}
+
+// do sends a request and reads its response.
+func do(t *testing.T, req *http.Request) reply {
+	t.Helper()
 	resp, err := client.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s on %s: %v", method, path, config, err)
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/corswasm/corswasm/internal/testconfig"
 )
 
 // The benchmarks measure Evaluate on the paths a filter takes per request.
@@ -93,4 +95,36 @@ func BenchmarkLargestScannedRequestHeaders(b *testing.B) {
 func BenchmarkHostileOrigin(b *testing.B) {
 	p := mustLoad(b, `{"allow_origins": ["https://*.example.com"]}`)
 	benchmarkEvaluate(b, p, actual("GET", "https://"+strings.Repeat("a.", 120)+"example.net"), ActualDisallowed)
+}
+
+// BenchmarkScale chooses a rule among 100 and matches an exact origin among
+// 10, 1,000 and 10,000 (with a tenth as many subdomain wildcards): the cost
+// must not grow with the counts. The request matches an even rule (which
+// inherits the top-level origins) with the last exact origin.
+func BenchmarkScale(b *testing.B) {
+	for _, n := range []int{10, 1000, 10000} {
+		b.Run(strconv.Itoa(n)+"-origins", func(b *testing.B) {
+			s := testconfig.Scale{Origins: n, Wildcards: n / 10, Rules: 100}
+			p, err := Load(s.JSON())
+			if err != nil {
+				b.Fatal(err)
+			}
+			r := actual("GET", s.Origin(n-1))
+			r.Authority, r.Path = s.Host(50), s.PathPrefix(50)+"orders/7"
+			benchmarkEvaluate(b, p, r, ActualAllowed)
+		})
+	}
+}
+
+// BenchmarkCompileScale compiles the 10,000-origin, 1,000-wildcard,
+// 100-rule configuration natively; e2e's BenchmarkPluginStart measures it
+// inside the module.
+func BenchmarkCompileScale(b *testing.B) {
+	data := testconfig.Scale{Origins: 10000, Wildcards: 1000, Rules: 100}.JSON()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Load(data); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/corswasm/corswasm/internal/testconfig"
 )
 
 const edgeConfig = `{
@@ -252,5 +254,26 @@ func TestDebugReasons(t *testing.T) {
 	p.Evaluate(preflight(appOrigin, "PUT"), &d)
 	if got := d.value(HeaderReason); got != "" {
 		t.Errorf("x-cors-reason on an allowed preflight = %q", got)
+	}
+}
+
+// The generated scale configuration loads, and its rules are chosen by host
+// and path.
+func TestScaleConfiguration(t *testing.T) {
+	t.Parallel()
+	s := testconfig.Scale{Origins: 10000, Wildcards: 1000, Rules: 100}
+	p := mustLoad(t, string(s.JSON()))
+	for _, k := range []int{0, 1, 50, 99} {
+		var d Decision
+		r := actual("GET", s.Origin(9999))
+		r.Authority, r.Path = s.Host(k), s.PathPrefix(k)+"x"
+		p.Evaluate(r, &d)
+		wantKind := ActualAllowed
+		if k%2 == 1 {
+			wantKind = ActualDisallowed // odd rules set their own origins
+		}
+		if d.RuleIndex != k+1 || d.Kind != wantKind {
+			t.Errorf("rule %d: chose %q (%d), %v; want svc-%d, %v", k, d.Rule, d.RuleIndex, d.Kind, k, wantKind)
+		}
 	}
 }
