@@ -51,6 +51,17 @@ func ModuleBytes() ([]byte, error) {
 	return get("", "CORSWASM_MODULE")
 }
 
+// PassthroughModule returns a module that does nothing, built from
+// ./passthrough: the baseline of the module benchmarks.
+func PassthroughModule(tb testing.TB) []byte {
+	tb.Helper()
+	bin, err := get("passthrough", "")
+	if err != nil {
+		tb.Fatalf("the pass-through module: %v", err)
+	}
+	return bin
+}
+
 // PanicTestModule returns the module built with PanicTestTag.
 func PanicTestModule(tb testing.TB) []byte {
 	tb.Helper()
@@ -65,7 +76,7 @@ func get(tag, env string) ([]byte, error) {
 	v, _ := cache.LoadOrStore(tag, &result{})
 	r := v.(*result)
 	r.once.Do(func() {
-		if path := os.Getenv(env); path != "" {
+		if path := os.Getenv(env); env != "" && path != "" {
 			r.bin, r.err = os.ReadFile(path)
 			return
 		}
@@ -74,6 +85,8 @@ func get(tag, env string) ([]byte, error) {
 	return r.bin, r.err
 }
 
+// build builds the module: the repository's main package, with a build
+// tag, or for "passthrough" the baseline module.
 func build(tag string) ([]byte, error) {
 	root, err := RepoRoot()
 	if err != nil {
@@ -86,10 +99,15 @@ func build(tag string) ([]byte, error) {
 	defer os.RemoveAll(dir)
 	out := filepath.Join(dir, "cors.wasm")
 	args := append([]string{"build"}, BuildFlags...)
-	if tag != "" {
+	pkg := "."
+	switch tag {
+	case "":
+	case "passthrough":
+		pkg = "./internal/testmodule/passthrough"
+	default:
 		args = append(args, "-tags", tag)
 	}
-	args = append(args, "-o", out, ".")
+	args = append(args, "-o", out, pkg)
 	cmd := exec.Command("go", args...)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
