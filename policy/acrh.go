@@ -59,10 +59,10 @@ func (sc *nameScanner) next() (name string, ok bool) {
 	return name, true
 }
 
-// lowerASCII returns s in lower case, using buf when s has upper-case
-// letters, so that a lookup with the result does not allocate. ok is false
-// when s is longer than buf.
-func lowerASCII(s string, buf *[maxHeaderNameLength]byte) (lower []byte, same, ok bool) {
+// lowerASCII returns s in lower case, written into buf when s has
+// upper-case letters (same is then false), so that a map lookup with the
+// result does not allocate. ok is false when s is longer than buf.
+func lowerASCII(s string, buf []byte) (lower []byte, same, ok bool) {
 	upper := false
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= 'A' && c <= 'Z' {

@@ -220,7 +220,7 @@ func (s *scope) headerAllowed(name string, buf *[maxHeaderNameLength]byte) bool 
 	if s.anyHeader && !strings.EqualFold(name, "authorization") {
 		return true
 	}
-	lower, same, ok := lowerASCII(name, buf)
+	lower, same, ok := lowerASCII(name, buf[:])
 	if !ok {
 		return false
 	}

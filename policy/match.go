@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"unsafe"
 )
 
 // ruleIndex chooses the rule that decides a request: the first rule (lowest
@@ -79,7 +80,9 @@ func (x *ruleIndex) find(authority, path string) int {
 	if !ok {
 		return best
 	}
-	if t := x.exact[host]; t != nil {
+	// host is a byte view; indexing a map with string(host[…]) does not
+	// allocate.
+	if t := x.exact[string(host)]; t != nil {
 		best = first(best, t.lookup(path))
 	}
 	// Subdomain wildcards: the suffixes of the host with as many labels as
@@ -90,7 +93,7 @@ func (x *ruleIndex) find(authority, path string) int {
 			continue
 		}
 		if labels == x.baseLabels[next] {
-			if t := x.wildcard[host[i+1:]]; t != nil {
+			if t := x.wildcard[string(host[i+1:])]; t != nil {
 				best = first(best, t.lookup(path))
 			}
 			next++
@@ -108,10 +111,10 @@ func first(a, b int) int {
 	return a
 }
 
-// requestHost returns the :authority without its port, in lower case
-// (using buf when it must change case, so the result can be used as a map
-// key without allocating).
-func requestHost(authority string, buf *[maxHostLength]byte) (string, bool) {
+// requestHost returns the :authority without its port, in lower case: in
+// buf when it must change case, otherwise a view of the authority's bytes
+// (never written to).
+func requestHost(authority string, buf *[maxHostLength]byte) ([]byte, bool) {
 	host := authority
 	if strings.HasPrefix(host, "[") {
 		if end := strings.IndexByte(host, ']'); end >= 0 {
@@ -120,36 +123,14 @@ func requestHost(authority string, buf *[maxHostLength]byte) (string, bool) {
 	} else if i := strings.LastIndexByte(host, ':'); i >= 0 {
 		host = host[:i]
 	}
-	if len(host) > len(buf) {
-		return "", false
+	lower, same, ok := lowerASCII(host, buf[:])
+	switch {
+	case !ok:
+		return nil, false
+	case same:
+		return unsafe.Slice(unsafe.StringData(host), len(host)), true
 	}
-	lower, same, _ := lowerASCIIHost(host, buf)
-	if same {
-		return host, true
-	}
-	return string(lower), true
-}
-
-// lowerASCIIHost is lowerASCII for hosts, with their own bound.
-func lowerASCIIHost(s string, buf *[maxHostLength]byte) ([]byte, bool, bool) {
-	upper := false
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			upper = true
-			break
-		}
-	}
-	if !upper {
-		return nil, true, true
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
-	}
-	return buf[:len(s)], false, true
+	return lower, true
 }
 
 // parseMatchHost validates a match.hosts entry.
