@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/corswasm/corswasm/internal/headermap"
 )
 
 // header is one entry of a header map: one header line.
@@ -51,32 +53,16 @@ func (m *headerMap) remove(name string) {
 	*m = out
 }
 
-// encode serializes the map the proxy-wasm way: u32 count, count pairs of
-// u32 (name length, value length), then each name and value followed by NUL.
-// All integers are little-endian.
+// encode serializes the map the proxy-wasm way (package headermap).
 func (m headerMap) encode() []byte {
-	size := 4 + 8*len(m)
-	for _, h := range m {
-		size += len(h.name) + len(h.value) + 2
-	}
-	b := make([]byte, 4+8*len(m), size)
-	binary.LittleEndian.PutUint32(b, uint32(len(m)))
-	for i, h := range m {
-		binary.LittleEndian.PutUint32(b[4+8*i:], uint32(len(h.name)))
-		binary.LittleEndian.PutUint32(b[8+8*i:], uint32(len(h.value)))
-	}
-	for _, h := range m {
-		b = append(b, h.name...)
-		b = append(b, 0)
-		b = append(b, h.value...)
-		b = append(b, 0)
-	}
-	return b
+	return headermap.Append(nil, len(m), func(i int) (string, string) { return m[i].name, m[i].value })
 }
 
-// decodeHeaderMap parses a serialized map. Like Envoy's toPairs it returns
-// an empty map for input too short for its count, and ok=false only when
-// the names or values run past the end. Names are lower-cased.
+// decodeHeaderMap parses a serialized map from the guest. It is more
+// lenient than package headermap on purpose, to behave as Envoy's toPairs
+// does with a buggy guest: an empty map for input too short for its count,
+// ok=false only when the names or values run past the end, NUL separators
+// not checked. Names are lower-cased.
 func decodeHeaderMap(b []byte) (m headerMap, ok bool) {
 	if len(b) < 4 {
 		return nil, true
