@@ -18,6 +18,23 @@ build: ## build build/cors.wasm
 	$(WASM_BUILD) -o $(MODULE) .
 	@ls -l $(MODULE)
 
+# `make run` settings; set them on the command line or in the environment,
+# e.g. make run UPSTREAM=http://127.0.0.1:8080 CONFIG=my.json
+CONFIG   ?= envoy/cors.json
+UPSTREAM ?=
+LISTEN   ?= 127.0.0.1:10000
+ADMIN    ?= 127.0.0.1:9901
+WASI     ?= envoy-1.33
+
+# Built, then exec'd rather than `go run` (which exits 1 after Ctrl-C
+# whatever the program's exit code), so Ctrl-C ends it without make's
+# "*** [run] Interrupt".
+.PHONY: run
+run: build ## run the module locally with CONFIG in front of UPSTREAM (default: an echo upstream)
+	go build -o build/corshost ./internal/cmd/corshost
+	exec build/corshost -module $(MODULE) -config "$(CONFIG)" -upstream "$(UPSTREAM)" \
+		-listen "$(LISTEN)" -admin "$(ADMIN)" -wasi "$(WASI)"
+
 $(PANICTEST): build
 	$(WASM_BUILD) -tags corswasm_panictest -o $(PANICTEST) .
 
