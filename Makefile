@@ -46,8 +46,9 @@ vet: ## go vet, natively and for wasip1
 	go vet ./...
 	GOOS=wasip1 GOARCH=wasm go vet ./...
 
-bench: ## run the benchmarks (policy engine and filter)
-	go test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./policy/ ./filter/
+bench: build ## run the benchmarks: the policy engine, and the module in the local host
+	go test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./policy/
+	CORSWASM_MODULE=$(CURDIR)/$(MODULE) go test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./e2e/
 
 fuzz: ## run each fuzz target for FUZZTIME (default 20s)
 	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./policy/
