@@ -1,0 +1,522 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	bootstrapv3 "github.com/envoyproxy/go-control-plane/envoy/config/bootstrap/v3"
+	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
+	_ "github.com/envoyproxy/go-control-plane/envoy/extensions/access_loggers/stream/v3" // registers StdoutAccessLog for the harness's access logs
+	routerv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/router/v3"
+	wasmfilterv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/wasm/v3"
+	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
+	wasmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/wasm/v3"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+	"sigs.k8s.io/yaml"
+)
+
+// ---- Envoy bootstraps ----
+
+// harnessPlugin is one CORS filter found in an Envoy bootstrap.
+type harnessPlugin struct {
+	listener string   // the listener's name
+	port     uint32   // the listener's port
+	name     string   // the plugin's name (PluginConfig.name)
+	config   []byte   // the plugin configuration handed to the module
+	warnings []string // policy.Load's warnings about config
+}
+
+// harnessEnvoy is what harnessCheckBootstrap found in a bootstrap.
+type harnessEnvoy struct {
+	plugins   []harnessPlugin   // in listener order
+	clusters  map[string]string // static cluster name to its endpoints, "host:port" comma-separated
+	adminPort uint32
+}
+
+// harnessCheckBootstrap checks an Envoy bootstrap in YAML: it must parse as
+// envoy.config.bootstrap.v3.Bootstrap with no unknown field (in typed
+// configs too), pass the validation rules of every message including those
+// packed in Anys, and run the CORS filter in every HTTP connection manager,
+// before the router, with runtime v8, the module at harnessModulePath, and a
+// StringValue configuration that policy.Load accepts. Routes may only name
+// static clusters.
+func harnessCheckBootstrap(data []byte) (*harnessEnvoy, error) {
+	js, err := harnessYAMLToJSON(data)
+	if err != nil {
+		return nil, err
+	}
+	var bs bootstrapv3.Bootstrap
+	if err := (protojson.UnmarshalOptions{DiscardUnknown: false}).Unmarshal(js, &bs); err != nil {
+		return nil, fmt.Errorf("not a valid envoy.config.bootstrap.v3.Bootstrap: %w", err)
+	}
+	var errs harnessErrors
+	if err := bs.ValidateAll(); err != nil {
+		errs.addf("bootstrap fails validation: %w", err)
+	}
+	harnessValidateAnys(bs.ProtoReflect(), "bootstrap", &errs)
+
+	env := &harnessEnvoy{
+		clusters:  map[string]string{},
+		adminPort: bs.GetAdmin().GetAddress().GetSocketAddress().GetPortValue(),
+	}
+	for _, c := range bs.GetStaticResources().GetClusters() {
+		var endpoints []string
+		for _, locality := range c.GetLoadAssignment().GetEndpoints() {
+			for _, lb := range locality.GetLbEndpoints() {
+				sa := lb.GetEndpoint().GetAddress().GetSocketAddress()
+				endpoints = append(endpoints, net.JoinHostPort(sa.GetAddress(), strconv.Itoa(int(sa.GetPortValue()))))
+			}
+		}
+		env.clusters[c.GetName()] = strings.Join(endpoints, ",")
+	}
+	for _, l := range bs.GetStaticResources().GetListeners() {
+		env.checkListener(l, &errs)
+	}
+	if len(env.plugins) == 0 {
+		errs.addf("no listener runs the CORS filter (%s)", harnessWasmFilterName)
+	}
+	return env, errs.err()
+}
+
+// checkListener checks every HTTP connection manager of a listener and
+// records its CORS filters.
+func (env *harnessEnvoy) checkListener(l *listenerv3.Listener, errs *harnessErrors) {
+	port := l.GetAddress().GetSocketAddress().GetPortValue()
+	where := fmt.Sprintf("listener %q (port %d)", l.GetName(), port)
+	for _, chain := range l.GetFilterChains() {
+		for _, f := range chain.GetFilters() {
+			tc := f.GetTypedConfig()
+			if !tc.MessageIs(&hcmv3.HttpConnectionManager{}) {
+				continue
+			}
+			var hcm hcmv3.HttpConnectionManager
+			if err := anypb.UnmarshalTo(tc, &hcm, proto.UnmarshalOptions{}); err != nil {
+				errs.addf("%s: http connection manager: %w", where, err)
+				continue
+			}
+			env.checkRoutes(where, &hcm, errs)
+			filters := hcm.GetHttpFilters()
+			if n := len(filters); n == 0 || !filters[n-1].GetTypedConfig().MessageIs(&routerv3.Router{}) {
+				errs.addf("%s: the last http filter must be %s", where, harnessRouterFilterName)
+			}
+			cors := 0
+			for i, hf := range filters {
+				htc := hf.GetTypedConfig()
+				switch {
+				case htc == nil:
+					errs.addf("%s: http filter %q has no typed_config", where, hf.GetName())
+				case htc.MessageIs(&routerv3.Router{}):
+					var router routerv3.Router
+					if err := anypb.UnmarshalTo(htc, &router, proto.UnmarshalOptions{}); err != nil {
+						errs.addf("%s: router: %w", where, err)
+					}
+					if hf.GetName() != harnessRouterFilterName {
+						errs.addf("%s: router filter named %q; want %q", where, hf.GetName(), harnessRouterFilterName)
+					}
+				case htc.MessageIs(&wasmfilterv3.Wasm{}):
+					cors++
+					if hf.GetName() != harnessWasmFilterName {
+						errs.addf("%s: wasm filter named %q; want %q", where, hf.GetName(), harnessWasmFilterName)
+					}
+					if i == len(filters)-1 {
+						errs.addf("%s: the CORS filter must come before the router", where)
+					}
+					p, err := harnessCheckWasm(htc)
+					if err != nil {
+						errs.addf("%s: CORS filter: %w", where, err)
+					}
+					p.listener, p.port = l.GetName(), port
+					env.plugins = append(env.plugins, p)
+				}
+			}
+			if cors != 1 {
+				errs.addf("%s: %d CORS filters (%s); want 1", where, cors, harnessWasmFilterName)
+			}
+		}
+	}
+}
+
+// checkRoutes requires an inline route configuration whose routes name
+// static clusters.
+func (env *harnessEnvoy) checkRoutes(where string, hcm *hcmv3.HttpConnectionManager, errs *harnessErrors) {
+	rc := hcm.GetRouteConfig()
+	if rc == nil {
+		errs.addf("%s: no inline route_config", where)
+		return
+	}
+	for _, vh := range rc.GetVirtualHosts() {
+		for _, r := range vh.GetRoutes() {
+			if c := r.GetRoute().GetCluster(); c != "" {
+				if _, ok := env.clusters[c]; !ok {
+					errs.addf("%s: route to cluster %q, which is not defined", where, c)
+				}
+			}
+		}
+	}
+}
+
+// harnessCheckWasm checks the typed_config of one CORS filter.
+func harnessCheckWasm(a *anypb.Any) (harnessPlugin, error) {
+	var w wasmfilterv3.Wasm
+	if err := anypb.UnmarshalTo(a, &w, proto.UnmarshalOptions{}); err != nil {
+		return harnessPlugin{}, err
+	}
+	var errs harnessErrors
+	cfg := w.GetConfig()
+	vm := cfg.GetVmConfig()
+	if vm == nil {
+		errs.addf("no config.vm_config")
+	}
+	if got := vm.GetRuntime(); got != harnessRuntime {
+		errs.addf("runtime %q; want %q", got, harnessRuntime)
+	}
+	if got := vm.GetCode().GetLocal().GetFilename(); got != harnessModulePath {
+		errs.addf("code: local filename %q; want %q", got, harnessModulePath)
+	}
+	if cfg.GetFailOpen() {
+		errs.addf("fail_open: true; want the filter to fail closed")
+	}
+	if fp := cfg.GetFailurePolicy(); fp != wasmv3.FailurePolicy_UNSPECIFIED && fp != wasmv3.FailurePolicy_FAIL_CLOSED {
+		errs.addf("failure_policy %s; want the filter to fail closed", fp)
+	}
+	p := harnessPlugin{name: cfg.GetName()}
+	c := cfg.GetConfiguration()
+	var sv wrapperspb.StringValue
+	switch {
+	case c == nil:
+		errs.addf("no config.configuration")
+	case !c.MessageIs(&sv):
+		errs.addf("configuration is a %s; want google.protobuf.StringValue holding the JSON policy", c.GetTypeUrl())
+	default:
+		if err := anypb.UnmarshalTo(c, &sv, proto.UnmarshalOptions{}); err != nil {
+			errs.addf("configuration: %w", err)
+			break
+		}
+		p.config = []byte(sv.GetValue())
+		warnings, err := harnessLoadPolicy(p.config)
+		if err != nil {
+			errs.addf("configuration: %w", err)
+		}
+		p.warnings = warnings
+	}
+	return p, errs.err()
+}
+
+// harnessValidateAnys finds every google.protobuf.Any in m, at any depth
+// (Anys inside Anys too), unpacks it and checks the unpacked message's
+// validation rules (protoc-gen-validate's ValidateAll), which the
+// enclosing message's ValidateAll does not reach.
+func harnessValidateAnys(m protoreflect.Message, path string, errs *harnessErrors) {
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		name := path + "." + string(fd.Name())
+		switch {
+		case fd.IsMap():
+			if fd.MapValue().Message() != nil {
+				v.Map().Range(func(k protoreflect.MapKey, mv protoreflect.Value) bool {
+					harnessVisit(mv.Message(), fmt.Sprintf("%s[%v]", name, k.Interface()), errs)
+					return true
+				})
+			}
+		case fd.IsList():
+			if fd.Message() != nil {
+				for i := 0; i < v.List().Len(); i++ {
+					harnessVisit(v.List().Get(i).Message(), fmt.Sprintf("%s[%d]", name, i), errs)
+				}
+			}
+		case fd.Message() != nil:
+			harnessVisit(v.Message(), name, errs)
+		}
+		return true
+	})
+}
+
+// harnessVisit validates m if it is an Any, then looks inside it.
+func harnessVisit(m protoreflect.Message, path string, errs *harnessErrors) {
+	a, ok := m.Interface().(*anypb.Any)
+	if !ok {
+		harnessValidateAnys(m, path, errs)
+		return
+	}
+	inner, err := a.UnmarshalNew()
+	if err != nil {
+		errs.addf("%s: cannot unpack %s: %w", path, a.GetTypeUrl(), err)
+		return
+	}
+	if v, ok := inner.(interface{ ValidateAll() error }); ok {
+		if err := v.ValidateAll(); err != nil {
+			errs.addf("%s (%s) fails validation: %w", path, a.GetTypeUrl(), err)
+		}
+	}
+	harnessValidateAnys(inner.ProtoReflect(), path+"<"+string(inner.ProtoReflect().Descriptor().Name())+">", errs)
+}
+
+// harnessCheckExampleBootstrap checks envoy/envoy.yaml: a valid bootstrap
+// with one listener on harnessFirstPort whose CORS filter carries the policy
+// of envoy/cors.json (cors), a backend cluster, and the admin port.
+func harnessCheckExampleBootstrap(data, cors []byte) error {
+	env, err := harnessCheckBootstrap(data)
+	if err != nil {
+		return err
+	}
+	var errs harnessErrors
+	if len(env.plugins) != 1 {
+		errs.addf("%d CORS filters; want 1", len(env.plugins))
+	}
+	for _, p := range env.plugins {
+		if p.port != harnessFirstPort {
+			errs.addf("listener %q on port %d; want %d", p.listener, p.port, harnessFirstPort)
+		}
+		if p.name != "corswasm" {
+			errs.addf("plugin name %q; want %q", p.name, "corswasm")
+		}
+		if same, err := harnessSameJSON(p.config, cors); err != nil || !same {
+			errs.addf("listener %q: the plugin configuration differs from envoy/cors.json (%v):\n%s", p.listener, err, p.config)
+		}
+	}
+	if got, want := env.clusters["backend"], "backend:8080"; got != want {
+		errs.addf("cluster backend reaches %q; want %q", got, want)
+	}
+	if env.adminPort != harnessAdminPort {
+		errs.addf("admin port %d; want %d", env.adminPort, harnessAdminPort)
+	}
+	return errs.err()
+}
+
+// harnessCheckE2EBootstrap checks e2e/envoy.yaml: a valid bootstrap whose
+// listener i, named harnessConfigs[i], listens on harnessFirstPort+i and
+// carries exactly configs[harnessConfigs[i]] (e2e/testdata); routes go to
+// upstream ("host:port") through the echo cluster.
+func harnessCheckE2EBootstrap(data []byte, configs map[string][]byte, upstream string) (*harnessEnvoy, error) {
+	env, err := harnessCheckBootstrap(data)
+	if err != nil {
+		return nil, err
+	}
+	var errs harnessErrors
+	if len(env.plugins) != len(harnessConfigs) {
+		errs.addf("%d listeners run the CORS filter; want %d, one per configuration %v", len(env.plugins), len(harnessConfigs), harnessConfigs)
+	}
+	for i, p := range env.plugins {
+		if i >= len(harnessConfigs) {
+			break
+		}
+		name := harnessConfigs[i]
+		if p.listener != name {
+			errs.addf("listener %d is %q; want %q", i, p.listener, name)
+		}
+		if want := uint32(harnessFirstPort + i); p.port != want {
+			errs.addf("listener %q on port %d; want %d", p.listener, p.port, want)
+		}
+		if same, err := harnessSameJSON(p.config, configs[name]); err != nil || !same {
+			errs.addf("listener %q: the plugin configuration differs from e2e/testdata/%s.json (%v):\n%s", p.listener, name, err, p.config)
+		}
+	}
+	if got := env.clusters["echo"]; got != upstream {
+		errs.addf("cluster echo reaches %q; want %q", got, upstream)
+	}
+	if env.adminPort != harnessAdminPort {
+		errs.addf("admin port %d; want %d", env.adminPort, harnessAdminPort)
+	}
+	return env, errs.err()
+}
+
+// ---- tests ----
+
+// TestHarnessEnvoyBootstraps finds the Envoy bootstraps among the YAML files
+// of envoy/ and e2e/ and checks each one.
+func TestHarnessEnvoyBootstraps(t *testing.T) {
+	var files []string
+	for _, pattern := range []string{"envoy/*.yaml", "envoy/*.yml", "e2e/*.yaml", "e2e/*.yml"} {
+		m, err := filepath.Glob(filepath.Join("..", pattern))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, m...)
+	}
+	var found []string
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var top map[string]any
+		if err := yaml.Unmarshal(data, &top); err != nil {
+			t.Errorf("%s: %v", file, err)
+			continue
+		}
+		_, static := top["static_resources"]
+		_, dynamic := top["dynamic_resources"]
+		if !static && !dynamic {
+			t.Logf("%s: not an Envoy bootstrap, skipped", file)
+			continue
+		}
+		name := filepath.ToSlash(strings.TrimPrefix(file, ".."+string(filepath.Separator)))
+		found = append(found, name)
+		t.Run(name, func(t *testing.T) {
+			env, err := harnessCheckBootstrap(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range env.plugins {
+				for _, w := range p.warnings {
+					t.Logf("listener %q: policy warning: %s", p.listener, w)
+				}
+			}
+		})
+	}
+	for _, want := range []string{"envoy/envoy.yaml", "e2e/envoy.yaml"} {
+		if !slices.Contains(found, want) {
+			t.Errorf("bootstraps found: %v; want %s among them", found, want)
+		}
+	}
+}
+
+// TestHarnessExampleBootstrap checks envoy/envoy.yaml against envoy/cors.json.
+func TestHarnessExampleBootstrap(t *testing.T) {
+	if err := harnessCheckExampleBootstrap(harnessRead(t, "envoy/envoy.yaml"), harnessRead(t, "envoy/cors.json")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHarnessE2EBootstrap checks that e2e/envoy.yaml serves each
+// configuration of e2e/testdata on its port.
+func TestHarnessE2EBootstrap(t *testing.T) {
+	env, err := harnessCheckE2EBootstrap(harnessRead(t, "e2e/envoy.yaml"), harnessTestdata(t), "echo:8080")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range env.plugins {
+		t.Logf("port %d: listener %q, plugin %q, %d warnings", p.port, p.listener, p.name, len(p.warnings))
+	}
+}
+
+// TestHarnessBootstrapMutations proves that the bootstrap checks fail: each
+// case breaks one thing in a copy of envoy/envoy.yaml or e2e/envoy.yaml.
+func TestHarnessBootstrapMutations(t *testing.T) {
+	example := harnessRead(t, "envoy/envoy.yaml")
+	cors := harnessRead(t, "envoy/cors.json")
+	harness := harnessRead(t, "e2e/envoy.yaml")
+	configs := harnessTestdata(t)
+	checkExample := func(data []byte) error { return harnessCheckExampleBootstrap(data, cors) }
+	checkHarness := func(data []byte) error {
+		_, err := harnessCheckE2EBootstrap(data, configs, "echo:8080")
+		return err
+	}
+	tests := []struct {
+		name   string
+		check  func([]byte) error
+		mutate func(t *testing.T) []byte
+		want   string
+	}{
+		{"unknown field", checkExample, func(t *testing.T) []byte {
+			return harnessReplace(t, example, "stat_prefix: ingress_http", "stat_prefx: ingress_http")
+		}, `unknown field "stat_prefx"`},
+		{"unknown field in the wasm typed_config", checkExample, func(t *testing.T) []byte {
+			return harnessReplace(t, example, "fail_open: false", "fail_opn: false")
+		}, `unknown field "fail_opn"`},
+		{"unregistered typed_config", checkExample, func(t *testing.T) []byte {
+			return harnessReplace(t, example, "router.v3.Router", "router.v3.Routr")
+		}, "envoy.extensions.filters.http.router.v3.Routr"},
+		{"duplicate key", checkExample, func(t *testing.T) []byte {
+			return harnessReplace(t, example, "    type: STRICT_DNS\n", "    type: STRICT_DNS\n    type: LOGICAL_DNS\n")
+		}, "already set"},
+		{"bootstrap rule: port out of range", checkExample, func(t *testing.T) []byte {
+			return harnessReplace(t, example, "port_value: 10000", "port_value: 70000")
+		}, "value must be less than or equal to 65535"},
+		{"connection manager rule: empty stat_prefix", checkExample, func(t *testing.T) []byte {
+			return harnessReplace(t, example, "stat_prefix: ingress_http", `stat_prefix: ""`)
+		}, "StatPrefix: value length must be at least 1"},
+		{"router rule: bad strict_check_headers", checkExample, func(t *testing.T) []byte {
+			return harnessEdit(t, example, func(root map[string]any) {
+				filters := harnessHTTPFilters(t, root)
+				router := harnessAt(t, filters[len(filters)-1], "typed_config")
+				router["strict_check_headers"] = []any{"x-not-an-envoy-header"}
+			})
+		}, "StrictCheckHeaders"},
+		{"wasm rule: empty module filename", checkExample, func(t *testing.T) []byte {
+			return harnessReplace(t, example, "filename: /etc/envoy/cors.wasm", `filename: ""`)
+		}, "Filename: value length must be at least 1"},
+		{"wrong runtime", checkExample, func(t *testing.T) []byte {
+			return harnessReplace(t, example, "runtime: envoy.wasm.runtime.v8", "runtime: envoy.wasm.runtime.wamr")
+		}, `runtime "envoy.wasm.runtime.wamr"`},
+		{"wrong module path", checkExample, func(t *testing.T) []byte {
+			return harnessReplace(t, example, "filename: /etc/envoy/cors.wasm", "filename: /etc/envoy/plugin.wasm")
+		}, `local filename "/etc/envoy/plugin.wasm"`},
+		{"fails open", checkExample, func(t *testing.T) []byte {
+			return harnessReplace(t, example, "fail_open: false", "fail_open: true")
+		}, "fail_open: true"},
+		{"fails open by failure_policy", checkExample, func(t *testing.T) []byte {
+			return harnessReplace(t, example, "fail_open: false", "failure_policy: FAIL_OPEN")
+		}, "failure_policy FAIL_OPEN"},
+		{"configuration not a StringValue", checkExample, func(t *testing.T) []byte {
+			return harnessEdit(t, example, func(root map[string]any) {
+				wasm := harnessAt(t, harnessHTTPFilters(t, root)[0], "typed_config", "config")
+				var policyJSON any
+				if err := json.Unmarshal(cors, &policyJSON); err != nil {
+					t.Fatal(err)
+				}
+				wasm["configuration"] = map[string]any{"@type": "type.googleapis.com/google.protobuf.Struct", "value": policyJSON}
+			})
+		}, "want google.protobuf.StringValue"},
+		{"configuration rejected by the policy", checkExample, func(t *testing.T) []byte {
+			return harnessReplace(t, example, `"allow_origins":`, `"allow_origin":`)
+		}, `unknown field "allow_origin"`},
+		{"configuration differs from cors.json", checkExample, func(t *testing.T) []byte {
+			return harnessReplace(t, example, `"max_age": 600`, `"max_age": 601`)
+		}, "differs from envoy/cors.json"},
+		{"router before the CORS filter", checkExample, func(t *testing.T) []byte {
+			return harnessEdit(t, example, func(root map[string]any) {
+				filters := harnessHTTPFilters(t, root)
+				filters[0], filters[1] = filters[1], filters[0]
+			})
+		}, "the last http filter must be envoy.filters.http.router"},
+		{"no CORS filter", checkExample, func(t *testing.T) []byte {
+			return harnessEdit(t, example, func(root map[string]any) {
+				hcm := harnessAt(t, root, harnessHCM...)
+				hcm["http_filters"] = harnessHTTPFilters(t, root)[1:]
+			})
+		}, "0 CORS filters"},
+		{"route to an undefined cluster", checkExample, func(t *testing.T) []byte {
+			return harnessReplace(t, example, "route: {cluster: backend}", "route: {cluster: backnd}")
+		}, `cluster "backnd", which is not defined`},
+		{"harness: configuration drifted from testdata", checkHarness, func(t *testing.T) []byte {
+			return harnessReplace(t, harness, `"expose_headers": ["x-trace-id"]`, `"expose_headers": ["x-trace-id", "x-more"]`)
+		}, "differs from e2e/testdata/main.json"},
+		{"harness: listener on the wrong port", checkHarness, func(t *testing.T) []byte {
+			return harnessReplace(t, harness, "port_value: 10002", "port_value: 10005")
+		}, `listener "reject" on port 10005; want 10002`},
+		{"harness: listeners in another order", checkHarness, func(t *testing.T) []byte {
+			return harnessEdit(t, harness, func(root map[string]any) {
+				listeners := harnessAt(t, root, "static_resources")["listeners"].([]any)
+				listeners[1], listeners[2] = listeners[2], listeners[1]
+			})
+		}, `listener 1 is "reject"; want "forward"`},
+		{"harness: a listener missing", checkHarness, func(t *testing.T) []byte {
+			return harnessEdit(t, harness, func(root map[string]any) {
+				static := harnessAt(t, root, "static_resources")
+				static["listeners"] = static["listeners"].([]any)[:4]
+			})
+		}, "4 listeners run the CORS filter; want 5"},
+		{"harness: echo upstream moved", checkHarness, func(t *testing.T) []byte {
+			return harnessReplace(t, harness, "{address: echo, port_value: 8080}", "{address: echo, port_value: 8081}")
+		}, `cluster echo reaches "echo:8081"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			harnessWantErr(t, tt.check(tt.mutate(t)), tt.want)
+		})
+	}
+}
+
+// TestHarnessWasmPlugin checks envoy/wasmplugin.yaml against istio.io/api
+// and envoy/cors.json.
