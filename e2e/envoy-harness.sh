@@ -8,10 +8,11 @@
 #   ENVOY_IMAGE      the proxy image (default in e2e/docker-compose.yaml)
 #   HARNESS_TIMEOUT  seconds to wait for each readiness step (default 60)
 #
-# Images to try (ENVOY_IMAGE=... make e2e-envoy). The module needs a Wasm host
-# that implements WASI poll_oneoff (proxy-wasm-cpp-host PR #533, in Envoy
-# around June 2026, Envoy PR #45756); on older proxies the module dies with
-# "fatal error: poll_oneoff failed" under load.
+# Images to try (ENVOY_IMAGE=... make e2e-envoy). Prefer a Wasm host that
+# implements WASI poll_oneoff (proxy-wasm-cpp-host PR #533, in Envoy around
+# June 2026, Envoy PR #45756): on older proxies a Go module whose runtime
+# sleeps dies with "fatal error: poll_oneoff failed" (corswasm never sleeps,
+# and survives our emulation of the older host; a real run here is the proof).
 #   envoyproxy/envoy:v1.40-latest  the default; cut after the fix
 #   envoyproxy/envoy:v1.39-latest  has the fix per a third-party README
 #                                  (unverified)
