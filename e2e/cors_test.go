@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -272,7 +273,7 @@ func TestMetrics(t *testing.T) {
 }
 
 // A configuration the filter refuses stops the host from starting, with
-// every problem in the error.
+// every problem in the error, however many there are.
 func TestRefusedConfiguration(t *testing.T) {
 	if external {
 		t.Skip("needs an Envoy that starts with a bad configuration; the harness loads only good ones")
@@ -281,16 +282,29 @@ func TestRefusedConfiguration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bad := strings.Replace(string(cfg), `"allow_credentials": true`, `"allow_credentials": true, "allow_origin": ["*"], "max_age": -1`, 1)
+	bad := strings.Replace(string(cfg), `"max_age": 600`, `"max_age": -1, "allow_origin": ["*"]`, 1)
+	want := []string{`unknown field "allow_origin"; did you mean "allow_origins"?`, `max_age: -1: must be between 0 and 86400 seconds`}
+	var origins []string
+	for i := range 20 {
+		origins = append(origins, fmt.Sprintf(`"https://o%d.example/"`, i))
+		want = append(want, fmt.Sprintf(`allow_origins[%d]: "https://o%d.example/": an origin has no path; remove "/"`, i, i))
+	}
+	bad = strings.Replace(bad, `"allow_origins": [`, `"allow_origins": [`+strings.Join(origins, ", ")+", ", 1)
+	if bad == string(cfg) {
+		t.Fatal("the test's edit of main.json did not apply")
+	}
 	upstream, _ := url.Parse("http://127.0.0.1:1")
 	h, err := wasmhost.New(context.Background(), wasmhost.Config{Module: testmodule.Module(t), PluginConfig: []byte(bad), Upstream: upstream})
 	if err == nil {
 		h.Close(context.Background())
 		t.Fatal("the host started with a bad configuration")
 	}
-	for _, want := range []string{`unknown field "allow_origin"; did you mean "allow_origins"?`, `max_age: -1: must be between 0 and 86400 seconds`} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q does not mention %q", err, want)
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error does not mention %q:\n%v", w, err)
 		}
+	}
+	if !strings.Contains(err.Error(), "refusing to start: 22 problem(s)") {
+		t.Errorf("error does not count 22 problems:\n%v", err)
 	}
 }

@@ -56,6 +56,8 @@ const (
 	maxLogLines = 10000
 	// maxRecentLines bounds the plugin output quoted in a VM failure.
 	maxRecentLines = 12
+	// maxStartupLines bounds the plugin output quoted when start-up fails.
+	maxStartupLines = 1000
 )
 
 // valueType is a WebAssembly value type.

@@ -115,8 +115,15 @@ func (v *vm) pluginLog(level Level, source, msg string) {
 	} else if len(v.crash) == 0 && (strings.HasPrefix(msg, "panic: ") || strings.HasPrefix(msg, "fatal error: ")) {
 		v.crash = append(v.crash, msg)
 	}
-	if len(v.recent) == maxRecentLines {
+	// Start-up quotes everything the plugin said (a refused configuration
+	// lists every problem); a failure later quotes the last lines.
+	limit := maxRecentLines
+	if v.starting {
+		limit = maxStartupLines
+	}
+	if len(v.recent) >= limit {
 		v.recent = append(v.recent[:0], v.recent[1:]...)
+		v.omitted++
 	}
 	v.recent = append(v.recent, msg)
 }
@@ -184,5 +191,9 @@ func (v *vm) recentOutput() string {
 	if len(lines) == 0 {
 		return ""
 	}
-	return "\n\tplugin output:\n\t\t" + strings.Join(lines, "\n\t\t")
+	head := "\n\tplugin output:"
+	if v.omitted > 0 && len(v.crash) == 0 {
+		head += fmt.Sprintf(" (%d earlier lines omitted)", v.omitted)
+	}
+	return head + "\n\t\t" + strings.Join(lines, "\n\t\t")
 }

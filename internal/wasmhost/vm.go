@@ -42,11 +42,12 @@ type vm struct {
 	stream    *stream // the request being served, nil between requests
 	starting  bool    // start-up quotes the output of all its calls
 
-	failed error // set once the VM failed; it never runs again
-	stdio  [3]bytes.Buffer
-	recent []string        // module output of the current guest call
-	crash  []string        // a Go crash report in that output
-	warned map[string]bool // callbacks already warned about a pause
+	failed  error // set once the VM failed; it never runs again
+	stdio   [3]bytes.Buffer
+	recent  []string        // module output of the current guest call
+	omitted int             // lines dropped from recent
+	crash   []string        // a Go crash report in that output
+	warned  map[string]bool // callbacks already warned about a pause
 }
 
 // guard is a restriction on host calls and how to explain a refusal.
@@ -175,7 +176,7 @@ func (v *vm) invoke(name string, fn api.Function, args []uint64) ([]uint64, erro
 		return nil, v.failed
 	}
 	if !v.starting {
-		v.recent, v.crash = v.recent[:0], v.crash[:0]
+		v.recent, v.crash, v.omitted = v.recent[:0], v.crash[:0], 0
 	}
 	v.cause, v.effective = nil, 0
 	res, err := fn.Call(v.ctx, args...)
