@@ -34,11 +34,13 @@
 // request at a time; requests wait for a free one. Per request:
 // proxy_on_context_create(id, 1) with ids unique per VM, then
 // proxy_on_request_headers with the map :authority, :path, :method,
-// :scheme, then the headers (lower-case, one entry per line). The plugin's
-// changes apply to the request sent upstream. A local reply asked for in a
-// request callback is built after the callback returns (status, the
-// plugin's headers, body; content-length 0 and no content-type when the
-// body is empty, no content-length on 204) and the same plugin's
+// :scheme, then the headers (lower-case, one entry per line, except the
+// CORS headers Envoy keeps as inline headers, whose lines it joins with
+// ","). The plugin's changes apply to the request sent upstream. A local
+// reply asked for in a request callback is built after the callback
+// returns (status, the plugin's headers, body; content-length 0 and no
+// content-type when the body is empty, no content-length on 204) and the
+// same plugin's
 // proxy_on_response_headers runs on it with :status in the map. A second
 // local reply from that callback, which hangs the request in Envoy
 // (envoyproxy/envoy#28826), is logged, counted (DoubleLocalReplies) and
@@ -72,6 +74,15 @@
 //     no x-forwarded-proto, x-forwarded-for or x-request-id on requests, no
 //     server: envoy on responses (Go adds date). Response header names go
 //     out in Go's canonical case, where Envoy's HTTP/1 codec lower-cases.
+//   - Inline headers: Envoy keeps some headers inline and joins their
+//     repeated lines with ","; the host does so only for the CORS headers
+//     Envoy's CORS extension registers (origin, access-control-request-*,
+//     access-control-allow-*, -max-age, -expose-headers), not for Envoy's
+//     core inline headers.
+//   - Interleaving: Envoy's worker runs the callbacks of many streams on
+//     one VM in turn (request of A, request of B, response of A); the host
+//     holds a VM for a whole request. Filter tests interleave streams under
+//     proxytest instead (filter/interleave_test.go).
 //   - Pausing: no timers, callouts or shared queues exist here, so nothing
 //     could resume a paused stream. A Pause returned without a local reply
 //     is logged once per VM and callback, and the stream continues. A body

@@ -23,20 +23,20 @@ func TestRequestHeaderMap(t *testing.T) {
 	_, srv := startHost(t, Config{Module: testFilter(t)})
 	resp, _ := do(t, srv, "GET", "/p/a%20th?b=c&d", "",
 		"Origin: https://a.example", "Origin: https://b.example",
-		"X-Mixed-Case: v", "Connection: X-Hop", "X-Hop: dropped")
+		"X-Mixed-Case: v", "X-Mixed-Case: w", "Connection: X-Hop", "X-Hop: dropped")
 	host := strings.TrimPrefix(srv.URL, "http://")
 	want := []string{
 		":authority=" + host, ":path=/p/a%20th?b=c&d", ":method=GET", ":scheme=http",
 		"accept-encoding=gzip",
-		"origin=https://a.example", "origin=https://b.example", // one entry per line
+		"origin=https://a.example,https://b.example", // an inline header: one entry, joined
 		"user-agent=Go-http-client/1.1",
-		"x-mixed-case=v",
+		"x-mixed-case=v", "x-mixed-case=w", // one entry per line
 	}
 	if got := resp.Header.Get("X-Test-Request-Map"); got != strings.Join(want, "|") {
 		t.Errorf("request header map:\n%s\nwant:\n%s", got, strings.Join(want, "|"))
 	}
-	if got := resp.Header.Get("X-Test-First-Origin"); got != "https://a.example" {
-		t.Errorf("proxy_get_header_map_value(origin) = %q; want the first line's value", got)
+	if got := resp.Header.Get("X-Test-First-Origin"); got != "https://a.example,https://b.example" {
+		t.Errorf("proxy_get_header_map_value(origin) = %q; want the joined value", got)
 	}
 	if got := resp.Header.Get("X-Test-Request-Eos"); got != "1" {
 		t.Errorf("end_of_stream for a GET without body = %q; want 1", got)

@@ -29,9 +29,33 @@ func (m headerMap) get(name string) (string, bool) {
 	return "", false
 }
 
-// add appends an entry (Envoy's addCopy).
+// inlineHeaders are the headers Envoy keeps as inline headers, at most one
+// entry each, whose repeated values it joins with "," (HeaderMapImpl's
+// appendToHeader): here the ones Envoy's CORS extension registers
+// (source/extensions/filters/http/cors/cors_filter.cc), which every standard
+// Envoy build links.
+var inlineHeaders = map[string]bool{
+	"origin": true, "access-control-request-method": true, "access-control-request-headers": true,
+	"access-control-request-private-network": true,
+	"access-control-allow-origin": true, "access-control-allow-credentials": true,
+	"access-control-allow-methods": true, "access-control-allow-headers": true,
+	"access-control-max-age": true, "access-control-expose-headers": true,
+	"access-control-allow-private-network": true,
+}
+
+// add appends an entry (Envoy's addCopy): for an inline header already
+// present, the value is appended to that entry after a ",".
 func (m *headerMap) add(name, value string) {
-	*m = append(*m, header{strings.ToLower(name), value})
+	name = strings.ToLower(name)
+	if inlineHeaders[name] {
+		for i := range *m {
+			if (*m)[i].name == name {
+				(*m)[i].value += "," + value
+				return
+			}
+		}
+	}
+	*m = append(*m, header{name, value})
 }
 
 // replace removes every entry of name and appends one with value (Envoy's
@@ -96,7 +120,8 @@ var hopByHop = map[string]bool{
 
 // appendHeaders adds h's entries to m: lower-case names sorted (Go does not
 // keep the order of different names), each line its own entry in the order
-// received. Hop-by-hop headers and those named in Connection are left out.
+// received, except inline headers, whose lines Envoy joins into one entry.
+// Hop-by-hop headers and those named in Connection are left out.
 func (m headerMap) appendHeaders(h http.Header) headerMap {
 	skip := map[string]bool{}
 	for _, c := range h.Values("Connection") {
@@ -115,7 +140,7 @@ func (m headerMap) appendHeaders(h http.Header) headerMap {
 			continue
 		}
 		for _, value := range h[name] {
-			m = append(m, header{lower, value})
+			m.add(lower, value)
 		}
 	}
 	return m
