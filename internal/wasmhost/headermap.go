@@ -37,7 +37,7 @@ func (m headerMap) get(name string) (string, bool) {
 var inlineHeaders = map[string]bool{
 	"origin": true, "access-control-request-method": true, "access-control-request-headers": true,
 	"access-control-request-private-network": true,
-	"access-control-allow-origin": true, "access-control-allow-credentials": true,
+	"access-control-allow-origin":            true, "access-control-allow-credentials": true,
 	"access-control-allow-methods": true, "access-control-allow-headers": true,
 	"access-control-max-age": true, "access-control-expose-headers": true,
 	"access-control-allow-private-network": true,
