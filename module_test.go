@@ -63,13 +63,18 @@ func TestModuleImports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	logs := false
 	for _, im := range imports {
+		logs = logs || im.Module == "env" && im.Name == "proxy_log"
 		switch {
 		case im.Module == "wasi_snapshot_preview1" && envoyWASI[im.Name]:
 		case im.Module == "env" && hostCalls[im.Name]:
 		default:
 			t.Errorf("the module imports %s.%s, which Envoy >= 1.33 does not provide", im.Module, im.Name)
 		}
+	}
+	if !logs {
+		t.Errorf("the module's %d imports lack env.proxy_log: were they read at all?", len(imports))
 	}
 }
 

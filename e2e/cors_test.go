@@ -107,6 +107,35 @@ func TestPreflightVariants(t *testing.T) {
 			t.Errorf("allow-origin = %q", got)
 		}
 	})
+	t.Run("wildcards with credentials echo what was asked", func(t *testing.T) {
+		r := send(t, "wild", "OPTIONS", "/", "Origin", app, "Access-Control-Request-Method", "DELETE",
+			"Access-Control-Request-Headers", "x-a, X-B")
+		if r.status != 204 {
+			t.Fatalf("status %d; want 204", r.status)
+		}
+		wantHeaders(t, r, map[string][]string{
+			"access-control-allow-origin":      {app},
+			"access-control-allow-credentials": {"true"},
+			"access-control-allow-methods":     {"DELETE"},
+			"access-control-allow-headers":     {"x-a, X-B"},
+		})
+	})
+	t.Run("a wildcard never covers authorization", func(t *testing.T) {
+		r := send(t, "wild", "OPTIONS", "/", "Origin", app, "Access-Control-Request-Method", "GET",
+			"Access-Control-Request-Headers", "x-a,authorization")
+		if r.status != 403 {
+			t.Fatalf("status %d; want 403", r.status)
+		}
+		wantHeaders(t, r, nil)
+	})
+	t.Run("private network not allowed", func(t *testing.T) {
+		r := send(t, "reject", "OPTIONS", "/", "Origin", app, "Access-Control-Request-Method", "GET",
+			"Access-Control-Request-Private-Network", "true")
+		if r.status != 403 {
+			t.Fatalf("status %d; want 403", r.status)
+		}
+		wantHeaders(t, r, nil)
+	})
 	t.Run("any origin, status 200", func(t *testing.T) {
 		r := send(t, "any", "OPTIONS", "/", "Origin", evil, "Access-Control-Request-Method", "PURGE", "Access-Control-Request-Headers", "x-anything")
 		if r.status != 200 {
@@ -136,6 +165,9 @@ func TestPreflightRejected(t *testing.T) {
 		{"malformed origin", []string{"Origin", app + "/", "Access-Control-Request-Method", "PUT"}},
 		{"second origin line", []string{"Origin", app, "Origin", app, "Access-Control-Request-Method", "PUT"}},
 		{"hostile request headers", []string{"Origin", app, "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", strings.Repeat(",", 6000)}},
+		// Envoy joins repeated request-method lines ("PUT,TRACE"): not a
+		// method.
+		{"two request-method lines", []string{"Origin", app, "Access-Control-Request-Method", "PUT", "Access-Control-Request-Method", "TRACE"}},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			r := send(t, "main", "OPTIONS", "/", tc.headers...)
@@ -182,7 +214,28 @@ func TestActualRequests(t *testing.T) {
 	})
 	t.Run("two origin lines", func(t *testing.T) {
 		r := send(t, "main", "GET", "/", "Origin", app, "Origin", evil)
+		if r.status != 200 {
+			t.Fatalf("status %d; want the upstream's 200", r.status)
+		}
 		wantHeaders(t, r, nil)
+		wantVary(t, r, "Origin")
+	})
+	t.Run("OPTIONS without a request method is an actual request", func(t *testing.T) {
+		r := send(t, "main", "OPTIONS", "/", "Origin", app)
+		if r.status != 200 || !strings.Contains(r.body, `"method":"OPTIONS"`) {
+			t.Fatalf("status %d, body %q; want the upstream's answer", r.status, r.body)
+		}
+		wantHeaders(t, r, map[string][]string{
+			"access-control-allow-origin":      {app},
+			"access-control-allow-credentials": {"true"},
+			"access-control-expose-headers":    {"x-trace-id"},
+		})
+	})
+	t.Run("null origin", func(t *testing.T) {
+		r := send(t, "main", "GET", "/", "Origin", "null")
+		wantHeaders(t, r, nil)
+		r = send(t, "any", "GET", "/", "Origin", "null")
+		wantHeaders(t, r, map[string][]string{"access-control-allow-origin": {"*"}, "access-control-expose-headers": {"*"}})
 	})
 	t.Run("disallowed origin rejected", func(t *testing.T) {
 		r := send(t, "reject", "POST", "/data", "Origin", evil)
@@ -237,7 +290,11 @@ func TestUpstreamCORSHeaders(t *testing.T) {
 	})
 	t.Run("removed for a disallowed origin", func(t *testing.T) {
 		r := send(t, "main", "GET", "/?h=access-control-allow-origin:"+evil+"&h=access-control-allow-credentials:true", "Origin", evil)
+		if r.status != 200 {
+			t.Fatalf("status %d; want the upstream's 200", r.status)
+		}
 		wantHeaders(t, r, nil)
+		wantVary(t, r, "Origin")
 	})
 	t.Run("kept", func(t *testing.T) {
 		r := send(t, "keep", "GET", "/?h=access-control-allow-origin:*", "Origin", app)
@@ -265,6 +322,22 @@ func TestMetrics(t *testing.T) {
 		key := "wasmcustom." + name
 		if d := after[key] - before[key]; d != 1 {
 			t.Errorf("%s moved by %d; want 1", key, d)
+		}
+	}
+	// The other outcomes, on the configurations that produce them.
+	for _, tc := range []struct{ config, counter, method, path string }{
+		{"forward", "corswasm.preflight.forwarded", "OPTIONS", "/"},
+		{"reject", "corswasm.actual.rejected", "POST", "/"},
+	} {
+		before := stats(t, tc.config)
+		headers := []string{"Origin", evil}
+		if tc.method == "OPTIONS" {
+			headers = append(headers, "Access-Control-Request-Method", "PUT")
+		}
+		send(t, tc.config, tc.method, tc.path, headers...)
+		key := "wasmcustom." + tc.counter
+		if d := stats(t, tc.config)[key] - before[key]; d != 1 {
+			t.Errorf("%s moved by %d on %s; want 1", key, d, tc.config)
 		}
 	}
 	if after["wasmcustom.corswasm.panics"] != 0 {

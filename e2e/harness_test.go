@@ -49,7 +49,7 @@ const (
 
 // harnessConfigs are the end-to-end configurations (e2e/testdata/NAME.json)
 // in the order of e2e/envoy.yaml's listeners, from port harnessFirstPort on.
-var harnessConfigs = []string{"main", "forward", "reject", "keep", "any"}
+var harnessConfigs = []string{"main", "forward", "reject", "keep", "any", "wild"}
 
 // harnessErrors collects problems, so that a checker reports all of them at
 // once.

@@ -104,8 +104,8 @@ func TestPreflightRejected(t *testing.T) {
 				}
 				logs := strings.Join(host.GetDebugLogs(), "\n")
 				if !strings.Contains(logs, "preflight refused ("+tc.reason+")") || !strings.Contains(logs, `path "/items"`) ||
-					!strings.Contains(logs, `method "OPTIONS"`) {
-					t.Errorf("debug log %q lacks reason %q, method and path", logs, tc.reason)
+					!strings.Contains(logs, `method "OPTIONS"`) || !strings.Contains(logs, `origin "`+tc.headers[1]+`"`) {
+					t.Errorf("debug log %q lacks reason %q, origin, method and path", logs, tc.reason)
 				}
 			})
 		})

@@ -20,6 +20,15 @@ func init() {
 //go:wasmexport proxy_abi_version_0_2_1
 func proxyABIVersion() {}
 
+// releaseUnclaimed runs first in every callback but the allocator: buffers the
+// host allocated outside a host call of ours (which no wrapper claimed)
+// must not stay pinned for ever.
+func releaseUnclaimed() {
+	if len(pinned) > 0 {
+		releasePinned()
+	}
+}
+
 //go:wasmexport proxy_on_memory_allocate
 func proxyOnMemoryAllocate(size uint32) *byte {
 	return allocate(size)
@@ -27,40 +36,48 @@ func proxyOnMemoryAllocate(size uint32) *byte {
 
 //go:wasmexport proxy_on_context_create
 func proxyOnContextCreate(contextID, parentContextID uint32) {
+	releaseUnclaimed()
 	global.contextCreate(contextID, parentContextID)
 }
 
 //go:wasmexport proxy_on_vm_start
 func proxyOnVMStart(rootContextID, vmConfigurationSize uint32) bool {
+	releaseUnclaimed()
 	return global.vmStart(int(vmConfigurationSize))
 }
 
 //go:wasmexport proxy_on_configure
 func proxyOnConfigure(rootContextID, pluginConfigurationSize uint32) bool {
+	releaseUnclaimed()
 	return global.configure(rootContextID, int(pluginConfigurationSize))
 }
 
 //go:wasmexport proxy_on_request_headers
 func proxyOnRequestHeaders(contextID, numHeaders, endOfStream uint32) uint32 {
+	releaseUnclaimed()
 	return uint32(global.requestHeaders(contextID, int(numHeaders), endOfStream != 0))
 }
 
 //go:wasmexport proxy_on_response_headers
 func proxyOnResponseHeaders(contextID, numHeaders, endOfStream uint32) uint32 {
+	releaseUnclaimed()
 	return uint32(global.responseHeaders(contextID, int(numHeaders), endOfStream != 0))
 }
 
 //go:wasmexport proxy_on_log
 func proxyOnLog(contextID uint32) {
+	releaseUnclaimed()
 	global.streamDone(contextID)
 }
 
 //go:wasmexport proxy_on_done
 func proxyOnDone(contextID uint32) bool {
+	releaseUnclaimed()
 	return global.done(contextID)
 }
 
 //go:wasmexport proxy_on_delete
 func proxyOnDelete(contextID uint32) {
+	releaseUnclaimed()
 	global.forget(contextID)
 }

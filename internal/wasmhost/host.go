@@ -52,13 +52,16 @@ type Config struct {
 // Host serves HTTP through a proxy-wasm HTTP filter, reproducing what Envoy
 // does with one (see the package documentation).
 type Host struct {
-	cfg        Config
-	profile    string
-	runtime    wazero.Runtime
-	compiled   wazero.CompiledModule
-	transport  http.RoundTripper
-	epoch      time.Time
-	allocGuard *guard
+	cfg       Config
+	profile   string
+	runtime   wazero.Runtime
+	compiled  wazero.CompiledModule
+	transport http.RoundTripper
+	// ownTransport is set when the host made transport (Config.Transport
+	// was nil), and must close its connections.
+	ownTransport bool
+	epoch        time.Time
+	allocGuard   *guard
 
 	vms       []*vm
 	pool      chan *vm
@@ -70,6 +73,7 @@ type Host struct {
 	logs          logStore
 	stats         statsStore
 	doubleReplies atomic.Int64
+	memMu         sync.Mutex // serializes GuestMemory
 }
 
 // New compiles the module, checks it as Envoy would, and starts every VM
@@ -107,7 +111,7 @@ func New(ctx context.Context, cfg Config) (*Host, error) {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.DisableCompression = true
 		t.Proxy = nil // Envoy talks to its upstream directly
-		h.transport = t
+		h.transport, h.ownTransport = t, true
 	}
 	h.runtime = wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(compilationCache))
 	if err := h.load(ctx, n); err != nil {
@@ -191,6 +195,10 @@ wait:
 		}
 	}
 	h.closed = true
+	if h.ownTransport {
+		// The transport is ours: drop its idle upstream connections.
+		h.transport.(*http.Transport).CloseIdleConnections()
+	}
 	if cerr := h.runtime.Close(context.Background()); err == nil {
 		err = cerr
 	}
@@ -221,6 +229,10 @@ func (h *Host) DoubleLocalReplies() int { return int(h.doubleReplies.Load()) }
 // for every VM to be free (so call it between requests). Tests use it to
 // show that a filter's memory stays flat over many requests.
 func (h *Host) GuestMemory(ctx context.Context) ([]uint32, error) {
+	// One caller at a time: two taking VMs in turn could each hold part of
+	// the pool and wait for the rest.
+	h.memMu.Lock()
+	defer h.memMu.Unlock()
 	taken := make([]*vm, 0, len(h.vms))
 	defer func() {
 		for _, v := range taken {
