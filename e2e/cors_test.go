@@ -256,8 +256,10 @@ func TestActualRequests(t *testing.T) {
 		r := send(t, "main", "GET", "/")
 		wantHeaders(t, r, nil)
 		wantVary(t, r, "Origin")
+		// Fetch §3.2.5: with "*" the answer goes on every response.
 		r = send(t, "any", "GET", "/")
 		wantVary(t, r)
+		wantHeaders(t, r, map[string][]string{"access-control-allow-origin": {"*"}, "access-control-expose-headers": {"*"}})
 	})
 }
 

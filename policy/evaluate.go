@@ -35,6 +35,13 @@ func (s *scope) evaluate(r *Request, d *Decision) {
 	if r.OriginCount == 0 {
 		d.Kind = NotCORS
 		d.Vary = s.varyOrigin
+		if !s.varyOrigin {
+			// Fetch §3.2.5: with "*" and no credentials the answer does not
+			// depend on the origin, so it goes on every response, and a
+			// cache may serve any of them to any request.
+			d.Upstream = s.upstream
+			s.addActualHeaders(d, "*")
+		}
 		return
 	}
 	allowed, reason := s.checkOrigin(r)
@@ -251,22 +258,15 @@ func (s *scope) actual(r *Request, d *Decision, allowed bool, reason Reason) {
 	d.Upstream = s.upstream
 	if allowed {
 		d.Kind = ActualAllowed
-		origin := s.allowOrigin(r)
-		d.add(HeaderAllowOrigin, origin)
-		if s.credentials {
-			d.add(HeaderAllowCredentials, "true")
-		}
-		if s.aceh != "" {
-			d.add(HeaderExposeHeaders, s.aceh)
-		}
-		if s.timingAllowOrigin {
-			// Resource Timing: the same origin may read detailed timings.
-			d.add(HeaderTimingAllowOrigin, origin)
-		}
+		s.addActualHeaders(d, s.allowOrigin(r))
 		return
 	}
 	d.Kind = ActualDisallowed
 	d.Reason = reason
+	// With "*" only a malformed Origin is disallowed, and its response,
+	// unlike every other one, lacks Access-Control-Allow-Origin: a cache
+	// must keep it for that Origin only.
+	d.Vary = true
 	// A browser sends Origin on same-origin requests other than GET and
 	// HEAD; those never need CORS and are never rejected.
 	if s.rejectDisallowed && !sameOrigin(r) {
@@ -274,6 +274,22 @@ func (s *scope) actual(r *Request, d *Decision, allowed bool, reason Reason) {
 		d.Status = 403
 		d.Upstream = LeaveUpstream
 		s.addReason(d)
+	}
+}
+
+// addActualHeaders adds the headers of a response to an allowed origin
+// (Fetch §3.2.3): origin is the Access-Control-Allow-Origin value.
+func (s *scope) addActualHeaders(d *Decision, origin string) {
+	d.add(HeaderAllowOrigin, origin)
+	if s.credentials {
+		d.add(HeaderAllowCredentials, "true")
+	}
+	if s.aceh != "" {
+		d.add(HeaderExposeHeaders, s.aceh)
+	}
+	if s.timingAllowOrigin {
+		// Resource Timing: the same origin may read detailed timings.
+		d.add(HeaderTimingAllowOrigin, origin)
 	}
 }
 

@@ -56,7 +56,9 @@ func TestEvaluate(t *testing.T) {
 	}{
 		// 1. No Origin: not CORS.
 		{"no origin", basicConfig, &Request{Method: "GET"}, want{kind: NotCORS, vary: true}},
-		{"no origin, any origin without credentials", `{"allow_origins": ["*"]}`, &Request{Method: "GET"}, want{kind: NotCORS}},
+		// Fetch §3.2.5: "*" goes on every response, CORS or not.
+		{"no origin, any origin without credentials", `{"allow_origins": ["*"], "expose_headers": ["x-a"], "timing_allow_origin": true}`, &Request{Method: "GET"},
+			want{kind: NotCORS, upstream: ReplaceUpstream, headers: []Header{h(HeaderAllowOrigin, "*"), h(HeaderExposeHeaders, "x-a"), h(HeaderTimingAllowOrigin, "*")}}},
 		{"no origin, any origin with regex", `{"allow_origin_regexes": ["https://[a-z]+\\.example\\.com"]}`, &Request{Method: "GET"}, want{kind: NotCORS, vary: true}},
 		{"OPTIONS without origin", basicConfig, &Request{Method: "OPTIONS", RequestMethod: "PUT"}, want{kind: NotCORS, vary: true}},
 
@@ -144,14 +146,16 @@ func TestEvaluate(t *testing.T) {
 		// 3. Origin values.
 		{"second origin line", basicConfig, &Request{Method: "GET", Origin: appOrigin, OriginCount: 2},
 			want{kind: ActualDisallowed, reason: MalformedOrigin, vary: true, upstream: ReplaceUpstream}},
+		// The one response without "*" varies on Origin, so a cache keeps
+		// it for that Origin only.
 		{"origin with path", `{"allow_origins": ["*"]}`, actual("GET", appOrigin+"/"),
-			want{kind: ActualDisallowed, reason: MalformedOrigin, upstream: ReplaceUpstream}},
+			want{kind: ActualDisallowed, reason: MalformedOrigin, vary: true, upstream: ReplaceUpstream}},
 		{"origin with default port", basicConfig, actual("GET", appOrigin+":443"),
 			want{kind: ActualDisallowed, reason: MalformedOrigin, vary: true, upstream: ReplaceUpstream}},
 		{"upper-case origin is not what browsers send", basicConfig, actual("GET", "https://App.example.com"),
 			want{kind: ActualDisallowed, reason: MalformedOrigin, vary: true, upstream: ReplaceUpstream}},
 		{"two origins in one line", `{"allow_origins": ["*"]}`, actual("GET", appOrigin+", "+evilOrigin),
-			want{kind: ActualDisallowed, reason: MalformedOrigin, upstream: ReplaceUpstream}},
+			want{kind: ActualDisallowed, reason: MalformedOrigin, vary: true, upstream: ReplaceUpstream}},
 		{"null not allowed by default", basicConfig, actual("GET", "null"),
 			want{kind: ActualDisallowed, reason: OriginNotAllowed, vary: true, upstream: ReplaceUpstream}},
 
