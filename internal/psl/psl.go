@@ -23,19 +23,46 @@ var rules string
 // IsPublicSuffix reports whether the lower-case ASCII domain is itself a
 // public suffix by a rule of the list, ICANN or private: "com", "co.uk",
 // "github.io", "anything.ck" (rule "*.ck"), but not "www.ck" (exception
-// "!www.ck"). Unlike the list's default rule, an unlisted single label such
-// as "internal" or "localhost" is not one: its owner is the operator.
+// "!www.ck"). A domain with a wildcard rule under it ("ck" for "*.ck") is
+// one too: everything under it is. Unlike the list's default rule, an
+// unlisted single label such as "internal" or "localhost" is not one: its
+// owner is the operator.
 func IsPublicSuffix(domain string) bool {
 	if domain == "" || has("!"+domain) {
 		return false
 	}
-	if has(domain) {
+	if has(domain) || has("*."+domain) {
 		return true
 	}
 	if i := strings.IndexByte(domain, '.'); i >= 0 {
 		return has("*." + domain[i+1:])
 	}
 	return false
+}
+
+// RegistrableDomain returns the part of the lower-case ASCII host one party
+// registers: its public suffix and one more label ("example.co.uk" for
+// "a.b.example.co.uk"). An unlisted top-level label counts as a public
+// suffix here (the list's default rule). It returns "" when the host is a
+// public suffix itself.
+func RegistrableDomain(host string) string {
+	suffix := host[strings.LastIndexByte(host, '.')+1:]
+	for i := 0; i < len(host); {
+		if IsPublicSuffix(host[i:]) {
+			suffix = host[i:]
+			break
+		}
+		j := strings.IndexByte(host[i:], '.')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	if suffix == host {
+		return ""
+	}
+	rest := host[:len(host)-len(suffix)-1]
+	return rest[strings.LastIndexByte(rest, '.')+1:] + "." + suffix
 }
 
 // has reports whether s is a line of rules, by binary search over the

@@ -33,6 +33,28 @@ func TestIsPublicSuffix(t *testing.T) {
 	}
 }
 
+func TestRegistrableDomain(t *testing.T) {
+	t.Parallel()
+	for host, want := range map[string]string{
+		"a.b.example.co.uk": "example.co.uk",
+		"example.com":       "example.com",
+		"www.example.com":   "example.com",
+		"foo.github.io":     "foo.github.io",
+		"x.foo.github.io":   "foo.github.io",
+		"evil.co.ck":        "evil.co.ck", // *.ck makes co.ck public
+		"www.ck":            "www.ck",     // !www.ck
+		"svc.internal":      "svc.internal",
+		"com":               "",
+		"co.uk":             "",
+		"localhost":         "",
+		"a.localhost":       "a.localhost",
+	} {
+		if got := RegistrableDomain(host); got != want {
+			t.Errorf("RegistrableDomain(%q) = %q; want %q", host, got, want)
+		}
+	}
+}
+
 // Every line is found by the binary search, and nothing between lines is.
 func TestHasFindsEveryLineOnly(t *testing.T) {
 	t.Parallel()
