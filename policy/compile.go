@@ -188,7 +188,7 @@ func (k *compiler) regexes(s *scope) {
 			continue
 		}
 		seen[pat] = i
-		re, reason, warning := compileOriginRegex(pat)
+		re, reason, warning := compileOriginRegex(pat, s.credentials, isTrue(k.c.DangerouslyAllowInsecureOrigins))
 		if reason != "" {
 			k.errorf(field, quote(pat), reason)
 			continue

@@ -102,6 +102,12 @@ func TestLoadErrors(t *testing.T) {
 		{"regex matches everything", `{"allow_origin_regexes": [".*"]}`, []string{`allow_origin_regexes[0]: ".*": matches arbitrary origins such as "https://cors-canary.invalid"; use "*" if that is intended`}},
 		{"regex matches any https", `{"allow_origin_regexes": ["https://.+"]}`, []string{`allow_origin_regexes[0]: "https://.+": matches arbitrary origins such as "https://cors-canary.invalid"; use "*" if that is intended`}},
 		{"regex open end", `{"allow_origin_regexes": ["https://a\\.example.*"]}`, []string{`allow_origin_regexes[0]: "https://a\\.example.*": matches origins that merely start with "https://a.example", such as "https://a.example.cors-canary.invalid"; end the pattern where the origin ends`}},
+		{"regex open end after an optional label", `{"allow_origin_regexes": ["https://(www\\.)?example\\.com.*"]}`, []string{`allow_origin_regexes[0]: "https://(www\\.)?example\\.com.*": matches origins that merely start with "https://example.com", such as "https://example.com.cors-canary.invalid"; end the pattern where the origin ends`}},
+		{"regex open end after alternatives", `{"allow_origin_regexes": ["(https://a\\.example\\.com|https://b\\.example\\.com).*"]}`, []string{`allow_origin_regexes[0]: "(https://a\\.example\\.com|https://b\\.example\\.com).*": matches origins that merely start with "https://a.example.com", such as "https://a.example.com.cors-canary.invalid"; end the pattern where the origin ends`}},
+		{"regex host suffix", `{"allow_origin_regexes": ["https://.*example\\.com"]}`, []string{`allow_origin_regexes[0]: "https://.*example\\.com": matches hosts that merely end with "example.com", such as "https://corscanaryexample.com"; match whole labels, as in "([a-z0-9-]+\\.)*example\\.com"`}},
+		{"regex null with credentials", `{"allow_origin_regexes": ["null"], "allow_credentials": true}`, []string{`allow_origin_regexes[0]: "null": matches the origin "null", which cannot be used with allow_credentials: sandboxed iframes, local files and redirects all send it`}},
+		{"regex http with credentials", `{"allow_origin_regexes": ["https?://app\\.example\\.com"], "allow_credentials": true}`, []string{`allow_origin_regexes[0]: "https?://app\\.example\\.com": matches http origins such as "http://app.example.com", which anyone on the network path can impersonate; with allow_credentials match https only, or set dangerously_allow_insecure_origins`}},
+		{"wildcard over a wildcard-rule TLD", `{"allow_origins": ["https://*.ck"]}`, []string{`allow_origins[0]: "https://*.ck": a wildcard over a public suffix matches every site under it`}},
 
 		// Methods and headers.
 		{"method not a token", `{"allow_methods": ["GET POST"]}`, []string{`allow_methods[0]: "GET POST": not a method name (an HTTP token)`}},
@@ -192,6 +198,10 @@ func TestLoadAccepts(t *testing.T) {
 		`{"allow_origins": ["*"], "allow_methods": ["*"], "allow_headers": ["*"], "expose_headers": ["*"]}`,
 		`{"allow_origins": ["https://a.example"], "max_age": 0, "preflight_status": 200, "on_unmatched_preflight": "forward", "on_disallowed_origin": "reject", "upstream_cors_headers": "keep", "allow_private_network": true}`,
 		`{"allow_origin_regexes": ["https://[a-z0-9-]+\\.preview\\.example\\.com"]}`,
+		`{"allow_origin_regexes": ["https://([a-z0-9-]+\\.)*example\\.com", "https://example\\.com(:[0-9]+)?"]}`,
+		`{"allow_origin_regexes": ["http://localhost:[0-9]+", "https://app\\.example\\.com"], "allow_credentials": true}`,
+		`{"allow_origin_regexes": ["http://app\\.example\\.com"], "allow_credentials": true, "dangerously_allow_insecure_origins": true}`,
+		`{"allow_origin_regexes": ["null"]}`,
 	} {
 		if _, err := Load([]byte(cfg)); err != nil {
 			t.Errorf("Load(%s): %v", cfg, err)

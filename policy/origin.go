@@ -289,11 +289,17 @@ func isSpecial(scheme string) bool {
 // localhost, *.localhost, 127.0.0.0/8 or [::1]. Plain-http origins on these
 // are not exposed to the network.
 func (o originPattern) isLoopback() bool {
-	if o.host == "localhost" || strings.HasSuffix(o.host, ".localhost") || o.host == "[::1]" {
+	return isLoopbackHost(o.host)
+}
+
+// isLoopbackHost reports whether a lower-case host can only be this
+// machine: localhost, *.localhost, 127.0.0.0/8 or [::1].
+func isLoopbackHost(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") || host == "[::1]" {
 		return true
 	}
-	addr, err := netip.ParseAddr(o.host)
-	return err == nil && addr.Is4() && addr.IsLoopback() && !o.subdomains
+	addr, err := netip.ParseAddr(host)
+	return err == nil && addr.Is4() && addr.IsLoopback()
 }
 
 func validScheme(s string) bool {
