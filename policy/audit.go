@@ -86,6 +86,12 @@ func (k Disagreement) String() string {
 // browser's credentials mode is assumed to be the policy's
 // allow_credentials.
 func CompareUpstream(r *Request, d *Decision, u *UpstreamAnswer) Disagreement {
+	// Where enforcing would pass the upstream's answer through unchanged (a
+	// failing preflight forwarded, CORS headers the upstream set kept), that
+	// answer is the policy's own outcome.
+	if d.Kind == PreflightRefused && !d.Reply || d.Upstream == KeepUpstream && len(u.AllowOrigin) > 0 {
+		return 0
+	}
 	var k Disagreement
 	switch d.Kind {
 	case PreflightAllowed, PreflightRefused:

@@ -65,6 +65,13 @@ func TestCompareUpstream(t *testing.T) {
 			UpstreamAnswer{Status: 200, AllowOrigin: []string{"*"}}, ActualOrigin},
 		{"actual: both disallow", cfg, actual("GET", evilOrigin), UpstreamAnswer{Status: 500}, 0},
 		{"not CORS", cfg, &Request{Method: "GET"}, UpstreamAnswer{Status: 200, AllowOrigin: []string{"*"}}, 0},
+		// Enforcing would have let these answers through: no disagreement.
+		{"forwarded preflight", `{"allow_origins": ["https://app.example.com"], "on_unmatched_preflight": "forward"}`, preflight(evilOrigin, "PUT"),
+			UpstreamAnswer{Status: 200, AllowOrigin: []string{evilOrigin}, AllowMethods: []string{"PUT"}}, 0},
+		{"kept upstream headers", `{"allow_origins": ["https://app.example.com"], "upstream_cors_headers": "keep"}`, actual("GET", evilOrigin),
+			UpstreamAnswer{Status: 200, AllowOrigin: []string{evilOrigin}}, 0},
+		{"keep, but the upstream sent nothing", `{"allow_origins": ["https://app.example.com"], "upstream_cors_headers": "keep"}`, actual("GET", appOrigin),
+			UpstreamAnswer{Status: 200}, ActualOrigin},
 	}
 	for _, tc := range cases {
 		t.Run(tc.desc, func(t *testing.T) {
