@@ -31,6 +31,7 @@ func (a *auditState) compare(p *pluginContext, m headermap.Map) {
 	u := readUpstreamAnswer(m)
 	k := policy.CompareUpstream(&a.req, &a.d, &u)
 	p.metrics.audited(a.d.RuleIndex, k)
+	p.auditLog.flush(now())
 	for _, kind := range k.Kinds() {
 		if !p.auditLog.allow(now()) {
 			continue
@@ -41,7 +42,7 @@ func (a *auditState) compare(p *pluginContext, m headermap.Map) {
 			rule = "rule " + strconv.Quote(a.d.Rule)
 		}
 		logf(logInfo, "corswasm: audit: %s disagrees (%s): origin %s, path %s: policy would %s; upstream %s",
-			rule, kind, loggable(a.req.Origin), loggable(a.path), pol, up)
+			rule, kind, loggable(a.req.Origin), loggable(pathOnly(a.path)), pol, up)
 	}
 }
 
@@ -78,6 +79,19 @@ const AuditLogsPerSecond = 10
 // now is the filter's clock; tests replace it.
 var now = time.Now
 
+// flush starts a new window once a second has passed, first reporting the
+// lines the last one suppressed. The filter calls it on every audited
+// request, so a count is reported even when disagreements stop.
+func (l *logLimiter) flush(t time.Time) {
+	if t.Sub(l.window) < time.Second && !t.Before(l.window) {
+		return
+	}
+	if l.suppressed > 0 {
+		logf(logInfo, "corswasm: audit: %d disagreement line(s) suppressed in the last second (at most %d per second)", l.suppressed, AuditLogsPerSecond)
+	}
+	*l = logLimiter{window: t}
+}
+
 // logLimiter lets through at most AuditLogsPerSecond lines per one-second
 // window, and logs how many it suppressed when the next window starts. It
 // needs no timer: it looks at the clock when a line is offered.
@@ -88,12 +102,7 @@ type logLimiter struct {
 }
 
 func (l *logLimiter) allow(t time.Time) bool {
-	if t.Sub(l.window) >= time.Second || t.Before(l.window) {
-		if l.suppressed > 0 {
-			logf(logInfo, "corswasm: audit: %d disagreement line(s) suppressed in the last second (at most %d per second)", l.suppressed, AuditLogsPerSecond)
-		}
-		*l = logLimiter{window: t}
-	}
+	l.flush(t)
 	if l.logged < AuditLogsPerSecond {
 		l.logged++
 		return true

@@ -223,6 +223,19 @@ func TestAuditLogRateLimit(t *testing.T) {
 	if n := counterValue(t, host, MetricAuditDisagreementsPrefix+"actual_origin"); n != AuditLogsPerSecond+6 {
 		t.Errorf("disagreements counted %d; want every one (%d)", n, AuditLogsPerSecond+6)
 	}
+
+	// When disagreements stop, the count still comes out with the next
+	// audited request.
+	for range AuditLogsPerSecond + 2 {
+		disagree()
+	}
+	clock = clock.Add(2 * time.Second)
+	roundTrip(t, host, request("GET", "/legacy/x", "origin", app), upstreamResponse("access-control-allow-origin", app))
+	logs = host.GetInfoLogs()
+	want = fmt.Sprintf("corswasm: audit: 3 disagreement line(s) suppressed in the last second (at most %d per second)", AuditLogsPerSecond)
+	if got := logs[len(logs)-1]; got != want {
+		t.Errorf("after an agreement: %q; want %q", got, want)
+	}
 }
 
 // In the module, the cap holds too (the clock is the host's).

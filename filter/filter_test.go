@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/corswasm/corswasm/policy"
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 )
 
@@ -263,4 +264,31 @@ func TestRefusalLogIsEscaped(t *testing.T) {
 			t.Errorf("log line %q lacks the reason", logs[0])
 		}
 	})
+}
+
+// Formatting a refusal's log line into a large enough buffer does not
+// allocate: refusals are common and the host usually discards the line.
+func TestRefusalLineDoesNotAllocate(t *testing.T) {
+	r := &requestHeaders{path: "/items?token=secret"}
+	r.req.Origin, r.req.OriginCount, r.req.Method = evil, 1, "OPTIONS"
+	p := mustPolicy(t, config)
+	var d policy.Decision
+	p.Evaluate(&r.req, &d)
+	buf := make([]byte, 0, 512)
+	if n := testing.AllocsPerRun(100, func() { buf = appendRefusal(buf[:0], r, &d) }); n != 0 {
+		t.Errorf("appendRefusal: %v allocs; want 0", n)
+	}
+	want := `corswasm: actual disallowed (origin not allowed): origin "https://evil.example.net", method "OPTIONS", path "/items"`
+	if string(buf) != want {
+		t.Errorf("line %q; want %q (the query left out)", buf, want)
+	}
+}
+
+func mustPolicy(t *testing.T, cfg string) *policy.Policy {
+	t.Helper()
+	p, err := policy.Load([]byte(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -4,6 +4,7 @@ package filter
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm"
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
@@ -15,6 +16,9 @@ import (
 // which the proxytest emulator serves. The wasip1 build uses internal/abi.
 
 func hostLog(level logLevel, msg string) {
+	// The emulator keeps the string; msg may be a view of a buffer the
+	// filter reuses.
+	msg = strings.Clone(msg)
 	switch level {
 	case logTrace:
 		proxywasm.LogTrace(msg)

@@ -83,7 +83,7 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 	}
 	p.metrics.inc(counterFor(d))
 	if d.Reason != policy.NoReason {
-		logRefusal(r, d)
+		p.logRefusal(r, d)
 	}
 	if d.Reply {
 		if err := c.reply(d); err != nil {
@@ -208,15 +208,4 @@ func (c *httpContext) recoverPanic(phase string, action *types.Action) {
 	*action = types.ActionContinue
 	c.plugin.metrics.inc(panics)
 	logf(logCritical, "corswasm: recovered from a panic in the %s callback: %v; the request continues without CORS headers", phase, r)
-}
-
-// logRefusal logs a refused or disallowed request at debug level, with the
-// request's values quoted and truncated.
-func logRefusal(r *requestHeaders, d *policy.Decision) {
-	reason := d.Reason.String()
-	if d.Detail != "" {
-		reason += ": " + d.Detail
-	}
-	logf(logDebug, "corswasm: %s (%s): origin %s, method %s, path %s",
-		d.Kind, reason, loggable(r.req.Origin), loggable(r.req.Method), loggable(r.path))
 }

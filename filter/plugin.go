@@ -22,6 +22,7 @@ type pluginContext struct {
 	reply    []byte
 
 	auditLog logLimiter
+	logBuf   []byte
 }
 
 var _ types.PluginContext = (*pluginContext)(nil)

@@ -272,9 +272,15 @@ func containsFold(list []string, s string) bool {
 	return false
 }
 
+// maxDescribed bounds the length of a header value Describe shows.
+const maxDescribed = 128
+
 func quoteOrNone(v string) string {
-	if v == "" {
+	switch {
+	case v == "":
 		return "(none)"
+	case len(v) > maxDescribed:
+		return quote(v[:maxDescribed]) + "…"
 	}
 	return quote(v)
 }
