@@ -123,6 +123,8 @@ func requestHost(authority string, buf *[maxHostLength]byte) ([]byte, bool) {
 	} else if i := strings.LastIndexByte(host, ':'); i >= 0 {
 		host = host[:i]
 	}
+	// "api.example.com." names the same host as "api.example.com".
+	host = strings.TrimSuffix(host, ".")
 	lower, same, ok := lowerASCII(host, buf[:])
 	switch {
 	case !ok:

@@ -38,6 +38,8 @@ func TestRuleSelection(t *testing.T) {
 		{"partner.example.com", "/healthz?x", "health", 1}, // first match wins
 		{"partner.example.com", "/v1/orders", "partner-api", 2},
 		{"PARTNER.example.com:8443", "/v2/x?q=/v1/", "partner-api", 2}, // host case and port
+		{"partner.example.com.", "/v1/x", "partner-api", 2},            // a fully qualified name
+		{"a.tenants.example.com.:443", "/", "tenants", 4},
 		{"partner.example.com", "/v3/orders", "partner-other", 3},
 		{"partner.example.com", "/v1", "partner-other", 3}, // "/v1/" is not a prefix of "/v1"
 		{"partner.example.com.evil.test", "/v1/", "", 0},
