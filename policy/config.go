@@ -30,57 +30,57 @@ type Config struct {
 	ExposeHeaders []string `json:"expose_headers"`
 	// AllowCredentials sends `Access-Control-Allow-Credentials: true` (JSON
 	// `allow_credentials`, default false).
-	AllowCredentials *bool
+	AllowCredentials *bool `json:"allow_credentials"`
 	// MaxAge is the `Access-Control-Max-Age` in seconds, 0–86400 (JSON
 	// `max_age`); unset, the header is not sent.
-	MaxAge *int
+	MaxAge *int `json:"max_age"`
 	// AllowPrivateNetwork answers `Access-Control-Request-Private-Network:
 	// true` with `Access-Control-Allow-Private-Network: true` (JSON
 	// `allow_private_network`, default false).
-	AllowPrivateNetwork *bool
+	AllowPrivateNetwork *bool `json:"allow_private_network"`
 	// PreflightStatus is the status of a successful preflight reply, 200 or
 	// 204 (JSON `preflight_status`, default 204).
-	PreflightStatus *int
+	PreflightStatus *int `json:"preflight_status"`
 	// OnUnmatchedPreflight is "reject" (default: answer 403 without
 	// Access-Control-* headers) or "forward" (let the preflight continue to
 	// the upstream untouched) for a preflight that fails the policy (JSON
 	// `on_unmatched_preflight`).
-	OnUnmatchedPreflight string
+	OnUnmatchedPreflight string `json:"on_unmatched_preflight"`
 	// OnDisallowedOrigin is "omit" (default: forward the request, add no
 	// Access-Control-* headers) or "reject" (answer 403 locally, except for a
 	// same-origin request) for an actual request from a disallowed origin
 	// (JSON `on_disallowed_origin`).
-	OnDisallowedOrigin string
+	OnDisallowedOrigin string `json:"on_disallowed_origin"`
 	// UpstreamCORSHeaders is "replace" (default: remove the upstream's own
 	// Access-Control-Allow-* / -Max-Age / -Expose-Headers on responses to CORS
 	// requests before adding the policy's) or "keep" (if the upstream response
 	// already carries Access-Control-Allow-Origin, leave its CORS headers as
 	// they are) (JSON `upstream_cors_headers`).
-	UpstreamCORSHeaders string
+	UpstreamCORSHeaders string `json:"upstream_cors_headers"`
 	// DangerouslyAllowInsecureOrigins permits `http://` origins other than
 	// loopback and localhost together with credentials (JSON
 	// `dangerously_allow_insecure_origins`, default false). Anyone on the
 	// network path can impersonate such an origin.
-	DangerouslyAllowInsecureOrigins *bool
+	DangerouslyAllowInsecureOrigins *bool `json:"dangerously_allow_insecure_origins"`
 
 	// Enabled, when false, makes the requests this policy decides pass
 	// through untouched: no CORS handling, no Vary (JSON `enabled`, default
 	// true). For health checks, or services that keep their own CORS.
-	Enabled *bool
+	Enabled *bool `json:"enabled"`
 	// Mode is "enforce" (default) or "audit" (JSON `mode`): in audit mode the
 	// filter changes nothing, but compares what the policy would have done
 	// with what the upstream answered, and counts and logs disagreements.
-	Mode string
+	Mode string `json:"mode"`
 	// Isolation sets cross-origin isolation headers on responses that do not
 	// already carry them (JSON `isolation`).
-	Isolation Isolation
+	Isolation Isolation `json:"isolation"`
 	// TimingAllowOrigin adds `Timing-Allow-Origin` to responses to allowed
 	// origins (JSON `timing_allow_origin`, default false).
-	TimingAllowOrigin *bool
+	TimingAllowOrigin *bool `json:"timing_allow_origin"`
 	// Debug adds an `x-cors-reason` header to refused preflights and
 	// rejected requests (JSON `debug`, default false). It tells a prober
 	// what the policy is: keep it off in production.
-	Debug *bool
+	Debug *bool `json:"debug"`
 
 	// Rules are the per-host/path policies (JSON `rules`, top level only):
 	// the first rule whose match holds decides a request; a request no rule
@@ -118,8 +118,10 @@ type Rule struct {
 	// Config holds the policy fields the rule sets; Rules is ignored.
 	Config Config
 
-	// unreadable is set when Parse found no object here (already reported).
-	unreadable bool
+	// unreadable is set when Parse found no object here; badName and
+	// badMatch when the name or match had the wrong JSON type (all already
+	// reported, so Compile adds nothing about them).
+	unreadable, badName, badMatch bool
 }
 
 // Match selects requests by host and path. When both lists are given, both

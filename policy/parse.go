@@ -153,6 +153,7 @@ var ruleFields = append([]field{
 	{"name", func(r *reader, v gjson.Result, name string) {
 		if v.Type != gjson.String {
 			r.p.errorf(r.prefix+name, v.Raw, "must be a string")
+			r.rule.badName = true
 			return
 		}
 		r.rule.Name = v.Str
@@ -160,10 +161,13 @@ var ruleFields = append([]field{
 	{"match", func(r *reader, v gjson.Result, name string) {
 		if !v.IsObject() {
 			r.p.errorf(r.prefix+name, v.Raw, "must be an object with hosts and/or path_prefixes")
+			r.rule.badMatch = true
 			return
 		}
 		r.rule.Match = Match{}
+		before := len(r.p.errs)
 		r.sub(name).object(v, matchFields)
+		r.rule.badMatch = len(r.p.errs) > before
 		if r.rule.Match.Hosts == nil && r.rule.Match.PathPrefixes == nil {
 			r.rule.Match.Hosts = []string{} // present but empty: Compile reports it
 		}

@@ -22,20 +22,28 @@ func compileRules(c *Config, p *problems, cache *originCache, pol *Policy) {
 			continue
 		}
 		prefix := rulePrefix(i, r.Name)
-		checkRuleName(r.Name, i, prefix, names, p)
-		hosts, prefixes := checkMatch(r, prefix, p)
+		if !r.badName {
+			checkRuleName(r.Name, i, prefix, names, p)
+		}
+		var hosts []matchHost
+		var prefixes []string
+		if !r.badMatch {
+			hosts, prefixes = checkMatch(r, prefix, p)
+		}
 
 		eff := merge(c, &r.Config)
 		var rp problems
 		s := (&compiler{c: &eff, p: &rp, cache: cache}).compile()
 		s.name, s.index = r.Name, i+1
+		// A problem the top level has too is reported there, unless the
+		// rule wrote the value itself.
 		for _, e := range rp.errs {
-			if !topErrs[*e] {
+			if !topErrs[*e] || fieldSet(&r.Config, jsonField(e.Path)) {
 				p.errorf(prefix+e.Path, e.Value, e.Reason)
 			}
 		}
 		for _, w := range rp.warnings {
-			if !topWarnings[*w] {
+			if !topWarnings[*w] || fieldSet(&r.Config, jsonField(w.Path)) {
 				p.warnf(prefix+w.Path, w.Value, w.Reason)
 			}
 		}
@@ -50,6 +58,15 @@ func problemSet(list []*FieldError) map[FieldError]bool {
 		set[*e] = true
 	}
 	return set
+}
+
+// jsonField returns the top-level field of a path: "allow_origins" for
+// "allow_origins[2]", "isolation" for "isolation.cross_origin_opener_policy".
+func jsonField(path string) string {
+	if i := strings.IndexAny(path, "[."); i >= 0 {
+		return path[:i]
+	}
+	return path
 }
 
 // checkRuleName checks that a rule has a unique name made of letters,

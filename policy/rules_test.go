@@ -137,7 +137,22 @@ func TestRuleErrors(t *testing.T) {
 		{"unknown rule field", `{"rules": [{"name": "a", "match": {"path_prefix": ["/a"]}, "allow_origin": []}]}`, []string{
 			`rules[0] "a": match: unknown field "path_prefix"; did you mean "path_prefixes"?`,
 			`rules[0] "a": unknown field "allow_origin"; did you mean "allow_origins"?`,
-			`rules[0] "a": match: empty: a rule without hosts or path_prefixes would match every request; set those fields at the top level instead`,
+		}},
+		// A wrong type is reported once, not also as a missing value.
+		{"match of the wrong type", `{"rules": [{"name": "a", "match": "/api"}]}`, []string{
+			`rules[0] "a": match: "/api": must be an object with hosts and/or path_prefixes`,
+		}},
+		{"hosts of the wrong type", `{"rules": [{"name": "a", "match": {"hosts": "a.example.com"}}]}`, []string{
+			`rules[0] "a": match.hosts: "a.example.com": must be an array of strings`,
+		}},
+		{"name of the wrong type", `{"rules": [{"name": 5, "match": {"path_prefixes": ["/a"]}}]}`, []string{
+			`rules[0]: name: 5: must be a string`,
+		}},
+		// The rule's own bad value is reported even when the top level has
+		// the same one.
+		{"the same bad value at both levels", `{"allow_origins": ["https://x.test/"], "rules": [{"name": "a", "match": {"path_prefixes": ["/a"]}, "allow_origins": ["https://x.test/"]}]}`, []string{
+			`allow_origins[0]: "https://x.test/": an origin has no path; remove "/"`,
+			`rules[0] "a": allow_origins[0]: "https://x.test/": an origin has no path; remove "/"`,
 		}},
 		{"nested rules", `{"rules": [{"name": "a", "match": {"path_prefixes": ["/a"]}, "rules": []}]}`, []string{
 			`rules[0] "a": unknown field "rules"`,
