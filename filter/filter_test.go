@@ -292,3 +292,52 @@ func mustPolicy(t *testing.T, cfg string) *policy.Policy {
 	}
 	return p
 }
+
+// More of the core behaviours, each natively and in the module.
+func TestMoreBehaviours(t *testing.T) {
+	cases := []struct {
+		desc    string
+		config  string
+		request [][2]string
+		// want is the local reply's headers, or the response's after the
+		// filter when wantStatus is 0.
+		wantStatus uint32
+		want       [][2]string
+	}{
+		{"private network allowed", `{"allow_origins": ["https://app.example.com"], "allow_private_network": true, "preflight_status": 200}`,
+			request("OPTIONS", "/", "origin", app, "access-control-request-method", "GET", "access-control-request-private-network", "true"),
+			200, [][2]string{{"access-control-allow-origin", app}, {"access-control-allow-private-network", "true"}, {"vary", "Origin"}}},
+		{"wildcards with credentials echo the request", `{"allow_origins": ["https://app.example.com"], "allow_methods": ["*"], "allow_headers": ["*"], "allow_credentials": true}`,
+			request("OPTIONS", "/", "origin", app, "access-control-request-method", "PURGE", "access-control-request-headers", "x-a,x-b"),
+			204, [][2]string{{"access-control-allow-origin", app}, {"access-control-allow-credentials", "true"},
+				{"access-control-allow-methods", "PURGE"}, {"access-control-allow-headers", "x-a,x-b"}, {"vary", "Origin"}}},
+		{"top level disabled", `{"enabled": false, "allow_origins": ["*"]}`,
+			request("GET", "/", "origin", app), 0, upstreamResponse()},
+		{"same origin with default port and case", `{"allow_origins": ["https://app.example.com"], "on_disallowed_origin": "reject"}`,
+			[][2]string{{":method", "POST"}, {":path", "/"}, {":authority", "API.Example.com:443"}, {":scheme", "https"}, {"origin", "https://api.example.com"}},
+			0, append(upstreamResponse(), [2]string{"vary", "Origin"})},
+		{"keep with a disallowed origin", `{"allow_origins": ["https://app.example.com"], "upstream_cors_headers": "keep"}`,
+			request("GET", "/", "origin", evil), 0, append(upstreamResponse(), [2]string{"vary", "Origin"})},
+		{"timing-allow-origin with any origin", `{"allow_origins": ["*"], "timing_allow_origin": true}`,
+			request("GET", "/", "origin", evil), 0,
+			append(upstreamResponse(), [2]string{"access-control-allow-origin", "*"}, [2]string{"timing-allow-origin", "*"})},
+	}
+	for _, tc := range cases {
+		t.Run(tc.desc, func(t *testing.T) {
+			vmTest(t, func(t *testing.T, vm types.VMContext) {
+				host := startHost(t, vm, tc.config)
+				x := roundTrip(t, host, tc.request, upstreamResponse())
+				switch {
+				case tc.wantStatus != 0 && (x.local == nil || x.local.StatusCode != tc.wantStatus):
+					t.Fatalf("local reply %+v; want status %d", x.local, tc.wantStatus)
+				case tc.wantStatus != 0 && !equalHeaders(x.local.Headers, tc.want):
+					t.Errorf("reply headers:\n got %q\nwant %q", x.local.Headers, tc.want)
+				case tc.wantStatus == 0 && x.local != nil:
+					t.Fatalf("unexpected local reply %+v", x.local)
+				case tc.wantStatus == 0 && !equalHeaders(x.response, tc.want):
+					t.Errorf("response headers:\n got %q\nwant %q", x.response, tc.want)
+				}
+			})
+		})
+	}
+}
