@@ -49,12 +49,7 @@ func (a *auditState) compare(p *pluginContext, m headermap.Map) {
 // readUpstreamAnswer collects what audit mode compares in a response.
 func readUpstreamAnswer(m headermap.Map) policy.UpstreamAnswer {
 	var u policy.UpstreamAnswer
-	it := m.Iter()
-	for {
-		name, value, ok := it.Next()
-		if !ok {
-			return u
-		}
+	for name, value := range m.All() {
 		switch name {
 		case ":status":
 			u.Status, _ = strconv.Atoi(value)
@@ -70,6 +65,7 @@ func readUpstreamAnswer(m headermap.Map) policy.UpstreamAnswer {
 			u.AllowPrivateNetwork = append(u.AllowPrivateNetwork, value)
 		}
 	}
+	return u
 }
 
 // AuditLogsPerSecond is how many audit disagreement lines each VM logs per

@@ -21,12 +21,7 @@ type requestHeaders struct {
 func (r *requestHeaders) read(m headermap.Map) {
 	*r = requestHeaders{}
 	n := 0
-	it := m.Iter()
-	for {
-		name, value, ok := it.Next()
-		if !ok {
-			break
-		}
+	for name, value := range m.All() {
 		switch name {
 		case ":method":
 			r.req.Method = value

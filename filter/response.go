@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/corswasm/corswasm/internal/headermap"
+	"github.com/corswasm/corswasm/internal/httpfield"
 	"github.com/corswasm/corswasm/policy"
 )
 
@@ -36,12 +37,7 @@ func (s *responseSeen) has(name string) bool {
 // scanResponse reads the upstream's response headers in one pass.
 func scanResponse(m headermap.Map) responseSeen {
 	var s responseSeen
-	it := m.Iter()
-	for {
-		name, value, ok := it.Next()
-		if !ok {
-			return s
-		}
+	for name, value := range m.All() {
 		switch name {
 		case policy.HeaderVary:
 			s.scanVary(value)
@@ -62,16 +58,19 @@ func scanResponse(m headermap.Map) responseSeen {
 			}
 		}
 	}
+	return s
 }
 
 // scanVary reads one Vary line: a comma-separated list of header names, or
-// "*" (RFC 9110 §12.5.5).
+// "*" (RFC 9110 §12.5.5). A malformed element is skipped: it names no
+// header the filter looks for.
 func (s *responseSeen) scanVary(v string) {
-	for v != "" {
-		var item string
-		item, v, _ = strings.Cut(v, ",")
-		item = strings.Trim(item, " \t")
+	sc := httpfield.NewScanner(v)
+	for {
+		item, ok := sc.Next()
 		switch {
+		case !ok:
+			return
 		case item == "*":
 			s.varyStar = true
 		case strings.EqualFold(item, "origin"):

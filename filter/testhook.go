@@ -29,12 +29,7 @@ const PanicHeader = "x-corswasm-test-panic"
 // response phase sees response headers, so it panics when the upstream
 // echoed the header.
 func panicOnDemand(phase string, m headermap.Map) {
-	it := m.Iter()
-	for {
-		name, value, ok := it.Next()
-		if !ok {
-			return
-		}
+	for name, value := range m.All() {
 		if name == PanicHeader && value == phase {
 			panic("test panic in the " + phase + " phase")
 		}

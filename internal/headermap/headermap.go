@@ -9,6 +9,7 @@ package headermap
 
 import (
 	"encoding/binary"
+	"iter"
 	"unsafe"
 )
 
@@ -74,6 +75,22 @@ func (it *Iter) Next() (name, value string, ok bool) {
 	it.dataAt = int(end)
 	it.left--
 	return name, value, true
+}
+
+// All returns the pairs of m in order, as `for name, value := range m.All()`.
+// A malformed map yields the pairs before the damage (use Iter and Valid to
+// tell). It is the one way the filter walks a header map; it does not
+// allocate.
+func (m Map) All() iter.Seq2[string, string] {
+	return func(yield func(name, value string) bool) {
+		it := m.Iter()
+		for {
+			name, value, ok := it.Next()
+			if !ok || !yield(name, value) {
+				return
+			}
+		}
+	}
 }
 
 // Valid reports whether the map was well formed up to where the iterator

@@ -68,3 +68,44 @@ func FuzzIter(f *testing.F) {
 		}
 	})
 }
+
+// All yields the pairs in order, stops where a map is damaged or where the
+// loop breaks, and allocates nothing.
+func TestAll(t *testing.T) {
+	pairs := [][2]string{{":method", "GET"}, {"origin", "https://a.example"}, {"vary", "a"}}
+	m := FromPairs(pairs)
+	var got [][2]string
+	for k, v := range m.All() {
+		got = append(got, [2]string{k, v})
+	}
+	if !slices.Equal(got, pairs) {
+		t.Errorf("All() = %q; want %q", got, pairs)
+	}
+	got = nil
+	for k, v := range Map(m[:len(m)-3]).All() {
+		got = append(got, [2]string{k, v})
+	}
+	if !slices.Equal(got, pairs[:2]) {
+		t.Errorf("All() of a truncated map = %q; want the pairs before the damage %q", got, pairs[:2])
+	}
+	for k := range m.All() {
+		if k != ":method" {
+			t.Errorf("All() went on after break, to %q", k)
+		}
+		break
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		n := 0
+		for k, v := range m.All() {
+			if k == "origin" {
+				n += len(v)
+			}
+		}
+		if n == 0 {
+			t.Fatal("origin not seen")
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("All(): %v allocs; want 0", allocs)
+	}
+}
