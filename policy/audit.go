@@ -3,6 +3,8 @@ package policy
 import (
 	"strconv"
 	"strings"
+
+	"github.com/corswasm/corswasm/internal/httpfield"
 )
 
 // UpstreamAnswer is what an upstream answered to a CORS request, as audit
@@ -180,9 +182,12 @@ func acceptsPreflight(r *Request, credentials bool, u *UpstreamAnswer) bool {
 		return false
 	}
 	for _, line := range r.RequestHeaders {
-		sc := nameScanner{s: line}
+		sc := httpfield.NewScanner(line)
 		for {
-			name, more := sc.next()
+			name, more := sc.Next()
+			if sc.Invalid() {
+				return false
+			}
 			if !more {
 				break
 			}
@@ -190,9 +195,6 @@ func acceptsPreflight(r *Request, credentials bool, u *UpstreamAnswer) bool {
 				(credentials || !contains(allowed, "*") || strings.EqualFold(name, "authorization")) {
 				return false
 			}
-		}
-		if sc.bad {
-			return false
 		}
 	}
 	// Private Network Access: the answer must grant it when asked.
@@ -221,17 +223,17 @@ func join(lines []string) string { return strings.Join(lines, ", ") }
 // header list values"), ignoring empty elements; ok is false if an element
 // is not a token.
 func listItems(v string) (items []string, ok bool) {
-	for _, item := range strings.Split(v, ",") {
-		item = strings.Trim(item, " \t")
-		if item == "" {
-			continue
-		}
-		if !isToken(item) {
+	sc := httpfield.NewScanner(v)
+	for {
+		item, more := sc.Next()
+		if sc.Invalid() {
 			return nil, false
+		}
+		if !more {
+			return items, true
 		}
 		items = append(items, item)
 	}
-	return items, true
 }
 
 // sameList reports whether two lists allow the same things: as sets,

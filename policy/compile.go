@@ -3,13 +3,15 @@ package policy
 import (
 	"strconv"
 	"strings"
-	"unsafe"
+
+	"github.com/corswasm/corswasm/internal/httpfield"
+	"github.com/corswasm/corswasm/policy/internal/origin"
 )
 
 // scope is one compiled policy: everything Evaluate needs, with every header
 // value that does not depend on the request computed once.
 type scope struct {
-	origins     *originSet
+	origins     *origin.Set
 	credentials bool
 
 	anyMethod bool
@@ -41,31 +43,55 @@ type scope struct {
 	isolation         []Header
 }
 
-// compiler compiles one Config into a scope, collecting problems under a path
-// prefix.
+// compiler compiles one Config into a scope, reporting problems under a
+// path prefix.
 type compiler struct {
 	c      *Config
-	p      *problems
+	p      *problems // where problems are reported
 	prefix string
-	cache  *originCache
+	// own is the rule's own Config when c is a rule's effective policy,
+	// nil for the top level, and ownPrefix the path prefix of the rule's
+	// fields; parsed holds the problems Parse reported.
+	own       *Config
+	ownPrefix string
+	parsed    *problems
+	// originSets holds the origin sets compiled from the top-level lists.
+	originSets map[originInputs]*compiledOrigins
 }
 
-// originCache shares compiled origin sets between the top-level policy and
-// the rules that inherit its origins: with 10,000 origins and 100 rules,
-// each set is built and validated once.
-type originCache map[originKey]*originSet
-
-// originKey identifies the inputs of an origin set: the same slices (a rule
-// that does not set them shares the top-level ones) and the same flags give
-// the same set, and the same problems.
-type originKey struct {
-	origins, regexes      *string
-	nOrigins, nRegexes    int
-	credentials, insecure bool
+// problem records an error (or, with warn, a warning) about a policy field
+// or, with i >= 0, its element i.
+func (k *compiler) problem(warn bool, code Code, field string, i int, value, reason string) {
+	path := field
+	if i >= 0 {
+		path = indexPath(field, i)
+	}
+	e := &FieldError{Path: k.prefix + path, Value: value, Reason: reason, Code: code, field: field}
+	if warn {
+		k.p.warn(e)
+		return
+	}
+	k.p.error(e)
 }
 
-func (k *compiler) errorf(field, value, reason string) { k.p.errorf(k.prefix+field, value, reason) }
-func (k *compiler) warnf(field, value, reason string)  { k.p.warnf(k.prefix+field, value, reason) }
+func (k *compiler) errorf(code Code, field string, i int, value, reason string) {
+	k.problem(false, code, field, i, value, reason)
+}
+
+func (k *compiler) warnf(code Code, field string, i int, value, reason string) {
+	k.problem(true, code, field, i, value, reason)
+}
+
+// skip reports whether element i of a list field had the wrong JSON type:
+// Parse reported it where the value was written, in the rule or at the top
+// level.
+func (k *compiler) skip(field string, i int) bool {
+	src := ""
+	if f, ok := policyField(field); ok && k.own != nil && f.isSet(k.own) {
+		src = k.ownPrefix
+	}
+	return k.parsed.reported(src + indexPath(field, i))
+}
 
 func (k *compiler) compile() *scope {
 	c := k.c
@@ -86,35 +112,17 @@ func (k *compiler) compile() *scope {
 	s.debug = isTrue(c.Debug)
 	s.timingAllowOrigin = isTrue(c.TimingAllowOrigin)
 	s.isolation = isolationHeaders(c.Isolation)
-	key := originKey{
-		origins: unsafe.SliceData(c.AllowOrigins), nOrigins: len(c.AllowOrigins),
-		regexes: unsafe.SliceData(c.AllowOriginRegexes), nRegexes: len(c.AllowOriginRegexes),
-		credentials: s.credentials, insecure: isTrue(c.DangerouslyAllowInsecureOrigins),
-	}
-	if set, ok := (*k.cache)[key]; ok {
-		s.origins = set
-	} else {
-		k.origins(s)
-		k.regexes(s)
-		(*k.cache)[key] = s.origins
-		if s.origins.empty() && s.enabled {
-			reason := "no origin is allowed: every CORS request will be refused"
-			if len(c.Rules) > 0 {
-				reason = "no origin is allowed: every CORS request no rule matches will be refused"
-			}
-			k.warnf("allow_origins", "", reason)
-		}
-	}
+	s.origins = k.originSet(s.enabled)
 	k.methods(s)
 	k.allowHeaders(s)
 	k.exposeHeaders(s)
 	if c.MaxAge != nil {
 		switch n := *c.MaxAge; {
 		case n < 0 || n > MaxMaxAge:
-			k.errorf("max_age", strconv.Itoa(n), "must be between 0 and 86400 seconds")
+			k.errorf(CodeOutOfRange, "max_age", -1, strconv.Itoa(n), "must be between 0 and 86400 seconds")
 		default:
 			if n > chromiumMaxAge {
-				k.warnf("max_age", strconv.Itoa(n), "Chromium caps Access-Control-Max-Age at 7200 seconds; Firefox at 86400")
+				k.warnf(CodeMaxAgeCapped, "max_age", -1, strconv.Itoa(n), "Chromium caps Access-Control-Max-Age at 7200 seconds; Firefox at 86400")
 			}
 			s.acma = strconv.Itoa(n)
 		}
@@ -124,108 +132,42 @@ func (k *compiler) compile() *scope {
 		case 200, 204:
 			s.preflightStatus = n
 		default:
-			k.errorf("preflight_status", strconv.Itoa(n), "must be 200 or 204")
+			k.errorf(CodeInvalidValue, "preflight_status", -1, strconv.Itoa(n), "must be 200 or 204")
 		}
 	}
 	if isTrue(c.DangerouslyAllowInsecureOrigins) && !s.credentials {
-		k.warnf("dangerously_allow_insecure_origins", "true", "has no effect without allow_credentials")
+		k.warnf(CodeNoEffect, "dangerously_allow_insecure_origins", -1, "true", "has no effect without allow_credentials")
 	}
-	s.varyOrigin = !(s.origins.any && !s.credentials)
+	s.varyOrigin = !(s.origins.Any() && !s.credentials)
 	return s
-}
-
-func (k *compiler) origins(s *scope) {
-	c := k.c
-	s.origins = newOriginSet()
-	insecureOK := isTrue(c.DangerouslyAllowInsecureOrigins)
-	seen := make(map[string]int)
-	anyAt := -1
-	for i, raw := range c.AllowOrigins {
-		field := indexPath("allow_origins", i)
-		if c.unreadable[field] {
-			continue
-		}
-		o, reason := parseOriginPattern(raw)
-		if reason != "" {
-			k.errorf(field, quote(raw), reason)
-			continue
-		}
-		canon := o.String()
-		if j, dup := seen[canon]; dup {
-			k.warnf(field, quote(raw), "duplicate of "+indexPath("allow_origins", j)+"; remove it")
-			continue
-		}
-		seen[canon] = i
-		switch {
-		case o.kind == originAny && s.credentials:
-			k.errorf(field, quote(raw), "cannot be used with allow_credentials: browsers refuse a wildcard origin on credentialed requests; list the origins instead")
-			continue
-		case o.kind == originNull && s.credentials:
-			k.errorf(field, quote(raw), "cannot be used with allow_credentials: sandboxed iframes, local files and redirects all send the origin \"null\"")
-			continue
-		case s.credentials && o.scheme == "http" && !o.isLoopback() && !insecureOK:
-			k.errorf(field, quote(raw), "an http origin can be impersonated by anyone on the network path; with allow_credentials use https, or set dangerously_allow_insecure_origins")
-			continue
-		case o.kind == originAny:
-			anyAt = i
-		}
-		s.origins.add(o)
-	}
-	if anyAt >= 0 && len(seen) > 1 {
-		k.warnf(indexPath("allow_origins", anyAt), "\"*\"", "allows every origin; the other entries are redundant")
-	}
-}
-
-func (k *compiler) regexes(s *scope) {
-	seen := make(map[string]int)
-	for i, pat := range k.c.AllowOriginRegexes {
-		field := indexPath("allow_origin_regexes", i)
-		if k.c.unreadable[field] {
-			continue
-		}
-		if j, dup := seen[pat]; dup {
-			k.warnf(field, quote(pat), "duplicate of "+indexPath("allow_origin_regexes", j)+"; remove it")
-			continue
-		}
-		seen[pat] = i
-		re, reason, warning := compileOriginRegex(pat, s.credentials, isTrue(k.c.DangerouslyAllowInsecureOrigins))
-		if reason != "" {
-			k.errorf(field, quote(pat), reason)
-			continue
-		}
-		if warning != "" {
-			k.warnf(field, quote(pat), warning)
-		}
-		s.origins.regexes = append(s.origins.regexes, re)
-	}
 }
 
 func (k *compiler) methods(s *scope) {
 	s.methods = make(map[string]struct{})
 	var list []string
 	for i, m := range k.c.AllowMethods {
-		field := indexPath("allow_methods", i)
+		const field = "allow_methods"
 		switch {
-		case k.c.unreadable[field]:
+		case k.skip(field, i):
 			continue
 		case m == "*":
 			s.anyMethod = true
 			continue
-		case !isToken(m):
-			k.errorf(field, quote(m), "not a method name (an HTTP token)")
+		case !httpfield.IsToken(m):
+			k.errorf(CodeInvalidToken, field, i, quote(m), "not a method name (an HTTP token)")
 			continue
 		}
 		upper := strings.ToUpper(m)
 		if contains(forbiddenMethods, upper) {
-			k.errorf(field, quote(m), "a forbidden method (Fetch §2.2.1): browsers never let scripts send it")
+			k.errorf(CodeForbiddenMethod, field, i, quote(m), "a forbidden method (Fetch §2.2.1): browsers never let scripts send it")
 			continue
 		}
 		if m != upper && contains(normalizedMethods, upper) {
-			k.errorf(field, quote(m), "browsers always send this method as "+quote(upper)+", and methods compare case-sensitively; write "+quote(upper))
+			k.errorf(CodeMethodCase, field, i, quote(m), "browsers always send this method as "+quote(upper)+", and methods compare case-sensitively; write "+quote(upper))
 			continue
 		}
 		if _, dup := s.methods[m]; dup {
-			k.warnf(field, quote(m), "duplicate; remove it")
+			k.warnf(CodeDuplicate, field, i, quote(m), "duplicate; remove it")
 			continue
 		}
 		s.methods[m] = struct{}{}
@@ -246,27 +188,27 @@ func (k *compiler) allowHeaders(s *scope) {
 	s.headers = make(map[string]struct{})
 	var list []string
 	for i, h := range k.c.AllowHeaders {
-		field := indexPath("allow_headers", i)
+		const field = "allow_headers"
 		switch {
-		case k.c.unreadable[field]:
+		case k.skip(field, i):
 			continue
 		case h == "*":
 			s.anyHeader = true
 			continue
-		case !isToken(h):
-			k.errorf(field, quote(h), "not a header name (an HTTP token)")
+		case !httpfield.IsToken(h):
+			k.errorf(CodeInvalidToken, field, i, quote(h), "not a header name (an HTTP token)")
 			continue
 		case len(h) > maxHeaderNameLength:
-			k.errorf(field, quote(h), "header name longer than 256 bytes")
+			k.errorf(CodeTooLong, field, i, quote(h), "header name longer than 256 bytes")
 			continue
 		}
 		lower := strings.ToLower(h)
 		if isForbiddenRequestHeader(lower) {
-			k.errorf(field, quote(h), "a forbidden request header (Fetch §2.2.2): browsers never let scripts send it, so it never needs allowing")
+			k.errorf(CodeForbiddenHeader, field, i, quote(h), "a forbidden request header (Fetch §2.2.2): browsers never let scripts send it, so it never needs allowing")
 			continue
 		}
 		if _, dup := s.headers[lower]; dup {
-			k.warnf(field, quote(h), "duplicate (header names are case-insensitive); remove it")
+			k.warnf(CodeDuplicate, field, i, quote(h), "duplicate (header names are case-insensitive); remove it")
 			continue
 		}
 		s.headers[lower] = struct{}{}
@@ -278,7 +220,7 @@ func (k *compiler) allowHeaders(s *scope) {
 	}
 	_, auth := s.headers["authorization"]
 	if len(list) > 1 || len(list) == 1 && !auth {
-		k.warnf("allow_headers", "", "\"*\" allows every header but authorization; the other names are redundant")
+		k.warnf(CodeRedundant, "allow_headers", -1, "", "\"*\" allows every header but authorization; the other names are redundant")
 	}
 	if !s.credentials {
 		// Fetch §3.2.3: "*" never covers Authorization, which must be named.
@@ -294,30 +236,30 @@ func (k *compiler) exposeHeaders(s *scope) {
 	var list []string
 	anyHeader := false
 	for i, h := range k.c.ExposeHeaders {
-		field := indexPath("expose_headers", i)
+		const field = "expose_headers"
 		switch {
-		case k.c.unreadable[field]:
+		case k.skip(field, i):
 			continue
 		case h == "*" && s.credentials:
-			k.errorf(field, quote(h), "cannot be used with allow_credentials: browsers then read it as a header named \"*\"; list the headers instead")
+			k.errorf(CodeCredentialsExposeAny, field, i, quote(h), "cannot be used with allow_credentials: browsers then read it as a header named \"*\"; list the headers instead")
 			continue
 		case h == "*":
 			anyHeader = true
 			continue
-		case !isToken(h):
-			k.errorf(field, quote(h), "not a header name (an HTTP token)")
+		case !httpfield.IsToken(h):
+			k.errorf(CodeInvalidToken, field, i, quote(h), "not a header name (an HTTP token)")
 			continue
 		}
 		lower := strings.ToLower(h)
 		switch {
 		case forbiddenResponseHeaders[lower]:
-			k.warnf(field, quote(h), "browsers never expose this header to scripts; listing it has no effect")
+			k.warnf(CodeNoEffect, field, i, quote(h), "browsers never expose this header to scripts; listing it has no effect")
 			continue
 		case safelistedResponseHeaders[lower]:
-			k.warnf(field, quote(h), "a CORS-safelisted response header, always exposed; listing it has no effect")
+			k.warnf(CodeNoEffect, field, i, quote(h), "a CORS-safelisted response header, always exposed; listing it has no effect")
 			continue
 		case seen[lower]:
-			k.warnf(field, quote(h), "duplicate (header names are case-insensitive); remove it")
+			k.warnf(CodeDuplicate, field, i, quote(h), "duplicate (header names are case-insensitive); remove it")
 			continue
 		}
 		seen[lower] = true

@@ -11,86 +11,82 @@ type Config struct {
 	// (one or more labels under example.com, never example.com itself), a
 	// port wildcard `http://localhost:*`, `"*"` for any origin, or `"null"`
 	// for the opaque origin.
-	AllowOrigins []string `json:"allow_origins"`
+	AllowOrigins []string `json:"allow_origins,omitempty"`
 	// AllowOriginRegexes lists RE2 patterns matched against the whole
 	// serialized origin (JSON `allow_origin_regexes`, default none); each is
 	// anchored as `^(?:…)$`.
-	AllowOriginRegexes []string `json:"allow_origin_regexes"`
+	AllowOriginRegexes []string `json:"allow_origin_regexes,omitempty"`
 	// AllowMethods lists the methods allowed beyond the CORS-safelisted GET,
 	// HEAD and POST (JSON `allow_methods`); `"*"` allows any method. Methods
 	// are compared case-sensitively, as browsers do.
-	AllowMethods []string `json:"allow_methods"`
+	AllowMethods []string `json:"allow_methods,omitempty"`
 	// AllowHeaders lists the request headers allowed beyond the
 	// CORS-safelisted ones (JSON `allow_headers`), case-insensitively; `"*"`
 	// allows any header except `authorization`, which must be listed.
-	AllowHeaders []string `json:"allow_headers"`
+	AllowHeaders []string `json:"allow_headers,omitempty"`
 	// ExposeHeaders lists the response headers scripts may read (JSON
 	// `expose_headers`); `"*"` exposes all of them to requests without
 	// credentials.
-	ExposeHeaders []string `json:"expose_headers"`
+	ExposeHeaders []string `json:"expose_headers,omitempty"`
 	// AllowCredentials sends `Access-Control-Allow-Credentials: true` (JSON
 	// `allow_credentials`, default false).
-	AllowCredentials *bool `json:"allow_credentials"`
+	AllowCredentials *bool `json:"allow_credentials,omitempty"`
 	// MaxAge is the `Access-Control-Max-Age` in seconds, 0–86400 (JSON
 	// `max_age`); unset, the header is not sent.
-	MaxAge *int `json:"max_age"`
+	MaxAge *int `json:"max_age,omitempty"`
 	// AllowPrivateNetwork answers `Access-Control-Request-Private-Network:
 	// true` with `Access-Control-Allow-Private-Network: true` (JSON
 	// `allow_private_network`, default false).
-	AllowPrivateNetwork *bool `json:"allow_private_network"`
+	AllowPrivateNetwork *bool `json:"allow_private_network,omitempty"`
 	// PreflightStatus is the status of a successful preflight reply, 200 or
 	// 204 (JSON `preflight_status`, default 204).
-	PreflightStatus *int `json:"preflight_status"`
+	PreflightStatus *int `json:"preflight_status,omitempty"`
 	// OnUnmatchedPreflight is "reject" (default: answer 403 without
 	// Access-Control-* headers) or "forward" (let the preflight continue to
 	// the upstream untouched) for a preflight that fails the policy (JSON
 	// `on_unmatched_preflight`).
-	OnUnmatchedPreflight string `json:"on_unmatched_preflight"`
+	OnUnmatchedPreflight string `json:"on_unmatched_preflight,omitempty"`
 	// OnDisallowedOrigin is "omit" (default: forward the request, add no
 	// Access-Control-* headers) or "reject" (answer 403 locally, except for a
 	// same-origin request) for an actual request from a disallowed origin
 	// (JSON `on_disallowed_origin`).
-	OnDisallowedOrigin string `json:"on_disallowed_origin"`
+	OnDisallowedOrigin string `json:"on_disallowed_origin,omitempty"`
 	// UpstreamCORSHeaders is "replace" (default: remove the upstream's own
 	// Access-Control-Allow-* / -Max-Age / -Expose-Headers on responses to CORS
 	// requests before adding the policy's) or "keep" (if the upstream response
 	// already carries Access-Control-Allow-Origin, leave its CORS headers as
 	// they are) (JSON `upstream_cors_headers`).
-	UpstreamCORSHeaders string `json:"upstream_cors_headers"`
+	UpstreamCORSHeaders string `json:"upstream_cors_headers,omitempty"`
 	// DangerouslyAllowInsecureOrigins permits `http://` origins other than
 	// loopback and localhost together with credentials (JSON
 	// `dangerously_allow_insecure_origins`, default false). Anyone on the
 	// network path can impersonate such an origin.
-	DangerouslyAllowInsecureOrigins *bool `json:"dangerously_allow_insecure_origins"`
+	DangerouslyAllowInsecureOrigins *bool `json:"dangerously_allow_insecure_origins,omitempty"`
 
 	// Enabled, when false, makes the requests this policy decides pass
 	// through untouched: no CORS handling, no Vary (JSON `enabled`, default
 	// true). For health checks, or services that keep their own CORS.
-	Enabled *bool `json:"enabled"`
+	Enabled *bool `json:"enabled,omitempty"`
 	// Mode is "enforce" (default) or "audit" (JSON `mode`): in audit mode the
 	// filter changes nothing, but compares what the policy would have done
 	// with what the upstream answered, and counts and logs disagreements.
-	Mode string `json:"mode"`
+	Mode string `json:"mode,omitempty"`
 	// Isolation sets cross-origin isolation headers on responses that do not
 	// already carry them (JSON `isolation`).
-	Isolation Isolation `json:"isolation"`
+	Isolation Isolation `json:"isolation,omitzero"`
 	// TimingAllowOrigin adds `Timing-Allow-Origin` to responses to allowed
 	// origins (JSON `timing_allow_origin`, default false).
-	TimingAllowOrigin *bool `json:"timing_allow_origin"`
+	TimingAllowOrigin *bool `json:"timing_allow_origin,omitempty"`
 	// Debug adds an `x-cors-reason` header to refused preflights and
 	// rejected requests (JSON `debug`, default false). It tells a prober
 	// what the policy is: keep it off in production.
-	Debug *bool `json:"debug"`
+	Debug *bool `json:"debug,omitempty"`
 
 	// Rules are the per-host/path policies (JSON `rules`, top level only):
 	// the first rule whose match holds decides a request; a request no rule
 	// matches uses the top-level policy. A field a rule does not set takes
 	// the top-level value.
-	Rules []Rule
-
-	// unreadable holds the paths of array elements Parse already reported
-	// for having the wrong JSON type.
-	unreadable map[string]bool
+	Rules []Rule `json:"rules,omitempty"`
 }
 
 // Isolation holds the cross-origin isolation headers to add; "" leaves one
@@ -98,30 +94,27 @@ type Config struct {
 type Isolation struct {
 	// CrossOriginResourcePolicy: "same-origin", "same-site" or "cross-origin"
 	// (JSON `cross_origin_resource_policy`).
-	CrossOriginResourcePolicy string
+	CrossOriginResourcePolicy string `json:"cross_origin_resource_policy,omitempty"`
 	// CrossOriginEmbedderPolicy: "require-corp", "credentialless" or
 	// "unsafe-none" (JSON `cross_origin_embedder_policy`).
-	CrossOriginEmbedderPolicy string
+	CrossOriginEmbedderPolicy string `json:"cross_origin_embedder_policy,omitempty"`
 	// CrossOriginOpenerPolicy: "same-origin", "same-origin-allow-popups",
 	// "noopener-allow-popups" or "unsafe-none" (JSON
 	// `cross_origin_opener_policy`).
-	CrossOriginOpenerPolicy string
+	CrossOriginOpenerPolicy string `json:"cross_origin_opener_policy,omitempty"`
 }
 
 // Rule is one entry of `rules`: a match and the policy fields it sets.
 type Rule struct {
 	// Name identifies the rule in errors, logs and counters (JSON `name`,
 	// required, unique; letters, digits, "-" and "_").
-	Name string
-	// Match selects the requests the rule decides (JSON `match`, required).
-	Match Match
-	// Config holds the policy fields the rule sets; Rules is ignored.
-	Config Config
-
-	// unreadable is set when Parse found no object here; badName and
-	// badMatch when the name or match had the wrong JSON type (all already
-	// reported, so Compile adds nothing about them).
-	unreadable, badName, badMatch bool
+	Name string `json:"name"`
+	// Match selects the requests the rule decides (JSON `match`, required;
+	// nil when missing).
+	Match *Match `json:"match"`
+	// Config holds the policy fields the rule sets, inline in the rule's
+	// JSON object; its Rules is ignored.
+	Config
 }
 
 // Match selects requests by host and path. When both lists are given, both
@@ -130,10 +123,10 @@ type Match struct {
 	// Hosts are host names ("api.example.com") or subdomain wildcards
 	// ("*.example.com"), compared case-insensitively with the request's
 	// :authority without its port (JSON `hosts`).
-	Hosts []string
+	Hosts []string `json:"hosts,omitempty"`
 	// PathPrefixes are compared with the request's :path up to "?", byte
 	// for byte (JSON `path_prefixes`).
-	PathPrefixes []string
+	PathPrefixes []string `json:"path_prefixes,omitempty"`
 }
 
 // Enumerated values of the string fields.

@@ -6,8 +6,8 @@ import (
 )
 
 // FieldError is one problem with one configuration value: where it is (a JSON
-// path such as `allow_origins[2]`), what was written there, and why it is
-// wrong. Warnings use the same type.
+// path such as `allow_origins[2]`), what was written there, why it is wrong,
+// and a stable Code naming the kind of problem. Warnings use the same type.
 type FieldError struct {
 	// Path is the JSON path of the value, e.g. `allow_origins[2]` or
 	// `rules[1] "partner-api": allow_origins[0]`. It is empty for a problem
@@ -18,6 +18,13 @@ type FieldError struct {
 	Value string
 	// Reason says what is wrong and, where possible, what to write instead.
 	Reason string
+	// Code classifies the problem (see Codes).
+	Code Code
+
+	// field is the policy field the problem is about ("allow_origins" for
+	// `allow_origins[2]`), so that a rule's inherited problems can be told
+	// from its own; "" when none.
+	field string
 }
 
 // Error renders the problem as `path: value: reason`, leaving out empty parts.
@@ -64,14 +71,32 @@ func (e *ConfigError) Unwrap() []error {
 type problems struct {
 	errs     []*FieldError
 	warnings []*FieldError
+	// paths holds the paths of errs.
+	paths map[string]bool
 }
 
-func (p *problems) errorf(path, value, reason string) {
-	p.errs = append(p.errs, &FieldError{Path: path, Value: value, Reason: reason})
+func (p *problems) error(e *FieldError) {
+	p.errs = append(p.errs, e)
+	if p.paths == nil {
+		p.paths = make(map[string]bool)
+	}
+	p.paths[e.Path] = true
 }
 
-func (p *problems) warnf(path, value, reason string) {
-	p.warnings = append(p.warnings, &FieldError{Path: path, Value: value, Reason: reason})
+func (p *problems) warn(e *FieldError) { p.warnings = append(p.warnings, e) }
+
+// reported reports whether an error was already recorded at path: Parse
+// records a value of the wrong JSON type, and Compile then skips it.
+func (p *problems) reported(path string) bool { return p.paths[path] }
+
+// reportedUnder reports whether an error was recorded at path or inside it.
+func (p *problems) reportedUnder(path string) bool {
+	for _, e := range p.errs {
+		if e.Path == path || strings.HasPrefix(e.Path, path+".") || strings.HasPrefix(e.Path, path+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 // err returns the collected errors as a *ConfigError, or nil.

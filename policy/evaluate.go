@@ -1,6 +1,10 @@
 package policy
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/corswasm/corswasm/internal/httpfield"
+)
 
 // Evaluate decides what to do with a request and writes the verdict into d.
 // It does not allocate for exact origins, wildcard origins and the usual
@@ -61,7 +65,7 @@ func (s *scope) checkOrigin(r *Request) (bool, Reason) {
 	if r.OriginCount > 1 {
 		return false, MalformedOrigin
 	}
-	allowed, wellFormed := s.origins.match(r.Origin)
+	allowed, wellFormed := s.origins.Match(r.Origin)
 	switch {
 	case !wellFormed:
 		return false, MalformedOrigin
@@ -75,7 +79,7 @@ func (s *scope) checkOrigin(r *Request) (bool, Reason) {
 // (Fetch §3.2.3): "*" only for any origin without credentials, otherwise
 // the origin itself, which matched the policy and is therefore safe to echo.
 func (s *scope) allowOrigin(r *Request) string {
-	if s.origins.any && !s.credentials {
+	if s.origins.Any() && !s.credentials {
 		return "*"
 	}
 	return r.Origin
@@ -93,7 +97,7 @@ func (s *scope) preflight(r *Request, d *Decision, allowed bool, reason Reason) 
 	// Access-Control-Allow-Methods, compared case-sensitively; "*" counts
 	// only without credentials (we echo the method when there are).
 	m := r.RequestMethod
-	if !isToken(m) {
+	if !httpfield.IsToken(m) {
 		s.refusePreflight(d, MalformedMethod, "")
 		return
 	}
@@ -136,7 +140,7 @@ func (s *scope) preflight(r *Request, d *Decision, allowed bool, reason Reason) 
 		// With credentials, echo the requested names: every line was just
 		// validated as a list of tokens.
 		for _, line := range r.RequestHeaders {
-			if hasToken(line) {
+			if httpfield.HasToken(line) {
 				d.add(HeaderAllowHeaders, line)
 			}
 		}
@@ -203,9 +207,12 @@ func (s *scope) checkRequestHeaders(lines []string) (Reason, string) {
 	count := 0
 	var buf [maxHeaderNameLength]byte
 	for _, line := range lines {
-		sc := nameScanner{s: line}
+		sc := httpfield.NewScanner(line)
 		for {
-			name, ok := sc.next()
+			name, ok := sc.Next()
+			if sc.Invalid() {
+				return MalformedHeaders, ""
+			}
 			if !ok {
 				break
 			}
@@ -216,9 +223,6 @@ func (s *scope) checkRequestHeaders(lines []string) (Reason, string) {
 				return HeaderNotAllowed, name
 			}
 		}
-		if sc.bad {
-			return MalformedHeaders, ""
-		}
 	}
 	return NoReason, ""
 }
@@ -227,7 +231,7 @@ func (s *scope) headerAllowed(name string, buf *[maxHeaderNameLength]byte) bool 
 	if s.anyHeader && !strings.EqualFold(name, "authorization") {
 		return true
 	}
-	lower, same, ok := lowerASCII(name, buf[:])
+	lower, same, ok := httpfield.LowerASCII(name, buf[:])
 	if !ok {
 		return false
 	}
@@ -237,17 +241,6 @@ func (s *scope) headerAllowed(name string, buf *[maxHeaderNameLength]byte) bool 
 	}
 	_, listed := s.headers[string(lower)]
 	return listed
-}
-
-// hasToken reports whether a validated Access-Control-Request-Headers line
-// names at least one header (and is not just commas and spaces).
-func hasToken(line string) bool {
-	for i := 0; i < len(line); i++ {
-		if c := line[i]; c != ',' && c != ' ' && c != '\t' {
-			return true
-		}
-	}
-	return false
 }
 
 // actual handles a CORS request that is not a preflight (Fetch §3.2.3, the

@@ -2,8 +2,12 @@ package policy
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/corswasm/corswasm/internal/httpfield"
+	"github.com/corswasm/corswasm/policy/internal/origin"
 )
 
 func FuzzLoad(f *testing.F) {
@@ -23,8 +27,8 @@ func FuzzLoad(f *testing.F) {
 				t.Fatalf("Load error %v is not a non-empty *ConfigError", err)
 			}
 			for _, pr := range ce.Problems {
-				if pr.Reason == "" {
-					t.Fatalf("problem without a reason: %+v", pr)
+				if pr.Reason == "" || !slices.Contains(Codes, pr.Code) {
+					t.Fatalf("problem without a reason or a known code: %+v", pr)
 				}
 			}
 			if p != nil {
@@ -48,30 +52,30 @@ func FuzzRequestOrigin(f *testing.F) {
 		f.Add(seed)
 	}
 	p := mustLoad(f, `{"allow_origins": ["https://app.example.com", "https://*.example.org", "http://localhost:*", "null"]}`)
-	f.Fuzz(func(t *testing.T, origin string) {
-		o, ok := parseRequestOrigin(origin)
+	f.Fuzz(func(t *testing.T, value string) {
+		o, ok := origin.Parse(value)
 		if ok {
-			s := o.scheme + "://" + o.host
-			if o.port != "" {
-				s += ":" + o.port
+			s := o.Scheme + "://" + o.Host
+			if o.Port != "" {
+				s += ":" + o.Port
 			}
-			if s != origin {
-				t.Fatalf("parseRequestOrigin(%q) accepted it as %q", origin, s)
+			if s != value {
+				t.Fatalf("origin.Parse(%q) accepted it as %q", value, s)
 			}
 		}
 		var d Decision
-		p.Evaluate(actual("GET", origin), &d)
+		p.Evaluate(actual("GET", value), &d)
 		for _, hd := range d.Headers() {
-			if hd.Name == HeaderAllowOrigin && hd.Value != origin {
-				t.Fatalf("origin %q answered with %s: %q", origin, hd.Name, hd.Value)
+			if hd.Name == HeaderAllowOrigin && hd.Value != value {
+				t.Fatalf("origin %q answered with %s: %q", value, hd.Name, hd.Value)
 			}
 		}
 		if d.Kind == ActualAllowed {
-			allowed := origin == appOrigin || origin == "null" ||
-				strings.HasPrefix(origin, "http://localhost") ||
-				strings.HasPrefix(origin, "https://") && strings.HasSuffix(o.host, ".example.org")
-			if !allowed || (origin != "null" && !ok) {
-				t.Fatalf("origin %q allowed", origin)
+			allowed := value == appOrigin || value == "null" ||
+				strings.HasPrefix(value, "http://localhost") ||
+				strings.HasPrefix(value, "https://") && strings.HasSuffix(o.Host, ".example.org")
+			if !allowed || (value != "null" && !ok) {
+				t.Fatalf("origin %q allowed", value)
 			}
 		}
 	})
@@ -85,13 +89,13 @@ func FuzzRequestHeaders(f *testing.F) {
 	}
 	echo := mustLoad(f, credConfig)
 	f.Fuzz(func(t *testing.T, line1, line2 string) {
-		sc := nameScanner{s: line1}
+		sc := httpfield.NewScanner(line1)
 		for {
-			name, ok := sc.next()
+			name, ok := sc.Next()
 			if !ok {
 				break
 			}
-			if !isToken(name) {
+			if !httpfield.IsToken(name) {
 				t.Fatalf("scanner returned %q, not a token", name)
 			}
 		}
@@ -102,7 +106,7 @@ func FuzzRequestHeaders(f *testing.F) {
 				continue
 			}
 			for i := 0; i < len(hd.Value); i++ {
-				if c := hd.Value[i]; !tchar[c] && c != ',' && c != ' ' && c != '\t' {
+				if c := hd.Value[i]; !httpfield.IsTokenChar(c) && c != ',' && c != ' ' && c != '\t' {
 					t.Fatalf("echoed %q holds byte %q", hd.Value, c)
 				}
 			}

@@ -19,17 +19,29 @@ func problemStrings(t *testing.T, err error) []string {
 	}
 	var out []string
 	for _, p := range ce.Problems {
+		checkCode(t, p)
 		out = append(out, p.Error())
 	}
 	return out
 }
 
-func warningStrings(p *Policy) []string {
+func warningStrings(t *testing.T, p *Policy) []string {
+	t.Helper()
 	var out []string
 	for _, w := range p.Warnings() {
+		checkCode(t, w)
 		out = append(out, w.Error())
 	}
 	return out
+}
+
+// checkCode fails the test if a problem's code is not one of Codes: every
+// problem the error tables produce carries a documented code.
+func checkCode(t *testing.T, e *FieldError) {
+	t.Helper()
+	if !slices.Contains(Codes, e.Code) {
+		t.Errorf("%q has code %q, not one of Codes", e, e.Code)
+	}
 }
 
 func TestLoadErrors(t *testing.T) {
@@ -179,7 +191,7 @@ func TestLoadWarnings(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Load: %v", err)
 			}
-			if got := warningStrings(p); !slices.Equal(got, tc.want) {
+			if got := warningStrings(t, p); !slices.Equal(got, tc.want) {
 				t.Errorf("warnings:\n got %q\nwant %q", got, tc.want)
 			}
 		})

@@ -28,10 +28,10 @@ func Compile(c *Config) (*Policy, error) {
 }
 
 func compileConfig(c *Config, p *problems) (*Policy, error) {
-	cache := originCache{}
 	pol := &Policy{index: newRuleIndex()}
-	pol.top = (&compiler{c: c, p: p, cache: &cache}).compile()
-	compileRules(c, p, &cache, pol)
+	top := &compiler{c: c, p: p, parsed: p, originSets: make(map[originInputs]*compiledOrigins)}
+	pol.top = top.compile()
+	compileRules(c, top, pol)
 	if err := p.err(); err != nil {
 		return nil, err
 	}

@@ -196,7 +196,7 @@ func TestRuleWarnings(t *testing.T) {
 		`allow_origins: no origin is allowed: every CORS request no rule matches will be refused`,
 		`rules[0] "a": allow_origins[1]: "https://a.test": duplicate of allow_origins[0]; remove it`,
 	}
-	if got := warningStrings(p); !slices.Equal(got, want) {
+	if got := warningStrings(t, p); !slices.Equal(got, want) {
 		t.Errorf("warnings:\n got %q\nwant %q", got, want)
 	}
 }

@@ -2,35 +2,6 @@ package policy
 
 import "strings"
 
-// tchar marks the bytes allowed in an HTTP token (RFC 9110 §5.6.2), the
-// syntax of method and header names.
-var tchar = func() (t [256]bool) {
-	for c := '0'; c <= '9'; c++ {
-		t[c] = true
-	}
-	for c := 'a'; c <= 'z'; c++ {
-		t[c] = true
-		t[c-'a'+'A'] = true
-	}
-	for _, c := range "!#$%&'*+-.^_`|~" {
-		t[c] = true
-	}
-	return t
-}()
-
-// isToken reports whether s is a non-empty HTTP token.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !tchar[s[i]] {
-			return false
-		}
-	}
-	return true
-}
-
 // forbiddenMethods are the methods Fetch §2.2.1 forbids scripts to use; a
 // browser never preflights them, so allowing them only misleads.
 var forbiddenMethods = []string{"CONNECT", "TRACE", "TRACK"}

@@ -1,4 +1,4 @@
-package policy
+package origin
 
 import "regexp/syntax"
 

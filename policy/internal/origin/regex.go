@@ -1,8 +1,9 @@
-package policy
+package origin
 
 import (
 	"regexp"
 	"regexp/syntax"
+	"strconv"
 
 	"github.com/corswasm/corswasm/internal/psl"
 )
@@ -14,7 +15,7 @@ var canaryOrigins = []string{
 	"http://cors-canary.invalid:8080",
 }
 
-// compileOriginRegex compiles an allow_origin_regexes entry, anchored so it
+// CompileRegex compiles an allow_origin_regexes entry, anchored so it
 // must match the whole origin. It refuses patterns that match arbitrary
 // origins; origins that merely begin like an intended one (the classic
 // `https://example\.com.*`, which also matches
@@ -23,72 +24,72 @@ var canaryOrigins = []string{
 // with credentials, the origin "null" and plain-http origins, as for
 // allow_origins. warning is set for a pattern that is accepted but probably
 // wrong.
-func compileOriginRegex(pattern string, credentials, insecureOK bool) (re *regexp.Regexp, reason, warning string) {
+func CompileRegex(pattern string, credentials, insecureOK bool) (re *regexp.Regexp, err, warning *Error) {
 	// Parse the pattern as written first, so that an error quotes the
 	// operator's text rather than our anchored wrapper.
-	if _, err := syntax.Parse(pattern, syntax.Perl); err != nil {
-		msg := err.Error()
-		if se, ok := err.(*syntax.Error); ok {
-			msg = string(se.Code) + " in " + quote(se.Expr)
+	if _, perr := syntax.Parse(pattern, syntax.Perl); perr != nil {
+		msg := perr.Error()
+		if se, ok := perr.(*syntax.Error); ok {
+			msg = string(se.Code) + " in " + strconv.Quote(se.Expr)
 		}
-		return nil, "not a valid RE2 regular expression: " + msg, ""
+		return nil, fail(FaultRegexSyntax, "not a valid RE2 regular expression: "+msg), nil
 	}
-	re, err := regexp.Compile("^(?:" + pattern + ")$")
-	if err != nil {
-		return nil, "not a valid RE2 regular expression: " + err.Error(), ""
+	re, cerr := regexp.Compile("^(?:" + pattern + ")$")
+	if cerr != nil {
+		return nil, fail(FaultRegexSyntax, "not a valid RE2 regular expression: "+cerr.Error()), nil
 	}
 	for _, c := range canaryOrigins {
 		if re.MatchString(c) {
-			return nil, "matches arbitrary origins such as " + quote(c) + "; use \"*\" if that is intended", ""
+			return nil, fail(FaultRegexArbitrary, "matches arbitrary origins such as "+strconv.Quote(c)+"; use \"*\" if that is intended"), nil
 		}
 	}
 	for _, w := range witnesses(pattern) {
 		if !re.MatchString(w) {
 			continue
 		}
-		if reason := checkWitness(re, w, credentials, insecureOK); reason != "" {
-			return nil, reason, ""
+		if err := checkWitness(re, w, credentials, insecureOK); err != nil {
+			return nil, err, nil
 		}
 	}
 	if hasBareDot(pattern) {
-		warning = "an unescaped \".\" matches any character; write \"\\\\.\" to match a dot"
+		warning = fail(FaultRegexBareDot, "an unescaped \".\" matches any character; write \"\\\\.\" to match a dot")
 	}
-	return re, "", warning
+	return re, nil, warning
 }
 
 // checkWitness tries what the pattern does around one origin it matches.
-func checkWitness(re *regexp.Regexp, w string, credentials, insecureOK bool) string {
+func checkWitness(re *regexp.Regexp, w string, credentials, insecureOK bool) *Error {
 	// Followed by more: the pattern does not end where the origin ends.
 	for _, tail := range []string{".cors-canary.invalid", "-cors-canary.invalid", "cors-canary.invalid"} {
 		if re.MatchString(w + tail) {
-			return "matches origins that merely start with " + quote(w) + ", such as " + quote(w+tail) +
-				"; end the pattern where the origin ends"
+			return fail(FaultRegexOpenEnd, "matches origins that merely start with "+strconv.Quote(w)+", such as "+strconv.Quote(w+tail)+
+				"; end the pattern where the origin ends")
 		}
 	}
 	if w == "null" {
 		if credentials {
-			return "matches the origin \"null\", which cannot be used with allow_credentials: sandboxed iframes, local files and redirects all send it"
+			return fail(FaultRegexNull, "matches the origin \"null\", which cannot be used with allow_credentials: sandboxed iframes, local files and redirects all send it")
 		}
-		return ""
+		return nil
 	}
-	o, ok := parseRequestOrigin(w)
-	if !ok || o.host[0] == '[' {
-		return ""
+	o, ok := Parse(w)
+	if !ok || o.Host[0] == '[' {
+		return nil
 	}
 	// Preceded by more in the same label: the host is someone else's.
-	other := o.scheme + "://corscanary" + o.host
-	if o.port != "" {
-		other += ":" + o.port
+	other := o.Scheme + "://corscanary" + o.Host
+	if o.Port != "" {
+		other += ":" + o.Port
 	}
-	if re.MatchString(other) && psl.RegistrableDomain("corscanary"+o.host) != psl.RegistrableDomain(o.host) {
-		return "matches hosts that merely end with " + quote(o.host) + ", such as " + quote(other) +
-			"; match whole labels, as in \"([a-z0-9-]+\\\\.)*example\\\\.com\""
+	if re.MatchString(other) && psl.RegistrableDomain("corscanary"+o.Host) != psl.RegistrableDomain(o.Host) {
+		return fail(FaultRegexHostSuffix, "matches hosts that merely end with "+strconv.Quote(o.Host)+", such as "+strconv.Quote(other)+
+			"; match whole labels, as in \"([a-z0-9-]+\\\\.)*example\\\\.com\"")
 	}
-	if credentials && !insecureOK && o.scheme == "http" && !isLoopbackHost(o.host) {
-		return "matches http origins such as " + quote(w) + ", which anyone on the network path can impersonate; " +
-			"with allow_credentials match https only, or set dangerously_allow_insecure_origins"
+	if credentials && !insecureOK && o.Scheme == "http" && !IsLoopbackHost(o.Host) {
+		return fail(FaultRegexInsecure, "matches http origins such as "+strconv.Quote(w)+", which anyone on the network path can impersonate; "+
+			"with allow_credentials match https only, or set dangerously_allow_insecure_origins")
 	}
-	return ""
+	return nil
 }
 
 // hasBareDot reports whether the pattern uses "." as a single character

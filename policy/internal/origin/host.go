@@ -1,0 +1,185 @@
+package origin
+
+import (
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/idna"
+)
+
+// Host is a normalized host of a pattern: a lower-case domain name, an IPv4
+// address, or a bracketed, canonical IPv6 address. With Subdomains the
+// pattern was "*." followed by Name: one or more labels under it.
+type Host struct {
+	Name       string
+	Subdomains bool
+}
+
+// ParseHost validates and normalizes the host part of an allow_origins or
+// match.hosts entry, including a leading "*." label. special says whether
+// the host belongs to a special scheme (WHATWG URL: http, https, ws, wss,
+// ftp), whose hosts must be domains or IP addresses; match.hosts are
+// always special.
+func ParseHost(s string, special bool) (Host, *Error) {
+	if s == "" {
+		return Host{}, fail(FaultInvalidHost, "missing host")
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return Host{}, fail(FaultNonASCIIHost, nonASCIIHost(s))
+		}
+	}
+	h := Host{Name: strings.ToLower(s)}
+	if strings.HasPrefix(h.Name, "*.") {
+		h.Subdomains = true
+		h.Name = h.Name[2:]
+	}
+	if strings.Contains(h.Name, "*") {
+		return Host{}, fail(FaultMisplacedWildcard, "\"*\" is only allowed as the whole leftmost label, as in \"*.example.com\"")
+	}
+	if strings.HasPrefix(h.Name, "[") {
+		if h.Subdomains {
+			return Host{}, fail(FaultWildcardIP, "a subdomain wildcard needs a domain name, not an IP address")
+		}
+		addr, err := netip.ParseAddr(strings.TrimSuffix(h.Name[1:], "]"))
+		if !strings.HasSuffix(h.Name, "]") || err != nil || !addr.Is6() || addr.Zone() != "" {
+			return Host{}, fail(FaultInvalidHost, "invalid IPv6 address "+strconv.Quote(h.Name))
+		}
+		h.Name = "[" + addr.String() + "]"
+		return h, nil
+	}
+	if err := checkDomain(h.Name, special); err != nil {
+		return Host{}, err
+	}
+	if _, err := netip.ParseAddr(h.Name); err == nil && h.Subdomains {
+		return Host{}, fail(FaultWildcardIP, "a subdomain wildcard needs a domain name, not an IP address")
+	}
+	return h, nil
+}
+
+// nonASCIIHost asks for the punycode form of an internationalized host, the
+// form browsers put in the Origin header.
+func nonASCIIHost(host string) string {
+	ascii, err := idna.Lookup.ToASCII(strings.TrimPrefix(host, "*."))
+	if err != nil {
+		return "non-ASCII host; write its punycode (xn--) form"
+	}
+	if strings.HasPrefix(host, "*.") {
+		ascii = "*." + ascii
+	}
+	return "non-ASCII host; write its punycode form " + strconv.Quote(ascii)
+}
+
+// checkDomain validates a lower-case host name. For special schemes a host
+// ending in a number is an IPv4 address (WHATWG URL, "ends in a number"),
+// and must be written the way browsers serialize it.
+func checkDomain(host string, special bool) *Error {
+	if strings.HasSuffix(host, ".") {
+		return fail(FaultInvalidHost, "remove the trailing dot of the host")
+	}
+	if len(host) > 253 {
+		return fail(FaultInvalidHost, "host name longer than 253 characters")
+	}
+	labels := strings.Split(host, ".")
+	for _, l := range labels {
+		if l == "" {
+			return fail(FaultInvalidHost, "empty label in host "+strconv.Quote(host))
+		}
+		if len(l) > 63 {
+			return fail(FaultInvalidHost, "host label longer than 63 characters")
+		}
+		for i := 0; i < len(l); i++ {
+			if !isHostChar(l[i]) {
+				return fail(FaultInvalidHost, "invalid character "+strconv.Quote(l[i:i+1])+" in host")
+			}
+		}
+	}
+	if special && isNumeric(labels[len(labels)-1]) {
+		addr, err := netip.ParseAddr(host)
+		if err != nil || !addr.Is4() {
+			return fail(FaultInvalidHost, "invalid IPv4 address "+strconv.Quote(host))
+		}
+	}
+	return nil
+}
+
+// IsLoopbackHost reports whether a lower-case host can only be this
+// machine: localhost, *.localhost, 127.0.0.0/8 or [::1]. Plain-http origins
+// on these are not exposed to the network.
+func IsLoopbackHost(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") || host == "[::1]" {
+		return true
+	}
+	addr, err := netip.ParseAddr(host)
+	return err == nil && addr.Is4() && addr.IsLoopback()
+}
+
+// isSpecial reports whether the WHATWG URL standard treats the scheme as
+// special (hosts are domains or IP addresses).
+func isSpecial(scheme string) bool {
+	switch scheme {
+	case "http", "https", "ws", "wss", "ftp":
+		return true
+	}
+	return false
+}
+
+// defaultPort is the port browsers leave out of the origin for a scheme.
+func defaultPort(scheme string) int {
+	switch scheme {
+	case "http", "ws":
+		return 80
+	case "https", "wss":
+		return 443
+	}
+	return 0
+}
+
+// validScheme reports whether s is a lower-case URL scheme.
+func validScheme(s string) bool {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func isHostChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+}
+
+func isNumeric(s string) bool {
+	if s == "" {
+		return false
+	}
+	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ParseMatchHost parses a match.hosts entry: a host name or "*." and a
+// domain, compared with a request's :authority without its port.
+func ParseMatchHost(s string) (Host, *Error) {
+	switch {
+	case s == "" || s == "*.":
+		return Host{}, fail(FaultInvalidHost, "a host cannot be empty")
+	case strings.ContainsAny(s, "/?#@ \t"):
+		return Host{}, fail(FaultHostNotBare, "a host name only; remove the scheme, path or other parts")
+	case !strings.HasPrefix(s, "[") && strings.Contains(s, ":"),
+		strings.HasPrefix(s, "[") && !strings.HasSuffix(s, "]") && strings.Contains(s, "]:"):
+		return Host{}, fail(FaultHostHasPort, "remove the port: hosts are compared with :authority without its port")
+	}
+	return ParseHost(s, true)
+}

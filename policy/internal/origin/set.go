@@ -1,0 +1,120 @@
+package origin
+
+import "regexp"
+
+// portScheme is what a wildcard entry requires besides its host.
+type portScheme struct {
+	scheme  string
+	port    string
+	anyPort bool
+}
+
+func (w portScheme) matches(o Origin) bool {
+	return w.scheme == o.Scheme && (w.anyPort || w.port == o.Port)
+}
+
+// Set is the compiled form of allow_origins and allow_origin_regexes.
+// Exact origins are one hash lookup; wildcards are one lookup per indexed
+// label count of the request's host; regular expressions, the only linear
+// part, are tried last. A Set is immutable once built; Match only reads it.
+type Set struct {
+	any   bool
+	null  bool
+	exact map[string]struct{}
+	// ports holds port wildcards on an exact host ("http://localhost:*"),
+	// keyed by host.
+	ports map[string][]portScheme
+	// subdomains holds subdomain wildcards ("https://*.example.com") under
+	// their base domain.
+	subdomains Suffixes[[]portScheme]
+	regexes    []*regexp.Regexp
+}
+
+// NewSet returns an empty Set.
+func NewSet() *Set {
+	return &Set{exact: make(map[string]struct{}), ports: make(map[string][]portScheme)}
+}
+
+// Add adds a parsed allow_origins entry.
+func (s *Set) Add(p Pattern) {
+	ps := portScheme{p.Scheme, p.Port, p.AnyPort}
+	switch {
+	case p.Kind == Any:
+		s.any = true
+	case p.Kind == Null:
+		s.null = true
+	case p.Kind == Exact:
+		s.exact[p.String()] = struct{}{}
+	case p.Host.Subdomains:
+		list, _ := s.subdomains.Get(p.Host.Name)
+		s.subdomains.Set(p.Host.Name, append(list, ps))
+	default:
+		s.ports[p.Host.Name] = append(s.ports[p.Host.Name], ps)
+	}
+}
+
+// AddRegex adds a compiled allow_origin_regexes entry (see CompileRegex).
+func (s *Set) AddRegex(re *regexp.Regexp) { s.regexes = append(s.regexes, re) }
+
+// Any reports whether the set allows every origin ("*").
+func (s *Set) Any() bool { return s.any }
+
+// Empty reports whether the set allows no origin at all.
+func (s *Set) Empty() bool {
+	return !s.any && !s.null && len(s.exact) == 0 && len(s.ports) == 0 &&
+		s.subdomains.Len() == 0 && len(s.regexes) == 0
+}
+
+// Match reports whether the Origin header value is allowed, and whether it
+// is "null" or a serialized origin at all. The value is compared byte for
+// byte with the normalized entries: browsers send origins in exactly that
+// form.
+func (s *Set) Match(origin string) (allowed, wellFormed bool) {
+	if origin == "null" {
+		return s.any || s.null || s.matchRegex(origin), true
+	}
+	o, ok := Parse(origin)
+	if !ok {
+		return false, false
+	}
+	if s.any {
+		return true, true
+	}
+	if _, ok := s.exact[origin]; ok {
+		return true, true
+	}
+	for _, w := range s.ports[o.Host] {
+		if w.matches(o) {
+			return true, true
+		}
+	}
+	if s.subdomains.Len() > 0 && o.Host[0] != '[' && s.matchSubdomain(o) {
+		return true, true
+	}
+	return s.matchRegex(origin), true
+}
+
+// matchSubdomain looks the host up under the subdomain wildcards.
+func (s *Set) matchSubdomain(o Origin) bool {
+	scan := Under(&s.subdomains, o.Host)
+	for {
+		list, ok := scan.Next()
+		if !ok {
+			return false
+		}
+		for _, w := range list {
+			if w.matches(o) {
+				return true
+			}
+		}
+	}
+}
+
+func (s *Set) matchRegex(origin string) bool {
+	for _, re := range s.regexes {
+		if re.MatchString(origin) {
+			return true
+		}
+	}
+	return false
+}
