@@ -162,6 +162,17 @@ func TestRuleErrors(t *testing.T) {
 		{"credentials over an inherited wildcard", `{"allow_origins": ["*"], "rules": [{"name": "partner-api", "match": {"hosts": ["p.example.com"]}, "allow_credentials": true}]}`, []string{
 			`rules[0] "partner-api": allow_origins[0]: "*": cannot be used with allow_credentials: browsers refuse a wildcard origin on credentialed requests; list the origins instead`,
 		}},
+		// Every rule that meets the inherited wildcard with credentials
+		// says so, not only the first (the rules share one compiled set).
+		{"two rules with credentials over an inherited wildcard", `{"allow_origins": ["*"], "rules": [{"name": "a", "match": {"hosts": ["a.example.com"]}, "allow_credentials": true}, {"name": "b", "match": {"hosts": ["b.example.com"]}, "allow_credentials": true}]}`, []string{
+			`rules[0] "a": allow_origins[0]: "*": cannot be used with allow_credentials: browsers refuse a wildcard origin on credentialed requests; list the origins instead`,
+			`rules[1] "b": allow_origins[0]: "*": cannot be used with allow_credentials: browsers refuse a wildcard origin on credentialed requests; list the origins instead`,
+		}},
+		// A value of the wrong JSON type inherited by a rule is reported
+		// once, and not again as a bad origin.
+		{"inherited element of the wrong type", `{"allow_origins": ["https://a.example", 5], "rules": [{"name": "a", "match": {"hosts": ["a.example.com"]}, "allow_credentials": true}]}`, []string{
+			`allow_origins[1]: 5: must be a string`,
+		}},
 		// An inherited problem is reported once, at the top level.
 		{"inherited problem reported once", `{"allow_origins": ["https://*.com"], "rules": [{"name": "a", "match": {"path_prefixes": ["/a"]}}]}`, []string{
 			`allow_origins[0]: "https://*.com": a wildcard over a public suffix matches every site under it`,
