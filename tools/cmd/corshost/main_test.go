@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/corswasm/corswasm/internal/echo"
 	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/tools/echo"
 )
 
 // readyLine is the last line run prints before serving.

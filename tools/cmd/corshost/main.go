@@ -1,17 +1,19 @@
 //go:build !wasip1
 
 // Command corshost runs the corswasm module (build/cors.wasm) locally, in
-// the Envoy-faithful proxy-wasm host of package internal/wasmhost, in front
-// of an upstream: by default a built-in echo upstream (package
-// internal/echo). `make run` builds the module and starts it with the
-// example configuration, envoy/cors.json:
+// the Envoy-faithful proxy-wasm host of package tools/wasmhost, in front of
+// an upstream: by default a built-in echo upstream (package tools/echo).
+// `make run` builds the module and starts it with the example
+// configuration, envoy/cors.json:
 //
 //	make run
 //	make run CONFIG=my.json UPSTREAM=http://127.0.0.1:8080 LISTEN=127.0.0.1:8000
 //
-// or, without make:
+// or, without make, from the repository's root (corshost is in the tools
+// module, tools/):
 //
-//	go run ./internal/cmd/corshost -config envoy/cors.json -upstream http://127.0.0.1:8080
+//	go -C tools build -o ../build/corshost ./cmd/corshost
+//	build/corshost -config envoy/cors.json -upstream http://127.0.0.1:8080
 //
 // On start it prints what it loaded, the plugin's log lines (on stderr),
 // its addresses and curl commands that show the configuration at work: an
@@ -39,8 +41,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/corswasm/corswasm/internal/echo"
-	"github.com/corswasm/corswasm/internal/wasmhost"
+	"github.com/corswasm/corswasm/tools/echo"
+	"github.com/corswasm/corswasm/tools/wasmhost"
 )
 
 // Exit codes of run.
@@ -181,7 +183,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		upstreamNote = " (built-in echo upstream: answers with JSON describing the request it got)"
 	}
 
-	fmt.Fprintf(stdout, "corshost: corswasm in a local proxy-wasm host (Envoy-like; see internal/wasmhost)\n")
+	fmt.Fprintf(stdout, "corshost: corswasm in a local proxy-wasm host (Envoy-like; see tools/wasmhost)\n")
 	fmt.Fprintf(stdout, "  module:   %s (%s)\n", o.module, size(len(module)))
 	fmt.Fprintf(stdout, "  config:   %s\n", o.config)
 	fmt.Fprintf(stdout, "  host:     WASI %s, %d VM(s), %s\n", o.wasi, o.vms, map[bool]string{false: "fail-closed", true: "fail-open"}[o.failOpen])
