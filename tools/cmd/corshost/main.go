@@ -31,17 +31,12 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
-	"strings"
-	"sync"
 	"syscall"
 	"time"
 
-	"github.com/corswasm/corswasm/tools/echo"
 	"github.com/corswasm/corswasm/tools/wasmhost"
 )
 
@@ -113,165 +108,18 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	return o, nil
 }
 
-// run is the whole command: it starts the host with the flags in args,
-// prints to stdout what it loaded and how to try it, mirrors the plugin's
-// log to stderr, and serves until ctx is done. It returns the exit code.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// parseArgs reads the command line: the flags, and the -upstream URL (nil
+// for the built-in echo upstream).
+func parseArgs(args []string, stderr io.Writer) (options, *url.URL, error) {
 	o, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
+	if err != nil || o.upstream == "" {
+		return o, nil, err
 	}
+	u, err := parseUpstream(o.upstream)
 	if err != nil {
-		fmt.Fprintf(stderr, "corshost: %v\n", err)
-		return exitUsage
+		return o, nil, fmt.Errorf("-upstream: %w", err)
 	}
-	var upstream *url.URL // nil: the built-in echo upstream
-	if o.upstream != "" {
-		if upstream, err = parseUpstream(o.upstream); err != nil {
-			fmt.Fprintf(stderr, "corshost: -upstream: %v\n", err)
-			return exitUsage
-		}
-	}
-
-	module, err := os.ReadFile(o.module)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			fmt.Fprintf(stderr, "corshost: no module at %s: run make build first (or use make run, which builds it), or point -module at a .wasm file\n", o.module)
-		} else {
-			fmt.Fprintf(stderr, "corshost: reading the module: %v\n", err)
-		}
-		return exitError
-	}
-	pluginConfig, err := os.ReadFile(o.config)
-	if err != nil {
-		fmt.Fprintf(stderr, "corshost: reading the configuration: %v\n", err)
-		return exitError
-	}
-
-	// Bind both addresses before loading the module, so that a port in use
-	// is reported at once. Connections wait in the backlog until serving.
-	ln, err := listen(o.listen, "-listen", "LISTEN")
-	if err != nil {
-		fmt.Fprintf(stderr, "corshost: %v\n", err)
-		return exitError
-	}
-	defer ln.Close()
-	adminLn, err := listen(o.admin, "-admin", "ADMIN")
-	if err != nil {
-		fmt.Fprintf(stderr, "corshost: %v\n", err)
-		return exitError
-	}
-	defer adminLn.Close()
-
-	var servers []*server
-	defer func() {
-		for _, s := range servers {
-			_ = s.srv.Close()
-		}
-	}()
-	errLog := log.New(stderr, "corshost: ", 0)
-	builtinEcho := upstream == nil
-	upstreamNote := ""
-	if builtinEcho {
-		echoLn, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			fmt.Fprintf(stderr, "corshost: starting the echo upstream: %v\n", err)
-			return exitError
-		}
-		servers = append(servers, serve("the echo upstream", echo.Handler(), echoLn, errLog))
-		upstream = &url.URL{Scheme: "http", Host: echoLn.Addr().String()}
-		upstreamNote = " (built-in echo upstream: answers with JSON describing the request it got)"
-	}
-
-	fmt.Fprintf(stdout, "corshost: corswasm in a local proxy-wasm host (Envoy-like; see tools/wasmhost)\n")
-	fmt.Fprintf(stdout, "  module:   %s (%s)\n", o.module, size(len(module)))
-	fmt.Fprintf(stdout, "  config:   %s\n", o.config)
-	fmt.Fprintf(stdout, "  host:     WASI %s, %d VM(s), %s\n", o.wasi, o.vms, map[bool]string{false: "fail-closed", true: "fail-open"}[o.failOpen])
-
-	// The plugin's log goes to stderr, but only once the configuration is
-	// accepted: a refused one is reported from New's error, which quotes
-	// the same lines.
-	pluginLog := &gate{w: stderr}
-	host, err := wasmhost.New(ctx, wasmhost.Config{
-		Module:       module,
-		PluginConfig: pluginConfig,
-		Upstream:     upstream,
-		VMs:          o.vms,
-		WASI:         o.wasi,
-		FailOpen:     o.failOpen,
-		LogOutput:    pluginLog,
-	})
-	if err != nil && ctx.Err() != nil {
-		fmt.Fprintln(stdout, "corshost: interrupted while starting. Bye.")
-		return exitOK
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "corshost: the module did not start with %s:\n", o.config)
-		printIndented(stderr, err.Error())
-		return exitError
-	}
-	pluginLog.open()
-
-	proxy := serve("the listener", host, ln, errLog)
-	admin := serve("the admin interface", host.Admin(), adminLn, errLog)
-	servers = append(servers, proxy, admin)
-
-	base := "http://" + dialable(ln.Addr())
-	adminBase := "http://" + dialable(adminLn.Addr())
-	fmt.Fprintf(stdout, "  upstream: %s%s\n", upstream, upstreamNote)
-	fmt.Fprintf(stdout, "  listen:   %s\n", base)
-	fmt.Fprintf(stdout, "  admin:    %s (/stats, /ready, /logs)\n", adminBase)
-	fmt.Fprintln(stdout)
-	ex := examples(pluginConfig, base, builtinEcho)
-	fmt.Fprintln(stdout, "Try it:")
-	for _, n := range ex.notes {
-		fmt.Fprintf(stdout, "  (%s)\n", n)
-	}
-	for _, e := range ex.requests {
-		fmt.Fprintln(stdout)
-		fmt.Fprintf(stdout, "  # %s\n", e.title)
-		fmt.Fprintf(stdout, "  %s\n", e.curl())
-	}
-	fmt.Fprintln(stdout)
-	fmt.Fprintln(stdout, "  # the filter's counters")
-	fmt.Fprintf(stdout, "  curl -s %s/stats\n", adminBase)
-	fmt.Fprintln(stdout)
-	fmt.Fprintln(stdout, "Serving. Ctrl-C to stop.")
-
-	code := exitOK
-	select {
-	case <-ctx.Done():
-	case s := <-failed(servers):
-		fmt.Fprintf(stderr, "corshost: %s stopped: %v\n", s.name, s.err)
-		code = exitError
-	}
-
-	fmt.Fprintln(stdout, "corshost: shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-	defer cancel()
-	// In-flight requests finish first (they hold VMs), then the VMs go,
-	// then the admin interface and the upstream.
-	if err := proxy.srv.Shutdown(sctx); err != nil {
-		fmt.Fprintf(stderr, "corshost: stopping the listener: %v\n", err)
-		code = exitError
-	}
-	if err := host.Close(sctx); err != nil {
-		fmt.Fprintf(stderr, "corshost: stopping the host: %v\n", err)
-		code = exitError
-	}
-	for _, s := range servers {
-		if s == proxy {
-			continue
-		}
-		if err := s.srv.Shutdown(sctx); err != nil {
-			fmt.Fprintf(stderr, "corshost: stopping %s: %v\n", s.name, err)
-			code = exitError
-		}
-	}
-	if code == exitOK {
-		fmt.Fprintln(stdout, "corshost: stopped. Bye.")
-	}
-	return code
+	return o, u, nil
 }
 
 // parseUpstream checks the -upstream URL: the host sends every request to
@@ -290,117 +138,76 @@ func parseUpstream(s string) (*url.URL, error) {
 	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
 }
 
-// listen binds addr, explaining the usual failures: flagName and makeVar
-// say how to choose another address.
-func listen(addr, flagName, makeVar string) (net.Listener, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err == nil {
-		return ln, nil
-	}
-	if errors.Is(err, syscall.EADDRINUSE) {
-		return nil, fmt.Errorf("cannot listen on %s (%s): the address is already in use, by another corshost or Envoy perhaps; choose another with %s host:port (make run %s=host:port)", addr, flagName, flagName, makeVar)
-	}
-	return nil, fmt.Errorf("cannot listen on %s (%s): %w", addr, flagName, err)
-}
-
-// dialable is the address of a listener as a client reaches it: an
-// unspecified IP (0.0.0.0, ::) becomes the loopback address.
-func dialable(a net.Addr) string {
-	host, port, err := net.SplitHostPort(a.String())
+// run is the whole command: it starts the host with the flags in args,
+// prints to stdout what it loaded and how to try it, mirrors the plugin's
+// log to stderr, and serves until ctx is done. It returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, upstreamURL, err := parseArgs(args, stderr)
 	if err != nil {
-		return a.String()
+		return usageExit(stderr, err)
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
-		host = "127.0.0.1"
-		if ip.To4() == nil {
-			host = "::1"
-		}
+	in, err := readInputs(o)
+	if err != nil {
+		return fail(stderr, err)
 	}
-	return net.JoinHostPort(host, port)
-}
-
-// server is one HTTP server of the command and how it ended.
-type server struct {
-	name string
-	srv  *http.Server
-	done chan struct{} // closed when Serve returned
-	err  error         // Serve's error, other than http.ErrServerClosed
-}
-
-// serve starts serving h on ln in the background.
-func serve(name string, h http.Handler, ln net.Listener, errLog *log.Logger) *server {
-	s := &server{
-		name: name,
-		srv:  &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog},
-		done: make(chan struct{}),
+	lns, err := bindListeners(o)
+	if err != nil {
+		return fail(stderr, err)
 	}
-	go func() {
-		defer close(s.done)
-		if err := s.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			s.err = err
-		}
-	}()
-	return s
-}
+	defer lns.close()
 
-// failed delivers the first server whose Serve returned on its own.
-func failed(servers []*server) <-chan *server {
-	ch := make(chan *server, len(servers))
-	for _, s := range servers {
-		go func() {
-			<-s.done
-			if s.err != nil {
-				ch <- s
-			}
-		}()
+	c := &command{stdout: stdout, stderr: stderr, errLog: log.New(stderr, "corshost: ", 0)}
+	defer c.closeServers()
+	up, err := c.startUpstream(upstreamURL)
+	if err != nil {
+		return fail(stderr, err)
 	}
-	return ch
-}
-
-// gate is a writer that holds what it gets until open is called, then
-// passes everything through. Writes may come from several goroutines.
-type gate struct {
-	mu     sync.Mutex
-	w      io.Writer
-	held   []byte
-	opened bool
-}
-
-func (g *gate) Write(p []byte) (int, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if !g.opened {
-		g.held = append(g.held, p...)
-		return len(p), nil
+	printLoaded(stdout, o, len(in.module))
+	host, err := startHost(ctx, o, in, up.url, stderr)
+	if err != nil {
+		return c.startFailed(ctx, o.config, err)
 	}
-	return g.w.Write(p)
+	proxy := c.serveHost(host, lns)
+	printServing(stdout, up, lns, in.pluginConfig)
+	return c.shutdown(proxy, host, c.wait(ctx))
 }
 
-// open writes what was held and lets later writes through.
-func (g *gate) open() {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	_, _ = g.w.Write(g.held)
-	g.held, g.opened = nil, true
-}
-
-// printIndented prints a multi-line message, such as wasmhost.New's error
-// with the plugin's output, one line each, with the message's tabs turned
-// into indentation.
-func printIndented(w io.Writer, msg string) {
-	for line := range strings.SplitSeq(msg, "\n") {
-		depth := len(line) - len(strings.TrimLeft(line, "\t"))
-		fmt.Fprintf(w, "  %s%s\n", strings.Repeat("  ", depth), strings.TrimSpace(line))
+// usageExit reports a bad command line and returns the exit code; -h is
+// not an error.
+func usageExit(stderr io.Writer, err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
 	}
+	fmt.Fprintf(stderr, "corshost: %v\n", err)
+	return exitUsage
 }
 
-// size formats a byte count for people.
-func size(n int) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+// fail reports err, which stopped the command before it served, and
+// returns the exit code.
+func fail(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "corshost: %v\n", err)
+	return exitError
+}
+
+// inputs are the files the command reads before it starts anything.
+type inputs struct {
+	module       []byte // the proxy-wasm module
+	pluginConfig []byte // its plugin configuration
+}
+
+// readInputs reads the module and the plugin configuration, saying how to
+// get a module when there is none.
+func readInputs(o options) (inputs, error) {
+	module, err := os.ReadFile(o.module)
+	if errors.Is(err, os.ErrNotExist) {
+		return inputs{}, fmt.Errorf("no module at %s: run make build first (or use make run, which builds it), or point -module at a .wasm file", o.module)
 	}
-	return fmt.Sprintf("%d bytes", n)
+	if err != nil {
+		return inputs{}, fmt.Errorf("reading the module: %w", err)
+	}
+	pluginConfig, err := os.ReadFile(o.config)
+	if err != nil {
+		return inputs{}, fmt.Errorf("reading the configuration: %w", err)
+	}
+	return inputs{module: module, pluginConfig: pluginConfig}, nil
 }
