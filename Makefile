@@ -1,5 +1,8 @@
 # corswasm: a CORS filter for Envoy and Istio, as a proxy-wasm module built
 # with the standard Go toolchain. `make help` lists the targets.
+#
+# Two Go modules: the product at the root, and the test tooling (local host,
+# end-to-end and harness tests) in tools/. Targets that test run both.
 
 WASM_BUILD := GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath
 MODULE     := build/cors.wasm
@@ -7,6 +10,8 @@ MODULE     := build/cors.wasm
 PANICTEST  := build/cors-panictest.wasm
 FUZZTIME   ?= 20s
 BENCHTIME  ?= 1s
+# go in the tools module; relative paths given to it start in tools/.
+TOOLS_GO   := go -C tools
 
 .PHONY: help build test vet bench fuzz psl e2e-envoy clean
 
@@ -31,24 +36,28 @@ WASI     ?= envoy-1.33
 # "*** [run] Interrupt".
 .PHONY: run
 run: build ## run the module locally with CONFIG in front of UPSTREAM (default: an echo upstream)
-	go build -o build/corshost ./internal/cmd/corshost
+	$(TOOLS_GO) build -o $(CURDIR)/build/corshost ./cmd/corshost
 	exec build/corshost -module $(MODULE) -config "$(CONFIG)" -upstream "$(UPSTREAM)" \
 		-listen "$(LISTEN)" -admin "$(ADMIN)" -wasi "$(WASI)"
 
 $(PANICTEST): build
 	$(WASM_BUILD) -tags corswasm_panictest -o $(PANICTEST) .
 
-test: build $(PANICTEST) vet ## build the module, then run every test against it
-	CORSWASM_MODULE=$(CURDIR)/$(MODULE) CORSWASM_PANICTEST_MODULE=$(CURDIR)/$(PANICTEST) \
-		go test -count=1 ./...
+TEST_ENV := CORSWASM_MODULE=$(CURDIR)/$(MODULE) CORSWASM_PANICTEST_MODULE=$(CURDIR)/$(PANICTEST)
 
-vet: ## go vet, natively and for wasip1
+test: build $(PANICTEST) vet ## build the module, then run every test (both modules) against it
+	$(TEST_ENV) go test -count=1 ./...
+	$(TEST_ENV) $(TOOLS_GO) test -count=1 ./...
+
+vet: ## go vet, natively and for wasip1, in both modules
 	go vet ./...
 	GOOS=wasip1 GOARCH=wasm go vet ./...
+	$(TOOLS_GO) vet ./...
+	GOOS=wasip1 GOARCH=wasm $(TOOLS_GO) vet ./...
 
 bench: build ## run the benchmarks: the policy engine, and the module in the local host
 	go test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./policy/
-	CORSWASM_MODULE=$(CURDIR)/$(MODULE) go test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./e2e/
+	CORSWASM_MODULE=$(CURDIR)/$(MODULE) $(TOOLS_GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./e2e/
 
 fuzz: ## run each fuzz target for FUZZTIME (default 20s)
 	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./policy/
@@ -60,7 +69,7 @@ psl: ## regenerate internal/psl/rules.txt from the Public Suffix List
 	go generate ./internal/psl
 
 e2e-envoy: ## run the end-to-end suite on a real Envoy (needs Docker; ENVOY_IMAGE=...)
-	bash e2e/envoy-harness.sh
+	bash tools/e2e/envoy-harness.sh
 
 clean: ## remove build outputs
 	rm -rf build

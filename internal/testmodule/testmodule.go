@@ -10,6 +10,8 @@
 package testmodule
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -51,17 +53,6 @@ func ModuleBytes() ([]byte, error) {
 	return get("", "CORSWASM_MODULE")
 }
 
-// PassthroughModule returns a module that does nothing, built from
-// ./passthrough: the baseline of the module benchmarks.
-func PassthroughModule(tb testing.TB) []byte {
-	tb.Helper()
-	bin, err := get("passthrough", "")
-	if err != nil {
-		tb.Fatalf("the pass-through module: %v", err)
-	}
-	return bin
-}
-
 // PanicTestModule returns the module built with PanicTestTag.
 func PanicTestModule(tb testing.TB) []byte {
 	tb.Helper()
@@ -85,31 +76,37 @@ func get(tag, env string) ([]byte, error) {
 	return r.bin, r.err
 }
 
-// build builds the module: the repository's main package, with a build
-// tag, or for "passthrough" the baseline module.
+// build builds the module, the product module's main package, with a
+// build tag or none.
 func build(tag string) ([]byte, error) {
 	root, err := RepoRoot()
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "corswasm-module")
+	var tags []string
+	if tag != "" {
+		tags = append(tags, tag)
+	}
+	return Build(root, ".", tags...)
+}
+
+// Build builds the main package pkg of the Go module in dir into a wasm
+// module, with the Makefile's command and the build tags tags, and returns
+// its bytes.
+func Build(dir, pkg string, tags ...string) ([]byte, error) {
+	tmp, err := os.MkdirTemp("", "corswasm-module")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	out := filepath.Join(dir, "cors.wasm")
+	defer os.RemoveAll(tmp)
+	out := filepath.Join(tmp, "cors.wasm")
 	args := append([]string{"build"}, BuildFlags...)
-	pkg := "."
-	switch tag {
-	case "":
-	case "passthrough":
-		pkg = "./internal/testmodule/passthrough"
-	default:
-		args = append(args, "-tags", tag)
+	if len(tags) > 0 {
+		args = append(args, "-tags", strings.Join(tags, ","))
 	}
 	args = append(args, "-o", out, pkg)
 	cmd := exec.Command("go", args...)
-	cmd.Dir = root
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		return nil, &buildError{strings.Join(cmd.Args, " "), string(msg), err}
@@ -126,13 +123,47 @@ func (e *buildError) Error() string {
 	return "GOOS=wasip1 GOARCH=wasm " + e.cmd + ": " + e.err.Error() + "\n" + e.output
 }
 
-// RepoRoot returns the directory of the corswasm go.mod.
+// ProductModule is the module path of the product module, the repository's
+// root.
+const ProductModule = "github.com/corswasm/corswasm"
+
+// RepoRoot returns the repository's root, the directory of the product
+// module's go.mod: the current module's directory or, from the tools module
+// (tools/), the nearest directory above whose go.mod declares ProductModule.
 func RepoRoot() (string, error) {
 	out, err := exec.Command("go", "env", "GOMOD").Output()
 	if err != nil {
 		return "", err
 	}
-	return filepath.Dir(strings.TrimSpace(string(out))), nil
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", errors.New("go env GOMOD: not inside a Go module")
+	}
+	for dir := filepath.Dir(gomod); ; {
+		if modulePath(filepath.Join(dir, "go.mod")) == ProductModule {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod declaring module %s in %s or above", ProductModule, filepath.Dir(gomod))
+		}
+		dir = parent
+	}
+}
+
+// modulePath returns the module path a go.mod file declares, or "" if it
+// cannot be read.
+func modulePath(gomod string) string {
+	data, err := os.ReadFile(gomod)
+	if err != nil {
+		return ""
+	}
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "module "); ok {
+			return strings.Trim(strings.TrimSpace(rest), `"`)
+		}
+	}
+	return ""
 }
 
 // ForProxytest renames the reactor's _initialize export to _start:

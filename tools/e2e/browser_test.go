@@ -27,9 +27,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"github.com/corswasm/corswasm/internal/echo"
 	"github.com/corswasm/corswasm/internal/testmodule"
-	"github.com/corswasm/corswasm/internal/wasmhost"
+	"github.com/corswasm/corswasm/tools/echo"
+	"github.com/corswasm/corswasm/tools/wasmhost"
 )
 
 // The browser tests let a real Chromium decide: a page on one origin

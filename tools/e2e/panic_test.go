@@ -12,7 +12,7 @@ import (
 
 	"github.com/corswasm/corswasm/filter"
 	"github.com/corswasm/corswasm/internal/testmodule"
-	"github.com/corswasm/corswasm/internal/wasmhost"
+	"github.com/corswasm/corswasm/tools/wasmhost"
 )
 
 // A panic in a callback is recovered inside the module on both WASI

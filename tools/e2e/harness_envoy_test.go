@@ -3,9 +3,9 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -293,10 +293,10 @@ func harnessCheckExampleBootstrap(data, cors []byte) error {
 	return errs.err()
 }
 
-// harnessCheckE2EBootstrap checks e2e/envoy.yaml: a valid bootstrap whose
-// listener i, named harnessConfigs[i], listens on harnessFirstPort+i and
-// carries exactly configs[harnessConfigs[i]] (e2e/testdata); routes go to
-// upstream ("host:port") through the echo cluster.
+// harnessCheckE2EBootstrap checks tools/e2e/envoy.yaml: a valid bootstrap
+// whose listener i, named harnessConfigs[i], listens on harnessFirstPort+i
+// and carries exactly configs[harnessConfigs[i]] (tools/e2e/testdata);
+// routes go to upstream ("host:port") through the echo cluster.
 func harnessCheckE2EBootstrap(data []byte, configs map[string][]byte, upstream string) (*harnessEnvoy, error) {
 	env, err := harnessCheckBootstrap(data)
 	if err != nil {
@@ -318,7 +318,7 @@ func harnessCheckE2EBootstrap(data []byte, configs map[string][]byte, upstream s
 			errs.addf("listener %q on port %d; want %d", p.listener, p.port, want)
 		}
 		if same, err := harnessSameJSON(p.config, configs[name]); err != nil || !same {
-			errs.addf("listener %q: the plugin configuration differs from e2e/testdata/%s.json (%v):\n%s", p.listener, name, err, p.config)
+			errs.addf("listener %q: the plugin configuration differs from tools/e2e/testdata/%s.json (%v):\n%s", p.listener, name, err, p.config)
 		}
 	}
 	if got := env.clusters["echo"]; got != upstream {
@@ -333,34 +333,31 @@ func harnessCheckE2EBootstrap(data []byte, configs map[string][]byte, upstream s
 // ---- tests ----
 
 // TestHarnessEnvoyBootstraps finds the Envoy bootstraps among the YAML files
-// of envoy/ and e2e/ and checks each one.
+// of envoy/ and tools/e2e/ and checks each one.
 func TestHarnessEnvoyBootstraps(t *testing.T) {
+	root := os.DirFS(harnessPath(t, "."))
 	var files []string
-	for _, pattern := range []string{"envoy/*.yaml", "envoy/*.yml", "e2e/*.yaml", "e2e/*.yml"} {
-		m, err := filepath.Glob(filepath.Join("..", pattern))
+	for _, pattern := range []string{"envoy/*.yaml", "envoy/*.yml", "tools/e2e/*.yaml", "tools/e2e/*.yml"} {
+		m, err := fs.Glob(root, pattern)
 		if err != nil {
 			t.Fatal(err)
 		}
 		files = append(files, m...)
 	}
 	var found []string
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, name := range files {
+		data := harnessRead(t, name)
 		var top map[string]any
 		if err := yaml.Unmarshal(data, &top); err != nil {
-			t.Errorf("%s: %v", file, err)
+			t.Errorf("%s: %v", name, err)
 			continue
 		}
 		_, static := top["static_resources"]
 		_, dynamic := top["dynamic_resources"]
 		if !static && !dynamic {
-			t.Logf("%s: not an Envoy bootstrap, skipped", file)
+			t.Logf("%s: not an Envoy bootstrap, skipped", name)
 			continue
 		}
-		name := filepath.ToSlash(strings.TrimPrefix(file, ".."+string(filepath.Separator)))
 		found = append(found, name)
 		t.Run(name, func(t *testing.T) {
 			env, err := harnessCheckBootstrap(data)
@@ -374,7 +371,7 @@ func TestHarnessEnvoyBootstraps(t *testing.T) {
 			}
 		})
 	}
-	for _, want := range []string{"envoy/envoy.yaml", "e2e/envoy.yaml"} {
+	for _, want := range []string{"envoy/envoy.yaml", "tools/e2e/envoy.yaml"} {
 		if !slices.Contains(found, want) {
 			t.Errorf("bootstraps found: %v; want %s among them", found, want)
 		}
@@ -388,10 +385,10 @@ func TestHarnessExampleBootstrap(t *testing.T) {
 	}
 }
 
-// TestHarnessE2EBootstrap checks that e2e/envoy.yaml serves each
-// configuration of e2e/testdata on its port.
+// TestHarnessE2EBootstrap checks that tools/e2e/envoy.yaml serves each
+// configuration of tools/e2e/testdata on its port.
 func TestHarnessE2EBootstrap(t *testing.T) {
-	env, err := harnessCheckE2EBootstrap(harnessRead(t, "e2e/envoy.yaml"), harnessTestdata(t), "echo:8080")
+	env, err := harnessCheckE2EBootstrap(harnessRead(t, "tools/e2e/envoy.yaml"), harnessTestdata(t), "echo:8080")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,11 +398,11 @@ func TestHarnessE2EBootstrap(t *testing.T) {
 }
 
 // TestHarnessBootstrapMutations proves that the bootstrap checks fail: each
-// case breaks one thing in a copy of envoy/envoy.yaml or e2e/envoy.yaml.
+// case breaks one thing in a copy of envoy/envoy.yaml or tools/e2e/envoy.yaml.
 func TestHarnessBootstrapMutations(t *testing.T) {
 	example := harnessRead(t, "envoy/envoy.yaml")
 	cors := harnessRead(t, "envoy/cors.json")
-	harness := harnessRead(t, "e2e/envoy.yaml")
+	harness := harnessRead(t, "tools/e2e/envoy.yaml")
 	configs := harnessTestdata(t)
 	checkExample := func(data []byte) error { return harnessCheckExampleBootstrap(data, cors) }
 	checkHarness := func(data []byte) error {
@@ -491,7 +488,7 @@ func TestHarnessBootstrapMutations(t *testing.T) {
 		}, `cluster "backnd", which is not defined`},
 		{"harness: configuration drifted from testdata", checkHarness, func(t *testing.T) []byte {
 			return harnessReplace(t, harness, `"expose_headers": ["x-trace-id"]`, `"expose_headers": ["x-trace-id", "x-more"]`)
-		}, "differs from e2e/testdata/main.json"},
+		}, "differs from tools/e2e/testdata/main.json"},
 		{"harness: listener on the wrong port", checkHarness, func(t *testing.T) []byte {
 			return harnessReplace(t, harness, "port_value: 10002", "port_value: 10005")
 		}, `listener "reject" on port 10005; want 10002`},

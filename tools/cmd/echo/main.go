@@ -1,4 +1,4 @@
-// Command echo serves the echo upstream (package internal/echo) for the
+// Command echo serves the echo upstream (package tools/echo) for the
 // Envoy docker-compose harness.
 package main
 
@@ -7,7 +7,7 @@ import (
 	"log"
 	"net/http"
 
-	"github.com/corswasm/corswasm/internal/echo"
+	"github.com/corswasm/corswasm/tools/echo"
 )
 
 func main() {

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/corswasm/corswasm/internal/testmodule"
-	"github.com/corswasm/corswasm/internal/wasmhost"
+	"github.com/corswasm/corswasm/tools/wasmhost"
 )
 
 // The suite runs sequentially: in the Envoy harness every listener shares

@@ -18,13 +18,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/corswasm/corswasm/internal/echo"
 	"github.com/corswasm/corswasm/internal/testmodule"
-	"github.com/corswasm/corswasm/internal/wasmhost"
+	"github.com/corswasm/corswasm/tools/echo"
+	"github.com/corswasm/corswasm/tools/wasmhost"
 )
 
 // The suite's configurations, in the order of their listeners in the
-// Envoy harness (e2e/envoy.yaml): configuration i is served on port
+// Envoy harness (tools/e2e/envoy.yaml): configuration i is served on port
 // E2E_TARGET's port + i.
 var configNames = []string{"main", "forward", "reject", "keep", "any", "wild"}
 

@@ -11,7 +11,8 @@ package e2e
 // broken copies and require it to complain.
 //
 // The heavy modules (go-control-plane, istio.io/api, compose-go) are only
-// imported here, in a _test.go file: the wasm module never links them.
+// imported here, in _test.go files of the tools module: the product module
+// does not require them, and the wasm module never links them.
 
 import (
 	"encoding/json"
@@ -21,11 +22,13 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	_ "github.com/envoyproxy/go-control-plane/envoy/extensions/access_loggers/stream/v3" // registers StdoutAccessLog for the harness's access logs
 	"sigs.k8s.io/yaml"
 
+	"github.com/corswasm/corswasm/internal/testmodule"
 	"github.com/corswasm/corswasm/policy"
 )
 
@@ -47,8 +50,9 @@ const (
 	harnessSentinelMethod = "PUT"
 )
 
-// harnessConfigs are the end-to-end configurations (e2e/testdata/NAME.json)
-// in the order of e2e/envoy.yaml's listeners, from port harnessFirstPort on.
+// harnessConfigs are the end-to-end configurations
+// (tools/e2e/testdata/NAME.json) in the order of tools/e2e/envoy.yaml's
+// listeners, from port harnessFirstPort on.
 var harnessConfigs = []string{"main", "forward", "reject", "keep", "any", "wild"}
 
 // harnessErrors collects problems, so that a checker reports all of them at
@@ -100,11 +104,25 @@ func harnessLoadPolicy(config []byte) ([]string, error) {
 
 // ---- test helpers ----
 
+// harnessRoot returns the repository's root (tests run in tools/e2e/).
+var harnessRoot = sync.OnceValues(testmodule.RepoRoot)
+
+// harnessPath returns the path of a file of the repository, given relative
+// to the repository's root with slashes.
+func harnessPath(t *testing.T, path string) string {
+	t.Helper()
+	root, err := harnessRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(root, filepath.FromSlash(path))
+}
+
 // harnessRead reads a file of the repository; paths are relative to the
-// repository's root (tests run in e2e/).
+// repository's root.
 func harnessRead(t *testing.T, path string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", filepath.FromSlash(path)))
+	data, err := os.ReadFile(harnessPath(t, path))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,12 +134,13 @@ func harnessTestdata(t *testing.T) map[string][]byte {
 	t.Helper()
 	configs := map[string][]byte{}
 	for _, name := range harnessConfigs {
-		configs[name] = harnessRead(t, "e2e/testdata/"+name+".json")
+		configs[name] = harnessRead(t, "tools/e2e/testdata/"+name+".json")
 	}
 	return configs
 }
 
-// harnessE2EDir is the absolute path of e2e/, the compose project directory.
+// harnessE2EDir is the absolute path of tools/e2e/, the compose project
+// directory.
 func harnessE2EDir(t *testing.T) string {
 	t.Helper()
 	dir, err := filepath.Abs(".")

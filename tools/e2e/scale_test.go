@@ -10,7 +10,7 @@ import (
 
 	"github.com/corswasm/corswasm/internal/testconfig"
 	"github.com/corswasm/corswasm/internal/testmodule"
-	"github.com/corswasm/corswasm/internal/wasmhost"
+	"github.com/corswasm/corswasm/tools/wasmhost"
 )
 
 // scale is the configuration of issue 3's scale requirement: 10,000 exact

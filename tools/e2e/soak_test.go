@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/wasmhost"
+	"github.com/corswasm/corswasm/tools/wasmhost"
 )
 
 // soakRequests is the number of requests TestSoak sends after warming up.

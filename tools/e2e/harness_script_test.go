@@ -31,7 +31,7 @@ func harnessCheckScript(script []byte) error {
 		vars[m[1]] = m[2]
 	}
 	want := map[string]string{
-		"COMPOSE_FILE":    "e2e/docker-compose.yaml",
+		"COMPOSE_FILE":    "tools/e2e/docker-compose.yaml",
 		"ADMIN":           fmt.Sprintf("http://127.0.0.1:%d", harnessAdminPort),
 		"TARGET":          fmt.Sprintf("http://127.0.0.1:%d", harnessFirstPort),
 		"SENTINEL_ORIGIN": harnessSentinelOrigin,
@@ -47,7 +47,7 @@ func harnessCheckScript(script []byte) error {
 		"set -euo pipefail",
 		"trap teardown EXIT",
 		`compose down -v`,
-		`E2E_TARGET=$TARGET go test -count=1 ./e2e/...`,
+		`E2E_TARGET=$TARGET go -C tools test -count=1 ./e2e/...`,
 	} {
 		if !strings.Contains(string(script), line) {
 			errs.addf("envoy-harness.sh does not contain %q", line)
@@ -88,19 +88,19 @@ func harnessSentinelAllowed(config []byte) error {
 }
 
 func TestHarnessSentinel(t *testing.T) {
-	mainJSON := harnessRead(t, "e2e/testdata/main.json")
+	mainJSON := harnessRead(t, "tools/e2e/testdata/main.json")
 	if err := harnessSentinelAllowed(mainJSON); err != nil {
-		t.Errorf("e2e/testdata/main.json: %v", err)
+		t.Errorf("tools/e2e/testdata/main.json: %v", err)
 	}
 	if err := harnessSentinelAllowed(harnessRead(t, "envoy/cors.json")); err == nil {
 		t.Error("envoy/cors.json allows the sentinel preflight; want it refused, so the sentinel tells the configurations apart")
 	}
 	without := harnessReplace(t, mainJSON, `, "`+harnessSentinelOrigin+`"`, "")
 	harnessWantErr(t, harnessSentinelAllowed(without), "preflight refused")
-	if err := harnessCheckScript(harnessRead(t, "e2e/envoy-harness.sh")); err != nil {
+	if err := harnessCheckScript(harnessRead(t, "tools/e2e/envoy-harness.sh")); err != nil {
 		t.Error(err)
 	}
-	script := harnessRead(t, "e2e/envoy-harness.sh")
+	script := harnessRead(t, "tools/e2e/envoy-harness.sh")
 	harnessWantErr(t, harnessCheckScript(harnessReplace(t, script, "SENTINEL_ORIGIN=https://corswasm-harness.invalid", "SENTINEL_ORIGIN=https://app.example.com")), "SENTINEL_ORIGIN")
 	harnessWantErr(t, harnessCheckScript(harnessReplace(t, script, "TARGET=http://127.0.0.1:10000", "TARGET=http://127.0.0.1:10004")), "TARGET")
 	harnessWantErr(t, harnessCheckScript(harnessReplace(t, script, "trap teardown EXIT", "")), "trap teardown EXIT")
@@ -127,6 +127,7 @@ esac
 `,
 	"go": `#!/bin/sh
 echo "go $* [E2E_TARGET=${E2E_TARGET:-} GOOS=${GOOS:-} GOARCH=${GOARCH:-} CGO_ENABLED=${CGO_ENABLED:-}]" >>"$STUB_LOG"
+if [ "$1" = -C ]; then shift 2; fi
 case "$1" in
 test) exit "${STUB_TEST_RC:-0}" ;;
 env) echo amd64 ;;
@@ -138,18 +139,15 @@ echo "make $*" >>"$STUB_LOG"
 `,
 }
 
-// TestHarnessScript runs e2e/envoy-harness.sh on stub tools: the order of
-// its steps, the suite's target, and the teardown (with logs on failure)
+// TestHarnessScript runs tools/e2e/envoy-harness.sh on stub tools: the order
+// of its steps, the suite's target, and the teardown (with logs on failure)
 // whatever fails.
 func TestHarnessScript(t *testing.T) {
 	bash, err := exec.LookPath("bash")
 	if err != nil {
 		t.Skip("no bash:", err)
 	}
-	script, err := filepath.Abs(filepath.Join("..", "e2e", "envoy-harness.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	script := harnessPath(t, "tools/e2e/envoy-harness.sh")
 	bin := t.TempDir()
 	for name, body := range harnessStubs {
 		if err := os.WriteFile(filepath.Join(bin, name), []byte(body), 0o755); err != nil {
@@ -158,11 +156,11 @@ func TestHarnessScript(t *testing.T) {
 	}
 	const (
 		build     = "make build"
-		echoBuild = "go build -trimpath -o build/echo ./internal/cmd/echo [E2E_TARGET= GOOS=linux GOARCH=arm64 CGO_ENABLED=0]"
-		up        = "docker compose -f e2e/docker-compose.yaml up -d"
-		suite     = "go test -count=1 ./e2e/... [E2E_TARGET=http://127.0.0.1:10000"
-		logs      = "docker compose -f e2e/docker-compose.yaml logs"
-		down      = "docker compose -f e2e/docker-compose.yaml down -v"
+		echoBuild = "go -C tools build -trimpath -o ../build/echo ./cmd/echo [E2E_TARGET= GOOS=linux GOARCH=arm64 CGO_ENABLED=0]"
+		up        = "docker compose -f tools/e2e/docker-compose.yaml up -d"
+		suite     = "go -C tools test -count=1 ./e2e/... [E2E_TARGET=http://127.0.0.1:10000"
+		logs      = "docker compose -f tools/e2e/docker-compose.yaml logs"
+		down      = "docker compose -f tools/e2e/docker-compose.yaml down -v"
 		ready     = "curl -s -o /dev/null -w %{http_code} --max-time 2 http://127.0.0.1:9901/ready"
 		preflight = "curl -s -o /dev/null -D - --max-time 2 -X OPTIONS -H Origin: https://corswasm-harness.invalid -H Access-Control-Request-Method: PUT http://127.0.0.1:10000/"
 	)

@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	"github.com/corswasm/corswasm/internal/testmodule"
-	"github.com/corswasm/corswasm/internal/wasmhost"
+	"github.com/corswasm/corswasm/tools/wasmhost"
 )
 
 // cannedUpstream answers every request without a network: the benchmarks
@@ -62,7 +62,7 @@ func BenchmarkModuleRequest(b *testing.B) {
 	for _, mod := range []struct {
 		name   string
 		module func(testing.TB) []byte
-	}{{"passthrough", testmodule.PassthroughModule}, {"cors", testmodule.Module}} {
+	}{{"passthrough", passthroughModule}, {"cors", testmodule.Module}} {
 		h := benchHost(b, mod.module(b), cfg)
 		for _, rq := range requests {
 			b.Run(mod.name+"/"+rq.name, func(b *testing.B) {

@@ -161,4 +161,4 @@ func TestHarnessWasmPluginMutations(t *testing.T) {
 }
 
 // harnessComposeWantFor derives what the compose file must set up from
-// e2e/envoy.yaml: its listener and admin ports, and its echo cluster.
+// tools/e2e/envoy.yaml: its listener and admin ports, and its echo cluster.

@@ -59,7 +59,7 @@ func harnessCheckCompose(data []byte, dir string, env map[string]string, want ha
 			errs.addf("envoy command %q does not pass -c %s", []string(envoy.Command), harnessBootstrapPath)
 		}
 		harnessCheckMounts(&errs, "envoy", envoy.Volumes, map[string]string{
-			harnessModulePath:    filepath.Join(dir, "..", "build", "cors.wasm"),
+			harnessModulePath:    filepath.Join(dir, "..", "..", "build", "cors.wasm"),
 			harnessBootstrapPath: filepath.Join(dir, "envoy.yaml"),
 		})
 		var got, wantPorts []string
@@ -93,7 +93,7 @@ func harnessCheckCompose(data []byte, dir string, env map[string]string, want ha
 		errs.addf("%s command %q; want %q", host, got, wantCmd)
 	}
 	harnessCheckMounts(&errs, host, echo.Volumes, map[string]string{
-		"/echo": filepath.Join(dir, "..", "build", "echo"),
+		"/echo": filepath.Join(dir, "..", "..", "build", "echo"),
 	})
 	return errs.err()
 }
@@ -137,9 +137,9 @@ func harnessCheckMounts(errs *harnessErrors, service string, volumes []composety
 
 func harnessComposeWantFor(t *testing.T, image string) harnessComposeWant {
 	t.Helper()
-	env, err := harnessCheckE2EBootstrap(harnessRead(t, "e2e/envoy.yaml"), harnessTestdata(t), "echo:8080")
+	env, err := harnessCheckE2EBootstrap(harnessRead(t, "tools/e2e/envoy.yaml"), harnessTestdata(t), "echo:8080")
 	if err != nil {
-		t.Fatalf("e2e/envoy.yaml: %v", err)
+		t.Fatalf("tools/e2e/envoy.yaml: %v", err)
 	}
 	want := harnessComposeWant{image: image, upstream: env.clusters["echo"]}
 	for _, p := range env.plugins {
@@ -149,11 +149,11 @@ func harnessComposeWantFor(t *testing.T, image string) harnessComposeWant {
 	return want
 }
 
-// TestHarnessCompose loads e2e/docker-compose.yaml with compose-go, with and
-// without ENVOY_IMAGE, and checks it against e2e/envoy.yaml. Nothing it
-// mounts needs to exist.
+// TestHarnessCompose loads tools/e2e/docker-compose.yaml with compose-go,
+// with and without ENVOY_IMAGE, and checks it against tools/e2e/envoy.yaml.
+// Nothing it mounts needs to exist.
 func TestHarnessCompose(t *testing.T) {
-	data := harnessRead(t, "e2e/docker-compose.yaml")
+	data := harnessRead(t, "tools/e2e/docker-compose.yaml")
 	dir := harnessE2EDir(t)
 	tests := []struct {
 		name  string
@@ -180,7 +180,7 @@ func TestHarnessCompose(t *testing.T) {
 // TestHarnessComposeMutations proves that the compose checks fail: each
 // case applies its edits (old, new pairs) to a copy of the compose file.
 func TestHarnessComposeMutations(t *testing.T) {
-	data := harnessRead(t, "e2e/docker-compose.yaml")
+	data := harnessRead(t, "tools/e2e/docker-compose.yaml")
 	dir := harnessE2EDir(t)
 	istio := map[string]string{"ENVOY_IMAGE": "istio/proxyv2:1.31.1"}
 	tests := []struct {
@@ -197,7 +197,7 @@ func TestHarnessComposeMutations(t *testing.T) {
 			`want "istio/proxyv2:1.31.1"`},
 		{"image's own entrypoint", [][2]string{{`entrypoint: ["envoy"]`, `entrypoint: ["/docker-entrypoint.sh", "envoy"]`}}, nil, "", "envoy entrypoint"},
 		{"another bootstrap path", [][2]string{{"- /etc/envoy/envoy.yaml", "- /etc/envoy/other.yaml"}}, nil, "", "does not pass -c /etc/envoy/envoy.yaml"},
-		{"another module", [][2]string{{"source: ../build/cors.wasm", "source: ../build/cors-panictest.wasm"}}, nil, "", "want a bind mount of"},
+		{"another module", [][2]string{{"source: ../../build/cors.wasm", "source: ../../build/cors-panictest.wasm"}}, nil, "", "want a bind mount of"},
 		{"module mounted read-write", [][2]string{{"target: /etc/envoy/cors.wasm\n        read_only: true", "target: /etc/envoy/cors.wasm\n        read_only: false"}}, nil, "",
 			"/etc/envoy/cors.wasm is mounted read-write"},
 		{"bootstrap not mounted", [][2]string{{"target: /etc/envoy/envoy.yaml", "target: /etc/envoy/bootstrap.yaml"}}, nil, "", "nothing mounted on /etc/envoy/envoy.yaml"},

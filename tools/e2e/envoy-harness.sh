@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The end-to-end suite on a real Envoy (`make e2e-envoy`): builds build/cors.wasm
-# and the echo upstream, starts e2e/docker-compose.yaml, waits until Envoy is
-# ready and has loaded the harness's plugin configuration, runs
-# `go test ./e2e/...` against it, and always tears the services down.
+# and the echo upstream, starts tools/e2e/docker-compose.yaml, waits until
+# Envoy is ready and has loaded the harness's plugin configuration, runs the
+# tools module's `go test ./e2e/...` against it, and always tears the services
+# down. It runs from the repository's root.
 #
 # Needs Docker with the compose plugin, curl, make and Go. Environment:
-#   ENVOY_IMAGE      the proxy image (default in e2e/docker-compose.yaml)
+#   ENVOY_IMAGE      the proxy image (default in tools/e2e/docker-compose.yaml)
 #   HARNESS_TIMEOUT  seconds to wait for each readiness step (default 60)
 #
 # Images to try (ENVOY_IMAGE=... make e2e-envoy). Prefer a Wasm host that
@@ -25,14 +26,14 @@
 # expected to fail; record what you find in the README.
 set -euo pipefail
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
-readonly COMPOSE_FILE=e2e/docker-compose.yaml
+readonly COMPOSE_FILE=tools/e2e/docker-compose.yaml
 readonly ADMIN=http://127.0.0.1:9901
 readonly TARGET=http://127.0.0.1:10000
-# An origin that only e2e/testdata/main.json allows (not envoy/cors.json, not
-# the module's defaults): a preflight from it answered with 204 proves that
-# Envoy runs the module with the harness's configuration.
+# An origin that only tools/e2e/testdata/main.json allows (not
+# envoy/cors.json, not the module's defaults): a preflight from it answered
+# with 204 proves that Envoy runs the module with the harness's configuration.
 readonly SENTINEL_ORIGIN=https://corswasm-harness.invalid
 readonly SENTINEL_METHOD=PUT
 readonly TIMEOUT=${HARNESS_TIMEOUT:-60}
@@ -57,7 +58,8 @@ make build
 arch=$(docker version --format '{{.Server.Arch}}' 2>/dev/null) || arch=
 arch=${arch:-$(go env GOARCH)}
 log "building build/echo (linux/$arch)"
-CGO_ENABLED=0 GOOS=linux GOARCH="$arch" go build -trimpath -o build/echo ./internal/cmd/echo
+# The echo command is in the tools module (tools/); -o is relative to it.
+CGO_ENABLED=0 GOOS=linux GOARCH="$arch" go -C tools build -trimpath -o ../build/echo ./cmd/echo
 
 # From here on, whatever happens, the services go away: on failure, after
 # their logs have been shown.
@@ -118,5 +120,5 @@ wait_for "Envoy admin $ADMIN/ready to answer 200" admin_ready
 wait_for "the sentinel preflight on $TARGET (204, allow-origin $SENTINEL_ORIGIN)" sentinel_preflight
 
 log "running the end-to-end suite against $TARGET"
-E2E_TARGET=$TARGET go test -count=1 ./e2e/...
+E2E_TARGET=$TARGET go -C tools test -count=1 ./e2e/...
 log "passed"

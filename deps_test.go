@@ -1,0 +1,78 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/corswasm/corswasm/internal/testmodule"
+)
+
+// The product module's dependencies stay small: the test tooling and its
+// heavy dependencies live in the tools module (tools/go.mod).
+
+// nonStdDeps returns the packages outside the standard library that pkgs
+// import, themselves included, as go list -deps finds them from the
+// repository's root.
+func nonStdDeps(t *testing.T, pkgs ...string) []string {
+	t.Helper()
+	root, err := testmodule.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}"}, pkgs...)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go %s: %v", strings.Join(args, " "), err)
+	}
+	return strings.Fields(string(out))
+}
+
+// A service importing policy inherits only gjson (with its two small
+// dependencies) and golang.org/x.
+func TestPolicyDependencies(t *testing.T) {
+	for _, pkg := range nonStdDeps(t, "./policy/") {
+		switch {
+		case pkg == "github.com/corswasm/corswasm/policy", pkg == "github.com/corswasm/corswasm/internal/psl":
+		case strings.HasPrefix(pkg, "github.com/tidwall/"), strings.HasPrefix(pkg, "golang.org/x/"):
+		default:
+			t.Errorf("policy depends on %s; want only the standard library, github.com/tidwall/… and golang.org/x/…", pkg)
+		}
+	}
+}
+
+// The test helpers that stay in the product module, for the product's own
+// tests, import nothing outside the standard library but each other.
+func TestTestHelpersStdlibOnly(t *testing.T) {
+	helpers := []string{"./internal/testmodule", "./internal/wasmbin", "./internal/testconfig"}
+	for _, pkg := range nonStdDeps(t, helpers...) {
+		name, ok := strings.CutPrefix(pkg, "github.com/corswasm/corswasm/")
+		if !ok || !strings.Contains(strings.Join(helpers, " "), "./"+name) {
+			t.Errorf("the test helpers depend on %s; want the standard library only", pkg)
+		}
+	}
+}
+
+// The product's go.mod requires none of the test tooling's modules.
+func TestGoModFreeOfTestTooling(t *testing.T) {
+	root, err := testmodule.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mod := range []string{
+		"github.com/chromedp/", "github.com/compose-spec/", "github.com/envoyproxy/go-control-plane",
+		"istio.io/api", "google.golang.org/protobuf", "sigs.k8s.io/yaml",
+	} {
+		if strings.Contains(string(gomod), mod) {
+			t.Errorf("go.mod requires %s, a dependency of the test tooling: it belongs in tools/go.mod", mod)
+		}
+	}
+}
