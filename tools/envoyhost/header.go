@@ -1,0 +1,69 @@
+//go:build !wasip1
+
+package envoyhost
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Header is one entry of a header map, a [name, value] pair in the
+// harness's JSON.
+type Header struct{ Name, Value string }
+
+// MarshalJSON writes the pair as the harness reads it.
+func (h Header) MarshalJSON() ([]byte, error) {
+	return json.Marshal([2]string{h.Name, h.Value})
+}
+
+// UnmarshalJSON reads a [name, value] pair.
+func (h *Header) UnmarshalJSON(data []byte) error {
+	var pair []string
+	if err := json.Unmarshal(data, &pair); err != nil {
+		return err
+	}
+	if len(pair) != 2 {
+		return fmt.Errorf("a header is a [name, value] pair; got %d elements", len(pair))
+	}
+	h.Name, h.Value = pair[0], pair[1]
+	return nil
+}
+
+// inlineHeaders are the headers a standard Envoy build keeps inline: at
+// most one entry each, with repeated values joined by "," (HeaderMapImpl's
+// appendToHeader), whether they come from the codec or from a plugin's
+// proxy_add_header_map_value. These are the ones Envoy's CORS extension
+// registers (source/extensions/filters/http/cors/cors_filter.cc, as
+// tools/wasmhost does) and vary, which the compressor extension registers.
+// The harness keeps every entry apart (its README, "What it does not
+// reproduce"), so a caller comparing with Envoy joins them with JoinInline.
+var inlineHeaders = map[string]bool{
+	"origin": true, "access-control-request-method": true, "access-control-request-headers": true,
+	"access-control-request-private-network": true,
+	"access-control-allow-origin":            true, "access-control-allow-credentials": true,
+	"access-control-allow-methods": true, "access-control-allow-headers": true,
+	"access-control-max-age": true, "access-control-expose-headers": true,
+	"access-control-allow-private-network": true,
+	"vary":                                 true,
+}
+
+// JoinInline returns headers as Envoy would hold them: names lower-cased,
+// and the entries of each inline header joined into its first entry with
+// ",", in order. Other headers keep one entry per line.
+func JoinInline(headers []Header) []Header {
+	out := make([]Header, 0, len(headers))
+	first := map[string]int{} // inline name → its entry in out
+	for _, h := range headers {
+		name := strings.ToLower(h.Name)
+		if i, ok := first[name]; ok {
+			out[i].Value += "," + h.Value
+			continue
+		}
+		if inlineHeaders[name] {
+			first[name] = len(out)
+		}
+		out = append(out, Header{name, h.Value})
+	}
+	return out
+}

@@ -1,0 +1,25 @@
+//go:build !wasip1
+
+package envoyhost
+
+// Request is one input line of the harness: a stream's request headers and
+// the response the upstream sends if the filter lets the request through.
+type Request struct {
+	// Name labels the request in the results.
+	Name string `json:"name,omitempty"`
+	// Headers are the request headers in order, pseudo-headers (:method,
+	// :path, :authority, :scheme) included; the harness lower-cases names.
+	// Envoy joins the lines of an inline header (JoinInline); the harness
+	// passes every entry as given.
+	Headers []Header `json:"headers"`
+	// Upstream is the upstream's response; nil: 200 with no headers.
+	Upstream *Response `json:"upstream,omitempty"`
+}
+
+// Response is the upstream's response to a forwarded request.
+type Response struct {
+	// Status is the :status; 0 means 200.
+	Status int `json:"status,omitempty"`
+	// Headers are the response headers, without :status.
+	Headers []Header `json:"headers"`
+}

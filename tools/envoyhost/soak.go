@@ -1,0 +1,109 @@
+//go:build !wasip1
+
+package envoyhost
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// SoakResult is the summary of a soak (the harness's --loop mode): N
+// streams on one worker VM, round-robin over the requests, each outcome
+// compared with the first pass of the same request.
+type SoakResult struct {
+	Startup  Startup `json:"-"`
+	CppHost  string  `json:"cpphost"`
+	Runtime  string  `json:"runtime"`
+	Requests int64   `json:"requests"`
+	// DistinctRequests is the number of request lines cycled through.
+	DistinctRequests int `json:"distinct_requests"`
+	// Failures are VM failures (each followed by a reload of the worker VM,
+	// counted in Reloads); FailureExamples the first five.
+	Failures        int64    `json:"failures"`
+	Reloads         int64    `json:"reloads"`
+	FailureExamples []string `json:"failure_examples"`
+	// Mismatches counts streams whose outcome (status, local reply,
+	// callback statuses, response and forwarded headers) differs from the
+	// first pass of the same request; FirstMismatch describes the first.
+	Mismatches      int64            `json:"mismatches_vs_first_pass"`
+	FirstMismatch   string           `json:"first_mismatch"`
+	LocalReplies    int64            `json:"local_replies"`
+	Paused          int64            `json:"paused"`
+	StatusHistogram map[string]int64 `json:"status_histogram"` // status → streams
+	// NsPerRequest is the wall time of the loop divided by Requests
+	// (Wasmtime's timings, not V8's); WallSeconds the whole loop.
+	NsPerRequest float64 `json:"ns_per_request"`
+	WallSeconds  float64 `json:"wall_s"`
+	// The worker VM's linear memory in bytes: before the first stream,
+	// after the last, the largest seen, and 20 samples taken every
+	// Requests/20 streams.
+	MemoryStart   int64          `json:"memory_bytes_start"`
+	MemoryEnd     int64          `json:"memory_bytes_end"`
+	MemoryMax     int64          `json:"memory_bytes_max"`
+	MemorySamples []MemorySample `json:"memory_samples"`
+	// LogCounts counts the plugin's log lines by level since start-up;
+	// Notable keeps the first 50 error and critical lines, Go runtime
+	// crashes and host errors.
+	LogCounts      map[string]int64 `json:"log_counts"`
+	HostErrorCount int64            `json:"host_error_count"`
+	Notable        []string         `json:"notable"`
+	Metrics        map[string]int64 `json:"metrics"`
+	HostCalls
+}
+
+// MemorySample is the linear memory after a number of streams.
+type MemorySample struct {
+	After int64 // streams run
+	Bytes int64
+}
+
+// UnmarshalJSON reads the harness's [iteration, bytes] pair.
+func (m *MemorySample) UnmarshalJSON(data []byte) error {
+	var pair []int64
+	if err := json.Unmarshal(data, &pair); err != nil {
+		return err
+	}
+	if len(pair) != 2 {
+		return fmt.Errorf("a memory sample is [iteration, bytes]; got %d elements", len(pair))
+	}
+	m.After, m.Bytes = pair[0], pair[1]
+	return nil
+}
+
+// Soak runs loop streams through the module, cycling through requests, and
+// returns the harness's summary. Failures and mismatches are in the result,
+// not errors.
+func Soak(ctx context.Context, opts Options, loop int, requests []Request) (SoakResult, error) {
+	var out SoakResult
+	if loop <= 0 || len(requests) == 0 {
+		return out, errors.New("envoyhost: a soak needs a positive number of streams and at least one request")
+	}
+	var got bool
+	err := invoke(ctx, opts, []string{"--loop", strconv.Itoa(loop)}, requests, func(event string, line []byte) error {
+		if event != "soak" {
+			return nil
+		}
+		got = true
+		return json.Unmarshal(line, &out)
+	}, &out.Startup)
+	if err == nil && !got {
+		err = errors.New("envoyhost: the harness printed no soak summary")
+	}
+	return out, err
+}
+
+// MemoryGrowthAfter returns how much the linear memory grew after warmup
+// streams: from the first sample taken then to the largest size seen. A
+// leak shows as growth, where a module that only warmed up (the Go heap
+// reaching its working size) stays flat.
+func (s SoakResult) MemoryGrowthAfter(warmup int64) (int64, error) {
+	for _, m := range s.MemorySamples {
+		if m.After >= warmup {
+			return s.MemoryMax - m.Bytes, nil
+		}
+	}
+	return 0, fmt.Errorf("no memory sample after %d of %d streams", warmup, s.Requests)
+}
