@@ -56,9 +56,7 @@ const (
 // subtest has a browser context of its own (its own cookies and preflight
 // cache) and paths of its own at the upstream.
 func TestBrowser(t *testing.T) {
-	if external {
-		t.Skip("the browser tests start their own local hosts, whose configurations allow the test page's 127.0.0.1 origin; they do not run against E2E_TARGET")
-	}
+	requireLocalHost(t, "the browser tests start their own local hosts, whose configurations allow the test page's 127.0.0.1 origin")
 	exe := findChromium(t)
 
 	page := httptest.NewServer(http.HandlerFunc(servePage))

@@ -21,9 +21,7 @@ import (
 // request still continues without CORS headers and the VM keeps serving.
 // The module is the test build that panics on demand (filter.PanicHeader).
 func TestRecoveredPanicsInHost(t *testing.T) {
-	if external {
-		t.Skip("needs the test build of the module")
-	}
+	requireLocalHost(t, "needs the test build of the module")
 	cfg, err := os.ReadFile(filepath.Join("testdata", "main.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -31,9 +31,7 @@ func startHost(tb testing.TB, config []byte, upstream string) *wasmhost.Host {
 // The scale configuration starts in the module, and requests are decided
 // by the right rule.
 func TestScaleInModule(t *testing.T) {
-	if external {
-		t.Skip("starts its own host")
-	}
+	requireLocalHost(t, "starts its own host")
 	upstream := httptest.NewServer(echoHandler)
 	defer upstream.Close()
 	h := startHost(t, scale.JSON(), upstream.URL)

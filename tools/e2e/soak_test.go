@@ -23,9 +23,7 @@ const soakRequests = 60000
 // linear memory stays flat once warm: contexts are forgotten on
 // proxy_on_delete and nothing accumulates per request.
 func TestSoak(t *testing.T) {
-	if external {
-		t.Skip("reads the in-process host's guest memory")
-	}
+	requireLocalHost(t, "reads the in-process host's guest memory")
 	tg := targets["main"]
 	mix := []func() (*http.Request, error){
 		func() (*http.Request, error) {

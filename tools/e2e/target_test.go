@@ -39,9 +39,19 @@ type target struct {
 // targets maps configuration names to targets; TestMain fills it.
 var targets = map[string]*target{}
 
-// external is set when the suite runs against E2E_TARGET (the Envoy
-// harness) instead of in-process local hosts.
-var external bool
+// suiteBackend is where the suite's requests go.
+type suiteBackend string
+
+const (
+	// localBackend: in-process local hosts (tools/wasmhost), the default.
+	localBackend suiteBackend = "the local host"
+	// envoyBackend: a real Envoy at E2E_TARGET (the docker-compose
+	// harness, make e2e-envoy).
+	envoyBackend suiteBackend = "the Envoy at E2E_TARGET"
+)
+
+// backend is the suite's backend; TestMain sets it from the environment.
+var backend = localBackend
 
 func TestMain(m *testing.M) {
 	flag.Parse()
@@ -62,10 +72,19 @@ func setUpTargets() (cleanup func(), err error) {
 	return setUpLocal()
 }
 
+// requireLocalHost skips a test that needs the in-process local host when
+// the suite runs elsewhere, saying why.
+func requireLocalHost(t *testing.T, why string) {
+	t.Helper()
+	if backend != localBackend {
+		t.Skipf("%s; the suite runs on %s", why, backend)
+	}
+}
+
 // setUpExternal points each configuration at E2E_TARGET's port + i; the
 // admin endpoint is E2E_ADMIN (default: port 9901 on the same host).
 func setUpExternal(base string) error {
-	external = true
+	backend = envoyBackend
 	u, err := url.Parse(base)
 	if err != nil {
 		return fmt.Errorf("E2E_TARGET: %w", err)
@@ -101,7 +120,7 @@ func setUpLocal() (func(), error) {
 		return nil, err
 	}
 	for _, name := range configNames {
-		cfg, err := os.ReadFile(filepath.Join("testdata", name+".json"))
+		cfg, err := os.ReadFile(configPath(name))
 		if err != nil {
 			cleanup()
 			return nil, err
@@ -121,6 +140,19 @@ func setUpLocal() (func(), error) {
 	return cleanup, nil
 }
 
+// configPath is the file of a configuration of the suite.
+func configPath(name string) string { return filepath.Join("testdata", name+".json") }
+
+// readConfig reads a configuration of the suite.
+func readConfig(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(configPath(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 // echoHandler is the upstream of every in-process host.
 var echoHandler = echo.Handler()
 
@@ -136,13 +168,6 @@ type reply struct {
 	status int
 	header http.Header
 	body   string
-}
-
-// send makes a request to a configuration's target. headers are name,
-// value pairs; a name may repeat (several lines).
-func send(t *testing.T, config, method, path string, headers ...string) reply {
-	t.Helper()
-	return do(t, newRequest(t, method, targets[config].url+path, headers...))
 }
 
 // newRequest builds a request with header name, value pairs.
