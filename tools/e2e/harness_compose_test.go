@@ -203,7 +203,7 @@ func TestHarnessComposeMutations(t *testing.T) {
 		{"bootstrap not mounted", [][2]string{{"target: /etc/envoy/envoy.yaml", "target: /etc/envoy/bootstrap.yaml"}}, nil, "", "nothing mounted on /etc/envoy/envoy.yaml"},
 		{"missing file becomes a directory", [][2]string{{"bind: {create_host_path: false}", "bind: {create_host_path: true}"}}, nil, "", "create_host_path"},
 		{"admin on every interface", [][2]string{{`"127.0.0.1:9901:9901"`, `"9901:9901"`}}, nil, "", "envoy publishes"},
-		{"a listener not published", [][2]string{{"10000-10005:10000-10005", "10000-10004:10000-10004"}}, nil, "", "127.0.0.1:10005->10005/tcp"},
+		{"a listener not published", [][2]string{{"10000-10006:10000-10006", "10000-10005:10000-10005"}}, nil, "", "127.0.0.1:10006->10006/tcp"},
 		{"echo on another port", [][2]string{{`":8080"`, `":9090"`}}, nil, "", "echo command"},
 		{"echo binary not mounted", [][2]string{{"target: /echo\n", "target: /bin/echo\n"}}, nil, "", "echo: nothing mounted on /echo"},
 		{"echo service renamed", [][2]string{{"\n  echo:\n", "\n  upstream:\n"}, {"      - echo\n", "      - upstream\n"}}, nil, "", "no echo service"},

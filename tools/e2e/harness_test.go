@@ -53,7 +53,7 @@ const (
 // harnessConfigs are the end-to-end configurations
 // (tools/e2e/testdata/NAME.json) in the order of tools/e2e/envoy.yaml's
 // listeners, from port harnessFirstPort on.
-var harnessConfigs = []string{"main", "forward", "reject", "keep", "any", "wild"}
+var harnessConfigs = []string{"main", "forward", "reject", "keep", "any", "wild", "edge"}
 
 // harnessErrors collects problems, so that a checker reports all of them at
 // once.

@@ -26,7 +26,7 @@ import (
 // The suite's configurations, in the order of their listeners in the
 // Envoy harness (tools/e2e/envoy.yaml): configuration i is served on port
 // E2E_TARGET's port + i.
-var configNames = []string{"main", "forward", "reject", "keep", "any", "wild"}
+var configNames = []string{"main", "forward", "reject", "keep", "any", "wild", "edge"}
 
 // target is where the suite sends requests for one configuration.
 type target struct {
