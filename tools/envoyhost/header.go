@@ -8,16 +8,18 @@ import (
 	"strings"
 )
 
-// Header is one entry of a header map, a [name, value] pair in the
-// harness's JSON.
-type Header struct{ Name, Value string }
+// Header is one entry of a header map: {name, value}, as the harness's
+// JSON has it.
+type Header [2]string
 
-// MarshalJSON writes the pair as the harness reads it.
-func (h Header) MarshalJSON() ([]byte, error) {
-	return json.Marshal([2]string{h.Name, h.Value})
-}
+// Name is the header's name.
+func (h Header) Name() string { return h[0] }
 
-// UnmarshalJSON reads a [name, value] pair.
+// Value is the header's value.
+func (h Header) Value() string { return h[1] }
+
+// UnmarshalJSON reads a [name, value] pair, and nothing else: an array of
+// another length is an error rather than a header cut short or padded.
 func (h *Header) UnmarshalJSON(data []byte) error {
 	var pair []string
 	if err := json.Unmarshal(data, &pair); err != nil {
@@ -26,7 +28,7 @@ func (h *Header) UnmarshalJSON(data []byte) error {
 	if len(pair) != 2 {
 		return fmt.Errorf("a header is a [name, value] pair; got %d elements", len(pair))
 	}
-	h.Name, h.Value = pair[0], pair[1]
+	*h = Header{pair[0], pair[1]}
 	return nil
 }
 
@@ -55,15 +57,15 @@ func JoinInline(headers []Header) []Header {
 	out := make([]Header, 0, len(headers))
 	first := map[string]int{} // inline name → its entry in out
 	for _, h := range headers {
-		name := strings.ToLower(h.Name)
+		name := strings.ToLower(h.Name())
 		if i, ok := first[name]; ok {
-			out[i].Value += "," + h.Value
+			out[i][1] += "," + h.Value()
 			continue
 		}
 		if inlineHeaders[name] {
 			first[name] = len(out)
 		}
-		out = append(out, Header{name, h.Value})
+		out = append(out, Header{name, h.Value()})
 	}
 	return out
 }
