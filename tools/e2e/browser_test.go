@@ -56,6 +56,7 @@ const (
 // subtest has a browser context of its own (its own cookies and preflight
 // cache) and paths of its own at the upstream.
 func TestBrowser(t *testing.T) {
+	skipInEnvoyHost(t)
 	requireLocalHost(t, "the browser tests start their own local hosts, whose configurations allow the test page's 127.0.0.1 origin")
 	exe := findChromium(t)
 

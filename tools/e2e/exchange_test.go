@@ -11,8 +11,9 @@ import (
 
 // exchange is one case of the suite as data: a request, the response the
 // upstream gives if the filter forwards it, and what the client must get.
-// Every backend runs the same exchanges: the local host, or a real Envoy at
-// E2E_TARGET.
+// Every backend runs the same exchanges: over HTTP (the local host, or a
+// real Envoy at E2E_TARGET) or through Envoy's host library (E2E_HOST=
+// envoyhost), which takes headers rather than HTTP.
 type exchange struct {
 	desc   string
 	config string // testdata/<config>.json
@@ -81,7 +82,12 @@ type outcome struct {
 // one in a subtest named after it.
 func runExchanges(t *testing.T, cases []exchange) {
 	t.Helper()
-	outcomes := exchangeOverHTTP(t, cases)
+	var outcomes []outcome
+	if backend == envoyhostBackend {
+		outcomes = exchangeInEnvoyHost(t, cases)
+	} else {
+		outcomes = exchangeOverHTTP(t, cases)
+	}
 	for i, x := range cases {
 		t.Run(x.desc, func(t *testing.T) { x.check(t, outcomes[i]) })
 	}
@@ -132,7 +138,7 @@ func (x exchange) check(t *testing.T, o outcome) {
 
 // wantEmptyBody checks a local reply without a body. Envoy's HTTP/1 codec
 // then sends content-length: 0, except on a 204, which has none; without a
-// codec the filter must not have set one.
+// codec (Envoy's host library alone) the filter must not have set one.
 func wantEmptyBody(t *testing.T, o outcome) {
 	t.Helper()
 	if o.body != "" {

@@ -8,10 +8,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/corswasm/corswasm/filter"
 	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/tools/envoyhost"
 	"github.com/corswasm/corswasm/tools/wasmhost"
 )
 
@@ -21,7 +23,13 @@ import (
 // request still continues without CORS headers and the VM keeps serving.
 // The module is the test build that panics on demand (filter.PanicHeader).
 func TestRecoveredPanicsInHost(t *testing.T) {
-	requireLocalHost(t, "needs the test build of the module")
+	switch backend {
+	case envoyBackend:
+		t.Skip("needs the test build of the module")
+	case envoyhostBackend:
+		recoveredPanicsInEnvoyHost(t)
+		return
+	}
 	cfg, err := os.ReadFile(filepath.Join("testdata", "main.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -62,5 +70,34 @@ func TestRecoveredPanicsInHost(t *testing.T) {
 				t.Errorf("after the panics: status %d, allow-origin %q; want 200, %q", r.status, got, app)
 			}
 		})
+	}
+}
+
+// recoveredPanicsInEnvoyHost is the test in Envoy's host library, whose
+// poll_oneoff fails as Envoy 1.33's does: panics in both callbacks are
+// recovered, the streams get the upstream's answer without CORS headers, and
+// the same VM then serves a request as usual.
+func recoveredPanicsInEnvoyHost(t *testing.T) {
+	request := []envoyhost.Header{{":method", "GET"}, {":path", "/"}, {":authority", envoyHostAuthority}, {":scheme", envoyHostScheme}, {"origin", app}}
+	run := runInEnvoyHost(t, writeModule(t, testmodule.PanicTestModule(t)), readConfig(t, "main"), []envoyhost.Request{
+		{Name: "request phase", Headers: append(slices.Clone(request), envoyhost.Header{filter.PanicHeader, "request"})},
+		{Name: "response phase", Headers: request, Upstream: &envoyhost.Response{Headers: []envoyhost.Header{{filter.PanicHeader, "response"}}}},
+		{Name: "after the panics", Headers: request},
+	})
+	for _, s := range run.Streams[:2] {
+		o := harnessOutcome(t, s.Name, s)
+		if o.status != 200 || !o.fromUpstream {
+			t.Errorf("%s: status %d, from the upstream %v; want the upstream's 200 (the VM must not fail)", s.Name, o.status, o.fromUpstream)
+		}
+		wantHeaders(t, o.reply, nil)
+	}
+	if n := run.End.Metrics["wasmcustom."+filter.MetricPanics]; n != 2 {
+		t.Errorf("%s = %d; want 2", filter.MetricPanics, n)
+	}
+	if got := harnessOutcome(t, "after the panics", run.Streams[2]).header.Get("Access-Control-Allow-Origin"); run.Streams[2].Status != 200 || got != app {
+		t.Errorf("after the panics: status %d, allow-origin %q; want 200, %q", run.Streams[2].Status, got, app)
+	}
+	if n := run.End.Hostcalls["wasi_snapshot_preview1.poll_oneoff"]; n != 0 {
+		t.Errorf("poll_oneoff called %d times", n)
 	}
 }

@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/tools/envoyhost"
 	"github.com/corswasm/corswasm/tools/wasmhost"
 )
 
@@ -37,6 +39,8 @@ func TestRefusedConfiguration(t *testing.T) {
 		t.Skip("needs an Envoy that starts with a bad configuration; the harness loads only good ones")
 	case localBackend:
 		report = refusedByLocalHost(t, []byte(bad))
+	case envoyhostBackend:
+		report = refusedByEnvoyHost(t, []byte(bad))
 	}
 	for _, w := range want {
 		if !slices.ContainsFunc(report, func(line string) bool { return strings.Contains(line, w) }) {
@@ -56,4 +60,26 @@ func refusedByLocalHost(t *testing.T, config []byte) []string {
 		t.Fatal("the host started with a bad configuration")
 	}
 	return []string{err.Error()}
+}
+
+// refusedByEnvoyHost returns the plugin's critical log lines from a start-up
+// Envoy's host library refused, as Envoy refuses the configuration: the
+// configuration canary fails, so the base VM is never created.
+func refusedByEnvoyHost(t *testing.T, config []byte) []string {
+	t.Helper()
+	_, err := envoyhost.Run(context.Background(), envoyHostOptions(t, writeModule(t, testmodule.Module(t)), config), nil)
+	var se *envoyhost.StartupError
+	if !errors.As(err, &se) {
+		t.Fatalf("Envoy's host library started with a bad configuration, or failed otherwise: %v", err)
+	}
+	if se.Startup.BaseWasmCreated || !slices.Contains(se.Startup.HostErrors, "wasm: Failed to configure base Wasm plugin") {
+		t.Errorf("base VM created %v, host errors %q; want Envoy's configure failure", se.Startup.BaseWasmCreated, se.Startup.HostErrors)
+	}
+	var critical []string
+	for _, l := range se.Startup.Logs {
+		if l.Level == "critical" {
+			critical = append(critical, l.Msg)
+		}
+	}
+	return critical
 }

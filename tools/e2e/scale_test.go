@@ -6,10 +6,12 @@ import (
 	"context"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"testing"
 
 	"github.com/corswasm/corswasm/internal/testconfig"
 	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/tools/envoyhost"
 	"github.com/corswasm/corswasm/tools/wasmhost"
 )
 
@@ -31,7 +33,13 @@ func startHost(tb testing.TB, config []byte, upstream string) *wasmhost.Host {
 // The scale configuration starts in the module, and requests are decided
 // by the right rule.
 func TestScaleInModule(t *testing.T) {
-	requireLocalHost(t, "starts its own host")
+	switch backend {
+	case envoyBackend:
+		t.Skip("starts its own host")
+	case envoyhostBackend:
+		scaleInEnvoyHost(t)
+		return
+	}
 	upstream := httptest.NewServer(echoHandler)
 	defer upstream.Close()
 	h := startHost(t, scale.JSON(), upstream.URL)
@@ -46,6 +54,28 @@ func TestScaleInModule(t *testing.T) {
 			want = nil // odd rules allow their own origins only
 		}
 		if got := r.header.Values("Access-Control-Allow-Origin"); len(got) != len(want) || len(got) == 1 && got[0] != want[0] {
+			t.Errorf("rule svc-%d: allow-origin %q; want %q", k, got, want)
+		}
+	}
+}
+
+// scaleInEnvoyHost is the test in Envoy's host library.
+func scaleInEnvoyHost(t *testing.T) {
+	ks := []int{0, 1, 99}
+	var requests []envoyhost.Request
+	for _, k := range ks {
+		requests = append(requests, envoyhost.Request{Name: scale.Host(k), Headers: []envoyhost.Header{
+			{":method", "GET"}, {":path", scale.PathPrefix(k) + "x"}, {":authority", scale.Host(k)}, {":scheme", envoyHostScheme},
+			{"origin", scale.Origin(9999)},
+		}})
+	}
+	run := runInEnvoyHost(t, writeModule(t, testmodule.Module(t)), scale.JSON(), requests)
+	for i, k := range ks {
+		want := []string{scale.Origin(9999)}
+		if k%2 == 1 {
+			want = nil // odd rules allow their own origins only
+		}
+		if got := harnessOutcome(t, requests[i].Name, run.Streams[i]).header.Values("Access-Control-Allow-Origin"); !slices.Equal(got, want) {
 			t.Errorf("rule svc-%d: allow-origin %q; want %q", k, got, want)
 		}
 	}

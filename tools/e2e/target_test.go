@@ -36,7 +36,8 @@ type target struct {
 	host  *wasmhost.Host
 }
 
-// targets maps configuration names to targets; TestMain fills it.
+// targets maps configuration names to targets; TestMain fills it, except
+// in Envoy's host library, which has no HTTP.
 var targets = map[string]*target{}
 
 // suiteBackend is where the suite's requests go.
@@ -48,6 +49,9 @@ const (
 	// envoyBackend: a real Envoy at E2E_TARGET (the docker-compose
 	// harness, make e2e-envoy).
 	envoyBackend suiteBackend = "the Envoy at E2E_TARGET"
+	// envoyhostBackend: Envoy's Wasm host library (E2E_HOST=envoyhost,
+	// make test-envoyhost), see envoyhost_test.go.
+	envoyhostBackend suiteBackend = "Envoy's host library (E2E_HOST=envoyhost)"
 )
 
 // backend is the suite's backend; TestMain sets it from the environment.
@@ -66,7 +70,16 @@ func TestMain(m *testing.M) {
 }
 
 func setUpTargets() (cleanup func(), err error) {
-	if base := os.Getenv("E2E_TARGET"); base != "" {
+	base := os.Getenv("E2E_TARGET")
+	switch host := os.Getenv("E2E_HOST"); {
+	case host == "envoyhost" && base != "":
+		return nil, fmt.Errorf("E2E_HOST=envoyhost and E2E_TARGET=%s: choose one", base)
+	case host == "envoyhost":
+		backend = envoyhostBackend
+		return func() {}, nil
+	case host != "" && host != "local":
+		return nil, fmt.Errorf("E2E_HOST=%q: want envoyhost, or local (the default)", host)
+	case base != "":
 		return func() {}, setUpExternal(base)
 	}
 	return setUpLocal()
