@@ -51,8 +51,13 @@ func fakeHarness(behaviour string, args []string) int {
 		fmt.Println(string(line))
 	}
 	flags := map[string]string{}
-	for i := 0; i+1 < len(args); i += 2 {
-		flags[args[i]] = args[i+1]
+	for i := 0; i < len(args); i++ {
+		if args[i] == "--no-reload" {
+			flags[args[i]] = "yes"
+		} else if i+1 < len(args) {
+			flags[args[i]] = args[i+1]
+			i++
+		}
 	}
 	switch behaviour {
 	case "refuse":
@@ -69,7 +74,7 @@ func fakeHarness(behaviour string, args []string) int {
 	}
 	config, _ := os.ReadFile(flags["--config"])
 	emit(map[string]any{"event": "startup", "ok": true, "module": flags["--module"], "memory_bytes": 5242880,
-		"logs": []Log{{Level: "info", Phase: "startup", Msg: "restricted=" + flags["--restricted"] + " config=" + string(config)}}})
+		"logs": []Log{{Level: "info", Phase: "startup", Msg: "restricted=" + flags["--restricted"] + " no-reload=" + flags["--no-reload"] + " config=" + string(config)}}})
 	if behaviour == "short" {
 		return 0
 	}

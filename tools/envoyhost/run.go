@@ -42,6 +42,11 @@ type Options struct {
 	// Restricted is the restricted-call mode; "" is the harness's default
 	// (RestrictedReport).
 	Restricted Restricted
+	// NoReload keeps a failed worker VM instead of re-creating it, as
+	// Envoy does without FAIL_RELOAD (--no-reload): later streams fail
+	// too, and a soak stops at the first failure instead of reloading the
+	// VM for every stream that fails.
+	NoReload bool
 }
 
 // RunResult is a run in request mode: start-up, one result per request in
@@ -126,6 +131,9 @@ func invoke(ctx context.Context, opts Options, flags []string, requests []Reques
 	args := []string{"--module", opts.Module, "--config", config}
 	if opts.Restricted != "" {
 		args = append(args, "--restricted", string(opts.Restricted))
+	}
+	if opts.NoReload {
+		args = append(args, "--no-reload")
 	}
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, opts.Harness, append(args, flags...)...)

@@ -14,6 +14,7 @@ import (
 // configuration and restricted mode, and reads every event back.
 func TestRunPassesRequestsAndReadsResults(t *testing.T) {
 	opts := fake(t, "serve")
+	opts.NoReload = true
 	requests := []Request{
 		{Name: "preflight", Headers: []Header{{":method", "OPTIONS"}, {"origin", "https://a.example"}}},
 		{Name: "actual", Headers: []Header{{":method", "GET"}}, Upstream: &Response{Status: 404, Headers: []Header{{"vary", "Accept"}}}},
@@ -25,8 +26,8 @@ func TestRunPassesRequestsAndReadsResults(t *testing.T) {
 	if !run.Startup.OK || run.Startup.MemoryBytes != 5242880 {
 		t.Errorf("startup = %+v; want ok, 5242880 bytes", run.Startup)
 	}
-	if len(run.Startup.Logs) != 1 || run.Startup.Logs[0].Msg != `restricted=trap config={"allow_origins":[]}` {
-		t.Errorf("the harness was given %+v; want --restricted trap and the configuration", run.Startup.Logs)
+	if len(run.Startup.Logs) != 1 || run.Startup.Logs[0].Msg != `restricted=trap no-reload=yes config={"allow_origins":[]}` {
+		t.Errorf("the harness was given %+v; want --restricted trap, --no-reload and the configuration", run.Startup.Logs)
 	}
 	if len(run.Streams) != 2 {
 		t.Fatalf("%d stream results; want 2", len(run.Streams))
