@@ -13,10 +13,10 @@ BENCHTIME  ?= 1s
 # go in the tools module; relative paths given to it start in tools/.
 TOOLS_GO   := go -C tools
 
-.PHONY: help build test vet bench fuzz psl e2e-envoy clean
+.PHONY: help build test test-envoyhost vet bench fuzz psl e2e-envoy clean
 
 help: ## list the targets
-	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 build: ## build build/cors.wasm
 	@mkdir -p build
@@ -45,9 +45,26 @@ $(PANICTEST): build
 
 TEST_ENV := CORSWASM_MODULE=$(CURDIR)/$(MODULE) CORSWASM_PANICTEST_MODULE=$(CURDIR)/$(PANICTEST)
 
-test: build $(PANICTEST) vet ## build the module, then run every test (both modules) against it
+test: build $(PANICTEST) vet ## build the module, then run every test (both modules) against it, also in Envoy's host library
 	$(TEST_ENV) go test -count=1 ./...
 	$(TEST_ENV) $(TOOLS_GO) test -count=1 ./...
+	@$(MAKE) --no-print-directory test-envoyhost
+
+# The envoyhost kit: Envoy's own Wasm host library and a harness around it
+# (its README.md). Without it the tests in it skip, except under CI.
+ENVOYHOST_KIT ?= ../shared/envoyhost
+KIT := $(abspath $(ENVOYHOST_KIT))
+
+test-envoyhost: build $(PANICTEST) ## build the envoyhost kit, then run the e2e suite, start-up checks and soak in Envoy's Wasm host library
+	@if [ ! -f "$(KIT)/build.sh" ]; then \
+		msg="no envoyhost kit at $(KIT) (../shared/envoyhost beside the repository, or set ENVOYHOST_KIT)"; \
+		if [ -n "$$CI" ]; then echo "test-envoyhost: $$msg; CI must run the tests in Envoy's host library" >&2; exit 1; fi; \
+		echo "test-envoyhost: skipped: $$msg"; exit 0; \
+	fi; \
+	"$(KIT)/build.sh" >/dev/null; rc=$$?; \
+	if [ $$rc -eq 2 ] && [ -z "$$CI" ]; then echo "test-envoyhost: skipped: the kit cannot be built here (see above)"; exit 0; fi; \
+	[ $$rc -eq 0 ] || exit $$rc; \
+	set -x; $(TEST_ENV) ENVOYHOST_KIT=$(KIT) E2E_HOST=envoyhost $(TOOLS_GO) test -count=1 ./e2e/
 
 vet: ## go vet, natively and for wasip1, in both modules
 	go vet ./...
