@@ -72,9 +72,10 @@ vet: ## go vet, natively and for wasip1, in both modules
 	$(TOOLS_GO) vet ./...
 	GOOS=wasip1 GOARCH=wasm $(TOOLS_GO) vet ./...
 
-bench: build ## run the benchmarks: the policy engine, and the module in the local host
+bench: build ## run the benchmarks: the policy engine, and the module in the local host and in Envoy's host library
 	go test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./policy/
 	CORSWASM_MODULE=$(CURDIR)/$(MODULE) $(TOOLS_GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./e2e/
+	ENVOYHOST_KIT=$(KIT) $(TOOLS_GO) run ./cmd/envoyhostbench -module $(CURDIR)/$(MODULE)
 
 fuzz: ## run each fuzz target for FUZZTIME (default 20s)
 	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./policy/
