@@ -4,9 +4,11 @@ package e2e
 
 import "testing"
 
-func TestActualRequests(t *testing.T) {
+func TestActualRequests(t *testing.T) { runExchanges(t, actualRequests()) }
+
+func actualRequests() []exchange {
 	anyAllowed := map[string][]string{"access-control-allow-origin": {"*"}, "access-control-expose-headers": {"*"}}
-	runExchanges(t, []exchange{
+	return []exchange{
 		{
 			desc: "allowed", config: "main", method: "GET", path: "/data", headers: []string{"Origin", app},
 			status: 200, by: byUpstream, access: mainAllowed, vary: []string{"Origin"},
@@ -60,10 +62,12 @@ func TestActualRequests(t *testing.T) {
 			status: 200, by: byUpstream, access: anyAllowed,
 			counters: []string{"corswasm.non_cors"},
 		},
-	})
+	}
 }
 
-func TestVaryMerging(t *testing.T) {
+func TestVaryMerging(t *testing.T) { runExchanges(t, varyMerging()) }
+
+func varyMerging() []exchange {
 	var cases []exchange
 	for _, tc := range []struct {
 		desc     string
@@ -81,11 +85,13 @@ func TestVaryMerging(t *testing.T) {
 			counters: []string{"corswasm.actual.allowed"},
 		})
 	}
-	runExchanges(t, cases)
+	return cases
 }
 
-func TestUpstreamCORSHeaders(t *testing.T) {
-	runExchanges(t, []exchange{
+func TestUpstreamCORSHeaders(t *testing.T) { runExchanges(t, upstreamCORSHeaders()) }
+
+func upstreamCORSHeaders() []exchange {
+	return []exchange{
 		{
 			desc: "replaced", config: "main", method: "GET", path: "/", headers: []string{"Origin", app},
 			upstream: []string{"access-control-allow-origin", "*", "access-control-allow-origin", evil,
@@ -110,5 +116,5 @@ func TestUpstreamCORSHeaders(t *testing.T) {
 			status: 200, by: byUpstream, access: map[string][]string{"access-control-allow-origin": {app}}, vary: []string{"Origin"},
 			counters: []string{"corswasm.actual.allowed"},
 		},
-	})
+	}
 }

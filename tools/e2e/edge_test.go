@@ -39,9 +39,11 @@ func with(sets ...map[string][]string) map[string][]string {
 	return out
 }
 
-func TestRules(t *testing.T) {
+func TestRules(t *testing.T) { runExchanges(t, rules()) }
+
+func rules() []exchange {
 	partnerAllowed := map[string][]string{"access-control-allow-origin": {partner}, "access-control-allow-credentials": {"true"}}
-	runExchanges(t, []exchange{
+	return []exchange{
 		{
 			desc: "the top level decides what no rule matches", config: "edge", method: "GET", path: "/x", headers: []string{"Origin", www},
 			status: 200, by: byUpstream, access: map[string][]string{"access-control-allow-origin": {www}}, vary: []string{"Origin"},
@@ -104,15 +106,17 @@ func TestRules(t *testing.T) {
 			status: 200, by: byUpstream, vary: []string{"Origin"},
 			counters: []string{"corswasm.actual.disallowed"},
 		},
-	})
+	}
 }
 
 // In audit mode the filter changes nothing and compares the upstream's
 // answer with the policy's.
-func TestAuditMode(t *testing.T) {
+func TestAuditMode(t *testing.T) { runExchanges(t, auditMode()) }
+
+func auditMode() []exchange {
 	upstreamPreflight := []string{"access-control-allow-origin", www, "access-control-allow-methods", "PUT, DELETE",
 		"access-control-allow-headers", "content-type", "access-control-max-age", "600"}
-	runExchanges(t, []exchange{
+	return []exchange{
 		{
 			desc: "an upstream that agrees", config: "edge", method: "GET", path: "/billing/invoices", headers: []string{"Origin", www},
 			upstream: []string{"access-control-allow-origin", www},
@@ -151,13 +155,15 @@ func TestAuditMode(t *testing.T) {
 			counters: []string{"corswasm.audit.disagreements.preflight_verdict", "corswasm.audit.rule.legacy-billing.disagreements"},
 			logs:     []string{`corswasm: audit: rule "legacy-billing" disagrees (preflight_verdict): origin "` + evil + `"`},
 		},
-	})
+	}
 }
 
 // Isolation headers go on upstream responses the enforcing policy decides,
 // unless the upstream set its own; never on the filter's local replies.
-func TestIsolationHeaders(t *testing.T) {
-	runExchanges(t, []exchange{
+func TestIsolationHeaders(t *testing.T) { runExchanges(t, isolationHeaders()) }
+
+func isolationHeaders() []exchange {
+	return []exchange{
 		{
 			desc: "an allowed actual response, with Timing-Allow-Origin", config: "edge", method: "GET", path: "/x", headers: []string{"Origin", www},
 			status: 200, by: byUpstream, access: map[string][]string{"access-control-allow-origin": {www}}, vary: []string{"Origin"},
@@ -194,5 +200,5 @@ func TestIsolationHeaders(t *testing.T) {
 			},
 			counters: []string{"corswasm.preflight.allowed"},
 		},
-	})
+	}
 }

@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -50,36 +51,51 @@ func skipInEnvoyHost(t *testing.T) {
 }
 
 // runInEnvoyHost runs requests through the module (a file) with the
-// configuration, as Envoy with V8 would (restricted calls trap). Every run
-// must be clean: no stream failed, no restricted call, no host error, no
-// error logged at start-up.
+// configuration, as Envoy with V8 would (restricted calls trap), and fails
+// the test on any of runProblems or a stream's problems.
 func runInEnvoyHost(t *testing.T, module string, config []byte, requests []envoyhost.Request) envoyhost.RunResult {
 	t.Helper()
 	run, err := envoyhost.Run(context.Background(), envoyHostOptions(t, module, config), requests)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if run.End.FailedRequests != 0 || len(run.End.RestrictedViolations) != 0 || len(run.End.HostErrors) != 0 {
-		t.Errorf("failed requests %d, restricted calls %v, host errors %q", run.End.FailedRequests, run.End.RestrictedViolations, run.End.HostErrors)
+	for _, p := range runProblems(run) {
+		t.Error(p)
 	}
-	for _, l := range run.Startup.Logs {
-		if l.Level == "error" || l.Level == "critical" {
-			t.Errorf("logged at start-up: %s: %s", l.Level, l.Msg)
+	for _, s := range run.Streams {
+		for _, p := range harnessOutcome(s).problems {
+			t.Errorf("%s: %s", s.Name, p)
 		}
 	}
 	return run
 }
 
-// envoyHostOptions are the harness options of the suite: restricted calls
-// trap, as in Envoy with V8.
+// runProblems is what makes a run unclean: a failed stream, a restricted
+// call, a host error, an error logged at start-up.
+func runProblems(run envoyhost.RunResult) []string {
+	var problems []string
+	if run.End.FailedRequests != 0 || len(run.End.RestrictedViolations) != 0 || len(run.End.HostErrors) != 0 {
+		problems = append(problems, fmt.Sprintf("failed requests %d, restricted calls %v, host errors %q",
+			run.End.FailedRequests, run.End.RestrictedViolations, run.End.HostErrors))
+	}
+	for _, l := range run.Startup.Logs {
+		if l.Level == "error" || l.Level == "critical" {
+			problems = append(problems, fmt.Sprintf("logged at start-up: %s: %s", l.Level, l.Msg))
+		}
+	}
+	return problems
+}
+
+// envoyHostOptions are the harness options of the suite for a test.
 func envoyHostOptions(t *testing.T, module string, config []byte) envoyhost.Options {
 	t.Helper()
-	return envoyhost.Options{
-		Harness:    envoyhost.HarnessForTest(t),
-		Module:     module,
-		Config:     config,
-		Restricted: envoyhost.RestrictedTrap,
-	}
+	return suiteOptions(envoyhost.HarnessForTest(t), module, config)
+}
+
+// suiteOptions are the harness options of the suite: restricted calls trap,
+// as in Envoy with V8.
+func suiteOptions(harness, module string, config []byte) envoyhost.Options {
+	return envoyhost.Options{Harness: harness, Module: module, Config: config, Restricted: envoyhost.RestrictedTrap}
 }
 
 // writeModule writes a module's bytes to a file for the harness.

@@ -3,8 +3,15 @@
 package e2e
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/corswasm/corswasm/internal/testmodule"
@@ -18,34 +25,104 @@ const (
 	envoyHostAuthority = "api.example.com"
 )
 
-// exchangeInEnvoyHost runs the cases through Envoy's host library: one
-// harness run per configuration, the streams in the cases' order.
+// envoyHostSuite is every case of exchangeTables run in Envoy's host
+// library, one harness run per configuration: a run's start-up (Wasmtime
+// compiling the module) is most of its time. The first test that needs it
+// runs it; each test then looks up its own cases.
+var envoyHostSuite struct {
+	once     sync.Once
+	outcomes map[string]outcome // by exchange.key
+	err      error
+}
+
+// exchangeInEnvoyHost returns the cases' outcomes in Envoy's host library.
 func exchangeInEnvoyHost(t *testing.T, cases []exchange) []outcome {
 	t.Helper()
-	var configs []string
-	byConfig := map[string][]int{} // configuration → indexes of its cases
-	for i, x := range cases {
-		if byConfig[x.config] == nil {
-			configs = append(configs, x.config)
-		}
-		byConfig[x.config] = append(byConfig[x.config], i)
+	harness := envoyhost.HarnessForTest(t)
+	s := &envoyHostSuite
+	s.once.Do(func() { s.outcomes, s.err = runSuiteInEnvoyHost(harness) })
+	if s.outcomes == nil {
+		t.Fatal(s.err)
+	}
+	if s.err != nil {
+		t.Error(s.err)
 	}
 	out := make([]outcome, len(cases))
-	module := writeModule(t, testmodule.Module(t))
-	for _, config := range configs {
-		var requests []envoyhost.Request
-		for _, i := range byConfig[config] {
-			requests = append(requests, harnessRequest(cases[i]))
+	for i, x := range cases {
+		o, ok := s.outcomes[x.key()]
+		if !ok {
+			t.Fatalf("%s: not among the cases of exchangeTables, which Envoy's host library runs", x.desc)
 		}
-		run := runInEnvoyHost(t, module, readConfig(t, config), requests)
-		if n := run.End.Metrics["wasmcustom.corswasm.panics"]; n != 0 {
-			t.Errorf("%s: wasmcustom.corswasm.panics = %d", config, n)
-		}
-		for k, i := range byConfig[config] {
-			out[i] = harnessOutcome(t, cases[i].desc, run.Streams[k])
-		}
+		out[i] = o
 	}
 	return out
+}
+
+// runSuiteInEnvoyHost runs every case of exchangeTables, the cases of each
+// configuration in one harness run, in the tables' order. Its error also
+// reports what went wrong in a run that did finish.
+func runSuiteInEnvoyHost(harness string) (map[string]outcome, error) {
+	bin, err := testmodule.ModuleBytes()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "e2e-envoyhost")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	module := filepath.Join(dir, "cors.wasm")
+	if err := os.WriteFile(module, bin, 0o644); err != nil {
+		return nil, err
+	}
+	var configs []string
+	byConfig := map[string][]exchange{}
+	for _, table := range exchangeTables {
+		for _, x := range table() {
+			if byConfig[x.config] == nil {
+				configs = append(configs, x.config)
+			}
+			byConfig[x.config] = append(byConfig[x.config], x)
+		}
+	}
+	outcomes := map[string]outcome{}
+	var problems []error
+	for _, config := range configs {
+		cfg, err := os.ReadFile(configPath(config))
+		if err != nil {
+			return nil, err
+		}
+		var requests []envoyhost.Request
+		for _, x := range byConfig[config] {
+			requests = append(requests, harnessRequest(x))
+		}
+		run, err := envoyhost.Run(context.Background(), suiteOptions(harness, module, cfg), requests)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", config, err)
+		}
+		for _, p := range runProblems(run) {
+			problems = append(problems, fmt.Errorf("configuration %s: %s", config, p))
+		}
+		if n := run.End.Metrics["wasmcustom.corswasm.panics"]; n != 0 {
+			problems = append(problems, fmt.Errorf("configuration %s: wasmcustom.corswasm.panics = %d", config, n))
+		}
+		for k, x := range byConfig[config] {
+			outcomes[x.key()] = harnessOutcome(run.Streams[k])
+		}
+	}
+	return outcomes, errors.Join(problems...)
+}
+
+// key identifies an exchange by its configuration and request.
+func (x exchange) key() string {
+	data, err := json.Marshal(struct {
+		Config  string
+		Request envoyhost.Request
+	}{x.config, harnessRequest(x)})
+	if err != nil {
+		panic(err) // strings only
+	}
+	return string(data)
 }
 
 // harnessRequest turns an exchange into a harness request. Envoy's codec
@@ -81,13 +158,8 @@ func pairs(nv []string) []envoyhost.Header {
 // harnessOutcome turns a stream's result into what the client would get
 // from Envoy: the filter's added entries of an inline header joined, as
 // Envoy joins them. A stream that failed, or touched a header map Envoy
-// does not offer at that point, fails the test.
-func harnessOutcome(t *testing.T, desc string, s envoyhost.StreamResult) outcome {
-	t.Helper()
-	if s.Failed || len(s.HostErrors) > 0 || len(s.UnavailableMapCalls) > 0 {
-		t.Errorf("%s: failed %v (fail state %d), host errors %q, unavailable map calls %q",
-			desc, s.Failed, s.FailState, s.HostErrors, s.UnavailableMapCalls)
-	}
+// does not offer at that point, is a problem.
+func harnessOutcome(s envoyhost.StreamResult) outcome {
 	o := outcome{
 		reply:         reply{status: s.Status, header: http.Header{}, body: s.LocalReplyBody},
 		fromUpstream:  !s.LocalReply && s.ForwardedRequestHeaders != nil,
@@ -97,6 +169,10 @@ func harnessOutcome(t *testing.T, desc string, s envoyhost.StreamResult) outcome
 	}
 	if o.counters == nil { // no counter moved
 		o.counters = map[string]int64{}
+	}
+	if s.Failed || len(s.HostErrors) > 0 || len(s.UnavailableMapCalls) > 0 {
+		o.problems = append(o.problems, fmt.Sprintf("the stream failed %v (fail state %d), host errors %q, header-map calls Envoy would refuse %q",
+			s.Failed, s.FailState, s.HostErrors, s.UnavailableMapCalls))
 	}
 	for _, h := range envoyhost.JoinInline(s.Headers) {
 		if !strings.HasPrefix(h.Name(), ":") {

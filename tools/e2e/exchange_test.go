@@ -76,6 +76,16 @@ type outcome struct {
 	// logs are the plugin's log lines during the exchange; nil if not
 	// observable.
 	logs []string
+	// problems are what the backend saw go wrong besides the response.
+	problems []string
+}
+
+// exchangeTables are the suite's tables of exchanges, each run by a test of
+// its own. Envoy's host library runs them all at once (exchangeInEnvoyHost).
+var exchangeTables = []func() []exchange{
+	preflightAllowed, preflightVariants, preflightRejected, preflightForwarded,
+	actualRequests, varyMerging, upstreamCORSHeaders,
+	rules, auditMode, isolationHeaders,
 }
 
 // runExchanges runs the cases on the suite's backend, then checks each
@@ -96,6 +106,9 @@ func runExchanges(t *testing.T, cases []exchange) {
 // check compares what the client got with what the exchange wants.
 func (x exchange) check(t *testing.T, o outcome) {
 	t.Helper()
+	for _, p := range o.problems {
+		t.Error(p)
+	}
 	if o.status != x.status {
 		t.Errorf("status %d; want %d", o.status, x.status)
 	}

@@ -85,7 +85,7 @@ func recoveredPanicsInEnvoyHost(t *testing.T) {
 		{Name: "after the panics", Headers: request},
 	})
 	for _, s := range run.Streams[:2] {
-		o := harnessOutcome(t, s.Name, s)
+		o := harnessOutcome(s)
 		if o.status != 200 || !o.fromUpstream {
 			t.Errorf("%s: status %d, from the upstream %v; want the upstream's 200 (the VM must not fail)", s.Name, o.status, o.fromUpstream)
 		}
@@ -94,7 +94,7 @@ func recoveredPanicsInEnvoyHost(t *testing.T) {
 	if n := run.End.Metrics["wasmcustom."+filter.MetricPanics]; n != 2 {
 		t.Errorf("%s = %d; want 2", filter.MetricPanics, n)
 	}
-	if got := harnessOutcome(t, "after the panics", run.Streams[2]).header.Get("Access-Control-Allow-Origin"); run.Streams[2].Status != 200 || got != app {
+	if got := harnessOutcome(run.Streams[2]).header.Get("Access-Control-Allow-Origin"); run.Streams[2].Status != 200 || got != app {
 		t.Errorf("after the panics: status %d, allow-origin %q; want 200, %q", run.Streams[2].Status, got, app)
 	}
 	if n := run.End.Hostcalls["wasi_snapshot_preview1.poll_oneoff"]; n != 0 {

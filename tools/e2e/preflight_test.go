@@ -19,20 +19,24 @@ func mainPreflightAllowed(origin string) map[string][]string {
 	}
 }
 
-func TestPreflightAllowed(t *testing.T) {
-	runExchanges(t, []exchange{{
+func TestPreflightAllowed(t *testing.T) { runExchanges(t, preflightAllowed()) }
+
+func preflightAllowed() []exchange {
+	return []exchange{{
 		desc: "allowed", config: "main", method: "OPTIONS", path: "/items/1",
 		headers: []string{"Origin", app, "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "content-type,x-request-id"},
 		status:  204, by: byFilter, access: mainPreflightAllowed(app), vary: []string{"Origin"}, emptyBody: true,
 		counters: []string{"corswasm.preflight.allowed"},
-	}})
+	}}
 }
 
-func TestPreflightVariants(t *testing.T) {
+func TestPreflightVariants(t *testing.T) { runExchanges(t, preflightVariants()) }
+
+func preflightVariants() []exchange {
 	preview := "https://pr-7.preview.example.com"
 	withPrivateNetwork := mainPreflightAllowed(preview)
 	withPrivateNetwork["access-control-allow-private-network"] = []string{"true"}
-	runExchanges(t, []exchange{
+	return []exchange{
 		{
 			desc: "wildcard subdomain, headers over two lines, private network", config: "main", method: "OPTIONS", path: "/",
 			headers: []string{"Origin", preview, "Access-Control-Request-Method", "DELETE",
@@ -76,10 +80,12 @@ func TestPreflightVariants(t *testing.T) {
 			},
 			counters: []string{"corswasm.preflight.allowed"},
 		},
-	})
+	}
 }
 
-func TestPreflightRejected(t *testing.T) {
+func TestPreflightRejected(t *testing.T) { runExchanges(t, preflightRejected()) }
+
+func preflightRejected() []exchange {
 	var cases []exchange
 	for _, tc := range []struct {
 		desc    string
@@ -104,17 +110,19 @@ func TestPreflightRejected(t *testing.T) {
 			logs:     []string{"corswasm: preflight refused (" + tc.reason + ")"},
 		})
 	}
-	runExchanges(t, cases)
+	return cases
 }
 
 // A failing preflight with on_unmatched_preflight "forward" reaches the
 // upstream, whose answer comes back untouched.
-func TestPreflightForwarded(t *testing.T) {
-	runExchanges(t, []exchange{{
+func TestPreflightForwarded(t *testing.T) { runExchanges(t, preflightForwarded()) }
+
+func preflightForwarded() []exchange {
+	return []exchange{{
 		desc: "forwarded", config: "forward", method: "OPTIONS", path: "/",
 		headers:  []string{"Origin", evil, "Access-Control-Request-Method", "PUT"},
 		upstream: []string{"access-control-allow-origin", evil},
 		status:   200, by: byUpstream, access: map[string][]string{"access-control-allow-origin": {evil}},
 		counters: []string{"corswasm.preflight.forwarded"},
-	}})
+	}}
 }
