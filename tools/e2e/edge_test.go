@@ -2,7 +2,10 @@
 
 package e2e
 
-import "testing"
+import (
+	"maps"
+	"testing"
+)
 
 // The edge configuration (testdata/edge.json) is a gateway's: a top-level
 // policy for www with isolation headers and Timing-Allow-Origin, and rules
@@ -32,9 +35,7 @@ var noIsolation = map[string][]string{
 func with(sets ...map[string][]string) map[string][]string {
 	out := map[string][]string{}
 	for _, s := range sets {
-		for name, v := range s {
-			out[name] = v
-		}
+		maps.Copy(out, s)
 	}
 	return out
 }
