@@ -1,0 +1,47 @@
+//go:build !wasip1
+
+package envoyhost_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/corswasm/corswasm/tools/envoyhost"
+)
+
+// Soak a module with one kind of request and read its time per request and
+// memory, as tools/cmd/envoyhostbench does. (Compiled, not run: it needs
+// the kit.)
+func ExampleSoak() {
+	ctx := context.Background()
+	harness, err := envoyhost.Harness(ctx)
+	if err != nil {
+		log.Fatal(err) // errors.Is(err, envoyhost.ErrKitUnavailable): no kit here
+	}
+	config, err := os.ReadFile("envoy/cors.json")
+	if err != nil {
+		log.Fatal(err)
+	}
+	opts := envoyhost.Options{
+		Harness:    harness,
+		Module:     "build/cors.wasm",
+		Config:     config,
+		Restricted: envoyhost.RestrictedTrap, // as Envoy with V8
+		NoReload:   true,                     // stop at the first VM failure
+	}
+	preflight := envoyhost.Request{Headers: []envoyhost.Header{
+		{":method", "OPTIONS"}, {":path", "/items"}, {":authority", "api.example.com"}, {":scheme", "https"},
+		{"origin", "https://app.example.com"}, {"access-control-request-method", "PUT"},
+	}}
+	s, err := envoyhost.Soak(ctx, opts, 100000, []envoyhost.Request{preflight})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if s.Failures != 0 || s.Mismatches != 0 {
+		log.Fatalf("%d failures, %d mismatches: %s", s.Failures, s.Mismatches, s.FirstMismatch)
+	}
+	growth, _ := s.MemoryGrowthAfter(s.Requests / 10)
+	fmt.Printf("%.0f ns/request, memory %d → %d bytes (%d after warm-up)\n", s.NsPerRequest, s.MemoryStart, s.MemoryEnd, growth)
+}
