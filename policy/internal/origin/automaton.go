@@ -21,9 +21,9 @@ type automaton struct {
 // state is one state of an automaton.
 type state struct {
 	part   part
-	accept bool                  // an origin can end here
+	accept bool                 // an origin can end here
 	next   [len(alphabet)]int32 // by symbol; -1: no origin continues so
-	live   bool                  // some origin goes through this state
+	live   bool                 // some origin goes through this state
 }
 
 // maxStates bounds the automaton of one pattern. Origin patterns need a few

@@ -140,11 +140,11 @@ func TestCompileRegexInsecureOK(t *testing.T) {
 func TestCompileRegexWarnings(t *testing.T) {
 	t.Parallel()
 	for pattern, want := range map[string]string{
-		`https://.*\.example\.com`:                  `allow_origins "https://*.example.com"`,
-		`https://([a-z0-9_-]+\.)*example\.com`:      `allow_origins "https://example.com", "https://*.example.com"`,
-		`https://app\.example\.com(:[0-9]+)?`:       `allow_origins "https://app.example.com:*"`,
-		`null|https://app\.example\.com`:            `allow_origins "https://app.example.com", "null"`,
-		`https://api.\.example\.com`:                `an unescaped "."`,
+		`https://.*\.example\.com`:                 `allow_origins "https://*.example.com"`,
+		`https://([a-z0-9_-]+\.)*example\.com`:     `allow_origins "https://example.com", "https://*.example.com"`,
+		`https://app\.example\.com(:[0-9]+)?`:      `allow_origins "https://app.example.com:*"`,
+		`null|https://app\.example\.com`:           `allow_origins "https://app.example.com", "null"`,
+		`https://api.\.example\.com`:               `an unescaped "."`,
 		`https://pr-[0-9]+\.preview\.example\.com`: ``,
 	} {
 		_, err, warnings := CompileRegex(pattern, false, false)
