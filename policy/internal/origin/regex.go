@@ -101,7 +101,7 @@ func (r *Regex) prove(x *explainer) *Error {
 		return fault
 	}
 	r.Schemes = schemes
-	total := 0
+	distinct := map[string]bool{}
 	for _, s := range schemes {
 		q := x.a.walk(x.a.start, s+"://")
 		h := newHostScan(x.a, q)
@@ -112,7 +112,10 @@ func (r *Regex) prove(x *explainer) *Error {
 			return x.siteFault(s, h)
 		}
 		r.Sites[s] = h.sites
-		if total += len(h.sites); total > maxSites {
+		for _, site := range h.sites {
+			distinct[site] = true
+		}
+		if len(distinct) > maxSites {
 			return fail(FaultRegexSite, "matches origins of more than "+strconv.Itoa(maxSites)+" sites (registrable domains) across its schemes; a pattern may name at most "+strconv.Itoa(maxSites)+": split it, or use allow_origins")
 		}
 	}

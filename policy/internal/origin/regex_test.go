@@ -29,6 +29,9 @@ var acceptedPatterns = []struct {
 	{pattern: `http://([a-z]+\.)?localhost(:[0-9]+)?`, credentials: true, schemes: []string{"http"}, sites: map[string][]string{"http": {"localhost"}}},
 	{pattern: `http://127\.0\.0\.1:[0-9]+|http://\[::1\]:[0-9]+`, credentials: true, schemes: []string{"http"}, sites: map[string][]string{"http": {"[::1]", "127.0.0.1"}}},
 	{pattern: `capacitor://localhost|https://app\.example\.com`, credentials: true, schemes: []string{"capacitor", "https"}, sites: map[string][]string{"capacitor": {"localhost"}, "https": {"example.com"}}},
+	// The same site under two schemes is one site of the eight.
+	{pattern: `https?://(a|b|c|d|e|f|g|h)\.com`, schemes: []string{"http", "https"}, sites: map[string][]string{
+		"http": {"a.com", "b.com", "c.com", "d.com", "e.com", "f.com", "g.com", "h.com"}, "https": {"a.com", "b.com", "c.com", "d.com", "e.com", "f.com", "g.com", "h.com"}}},
 	{pattern: `https?://app\.example\.com`, schemes: []string{"http", "https"}, sites: map[string][]string{"http": {"example.com"}, "https": {"example.com"}}},
 	// A site under a private public suffix, spelled out.
 	{pattern: `https://my-org\.github\.io`, credentials: true, schemes: []string{"https"}, sites: map[string][]string{"https": {"my-org.github.io"}}},
@@ -57,6 +60,7 @@ var refusedPatterns = []struct {
 	{`(?i)https?://app\.example\.com`, true, FaultRegexInsecure, `matches http origins such as "http://app.example.com"`},
 	{`(?i)null|https://app\.example\.com`, true, FaultRegexNull, `matches the origin "null"`},
 	{`https://[a-z]{1,5}\.com`, false, FaultRegexSite, `more than 8 sites`},
+	{`(https://(a|b|c|d|e)\.com)|(http://(f|g|h|i)\.com)`, false, FaultRegexSite, `more than 8 sites (registrable domains) across its schemes`},
 	{`https://app\.example\.com[a-z.]*`, false, FaultRegexSite, `merely start with "https://app.example.com", such as "https://app.example.com.corscanary.invalid"`},
 	{`https://[a-z]?example\.com`, false, FaultRegexSite, `more than 8 sites`},
 	{`[a-z]+://app\.example\.com`, true, FaultRegexScheme, `any scheme`},
