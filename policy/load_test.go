@@ -53,7 +53,9 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"missing configuration", ``, []string{`configuration is required: give a JSON object such as {"allow_origins": ["https://app.example.com"]}`}},
 		{"blank configuration", " \n\t", []string{`configuration is required: give a JSON object such as {"allow_origins": ["https://app.example.com"]}`}},
-		{"invalid JSON", `{"allow_origins": [}`, []string{`configuration is not valid JSON: invalid character '}' looking for beginning of value (at byte 20)`}},
+		{"invalid JSON", `{"allow_origins": [}`, []string{`configuration is not valid JSON: invalid character '}' looking for beginning of value (at line 1, column 20; byte 20)`}},
+		{"invalid JSON on a later line", "{\n  \"allow_origins\": [\"https://a.example\",],\n  \"max_age\": 1\n}", []string{`configuration is not valid JSON: invalid character ']' looking for beginning of value (at line 2, column 41; byte 43)`}},
+		{"JSON cut short on a later line", "{\n  \"max_age\": 1,\n  ", []string{`configuration is not valid JSON: unexpected end of JSON input (at line 3, column 3; byte 20)`}},
 		{"not an object", `["https://a.example"]`, []string{`configuration must be a JSON object, not an array`}},
 		{"string document", `"x"`, []string{`configuration must be a JSON object, not a string`}},
 		{"unknown field with suggestion", `{"allow_origin": []}`, []string{`unknown field "allow_origin"; did you mean "allow_origins"?`}},
