@@ -20,6 +20,16 @@ func Load(data []byte) (*Policy, error) {
 	return compileConfig(c, &p)
 }
 
+// Check parses, validates and compiles a JSON configuration like Load, and
+// returns every error and every warning, for tools that show the warnings of
+// a configuration Load refuses too. No errors means Load accepts it.
+func Check(data []byte) (errs, warnings []*FieldError) {
+	var p problems
+	c := parseConfig(data, &p)
+	compileConfig(c, &p)
+	return p.errs, p.warnings
+}
+
 // Compile validates a Config and compiles it into a Policy, reporting every
 // problem at once as a *ConfigError.
 func Compile(c *Config) (*Policy, error) {
