@@ -234,3 +234,25 @@ func TestConfigErrorUnwrap(t *testing.T) {
 		t.Errorf("Error() has %d newlines; want one problem per line", n)
 	}
 }
+
+// Check returns Load's errors with the warnings, and no warning about an
+// object it could not read.
+func TestCheck(t *testing.T) {
+	t.Parallel()
+	errs, warnings := Check([]byte(`{"allow_origins": ["https://a.example", "https://a.example", "*"], "allow_credentials": true}`))
+	if len(errs) != 1 || errs[0].Code != CodeCredentialsAny {
+		t.Errorf("errors = %v; want the credentials_any error", errs)
+	}
+	if len(warnings) != 1 || warnings[0].Code != CodeDuplicate {
+		t.Errorf("warnings = %v; want the duplicate warning although the configuration is refused", warnings)
+	}
+	for _, bad := range []string{``, `{"allow_origins": [`, `[1]`} {
+		errs, warnings := Check([]byte(bad))
+		if len(errs) != 1 || len(warnings) != 0 {
+			t.Errorf("Check(%q) = %v, %v; want one error and no warning", bad, errs, warnings)
+		}
+	}
+	if errs, warnings := Check([]byte(`{"allow_origins": ["https://a.example"]}`)); len(errs)+len(warnings) != 0 {
+		t.Errorf("a valid configuration: %v, %v", errs, warnings)
+	}
+}

@@ -1,5 +1,7 @@
 package policy
 
+import "slices"
+
 // Policy is a compiled, immutable CORS policy. It is safe for concurrent use;
 // Evaluate only reads it.
 type Policy struct {
@@ -26,6 +28,11 @@ func Load(data []byte) (*Policy, error) {
 func Check(data []byte) (errs, warnings []*FieldError) {
 	var p problems
 	c := parseConfig(data, &p)
+	if len(p.errs) > 0 && slices.Contains([]Code{CodeConfigMissing, CodeConfigSyntax, CodeConfigNotObject}, p.errs[0].Code) {
+		// No object was read (missing, not JSON, not an object): an empty
+		// Config's warnings would be about nothing the operator wrote.
+		return p.errs, nil
+	}
 	compileConfig(c, &p)
 	return p.errs, p.warnings
 }
