@@ -154,3 +154,17 @@ spec:
 		t.Errorf("a corswasm configuration: exit %d:\n%s", r.code, r.stderr)
 	}
 }
+
+// A route configuration's own CORS policy applies to the virtual hosts
+// that set none.
+func TestConvertRouteConfigurationPolicy(t *testing.T) {
+	cfg, _ := convertAndCheck(t, "envoy-routeconfig-policy.yaml")
+	if len(cfg.Rules) != 1 {
+		t.Fatalf("rules: %+v", cfg.Rules)
+	}
+	r := cfg.Rules[0]
+	if r.Name != "web-0" || strings.Join(r.Match.Hosts, ",") != "www.example.com" || !*r.Enabled ||
+		strings.Join(r.AllowOrigins, ",") != "https://www.example.com" || r.OnUnmatchedPreflight != policy.Forward {
+		t.Errorf("rules[0] = %+v", r)
+	}
+}

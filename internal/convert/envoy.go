@@ -36,8 +36,11 @@ func (c *converter) envoy(obj map[string]any) error {
 			return err
 		}
 		c.sources = append(c.sources, fmt.Sprintf("Envoy RouteConfiguration %q", rc.Name))
+		// A policy for the whole route configuration applies where a
+		// virtual host or route sets none.
+		rcCORS := c.typedCORS(fmt.Sprintf("route configuration %q", rc.Name), rc.TypedPerFilterConfig)
 		for i, vh := range rc.VirtualHosts {
-			c.virtualHost(fmt.Sprintf("route configuration %q virtual_hosts[%d] %q", rc.Name, i, vh.Name), vh)
+			c.virtualHost(fmt.Sprintf("route configuration %q virtual_hosts[%d] %q", rc.Name, i, vh.Name), vh, rcCORS)
 		}
 	case has(obj, "domains"):
 		var vh routev3.VirtualHost
@@ -45,7 +48,7 @@ func (c *converter) envoy(obj map[string]any) error {
 			return err
 		}
 		c.sources = append(c.sources, fmt.Sprintf("Envoy VirtualHost %q", vh.Name))
-		c.virtualHost(fmt.Sprintf("virtual host %q", vh.Name), &vh)
+		c.virtualHost(fmt.Sprintf("virtual host %q", vh.Name), &vh, nil)
 	case has(obj, "match"):
 		var r routev3.Route
 		if err := unmarshalEnvoy(js, &r, "Route"); err != nil {
@@ -105,8 +108,9 @@ func isObject(v any) bool {
 	return ok
 }
 
-// virtualHost adds the scopes of a virtual host's routes.
-func (c *converter) virtualHost(from string, vh *routev3.VirtualHost) {
+// virtualHost adds the scopes of a virtual host's routes; inherited is the
+// route configuration's policy, which the virtual host's replaces.
+func (c *converter) virtualHost(from string, vh *routev3.VirtualHost, inherited *policy.Config) {
 	var hosts []string
 	for _, d := range vh.Domains {
 		if d == "*" {
@@ -129,6 +133,9 @@ func (c *converter) virtualHost(from string, vh *routev3.VirtualHost) {
 	vhCORS := c.typedCORS(from, vh.TypedPerFilterConfig)
 	if vhCORS == nil && vh.Cors != nil {
 		vhCORS = c.routeCORS(from, vh.Cors)
+	}
+	if vhCORS == nil {
+		vhCORS = inherited
 	}
 	c.routes(from, vh.Name, hosts, vhCORS, vh.Routes)
 }
