@@ -53,7 +53,9 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"missing configuration", ``, []string{`configuration is required: give a JSON object such as {"allow_origins": ["https://app.example.com"]}`}},
 		{"blank configuration", " \n\t", []string{`configuration is required: give a JSON object such as {"allow_origins": ["https://app.example.com"]}`}},
-		{"invalid JSON", `{"allow_origins": [}`, []string{`configuration is not valid JSON: invalid character '}' looking for beginning of value (at byte 20)`}},
+		{"invalid JSON", `{"allow_origins": [}`, []string{`configuration is not valid JSON: invalid character '}' looking for beginning of value (at line 1, column 20; byte 20)`}},
+		{"invalid JSON on a later line", "{\n  \"allow_origins\": [\"https://a.example\",],\n  \"max_age\": 1\n}", []string{`configuration is not valid JSON: invalid character ']' looking for beginning of value (at line 2, column 41; byte 43)`}},
+		{"JSON cut short on a later line", "{\n  \"max_age\": 1,\n  ", []string{`configuration is not valid JSON: unexpected end of JSON input (at line 3, column 3; byte 20)`}},
 		{"not an object", `["https://a.example"]`, []string{`configuration must be a JSON object, not an array`}},
 		{"string document", `"x"`, []string{`configuration must be a JSON object, not a string`}},
 		{"unknown field with suggestion", `{"allow_origin": []}`, []string{`unknown field "allow_origin"; did you mean "allow_origins"?`}},
@@ -235,5 +237,27 @@ func TestConfigErrorUnwrap(t *testing.T) {
 	}
 	if n := strings.Count(err.Error(), "\n"); n != 1 {
 		t.Errorf("Error() has %d newlines; want one problem per line", n)
+	}
+}
+
+// Check returns Load's errors with the warnings, and no warning about an
+// object it could not read.
+func TestCheck(t *testing.T) {
+	t.Parallel()
+	errs, warnings := Check([]byte(`{"allow_origins": ["https://a.example", "https://a.example", "*"], "allow_credentials": true}`))
+	if len(errs) != 1 || errs[0].Code != CodeCredentialsAny {
+		t.Errorf("errors = %v; want the credentials_any error", errs)
+	}
+	if len(warnings) != 1 || warnings[0].Code != CodeDuplicate {
+		t.Errorf("warnings = %v; want the duplicate warning although the configuration is refused", warnings)
+	}
+	for _, bad := range []string{``, `{"allow_origins": [`, `[1]`} {
+		errs, warnings := Check([]byte(bad))
+		if len(errs) != 1 || len(warnings) != 0 {
+			t.Errorf("Check(%q) = %v, %v; want one error and no warning", bad, errs, warnings)
+		}
+	}
+	if errs, warnings := Check([]byte(`{"allow_origins": ["https://a.example"]}`)); len(errs)+len(warnings) != 0 {
+		t.Errorf("a valid configuration: %v, %v", errs, warnings)
 	}
 }
