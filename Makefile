@@ -4,8 +4,15 @@
 # Two Go modules: the product at the root, and the test tooling (local host,
 # end-to-end and harness tests) in tools/. Targets that test run both.
 
-WASM_BUILD := GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath
+# The version the module logs and the command prints: the git description of
+# the checkout (a tag, or a commit), or VERSION=… on the command line.
+ifndef VERSION
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+endif
+WASM_BUILD := GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath -ldflags "-X github.com/corswasm/corswasm/filter.Version=$(VERSION)"
 MODULE     := build/cors.wasm
+# The OCI image layout `make oci` writes (see tools/oci).
+OCI        := build/oci
 # A test-only module whose filter panics on demand (see filter/testhook.go).
 PANICTEST  := build/cors-panictest.wasm
 FUZZTIME   ?= 20s
@@ -13,7 +20,7 @@ BENCHTIME  ?= 1s
 # go in the tools module; relative paths given to it start in tools/.
 TOOLS_GO   := go -C tools
 
-.PHONY: help build test test-envoyhost vet bench fuzz psl e2e-envoy clean
+.PHONY: help build test test-envoyhost vet bench fuzz psl e2e-envoy clean oci push schema corswasm
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -22,6 +29,22 @@ build: ## build build/cors.wasm
 	@mkdir -p build
 	$(WASM_BUILD) -o $(MODULE) .
 	@ls -l $(MODULE)
+
+corswasm: ## build the corswasm command (check, explain, convert) into build/corswasm
+	@mkdir -p build
+	go build -ldflags "-X main.stampedVersion=$(VERSION)" -o build/corswasm ./cmd/corswasm
+
+oci: build ## write build/oci: the module as an OCI image Istio's WasmPlugin pulls
+	$(TOOLS_GO) run ./cmd/oci build -module $(CURDIR)/$(MODULE) -out $(CURDIR)/$(OCI) -tag $(VERSION)
+
+# IMAGE=registry.example/corswasm:v1.2.3; credentials as docker's
+# (~/.docker/config.json, credential helpers).
+push: oci ## push build/oci to IMAGE=REGISTRY/NAME:TAG
+	@test -n "$(IMAGE)" || { echo "make push: set IMAGE=REGISTRY/NAME:TAG" >&2; exit 2; }
+	$(TOOLS_GO) run ./cmd/oci push -layout $(CURDIR)/$(OCI) -image "$(IMAGE)"
+
+schema: ## regenerate config.schema.json from the parser's field table
+	go run ./cmd/corswasm schema > config.schema.json
 
 # `make run` settings; set them on the command line or in the environment,
 # e.g. make run UPSTREAM=http://127.0.0.1:8080 CONFIG=my.json
@@ -43,9 +66,10 @@ run: build ## run the module locally with CONFIG in front of UPSTREAM (default: 
 $(PANICTEST): build
 	$(WASM_BUILD) -tags corswasm_panictest -o $(PANICTEST) .
 
-TEST_ENV := CORSWASM_MODULE=$(CURDIR)/$(MODULE) CORSWASM_PANICTEST_MODULE=$(CURDIR)/$(PANICTEST)
+TEST_ENV := CORSWASM_MODULE=$(CURDIR)/$(MODULE) CORSWASM_PANICTEST_MODULE=$(CURDIR)/$(PANICTEST) \
+	CORSWASM_VERSION=$(VERSION) CORSWASM_OCI_LAYOUT=$(CURDIR)/$(OCI)
 
-test: build $(PANICTEST) vet ## build the module, then run every test (both modules) against it, also in Envoy's host library
+test: build $(PANICTEST) oci vet ## build the module and its image, then run every test (both modules) against them, also in Envoy's host library
 	$(TEST_ENV) go test -count=1 ./...
 	$(TEST_ENV) $(TOOLS_GO) test -count=1 ./...
 	@$(MAKE) --no-print-directory test-envoyhost

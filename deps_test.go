@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,12 +12,21 @@ import (
 )
 
 // The product module's dependencies stay small: the test tooling and its
-// heavy dependencies live in the tools module (tools/go.mod).
+// heavy dependencies live in the tools module (tools/go.mod). The corswasm
+// command (cmd/corswasm) needs Envoy's, Istio's and the Gateway API's types,
+// which the root go.mod therefore requires; the module and policy must not
+// link them.
 
 // nonStdDeps returns the packages outside the standard library that pkgs
 // import, themselves included, as go list -deps finds them from the
 // repository's root.
 func nonStdDeps(t *testing.T, pkgs ...string) []string {
+	t.Helper()
+	return nonStdDepsEnv(t, nil, pkgs...)
+}
+
+// nonStdDepsEnv is nonStdDeps with extra environment variables (GOOS=…).
+func nonStdDepsEnv(t *testing.T, env []string, pkgs ...string) []string {
 	t.Helper()
 	root, err := testmodule.RepoRoot()
 	if err != nil {
@@ -25,6 +35,7 @@ func nonStdDeps(t *testing.T, pkgs ...string) []string {
 	args := append([]string{"list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}"}, pkgs...)
 	cmd := exec.Command("go", args...)
 	cmd.Dir = root
+	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("go %s: %v", strings.Join(args, " "), err)
@@ -58,6 +69,42 @@ func TestTestHelpersStdlibOnly(t *testing.T) {
 	}
 }
 
+// cliOnly are the import path prefixes of what only the corswasm command
+// uses: its own packages and the modules of Envoy's, Istio's and the
+// Gateway API's types.
+var cliOnly = []string{
+	"github.com/corswasm/corswasm/cmd/", "github.com/corswasm/corswasm/internal/convert",
+	"github.com/corswasm/corswasm/internal/configsource",
+	"github.com/envoyproxy/", "istio.io/", "sigs.k8s.io/", "k8s.io/", "google.golang.org/",
+	"go.yaml.in/", "github.com/cncf/", "cel.dev/",
+}
+
+// The wasm module (built for wasip1 from the root) and the filter link
+// none of the command's packages: requiring them in go.mod changes nothing
+// in what the module is built from.
+func TestModuleFreeOfCLIDependencies(t *testing.T) {
+	for _, c := range []struct {
+		what string
+		env  []string
+		pkg  string
+	}{
+		{"the wasm module", []string{"GOOS=wasip1", "GOARCH=wasm"}, "."},
+		{"the filter", nil, "./filter/"},
+	} {
+		deps := nonStdDepsEnv(t, c.env, c.pkg)
+		if !slices.Contains(deps, "github.com/tidwall/gjson") {
+			t.Fatalf("%s: go list found %v, without gjson: did it list anything?", c.what, deps)
+		}
+		for _, pkg := range deps {
+			for _, prefix := range cliOnly {
+				if strings.HasPrefix(pkg, prefix) {
+					t.Errorf("%s depends on %s, which only the corswasm command should", c.what, pkg)
+				}
+			}
+		}
+	}
+}
+
 // The product's go.mod requires none of the test tooling's modules.
 func TestGoModFreeOfTestTooling(t *testing.T) {
 	root, err := testmodule.RepoRoot()
@@ -69,8 +116,8 @@ func TestGoModFreeOfTestTooling(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, mod := range []string{
-		"github.com/chromedp/", "github.com/compose-spec/", "github.com/envoyproxy/go-control-plane",
-		"istio.io/api", "google.golang.org/protobuf", "sigs.k8s.io/yaml",
+		"github.com/chromedp/", "github.com/compose-spec/", "github.com/google/go-containerregistry",
+		"github.com/santhosh-tekuri/jsonschema",
 	} {
 		if strings.Contains(string(gomod), mod) {
 			t.Errorf("go.mod requires %s, a dependency of the test tooling: it belongs in tools/go.mod", mod)

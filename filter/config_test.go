@@ -17,7 +17,7 @@ func TestRefusedConfiguration(t *testing.T) {
 		want   []string
 	}{
 		{"missing", ``, []string{`corswasm: invalid configuration: configuration is required: give a JSON object such as {"allow_origins": ["https://app.example.com"]}`}},
-		{"invalid JSON", `{"allow_origins": [`, []string{`corswasm: invalid configuration: configuration is not valid JSON: unexpected end of JSON input (at byte 19)`}},
+		{"invalid JSON", `{"allow_origins": [`, []string{`corswasm: invalid configuration: configuration is not valid JSON: unexpected end of JSON input (at line 1, column 20; byte 19)`}},
 		{"several problems", `{"allow_origin": [], "allow_origins": ["https://*.com", "*"], "allow_credentials": true}`, []string{
 			`corswasm: invalid configuration: unknown field "allow_origin"; did you mean "allow_origins"?`,
 			`corswasm: invalid configuration: allow_origins[0]: "https://*.com": a wildcard over a public suffix matches every site under it`,

@@ -8,6 +8,10 @@ import (
 	"github.com/corswasm/corswasm/policy"
 )
 
+// Version is the module's version, logged when a configuration is loaded.
+// The Makefile stamps it: -ldflags "-X github.com/corswasm/corswasm/filter.Version=…".
+var Version = "dev"
+
 // pluginContext holds one plugin configuration's compiled policy, shared by
 // the HTTP contexts it creates, and scratch space they use one at a time (a
 // VM runs one callback at a time).
@@ -60,7 +64,7 @@ func (p *pluginContext) OnPluginStart(size int) (status types.OnPluginStartStatu
 	}
 	p.metrics.define(pol)
 	p.policy = pol
-	logf(logInfo, "corswasm: configuration loaded (%d warning(s))", len(pol.Warnings()))
+	logf(logInfo, "corswasm: configuration loaded (version %s, %d warning(s))", Version, len(pol.Warnings()))
 	return true
 }
 

@@ -37,9 +37,12 @@ const (
 	CodeWildcardIP          Code = "wildcard_ip"            // a subdomain wildcard over an IP address
 	CodeWildcardPublic      Code = "wildcard_public_suffix" // a subdomain wildcard over a public suffix
 	CodeRegexSyntax         Code = "regex_syntax"           // not an RE2 regular expression
-	CodeRegexArbitrary      Code = "regex_arbitrary"        // a regex matching arbitrary origins
-	CodeRegexOpenEnd        Code = "regex_open_end"         // a regex matching origins that merely start like one
-	CodeRegexHostSuffix     Code = "regex_host_suffix"      // a regex matching hosts that merely end like one
+	CodeRegexUnsupported    Code = "regex_unsupported"      // a regex using \b or \B, which the analysis does not support
+	CodeRegexComplex        Code = "regex_too_complex"      // a regex too complex to prove safe
+	CodeRegexNoMatch        Code = "regex_no_match"         // a regex matching no origin at all
+	CodeRegexScheme         Code = "regex_scheme"           // a regex matching unboundedly many, or more than 4, schemes
+	CodeRegexSite           Code = "regex_site"             // a regex matching hosts of sites it does not spell out, or of more than 8
+	CodeRegexPublicSuffix   Code = "regex_public_suffix"    // a regex matching a public suffix, or any site under one
 )
 
 // Combinations that allow_credentials makes unsafe.
@@ -71,12 +74,13 @@ const (
 
 // Warnings: accepted, but probably not what was meant.
 const (
-	CodeDuplicate    Code = "duplicate"      // an entry given twice (after normalization)
-	CodeRedundant    Code = "redundant"      // entries a "*" already covers
-	CodeNoEffect     Code = "no_effect"      // a setting or entry that changes nothing
-	CodeNoOrigin     Code = "no_origin"      // a policy that allows no origin
-	CodeMaxAgeCapped Code = "max_age_capped" // max_age above Chromium's cap of 7200
-	CodeRegexBareDot Code = "regex_bare_dot" // an unescaped "." in a regex
+	CodeDuplicate       Code = "duplicate"        // an entry given twice (after normalization)
+	CodeRedundant       Code = "redundant"        // entries a "*" already covers
+	CodeNoEffect        Code = "no_effect"        // a setting or entry that changes nothing
+	CodeNoOrigin        Code = "no_origin"        // a policy that allows no origin
+	CodeMaxAgeCapped    Code = "max_age_capped"   // max_age above Chromium's cap of 7200
+	CodeRegexBareDot    Code = "regex_bare_dot"   // an unescaped "." in a regex
+	CodeRegexEquivalent Code = "regex_equivalent" // a regex allow_origins entries express exactly
 )
 
 // Codes lists every code, in the order of the README's table.
@@ -86,12 +90,14 @@ var Codes = []Code{
 	CodeOriginEmpty, CodeOriginWhitespace, CodeOriginMissingScheme, CodeOriginInvalidScheme,
 	CodeOriginNotBare, CodeOriginUserInfo, CodeOriginInvalidPort, CodeHostInvalid, CodeHostNotASCII,
 	CodeHostHasPort, CodeHostNotBare, CodeWildcardMisplaced, CodeWildcardIP, CodeWildcardPublic,
-	CodeRegexSyntax, CodeRegexArbitrary, CodeRegexOpenEnd, CodeRegexHostSuffix,
+	CodeRegexSyntax, CodeRegexUnsupported, CodeRegexComplex, CodeRegexNoMatch, CodeRegexScheme,
+	CodeRegexSite, CodeRegexPublicSuffix,
 	CodeCredentialsAny, CodeCredentialsNull, CodeCredentialsInsecure, CodeCredentialsExposeAny,
 	CodeInvalidToken, CodeTooLong, CodeForbiddenMethod, CodeMethodCase, CodeForbiddenHeader,
 	CodeRuleNameMissing, CodeRuleNameInvalid, CodeRuleNameDuplicate, CodeRuleMatchMissing,
 	CodeRuleMatchEmpty, CodePathPrefixInvalid,
 	CodeDuplicate, CodeRedundant, CodeNoEffect, CodeNoOrigin, CodeMaxAgeCapped, CodeRegexBareDot,
+	CodeRegexEquivalent,
 }
 
 // originCodes names the faults of package origin.
@@ -111,10 +117,14 @@ var originCodes = map[origin.Fault]Code{
 	origin.FaultHostHasPort:       CodeHostHasPort,
 	origin.FaultHostNotBare:       CodeHostNotBare,
 	origin.FaultRegexSyntax:       CodeRegexSyntax,
-	origin.FaultRegexArbitrary:    CodeRegexArbitrary,
-	origin.FaultRegexOpenEnd:      CodeRegexOpenEnd,
-	origin.FaultRegexHostSuffix:   CodeRegexHostSuffix,
+	origin.FaultRegexUnsupported:  CodeRegexUnsupported,
+	origin.FaultRegexComplex:      CodeRegexComplex,
+	origin.FaultRegexNoMatch:      CodeRegexNoMatch,
+	origin.FaultRegexScheme:       CodeRegexScheme,
+	origin.FaultRegexSite:         CodeRegexSite,
+	origin.FaultRegexPublicSuffix: CodeRegexPublicSuffix,
 	origin.FaultRegexNull:         CodeCredentialsNull,
 	origin.FaultRegexInsecure:     CodeCredentialsInsecure,
 	origin.FaultRegexBareDot:      CodeRegexBareDot,
+	origin.FaultRegexEquivalent:   CodeRegexEquivalent,
 }

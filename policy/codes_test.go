@@ -33,9 +33,12 @@ var codeExamples = map[Code]string{
 	CodeWildcardIP:           `{"allow_origins": ["https://*.10.0.0.1"]}`,
 	CodeWildcardPublic:       `{"allow_origins": ["https://*.com"]}`,
 	CodeRegexSyntax:          `{"allow_origin_regexes": ["("]}`,
-	CodeRegexArbitrary:       `{"allow_origin_regexes": ["https://.+"]}`,
-	CodeRegexOpenEnd:         `{"allow_origin_regexes": ["https://a\\.example\\.com.*"]}`,
-	CodeRegexHostSuffix:      `{"allow_origin_regexes": ["https://.*example\\.com"]}`,
+	CodeRegexUnsupported:     `{"allow_origin_regexes": ["https://\\bexample\\.com"]}`,
+	CodeRegexComplex:         `{"allow_origin_regexes": ["https://[a-z]*a[a-z]{12}\\.example\\.com"]}`,
+	CodeRegexNoMatch:         `{"allow_origin_regexes": ["\\.example\\.com$"]}`,
+	CodeRegexScheme:          `{"allow_origin_regexes": ["[a-z]+://app\\.example\\.com"]}`,
+	CodeRegexSite:            `{"allow_origin_regexes": ["https://.*example\\.com"]}`,
+	CodeRegexPublicSuffix:    `{"allow_origin_regexes": ["https://.*\\.s3\\.amazonaws\\.com"]}`,
 	CodeCredentialsAny:       `{"allow_origins": ["*"], "allow_credentials": true}`,
 	CodeCredentialsNull:      `{"allow_origins": ["null"], "allow_credentials": true}`,
 	CodeCredentialsInsecure:  `{"allow_origins": ["http://a.example"], "allow_credentials": true}`,
@@ -56,7 +59,8 @@ var codeExamples = map[Code]string{
 	CodeNoEffect:             `{"allow_origins": ["https://a.example"], "expose_headers": ["content-type"]}`,
 	CodeNoOrigin:             `{}`,
 	CodeMaxAgeCapped:         `{"allow_origins": ["https://a.example"], "max_age": 86400}`,
-	CodeRegexBareDot:         `{"allow_origin_regexes": ["https://api.example\\.com"]}`,
+	CodeRegexBareDot:         `{"allow_origin_regexes": ["https://api.\\.example\\.com"]}`,
+	CodeRegexEquivalent:      `{"allow_origin_regexes": ["https://.*\\.example\\.com"]}`,
 }
 
 // loadCodes returns the codes of every problem and warning of a

@@ -111,13 +111,13 @@ func (k *compiler) regexes(set *origin.Set, in originInputs) {
 			continue
 		}
 		seen[pat] = i
-		re, err, warning := origin.CompileRegex(pat, in.credentials, in.insecure)
+		re, err, warnings := origin.CompileRegex(pat, in.credentials, in.insecure)
 		if err != nil {
 			k.errorf(originCodes[err.Fault], field, i, quote(pat), err.Reason)
 			continue
 		}
-		if warning != nil {
-			k.warnf(originCodes[warning.Fault], field, i, quote(pat), warning.Reason)
+		for _, w := range warnings {
+			k.warnf(originCodes[w.Fault], field, i, quote(pat), w.Reason)
 		}
 		set.AddRegex(re)
 	}

@@ -10,6 +10,8 @@ import "github.com/tidwall/gjson"
 type field struct {
 	name string
 	read func(r *reader, v gjson.Result)
+	// schema describes the value for the JSON Schema (schema.go).
+	schema valueSchema
 	// isSet reports whether c sets the field (a rule then overrides the
 	// top-level value); inherit copies top's value into eff when eff does
 	// not set it.
@@ -18,9 +20,10 @@ type field struct {
 }
 
 // stringsField is a field holding a list of strings (nil: not set).
-func stringsField(name string, at func(*Config) *[]string) field {
+func stringsField(name, doc string, at func(*Config) *[]string) field {
 	return field{
 		name:    name,
+		schema:  valueSchema{typ: typeStrings, doc: doc},
 		read:    func(r *reader, v gjson.Result) { *at(r.c) = r.strings(v, name) },
 		isSet:   func(c *Config) bool { return *at(c) != nil },
 		inherit: func(eff, top *Config) { inheritValue(at(eff), at(top), *at(eff) == nil) },
@@ -28,9 +31,10 @@ func stringsField(name string, at func(*Config) *[]string) field {
 }
 
 // boolField is a field holding true or false (nil: not set).
-func boolField(name string, at func(*Config) **bool) field {
+func boolField(name, doc string, at func(*Config) **bool) field {
 	return field{
 		name:    name,
+		schema:  valueSchema{typ: typeBool, doc: doc},
 		read:    func(r *reader, v gjson.Result) { *at(r.c) = r.bool(v, name) },
 		isSet:   func(c *Config) bool { return *at(c) != nil },
 		inherit: func(eff, top *Config) { inheritValue(at(eff), at(top), *at(eff) == nil) },
@@ -38,10 +42,13 @@ func boolField(name string, at func(*Config) **bool) field {
 }
 
 // intField is a field holding an integer (nil: not set); want describes the
-// expected value in messages.
-func intField(name, want string, at func(*Config) **int) field {
+// expected value in messages, and allowed (bounds or values) the values
+// Compile accepts, for the schema.
+func intField(name, want, doc string, allowed valueSchema, at func(*Config) **int) field {
+	allowed.typ, allowed.doc = typeInt, doc
 	return field{
 		name:    name,
+		schema:  allowed,
 		read:    func(r *reader, v gjson.Result) { *at(r.c) = r.int(v, name, want) },
 		isSet:   func(c *Config) bool { return *at(c) != nil },
 		inherit: func(eff, top *Config) { inheritValue(at(eff), at(top), *at(eff) == nil) },
@@ -49,9 +56,14 @@ func intField(name, want string, at func(*Config) **int) field {
 }
 
 // enumField is a field holding one of a few strings ("": not set).
-func enumField(name string, at func(*Config) *string, allowed ...string) field {
+func enumField(name, doc string, at func(*Config) *string, allowed ...string) field {
+	values := make([]any, len(allowed))
+	for i, a := range allowed {
+		values[i] = a
+	}
 	return field{
 		name:    name,
+		schema:  valueSchema{typ: typeString, doc: doc, enum: values},
 		read:    func(r *reader, v gjson.Result) { *at(r.c) = r.enum(v, name, allowed...) },
 		isSet:   func(c *Config) bool { return *at(c) != "" },
 		inherit: func(eff, top *Config) { inheritValue(at(eff), at(top), *at(eff) == "") },
@@ -66,41 +78,63 @@ func inheritValue[T any](eff, top *T, unset bool) {
 }
 
 // policyFields are the fields of a policy, at the top level and in rules.
+// Their docs are the schema's descriptions (the README and Config say more).
 var policyFields = []field{
-	stringsField("allow_origins", func(c *Config) *[]string { return &c.AllowOrigins }),
-	stringsField("allow_origin_regexes", func(c *Config) *[]string { return &c.AllowOriginRegexes }),
-	stringsField("allow_methods", func(c *Config) *[]string { return &c.AllowMethods }),
-	stringsField("allow_headers", func(c *Config) *[]string { return &c.AllowHeaders }),
-	stringsField("expose_headers", func(c *Config) *[]string { return &c.ExposeHeaders }),
-	boolField("allow_credentials", func(c *Config) **bool { return &c.AllowCredentials }),
-	intField("max_age", "an integer number of seconds", func(c *Config) **int { return &c.MaxAge }),
-	boolField("allow_private_network", func(c *Config) **bool { return &c.AllowPrivateNetwork }),
-	intField("preflight_status", "200 or 204", func(c *Config) **int { return &c.PreflightStatus }),
-	enumField("on_unmatched_preflight", func(c *Config) *string { return &c.OnUnmatchedPreflight }, Reject, Forward),
-	enumField("on_disallowed_origin", func(c *Config) *string { return &c.OnDisallowedOrigin }, Omit, Reject),
-	enumField("upstream_cors_headers", func(c *Config) *string { return &c.UpstreamCORSHeaders }, Replace, Keep),
-	boolField("dangerously_allow_insecure_origins", func(c *Config) **bool { return &c.DangerouslyAllowInsecureOrigins }),
-	boolField("enabled", func(c *Config) **bool { return &c.Enabled }),
-	enumField("mode", func(c *Config) *string { return &c.Mode }, Enforce, Audit),
-	boolField("timing_allow_origin", func(c *Config) **bool { return &c.TimingAllowOrigin }),
-	boolField("debug", func(c *Config) **bool { return &c.Debug }),
+	stringsField("allow_origins", `Origins allowed to read responses: exact origins (scheme://host[:port]), subdomain wildcards (https://*.example.com), port wildcards (http://localhost:*), "*" (any origin; not with credentials) or "null".`,
+		func(c *Config) *[]string { return &c.AllowOrigins }),
+	stringsField("allow_origin_regexes", `RE2 patterns matched against the whole serialized origin (anchored as ^(?:...)$).`,
+		func(c *Config) *[]string { return &c.AllowOriginRegexes }),
+	stringsField("allow_methods", `Methods allowed beyond the CORS-safelisted GET, HEAD and POST, compared case-sensitively; "*" allows any.`,
+		func(c *Config) *[]string { return &c.AllowMethods }),
+	stringsField("allow_headers", `Request headers allowed, compared case-insensitively; "*" allows any but authorization, which must be listed.`,
+		func(c *Config) *[]string { return &c.AllowHeaders }),
+	stringsField("expose_headers", `Response headers scripts may read; "*" exposes all (not with credentials).`,
+		func(c *Config) *[]string { return &c.ExposeHeaders }),
+	boolField("allow_credentials", `Send Access-Control-Allow-Credentials: true (cookies, HTTP authentication). Default false.`,
+		func(c *Config) **bool { return &c.AllowCredentials }),
+	intField("max_age", "an integer number of seconds", `Access-Control-Max-Age in seconds; absent: not sent. Chromium caps it at 7200.`,
+		valueSchema{minimum: 0, maximum: MaxMaxAge, bounded: true}, func(c *Config) **int { return &c.MaxAge }),
+	boolField("allow_private_network", `Answer Access-Control-Request-Private-Network: true with Access-Control-Allow-Private-Network: true. Default false.`,
+		func(c *Config) **bool { return &c.AllowPrivateNetwork }),
+	intField("preflight_status", "200 or 204", `Status of a successful preflight reply. Default 204.`,
+		valueSchema{enum: []any{200, 204}}, func(c *Config) **int { return &c.PreflightStatus }),
+	enumField("on_unmatched_preflight", `A failing preflight: "reject" answers 403 without Access-Control-* headers (default); "forward" passes it to the upstream untouched.`,
+		func(c *Config) *string { return &c.OnUnmatchedPreflight }, Reject, Forward),
+	enumField("on_disallowed_origin", `An actual request from a disallowed origin: "omit" forwards it without Access-Control-* headers (default); "reject" answers 403, except for a same-origin request.`,
+		func(c *Config) *string { return &c.OnDisallowedOrigin }, Omit, Reject),
+	enumField("upstream_cors_headers", `"replace" removes the upstream's CORS headers from responses to CORS requests first (default); "keep" leaves them alone when the upstream set Access-Control-Allow-Origin.`,
+		func(c *Config) *string { return &c.UpstreamCORSHeaders }, Replace, Keep),
+	boolField("dangerously_allow_insecure_origins", `Permit http:// origins other than loopback together with credentials. Default false.`,
+		func(c *Config) **bool { return &c.DangerouslyAllowInsecureOrigins }),
+	boolField("enabled", `false: the requests this policy decides pass through untouched. Default true.`,
+		func(c *Config) **bool { return &c.Enabled }),
+	enumField("mode", `"enforce" (default), or "audit": change nothing, compare with the upstream's answer, count and log disagreements.`,
+		func(c *Config) *string { return &c.Mode }, Enforce, Audit),
+	boolField("timing_allow_origin", `Responses to allowed origins also carry Timing-Allow-Origin. Default false.`,
+		func(c *Config) **bool { return &c.TimingAllowOrigin }),
+	boolField("debug", `Refusals carry x-cors-reason. Default false: it tells a prober what the policy is.`,
+		func(c *Config) **bool { return &c.Debug }),
 	isolationField,
 }
 
 // isolationFields are the fields of `isolation`. A rule inherits each one
 // the rule does not set.
 var isolationFields = []field{
-	enumField("cross_origin_resource_policy", func(c *Config) *string { return &c.Isolation.CrossOriginResourcePolicy },
+	enumField("cross_origin_resource_policy", `Cross-Origin-Resource-Policy for responses that lack one.`,
+		func(c *Config) *string { return &c.Isolation.CrossOriginResourcePolicy },
 		"same-origin", "same-site", "cross-origin"),
-	enumField("cross_origin_embedder_policy", func(c *Config) *string { return &c.Isolation.CrossOriginEmbedderPolicy },
+	enumField("cross_origin_embedder_policy", `Cross-Origin-Embedder-Policy for responses that lack one.`,
+		func(c *Config) *string { return &c.Isolation.CrossOriginEmbedderPolicy },
 		"require-corp", "credentialless", "unsafe-none"),
-	enumField("cross_origin_opener_policy", func(c *Config) *string { return &c.Isolation.CrossOriginOpenerPolicy },
+	enumField("cross_origin_opener_policy", `Cross-Origin-Opener-Policy for responses that lack one.`,
+		func(c *Config) *string { return &c.Isolation.CrossOriginOpenerPolicy },
 		"same-origin", "same-origin-allow-popups", "noopener-allow-popups", "unsafe-none"),
 }
 
 // isolationField is the `isolation` object, inherited header by header.
 var isolationField = field{
-	name: "isolation",
+	name:   "isolation",
+	schema: valueSchema{typ: typeObject, fields: isolationFields, doc: `Cross-origin isolation headers added to upstream responses that lack them, on requests an enforcing policy decides.`},
 	read: func(r *reader, v gjson.Result) {
 		if !v.IsObject() {
 			r.wrongType("isolation", v, "must be an object")
@@ -118,31 +152,39 @@ var isolationField = field{
 
 // topFields are the fields of the configuration object: a policy, and its
 // rules.
-var topFields = append([]field{{name: "rules", read: (*reader).rules}}, policyFields...)
+var topFields = append([]field{{
+	name:   "rules",
+	read:   (*reader).rules,
+	schema: valueSchema{typ: typeObjects, fields: ruleFields, required: []string{"name", "match"}, doc: `Per host/path policies: the first rule whose match holds decides; a field a rule does not set takes the top-level value.`},
+}}, policyFields...)
 
 // ruleFields are the fields of a rule: its name, its match and a policy.
 var ruleFields = append([]field{
-	{name: "name", read: func(r *reader, v gjson.Result) {
-		if v.Type != gjson.String {
-			r.wrongType("name", v, "must be a string")
-			return
-		}
-		r.rule.Name = v.Str
-	}},
-	{name: "match", read: func(r *reader, v gjson.Result) {
-		if !v.IsObject() {
-			r.wrongType("match", v, "must be an object with hosts and/or path_prefixes")
-			return
-		}
-		r.rule.Match = &Match{}
-		r.sub("match").object(v, matchFields)
-	}},
+	{name: "name", schema: valueSchema{typ: typeString, pattern: ruleNamePattern, doc: `Identifies the rule in errors, logs and counters: unique; letters, digits, "-" and "_".`},
+		read: func(r *reader, v gjson.Result) {
+			if v.Type != gjson.String {
+				r.wrongType("name", v, "must be a string")
+				return
+			}
+			r.rule.Name = v.Str
+		}},
+	{name: "match", schema: valueSchema{typ: typeObject, fields: matchFields, minProperties: 1, doc: `The requests the rule decides; with hosts and path_prefixes, both must hold.`},
+		read: func(r *reader, v gjson.Result) {
+			if !v.IsObject() {
+				r.wrongType("match", v, "must be an object with hosts and/or path_prefixes")
+				return
+			}
+			r.rule.Match = &Match{}
+			r.sub("match").object(v, matchFields)
+		}},
 }, policyFields...)
 
 // matchFields are the fields of a rule's `match`.
 var matchFields = []field{
-	{name: "hosts", read: func(r *reader, v gjson.Result) { r.rule.Match.Hosts = r.strings(v, "hosts") }},
-	{name: "path_prefixes", read: func(r *reader, v gjson.Result) { r.rule.Match.PathPrefixes = r.strings(v, "path_prefixes") }},
+	{name: "hosts", schema: valueSchema{typ: typeStrings, doc: `Host names or *.example.com wildcards, compared case-insensitively with :authority without its port.`},
+		read: func(r *reader, v gjson.Result) { r.rule.Match.Hosts = r.strings(v, "hosts") }},
+	{name: "path_prefixes", schema: valueSchema{typ: typeStrings, doc: `Prefixes compared byte for byte with :path up to "?".`},
+		read: func(r *reader, v gjson.Result) { r.rule.Match.PathPrefixes = r.strings(v, "path_prefixes") }},
 }
 
 // policyField returns the policy field named name.

@@ -53,7 +53,9 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"missing configuration", ``, []string{`configuration is required: give a JSON object such as {"allow_origins": ["https://app.example.com"]}`}},
 		{"blank configuration", " \n\t", []string{`configuration is required: give a JSON object such as {"allow_origins": ["https://app.example.com"]}`}},
-		{"invalid JSON", `{"allow_origins": [}`, []string{`configuration is not valid JSON: invalid character '}' looking for beginning of value (at byte 20)`}},
+		{"invalid JSON", `{"allow_origins": [}`, []string{`configuration is not valid JSON: invalid character '}' looking for beginning of value (at line 1, column 20; byte 20)`}},
+		{"invalid JSON on a later line", "{\n  \"allow_origins\": [\"https://a.example\",],\n  \"max_age\": 1\n}", []string{`configuration is not valid JSON: invalid character ']' looking for beginning of value (at line 2, column 41; byte 43)`}},
+		{"JSON cut short on a later line", "{\n  \"max_age\": 1,\n  ", []string{`configuration is not valid JSON: unexpected end of JSON input (at line 3, column 3; byte 20)`}},
 		{"not an object", `["https://a.example"]`, []string{`configuration must be a JSON object, not an array`}},
 		{"string document", `"x"`, []string{`configuration must be a JSON object, not a string`}},
 		{"unknown field with suggestion", `{"allow_origin": []}`, []string{`unknown field "allow_origin"; did you mean "allow_origins"?`}},
@@ -111,12 +113,14 @@ func TestLoadErrors(t *testing.T) {
 
 		// Regular expressions.
 		{"regex syntax", `{"allow_origin_regexes": ["https://(a"]}`, []string{`allow_origin_regexes[0]: "https://(a": not a valid RE2 regular expression: missing closing ) in "https://(a"`}},
-		{"regex matches everything", `{"allow_origin_regexes": [".*"]}`, []string{`allow_origin_regexes[0]: ".*": matches arbitrary origins such as "https://cors-canary.invalid"; use "*" if that is intended`}},
+		{"regex matches everything", `{"allow_origin_regexes": [".*"]}`, []string{`allow_origin_regexes[0]: ".*": matches arbitrary origins, of any scheme, such as "https://cors-canary.invalid"; use "*" if that is intended`}},
 		{"regex matches any https", `{"allow_origin_regexes": ["https://.+"]}`, []string{`allow_origin_regexes[0]: "https://.+": matches arbitrary origins such as "https://cors-canary.invalid"; use "*" if that is intended`}},
 		{"regex open end", `{"allow_origin_regexes": ["https://a\\.example.*"]}`, []string{`allow_origin_regexes[0]: "https://a\\.example.*": matches origins that merely start with "https://a.example", such as "https://a.example.cors-canary.invalid"; end the pattern where the origin ends`}},
 		{"regex open end after an optional label", `{"allow_origin_regexes": ["https://(www\\.)?example\\.com.*"]}`, []string{`allow_origin_regexes[0]: "https://(www\\.)?example\\.com.*": matches origins that merely start with "https://example.com", such as "https://example.com.cors-canary.invalid"; end the pattern where the origin ends`}},
 		{"regex open end after alternatives", `{"allow_origin_regexes": ["(https://a\\.example\\.com|https://b\\.example\\.com).*"]}`, []string{`allow_origin_regexes[0]: "(https://a\\.example\\.com|https://b\\.example\\.com).*": matches origins that merely start with "https://a.example.com", such as "https://a.example.com.cors-canary.invalid"; end the pattern where the origin ends`}},
-		{"regex host suffix", `{"allow_origin_regexes": ["https://.*example\\.com"]}`, []string{`allow_origin_regexes[0]: "https://.*example\\.com": matches hosts that merely end with "example.com", such as "https://corscanaryexample.com"; match whole labels, as in "([a-z0-9-]+\\.)*example\\.com"`}},
+		{"regex host suffix", `{"allow_origin_regexes": ["https://.*example\\.com"]}`, []string{`allow_origin_regexes[0]: "https://.*example\\.com": matches hosts that merely end with "example.com", such as "https://corscanaryexample.com"; match whole labels, as in "https://([a-z0-9-]+\\.)*example\\.com", or use allow_origins "https://example.com" and "https://*.example.com"`}},
+		// A bare "." over which anyone can register a site.
+		{"regex with a dangerous bare dot", `{"allow_origin_regexes": ["https://api.example.com"]}`, []string{`allow_origin_regexes[0]: "https://api.example.com": matches origins of more than 8 sites (registrable domains), such as "https://apiiexampleacom"; a pattern may name at most 8: split it, or use allow_origins`}},
 		{"regex null with credentials", `{"allow_origin_regexes": ["null"], "allow_credentials": true}`, []string{`allow_origin_regexes[0]: "null": matches the origin "null", which cannot be used with allow_credentials: sandboxed iframes, local files and redirects all send it`}},
 		{"regex http with credentials", `{"allow_origin_regexes": ["https?://app\\.example\\.com"], "allow_credentials": true}`, []string{`allow_origin_regexes[0]: "https?://app\\.example\\.com": matches http origins such as "http://app.example.com", which anyone on the network path can impersonate; with allow_credentials match https only, or set dangerously_allow_insecure_origins`}},
 		{"wildcard over a wildcard-rule TLD", `{"allow_origins": ["https://*.ck"]}`, []string{`allow_origins[0]: "https://*.ck": a wildcard over a public suffix matches every site under it`}},
@@ -181,8 +185,11 @@ func TestLoadWarnings(t *testing.T) {
 		{"forbidden exposed header", `{"allow_origins": ["https://a.example"], "expose_headers": ["set-cookie"]}`, []string{`expose_headers[0]: "set-cookie": browsers never expose this header to scripts; listing it has no effect`}},
 		{"max age above Chromium cap", `{"allow_origins": ["https://a.example"], "max_age": 86400}`, []string{`max_age: 86400: Chromium caps Access-Control-Max-Age at 7200 seconds; Firefox at 86400`}},
 		{"insecure flag without credentials", `{"allow_origins": ["https://a.example"], "dangerously_allow_insecure_origins": true}`, []string{`dangerously_allow_insecure_origins: true: has no effect without allow_credentials`}},
-		{"bare dot in regex", `{"allow_origin_regexes": ["https://api.example.com"]}`, []string{`allow_origin_regexes[0]: "https://api.example.com": an unescaped "." matches any character; write "\\." to match a dot`}},
-		{"duplicate regex", `{"allow_origin_regexes": ["https://a\\.example", "https://a\\.example"]}`, []string{`allow_origin_regexes[1]: "https://a\\.example": duplicate of allow_origin_regexes[0]; remove it`}},
+		{"bare dot in regex", `{"allow_origin_regexes": ["https://api.\\.example\\.com"]}`, []string{`allow_origin_regexes[0]: "https://api.\\.example\\.com": an unescaped "." matches any character; write "\\." to match a dot`}},
+		{"duplicate regex", `{"allow_origin_regexes": ["https://a\\.example", "https://a\\.example"]}`, []string{
+			`allow_origin_regexes[0]: "https://a\\.example": matches exactly the origins of allow_origins "https://a.example": prefer them, they need no regular expression`,
+			`allow_origin_regexes[1]: "https://a\\.example": duplicate of allow_origin_regexes[0]; remove it`,
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.desc, func(t *testing.T) {
@@ -230,5 +237,27 @@ func TestConfigErrorUnwrap(t *testing.T) {
 	}
 	if n := strings.Count(err.Error(), "\n"); n != 1 {
 		t.Errorf("Error() has %d newlines; want one problem per line", n)
+	}
+}
+
+// Check returns Load's errors with the warnings, and no warning about an
+// object it could not read.
+func TestCheck(t *testing.T) {
+	t.Parallel()
+	errs, warnings := Check([]byte(`{"allow_origins": ["https://a.example", "https://a.example", "*"], "allow_credentials": true}`))
+	if len(errs) != 1 || errs[0].Code != CodeCredentialsAny {
+		t.Errorf("errors = %v; want the credentials_any error", errs)
+	}
+	if len(warnings) != 1 || warnings[0].Code != CodeDuplicate {
+		t.Errorf("warnings = %v; want the duplicate warning although the configuration is refused", warnings)
+	}
+	for _, bad := range []string{``, `{"allow_origins": [`, `[1]`} {
+		errs, warnings := Check([]byte(bad))
+		if len(errs) != 1 || len(warnings) != 0 {
+			t.Errorf("Check(%q) = %v, %v; want one error and no warning", bad, errs, warnings)
+		}
+	}
+	if errs, warnings := Check([]byte(`{"allow_origins": ["https://a.example"]}`)); len(errs)+len(warnings) != 0 {
+		t.Errorf("a valid configuration: %v, %v", errs, warnings)
 	}
 }

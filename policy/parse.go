@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 
 	"github.com/tidwall/gjson"
 )
@@ -213,15 +214,33 @@ func jsonKind(v gjson.Result) string {
 }
 
 // syntaxError describes where JSON text stops being valid; gjson only says
-// that it is invalid.
+// that it is invalid. The place is given as line:column, as editors count
+// them (both from 1, the column in bytes), and as a byte offset.
 func syntaxError(data []byte) string {
 	var v any
 	err := json.Unmarshal(data, &v)
 	if se, ok := err.(*json.SyntaxError); ok {
-		return se.Error() + " (at byte " + strconv.FormatInt(se.Offset, 10) + ")"
+		line, col := lineColumn(data, se.Offset, strings.HasPrefix(se.Error(), "unexpected end"))
+		return se.Error() + " (at line " + strconv.Itoa(line) + ", column " + strconv.Itoa(col) +
+			"; byte " + strconv.FormatInt(se.Offset, 10) + ")"
 	}
 	if err != nil {
 		return err.Error()
 	}
 	return "unexpected content"
+}
+
+// lineColumn turns the offset encoding/json reports (the number of bytes
+// read when it stopped: the offending byte is the one before it) into the
+// line and column of that byte, counted from 1; atEnd places the error just
+// after the last byte instead (the input ended too soon).
+func lineColumn(data []byte, offset int64, atEnd bool) (line, col int) {
+	at := min(max(int(offset)-1, 0), len(data))
+	if atEnd {
+		at = len(data)
+	}
+	before := data[:at]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = at - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return line, col
 }

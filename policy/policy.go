@@ -1,5 +1,7 @@
 package policy
 
+import "slices"
+
 // Policy is a compiled, immutable CORS policy. It is safe for concurrent use;
 // Evaluate only reads it.
 type Policy struct {
@@ -18,6 +20,21 @@ func Load(data []byte) (*Policy, error) {
 	// Compile even after parse errors: the values that could be read may
 	// have problems of their own, and the operator should see them all now.
 	return compileConfig(c, &p)
+}
+
+// Check parses, validates and compiles a JSON configuration like Load, and
+// returns every error and every warning, for tools that show the warnings of
+// a configuration Load refuses too. No errors means Load accepts it.
+func Check(data []byte) (errs, warnings []*FieldError) {
+	var p problems
+	c := parseConfig(data, &p)
+	if len(p.errs) > 0 && slices.Contains([]Code{CodeConfigMissing, CodeConfigSyntax, CodeConfigNotObject}, p.errs[0].Code) {
+		// No object was read (missing, not JSON, not an object): an empty
+		// Config's warnings would be about nothing the operator wrote.
+		return p.errs, nil
+	}
+	compileConfig(c, &p)
+	return p.errs, p.warnings
 }
 
 // Compile validates a Config and compiles it into a Policy, reporting every

@@ -65,6 +65,27 @@ func RegistrableDomain(host string) string {
 	return rest[strings.LastIndexByte(rest, '.')+1:] + "." + suffix
 }
 
+// HasRuleBelow reports whether some rule of the list names a domain under
+// the lower-case ASCII domain: "amazonaws.com" has "s3.amazonaws.com" (and
+// so a.s3.amazonaws.com is registered under a public suffix that
+// amazonaws.com is not), "com" has many. Wildcard and exception rules count.
+// It scans the list: meant for configuration time, not per request.
+func HasRuleBelow(domain string) bool {
+	suffix := "." + domain
+	for rest := rules; rest != ""; {
+		line := rest
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		if strings.HasSuffix(line, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
 // has reports whether s is a line of rules, by binary search over the
 // sorted lines; it needs no index built at start-up.
 func has(s string) bool {

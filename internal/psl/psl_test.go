@@ -114,3 +114,21 @@ func TestAgreesWithXNet(t *testing.T) {
 		t.Errorf("%d of %d rules are not public suffixes to x/net (more than %d): %q…", len(disagree), checked, max, disagree[:min(len(disagree), 20)])
 	}
 }
+
+func TestHasRuleBelow(t *testing.T) {
+	t.Parallel()
+	for domain, want := range map[string]bool{
+		"com":              true,  // co.com, blogspot.com, …
+		"amazonaws.com":    true,  // s3.amazonaws.com
+		"github.io":        false, // a private suffix with nothing listed under it
+		"example.com":      false,
+		"ck":               true, // *.ck, !www.ck
+		"kawasaki.jp":      true, // *.kawasaki.jp, !city.kawasaki.jp
+		"city.kawasaki.jp": false,
+		"localhost":        false,
+	} {
+		if got := HasRuleBelow(domain); got != want {
+			t.Errorf("HasRuleBelow(%q) = %v; want %v", domain, got, want)
+		}
+	}
+}

@@ -36,12 +36,16 @@ const (
 	FaultHostHasPort                        // a port in a match.hosts entry
 	FaultHostNotBare                        // a scheme, path or other part in a match.hosts entry
 	FaultRegexSyntax                        // not an RE2 pattern
-	FaultRegexArbitrary                     // matches arbitrary origins
-	FaultRegexOpenEnd                       // matches origins that merely start like one
-	FaultRegexHostSuffix                    // matches hosts that merely end like one
+	FaultRegexUnsupported                   // uses what the analysis does not support (\b)
+	FaultRegexComplex                       // too complex to analyse
+	FaultRegexNoMatch                       // matches no origin at all
+	FaultRegexScheme                        // matches unboundedly many, or too many, schemes
+	FaultRegexSite                          // matches hosts of sites it does not spell out
+	FaultRegexPublicSuffix                  // matches a public suffix, or any site under one
 	FaultRegexNull                          // matches "null", with credentials
 	FaultRegexInsecure                      // matches plain http, with credentials
 	FaultRegexBareDot                       // (a warning) an unescaped "."
+	FaultRegexEquivalent                    // (a warning) allow_origins says the same
 )
 
 // Error is one problem with a pattern, host or regular expression.

@@ -46,7 +46,7 @@ func ParseHost(s string, special bool) (Host, *Error) {
 		if !strings.HasSuffix(h.Name, "]") || err != nil || !addr.Is6() || addr.Zone() != "" {
 			return Host{}, fail(FaultInvalidHost, "invalid IPv6 address "+strconv.Quote(h.Name))
 		}
-		h.Name = "[" + addr.String() + "]"
+		h.Name = "[" + string(appendIPv6(nil, addr)) + "]"
 		return h, nil
 	}
 	if err := checkDomain(h.Name, special); err != nil {

@@ -1,6 +1,9 @@
 package origin
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestParsePatternCanonical(t *testing.T) {
 	t.Parallel()
@@ -39,6 +42,10 @@ func TestParse(t *testing.T) {
 		"https://a_b.example.com":    {"https", "a_b.example.com", ""},
 		"chrome-extension://abcdefg": {"chrome-extension", "abcdefg", ""},
 		"https://example.com:80":     {"https", "example.com", "80"},
+		"http://127.0.0.1:8080":      {"http", "127.0.0.1", "8080"},
+		"https://[::ffff:102:304]":   {"https", "[::ffff:102:304]", ""},
+		"https://[2001:db8::1]":      {"https", "[2001:db8::1]", ""},
+		"https://a-1.example":        {"https", "a-1.example", ""},
 	}
 	for in, want := range valid {
 		got, ok := Parse(in)
@@ -54,9 +61,46 @@ func TestParse(t *testing.T) {
 		"https://exa mple.com", "https://example.com ", "https://[::1", "https://[]", "https://[::g]",
 		"https://example.com, https://evil.test", "1https://example.com", "://example.com",
 		"https://" + string(make([]byte, MaxLength)),
+		// Hosts no browser serializes.
+		"https://a..example.com", "https://" + strings.Repeat("a", 64) + ".example",
+		"https://" + strings.Repeat("a.", 127) + "ab", "https://1.2.3.999", "https://01.2.3.4",
+		"https://1.2.3", "https://0x7f.0.0.1", "https://1234", "https://[0:0::1]", "https://[::1%25eth0]",
+		"https://[::FFFF:1.2.3.4]", "https://[::ffff:1.2.3.4]", "https://[1::2::3]",
 	} {
 		if got, ok := Parse(in); ok {
 			t.Errorf("Parse(%q) = %+v; want a malformed origin", in, got)
+		}
+	}
+}
+
+// A request host that no serialized origin contains matches no kind of
+// entry: exact, wildcard, port wildcard or regex.
+func TestMalformedHostsMatchNothing(t *testing.T) {
+	t.Parallel()
+	set := NewSet()
+	for _, e := range []string{"https://a.example.com", "https://*.example.com", "http://localhost:*", "https://*.example.com:*"} {
+		p, err := ParsePattern(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set.Add(p)
+	}
+	re, err, _ := CompileRegex(`https://([a-z0-9-]*\.)*example\.com`, false, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set.AddRegex(re)
+	for _, o := range []string{
+		"https://a..example.com", "https://.example.com", "https://a.example.com.", "https://x." + strings.Repeat("a", 64) + ".example.com",
+		"http://localhost.:3000",
+	} {
+		if allowed, wellFormed := set.Match(o); allowed || wellFormed {
+			t.Errorf("Match(%q) = %v, %v; want refused as malformed", o, allowed, wellFormed)
+		}
+	}
+	for _, o := range []string{"https://a.example.com", "https://b.a.example.com", "http://localhost:3000"} {
+		if allowed, _ := set.Match(o); !allowed {
+			t.Errorf("Match(%q) refused; want allowed", o)
 		}
 	}
 }

@@ -1,6 +1,10 @@
 package origin
 
-import "strings"
+import (
+	"net/netip"
+	"strconv"
+	"strings"
+)
 
 // MaxLength bounds the Origin values looked at. A serialized origin is a
 // scheme, a host of at most 253 bytes and a port; anything much longer is
@@ -15,9 +19,13 @@ type Origin struct {
 
 // Parse checks that s is a serialized tuple origin (Fetch §3.1.1 / HTML
 // "serialization of an origin"): scheme "://" host [":" port], lower case,
-// no default port, nothing after. Browsers send exactly this, so anything
-// else is treated as a disallowed origin rather than normalized. "null" is
-// not a tuple origin: callers handle it first.
+// no default port, nothing after. The host is what a browser's URL parser
+// produces: a domain of non-empty labels of at most 63 bytes and 253 in
+// all, an IPv4 address in dotted decimal when its last label is a number,
+// or a bracketed IPv6 address in its canonical form. Browsers send exactly
+// this, so anything else is treated as a disallowed origin rather than
+// normalized, and matches no pattern. "null" is not a tuple origin: callers
+// handle it first.
 func Parse(s string) (Origin, bool) {
 	var o Origin
 	if len(s) > MaxLength {
@@ -31,21 +39,15 @@ func Parse(s string) (Origin, bool) {
 	rest := s[sep+3:]
 	hostEnd := 0
 	if strings.HasPrefix(rest, "[") {
-		end := strings.IndexByte(rest, ']')
-		if end < 2 {
+		hostEnd = strings.IndexByte(rest, ']') + 1
+		if hostEnd < 3 || !canonicalIPv6(rest[1:hostEnd-1]) {
 			return o, false
 		}
-		for i := 1; i < end; i++ {
-			if c := rest[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c == ':' || c == '.') {
-				return o, false
-			}
-		}
-		hostEnd = end + 1
 	} else {
 		for hostEnd < len(rest) && (isHostChar(rest[hostEnd]) || rest[hostEnd] == '.') {
 			hostEnd++
 		}
-		if hostEnd == 0 || rest[0] == '.' || rest[hostEnd-1] == '.' {
+		if !validDomain(rest[:hostEnd]) {
 			return o, false
 		}
 	}
@@ -72,4 +74,55 @@ func Parse(s string) (Origin, bool) {
 	}
 	o.Port = port
 	return o, true
+}
+
+// validDomain reports whether host, made of host characters and dots, is
+// a host a browser serializes: non-empty labels of at most 63 bytes, at
+// most 253 bytes in all, and, when the last label is a number, an IPv4
+// address in dotted decimal (WHATWG URL "ends in a number").
+func validDomain(host string) bool {
+	if host == "" || len(host) > 253 {
+		return false
+	}
+	start := 0
+	for i := 0; i <= len(host); i++ {
+		if i < len(host) && host[i] != '.' {
+			continue
+		}
+		if n := i - start; n == 0 || n > 63 {
+			return false
+		}
+		start = i + 1
+	}
+	if isNumeric(host[strings.LastIndexByte(host, '.')+1:]) {
+		addr, err := netip.ParseAddr(host)
+		return err == nil && addr.Is4()
+	}
+	return true
+}
+
+// canonicalIPv6 reports whether s (between the brackets) is an IPv6
+// address written as browsers serialize it.
+func canonicalIPv6(s string) bool {
+	addr, err := netip.ParseAddr(s)
+	if err != nil || !addr.Is6() || addr.Zone() != "" {
+		return false
+	}
+	var buf [64]byte
+	return string(appendIPv6(buf[:0], addr)) == s
+}
+
+// appendIPv6 appends the WHATWG URL serialization of an IPv6 address:
+// RFC 5952's (lower-case hex, no leading zeros, the first longest run of
+// two or more zero pieces as "::"), except that an IPv4-mapped address
+// stays in hex ("::ffff:102:304", not "::ffff:1.2.3.4").
+func appendIPv6(b []byte, addr netip.Addr) []byte {
+	if !addr.Is4In6() {
+		return addr.AppendTo(b)
+	}
+	a := addr.As16()
+	b = append(b, "::ffff:"...)
+	b = strconv.AppendUint(b, uint64(a[12])<<8|uint64(a[13]), 16)
+	b = append(b, ':')
+	return strconv.AppendUint(b, uint64(a[14])<<8|uint64(a[15]), 16)
 }

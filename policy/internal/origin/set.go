@@ -53,8 +53,8 @@ func (s *Set) Add(p Pattern) {
 	}
 }
 
-// AddRegex adds a compiled allow_origin_regexes entry (see CompileRegex).
-func (s *Set) AddRegex(re *regexp.Regexp) { s.regexes = append(s.regexes, re) }
+// AddRegex adds an accepted allow_origin_regexes entry (see CompileRegex).
+func (s *Set) AddRegex(r *Regex) { s.regexes = append(s.regexes, r.Regexp) }
 
 // Any reports whether the set allows every origin ("*").
 func (s *Set) Any() bool { return s.any }

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/corswasm/corswasm/policy"
+)
+
+// convertAndCheck converts file, requires success, and checks the output
+// with `corswasm check -`, which must accept it.
+func convertAndCheck(t *testing.T, file string) (*policy.Config, string) {
+	t.Helper()
+	r := corswasm(t, "", "convert", testdata(file))
+	if r.code != exitOK {
+		t.Fatalf("convert %s: exit %d\n%s", file, r.code, r.stderr)
+	}
+	if c := corswasm(t, r.stdout, "check", "-"); c.code != exitOK {
+		t.Errorf("check refuses the converted configuration: exit %d\n%s", c.code, c.stdout)
+	}
+	var cfg policy.Config
+	if err := json.Unmarshal([]byte(r.stdout), &cfg); err != nil {
+		t.Fatalf("output is not a configuration: %v\n%s", err, r.stdout)
+	}
+	return &cfg, r.stderr
+}
+
+// An Istio VirtualService: one rule per route, in Istio's order, the route
+// without corsPolicy left alone, maxAge "24h" read, and the notes on
+// standard error.
+func TestConvertVirtualService(t *testing.T) {
+	cfg, notes := convertAndCheck(t, "virtualservice.yaml")
+	if cfg.Enabled == nil || *cfg.Enabled || len(cfg.Rules) != 3 {
+		t.Fatalf("want a disabled top level and 3 rules: %+v", cfg)
+	}
+	health, partner, public := cfg.Rules[0], cfg.Rules[1], cfg.Rules[2]
+	if health.Name != "health" || *health.Enabled || health.Match.PathPrefixes[0] != "/healthz" {
+		t.Errorf("rules[0] = %+v", health)
+	}
+	if partner.Name != "partner" || !*partner.Enabled || partner.Match.Hosts[0] != "api.example.com" ||
+		partner.Match.PathPrefixes[0] != "/partner/" || *partner.MaxAge != 86400 || !*partner.AllowCredentials ||
+		strings.Join(partner.AllowOrigins, ",") != "https://portal.partner.example" || strings.Join(partner.AllowMethods, ",") != "PUT" {
+		t.Errorf("rules[1] = %+v", partner)
+	}
+	if public.Name != "public" || public.Match.PathPrefixes != nil || *public.MaxAge != 600 ||
+		strings.Join(public.AllowOrigins, ",") != "https://www.example.com,http://localhost:*" ||
+		len(public.AllowOriginRegexes) != 1 || strings.Join(public.ExposeHeaders, ",") != "x-request-id" {
+		t.Errorf("rules[2] = %+v", public)
+	}
+	for _, want := range []string{
+		"converting Istio VirtualService shop/api\n",
+		`note: VirtualService shop/api http[2] "public": origin prefix "http://localhost:" became "http://localhost:*"`,
+		`note: VirtualService shop/api http[1] "partner": unmatchedPreflights IGNORE`,
+		"note: Envoy answers an allowed preflight with 200; corswasm with 204",
+		`note: corswasm warns about the converted configuration: rules[1] "partner": max_age: 86400`,
+	} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, notes)
+		}
+	}
+}
+
+// What would allow more than the source meant is refused, every reason at
+// once, and nothing is written.
+func TestConvertRefusesUnsafe(t *testing.T) {
+	for file, reasons := range map[string][]string{
+		"virtualservice-unsafe.yaml": {
+			`refused: VirtualService legacy http[0]: origin prefix "https://app.example.com" also matches origins that merely start with it, such as "https://app.example.com.attacker.example"`,
+			`refused: the converted configuration: allow_origins[0]: "*": cannot be used with allow_credentials`,
+		},
+		"envoy-suffix-unsafe.yaml": {
+			`refused: virtual host "api": origin suffix "example.com" is not on a label boundary: it also matches "https://attackerexample.com"`,
+			`refused: virtual host "api": origin matcher contains "example"`,
+			`refused: virtual host "api" routes[0]: corswasm rules cannot select requests by this kind of path match`,
+		},
+	} {
+		r := corswasm(t, "", "convert", testdata(file))
+		if r.code != exitProblems || r.stdout != "" {
+			t.Errorf("%s: exit %d, stdout %q; want %d and nothing", file, r.code, r.stdout, exitProblems)
+		}
+		for _, want := range reasons {
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("%s: stderr lacks %q:\n%s", file, want, r.stderr)
+			}
+		}
+		if want := "conversion refused (" + plural(len(reasons), "reason") + ")"; !strings.Contains(r.stderr, want) {
+			t.Errorf("%s: stderr lacks %q:\n%s", file, want, r.stderr)
+		}
+	}
+}
+
+// An Envoy RouteConfiguration: a route's own CORS policy replaces its
+// virtual host's; the host port is dropped; the catch-all virtual host
+// without CORS adds nothing; a label-boundary suffix becomes a wildcard.
+func TestConvertEnvoyRouteConfiguration(t *testing.T) {
+	cfg, notes := convertAndCheck(t, "envoy-routes.yaml")
+	if len(cfg.Rules) != 2 {
+		t.Fatalf("want 2 rules: %+v", cfg.Rules)
+	}
+	admin, rest := cfg.Rules[0], cfg.Rules[1]
+	if admin.Name != "admin" || strings.Join(admin.Match.Hosts, ",") != "api.example.com" || admin.Match.PathPrefixes[0] != "/admin/" ||
+		strings.Join(admin.AllowOrigins, ",") != "https://admin.example.com" || !*admin.AllowCredentials || admin.AllowMethods != nil {
+		t.Errorf("rules[0] = %+v", admin)
+	}
+	if rest.Name != "api-1" || rest.Match.PathPrefixes != nil || *rest.MaxAge != 600 ||
+		strings.Join(rest.AllowOrigins, ",") != "https://www.example.com,https://*.tenants.example.com" ||
+		strings.Join(rest.AllowMethods, ",") != "PUT,DELETE" || strings.Join(rest.AllowHeaders, ",") != "content-type,x-request-id" {
+		t.Errorf("rules[1] = %+v", rest)
+	}
+	if !strings.Contains(notes, `origin suffix ".tenants.example.com" matched every scheme; it became "https://*.tenants.example.com"`) {
+		t.Errorf("stderr lacks the suffix note:\n%s", notes)
+	}
+}
+
+// A Gateway API HTTPRoute: the exact path takes precedence over the
+// prefix, and the default maxAge is written out.
+func TestConvertHTTPRoute(t *testing.T) {
+	cfg, notes := convertAndCheck(t, "httproute.yaml")
+	if len(cfg.Rules) != 2 || cfg.Rules[0].Match.PathPrefixes[0] != "/api/health" || *cfg.Rules[0].Enabled {
+		t.Fatalf("rules: %+v", cfg.Rules)
+	}
+	api := cfg.Rules[1]
+	if strings.Join(api.AllowOrigins, ",") != "https://www.example.com,https://*.preview.example.com" || *api.MaxAge != 5 ||
+		!*api.AllowCredentials || strings.Join(api.Match.Hosts, ",") != "store.example.com" {
+		t.Errorf("rules[1] = %+v", api)
+	}
+	if !strings.Contains(notes, `the path prefix "/api" matches whole segments in the Gateway API`) {
+		t.Errorf("stderr lacks the path prefix note:\n%s", notes)
+	}
+}
+
+// A single unscoped corsPolicy becomes the top-level policy; a document
+// with nothing to convert is an input error.
+func TestConvertUnscopedAndUnknown(t *testing.T) {
+	vs := `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: web}
+spec:
+  hosts: ["*"]
+  http:
+  - corsPolicy:
+      allowOrigins: [{exact: "https://app.example.com"}]
+      allowMethods: [PUT]
+      unmatchedPreflights: FORWARD
+    route: [{destination: {host: web}}]
+`
+	r := corswasm(t, vs, "convert", "-")
+	want := "{\n  \"allow_origins\": [\n    \"https://app.example.com\"\n  ],\n  \"allow_methods\": [\n    \"PUT\"\n  ],\n  \"on_unmatched_preflight\": \"forward\"\n}\n"
+	if r.code != exitOK || r.stdout != want {
+		t.Errorf("exit %d:\n%s\nwant:\n%s%s", r.code, r.stdout, want, r.stderr)
+	}
+	if r := corswasm(t, "", "convert", "envoy/cors.json"); r.code != exitUsage || !strings.Contains(r.stderr, "found nothing to convert") {
+		t.Errorf("a corswasm configuration: exit %d:\n%s", r.code, r.stderr)
+	}
+}
+
+// A route configuration's own CORS policy applies to the virtual hosts
+// that set none.
+func TestConvertRouteConfigurationPolicy(t *testing.T) {
+	cfg, _ := convertAndCheck(t, "envoy-routeconfig-policy.yaml")
+	if len(cfg.Rules) != 1 {
+		t.Fatalf("rules: %+v", cfg.Rules)
+	}
+	r := cfg.Rules[0]
+	if r.Name != "web-0" || strings.Join(r.Match.Hosts, ",") != "www.example.com" || !*r.Enabled ||
+		strings.Join(r.AllowOrigins, ",") != "https://www.example.com" || r.OnUnmatchedPreflight != policy.Forward {
+		t.Errorf("rules[0] = %+v", r)
+	}
+}

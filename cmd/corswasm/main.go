@@ -1,0 +1,92 @@
+// Command corswasm checks, explains and converts corswasm configurations,
+// natively, with the policy package the module is built from:
+//
+//	corswasm check [--json] [--plugin NAME] FILE...
+//	corswasm explain [--json] [--plugin NAME] FILE --origin O [--method M] ...
+//	corswasm convert FILE
+//	corswasm schema
+//	corswasm version
+//
+// Install it with
+//
+//	go install github.com/corswasm/corswasm/cmd/corswasm@latest
+//
+// Exit status: 0 when every configuration is valid (or the command did its
+// work), 1 when a configuration has problems or a conversion is refused, 2
+// for a usage error or an input that cannot be read.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitProblems = 1
+	exitUsage    = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// env is what a command reads and writes: the process's streams, or a
+// test's buffers.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// run runs the command line args and returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "check":
+		return e.check(args[1:])
+	case "explain":
+		return e.explain(args[1:])
+	case "convert":
+		return e.convert(args[1:])
+	case "schema":
+		return e.schema(args[1:])
+	case "version", "--version":
+		return e.version(args[1:])
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "corswasm: unknown command %q\n\n%s", args[0], usage)
+	return exitUsage
+}
+
+const usage = `corswasm checks, explains and converts corswasm CORS configurations.
+
+Usage:
+  corswasm check [--json] [--plugin NAME] FILE...
+      validate each configuration: a corswasm JSON file, an Envoy
+      configuration (YAML or JSON) with the Wasm filter, or an Istio
+      WasmPlugin; "-" reads standard input
+  corswasm explain [--json] [--plugin NAME] FILE --origin ORIGIN [--method M]
+          [--request-method M] [--request-headers H] [--host HOST] [--path P]
+          [--scheme S] [--response-header 'NAME: VALUE']...
+      what the filter does with one request: the rule that decides, the
+      verdict, and the exact headers it sends
+  corswasm convert FILE
+      an Istio VirtualService corsPolicy, an Envoy RouteConfiguration,
+      VirtualHost or Route CorsPolicy, or a Gateway API HTTPRoute CORS filter
+      to a corswasm configuration on standard output; differences on
+      standard error
+  corswasm schema
+      the JSON Schema of the configuration
+  corswasm version
+
+Exit status: 0 valid (warnings allowed) or done; 1 problems found or
+conversion refused; 2 usage error or unreadable input.
+`

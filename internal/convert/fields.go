@@ -1,0 +1,112 @@
+package convert
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/corswasm/corswasm/policy"
+)
+
+// originMatcher is one origin matcher of a source: Envoy's StringMatcher,
+// Istio's StringMatch, or a Gateway API origin (exact, with its own
+// wildcard syntax).
+type originMatcher struct {
+	kind  string // "exact", "prefix", "suffix", "regex", "contains" or another matcher's name
+	value string
+}
+
+// portPrefix is a prefix match that ends where a port begins:
+// "http://localhost:" matches that host on every port.
+var portPrefix = regexp.MustCompile(`^[a-z][a-z0-9+.-]*://[^/:?#@*]+:$`)
+
+// labelSuffix is a suffix match on a label boundary: ".example.com".
+var labelSuffix = regexp.MustCompile(`^(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
+
+// origins converts origin matchers into cfg's allow_origins and
+// allow_origin_regexes, refusing those that would allow origins the
+// operator cannot have meant.
+func (c *converter) origins(from string, ms []originMatcher, cfg *policy.Config) {
+	for _, m := range ms {
+		v := m.value
+		switch m.kind {
+		case "exact":
+			cfg.AllowOrigins = append(cfg.AllowOrigins, v)
+		case "prefix":
+			if portPrefix.MatchString(strings.ToLower(v)) {
+				cfg.AllowOrigins = append(cfg.AllowOrigins, v+"*")
+				c.note("%s: origin prefix %q became %q, which also allows that host on its default port (no port in the origin)", from, v, v+"*")
+				continue
+			}
+			c.refuse("%s: origin prefix %q also matches origins that merely start with it, such as %q, which anyone can register; list the exact origins, or a subdomain wildcard such as \"https://*.example.com\"", from, v, prefixWitness(v))
+		case "suffix":
+			if labelSuffix.MatchString(strings.ToLower(v)) {
+				w := "https://*" + v
+				cfg.AllowOrigins = append(cfg.AllowOrigins, w)
+				c.note("%s: origin suffix %q matched every scheme; it became %q, https only (add \"http://*%s\" for plain http, never with credentials)", from, v, w, v)
+				continue
+			}
+			c.refuse("%s: origin suffix %q is not on a label boundary: it also matches %q; write a suffix starting with \".\" (a subdomain wildcard)", from, v, "https://attacker"+strings.TrimPrefix(v, "."))
+		case "regex":
+			cfg.AllowOriginRegexes = append(cfg.AllowOriginRegexes, v)
+		case "contains":
+			c.refuse("%s: origin matcher contains %q matches origins such as %q; list the exact origins", from, v, "https://"+strings.Trim(v, ".:/")+".attacker.example")
+		default:
+			c.refuse("%s: origin matcher %q cannot be converted; list the exact origins", from, m.kind)
+		}
+	}
+}
+
+// prefixWitness is an origin a prefix match allows that its author did not
+// mean.
+func prefixWitness(prefix string) string {
+	switch {
+	case strings.HasSuffix(prefix, "://"), strings.HasSuffix(prefix, "."):
+		return prefix + "attacker.example"
+	case strings.HasSuffix(prefix, ":"):
+		return prefix + "1@attacker.example"
+	}
+	return prefix + ".attacker.example"
+}
+
+// safelisted are the CORS-safelisted methods, always allowed.
+var safelisted = map[string]bool{"GET": true, "HEAD": true, "POST": true}
+
+// methods sets allow_methods, leaving out the safelisted ones.
+func (c *converter) methods(from string, ms []string, cfg *policy.Config) {
+	for _, m := range ms {
+		if safelisted[m] {
+			c.note("GET, HEAD and POST are always allowed (CORS-safelisted); they are left out of allow_methods")
+			continue
+		}
+		cfg.AllowMethods = append(cfg.AllowMethods, m)
+	}
+}
+
+// maxAge sets max_age from seconds, capped at the largest value corswasm
+// accepts (Firefox's cap; Chromium's is 7200).
+func (c *converter) maxAge(from string, seconds int64, cfg *policy.Config) {
+	switch {
+	case seconds < 0:
+		c.refuse("%s: max age %d is negative", from, seconds)
+		return
+	case seconds > policy.MaxMaxAge:
+		c.note("%s: max age %d s became %d s: no browser caches a preflight longer (Firefox caps at 86400, Chromium at 7200)", from, seconds, policy.MaxMaxAge)
+		seconds = policy.MaxMaxAge
+	}
+	n := int(seconds)
+	cfg.MaxAge = &n
+}
+
+// commaList splits Envoy's comma-separated lists.
+func commaList(s string) []string {
+	var out []string
+	for _, e := range strings.Split(s, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// boolPtr returns a pointer to b.
+func boolPtr(b bool) *bool { return &b }

@@ -1,0 +1,140 @@
+package origin
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// equivalentEntries returns allow_origins entries that allow exactly the
+// origins the pattern matches, when there are such entries: a pattern like
+// `https://.*\.example\.com` is safe, and "https://*.example.com" says the
+// same without a regular expression. It returns nil otherwise.
+func (r *Regex) equivalentEntries(a *automaton) []string {
+	if a.start < 0 {
+		return nil
+	}
+	var entries, patterns []string
+	for _, scheme := range r.Schemes {
+		q := a.walk(a.start, scheme+"://")
+		hosts, _ := a.finiteHosts(q)
+		for _, c := range candidates(scheme, hosts, r.Sites[scheme]) {
+			ca, err := newAutomaton(c.pattern)
+			if err != nil || ca.start < 0 || !ca.subsetOf(a) {
+				continue
+			}
+			// "…:*" includes the entry without a port: keep the one.
+			if n := len(entries); n > 0 && entries[n-1]+":*" == c.entry {
+				entries, patterns = entries[:n-1], patterns[:n-1]
+			}
+			entries = append(entries, c.entry)
+			patterns = append(patterns, c.pattern)
+		}
+	}
+	if len(patterns) == 0 {
+		return nil
+	}
+	union, err := newAutomaton(strings.Join(patterns, "|"))
+	if err != nil || !a.subsetOf(union) {
+		return nil
+	}
+	if r.Null {
+		entries = append(entries, "null")
+	}
+	return entries
+}
+
+type candidate struct{ entry, pattern string }
+
+// candidates lists allow_origins entries that could make up a pattern's
+// origins of one scheme: each host, when there are few, and each site with
+// its subdomains, each with and without ":*"; with a pattern for the
+// origins each allows.
+func candidates(scheme string, hosts, sites []string) []candidate {
+	const port = `(:[0-9]+)?`
+	const labels = `[a-z0-9_-]+(\.[a-z0-9_-]+)*\.`
+	base := regexp.QuoteMeta(scheme + "://")
+	var out []candidate
+	add := func(entry, pattern string) {
+		out = append(out, candidate{entry, pattern}, candidate{entry + ":*", pattern + port})
+	}
+	for _, h := range hosts {
+		add(scheme+"://"+h, base+regexp.QuoteMeta(h))
+	}
+	for _, site := range sites {
+		if hostMode(site) != modeDomain {
+			continue // no wildcard over an IP address
+		}
+		if len(hosts) == 0 {
+			add(scheme+"://"+site, base+regexp.QuoteMeta(site))
+		}
+		add(scheme+"://*."+site, base+labels+regexp.QuoteMeta(site))
+	}
+	return out
+}
+
+// maxFiniteHosts bounds the hosts finiteHosts lists.
+const maxFiniteHosts = 16
+
+// finiteHosts lists the hosts after state q when there are few: ok is
+// false when there are unboundedly many or more than maxFiniteHosts.
+func (a *automaton) finiteHosts(q int) (hosts []string, ok bool) {
+	var onPath []int
+	var walk func(s int, host []byte) bool
+	walk = func(s int, host []byte) bool {
+		if slices.Contains(onPath, s) {
+			return false
+		}
+		onPath = append(onPath, s)
+		defer func() { onPath = onPath[:len(onPath)-1] }()
+		st := &a.states[s]
+		if st.part.hostEnd() && (st.accept || a.step(s, ':') >= 0) {
+			hosts = append(hosts, string(host))
+			if len(hosts) > maxFiniteHosts {
+				return false
+			}
+		}
+		for sym := 0; sym < len(alphabet); sym++ {
+			t := a.step(s, alphabet[sym])
+			if t < 0 || !a.states[t].part.inHost() {
+				continue
+			}
+			if !walk(t, append(host[:len(host):len(host)], alphabet[sym])) {
+				return false
+			}
+		}
+		return true
+	}
+	if !walk(q, nil) {
+		return nil, false
+	}
+	return hosts, true
+}
+
+// subsetOf reports whether every origin a accepts, b accepts too: no pair
+// of states reachable together has a accepting and b not.
+func (a *automaton) subsetOf(b *automaton) bool {
+	type pair struct{ x, y int }
+	start := pair{a.start, b.start}
+	seen := map[pair]bool{start: true}
+	queue := []pair{start}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		if a.states[p.x].accept && (p.y < 0 || !b.states[p.y].accept) {
+			return false
+		}
+		for sym := 0; sym < len(alphabet); sym++ {
+			x := a.step(p.x, alphabet[sym])
+			if x < 0 {
+				continue
+			}
+			n := pair{x, b.step(p.y, alphabet[sym])}
+			if !seen[n] {
+				seen[n] = true
+				queue = append(queue, n)
+			}
+		}
+	}
+	return true
+}

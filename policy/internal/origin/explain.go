@@ -1,0 +1,192 @@
+package origin
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// explainer turns what the analysis found into messages with example
+// origins. The examples illustrate a fault the proof found; they are never
+// how it is found.
+type explainer struct {
+	re *regexp.Regexp
+	a  *automaton
+}
+
+// complete returns prefix followed by the shortest text that makes the
+// automaton accept, from state s after prefix ("" when none does).
+func (a *automaton) complete(s int, prefix string) string {
+	s = a.walk(s, prefix)
+	if s < 0 {
+		return ""
+	}
+	tail, ok := a.shortest(s, func(t int) bool { return a.states[t].accept })
+	if !ok {
+		return ""
+	}
+	return prefix + tail
+}
+
+// shortest returns the shortest text leading from state s to a state for
+// which done holds, by breadth-first search over live states.
+func (a *automaton) shortest(s int, done func(int) bool) (string, bool) {
+	type step struct {
+		from int
+		c    byte
+	}
+	back := map[int]step{s: {-1, 0}}
+	queue := []int{s}
+	for len(queue) > 0 {
+		t := queue[0]
+		queue = queue[1:]
+		if done(t) {
+			var b []byte
+			for u := t; back[u].from >= 0; u = back[u].from {
+				b = append(b, back[u].c)
+			}
+			return reversed(b), true
+		}
+		for sym := 0; sym < len(alphabet); sym++ {
+			u := a.step(t, alphabet[sym])
+			if _, seen := back[u]; u < 0 || seen {
+				continue
+			}
+			back[u] = step{t, alphabet[sym]}
+			queue = append(queue, u)
+		}
+	}
+	return "", false
+}
+
+// canaryOrigins belong to no one (.invalid is reserved by RFC 2606).
+var canaryOrigins = []string{"https://cors-canary.invalid", "http://cors-canary.invalid:8080"}
+
+// arbitrary returns a canary origin the pattern matches, if any: then it
+// matches about anything.
+func (x *explainer) arbitrary() (string, bool) {
+	for _, c := range canaryOrigins {
+		if x.re.MatchString(c) {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// example returns an origin of the scheme whose host is site or under it.
+func (x *explainer) example(scheme, site string) string {
+	q := x.a.walk(x.a.start, scheme+"://")
+	for _, host := range []string{site, "a." + site} {
+		if o := x.a.complete(q, host); o != "" {
+			return scheme + "://" + o
+		}
+	}
+	if host, ok := x.a.shortest(q, func(t int) bool { return x.a.states[t].part.hostEnd() }); ok {
+		return x.a.complete(x.a.start, scheme+"://"+host)
+	}
+	return scheme + "://" + site
+}
+
+// noMatch explains a pattern that matches no origin.
+func (x *explainer) noMatch(pattern string) *Error {
+	msg := "matches no origin: a browser sends \"scheme://host\" or \"scheme://host:port\" in lower case, and the pattern must match all of it"
+	if !strings.Contains(pattern, "://") && !strings.Contains(pattern, `:\/\/`) {
+		msg += `; write the scheme too, as in "https://([a-z0-9-]+\\.)*example\\.com"`
+	}
+	return fail(FaultRegexNoMatch, msg)
+}
+
+// notAnOrigin explains a pattern whose matches all look like origins but
+// none is one a browser sends, such as "https://a.example:443".
+func (x *explainer) notAnOrigin(first string) *Error {
+	return fail(FaultRegexNoMatch, "matches no origin a browser sends: "+strconv.Quote(first)+
+		" is not one (browsers leave out the default port, and write IP addresses and host names in their canonical form)")
+}
+
+// hostExample returns an origin whose host ends with the reversed
+// characters rev, read from a state in node.
+func (x *explainer) hostExample(scheme string, h *hostScan) string {
+	inNode := map[int]bool{}
+	for _, s := range h.node {
+		inNode[int(s)] = true
+	}
+	head, ok := x.a.shortest(h.start, func(t int) bool { return inNode[t] })
+	if !ok {
+		return ""
+	}
+	return x.a.complete(x.a.start, scheme+"://"+head+reversed(h.rev))
+}
+
+// siteFault explains why the hosts of one scheme are refused.
+func (x *explainer) siteFault(scheme string, h *hostScan) *Error {
+	example := x.hostExample(scheme, h)
+	switch h.fault {
+	case sitePublicSuffix:
+		return fail(FaultRegexPublicSuffix, "matches the public suffix "+strconv.Quote(h.suffix)+" itself, as in "+strconv.Quote(example)+
+			": anyone can register sites under it")
+	case siteTooMany:
+		return fail(FaultRegexSite, "matches origins of more than "+strconv.Itoa(maxSites)+" sites (registrable domains), such as "+
+			strconv.Quote(example)+"; a pattern may name at most "+strconv.Itoa(maxSites)+": split it, or use allow_origins")
+	}
+	// Unboundedly many sites. Say how, when a classic mistake shows.
+	if h.suffix != "" && x.re.MatchString(scheme+"://cors-canary."+h.suffix) {
+		return fail(FaultRegexPublicSuffix, "matches every site under the public suffix "+strconv.Quote(h.suffix)+", such as "+
+			strconv.Quote(scheme+"://cors-canary."+h.suffix)+": anyone can register one")
+	}
+	if c, ok := x.arbitrary(); ok {
+		return fail(FaultRegexSite, "matches arbitrary origins such as "+strconv.Quote(c)+"; use \"*\" if that is intended")
+	}
+	first := x.a.complete(x.a.walk(x.a.start, scheme+"://"), "")
+	if first != "" {
+		first = scheme + "://" + first
+		for _, tail := range []string{".cors-canary.invalid", ".corscanary.invalid", "cors-canary.invalid", "corscanary.invalid"} {
+			if x.re.MatchString(first + tail) {
+				return fail(FaultRegexSite, "matches origins that merely start with "+strconv.Quote(first)+", such as "+
+					strconv.Quote(first+tail)+"; end the pattern where the origin ends")
+			}
+		}
+		if o, ok := Parse(first); ok && strings.Contains(o.Host, ".") && hostMode(o.Host) == modeDomain {
+			other := o.Scheme + "://corscanary" + o.Host
+			if o.Port != "" {
+				other += ":" + o.Port
+			}
+			if x.re.MatchString(other) {
+				return fail(FaultRegexSite, "matches hosts that merely end with "+strconv.Quote(o.Host)+", such as "+strconv.Quote(other)+
+					"; match whole labels, as in "+strconv.Quote(o.Scheme+"://([a-z0-9-]+\\.)*"+regexp.QuoteMeta(o.Host))+
+					", or use allow_origins "+strconv.Quote(o.Scheme+"://"+o.Host)+" and "+strconv.Quote(o.Scheme+"://*."+o.Host))
+			}
+		}
+	}
+	return fail(FaultRegexSite, "matches hosts of sites it does not spell out, such as "+strconv.Quote(example)+
+		": every host must lie at or under one of a few registrable domains written in the pattern")
+}
+
+// someOrigin returns an origin the automaton accepts that Parse accepts
+// too (the grammar is slightly wider than Parse), looking at the shortest
+// accepted texts first; it gives up after a bounded search.
+func (a *automaton) someOrigin() (valid, first string, ok bool) {
+	first, _ = a.shortest(a.start, func(t int) bool { return a.states[t].accept })
+	if _, ok := Parse(first); ok {
+		return first, first, true
+	}
+	type item struct {
+		s    int
+		text string
+	}
+	queue := []item{{a.start, ""}}
+	for n := 0; len(queue) > 0 && n < 4096; n++ {
+		it := queue[0]
+		queue = queue[1:]
+		if a.states[it.s].accept {
+			if _, ok := Parse(it.text); ok {
+				return it.text, first, true
+			}
+		}
+		for sym := 0; sym < len(alphabet); sym++ {
+			if t := a.step(it.s, alphabet[sym]); t >= 0 {
+				queue = append(queue, item{t, it.text + alphabet[sym:sym+1]})
+			}
+		}
+	}
+	return "", first, false
+}

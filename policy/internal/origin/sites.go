@@ -1,0 +1,269 @@
+package origin
+
+import (
+	"encoding/binary"
+	"slices"
+	"strings"
+
+	"github.com/corswasm/corswasm/internal/psl"
+)
+
+// The sites of a pattern. After "scheme://" the automaton allows a set of
+// hosts; hostScan proves that every one of them lies under one of a few
+// sites (registrable domains) spelled out by the pattern, or finds why not.
+//
+// A registrable domain is fixed by a host's last labels: its longest public
+// suffix and one label more. So hostScan reads the hosts from their end, a
+// character at a time, on the automaton reversed (a depth-first search over
+// sets of states), and at each label boundary asks the Public Suffix List
+// whether the labels read so far already fix the site. A search path that
+// returns to a set of states it has seen, before the site is fixed, can be
+// pumped: the pattern then allows unboundedly many sites, and is refused.
+// Hosts ending in a number are IPv4 addresses and IPv6 addresses are in
+// brackets: each must be spelled out whole.
+
+// maxSites bounds the sites one pattern may match, all schemes together: a
+// pattern naming more is refused (list them in several patterns, or use
+// allow_origins).
+const maxSites = 8
+
+// maxSteps bounds the search for one scheme.
+const maxSteps = 200000
+
+// siteFault says why the hosts of a pattern are refused.
+type siteFault uint8
+
+const (
+	siteOK           siteFault = iota
+	siteUnbounded              // unboundedly many sites
+	siteTooMany                // more than maxSites
+	sitePublicSuffix           // a public suffix as the host, or any site directly under one
+)
+
+// hostScan is the search over the hosts of one scheme.
+type hostScan struct {
+	a     *automaton
+	start int    // the state after "scheme://"
+	in    []bool // states of the host region reachable from start
+	// preds[sym][t] lists the states of the region that go to t on sym.
+	preds [len(alphabet)]map[int32][]int32
+	steps int
+
+	sites []string // found so far, in order
+
+	// What went wrong, when something did: the fault, the reversed
+	// characters read when it was found (rev) and the set of states there
+	// (node), and the public suffix involved.
+	fault  siteFault
+	rev    []byte
+	node   []int32
+	suffix string
+}
+
+// newHostScan prepares the search over the hosts after state start.
+func newHostScan(a *automaton, start int) *hostScan {
+	h := &hostScan{a: a, start: start, in: make([]bool, len(a.states))}
+	work := []int{start}
+	h.in[start] = true
+	for len(work) > 0 {
+		s := work[len(work)-1]
+		work = work[:len(work)-1]
+		for sym, t := range a.states[s].next {
+			if t < 0 || !a.states[t].live || !a.states[t].part.inHost() {
+				continue
+			}
+			if h.preds[sym] == nil {
+				h.preds[sym] = map[int32][]int32{}
+			}
+			h.preds[sym][t] = append(h.preds[sym][t], int32(s))
+			if !h.in[t] {
+				h.in[t] = true
+				work = append(work, int(t))
+			}
+		}
+	}
+	return h
+}
+
+// hostEnds returns the states where a host can end: an origin ends there,
+// or continues with ":" and a port.
+func (h *hostScan) hostEnds() []int32 {
+	var out []int32
+	for s, ok := range h.in {
+		st := &h.a.states[s]
+		if ok && st.part.hostEnd() && (st.accept || h.a.step(s, ':') >= 0) {
+			out = append(out, int32(s))
+		}
+	}
+	return out
+}
+
+// run searches every host; it returns errTooComplex when the search is too
+// long, and otherwise leaves the sites, or the fault, in h.
+func (h *hostScan) run() error {
+	onPath := map[string]bool{}
+	return h.search(h.hostEnds(), nil, "", onPath)
+}
+
+// search continues from node (the states from which the reversed
+// characters rev lead to a host's end); lastPS is the longest public suffix
+// among the complete labels read.
+func (h *hostScan) search(node []int32, rev []byte, lastPS string, onPath map[string]bool) error {
+	if h.fault != siteOK {
+		return nil
+	}
+	if h.steps++; h.steps > maxSteps {
+		return errTooComplex
+	}
+	key := nodeKey(node)
+	if onPath[key] {
+		h.fail(siteUnbounded, rev, node, lastPS)
+		return nil
+	}
+	onPath[key] = true
+	defer delete(onPath, key)
+
+	suffix := reversed(rev)
+	mode := hostMode(suffix)
+	// The host may be exactly what was read.
+	if slices.Contains(node, int32(h.start)) && len(rev) > 0 {
+		if !h.wholeHost(suffix, mode, lastPS, node, rev) {
+			return nil
+		}
+	}
+	for sym := 0; sym < len(alphabet); sym++ {
+		c := alphabet[sym]
+		prev := h.before(node, sym)
+		if len(prev) == 0 {
+			continue
+		}
+		ps := lastPS
+		if c == '.' && mode == modeDomain {
+			// The labels read are complete: do they fix the site?
+			if psl.IsPublicSuffix(suffix) {
+				ps = suffix
+			} else if !psl.HasRuleBelow(suffix) {
+				if !h.addSite(registrable(suffix, lastPS), rev, node) {
+					return nil
+				}
+				continue
+			}
+		}
+		if err := h.search(prev, append(rev[:len(rev):len(rev)], c), ps, onPath); err != nil {
+			return err
+		}
+		if h.fault != siteOK {
+			return nil
+		}
+	}
+	return nil
+}
+
+// wholeHost handles the host being exactly suffix; it returns false when
+// that is a fault.
+func (h *hostScan) wholeHost(suffix string, mode hostKind, lastPS string, node []int32, rev []byte) bool {
+	switch mode {
+	case modeIPv4:
+		if !validDomain(suffix) {
+			return true // not a host a browser sends
+		}
+		return h.addSite(suffix, rev, node)
+	case modeIPv6:
+		if !canonicalIPv6(strings.TrimSuffix(strings.TrimPrefix(suffix, "["), "]")) {
+			return true // not a host a browser sends
+		}
+		return h.addSite(suffix, rev, node)
+	}
+	if psl.IsPublicSuffix(suffix) {
+		h.fail(sitePublicSuffix, rev, node, suffix)
+		return false
+	}
+	return h.addSite(registrable(suffix, lastPS), rev, node)
+}
+
+// addSite records a site; it returns false when that is one too many.
+func (h *hostScan) addSite(site string, rev []byte, node []int32) bool {
+	if !slices.Contains(h.sites, site) {
+		h.sites = append(h.sites, site)
+	}
+	if len(h.sites) > maxSites {
+		h.fail(siteTooMany, rev, node, "")
+		return false
+	}
+	return true
+}
+
+func (h *hostScan) fail(f siteFault, rev []byte, node []int32, suffix string) {
+	h.fault, h.rev, h.node, h.suffix = f, slices.Clone(rev), node, suffix
+}
+
+// before returns the states of the region that go into node on sym.
+func (h *hostScan) before(node []int32, sym int) []int32 {
+	m := h.preds[sym]
+	if m == nil {
+		return nil
+	}
+	var out []int32
+	for _, t := range node {
+		out = append(out, m[t]...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// hostKind says how a host is read.
+type hostKind uint8
+
+const (
+	modeDomain hostKind = iota // labels under a public suffix
+	modeIPv4                   // ends in a number: an IPv4 address
+	modeIPv6                   // in brackets
+)
+
+// hostMode classifies a host from its end, as read so far.
+func hostMode(suffix string) hostKind {
+	switch {
+	case strings.HasSuffix(suffix, "]"):
+		return modeIPv6
+	case isNumeric(suffix[strings.LastIndexByte(suffix, '.')+1:]):
+		// WHATWG URL: a host whose last label is a number is an IPv4
+		// address (only meaningful once that label is complete).
+		return modeIPv4
+	}
+	return modeDomain
+}
+
+// registrable returns the site of domain d whose longest public suffix is
+// ps: ps and one label more (d's last label when there is no public
+// suffix: an unlisted top-level label, such as "localhost" or "internal",
+// belongs to the operator).
+func registrable(d, ps string) string {
+	n := 1
+	if ps != "" {
+		n = strings.Count(ps, ".") + 2
+	}
+	i := len(d)
+	for ; n > 0 && i > 0; n-- {
+		i = strings.LastIndexByte(d[:i], '.')
+		if i < 0 {
+			return d
+		}
+	}
+	return d[i+1:]
+}
+
+func nodeKey(node []int32) string {
+	b := make([]byte, 0, 4*len(node))
+	for _, s := range node {
+		b = binary.LittleEndian.AppendUint32(b, uint32(s))
+	}
+	return string(b)
+}
+
+func reversed(b []byte) string {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		out[len(b)-1-i] = c
+	}
+	return string(out)
+}

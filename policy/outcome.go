@@ -1,0 +1,150 @@
+package policy
+
+import (
+	"strings"
+
+	"github.com/corswasm/corswasm/internal/httpfield"
+)
+
+// Action is what the filter does with a request, given its Decision.
+type Action uint8
+
+// The filter's actions.
+const (
+	// PassThrough: the request and its response pass untouched (a policy
+	// with enabled: false).
+	PassThrough Action = iota
+	// AuditOnly: the request and its response pass untouched; the
+	// response is compared with the decision (audit mode).
+	AuditOnly
+	// LocalReply: the filter answers locally with Status and Headers; the
+	// request never reaches the upstream.
+	LocalReply
+	// ForwardUntouched: a failing preflight goes to the upstream, and its
+	// response passes untouched (on_unmatched_preflight: forward).
+	ForwardUntouched
+	// ForwardEdited: the request goes to the upstream; its response loses
+	// the headers in Removed and gains those in Headers.
+	ForwardEdited
+)
+
+var actionNames = [...]string{"pass through", "audit only", "local reply", "forward untouched", "forward, edit the response"}
+
+// String names the action.
+func (a Action) String() string { return actionNames[a] }
+
+// Outcome is exactly what the filter does to a request and its response:
+// the response phase of the filter (filter/http.go) applied to a
+// Decision and the upstream's response headers. A test runs both on the
+// same requests and checks that they agree.
+type Outcome struct {
+	Action Action
+	// Status is the status of the local reply.
+	Status int
+	// Headers are the headers of the local reply, or those added to the
+	// upstream's response, in the order the filter adds them; Vary and the
+	// isolation headers included.
+	Headers []Header
+	// Removed lists the upstream's headers the filter removes (every line
+	// of each), before adding Headers.
+	Removed []string
+	// KeptUpstream is set when upstream_cors_headers "keep" left the
+	// upstream's own CORS headers in place, adding none of the policy's.
+	KeptUpstream bool
+}
+
+// Outcome returns what the filter does with the request d was decided for,
+// when the upstream answers with the headers upstream (names in any case;
+// ignored when the filter replies locally). Envoy runs the filter's
+// response callback on its own local reply too; the filter adds nothing
+// there, so the reply is exactly Status and Headers.
+func (d *Decision) Outcome(upstream []Header) Outcome {
+	switch {
+	case d.Disabled:
+		return Outcome{Action: PassThrough}
+	case d.Audit:
+		return Outcome{Action: AuditOnly}
+	case d.Reply:
+		hs := append([]Header(nil), d.Headers()...)
+		if d.Vary {
+			hs = append(hs, Header{HeaderVary, "Origin"})
+		}
+		return Outcome{Action: LocalReply, Status: d.Status, Headers: hs}
+	case d.Kind == PreflightRefused:
+		return Outcome{Action: ForwardUntouched}
+	}
+	o := Outcome{Action: ForwardEdited}
+	present := make(map[string]bool)
+	varyOrigin := false
+	for _, h := range upstream {
+		name := strings.ToLower(h.Name)
+		present[name] = true
+		if name == HeaderVary {
+			varyOrigin = varyOrigin || varyCoversOrigin(h.Value)
+		}
+	}
+	add := true
+	switch d.Upstream {
+	case ReplaceUpstream:
+		for _, name := range UpstreamCORSHeaders {
+			if present[name] {
+				o.Removed = append(o.Removed, name)
+			}
+		}
+	case KeepUpstream:
+		add = !present[HeaderAllowOrigin]
+		o.KeptUpstream = !add
+	}
+	if add {
+		o.Headers = append(o.Headers, d.Headers()...)
+	}
+	// Vary is appended to the upstream's, never replacing it; "Vary: *"
+	// already covers Origin.
+	if d.Vary && !varyOrigin {
+		o.Headers = append(o.Headers, Header{HeaderVary, "Origin"})
+	}
+	// Isolation headers the upstream set itself are left as they are.
+	for _, h := range d.Isolation {
+		if !present[h.Name] {
+			o.Headers = append(o.Headers, h)
+		}
+	}
+	return o
+}
+
+// varyCoversOrigin reports whether a Vary line lists Origin or is "*"
+// (RFC 9110 §12.5.5).
+func varyCoversOrigin(v string) bool {
+	sc := httpfield.NewScanner(v)
+	for {
+		item, ok := sc.Next()
+		switch {
+		case !ok:
+			return false
+		case item == "*", strings.EqualFold(item, "origin"):
+			return true
+		}
+	}
+}
+
+// Apply returns the response the browser receives: the local reply's
+// headers, or the upstream's after the filter's edits. Removed headers are
+// dropped wherever they are; added ones come last, in order.
+func (o Outcome) Apply(upstream []Header) []Header {
+	if o.Action == LocalReply {
+		return append([]Header(nil), o.Headers...)
+	}
+	var out []Header
+	for _, h := range upstream {
+		removed := false
+		for _, name := range o.Removed {
+			if strings.EqualFold(h.Name, name) {
+				removed = true
+			}
+		}
+		if !removed {
+			out = append(out, h)
+		}
+	}
+	return append(out, o.Headers...)
+}
