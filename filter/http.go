@@ -173,6 +173,9 @@ func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (a
 	}
 	if add {
 		for _, h := range c.headers[:c.nHeaders] {
+			if c.upstream == policy.KeepUpstream && seen.hasCORS(h.Name) {
+				continue // keep: the upstream's own header stays its only value
+			}
 			if err := hostAddResponseHeader(h.Name, h.Value); err != nil {
 				logf(logError, "corswasm: cannot add %s: %v", h.Name, err)
 			}

@@ -80,12 +80,16 @@ const (
 	// LeaveUpstream leaves the upstream's headers alone (non-CORS requests,
 	// forwarded preflights).
 	LeaveUpstream UpstreamHandling = iota
-	// ReplaceUpstream removes the upstream's Access-Control-Allow-Origin,
-	// -Credentials, -Methods, -Headers, -Max-Age and -Expose-Headers before
-	// the policy's headers are added.
+	// ReplaceUpstream removes the upstream's UpstreamCORSHeaders
+	// (Access-Control-Allow-Origin, -Credentials, -Methods, -Headers,
+	// -Max-Age, -Expose-Headers and Timing-Allow-Origin) before the policy's
+	// headers are added, whether or not the policy adds them: each then has
+	// the policy's value or none.
 	ReplaceUpstream
 	// KeepUpstream adds the policy's headers only when the upstream response
-	// has no Access-Control-Allow-Origin.
+	// has no Access-Control-Allow-Origin, and then only those of the
+	// UpstreamCORSHeaders the upstream did not set itself: a header never
+	// gets two values, one from each.
 	KeepUpstream
 )
 
@@ -181,8 +185,11 @@ const (
 )
 
 // UpstreamCORSHeaders are the headers ReplaceUpstream removes from an
-// upstream response.
+// upstream response, and KeepUpstream leaves as the upstream set them.
+// Timing-Allow-Origin is among them: a browser's TAO check (Fetch, "TAO check")
+// combines every value, so an upstream "*" beside the policy's origin
+// would widen the policy's grant to every origin.
 var UpstreamCORSHeaders = []string{
 	HeaderAllowOrigin, HeaderAllowCredentials, HeaderAllowMethods,
-	HeaderAllowHeaders, HeaderMaxAge, HeaderExposeHeaders,
+	HeaderAllowHeaders, HeaderMaxAge, HeaderExposeHeaders, HeaderTimingAllowOrigin,
 }
