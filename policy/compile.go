@@ -156,6 +156,11 @@ func (k *compiler) methods(s *scope) {
 		case !httpfield.IsToken(m):
 			k.errorf(CodeInvalidToken, field, i, quote(m), "not a method name (an HTTP token)")
 			continue
+		case len(m) > MaxMethodLength:
+			// A request method this long is refused unread: listing it
+			// could never allow anything.
+			k.errorf(CodeTooLong, field, i, quote(m), "method longer than 64 bytes")
+			continue
 		}
 		upper := strings.ToUpper(m)
 		if contains(forbiddenMethods, upper) {

@@ -60,12 +60,16 @@ const (
 	MalformedHeaders
 	TooManyHeaders
 	PrivateNetworkNotAllowed
+	// MethodTooLong: an Access-Control-Request-Method longer than
+	// MaxMethodLength, refused before any of its bytes is read.
+	MethodTooLong
 )
 
 var reasonNames = [...]string{
 	"", "origin not allowed", "malformed origin", "method not allowed", "malformed method",
 	"header not allowed", "malformed access-control-request-headers",
 	"access-control-request-headers too large", "private network not allowed",
+	"method too long",
 }
 
 // String gives the reason in a short, fixed vocabulary, safe to log or send.

@@ -95,8 +95,15 @@ func (s *scope) preflight(r *Request, d *Decision, allowed bool, reason Reason) 
 	}
 	// Fetch §4.8 step 7.7: the method must be CORS-safelisted or in
 	// Access-Control-Allow-Methods, compared case-sensitively; "*" counts
-	// only without credentials (we echo the method when there are).
+	// only without credentials (we echo the method when there are). Its
+	// length is checked before any of its bytes is read: no real method is
+	// near MaxMethodLength, and a hostile one costs a comparison, not a scan,
+	// a hash and an echo.
 	m := r.RequestMethod
+	if len(m) > MaxMethodLength {
+		s.refusePreflight(d, MethodTooLong, "")
+		return
+	}
 	if !httpfield.IsToken(m) {
 		s.refusePreflight(d, MalformedMethod, "")
 		return

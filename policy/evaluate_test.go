@@ -113,6 +113,17 @@ func TestEvaluate(t *testing.T) {
 			want{kind: PreflightRefused, reason: MethodNotAllowed, detail: "patch", reply: true, status: 403, vary: true}},
 		{"malformed method", basicConfig, preflight(appOrigin, "PU T"),
 			want{kind: PreflightRefused, reason: MalformedMethod, reply: true, status: 403, vary: true}},
+		// A method is echoed with "*" and credentials; a longer one than
+		// MaxMethodLength is refused before it is read, let alone echoed.
+		{"longest method echoed", credConfig, preflight(appOrigin, strings.Repeat("M", MaxMethodLength)),
+			want{kind: PreflightAllowed, reply: true, status: 204, vary: true, headers: []Header{
+				h(HeaderAllowOrigin, appOrigin), h(HeaderAllowCredentials, "true"), h(HeaderAllowMethods, strings.Repeat("M", MaxMethodLength))}}},
+		{"too long method refused", credConfig, preflight(appOrigin, strings.Repeat("M", MaxMethodLength+1)),
+			want{kind: PreflightRefused, reason: MethodTooLong, reply: true, status: 403, vary: true}},
+		{"megabyte method refused", credConfig, preflight(appOrigin, strings.Repeat("M", 1<<20)),
+			want{kind: PreflightRefused, reason: MethodTooLong, reply: true, status: 403, vary: true}},
+		{"too long method refused before its bytes are read", basicConfig, preflight(appOrigin, strings.Repeat(" ", MaxMethodLength+1)),
+			want{kind: PreflightRefused, reason: MethodTooLong, reply: true, status: 403, vary: true}},
 		{"header refused", basicConfig, preflight(appOrigin, "PUT", "content-type,x-other"),
 			want{kind: PreflightRefused, reason: HeaderNotAllowed, detail: "x-other", reply: true, status: 403, vary: true}},
 		{"safelisted header name still needs listing", `{"allow_origins": ["https://app.example.com"]}`, preflight(appOrigin, "POST", "content-type"),
