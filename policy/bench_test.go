@@ -99,6 +99,13 @@ func BenchmarkLongestEchoedMethod(b *testing.B) {
 	benchmarkEvaluate(b, p, preflight(appOrigin, strings.Repeat("M", MaxMethodLength)), PreflightAllowed)
 }
 
+// A refused preflight with debug reasons on builds x-cors-reason without
+// allocating.
+func BenchmarkDebugRefusal(b *testing.B) {
+	p := mustLoad(b, `{"debug": true,`+strings.TrimPrefix(basicConfig, "{"))
+	benchmarkEvaluate(b, p, preflight(appOrigin, "PUT", "content-type, x-other"), PreflightRefused)
+}
+
 // Just under the size bound: the worst case that is scanned in full.
 func BenchmarkLargestScannedRequestHeaders(b *testing.B) {
 	p := mustLoad(b, basicConfig)

@@ -281,9 +281,9 @@ func (k *compiler) exposeHeaders(s *scope) {
 func isolationHeaders(iso Isolation) []Header {
 	var hs []Header
 	for _, h := range []Header{
-		{HeaderCrossOriginResourcePolicy, iso.CrossOriginResourcePolicy},
-		{HeaderCrossOriginEmbedderPolicy, iso.CrossOriginEmbedderPolicy},
-		{HeaderCrossOriginOpenerPolicy, iso.CrossOriginOpenerPolicy},
+		{Name: HeaderCrossOriginResourcePolicy, Value: iso.CrossOriginResourcePolicy},
+		{Name: HeaderCrossOriginEmbedderPolicy, Value: iso.CrossOriginEmbedderPolicy},
+		{Name: HeaderCrossOriginOpenerPolicy, Value: iso.CrossOriginOpenerPolicy},
 	} {
 		if h.Value != "" {
 			hs = append(hs, h)

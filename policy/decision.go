@@ -99,8 +99,27 @@ const (
 
 // Header is one response header to send. Names are lower case, as Envoy
 // passes them.
+//
+// The value sent is Value, or, when Detail is not empty, Value + ": " +
+// Detail (AppendValue writes it). Only x-cors-reason has a Detail: the
+// reason's fixed text and the refused token are kept apart so that
+// Evaluate never concatenates strings, which would allocate.
 type Header struct {
 	Name, Value string
+	// Detail is the refused method or header name of an x-cors-reason:
+	// a token the request parsers validated, at most 64 bytes.
+	Detail string
+}
+
+// AppendValue appends the value to send (Value, then ": " and Detail if
+// there is one) to b.
+func (h Header) AppendValue(b []byte) []byte {
+	b = append(b, h.Value...)
+	if h.Detail != "" {
+		b = append(b, ": "...)
+		b = append(b, h.Detail...)
+	}
+	return b
 }
 
 // maxDecisionHeaders is the most headers a decision carries: the six
@@ -117,7 +136,8 @@ type Decision struct {
 	// Reason says why a request was refused or disallowed.
 	Reason Reason
 	// Detail adds to Reason a token of the request that passed validation
-	// (the header name that is not allowed); never raw request bytes.
+	// (the method or header name that is not allowed), cut to 64 bytes;
+	// never raw request bytes.
 	Detail string
 	// Reply is set when the proxy must answer locally with Status and
 	// Headers instead of forwarding the request.
@@ -161,8 +181,12 @@ func (d *Decision) Headers() []Header {
 }
 
 func (d *Decision) add(name, value string) {
+	d.addHeader(Header{Name: name, Value: value})
+}
+
+func (d *Decision) addHeader(h Header) {
 	if d.nHeaders < len(d.headers) {
-		d.headers[d.nHeaders] = Header{name, value}
+		d.headers[d.nHeaders] = h
 		d.nHeaders++
 	}
 }

@@ -37,7 +37,7 @@ type want struct {
 	headers  []Header
 }
 
-func h(name, value string) Header { return Header{name, value} }
+func h(name, value string) Header { return Header{Name: name, Value: value} }
 
 const (
 	appOrigin   = "https://app.example.com"
@@ -124,6 +124,10 @@ func TestEvaluate(t *testing.T) {
 			want{kind: PreflightRefused, reason: MethodTooLong, reply: true, status: 403, vary: true}},
 		{"too long method refused before its bytes are read", basicConfig, preflight(appOrigin, strings.Repeat(" ", MaxMethodLength+1)),
 			want{kind: PreflightRefused, reason: MethodTooLong, reply: true, status: 403, vary: true}},
+		// A refused header name is cut to 64 bytes in Detail (and so in
+		// x-cors-reason and the filter's log line).
+		{"refused header name cut", basicConfig, preflight(appOrigin, "PUT", "x-"+strings.Repeat("a", 300)),
+			want{kind: PreflightRefused, reason: HeaderNotAllowed, detail: "x-" + strings.Repeat("a", maxReasonDetail-2), reply: true, status: 403, vary: true}},
 		{"header refused", basicConfig, preflight(appOrigin, "PUT", "content-type,x-other"),
 			want{kind: PreflightRefused, reason: HeaderNotAllowed, detail: "x-other", reply: true, status: 403, vary: true}},
 		{"safelisted header name still needs listing", `{"allow_origins": ["https://app.example.com"]}`, preflight(appOrigin, "POST", "content-type"),
