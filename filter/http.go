@@ -114,19 +114,20 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 	return action
 }
 
-// reply sends the decision as a local reply: its status, its headers, Vary
-// when the answer depends on the origin, and no body.
+// reply sends the decision as a local reply: its status, its headers, the
+// Vary value of the request headers its answer depends on, and no body.
 func (c *httpContext) reply(d *policy.Decision) error {
 	hs := d.Headers()
+	vary := d.VaryValue()
 	n := len(hs)
-	if d.Vary {
+	if vary != "" {
 		n++
 	}
 	p := c.plugin
 	p.reply = headermap.Append(p.reply[:0], n, func(i int) (string, string) {
 		switch {
 		case i == len(hs):
-			return policy.HeaderVary, "Origin"
+			return policy.HeaderVary, vary
 		case hs[i].Detail != "":
 			// x-cors-reason: "reason: detail", joined in reusable scratch
 			// space; Append copies it before asking for the next pair.

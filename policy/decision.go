@@ -145,8 +145,11 @@ type Decision struct {
 	// Status is the status of the local reply.
 	Status int
 	// Vary is set when the response (local or upstream) must carry
-	// `Vary: Origin`.
+	// `Vary: Origin`. A local reply may vary on more request headers: see
+	// VaryValue.
 	Vary bool
+	// vary is every request header the response depends on.
+	vary varySet
 	// Upstream says what to do with the upstream's own CORS headers.
 	Upstream UpstreamHandling
 

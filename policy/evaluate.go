@@ -38,8 +38,9 @@ func (s *scope) evaluate(r *Request, d *Decision) {
 	// response would differ for a CORS request.
 	if r.OriginCount == 0 {
 		d.Kind = NotCORS
-		d.Vary = s.varyOrigin
-		if !s.varyOrigin {
+		if s.varyOrigin {
+			d.setVary(varyOnOrigin)
+		} else {
 			// Fetch §3.2.5: with "*" and no credentials the answer does not
 			// depend on the origin, so it goes on every response, and a
 			// cache may serve any of them to any request.
@@ -127,7 +128,7 @@ func (s *scope) preflight(r *Request, d *Decision, allowed bool, reason Reason) 
 	d.Kind = PreflightAllowed
 	d.Reply = true
 	d.Status = s.preflightStatus
-	d.Vary = s.varyOrigin
+	d.setVary(s.preflightVary())
 	d.add(HeaderAllowOrigin, s.allowOrigin(r))
 	if s.credentials {
 		d.add(HeaderAllowCredentials, "true")
@@ -173,7 +174,7 @@ func (s *scope) refusePreflight(d *Decision, reason Reason, detail string) {
 	if s.rejectPreflight {
 		d.Reply = true
 		d.Status = 403
-		d.Vary = s.varyOrigin
+		d.setVary(s.refusalVary(reason))
 		s.addReason(d)
 		return
 	}
@@ -253,7 +254,9 @@ func (s *scope) headerAllowed(name string, buf *[maxHeaderNameLength]byte) bool 
 // CORS check): the response tells the browser whether the origin may read
 // it.
 func (s *scope) actual(r *Request, d *Decision, allowed bool, reason Reason) {
-	d.Vary = s.varyOrigin
+	if s.varyOrigin {
+		d.setVary(varyOnOrigin)
+	}
 	d.Upstream = s.upstream
 	if allowed {
 		d.Kind = ActualAllowed
@@ -265,7 +268,7 @@ func (s *scope) actual(r *Request, d *Decision, allowed bool, reason Reason) {
 	// With "*" only a malformed Origin is disallowed, and its response,
 	// unlike every other one, lacks Access-Control-Allow-Origin: a cache
 	// must keep it for that Origin only.
-	d.Vary = true
+	d.setVary(varyOnOrigin)
 	// A browser sends Origin on same-origin requests other than GET and
 	// HEAD; those never need CORS and are never rejected.
 	if s.rejectDisallowed && !sameOrigin(r) {

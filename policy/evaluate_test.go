@@ -157,6 +157,10 @@ func TestEvaluate(t *testing.T) {
 			want{kind: PreflightRefused, reason: PrivateNetworkNotAllowed, reply: true, status: 403, vary: true}},
 		{"refused preflight forwarded", `{"allow_origins": ["https://app.example.com"], "on_unmatched_preflight": "forward"}`, preflight(evilOrigin, "GET"),
 			want{kind: PreflightRefused, reason: OriginNotAllowed, upstream: LeaveUpstream}},
+		// With "*" only a malformed Origin is refused, and only its 403
+		// depends on the Origin: a cache must keep it for that Origin only.
+		{"malformed origin refused with any origin", `{"allow_origins": ["*"]}`, preflight(appOrigin+"/", "GET"),
+			want{kind: PreflightRefused, reason: MalformedOrigin, reply: true, status: 403, vary: true}},
 
 		// 3. Origin values.
 		{"second origin line", basicConfig, &Request{Method: "GET", Origin: appOrigin, OriginCount: 2},
