@@ -84,7 +84,9 @@ func TestPreflightAllowed(t *testing.T) {
 		"access-control-allow-headers":     {"content-type, authorization, x-request-id"},
 		"access-control-max-age":           {"600"},
 	})
-	wantVary(t, r, "Origin")
+	// main allows private network access: whether the reply grants it
+	// depends on the request asking, whether or not this one did.
+	wantVary(t, r, "Origin", "Access-Control-Request-Private-Network")
 	if r.body != "" || r.header.Get("Content-Length") != "" {
 		t.Errorf("204 preflight reply has body %q, content-length %q; want neither", r.body, r.header.Get("Content-Length"))
 	}
@@ -119,6 +121,7 @@ func TestPreflightVariants(t *testing.T) {
 			"access-control-allow-methods":     {"DELETE"},
 			"access-control-allow-headers":     {"x-a, X-B"},
 		})
+		wantVary(t, r, "Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers")
 	})
 	t.Run("a wildcard never covers authorization", func(t *testing.T) {
 		r := send(t, "wild", "OPTIONS", "/", "Origin", app, "Access-Control-Request-Method", "GET",
