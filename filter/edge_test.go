@@ -87,6 +87,7 @@ func TestDebugReason(t *testing.T) {
 			want    string
 		}{
 			{[]string{"origin", app, "access-control-request-method", "PATCH"}, "method not allowed: PATCH"},
+			{[]string{"origin", app, "access-control-request-method", strings.Repeat("P", 65)}, "method too long"},
 			{[]string{"origin", app, "access-control-request-method", "PUT", "access-control-request-headers", "x-secret"}, "header not allowed: x-secret"},
 			{[]string{"origin", "https://a.test/<script>", "access-control-request-method", "PUT"}, "malformed origin"},
 			{[]string{"origin", evil, "access-control-request-method", "PUT"}, "origin not allowed"},

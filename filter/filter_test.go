@@ -75,16 +75,25 @@ func TestPreflightHeadersOverSeveralLines(t *testing.T) {
 }
 
 func TestPreflightRejected(t *testing.T) {
+	// The 403 varies on every request header read up to the check that
+	// failed, so that a cache never serves it to a preflight that passes.
+	const (
+		varyMethod  = "Origin, Access-Control-Request-Method"
+		varyHeaders = varyMethod + ", Access-Control-Request-Headers"
+	)
 	cases := []struct {
 		desc    string
 		headers []string
 		reason  string
+		vary    string
 	}{
-		{"origin", []string{"origin", evil, "access-control-request-method", "PUT"}, "origin not allowed"},
-		{"method", []string{"origin", app, "access-control-request-method", "PATCH"}, "method not allowed: PATCH"},
-		{"header", []string{"origin", app, "access-control-request-method", "PUT", "access-control-request-headers", "x-secret"}, "header not allowed: x-secret"},
-		{"private network", []string{"origin", app, "access-control-request-method", "GET", "access-control-request-private-network", "true"}, "private network not allowed"},
-		{"second origin line", []string{"origin", app, "origin", evil, "access-control-request-method", "GET"}, "malformed origin"},
+		{"origin", []string{"origin", evil, "access-control-request-method", "PUT"}, "origin not allowed", "Origin"},
+		{"method", []string{"origin", app, "access-control-request-method", "PATCH"}, "method not allowed: PATCH", varyMethod},
+		{"method too long", []string{"origin", app, "access-control-request-method", strings.Repeat("P", policy.MaxMethodLength+1)}, "method too long", varyMethod},
+		{"header", []string{"origin", app, "access-control-request-method", "PUT", "access-control-request-headers", "x-secret"}, "header not allowed: x-secret", varyHeaders},
+		{"private network", []string{"origin", app, "access-control-request-method", "GET", "access-control-request-private-network", "true"}, "private network not allowed",
+			varyHeaders + ", Access-Control-Request-Private-Network"},
+		{"second origin line", []string{"origin", app, "origin", evil, "access-control-request-method", "GET"}, "malformed origin", "Origin"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.desc, func(t *testing.T) {
@@ -99,6 +108,9 @@ func TestPreflightRejected(t *testing.T) {
 				}
 				if cors := corsHeaders(x.response); len(cors) != 0 {
 					t.Errorf("the response callback added %q to the 403", cors)
+				}
+				if got := values(x.response, "vary"); !slices.Equal(got, []string{tc.vary}) {
+					t.Errorf("vary = %q; want %q", got, tc.vary)
 				}
 				if n := counterValue(t, host, MetricPreflightRejected); n != 1 {
 					t.Errorf("%s = %d; want 1", MetricPreflightRejected, n)
@@ -306,11 +318,18 @@ func TestMoreBehaviours(t *testing.T) {
 	}{
 		{"private network allowed", `{"allow_origins": ["https://app.example.com"], "allow_private_network": true, "preflight_status": 200}`,
 			request("OPTIONS", "/", "origin", app, "access-control-request-method", "GET", "access-control-request-private-network", "true"),
-			200, [][2]string{{"access-control-allow-origin", app}, {"access-control-allow-private-network", "true"}, {"vary", "Origin"}}},
+			200, [][2]string{{"access-control-allow-origin", app}, {"access-control-allow-private-network", "true"},
+				{"vary", "Origin, Access-Control-Request-Private-Network"}}},
+		// The reply's access-control-allow-private-network depends on the
+		// request asking, whether or not this one did.
+		{"private network allowed, not asked", `{"allow_origins": ["https://app.example.com"], "allow_private_network": true}`,
+			request("OPTIONS", "/", "origin", app, "access-control-request-method", "GET"),
+			204, [][2]string{{"access-control-allow-origin", app}, {"vary", "Origin, Access-Control-Request-Private-Network"}}},
 		{"wildcards with credentials echo the request", `{"allow_origins": ["https://app.example.com"], "allow_methods": ["*"], "allow_headers": ["*"], "allow_credentials": true}`,
 			request("OPTIONS", "/", "origin", app, "access-control-request-method", "PURGE", "access-control-request-headers", "x-a,x-b"),
 			204, [][2]string{{"access-control-allow-origin", app}, {"access-control-allow-credentials", "true"},
-				{"access-control-allow-methods", "PURGE"}, {"access-control-allow-headers", "x-a,x-b"}, {"vary", "Origin"}}},
+				{"access-control-allow-methods", "PURGE"}, {"access-control-allow-headers", "x-a,x-b"},
+				{"vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"}}},
 		{"top level disabled", `{"enabled": false, "allow_origins": ["*"]}`,
 			request("GET", "/", "origin", app), 0, upstreamResponse()},
 		{"same origin with default port and case", `{"allow_origins": ["https://app.example.com"], "on_disallowed_origin": "reject"}`,

@@ -1,6 +1,8 @@
 package filter
 
 import (
+	"unsafe"
+
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 
 	"github.com/corswasm/corswasm/internal/headermap"
@@ -38,7 +40,10 @@ type httpContext struct {
 	plugin *pluginContext
 	state  streamState
 
-	headers   [maxResponseHeaders]policy.Header
+	// headers are the name and value of each header the response gets
+	// (policy.Header's Detail is for local replies only): two strings, not
+	// a policy.Header, to keep the context of every stream small.
+	headers   [maxResponseHeaders][2]string
 	nHeaders  int
 	vary      bool
 	upstream  policy.UpstreamHandling
@@ -101,22 +106,33 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 	c.vary = d.Vary
 	c.upstream = d.Upstream
 	c.isolation = d.Isolation
-	c.nHeaders = copy(c.headers[:], d.Headers())
+	hs := d.Headers()
+	c.nHeaders = min(len(hs), len(c.headers))
+	for i := range c.nHeaders {
+		c.headers[i] = [2]string{hs[i].Name, hs[i].Value}
+	}
 	return action
 }
 
-// reply sends the decision as a local reply: its status, its headers, Vary
-// when the answer depends on the origin, and no body.
+// reply sends the decision as a local reply: its status, its headers, the
+// Vary value of the request headers its answer depends on, and no body.
 func (c *httpContext) reply(d *policy.Decision) error {
 	hs := d.Headers()
+	vary := d.VaryValue()
 	n := len(hs)
-	if d.Vary {
+	if vary != "" {
 		n++
 	}
 	p := c.plugin
 	p.reply = headermap.Append(p.reply[:0], n, func(i int) (string, string) {
-		if i == len(hs) {
-			return policy.HeaderVary, "Origin"
+		switch {
+		case i == len(hs):
+			return policy.HeaderVary, vary
+		case hs[i].Detail != "":
+			// x-cors-reason: "reason: detail", joined in reusable scratch
+			// space; Append copies it before asking for the next pair.
+			p.value = hs[i].AppendValue(p.value[:0])
+			return hs[i].Name, unsafe.String(unsafe.SliceData(p.value), len(p.value))
 		}
 		return hs[i].Name, hs[i].Value
 	})
@@ -173,8 +189,11 @@ func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (a
 	}
 	if add {
 		for _, h := range c.headers[:c.nHeaders] {
-			if err := hostAddResponseHeader(h.Name, h.Value); err != nil {
-				logf(logError, "corswasm: cannot add %s: %v", h.Name, err)
+			if c.upstream == policy.KeepUpstream && seen.hasCORS(h[0]) {
+				continue // keep: the upstream's own header stays its only value
+			}
+			if err := hostAddResponseHeader(h[0], h[1]); err != nil {
+				logf(logError, "corswasm: cannot add %s: %v", h[0], err)
 			}
 		}
 	}

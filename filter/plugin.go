@@ -24,6 +24,7 @@ type pluginContext struct {
 	decision policy.Decision
 	request  requestHeaders
 	reply    []byte
+	value    []byte // a local reply's x-cors-reason value
 
 	auditLog logLimiter
 	logBuf   []byte

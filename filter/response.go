@@ -34,6 +34,17 @@ func (s *responseSeen) has(name string) bool {
 	return false
 }
 
+// hasCORS reports whether the response carries the UpstreamCORSHeaders
+// entry name.
+func (s *responseSeen) hasCORS(name string) bool {
+	for i, h := range policy.UpstreamCORSHeaders {
+		if h == name {
+			return s.cors&(1<<i) != 0
+		}
+	}
+	return false
+}
+
 // scanResponse reads the upstream's response headers in one pass.
 func scanResponse(m headermap.Map) responseSeen {
 	var s responseSeen
@@ -49,7 +60,7 @@ func scanResponse(m headermap.Map) responseSeen {
 			}
 			continue
 		}
-		if !strings.HasPrefix(name, "access-control-") {
+		if !strings.HasPrefix(name, "access-control-") && name != policy.HeaderTimingAllowOrigin {
 			continue
 		}
 		for i, h := range policy.UpstreamCORSHeaders {

@@ -87,6 +87,11 @@ func (k Disagreement) String() string {
 // request it compares Access-Control-Allow-Origin and -Credentials. The
 // browser's credentials mode is assumed to be the policy's
 // allow_credentials.
+//
+// It does not allocate: lists are read in place with httpfield.Scanner and
+// compared as sets by mutual inclusion, so its cost is the product of the
+// two lists' lengths, the policy's being bounded by its configuration (or
+// by MaxRequestHeaderNames when it echoes).
 func CompareUpstream(r *Request, d *Decision, u *UpstreamAnswer) Disagreement {
 	// Where enforcing would pass the upstream's answer through unchanged (a
 	// failing preflight forwarded, CORS headers the upstream set kept), that
@@ -103,21 +108,23 @@ func CompareUpstream(r *Request, d *Decision, u *UpstreamAnswer) Disagreement {
 		case policyOK != upstreamOK:
 			k |= PreflightVerdict
 		case policyOK:
-			if d.value(HeaderAllowOrigin) != join(u.AllowOrigin) {
+			var buf [maxDecisionHeaders]string
+			if !equalJoined(d.lines(HeaderAllowOrigin, buf[:0]), u.AllowOrigin) {
 				k |= PreflightOrigin
 			}
-			if !sameList(d.value(HeaderAllowMethods), join(u.AllowMethods), false) {
+			if !sameList(d.lines(HeaderAllowMethods, buf[:0]), u.AllowMethods, false) {
 				k |= PreflightMethods
 			}
-			if !sameList(d.value(HeaderAllowHeaders), join(u.AllowHeaders), true) {
+			if !sameList(d.lines(HeaderAllowHeaders, buf[:0]), u.AllowHeaders, true) {
 				k |= PreflightHeaders
 			}
 		}
 	case ActualAllowed, ActualDisallowed:
-		if d.value(HeaderAllowOrigin) != join(u.AllowOrigin) {
+		var buf [maxDecisionHeaders]string
+		if !equalJoined(d.lines(HeaderAllowOrigin, buf[:0]), u.AllowOrigin) {
 			k |= ActualOrigin
 		}
-		if (d.value(HeaderAllowCredentials) == "true") != (join(u.AllowCredentials) == "true") {
+		if readsTrue(d.lines(HeaderAllowCredentials, buf[:0])) != readsTrue(u.AllowCredentials) {
 			k |= ActualCredentials
 		}
 	}
@@ -162,23 +169,24 @@ func acceptsPreflight(r *Request, credentials bool, u *UpstreamAnswer) bool {
 	if acao != r.Origin && (acao != "*" || credentials) {
 		return false
 	}
-	if credentials && join(u.AllowCredentials) != "true" {
+	if credentials && !readsTrue(u.AllowCredentials) {
 		return false
 	}
 	// The method must be safelisted or listed; "*" counts only without
-	// credentials.
-	methods, ok := listItems(join(u.AllowMethods))
-	if !ok {
+	// credentials. A list with an element that is not a token is a network
+	// error (Fetch §4.8 step 7.3, "extracting header list values").
+	methods := u.AllowMethods
+	if !validList(methods) {
 		return false
 	}
 	m := r.RequestMethod
-	if !isSafelistedMethod(m) && !contains(methods, m) && (credentials || !contains(methods, "*")) {
+	if !isSafelistedMethod(m) && !listHas(methods, m, false) && (credentials || !listHas(methods, "*", false)) {
 		return false
 	}
 	// Every requested header must be listed; "*" counts only without
 	// credentials and never for Authorization.
-	allowed, ok := listItems(join(u.AllowHeaders))
-	if !ok {
+	allowed := u.AllowHeaders
+	if !validList(allowed) {
 		return false
 	}
 	for _, line := range r.RequestHeaders {
@@ -191,87 +199,174 @@ func acceptsPreflight(r *Request, credentials bool, u *UpstreamAnswer) bool {
 			if !more {
 				break
 			}
-			if !containsFold(allowed, name) &&
-				(credentials || !contains(allowed, "*") || strings.EqualFold(name, "authorization")) {
+			if !listHas(allowed, name, true) &&
+				(credentials || !listHas(allowed, "*", false) || strings.EqualFold(name, "authorization")) {
 				return false
 			}
 		}
 	}
 	// Private Network Access: the answer must grant it when asked.
-	if r.RequestPrivateNetwork == "true" && join(u.AllowPrivateNetwork) != "true" {
+	if r.RequestPrivateNetwork == "true" && !readsTrue(u.AllowPrivateNetwork) {
 		return false
 	}
 	return true
 }
 
 // value returns the value of a header of the decision, "" when absent
-// (lines of the same name joined, as a browser reads them).
+// (lines of the same name joined, as a browser reads them), for Describe.
 func (d *Decision) value(name string) string {
 	var lines []string
 	for _, h := range d.Headers() {
 		if h.Name == name {
-			lines = append(lines, h.Value)
+			lines = append(lines, string(h.AppendValue(nil)))
 		}
 	}
 	return join(lines)
 }
 
+// lines appends the values of the decision's headers called name to buf.
+// Only x-cors-reason has a Detail, and no caller asks for it.
+func (d *Decision) lines(name string, buf []string) []string {
+	for _, h := range d.Headers() {
+		if h.Name == name {
+			buf = append(buf, h.Value)
+		}
+	}
+	return buf
+}
+
 // join combines header lines as Fetch's "get" does.
 func join(lines []string) string { return strings.Join(lines, ", ") }
 
-// listItems splits a comma-separated list of tokens (Fetch "extracting
-// header list values"), ignoring empty elements; ok is false if an element
-// is not a token.
-func listItems(v string) (items []string, ok bool) {
-	sc := httpfield.NewScanner(v)
+// joinedLen is len(join(lines)).
+func joinedLen(lines []string) int {
+	n := 0
+	for i, l := range lines {
+		if i > 0 {
+			n += len(", ")
+		}
+		n += len(l)
+	}
+	return n
+}
+
+// equalJoined reports whether join(a) == join(b), without building either.
+func equalJoined(a, b []string) bool {
+	if joinedLen(a) != joinedLen(b) {
+		return false
+	}
+	var x, y joinedReader
+	x.lines, y.lines = a, b
 	for {
-		item, more := sc.Next()
-		if sc.Invalid() {
-			return nil, false
+		c, ok := x.next()
+		e, _ := y.next()
+		if !ok {
+			return true
 		}
-		if !more {
-			return items, true
+		if c != e {
+			return false
 		}
-		items = append(items, item)
 	}
 }
 
-// sameList reports whether two lists allow the same things: as sets,
-// case-insensitively for header names, leaving out the safelisted methods
-// a preflight never needs.
-func sameList(a, b string, fold bool) bool {
-	norm := func(v string) map[string]bool {
-		items, _ := listItems(v)
-		set := make(map[string]bool)
-		for _, it := range items {
-			if fold {
-				it = strings.ToLower(it)
-			} else if isSafelistedMethod(it) {
-				continue
-			}
-			set[it] = true
+// joinedReader reads join(lines) byte by byte.
+type joinedReader struct {
+	lines []string
+	line  int // the line being read
+	at    int // the next byte of it; len(line) and beyond: the separator
+}
+
+func (j *joinedReader) next() (byte, bool) {
+	for j.line < len(j.lines) {
+		l := j.lines[j.line]
+		switch {
+		case j.at < len(l):
+			j.at++
+			return l[j.at-1], true
+		case j.line == len(j.lines)-1:
+			j.line++
+		case j.at < len(l)+len(", "):
+			j.at++
+			return ", "[j.at-1-len(l)], true
+		default:
+			j.line, j.at = j.line+1, 0
 		}
-		return set
 	}
-	x, y := norm(a), norm(b)
-	if len(x) != len(y) {
-		return false
-	}
-	for it := range x {
-		if !y[it] {
-			return false
+	return 0, false
+}
+
+// readsTrue reports whether the lines read as the value "true", as Fetch reads
+// Access-Control-Allow-Credentials (joined: more than one line never is).
+func readsTrue(lines []string) bool { return len(lines) == 1 && lines[0] == "true" }
+
+// validList reports whether every element of the comma-separated lines is
+// a token (Fetch "extracting header list values"; empty elements are
+// ignored). Scanning each line is scanning their join: the separator is a
+// comma.
+func validList(lines []string) bool {
+	for _, line := range lines {
+		sc := httpfield.NewScanner(line)
+		for {
+			_, more := sc.Next()
+			if sc.Invalid() {
+				return false
+			}
+			if !more {
+				break
+			}
 		}
 	}
 	return true
 }
 
-func containsFold(list []string, s string) bool {
-	for _, v := range list {
-		if strings.EqualFold(v, s) {
-			return true
+// listHas reports whether the lines list item, case-insensitively with
+// fold.
+func listHas(lines []string, item string, fold bool) bool {
+	for _, line := range lines {
+		sc := httpfield.NewScanner(line)
+		for {
+			it, more := sc.Next()
+			if !more {
+				break
+			}
+			if it == item || fold && strings.EqualFold(it, item) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// sameList reports whether two lists allow the same things: as sets,
+// case-insensitively for header names (fold), leaving out the safelisted
+// methods a preflight never needs. A list that is not valid counts as
+// empty.
+func sameList(a, b []string, fold bool) bool {
+	return subList(a, b, fold) && subList(b, a, fold)
+}
+
+// subList reports whether every item of a is in b (see sameList).
+func subList(a, b []string, fold bool) bool {
+	if !validList(a) {
+		return true // an invalid list is empty
+	}
+	validB := validList(b)
+	for _, line := range a {
+		sc := httpfield.NewScanner(line)
+		for {
+			it, more := sc.Next()
+			if !more {
+				break
+			}
+			if !fold && isSafelistedMethod(it) {
+				continue
+			}
+			if !validB || !listHas(b, it, fold) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // maxDescribed bounds the length of a header value Describe shows.

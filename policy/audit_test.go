@@ -5,8 +5,17 @@ import (
 	"testing"
 )
 
-func TestCompareUpstream(t *testing.T) {
-	t.Parallel()
+// compareCase is a request, the upstream's answer to it, and how
+// CompareUpstream must find it to differ from the policy's.
+type compareCase struct {
+	desc string
+	cfg  string
+	req  *Request
+	up   UpstreamAnswer
+	want Disagreement
+}
+
+func compareCases() []compareCase {
 	const (
 		cfg     = `{"allow_origins": ["https://app.example.com"], "allow_methods": ["PUT", "DELETE"], "allow_headers": ["content-type", "x-a"], "allow_private_network": true}`
 		credCfg = `{"allow_origins": ["https://app.example.com"], "allow_credentials": true}`
@@ -19,13 +28,7 @@ func TestCompareUpstream(t *testing.T) {
 	}
 	pna := preflight(appOrigin, "PUT")
 	pna.RequestPrivateNetwork = "true"
-	cases := []struct {
-		desc string
-		cfg  string
-		req  *Request
-		up   UpstreamAnswer
-		want Disagreement
-	}{
+	return []compareCase{
 		{"same answer", cfg, preflight(appOrigin, "PUT", "x-a"), good, 0},
 		{"same sets, other order, case and safelisted methods", cfg, preflight(appOrigin, "PUT", "x-a"),
 			with(func(u *UpstreamAnswer) {
@@ -73,7 +76,11 @@ func TestCompareUpstream(t *testing.T) {
 		{"keep, but the upstream sent nothing", `{"allow_origins": ["https://app.example.com"], "upstream_cors_headers": "keep"}`, actual("GET", appOrigin),
 			UpstreamAnswer{Status: 200}, ActualOrigin},
 	}
-	for _, tc := range cases {
+}
+
+func TestCompareUpstream(t *testing.T) {
+	t.Parallel()
+	for _, tc := range compareCases() {
 		t.Run(tc.desc, func(t *testing.T) {
 			t.Parallel()
 			p := mustLoad(t, tc.cfg)
@@ -83,6 +90,47 @@ func TestCompareUpstream(t *testing.T) {
 				t.Errorf("CompareUpstream = %v; want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestCompareUpstreamDoesNotAllocate: audit mode compares every audited
+// response; the comparison reads the lists in place. Not parallel:
+// testing.AllocsPerRun counts every allocation of the process.
+func TestCompareUpstreamDoesNotAllocate(t *testing.T) {
+	cases := append(compareCases(),
+		compareCase{"echoed headers over several lines", credConfig, preflight(appOrigin, "PATCH", "x-a", "x-b, X-C"),
+			UpstreamAnswer{Status: 204, AllowOrigin: []string{appOrigin}, AllowCredentials: []string{"true"},
+				AllowMethods: []string{"PATCH"}, AllowHeaders: []string{"x-c, X-B", "x-a"}}, 0},
+		compareCase{"echoed headers, one fewer upstream", credConfig, preflight(appOrigin, "PATCH", "x-a", "x-b"),
+			UpstreamAnswer{Status: 204, AllowOrigin: []string{appOrigin}, AllowCredentials: []string{"true"},
+				AllowMethods: []string{"PATCH"}, AllowHeaders: []string{"x-a, x-b, x-c"}}, PreflightHeaders},
+	)
+	for _, tc := range cases {
+		var d Decision
+		mustLoad(t, tc.cfg).Evaluate(tc.req, &d)
+		if got := CompareUpstream(tc.req, &d, &tc.up); got != tc.want {
+			t.Errorf("%s: CompareUpstream = %v; want %v", tc.desc, got, tc.want)
+			continue
+		}
+		if got := testing.AllocsPerRun(100, func() { CompareUpstream(tc.req, &d, &tc.up) }); got != 0 {
+			t.Errorf("%s: %v allocations per CompareUpstream; want 0", tc.desc, got)
+		}
+	}
+}
+
+// equalJoined and readsTrue read header lines as Fetch joins them.
+func TestJoinedLines(t *testing.T) {
+	t.Parallel()
+	lists := [][]string{nil, {""}, {"", ""}, {"a"}, {"a, b"}, {"a", "b"}, {"a,", "b"}, {"a, ", "b"}, {"ab"}, {"true"}, {"true", ""}, {"tr", "ue"}}
+	for _, a := range lists {
+		for _, b := range lists {
+			if got, want := equalJoined(a, b), join(a) == join(b); got != want {
+				t.Errorf("equalJoined(%q, %q) = %v; want %v", a, b, got, want)
+			}
+		}
+		if got, want := readsTrue(a), join(a) == "true"; got != want {
+			t.Errorf("readsTrue(%q) = %v; want %v", a, got, want)
+		}
 	}
 }
 

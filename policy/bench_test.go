@@ -86,6 +86,26 @@ func BenchmarkHostileRequestHeaders(b *testing.B) {
 	benchmarkEvaluate(b, p, preflight(appOrigin, "PUT", strings.Repeat(",", 1<<20)), PreflightRefused)
 }
 
+// A megabyte Access-Control-Request-Method where it would be echoed ("*"
+// with credentials) costs a length check: it is refused unread.
+func BenchmarkHostileRequestMethod(b *testing.B) {
+	p := mustLoad(b, credConfig)
+	benchmarkEvaluate(b, p, preflight(appOrigin, strings.Repeat("M", 1<<20)), PreflightRefused)
+}
+
+// The longest method that is read, checked and echoed.
+func BenchmarkLongestEchoedMethod(b *testing.B) {
+	p := mustLoad(b, credConfig)
+	benchmarkEvaluate(b, p, preflight(appOrigin, strings.Repeat("M", MaxMethodLength)), PreflightAllowed)
+}
+
+// A refused preflight with debug reasons on builds x-cors-reason without
+// allocating.
+func BenchmarkDebugRefusal(b *testing.B) {
+	p := mustLoad(b, `{"debug": true,`+strings.TrimPrefix(basicConfig, "{"))
+	benchmarkEvaluate(b, p, preflight(appOrigin, "PUT", "content-type, x-other"), PreflightRefused)
+}
+
 // Just under the size bound: the worst case that is scanned in full.
 func BenchmarkLargestScannedRequestHeaders(b *testing.B) {
 	p := mustLoad(b, basicConfig)

@@ -56,7 +56,7 @@ const (
 // Problems with methods and header names.
 const (
 	CodeInvalidToken    Code = "invalid_token"    // a method or header name that is not an HTTP token
-	CodeTooLong         Code = "too_long"         // a header name over 256 bytes
+	CodeTooLong         Code = "too_long"         // a method over 64 bytes or a header name over 256 bytes
 	CodeForbiddenMethod Code = "forbidden_method" // CONNECT, TRACE, TRACK (Fetch §2.2.1)
 	CodeMethodCase      Code = "method_case"      // "put" for "PUT": browsers normalize these methods
 	CodeForbiddenHeader Code = "forbidden_header" // a forbidden request header (Fetch §2.2.2)

@@ -156,6 +156,11 @@ func (k *compiler) methods(s *scope) {
 		case !httpfield.IsToken(m):
 			k.errorf(CodeInvalidToken, field, i, quote(m), "not a method name (an HTTP token)")
 			continue
+		case len(m) > MaxMethodLength:
+			// A request method this long is refused unread: listing it
+			// could never allow anything.
+			k.errorf(CodeTooLong, field, i, quote(m), "method longer than 64 bytes")
+			continue
 		}
 		upper := strings.ToUpper(m)
 		if contains(forbiddenMethods, upper) {
@@ -276,9 +281,9 @@ func (k *compiler) exposeHeaders(s *scope) {
 func isolationHeaders(iso Isolation) []Header {
 	var hs []Header
 	for _, h := range []Header{
-		{HeaderCrossOriginResourcePolicy, iso.CrossOriginResourcePolicy},
-		{HeaderCrossOriginEmbedderPolicy, iso.CrossOriginEmbedderPolicy},
-		{HeaderCrossOriginOpenerPolicy, iso.CrossOriginOpenerPolicy},
+		{Name: HeaderCrossOriginResourcePolicy, Value: iso.CrossOriginResourcePolicy},
+		{Name: HeaderCrossOriginEmbedderPolicy, Value: iso.CrossOriginEmbedderPolicy},
+		{Name: HeaderCrossOriginOpenerPolicy, Value: iso.CrossOriginOpenerPolicy},
 	} {
 		if h.Value != "" {
 			hs = append(hs, h)

@@ -60,12 +60,16 @@ const (
 	MalformedHeaders
 	TooManyHeaders
 	PrivateNetworkNotAllowed
+	// MethodTooLong: an Access-Control-Request-Method longer than
+	// MaxMethodLength, refused before any of its bytes is read.
+	MethodTooLong
 )
 
 var reasonNames = [...]string{
 	"", "origin not allowed", "malformed origin", "method not allowed", "malformed method",
 	"header not allowed", "malformed access-control-request-headers",
 	"access-control-request-headers too large", "private network not allowed",
+	"method too long",
 }
 
 // String gives the reason in a short, fixed vocabulary, safe to log or send.
@@ -80,19 +84,42 @@ const (
 	// LeaveUpstream leaves the upstream's headers alone (non-CORS requests,
 	// forwarded preflights).
 	LeaveUpstream UpstreamHandling = iota
-	// ReplaceUpstream removes the upstream's Access-Control-Allow-Origin,
-	// -Credentials, -Methods, -Headers, -Max-Age and -Expose-Headers before
-	// the policy's headers are added.
+	// ReplaceUpstream removes the upstream's UpstreamCORSHeaders
+	// (Access-Control-Allow-Origin, -Credentials, -Methods, -Headers,
+	// -Max-Age, -Expose-Headers and Timing-Allow-Origin) before the policy's
+	// headers are added, whether or not the policy adds them: each then has
+	// the policy's value or none.
 	ReplaceUpstream
 	// KeepUpstream adds the policy's headers only when the upstream response
-	// has no Access-Control-Allow-Origin.
+	// has no Access-Control-Allow-Origin, and then only those of the
+	// UpstreamCORSHeaders the upstream did not set itself: a header never
+	// gets two values, one from each.
 	KeepUpstream
 )
 
 // Header is one response header to send. Names are lower case, as Envoy
 // passes them.
+//
+// The value sent is Value, or, when Detail is not empty, Value + ": " +
+// Detail (AppendValue writes it). Only x-cors-reason has a Detail: the
+// reason's fixed text and the refused token are kept apart so that
+// Evaluate never concatenates strings, which would allocate.
 type Header struct {
 	Name, Value string
+	// Detail is the refused method or header name of an x-cors-reason:
+	// a token the request parsers validated, at most 64 bytes.
+	Detail string
+}
+
+// AppendValue appends the value to send (Value, then ": " and Detail if
+// there is one) to b.
+func (h Header) AppendValue(b []byte) []byte {
+	b = append(b, h.Value...)
+	if h.Detail != "" {
+		b = append(b, ": "...)
+		b = append(b, h.Detail...)
+	}
+	return b
 }
 
 // maxDecisionHeaders is the most headers a decision carries: the six
@@ -109,7 +136,8 @@ type Decision struct {
 	// Reason says why a request was refused or disallowed.
 	Reason Reason
 	// Detail adds to Reason a token of the request that passed validation
-	// (the header name that is not allowed); never raw request bytes.
+	// (the method or header name that is not allowed), cut to 64 bytes;
+	// never raw request bytes.
 	Detail string
 	// Reply is set when the proxy must answer locally with Status and
 	// Headers instead of forwarding the request.
@@ -117,8 +145,11 @@ type Decision struct {
 	// Status is the status of the local reply.
 	Status int
 	// Vary is set when the response (local or upstream) must carry
-	// `Vary: Origin`.
+	// `Vary: Origin`. A local reply may vary on more request headers: see
+	// VaryValue.
 	Vary bool
+	// vary is every request header the response depends on.
+	vary varySet
 	// Upstream says what to do with the upstream's own CORS headers.
 	Upstream UpstreamHandling
 
@@ -153,8 +184,12 @@ func (d *Decision) Headers() []Header {
 }
 
 func (d *Decision) add(name, value string) {
+	d.addHeader(Header{Name: name, Value: value})
+}
+
+func (d *Decision) addHeader(h Header) {
 	if d.nHeaders < len(d.headers) {
-		d.headers[d.nHeaders] = Header{name, value}
+		d.headers[d.nHeaders] = h
 		d.nHeaders++
 	}
 }
@@ -181,8 +216,11 @@ const (
 )
 
 // UpstreamCORSHeaders are the headers ReplaceUpstream removes from an
-// upstream response.
+// upstream response, and KeepUpstream leaves as the upstream set them.
+// Timing-Allow-Origin is among them: a browser's TAO check (Fetch, "TAO check")
+// combines every value, so an upstream "*" beside the policy's origin
+// would widen the policy's grant to every origin.
 var UpstreamCORSHeaders = []string{
 	HeaderAllowOrigin, HeaderAllowCredentials, HeaderAllowMethods,
-	HeaderAllowHeaders, HeaderMaxAge, HeaderExposeHeaders,
+	HeaderAllowHeaders, HeaderMaxAge, HeaderExposeHeaders, HeaderTimingAllowOrigin,
 }

@@ -38,8 +38,9 @@ func (s *scope) evaluate(r *Request, d *Decision) {
 	// response would differ for a CORS request.
 	if r.OriginCount == 0 {
 		d.Kind = NotCORS
-		d.Vary = s.varyOrigin
-		if !s.varyOrigin {
+		if s.varyOrigin {
+			d.setVary(varyOnOrigin)
+		} else {
 			// Fetch §3.2.5: with "*" and no credentials the answer does not
 			// depend on the origin, so it goes on every response, and a
 			// cache may serve any of them to any request.
@@ -95,8 +96,15 @@ func (s *scope) preflight(r *Request, d *Decision, allowed bool, reason Reason) 
 	}
 	// Fetch §4.8 step 7.7: the method must be CORS-safelisted or in
 	// Access-Control-Allow-Methods, compared case-sensitively; "*" counts
-	// only without credentials (we echo the method when there are).
+	// only without credentials (we echo the method when there are). Its
+	// length is checked before any of its bytes is read: no real method is
+	// near MaxMethodLength, and a hostile one costs a comparison, not a scan,
+	// a hash and an echo.
 	m := r.RequestMethod
+	if len(m) > MaxMethodLength {
+		s.refusePreflight(d, MethodTooLong, "")
+		return
+	}
 	if !httpfield.IsToken(m) {
 		s.refusePreflight(d, MalformedMethod, "")
 		return
@@ -120,7 +128,7 @@ func (s *scope) preflight(r *Request, d *Decision, allowed bool, reason Reason) 
 	d.Kind = PreflightAllowed
 	d.Reply = true
 	d.Status = s.preflightStatus
-	d.Vary = s.varyOrigin
+	d.setVary(s.preflightVary())
 	d.add(HeaderAllowOrigin, s.allowOrigin(r))
 	if s.credentials {
 		d.add(HeaderAllowCredentials, "true")
@@ -153,14 +161,20 @@ func (s *scope) preflight(r *Request, d *Decision, allowed bool, reason Reason) 
 	}
 }
 
+// refusePreflight records a failed check. detail is the refused method or
+// header name, a validated token, cut to maxReasonDetail bytes so that
+// neither x-cors-reason nor a log line carries more of the request.
 func (s *scope) refusePreflight(d *Decision, reason Reason, detail string) {
 	d.Kind = PreflightRefused
 	d.Reason = reason
+	if len(detail) > maxReasonDetail {
+		detail = detail[:maxReasonDetail]
+	}
 	d.Detail = detail
 	if s.rejectPreflight {
 		d.Reply = true
 		d.Status = 403
-		d.Vary = s.varyOrigin
+		d.setVary(s.refusalVary(reason))
 		s.addReason(d)
 		return
 	}
@@ -172,21 +186,14 @@ const maxReasonDetail = 64
 
 // addReason adds x-cors-reason to a refusal when the policy has debug on:
 // the reason's fixed text and, for a method or header, the token that was
-// refused. Only tokens the request parsers validated ever appear in it,
-// never raw request bytes.
+// refused, as the Header's Detail (the header's value is "reason: detail";
+// kept in two parts, it costs no allocation). Only tokens the request
+// parsers validated ever appear in it, never raw request bytes.
 func (s *scope) addReason(d *Decision) {
 	if !s.debug {
 		return
 	}
-	v := d.Reason.String()
-	if d.Detail != "" {
-		detail := d.Detail
-		if len(detail) > maxReasonDetail {
-			detail = detail[:maxReasonDetail]
-		}
-		v += ": " + detail
-	}
-	d.add(HeaderReason, v)
+	d.addHeader(Header{Name: HeaderReason, Value: d.Reason.String(), Detail: d.Detail})
 }
 
 // checkRequestHeaders checks every name of Access-Control-Request-Headers
@@ -247,7 +254,9 @@ func (s *scope) headerAllowed(name string, buf *[maxHeaderNameLength]byte) bool 
 // CORS check): the response tells the browser whether the origin may read
 // it.
 func (s *scope) actual(r *Request, d *Decision, allowed bool, reason Reason) {
-	d.Vary = s.varyOrigin
+	if s.varyOrigin {
+		d.setVary(varyOnOrigin)
+	}
 	d.Upstream = s.upstream
 	if allowed {
 		d.Kind = ActualAllowed
@@ -259,7 +268,7 @@ func (s *scope) actual(r *Request, d *Decision, allowed bool, reason Reason) {
 	// With "*" only a malformed Origin is disallowed, and its response,
 	// unlike every other one, lacks Access-Control-Allow-Origin: a cache
 	// must keep it for that Origin only.
-	d.Vary = true
+	d.setVary(varyOnOrigin)
 	// A browser sends Origin on same-origin requests other than GET and
 	// HEAD; those never need CORS and are never rejected.
 	if s.rejectDisallowed && !sameOrigin(r) {

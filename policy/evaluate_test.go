@@ -37,7 +37,7 @@ type want struct {
 	headers  []Header
 }
 
-func h(name, value string) Header { return Header{name, value} }
+func h(name, value string) Header { return Header{Name: name, Value: value} }
 
 const (
 	appOrigin   = "https://app.example.com"
@@ -113,6 +113,21 @@ func TestEvaluate(t *testing.T) {
 			want{kind: PreflightRefused, reason: MethodNotAllowed, detail: "patch", reply: true, status: 403, vary: true}},
 		{"malformed method", basicConfig, preflight(appOrigin, "PU T"),
 			want{kind: PreflightRefused, reason: MalformedMethod, reply: true, status: 403, vary: true}},
+		// A method is echoed with "*" and credentials; a longer one than
+		// MaxMethodLength is refused before it is read, let alone echoed.
+		{"longest method echoed", credConfig, preflight(appOrigin, strings.Repeat("M", MaxMethodLength)),
+			want{kind: PreflightAllowed, reply: true, status: 204, vary: true, headers: []Header{
+				h(HeaderAllowOrigin, appOrigin), h(HeaderAllowCredentials, "true"), h(HeaderAllowMethods, strings.Repeat("M", MaxMethodLength))}}},
+		{"too long method refused", credConfig, preflight(appOrigin, strings.Repeat("M", MaxMethodLength+1)),
+			want{kind: PreflightRefused, reason: MethodTooLong, reply: true, status: 403, vary: true}},
+		{"megabyte method refused", credConfig, preflight(appOrigin, strings.Repeat("M", 1<<20)),
+			want{kind: PreflightRefused, reason: MethodTooLong, reply: true, status: 403, vary: true}},
+		{"too long method refused before its bytes are read", basicConfig, preflight(appOrigin, strings.Repeat(" ", MaxMethodLength+1)),
+			want{kind: PreflightRefused, reason: MethodTooLong, reply: true, status: 403, vary: true}},
+		// A refused header name is cut to 64 bytes in Detail (and so in
+		// x-cors-reason and the filter's log line).
+		{"refused header name cut", basicConfig, preflight(appOrigin, "PUT", "x-"+strings.Repeat("a", 300)),
+			want{kind: PreflightRefused, reason: HeaderNotAllowed, detail: "x-" + strings.Repeat("a", maxReasonDetail-2), reply: true, status: 403, vary: true}},
 		{"header refused", basicConfig, preflight(appOrigin, "PUT", "content-type,x-other"),
 			want{kind: PreflightRefused, reason: HeaderNotAllowed, detail: "x-other", reply: true, status: 403, vary: true}},
 		{"safelisted header name still needs listing", `{"allow_origins": ["https://app.example.com"]}`, preflight(appOrigin, "POST", "content-type"),
@@ -142,6 +157,10 @@ func TestEvaluate(t *testing.T) {
 			want{kind: PreflightRefused, reason: PrivateNetworkNotAllowed, reply: true, status: 403, vary: true}},
 		{"refused preflight forwarded", `{"allow_origins": ["https://app.example.com"], "on_unmatched_preflight": "forward"}`, preflight(evilOrigin, "GET"),
 			want{kind: PreflightRefused, reason: OriginNotAllowed, upstream: LeaveUpstream}},
+		// With "*" only a malformed Origin is refused, and only its 403
+		// depends on the Origin: a cache must keep it for that Origin only.
+		{"malformed origin refused with any origin", `{"allow_origins": ["*"]}`, preflight(appOrigin+"/", "GET"),
+			want{kind: PreflightRefused, reason: MalformedOrigin, reply: true, status: 403, vary: true}},
 
 		// 3. Origin values.
 		{"second origin line", basicConfig, &Request{Method: "GET", Origin: appOrigin, OriginCount: 2},

@@ -113,3 +113,33 @@ func FuzzRequestHeaders(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRequestMethod checks that a preflight's method is echoed only when it
+// is a token of at most MaxMethodLength bytes, and refused otherwise.
+func FuzzRequestMethod(f *testing.F) {
+	for _, seed := range []string{"PUT", "PURGE", "put", "P T", "", "GET", strings.Repeat("M", MaxMethodLength), strings.Repeat("M", MaxMethodLength+1), "PUT\r\nx: y"} {
+		f.Add(seed)
+	}
+	echo := mustLoad(f, credConfig)
+	f.Fuzz(func(t *testing.T, method string) {
+		var d Decision
+		r := preflight(appOrigin, method)
+		echo.Evaluate(r, &d)
+		valid := method != "" && len(method) <= MaxMethodLength && httpfield.IsToken(method)
+		switch {
+		case method == "":
+			// Not a preflight: an actual OPTIONS request.
+		case valid && d.Kind != PreflightAllowed:
+			t.Fatalf("method %q refused (%v)", method, d.Reason)
+		case !valid && d.Kind != PreflightRefused:
+			t.Fatalf("method %q allowed", method)
+		case !valid && len(method) > MaxMethodLength && d.Reason != MethodTooLong:
+			t.Fatalf("method of %d bytes refused for %v; want %v", len(method), d.Reason, MethodTooLong)
+		}
+		for _, hd := range d.Headers() {
+			if hd.Name == HeaderAllowMethods && hd.Value != method {
+				t.Fatalf("method %q answered with %s: %q", method, hd.Name, hd.Value)
+			}
+		}
+	})
+}

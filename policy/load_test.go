@@ -127,6 +127,11 @@ func TestLoadErrors(t *testing.T) {
 
 		// Methods and headers.
 		{"method not a token", `{"allow_methods": ["GET POST"]}`, []string{`allow_methods[0]: "GET POST": not a method name (an HTTP token)`}},
+		// A longer request method is refused unread: listing one could
+		// never allow anything.
+		{"method too long", `{"allow_methods": ["` + strings.Repeat("M", MaxMethodLength+1) + `", "` + strings.Repeat("M", MaxMethodLength) + `"]}`, []string{
+			`allow_methods[0]: "` + strings.Repeat("M", MaxMethodLength+1) + `": method longer than 64 bytes`,
+		}},
 		{"forbidden method", `{"allow_methods": ["CONNECT", "trace", "TRACK"]}`, []string{
 			`allow_methods[0]: "CONNECT": a forbidden method (Fetch §2.2.1): browsers never let scripts send it`,
 			`allow_methods[1]: "trace": a forbidden method (Fetch §2.2.1): browsers never let scripts send it`,

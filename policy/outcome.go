@@ -65,9 +65,12 @@ func (d *Decision) Outcome(upstream []Header) Outcome {
 	case d.Audit:
 		return Outcome{Action: AuditOnly}
 	case d.Reply:
-		hs := append([]Header(nil), d.Headers()...)
-		if d.Vary {
-			hs = append(hs, Header{HeaderVary, "Origin"})
+		var hs []Header
+		for _, h := range d.Headers() {
+			hs = append(hs, Header{Name: h.Name, Value: string(h.AppendValue(nil))})
+		}
+		if v := d.VaryValue(); v != "" {
+			hs = append(hs, Header{Name: HeaderVary, Value: v})
 		}
 		return Outcome{Action: LocalReply, Status: d.Status, Headers: hs}
 	case d.Kind == PreflightRefused:
@@ -95,13 +98,16 @@ func (d *Decision) Outcome(upstream []Header) Outcome {
 		add = !present[HeaderAllowOrigin]
 		o.KeptUpstream = !add
 	}
-	if add {
-		o.Headers = append(o.Headers, d.Headers()...)
+	for _, h := range d.Headers() {
+		// keep: a header the upstream set itself stays its only value.
+		if add && !(d.Upstream == KeepUpstream && present[h.Name]) {
+			o.Headers = append(o.Headers, h)
+		}
 	}
 	// Vary is appended to the upstream's, never replacing it; "Vary: *"
 	// already covers Origin.
 	if d.Vary && !varyOrigin {
-		o.Headers = append(o.Headers, Header{HeaderVary, "Origin"})
+		o.Headers = append(o.Headers, Header{Name: HeaderVary, Value: "Origin"})
 	}
 	// Isolation headers the upstream set itself are left as they are.
 	for _, h := range d.Isolation {

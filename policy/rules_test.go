@@ -257,6 +257,8 @@ func TestDebugReasons(t *testing.T) {
 	}{
 		{preflight(evilOrigin, "PUT"), "origin not allowed"},
 		{preflight(appOrigin, "PATCH"), "method not allowed: PATCH"},
+		{preflight(appOrigin, strings.Repeat("P", MaxMethodLength)), "method not allowed: " + strings.Repeat("P", MaxMethodLength)},
+		{preflight(appOrigin, strings.Repeat("P", MaxMethodLength+1)), "method too long"},
 		{preflight(appOrigin, "PUT", "x-a, X-Secret"), "header not allowed: X-Secret"},
 		{preflight(appOrigin, "PUT", "x-a x-b"), "malformed access-control-request-headers"},
 		{preflight(appOrigin, "PUT", "x-"+strings.Repeat("a", 200)), "header not allowed: x-" + strings.Repeat("a", maxReasonDetail-2)},

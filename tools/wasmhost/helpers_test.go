@@ -93,9 +93,8 @@ func startHost(t *testing.T, cfg Config) (*Host, *httptest.Server) {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	srv := httptest.NewServer(h)
+	srv := newServer(t, h)
 	t.Cleanup(func() {
-		srv.Close()
 		if err := h.Close(context.Background()); err != nil {
 			t.Errorf("Close: %v", err)
 		}
@@ -103,8 +102,62 @@ func startHost(t *testing.T, cfg Config) (*Host, *httptest.Server) {
 	return h, srv
 }
 
+// servers maps each server newServer started to its tracker.
+var servers sync.Map // *httptest.Server -> *tracker
+
+// tracker counts the requests a test server's handler has not finished.
+// The host runs a stream's last callbacks (proxy_on_log, proxy_on_done,
+// proxy_on_delete) after the response has gone to the client, as Envoy
+// does: a client that has read the whole response can get there before
+// them. Waiting for the handler to return waits for them too, so that what
+// the plugin did in them (counters, log lines) is there to see.
+type tracker struct {
+	next     http.Handler
+	mu       sync.Mutex
+	idle     sync.Cond
+	inFlight int
+}
+
+func (tr *tracker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	tr.mu.Lock()
+	tr.inFlight++
+	tr.mu.Unlock()
+	defer func() {
+		tr.mu.Lock()
+		tr.inFlight--
+		tr.idle.Broadcast()
+		tr.mu.Unlock()
+	}()
+	tr.next.ServeHTTP(w, r)
+}
+
+// wait returns once no request is being served.
+func (tr *tracker) wait() {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	for tr.inFlight > 0 {
+		tr.idle.Wait()
+	}
+}
+
+// newServer starts an HTTP server on 127.0.0.1 in front of h, which do
+// knows to wait for (see tracker); the test's cleanup closes it.
+func newServer(t *testing.T, h http.Handler) *httptest.Server {
+	t.Helper()
+	tr := &tracker{next: h}
+	tr.idle.L = &tr.mu
+	srv := httptest.NewServer(tr)
+	servers.Store(srv, tr)
+	t.Cleanup(func() {
+		srv.Close()
+		servers.Delete(srv)
+	})
+	return srv
+}
+
 // do sends a request with the given header lines ("Name: value") and
-// returns the response with its body read.
+// returns the response with its body read. On a server from newServer it
+// returns once the handler has returned, after the stream's last callbacks.
 func do(t *testing.T, srv *httptest.Server, method, path, body string, lines ...string) (*http.Response, string) {
 	t.Helper()
 	var rd io.Reader
@@ -131,6 +184,9 @@ func do(t *testing.T, srv *httptest.Server, method, path, body string, lines ...
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatalf("reading the body: %v", err)
+	}
+	if tr, ok := servers.Load(srv); ok {
+		tr.(*tracker).wait()
 	}
 	return resp, string(b)
 }

@@ -110,8 +110,7 @@ func TestAdmin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	srv := newServer(t, h)
 	admin := httptest.NewServer(h.Admin())
 	defer admin.Close()
 	do(t, srv, "GET", "/", "")

@@ -203,8 +203,13 @@ func onRequestHeaders(id, n, eos uint32) uint32 {
 	proxyRecordMetric(headers, uint64(n))
 	c.requestMap, c.eos = dump(mapRequest), eos
 	c.firstOrigin, _ = header(mapRequest, "origin")
-	if _, st := header(mapRequest, "x-test-sleep"); st == 0 {
-		time.Sleep(time.Millisecond)
+	if v, st := header(mapRequest, "x-test-sleep"); st == 0 {
+		// The value is a Go duration (1ms if it is not one).
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			d = time.Millisecond
+		}
+		time.Sleep(d)
 	}
 	if _, st := header(mapRequest, "x-test-panic"); st == 0 {
 		panic("boom")
