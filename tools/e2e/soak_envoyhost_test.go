@@ -17,7 +17,7 @@ const envoyHostSoakRequests = 1_000_000
 
 // envoyHostSoakGrowth bounds the growth of linear memory after the warm-up
 // (the first tenth of the soak). Today the Go heap reaches its working size
-// within some 25,000 requests (5.0 MiB at start, about 9.1 MiB then) and
+// within some 25,000 requests (5.0 MiB at start, about 9.2 MiB then) and
 // then grows by a page (64 KiB) at most; 512 KiB is 8 pages, and a leak of a
 // single byte per request would grow memory by 879 KiB over the 900,000
 // requests after the warm-up.
