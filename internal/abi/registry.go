@@ -21,11 +21,12 @@ import (
 
 // registry maps the host's context ids to the contexts created for them.
 // Entries are removed on proxy_on_delete, so its size follows the number of
-// live streams rather than the number of requests ever served.
+// live streams rather than the number of requests ever served; with a steady
+// number of live streams, creating and deleting them allocates nothing here.
 type registry struct {
 	vm      types.VMContext
 	plugins map[uint32]types.PluginContext
-	streams map[uint32]types.HttpContext
+	streams streamTable
 	// log receives recovered-panic reports; nil means the package-level
 	// logHook. Tests set it per registry so they can run in parallel.
 	log func(LogLevel, string)
@@ -35,7 +36,6 @@ func newRegistry(vm types.VMContext) *registry {
 	return &registry{
 		vm:      vm,
 		plugins: make(map[uint32]types.PluginContext),
-		streams: make(map[uint32]types.HttpContext),
 	}
 }
 
@@ -59,7 +59,7 @@ func SetVMContext(vm types.VMContext) {
 // contextCount reports how many plugin and HTTP contexts are registered, so
 // tests can check that deleted contexts are really forgotten.
 func (r *registry) contextCount() int {
-	return len(r.plugins) + len(r.streams)
+	return len(r.plugins) + r.streams.len()
 }
 
 // contextCreate handles proxy_on_context_create. Parent 0 is the host asking
@@ -86,7 +86,7 @@ func (r *registry) contextCreate(id, parent uint32) {
 		return
 	}
 	if h := p.NewHttpContext(id); h != nil {
-		r.streams[id] = h
+		r.streams.put(id, h)
 	}
 }
 
@@ -118,7 +118,7 @@ func (r *registry) configure(rootID uint32, pluginConfigSize int) (ok bool) {
 
 // requestHeaders handles proxy_on_request_headers.
 func (r *registry) requestHeaders(id uint32, numHeaders int, endOfStream bool) (action types.Action) {
-	h, ok := r.streams[id]
+	h, ok := r.streams.get(id)
 	if !ok {
 		return types.ActionContinue
 	}
@@ -128,7 +128,7 @@ func (r *registry) requestHeaders(id uint32, numHeaders int, endOfStream bool) (
 
 // responseHeaders handles proxy_on_response_headers.
 func (r *registry) responseHeaders(id uint32, numHeaders int, endOfStream bool) (action types.Action) {
-	h, ok := r.streams[id]
+	h, ok := r.streams.get(id)
 	if !ok {
 		return types.ActionContinue
 	}
@@ -139,7 +139,7 @@ func (r *registry) responseHeaders(id uint32, numHeaders int, endOfStream bool) 
 // streamDone handles proxy_on_log, the last callback of a stream before it is done
 // and deleted.
 func (r *registry) streamDone(id uint32) {
-	h, ok := r.streams[id]
+	h, ok := r.streams.get(id)
 	if !ok {
 		return
 	}
@@ -159,10 +159,25 @@ func (r *registry) done(id uint32) (ok bool) {
 	return p.OnPluginDone()
 }
 
+// DeleteHandler is implemented by HTTP contexts that want to know when the
+// host deletes them (proxy_on_delete, a stream's last callback): from then on
+// the host never names the context's id again, so the context may be reset
+// and serve a later stream instead of becoming garbage.
+type DeleteHandler interface {
+	OnDelete()
+}
+
 // forget handles proxy_on_delete: the host will never mention id again, so
-// every reference to its context is dropped.
+// every reference to its context is dropped, and an HTTP context that is a
+// DeleteHandler is told.
 func (r *registry) forget(id uint32) {
-	delete(r.streams, id)
+	if h, ok := r.streams.remove(id); ok {
+		if d, ok := h.(DeleteHandler); ok {
+			defer r.recoverVoid("proxy_on_delete", id)
+			d.OnDelete()
+		}
+		return
+	}
 	delete(r.plugins, id)
 }
 
