@@ -1,8 +1,10 @@
 package policy
 
 import (
+	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/corswasm/corswasm/internal/httpfield"
 )
@@ -10,6 +12,10 @@ import (
 // UpstreamAnswer is what an upstream answered to a CORS request, as audit
 // mode compares it with the policy: the status and every line of the
 // Access-Control-* headers a browser reads.
+//
+// CompareUpstream and AppendDescription work in scratch space kept in the
+// UpstreamAnswer: a caller that reuses one UpstreamAnswer compares without
+// allocating once that space has grown.
 type UpstreamAnswer struct {
 	Status              int
 	AllowOrigin         []string
@@ -17,6 +23,29 @@ type UpstreamAnswer struct {
 	AllowMethods        []string
 	AllowHeaders        []string
 	AllowPrivateNetwork []string
+
+	scratch auditScratch
+}
+
+// auditScratch is the reusable space of the comparisons: two joined header
+// values and the items of two lists.
+type auditScratch struct {
+	joined [2][]byte
+	items  [2][]string
+}
+
+// Reset empties u for the next answer, keeping its space.
+func (u *UpstreamAnswer) Reset() {
+	clear(u.AllowOrigin)
+	clear(u.AllowCredentials)
+	clear(u.AllowMethods)
+	clear(u.AllowHeaders)
+	clear(u.AllowPrivateNetwork)
+	*u = UpstreamAnswer{
+		AllowOrigin: u.AllowOrigin[:0], AllowCredentials: u.AllowCredentials[:0],
+		AllowMethods: u.AllowMethods[:0], AllowHeaders: u.AllowHeaders[:0],
+		AllowPrivateNetwork: u.AllowPrivateNetwork[:0], scratch: u.scratch,
+	}
 }
 
 // Disagreement is a set of ways an upstream's answer differs from what the
@@ -94,6 +123,7 @@ func CompareUpstream(r *Request, d *Decision, u *UpstreamAnswer) Disagreement {
 	if d.Kind == PreflightRefused && !d.Reply || d.Upstream == KeepUpstream && len(u.AllowOrigin) > 0 {
 		return 0
 	}
+	s := &u.scratch
 	var k Disagreement
 	switch d.Kind {
 	case PreflightAllowed, PreflightRefused:
@@ -103,21 +133,21 @@ func CompareUpstream(r *Request, d *Decision, u *UpstreamAnswer) Disagreement {
 		case policyOK != upstreamOK:
 			k |= PreflightVerdict
 		case policyOK:
-			if d.value(HeaderAllowOrigin) != join(u.AllowOrigin) {
+			if !s.sameValue(d, HeaderAllowOrigin, u.AllowOrigin) {
 				k |= PreflightOrigin
 			}
-			if !sameList(d.value(HeaderAllowMethods), join(u.AllowMethods), false) {
+			if !s.sameList(d, HeaderAllowMethods, u.AllowMethods, false) {
 				k |= PreflightMethods
 			}
-			if !sameList(d.value(HeaderAllowHeaders), join(u.AllowHeaders), true) {
+			if !s.sameList(d, HeaderAllowHeaders, u.AllowHeaders, true) {
 				k |= PreflightHeaders
 			}
 		}
 	case ActualAllowed, ActualDisallowed:
-		if d.value(HeaderAllowOrigin) != join(u.AllowOrigin) {
+		if !s.sameValue(d, HeaderAllowOrigin, u.AllowOrigin) {
 			k |= ActualOrigin
 		}
-		if (d.value(HeaderAllowCredentials) == "true") != (join(u.AllowCredentials) == "true") {
+		if s.decisionIsTrue(d, HeaderAllowCredentials) != s.isTrue(u.AllowCredentials) {
 			k |= ActualCredentials
 		}
 	}
@@ -128,26 +158,77 @@ func CompareUpstream(r *Request, d *Decision, u *UpstreamAnswer) Disagreement {
 // have done and what the upstream did, as phrases for a log line: "policy
 // would " + policy + "; upstream " + upstream.
 func Describe(k Disagreement, d *Decision, u *UpstreamAnswer) (policy, upstream string) {
-	header := func(name string, lines []string) (string, string) {
-		return "send " + name + ": " + quoteOrNone(d.value(name)), "sent " + name + ": " + quoteOrNone(join(lines))
-	}
+	return string(appendPolicyPhrase(nil, k, d, u)), string(appendUpstreamPhrase(nil, k, d, u))
+}
+
+// AppendDescription appends Describe's phrases to b as a log line has
+// them: "policy would " + policy + "; upstream " + upstream. It allocates
+// nothing when b has room and u has been used before.
+func AppendDescription(b []byte, k Disagreement, d *Decision, u *UpstreamAnswer) []byte {
+	b = append(b, "policy would "...)
+	b = appendPolicyPhrase(b, k, d, u)
+	b = append(b, "; upstream "...)
+	return appendUpstreamPhrase(b, k, d, u)
+}
+
+// describedHeader is the header a kind of disagreement is about, and the
+// upstream's lines of it.
+func describedHeader(k Disagreement, u *UpstreamAnswer) (string, []string) {
 	switch k {
-	case PreflightVerdict:
-		if d.Kind == PreflightAllowed {
-			return "allow the preflight", "sent an answer the browser would refuse (status " + strconv.Itoa(u.Status) +
-				", access-control-allow-origin: " + quoteOrNone(join(u.AllowOrigin)) + ")"
-		}
-		return "refuse the preflight (" + d.Reason.String() + ")", "sent an answer the browser would accept"
 	case PreflightOrigin, ActualOrigin:
-		return header(HeaderAllowOrigin, u.AllowOrigin)
+		return HeaderAllowOrigin, u.AllowOrigin
 	case PreflightMethods:
-		return header(HeaderAllowMethods, u.AllowMethods)
+		return HeaderAllowMethods, u.AllowMethods
 	case PreflightHeaders:
-		return header(HeaderAllowHeaders, u.AllowHeaders)
+		return HeaderAllowHeaders, u.AllowHeaders
 	case ActualCredentials:
-		return header(HeaderAllowCredentials, u.AllowCredentials)
+		return HeaderAllowCredentials, u.AllowCredentials
 	}
-	return "", ""
+	return "", nil
+}
+
+func appendPolicyPhrase(b []byte, k Disagreement, d *Decision, u *UpstreamAnswer) []byte {
+	if k == PreflightVerdict {
+		if d.Kind == PreflightAllowed {
+			return append(b, "allow the preflight"...)
+		}
+		b = append(b, "refuse the preflight ("...)
+		b = append(b, d.Reason.String()...)
+		return append(b, ')')
+	}
+	name, _ := describedHeader(k, u)
+	if name == "" {
+		return b
+	}
+	b = append(b, "send "...)
+	b = append(b, name...)
+	b = append(b, ": "...)
+	s := &u.scratch
+	s.joined[1] = d.appendJoined(s.joined[1][:0], name)
+	return s.appendQuoteOrNone(b)
+}
+
+func appendUpstreamPhrase(b []byte, k Disagreement, d *Decision, u *UpstreamAnswer) []byte {
+	if k == PreflightVerdict {
+		if d.Kind == PreflightAllowed {
+			b = append(b, "sent an answer the browser would refuse (status "...)
+			b = strconv.AppendInt(b, int64(u.Status), 10)
+			b = append(b, ", access-control-allow-origin: "...)
+			u.scratch.joined[1] = appendJoined(u.scratch.joined[1][:0], u.AllowOrigin)
+			b = u.scratch.appendQuoteOrNone(b)
+			return append(b, ')')
+		}
+		return append(b, "sent an answer the browser would accept"...)
+	}
+	name, lines := describedHeader(k, u)
+	if name == "" {
+		return b
+	}
+	b = append(b, "sent "...)
+	b = append(b, name...)
+	b = append(b, ": "...)
+	u.scratch.joined[1] = appendJoined(u.scratch.joined[1][:0], lines)
+	return u.scratch.appendQuoteOrNone(b)
 }
 
 // acceptsPreflight reports whether a browser would accept the upstream's
@@ -162,22 +243,25 @@ func acceptsPreflight(r *Request, credentials bool, u *UpstreamAnswer) bool {
 	if acao != r.Origin && (acao != "*" || credentials) {
 		return false
 	}
-	if credentials && join(u.AllowCredentials) != "true" {
+	s := &u.scratch
+	if credentials && !s.isTrue(u.AllowCredentials) {
 		return false
 	}
 	// The method must be safelisted or listed; "*" counts only without
 	// credentials.
-	methods, ok := listItems(join(u.AllowMethods))
+	s.joined[0] = appendJoined(s.joined[0][:0], u.AllowMethods)
+	methods, ok := s.listItems(0)
 	if !ok {
 		return false
 	}
 	m := r.RequestMethod
-	if !isSafelistedMethod(m) && !contains(methods, m) && (credentials || !contains(methods, "*")) {
+	if !isSafelistedMethod(m) && !slices.Contains(methods, m) && (credentials || !slices.Contains(methods, "*")) {
 		return false
 	}
 	// Every requested header must be listed; "*" counts only without
 	// credentials and never for Authorization.
-	allowed, ok := listItems(join(u.AllowHeaders))
+	s.joined[1] = appendJoined(s.joined[1][:0], u.AllowHeaders)
+	allowed, ok := s.listItems(1)
 	if !ok {
 		return false
 	}
@@ -192,77 +276,141 @@ func acceptsPreflight(r *Request, credentials bool, u *UpstreamAnswer) bool {
 				break
 			}
 			if !containsFold(allowed, name) &&
-				(credentials || !contains(allowed, "*") || strings.EqualFold(name, "authorization")) {
+				(credentials || !slices.Contains(allowed, "*") || strings.EqualFold(name, "authorization")) {
 				return false
 			}
 		}
 	}
 	// Private Network Access: the answer must grant it when asked.
-	if r.RequestPrivateNetwork == "true" && join(u.AllowPrivateNetwork) != "true" {
+	if r.RequestPrivateNetwork == "true" && !s.isTrue(u.AllowPrivateNetwork) {
 		return false
 	}
 	return true
 }
 
-// value returns the value of a header of the decision, "" when absent
-// (lines of the same name joined, as a browser reads them).
-func (d *Decision) value(name string) string {
-	var lines []string
+// appendJoined appends the decision's lines of header name joined, as a
+// browser reads them ("" when absent).
+func (d *Decision) appendJoined(b []byte, name string) []byte {
+	first := true
 	for _, h := range d.Headers() {
 		if h.Name == name {
-			lines = append(lines, h.Value)
+			if !first {
+				b = append(b, ", "...)
+			}
+			b = append(b, h.Value...)
+			first = false
 		}
 	}
-	return join(lines)
+	return b
 }
 
-// join combines header lines as Fetch's "get" does.
-func join(lines []string) string { return strings.Join(lines, ", ") }
+// appendJoined appends lines joined as join does.
+func appendJoined(b []byte, lines []string) []byte {
+	for i, l := range lines {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, l...)
+	}
+	return b
+}
 
-// listItems splits a comma-separated list of tokens (Fetch "extracting
-// header list values"), ignoring empty elements; ok is false if an element
-// is not a token.
-func listItems(v string) (items []string, ok bool) {
-	sc := httpfield.NewScanner(v)
+// value returns the value of a header of the decision, "" when absent
+// (lines of the same name joined, as a browser reads them).
+func (d *Decision) value(name string) string { return string(d.appendJoined(nil, name)) }
+
+// view is a string over b, valid while b is not written again.
+func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// sameValue reports whether the decision's header name, joined, equals the
+// joined lines.
+func (s *auditScratch) sameValue(d *Decision, name string, lines []string) bool {
+	s.joined[0] = d.appendJoined(s.joined[0][:0], name)
+	s.joined[1] = appendJoined(s.joined[1][:0], lines)
+	return string(s.joined[0]) == string(s.joined[1])
+}
+
+// isTrue reports whether lines, joined, are exactly "true".
+func (s *auditScratch) isTrue(lines []string) bool {
+	s.joined[0] = appendJoined(s.joined[0][:0], lines)
+	return string(s.joined[0]) == "true"
+}
+
+// decisionIsTrue reports whether the decision's header name is "true".
+func (s *auditScratch) decisionIsTrue(d *Decision, name string) bool {
+	s.joined[0] = d.appendJoined(s.joined[0][:0], name)
+	return string(s.joined[0]) == "true"
+}
+
+// listItems splits the value in scratch slot i into a comma-separated list
+// of tokens (Fetch "extracting header list values"), ignoring empty
+// elements; ok is false if an element is not a token. The items are views
+// of the slot, valid until it is written again.
+func (s *auditScratch) listItems(i int) (items []string, ok bool) {
+	s.items[i] = s.items[i][:0]
+	sc := httpfield.NewScanner(view(s.joined[i]))
 	for {
 		item, more := sc.Next()
 		if sc.Invalid() {
 			return nil, false
 		}
 		if !more {
-			return items, true
+			return s.items[i], true
 		}
-		items = append(items, item)
+		s.items[i] = append(s.items[i], item)
 	}
 }
 
-// sameList reports whether two lists allow the same things: as sets,
-// case-insensitively for header names, leaving out the safelisted methods
-// a preflight never needs.
-func sameList(a, b string, fold bool) bool {
-	norm := func(v string) map[string]bool {
-		items, _ := listItems(v)
-		set := make(map[string]bool)
-		for _, it := range items {
-			if fold {
-				it = strings.ToLower(it)
-			} else if isSafelistedMethod(it) {
-				continue
-			}
-			set[it] = true
-		}
-		return set
-	}
-	x, y := norm(a), norm(b)
-	if len(x) != len(y) {
+// sameList reports whether the decision's header name and the upstream's
+// lines allow the same things: as sets, case-insensitively for header names
+// (fold), leaving out the safelisted methods a preflight never needs. An
+// invalid list allows nothing.
+func (s *auditScratch) sameList(d *Decision, name string, lines []string, fold bool) bool {
+	s.joined[0] = d.appendJoined(s.joined[0][:0], name)
+	s.joined[1] = appendJoined(s.joined[1][:0], lines)
+	a, _ := s.listItems(0)
+	b, _ := s.listItems(1)
+	a, b = normalizeList(a, fold), normalizeList(b, fold)
+	if len(a) != len(b) {
 		return false
 	}
-	for it := range x {
-		if !y[it] {
+	for i := range a {
+		if fold && !strings.EqualFold(a[i], b[i]) || !fold && a[i] != b[i] {
 			return false
 		}
 	}
 	return true
+}
+
+// normalizeList turns list items into a sorted set, in place: without the
+// safelisted methods (methods), or compared case-insensitively (fold;
+// items are tokens, so ASCII case folding is all there is).
+func normalizeList(items []string, fold bool) []string {
+	if !fold {
+		items = slices.DeleteFunc(items, isSafelistedMethod)
+		slices.Sort(items)
+		return slices.Compact(items)
+	}
+	slices.SortFunc(items, compareFold)
+	return slices.CompactFunc(items, strings.EqualFold)
+}
+
+// compareFold orders ASCII strings ignoring case.
+func compareFold(a, b string) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		x, y := lowerASCII(a[i]), lowerASCII(b[i])
+		if x != y {
+			return int(x) - int(y)
+		}
+	}
+	return len(a) - len(b)
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 func containsFold(list []string, s string) bool {
@@ -277,12 +425,15 @@ func containsFold(list []string, s string) bool {
 // maxDescribed bounds the length of a header value Describe shows.
 const maxDescribed = 128
 
-func quoteOrNone(v string) string {
+// appendQuoteOrNone appends the value in scratch slot 1 quoted and
+// truncated, or "(none)".
+func (s *auditScratch) appendQuoteOrNone(b []byte) []byte {
+	v := view(s.joined[1])
 	switch {
 	case v == "":
-		return "(none)"
+		return append(b, "(none)"...)
 	case len(v) > maxDescribed:
-		return quote(v[:maxDescribed]) + "…"
+		return append(strconv.AppendQuote(b, v[:maxDescribed]), "…"...)
 	}
-	return quote(v)
+	return strconv.AppendQuote(b, v)
 }

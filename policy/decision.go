@@ -1,5 +1,7 @@
 package policy
 
+import "unsafe"
+
 // Request holds what the policy needs to know of a request: a few header
 // values, as the proxy received them. Strings are not copied; evaluating a
 // Request does not allocate for the common cases.
@@ -143,12 +145,21 @@ type Decision struct {
 	credentials bool
 	headers     [maxDecisionHeaders]Header
 	nHeaders    int
+	// reason holds the x-cors-reason value when it names a refused token
+	// (reasonLen > 0), at headers[reasonAt]; Headers points that header at
+	// this Decision's own copy, so a copied Decision stays right.
+	reason    [maxReasonValue]byte
+	reasonLen int
+	reasonAt  int
 }
 
 // Headers returns the Access-Control-* headers to add: to the local reply
 // when Reply is set, otherwise to the upstream's response. Vary is not
 // among them (see Vary).
 func (d *Decision) Headers() []Header {
+	if d.reasonLen > 0 {
+		d.headers[d.reasonAt].Value = unsafe.String(&d.reason[0], d.reasonLen)
+	}
 	return d.headers[:d.nHeaders]
 }
 

@@ -170,23 +170,33 @@ func (s *scope) refusePreflight(d *Decision, reason Reason, detail string) {
 // maxReasonDetail bounds the detail (a validated token) x-cors-reason shows.
 const maxReasonDetail = 64
 
+// maxReasonValue bounds an x-cors-reason value: the longest reason, ": ",
+// and the detail.
+const maxReasonValue = 48 + 2 + maxReasonDetail
+
 // addReason adds x-cors-reason to a refusal when the policy has debug on:
 // the reason's fixed text and, for a method or header, the token that was
 // refused. Only tokens the request parsers validated ever appear in it,
-// never raw request bytes.
+// never raw request bytes. The value is built in the Decision, not on the
+// heap.
 func (s *scope) addReason(d *Decision) {
 	if !s.debug {
 		return
 	}
 	v := d.Reason.String()
-	if d.Detail != "" {
-		detail := d.Detail
-		if len(detail) > maxReasonDetail {
-			detail = detail[:maxReasonDetail]
-		}
-		v += ": " + detail
+	if d.Detail == "" {
+		d.add(HeaderReason, v)
+		return
 	}
-	d.add(HeaderReason, v)
+	detail := d.Detail
+	if len(detail) > maxReasonDetail {
+		detail = detail[:maxReasonDetail]
+	}
+	n := copy(d.reason[:], v)
+	n += copy(d.reason[n:], ": ")
+	n += copy(d.reason[n:], detail)
+	d.reasonLen, d.reasonAt = n, d.nHeaders
+	d.add(HeaderReason, "")
 }
 
 // checkRequestHeaders checks every name of Access-Control-Request-Headers
