@@ -3,6 +3,7 @@ package filter
 import (
 	"strconv"
 	"time"
+	"unsafe"
 
 	"github.com/corswasm/corswasm/internal/headermap"
 	"github.com/corswasm/corswasm/policy"
@@ -10,49 +11,114 @@ import (
 
 // auditState is what audit mode keeps of a CORS request until its response:
 // the request's values and the decision the policy made but did not
-// enforce. It is allocated only for requests a policy in audit mode decides.
+// enforce, with every string the host returned copied into the stream's own
+// space. A context allocates it on its first audited stream and keeps it.
 type auditState struct {
-	req  policy.Request
-	path string
-	d    policy.Decision
+	req   policy.Request
+	path  string
+	d     policy.Decision
+	lines [policy.MaxRequestHeadersLines + 1]string
 }
 
-func newAuditState(r *requestHeaders, d *policy.Decision) *auditState {
-	a := &auditState{req: r.req, path: r.path, d: *d}
-	// The lines' backing array is the plugin's scratch space, reused by the
-	// next request: keep a copy (the strings themselves stay valid).
-	a.req.RequestHeaders = append([]string(nil), r.req.RequestHeaders...)
-	return a
+// clear drops the views into a finished stream's space.
+func (a *auditState) clear() { *a = auditState{} }
+
+// startAudit keeps what the response phase compares: the request's origin,
+// Access-Control-Request-* values and path (for the log line, cut to what
+// the line shows), and the decision.
+func (c *httpContext) startAudit(r *requestHeaders, d *policy.Decision) {
+	a := c.audit
+	if a == nil {
+		a = &auditState{}
+		c.audit = a
+	}
+	path := pathOnly(r.path)
+	if len(path) > maxLoggedValue+1 {
+		// Longer than the log line shows: it is cut the same way.
+		path = path[:maxLoggedValue+1]
+	}
+	a.d = *d
+	hs := a.d.Headers()
+	need := len(r.req.Origin) + len(r.req.RequestMethod) + len(r.req.RequestPrivateNetwork) + len(path)
+	for _, l := range r.req.RequestHeaders {
+		need += len(l)
+	}
+	for _, h := range hs {
+		need += len(h.Value)
+	}
+	c.reserve(need)
+	// policy.CompareUpstream reads these fields of the request.
+	a.req = policy.Request{
+		Origin:                c.keep(r.req.Origin),
+		OriginCount:           r.req.OriginCount,
+		RequestMethod:         c.keep(r.req.RequestMethod),
+		RequestPrivateNetwork: c.keep(r.req.RequestPrivateNetwork),
+	}
+	n := copy(a.lines[:], r.req.RequestHeaders)
+	for i := range a.lines[:n] {
+		a.lines[i] = c.keep(a.lines[i])
+	}
+	a.req.RequestHeaders = a.lines[:n]
+	a.path = c.keep(path)
+	for i := range hs {
+		if hostOwned(hs[i].Value) {
+			hs[i].Value = c.keep(hs[i].Value)
+		}
+	}
+	// The refused token, a view of the request; audit mode does not show it.
+	a.d.Detail = ""
 }
 
 // compare counts and logs how the upstream's answer differs from what the
 // policy would have sent. It changes nothing in the response.
 func (a *auditState) compare(p *pluginContext, m headermap.Map) {
-	u := readUpstreamAnswer(m)
-	k := policy.CompareUpstream(&a.req, &a.d, &u)
+	u := &p.upstream
+	readUpstreamAnswer(m, u)
+	k := policy.CompareUpstream(&a.req, &a.d, u)
 	p.metrics.audited(a.d.RuleIndex, k)
 	p.auditLog.flush(now())
-	for _, kind := range k.Kinds() {
-		if !p.auditLog.allow(now()) {
+	// Each line goes after the previous one in the reused buffer, so that
+	// a host that kept a view of the last line (the SDK's emulator does)
+	// still reads it whole.
+	b := p.logBuf[:0]
+	for kind := policy.Disagreement(1); kind != 0 && kind <= k; kind <<= 1 {
+		if k&kind == 0 || !p.auditLog.allow(now()) {
 			continue
 		}
-		pol, up := policy.Describe(kind, &a.d, &u)
-		rule := "top-level policy"
-		if a.d.Rule != "" {
-			rule = "rule " + strconv.Quote(a.d.Rule)
+		start := len(b)
+		b = append(b, "corswasm: audit: "...)
+		if a.d.Rule == "" {
+			b = append(b, "top-level policy"...)
+		} else {
+			b = strconv.AppendQuote(append(b, "rule "...), a.d.Rule)
 		}
-		logf(logInfo, "corswasm: audit: %s disagrees (%s): origin %s, path %s: policy would %s; upstream %s",
-			rule, kind, loggable(a.req.Origin), loggable(pathOnly(a.path)), pol, up)
+		b = append(b, " disagrees ("...)
+		b = append(b, kind.String()...)
+		b = append(b, "): origin "...)
+		b = appendLoggable(b, a.req.Origin)
+		b = append(b, ", path "...)
+		b = appendLoggable(b, a.path)
+		b = append(b, ": "...)
+		b = policy.AppendDescription(b, kind, &a.d, u)
+		hostLog(logInfo, unsafe.String(&b[start], len(b)-start))
 	}
+	p.logBuf = b
+	u.Reset()
 }
 
-// readUpstreamAnswer collects what audit mode compares in a response.
-func readUpstreamAnswer(m headermap.Map) policy.UpstreamAnswer {
-	var u policy.UpstreamAnswer
-	for name, value := range m.All() {
+// readUpstreamAnswer collects what audit mode compares in a response, into
+// u's reused space.
+func readUpstreamAnswer(m headermap.Map, u *policy.UpstreamAnswer) {
+	u.Reset()
+	it := m.Iter()
+	for {
+		name, value, ok := it.Next()
+		if !ok {
+			return
+		}
 		switch name {
 		case ":status":
-			u.Status, _ = strconv.Atoi(value)
+			u.Status = parseStatus(value)
 		case policy.HeaderAllowOrigin:
 			u.AllowOrigin = append(u.AllowOrigin, value)
 		case policy.HeaderAllowCredentials:
@@ -65,7 +131,22 @@ func readUpstreamAnswer(m headermap.Map) policy.UpstreamAnswer {
 			u.AllowPrivateNetwork = append(u.AllowPrivateNetwork, value)
 		}
 	}
-	return u
+}
+
+// parseStatus reads a :status value, 0 when it is not a number (as
+// strconv.Atoi's failure did, without the error value it allocates).
+func parseStatus(v string) int {
+	if v == "" || len(v) > 9 {
+		return 0
+	}
+	n := 0
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return 0
+		}
+		n = n*10 + int(v[i]-'0')
+	}
+	return n
 }
 
 // AuditLogsPerSecond is how many audit disagreement lines each VM logs per
@@ -83,9 +164,14 @@ func (l *logLimiter) flush(t time.Time) {
 		return
 	}
 	if l.suppressed > 0 {
-		logf(logInfo, "corswasm: audit: %d disagreement line(s) suppressed in the last second (at most %d per second)", l.suppressed, AuditLogsPerSecond)
+		b := strconv.AppendInt(append(l.buf[:0], "corswasm: audit: "...), int64(l.suppressed), 10)
+		b = append(b, " disagreement line(s) suppressed in the last second (at most "...)
+		b = strconv.AppendInt(b, AuditLogsPerSecond, 10)
+		b = append(b, " per second)"...)
+		l.buf = b
+		hostLog(logInfo, unsafe.String(unsafe.SliceData(b), len(b)))
 	}
-	*l = logLimiter{window: t}
+	*l = logLimiter{window: t, buf: l.buf}
 }
 
 // logLimiter lets through at most AuditLogsPerSecond lines per one-second
@@ -95,6 +181,7 @@ type logLimiter struct {
 	window     time.Time
 	logged     int
 	suppressed int
+	buf        []byte // the suppressed-lines line, reused
 }
 
 func (l *logLimiter) allow(t time.Time) bool {

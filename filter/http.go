@@ -1,9 +1,12 @@
 package filter
 
 import (
+	"encoding/binary"
+	"unsafe"
+
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 
-	"github.com/corswasm/corswasm/internal/headermap"
+	"github.com/corswasm/corswasm/internal/abi"
 	"github.com/corswasm/corswasm/policy"
 )
 
@@ -32,7 +35,9 @@ const (
 const maxResponseHeaders = 4
 
 // httpContext is one HTTP stream. It keeps, between the request and the
-// response, only what the response needs.
+// response, only what the response needs, in its own memory: what the host
+// returned is reused by the next callback. Contexts are reused: a deleted
+// stream's context serves a later one (OnDelete).
 type httpContext struct {
 	types.DefaultHttpContext
 	plugin *pluginContext
@@ -43,10 +48,38 @@ type httpContext struct {
 	vary      bool
 	upstream  policy.UpstreamHandling
 	isolation []policy.Header
-	audit     *auditState
+	// audit is set while a policy in audit mode decided the stream; its
+	// space stays with the context for later streams.
+	audit *auditState
+	// kept holds copies of the request's bytes that the response needs
+	// (the origin Access-Control-Allow-Origin echoes, what audit mode
+	// compares).
+	kept []byte
 }
 
-var _ types.HttpContext = (*httpContext)(nil)
+var (
+	_ types.HttpContext = (*httpContext)(nil)
+	_ abi.DeleteHandler = (*httpContext)(nil)
+)
+
+// maxKeptRetained bounds the copy space a context keeps for later streams;
+// an unusual request that needed more gives it back when its stream ends.
+const maxKeptRetained = 16 << 10
+
+// OnDelete is the stream's end (proxy_on_delete): the context is reset and
+// handed back to its plugin context for a later stream.
+func (c *httpContext) OnDelete() {
+	p := c.plugin
+	kept, audit := c.kept[:0], c.audit
+	if cap(kept) > maxKeptRetained {
+		kept = nil
+	}
+	if audit != nil {
+		audit.clear()
+	}
+	*c = httpContext{plugin: p, kept: kept, audit: audit}
+	p.free = append(p.free, c)
+}
 
 // OnHttpRequestHeaders classifies the request, answers a preflight (or a
 // rejected request) locally, and remembers what the response needs.
@@ -57,16 +90,14 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 		return action
 	}
 	c.state = done
-	m, err := hostRequestHeaders()
-	if err != nil {
-		logf(logError, "corswasm: cannot read request headers: %v", err)
-		return action
-	}
-	callTestHook(phaseRequest, m)
+	callTestHook(phaseRequest)
 
 	p := c.plugin
 	r := &p.request
-	r.read(m)
+	if err := r.fetch(p.ruleInputs); err != nil {
+		logf(logError, "corswasm: cannot read request headers: %v", err)
+		return action
+	}
 	d := &p.decision
 	p.policy.Evaluate(&r.req, d)
 	switch {
@@ -76,7 +107,7 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 	case d.Audit:
 		// Audit mode changes nothing: the response is only compared.
 		if d.Kind != policy.NotCORS {
-			c.audit = newAuditState(r, d)
+			c.startAudit(r, d)
 			c.state = auditing
 		}
 		return action
@@ -102,24 +133,65 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 	c.upstream = d.Upstream
 	c.isolation = d.Isolation
 	c.nHeaders = copy(c.headers[:], d.Headers())
+	c.keepValues(c.headers[:c.nHeaders])
 	return action
+}
+
+// keepValues copies the header values that are views of the host's
+// request headers (the origin, echoed) into the context's own space.
+func (c *httpContext) keepValues(hs []policy.Header) {
+	need := 0
+	for _, h := range hs {
+		if hostOwned(h.Value) {
+			need += len(h.Value)
+		}
+	}
+	if need == 0 {
+		return
+	}
+	c.reserve(need)
+	for i := range hs {
+		if hostOwned(hs[i].Value) {
+			hs[i].Value = c.keep(hs[i].Value)
+		}
+	}
+}
+
+// reserve empties the copy space and makes room for n bytes, so that the
+// copies that follow never move it.
+func (c *httpContext) reserve(n int) {
+	if cap(c.kept) < n {
+		c.kept = make([]byte, 0, max(n, 256))
+	}
+	c.kept = c.kept[:0]
+}
+
+// keep copies s into the copy space (reserved beforehand) and returns the
+// copy.
+func (c *httpContext) keep(s string) string {
+	if s == "" {
+		return ""
+	}
+	start := len(c.kept)
+	c.kept = append(c.kept, s...)
+	return unsafe.String(&c.kept[start], len(s))
+}
+
+// varyValue is the Vary value of a reply that depends on the origin.
+func varyValue(d *policy.Decision) string {
+	return "Origin"
 }
 
 // reply sends the decision as a local reply: its status, its headers, Vary
 // when the answer depends on the origin, and no body.
 func (c *httpContext) reply(d *policy.Decision) error {
 	hs := d.Headers()
-	n := len(hs)
+	vary := ""
 	if d.Vary {
-		n++
+		vary = varyValue(d)
 	}
 	p := c.plugin
-	p.reply = headermap.Append(p.reply[:0], n, func(i int) (string, string) {
-		if i == len(hs) {
-			return policy.HeaderVary, "Origin"
-		}
-		return hs[i].Name, hs[i].Value
-	})
+	p.reply = appendReplyHeaders(p.reply[:0], hs, vary)
 	details := "cors_preflight_allowed"
 	switch {
 	case d.Kind == policy.PreflightRefused:
@@ -128,6 +200,37 @@ func (c *httpContext) reply(d *policy.Decision) error {
 		details = "cors_origin_rejected"
 	}
 	return hostSendLocalReply(d.Status, details, p.reply)
+}
+
+// appendReplyHeaders appends the proxy-wasm serialization of hs, and of
+// Vary when vary is not empty, to dst (see package headermap).
+func appendReplyHeaders(dst []byte, hs []policy.Header, vary string) []byte {
+	n := len(hs)
+	if vary != "" {
+		n++
+	}
+	dst = binary.LittleEndian.AppendUint32(dst, uint32(n))
+	for _, h := range hs {
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(h.Name)))
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(h.Value)))
+	}
+	if vary != "" {
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(policy.HeaderVary)))
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(vary)))
+	}
+	for _, h := range hs {
+		dst = append(dst, h.Name...)
+		dst = append(dst, 0)
+		dst = append(dst, h.Value...)
+		dst = append(dst, 0)
+	}
+	if vary != "" {
+		dst = append(dst, policy.HeaderVary...)
+		dst = append(dst, 0)
+		dst = append(dst, vary...)
+		dst = append(dst, 0)
+	}
+	return dst
 }
 
 // OnHttpResponseHeaders adds the policy's headers to the upstream's response
@@ -140,23 +243,37 @@ func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (a
 	c.state = done
 	switch {
 	case state == auditing:
+		callTestHook(phaseResponse)
+		m, err := hostResponseHeaders()
+		if err != nil {
+			logf(logError, "corswasm: cannot read response headers: %v", err)
+			return action
+		}
+		c.audit.compare(c.plugin, m)
+		return action
 	case state != forwarded:
 		return action
 	case c.nHeaders == 0 && !c.vary && c.upstream == policy.LeaveUpstream && len(c.isolation) == 0:
 		return action
 	}
-	m, err := hostResponseHeaders()
-	if err != nil {
-		logf(logError, "corswasm: cannot read response headers: %v", err)
-		return action
+	callTestHook(phaseResponse)
+	var seen responseSeen
+	if c.nHeaders == 0 && c.upstream == policy.LeaveUpstream && len(c.isolation) == 0 {
+		// Only Vary is in question.
+		covered, err := varyCovered()
+		if err != nil {
+			logf(logError, "corswasm: cannot read response headers: %v", err)
+			return action
+		}
+		seen.varyOrigin = covered
+	} else {
+		m, err := hostResponseHeaders()
+		if err != nil {
+			logf(logError, "corswasm: cannot read response headers: %v", err)
+			return action
+		}
+		seen = scanResponse(m)
 	}
-	callTestHook(phaseResponse, m)
-	if state == auditing {
-		c.audit.compare(c.plugin, m)
-		c.audit = nil
-		return action
-	}
-	seen := scanResponse(m)
 	add := true
 	switch c.upstream {
 	case policy.ReplaceUpstream:

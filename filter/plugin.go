@@ -16,13 +16,20 @@ type pluginContext struct {
 	policy  *policy.Policy
 	metrics metrics
 
+	// ruleInputs says which pseudo-headers choosing a rule reads.
+	ruleInputs ruleInputs
+
 	// Scratch reused by every request of this plugin context.
 	decision policy.Decision
 	request  requestHeaders
 	reply    []byte
+	upstream policy.UpstreamAnswer
 
 	auditLog logLimiter
 	logBuf   []byte
+
+	// free holds the contexts of deleted streams, for new streams.
+	free []*httpContext
 }
 
 var _ types.PluginContext = (*pluginContext)(nil)
@@ -59,17 +66,24 @@ func (p *pluginContext) OnPluginStart(size int) (status types.OnPluginStartStatu
 		logf(logWarn, "corswasm: configuration warning: %s", w)
 	}
 	p.metrics.define(pol)
+	p.ruleInputs.authority, p.ruleInputs.path = pol.RuleInputs()
 	p.policy = pol
 	logf(logInfo, "corswasm: configuration loaded (%d warning(s))", len(pol.Warnings()))
 	return true
 }
 
-// NewHttpContext creates the context of one HTTP stream. Before a successful
-// start there is no policy, and no context: Envoy does not send traffic to a
-// plugin that failed to start.
+// NewHttpContext creates the context of one HTTP stream, or reuses a
+// deleted stream's. Before a successful start there is no policy, and no
+// context: Envoy does not send traffic to a plugin that failed to start.
 func (p *pluginContext) NewHttpContext(contextID uint32) types.HttpContext {
 	if p.policy == nil {
 		return nil
+	}
+	if n := len(p.free); n > 0 {
+		c := p.free[n-1]
+		p.free[n-1] = nil
+		p.free = p.free[:n-1]
+		return c
 	}
 	return &httpContext{plugin: p}
 }

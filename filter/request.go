@@ -5,14 +5,61 @@ import (
 	"github.com/corswasm/corswasm/policy"
 )
 
-// requestHeaders holds what the filter reads of a request, as substrings of
-// the host's header map (Envoy passes names in lower case).
+// requestHeaders holds what the filter reads of a request, as views of what
+// the host returned (Envoy passes names in lower case): valid during the
+// request callback only.
 type requestHeaders struct {
 	req  policy.Request
 	path string
 	// acrh backs req.RequestHeaders; one line more than the policy accepts,
 	// so that the policy sees there were too many.
 	acrh [policy.MaxRequestHeadersLines + 1]string
+}
+
+// ruleInputs says which pseudo-headers choosing a rule reads (see
+// policy.Policy.RuleInputs).
+type ruleInputs struct {
+	authority, path bool
+}
+
+// fetch reads what the policy needs of the request, with as few host calls
+// as give the same answer as reading the whole header map:
+//
+//   - Origin alone first (proxy_get_header_map_value). Without one the
+//     request is not a CORS request, and the policy reads nothing else of
+//     it but, when there are rules, :authority and :path, single values
+//     Envoy never repeats: each is read alone, only if a rule needs it.
+//   - With an Origin, the whole map (proxy_get_header_map_pairs): Envoy's
+//     single-value read returns only the first line of a repeated header,
+//     and a second Origin line makes the origin disallowed, whatever the
+//     first; a preflight reads every Access-Control-Request-Headers line.
+//     Only the whole map tells, and one read of it serves every header.
+func (r *requestHeaders) fetch(rules ruleInputs) error {
+	*r = requestHeaders{}
+	_, found, err := hostRequestHeader(policy.HeaderOrigin)
+	if err != nil {
+		return err
+	}
+	if found {
+		m, err := hostRequestHeaders()
+		if err != nil {
+			return err
+		}
+		r.read(m)
+		return nil
+	}
+	if rules.authority {
+		if r.req.Authority, _, err = hostRequestHeader(":authority"); err != nil {
+			return err
+		}
+	}
+	if rules.path {
+		if r.req.Path, _, err = hostRequestHeader(":path"); err != nil {
+			return err
+		}
+		r.path = r.req.Path
+	}
+	return nil
 }
 
 // read fills r from a request header map in one pass. A malformed map leaves

@@ -9,13 +9,25 @@ import (
 )
 
 // allowOriginBit is Access-Control-Allow-Origin's bit in responseSeen.cors.
-const allowOriginBit = 1 << 0
+var allowOriginBit = upstreamBit(policy.HeaderAllowOrigin)
+
+// upstreamBit is name's bit in responseSeen.cors, 0 when
+// policy.UpstreamCORSHeaders does not list it.
+func upstreamBit(name string) uint32 {
+	for i, h := range policy.UpstreamCORSHeaders {
+		if h == name {
+			return 1 << i
+		}
+	}
+	return 0
+}
 
 // responseSeen is what the response phase needs to know of the upstream's
 // headers.
 type responseSeen struct {
-	// cors has bit i set when policy.UpstreamCORSHeaders[i] is present.
-	cors       uint8
+	// cors has bit i set when policy.UpstreamCORSHeaders[i] is present (a
+	// test checks that the list fits).
+	cors       uint32
 	varyOrigin bool // some Vary line lists Origin
 	varyStar   bool // some Vary line is "*"
 	// isolation holds the names of the cross-origin isolation headers
@@ -37,7 +49,12 @@ func (s *responseSeen) has(name string) bool {
 // scanResponse reads the upstream's response headers in one pass.
 func scanResponse(m headermap.Map) responseSeen {
 	var s responseSeen
-	for name, value := range m.All() {
+	it := m.Iter()
+	for {
+		name, value, ok := it.Next()
+		if !ok {
+			return s
+		}
 		switch name {
 		case policy.HeaderVary:
 			s.scanVary(value)
@@ -49,16 +66,12 @@ func scanResponse(m headermap.Map) responseSeen {
 			}
 			continue
 		}
-		if !strings.HasPrefix(name, "access-control-") {
-			continue
-		}
 		for i, h := range policy.UpstreamCORSHeaders {
 			if name == h {
 				s.cors |= 1 << i
 			}
 		}
 	}
-	return s
 }
 
 // scanVary reads one Vary line: a comma-separated list of header names, or
@@ -77,4 +90,27 @@ func (s *responseSeen) scanVary(v string) {
 			s.varyOrigin = true
 		}
 	}
+}
+
+// varyCovered reports whether the upstream's Vary already covers Origin,
+// reading as little as tells: when Vary is the only thing the response
+// phase needs to know, its first line (proxy_get_header_map_value) answers
+// if it is absent or lists Origin or "*". Otherwise a later Vary line might
+// (Envoy returns only the first), and the whole map is read.
+func varyCovered() (bool, error) {
+	v, found, err := hostResponseHeader(policy.HeaderVary)
+	if err != nil || !found {
+		return false, err
+	}
+	var s responseSeen
+	s.scanVary(v)
+	if s.varyOrigin || s.varyStar {
+		return true, nil
+	}
+	m, err := hostResponseHeaders()
+	if err != nil {
+		return false, err
+	}
+	s = scanResponse(m)
+	return s.varyOrigin || s.varyStar, nil
 }
