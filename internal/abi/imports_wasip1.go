@@ -196,4 +196,3 @@ func DefineCounter(name string) (uint32, error) {
 func IncrementMetric(id uint32, delta int64) error {
 	return Status(proxyIncrementMetric(id, delta)).Err()
 }
-
