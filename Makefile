@@ -8,6 +8,9 @@ WASM_BUILD := GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath
 MODULE     := build/cors.wasm
 # A test-only module whose filter panics on demand (see filter/testhook.go).
 PANICTEST  := build/cors-panictest.wasm
+# A test-only module that counts its heap allocations in a counter (see
+# internal/abi/stats_alloc.go).
+ALLOCSTAT  := build/cors-allocstat.wasm
 FUZZTIME   ?= 20s
 BENCHTIME  ?= 1s
 # go in the tools module; relative paths given to it start in tools/.
@@ -43,15 +46,20 @@ run: build ## run the module locally with CONFIG in front of UPSTREAM (default: 
 $(PANICTEST): build
 	$(WASM_BUILD) -tags corswasm_panictest -o $(PANICTEST) .
 
-TEST_ENV := CORSWASM_MODULE=$(CURDIR)/$(MODULE) CORSWASM_PANICTEST_MODULE=$(CURDIR)/$(PANICTEST)
+$(ALLOCSTAT): build
+	$(WASM_BUILD) -tags corswasm_allocstat -o $(ALLOCSTAT) .
 
-test: build $(PANICTEST) vet ## build the module, then run every test (both modules) against it
+TEST_ENV := CORSWASM_MODULE=$(CURDIR)/$(MODULE) CORSWASM_PANICTEST_MODULE=$(CURDIR)/$(PANICTEST) \
+	CORSWASM_ALLOCSTAT_MODULE=$(CURDIR)/$(ALLOCSTAT)
+
+test: build $(PANICTEST) $(ALLOCSTAT) vet ## build the module, then run every test (both modules) against it
 	$(TEST_ENV) go test -count=1 ./...
 	$(TEST_ENV) $(TOOLS_GO) test -count=1 ./...
 
 vet: ## go vet, natively and for wasip1, in both modules
 	go vet ./...
 	GOOS=wasip1 GOARCH=wasm go vet ./...
+	GOOS=wasip1 GOARCH=wasm go vet -tags corswasm_allocstat ./...
 	$(TOOLS_GO) vet ./...
 	GOOS=wasip1 GOARCH=wasm $(TOOLS_GO) vet ./...
 

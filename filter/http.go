@@ -140,9 +140,10 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 // keepValues copies the header values that are views of the host's
 // request headers (the origin, echoed) into the context's own space.
 func (c *httpContext) keepValues(hs []policy.Header) {
+	var owned [maxResponseHeaders]bool
 	need := 0
-	for _, h := range hs {
-		if hostOwned(h.Value) {
+	for i, h := range hs {
+		if owned[i] = hostOwned(h.Value); owned[i] {
 			need += len(h.Value)
 		}
 	}
@@ -151,7 +152,7 @@ func (c *httpContext) keepValues(hs []policy.Header) {
 	}
 	c.reserve(need)
 	for i := range hs {
-		if hostOwned(hs[i].Value) {
+		if owned[i] {
 			hs[i].Value = c.keep(hs[i].Value)
 		}
 	}

@@ -66,6 +66,10 @@ func (p *pluginContext) OnPluginStart(size int) (status types.OnPluginStartStatu
 		logf(logWarn, "corswasm: configuration warning: %s", w)
 	}
 	p.metrics.define(pol)
+	// Room for the usual log lines, so that logging does not allocate
+	// later, when a refusal or a disagreement is first logged.
+	p.logBuf = make([]byte, 0, 1024)
+	p.auditLog.buf = make([]byte, 0, 128)
 	p.ruleInputs.authority, p.ruleInputs.path = pol.RuleInputs()
 	p.policy = pol
 	logf(logInfo, "corswasm: configuration loaded (%d warning(s))", len(pol.Warnings()))

@@ -46,6 +46,21 @@ func (s *responseSeen) has(name string) bool {
 	return false
 }
 
+// scanLengths has bit n set when a header scanResponse looks for, other
+// than Vary, has a name n bytes long: the other headers are skipped after a
+// length check.
+var scanLengths = func() (bits uint64) {
+	names := append([]string{policy.HeaderCrossOriginResourcePolicy, policy.HeaderCrossOriginEmbedderPolicy,
+		policy.HeaderCrossOriginOpenerPolicy}, policy.UpstreamCORSHeaders...)
+	for _, n := range names {
+		if len(n) >= 64 {
+			return ^uint64(0)
+		}
+		bits |= 1 << len(n)
+	}
+	return bits
+}()
+
 // scanResponse reads the upstream's response headers in one pass.
 func scanResponse(m headermap.Map) responseSeen {
 	var s responseSeen
@@ -55,10 +70,16 @@ func scanResponse(m headermap.Map) responseSeen {
 		if !ok {
 			return s
 		}
-		switch name {
-		case policy.HeaderVary:
-			s.scanVary(value)
+		if len(name) == len(policy.HeaderVary) {
+			if name == policy.HeaderVary {
+				s.scanVary(value)
+			}
 			continue
+		}
+		if len(name) >= 64 || scanLengths&(1<<len(name)) == 0 {
+			continue
+		}
+		switch name {
 		case policy.HeaderCrossOriginResourcePolicy, policy.HeaderCrossOriginEmbedderPolicy, policy.HeaderCrossOriginOpenerPolicy:
 			if !s.has(name) && s.nIso < len(s.isolation) {
 				s.isolation[s.nIso] = name

@@ -35,3 +35,8 @@ func panicOnDemand(phase string) {
 		panic("test panic in the " + phase + " phase")
 	}
 }
+
+// AllocHeader names the request header that makes the allocation-counting
+// test build (-tags corswasm_allocstat) allocate: its value is the number of
+// bytes.
+const AllocHeader = "x-corswasm-test-alloc"

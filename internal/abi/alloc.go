@@ -132,11 +132,11 @@ func (a *arena) claim(addr uintptr, n uint32) ([]byte, bool) {
 // owns reports whether s lies in memory the arena handed to the host since
 // the last reset: such a string is overwritten by a later callback.
 func (a *arena) owns(s string) bool {
-	if len(s) == 0 {
+	if len(s) == 0 || len(a.buf) == 0 {
 		return false
 	}
 	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
-	if inChunk(a.buf, p) {
+	if start := uintptr(unsafe.Pointer(&a.buf[0])); p >= start && p-start < uintptr(len(a.buf)) {
 		return true
 	}
 	for _, c := range a.retired {

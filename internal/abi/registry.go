@@ -25,7 +25,7 @@ import (
 // number of live streams, creating and deleting them allocates nothing here.
 type registry struct {
 	vm      types.VMContext
-	plugins map[uint32]types.PluginContext
+	plugins pluginList
 	streams streamTable
 	// log receives recovered-panic reports; nil means the package-level
 	// logHook. Tests set it per registry so they can run in parallel.
@@ -33,9 +33,46 @@ type registry struct {
 }
 
 func newRegistry(vm types.VMContext) *registry {
-	return &registry{
-		vm:      vm,
-		plugins: make(map[uint32]types.PluginContext),
+	return &registry{vm: vm}
+}
+
+// pluginList holds the plugin (root) contexts: a VM has one per plugin
+// configuration, so a short list is quicker to search than a map.
+type pluginList []pluginEntry
+
+type pluginEntry struct {
+	id uint32
+	p  types.PluginContext
+}
+
+func (l pluginList) get(id uint32) (types.PluginContext, bool) {
+	for _, e := range l {
+		if e.id == id {
+			return e.p, true
+		}
+	}
+	return nil, false
+}
+
+func (l *pluginList) put(id uint32, p types.PluginContext) {
+	for i, e := range *l {
+		if e.id == id {
+			(*l)[i].p = p
+			return
+		}
+	}
+	*l = append(*l, pluginEntry{id, p})
+}
+
+func (l *pluginList) remove(id uint32) {
+	for i, e := range *l {
+		if e.id == id {
+			n := len(*l)
+			copy((*l)[i:], (*l)[i+1:])
+			(*l)[n-1] = pluginEntry{}
+			*l = (*l)[:n-1]
+			return
+		}
 	}
 }
 
@@ -77,11 +114,11 @@ func (r *registry) contextCreate(id, parent uint32) {
 			return
 		}
 		if p := r.vm.NewPluginContext(id); p != nil {
-			r.plugins[id] = p
+			r.plugins.put(id, p)
 		}
 		return
 	}
-	p, ok := r.plugins[parent]
+	p, ok := r.plugins.get(parent)
 	if !ok {
 		return
 	}
@@ -108,7 +145,7 @@ func (r *registry) vmStart(vmConfigSize int) (ok bool) {
 // the plugin configuration, which is the right answer for an unknown root id
 // or a panic while reading the configuration.
 func (r *registry) configure(rootID uint32, pluginConfigSize int) (ok bool) {
-	p, found := r.plugins[rootID]
+	p, found := r.plugins.get(rootID)
 	if !found {
 		return false
 	}
@@ -151,7 +188,7 @@ func (r *registry) streamDone(id uint32) {
 // (by returning false); streams and unknown ids are done at once, and so is
 // a plugin whose OnPluginDone panics, so the host is never left waiting.
 func (r *registry) done(id uint32) (ok bool) {
-	p, found := r.plugins[id]
+	p, found := r.plugins.get(id)
 	if !found {
 		return true
 	}
@@ -178,7 +215,7 @@ func (r *registry) forget(id uint32) {
 		}
 		return
 	}
-	delete(r.plugins, id)
+	r.plugins.remove(id)
 }
 
 // The recover* helpers are deferred directly (recover only works in the

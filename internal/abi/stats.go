@@ -1,4 +1,4 @@
-//go:build !corswasm_allocstat
+//go:build !(corswasm_allocstat && wasip1)
 
 package abi
 

@@ -35,7 +35,7 @@ func (m Map) Iter() Iter {
 		it.invalid = true
 		return it
 	}
-	n := binary.LittleEndian.Uint32(m)
+	n := le32(m, 0)
 	// Each pair takes at least 10 bytes (two sizes, two NULs): a count that
 	// cannot fit is malformed, and is refused before any arithmetic on it.
 	if uint64(n) > uint64(len(m)-4)/10 {
@@ -55,22 +55,27 @@ func (it *Iter) Next() (name, value string, ok bool) {
 		return "", "", false
 	}
 	m := it.m
-	ks := uint64(binary.LittleEndian.Uint32(m[it.sizeAt:]))
-	vs := uint64(binary.LittleEndian.Uint32(m[it.sizeAt+4:]))
-	end := uint64(it.dataAt) + ks + 1 + vs + 1
+	// Iter checked that the count's sizes fit: sizeAt+8 <= len(m).
+	ks := uint64(le32(m, it.sizeAt))
+	vs := uint64(le32(m, it.sizeAt+4))
+	k := uint64(it.dataAt)
+	end := k + ks + 1 + vs + 1
 	if end > uint64(len(m)) {
 		it.invalid = true
 		return "", "", false
 	}
-	k := it.dataAt
-	v := k + int(ks) + 1
+	v := k + ks + 1
 	if m[v-1] != 0 || m[end-1] != 0 {
 		// Every key and value is NUL-terminated.
 		it.invalid = true
 		return "", "", false
 	}
-	name = bytesToString(m[k : k+int(ks)])
-	value = bytesToString(m[v : v+int(vs)])
+	if ks > 0 {
+		name = unsafe.String(&m[k], int(ks))
+	}
+	if vs > 0 {
+		value = unsafe.String(&m[v], int(vs))
+	}
 	it.sizeAt += 8
 	it.dataAt = int(end)
 	it.left--

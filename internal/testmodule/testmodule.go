@@ -1,7 +1,8 @@
 // Package testmodule gives tests the compiled filter module. It is imported
 // only by tests.
 //
-// With CORSWASM_MODULE (and CORSWASM_PANICTEST_MODULE) set, as `make test`
+// With CORSWASM_MODULE (and CORSWASM_PANICTEST_MODULE,
+// CORSWASM_ALLOCSTAT_MODULE) set, as `make test`
 // sets them, tests use those files: the very build/cors.wasm that ships.
 // Without, the module is built from the current sources with the same
 // command the Makefile uses, so that a plain `go test ./...` never tests a
@@ -30,6 +31,11 @@ var BuildFlags = []string{"-buildmode=c-shared", "-trimpath"}
 // demand (see filter.PanicHeader).
 const PanicTestTag = "corswasm_panictest"
 
+// AllocStatTag is the build tag of the test module that counts its heap
+// allocations in a counter (see internal/abi's AllocMetric) and allocates on
+// demand (filter.AllocHeader).
+const AllocStatTag = "corswasm_allocstat"
+
 var cache sync.Map // build tag → *result
 
 type result struct {
@@ -57,6 +63,16 @@ func ModuleBytes() ([]byte, error) {
 func PanicTestModule(tb testing.TB) []byte {
 	tb.Helper()
 	bin, err := get(PanicTestTag, "CORSWASM_PANICTEST_MODULE")
+	if err != nil {
+		tb.Fatalf("the wasm module: %v", err)
+	}
+	return bin
+}
+
+// AllocStatModule returns the module built with AllocStatTag.
+func AllocStatModule(tb testing.TB) []byte {
+	tb.Helper()
+	bin, err := get(AllocStatTag, "CORSWASM_ALLOCSTAT_MODULE")
 	if err != nil {
 		tb.Fatalf("the wasm module: %v", err)
 	}
