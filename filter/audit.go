@@ -73,7 +73,7 @@ func (c *httpContext) startAudit(r *requestHeaders, d *policy.Decision) {
 // policy would have sent. It changes nothing in the response.
 func (a *auditState) compare(p *pluginContext, m headermap.Map) {
 	u := &p.upstream
-	readUpstreamAnswer(m, u)
+	readUpstreamAnswer(m, u, &p.pairs)
 	k := policy.CompareUpstream(&a.req, &a.d, u)
 	p.metrics.audited(a.d.RuleIndex, k)
 	p.auditLog.flush(now())
@@ -106,16 +106,17 @@ func (a *auditState) compare(p *pluginContext, m headermap.Map) {
 	u.Reset()
 }
 
+// answerLengths selects the names readUpstreamAnswer reads.
+var answerLengths = headermap.Lengths(":status", policy.HeaderAllowOrigin, policy.HeaderAllowCredentials,
+	policy.HeaderAllowMethods, policy.HeaderAllowHeaders, policy.HeaderAllowPrivateNetwork)
+
 // readUpstreamAnswer collects what audit mode compares in a response, into
 // u's reused space.
-func readUpstreamAnswer(m headermap.Map, u *policy.UpstreamAnswer) {
+func readUpstreamAnswer(m headermap.Map, u *policy.UpstreamAnswer, pairs *[]headermap.Pair) {
 	u.Reset()
-	it := m.Iter()
-	for {
-		name, value, ok := it.Next()
-		if !ok {
-			return
-		}
+	*pairs, _ = headermap.AppendPairsIf((*pairs)[:0], m, answerLengths)
+	for _, p := range *pairs {
+		name, value := p.Name, p.Value
 		switch name {
 		case ":status":
 			u.Status = parseStatus(value)
@@ -160,7 +161,8 @@ var now = time.Now
 // lines the last one suppressed. The filter calls it on every audited
 // request, so a count is reported even when disagreements stop.
 func (l *logLimiter) flush(t time.Time) {
-	if t.Sub(l.window) < time.Second && !t.Before(l.window) {
+	n := t.UnixNano()
+	if elapsed := n - l.window; elapsed >= 0 && elapsed < int64(time.Second) {
 		return
 	}
 	if l.suppressed > 0 {
@@ -171,14 +173,14 @@ func (l *logLimiter) flush(t time.Time) {
 		l.buf = b
 		hostLog(logInfo, unsafe.String(unsafe.SliceData(b), len(b)))
 	}
-	*l = logLimiter{window: t, buf: l.buf}
+	*l = logLimiter{window: n, buf: l.buf}
 }
 
 // logLimiter lets through at most AuditLogsPerSecond lines per one-second
 // window, and logs how many it suppressed when the next window starts. It
 // needs no timer: it looks at the clock when a line is offered.
 type logLimiter struct {
-	window     time.Time
+	window     int64 // start of the window, in Unix nanoseconds
 	logged     int
 	suppressed int
 	buf        []byte // the suppressed-lines line, reused

@@ -94,7 +94,7 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 
 	p := c.plugin
 	r := &p.request
-	if err := r.fetch(p.ruleInputs); err != nil {
+	if err := r.fetch(p.ruleInputs, &p.pairs); err != nil {
 		logf(logError, "corswasm: cannot read request headers: %v", err)
 		return action
 	}
@@ -140,19 +140,17 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 // keepValues copies the header values that are views of the host's
 // request headers (the origin, echoed) into the context's own space.
 func (c *httpContext) keepValues(hs []policy.Header) {
-	var owned [maxResponseHeaders]bool
 	need := 0
-	for i, h := range hs {
-		if owned[i] = hostOwned(h.Value); owned[i] {
-			need += len(h.Value)
-		}
+	for _, h := range hs {
+		need += len(h.Value)
 	}
-	if need == 0 {
-		return
-	}
-	c.reserve(need)
+	reserved := false
 	for i := range hs {
-		if owned[i] {
+		if hostOwned(hs[i].Value) {
+			if !reserved {
+				c.reserve(need)
+				reserved = true
+			}
 			hs[i].Value = c.keep(hs[i].Value)
 		}
 	}
@@ -261,7 +259,7 @@ func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (a
 	var seen responseSeen
 	if c.nHeaders == 0 && c.upstream == policy.LeaveUpstream && len(c.isolation) == 0 {
 		// Only Vary is in question.
-		covered, err := varyCovered()
+		covered, err := varyCovered(&c.plugin.pairs)
 		if err != nil {
 			logf(logError, "corswasm: cannot read response headers: %v", err)
 			return action
@@ -273,7 +271,7 @@ func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (a
 			logf(logError, "corswasm: cannot read response headers: %v", err)
 			return action
 		}
-		seen = scanResponse(m)
+		seen = scanResponse(m, &c.plugin.pairs)
 	}
 	add := true
 	switch c.upstream {

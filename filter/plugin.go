@@ -5,6 +5,7 @@ import (
 
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 
+	"github.com/corswasm/corswasm/internal/headermap"
 	"github.com/corswasm/corswasm/policy"
 )
 
@@ -24,6 +25,8 @@ type pluginContext struct {
 	request  requestHeaders
 	reply    []byte
 	upstream policy.UpstreamAnswer
+	// pairs holds the pairs of the header map being read.
+	pairs []headermap.Pair
 
 	auditLog logLimiter
 	logBuf   []byte
@@ -69,6 +72,7 @@ func (p *pluginContext) OnPluginStart(size int) (status types.OnPluginStartStatu
 	// Room for the usual log lines, so that logging does not allocate
 	// later, when a refusal or a disagreement is first logged.
 	p.logBuf = make([]byte, 0, 1024)
+	p.pairs = make([]headermap.Pair, 0, 32)
 	p.auditLog.buf = make([]byte, 0, 128)
 	p.ruleInputs.authority, p.ruleInputs.path = pol.RuleInputs()
 	p.policy = pol

@@ -34,7 +34,7 @@ type ruleInputs struct {
 //     and a second Origin line makes the origin disallowed, whatever the
 //     first; a preflight reads every Access-Control-Request-Headers line.
 //     Only the whole map tells, and one read of it serves every header.
-func (r *requestHeaders) fetch(rules ruleInputs) error {
+func (r *requestHeaders) fetch(rules ruleInputs, pairs *[]headermap.Pair) error {
 	*r = requestHeaders{}
 	_, found, err := hostRequestHeader(policy.HeaderOrigin)
 	if err != nil {
@@ -45,7 +45,7 @@ func (r *requestHeaders) fetch(rules ruleInputs) error {
 		if err != nil {
 			return err
 		}
-		r.read(m)
+		r.read(m, pairs)
 		return nil
 	}
 	if rules.authority {
@@ -62,18 +62,20 @@ func (r *requestHeaders) fetch(rules ruleInputs) error {
 	return nil
 }
 
+// requestLengths selects the names read reads.
+var requestLengths = headermap.Lengths(":path", policy.HeaderOrigin, ":method", ":scheme", ":authority",
+	policy.HeaderRequestMethod, policy.HeaderRequestHeaders, policy.HeaderRequestPrivateNetwork)
+
 // read fills r from a request header map in one pass. A malformed map leaves
 // what was read before the damage; the policy then sees at most a partial
-// request, never bytes from outside the map. Most headers of a request are
+// request, never bytes from outside the map. pairs is scratch space. Most
+// headers of a request are
 // none of these: a switch on the name's length skips them cheaply.
-func (r *requestHeaders) read(m headermap.Map) {
+func (r *requestHeaders) read(m headermap.Map, pairs *[]headermap.Pair) {
 	n := 0
-	it := m.Iter()
-	for {
-		name, value, ok := it.Next()
-		if !ok {
-			break
-		}
+	*pairs, _ = headermap.AppendPairsIf((*pairs)[:0], m, requestLengths)
+	for _, p := range *pairs {
+		name, value := p.Name, p.Value
 		switch len(name) {
 		case len(":path"):
 			if name == ":path" {

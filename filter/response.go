@@ -46,40 +46,22 @@ func (s *responseSeen) has(name string) bool {
 	return false
 }
 
-// scanLengths has bit n set when a header scanResponse looks for, other
-// than Vary, has a name n bytes long: the other headers are skipped after a
-// length check.
-var scanLengths = func() (bits uint64) {
-	names := append([]string{policy.HeaderCrossOriginResourcePolicy, policy.HeaderCrossOriginEmbedderPolicy,
-		policy.HeaderCrossOriginOpenerPolicy}, policy.UpstreamCORSHeaders...)
-	for _, n := range names {
-		if len(n) >= 64 {
-			return ^uint64(0)
-		}
-		bits |= 1 << len(n)
-	}
-	return bits
-}()
+// scanLengths has bit n set when a header scanResponse looks for has a name
+// n bytes long: the other headers are skipped after a length check.
+var scanLengths = headermap.Lengths(append([]string{policy.HeaderVary, policy.HeaderCrossOriginResourcePolicy,
+	policy.HeaderCrossOriginEmbedderPolicy, policy.HeaderCrossOriginOpenerPolicy}, policy.UpstreamCORSHeaders...)...)
 
-// scanResponse reads the upstream's response headers in one pass.
-func scanResponse(m headermap.Map) responseSeen {
+// scanResponse reads the upstream's response headers in one pass; pairs
+// is scratch space.
+func scanResponse(m headermap.Map, pairs *[]headermap.Pair) responseSeen {
 	var s responseSeen
-	it := m.Iter()
-	for {
-		name, value, ok := it.Next()
-		if !ok {
-			return s
-		}
-		if len(name) == len(policy.HeaderVary) {
-			if name == policy.HeaderVary {
-				s.scanVary(value)
-			}
-			continue
-		}
-		if len(name) >= 64 || scanLengths&(1<<len(name)) == 0 {
-			continue
-		}
+	*pairs, _ = headermap.AppendPairsIf((*pairs)[:0], m, scanLengths)
+	for _, p := range *pairs {
+		name, value := p.Name, p.Value
 		switch name {
+		case policy.HeaderVary:
+			s.scanVary(value)
+			continue
 		case policy.HeaderCrossOriginResourcePolicy, policy.HeaderCrossOriginEmbedderPolicy, policy.HeaderCrossOriginOpenerPolicy:
 			if !s.has(name) && s.nIso < len(s.isolation) {
 				s.isolation[s.nIso] = name
@@ -93,6 +75,7 @@ func scanResponse(m headermap.Map) responseSeen {
 			}
 		}
 	}
+	return s
 }
 
 // scanVary reads one Vary line: a comma-separated list of header names, or
@@ -118,7 +101,7 @@ func (s *responseSeen) scanVary(v string) {
 // phase needs to know, its first line (proxy_get_header_map_value) answers
 // if it is absent or lists Origin or "*". Otherwise a later Vary line might
 // (Envoy returns only the first), and the whole map is read.
-func varyCovered() (bool, error) {
+func varyCovered(pairs *[]headermap.Pair) (bool, error) {
 	v, found, err := hostResponseHeader(policy.HeaderVary)
 	if err != nil || !found {
 		return false, err
@@ -132,6 +115,6 @@ func varyCovered() (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	s = scanResponse(m)
+	s = scanResponse(m, pairs)
 	return s.varyOrigin || s.varyStar, nil
 }

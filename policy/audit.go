@@ -387,12 +387,57 @@ func (s *auditScratch) sameList(d *Decision, name string, lines []string, fold b
 // items are tokens, so ASCII case folding is all there is).
 func normalizeList(items []string, fold bool) []string {
 	if !fold {
-		items = slices.DeleteFunc(items, isSafelistedMethod)
-		slices.Sort(items)
-		return slices.Compact(items)
+		n := 0
+		for _, it := range items {
+			if !isSafelistedMethod(it) {
+				items[n] = it
+				n++
+			}
+		}
+		items = items[:n]
 	}
-	slices.SortFunc(items, compareFold)
-	return slices.CompactFunc(items, strings.EqualFold)
+	cmp := strings.Compare
+	if fold {
+		cmp = compareFold
+	}
+	sortStrings(items, cmp)
+	n := 0
+	for i, it := range items {
+		if i == 0 || cmp(items[n-1], it) != 0 {
+			items[n] = it
+			n++
+		}
+	}
+	return items[:n]
+}
+
+// sortStrings sorts in place, in O(n log n) (heapsort): a small function
+// instead of the generic sort's instantiations, for lists that are short
+// but come from the upstream.
+func sortStrings(a []string, cmp func(a, b string) int) {
+	down := func(i, n int) {
+		for {
+			c := 2*i + 1
+			if c >= n {
+				return
+			}
+			if c+1 < n && cmp(a[c+1], a[c]) > 0 {
+				c++
+			}
+			if cmp(a[i], a[c]) >= 0 {
+				return
+			}
+			a[i], a[c] = a[c], a[i]
+			i = c
+		}
+	}
+	for i := len(a)/2 - 1; i >= 0; i-- {
+		down(i, len(a))
+	}
+	for n := len(a) - 1; n > 0; n-- {
+		a[0], a[n] = a[n], a[0]
+		down(0, n)
+	}
 }
 
 // compareFold orders ASCII strings ignoring case.

@@ -50,6 +50,8 @@ type allocation struct {
 type arena struct {
 	buf  []byte // the current chunk
 	used int    // bytes of buf handed out since the last reset
+	// base is the address of buf's first byte, for owns.
+	base uintptr
 	// retired holds the chunks replaced since the last reset: earlier
 	// answers of the running callback may still be in them.
 	retired [][]byte
@@ -89,6 +91,7 @@ func (a *arena) grow(n int) {
 		size *= 2
 	}
 	a.buf = make([]byte, size)
+	a.base = uintptr(unsafe.Pointer(&a.buf[0]))
 	a.used = 0
 }
 
@@ -101,7 +104,7 @@ func (a *arena) reset() {
 		a.retired = a.retired[:0]
 	}
 	if len(a.buf) > arenaMaxRetained {
-		a.buf = nil
+		a.buf, a.base = nil, 0
 	}
 	a.used = 0
 	a.calls = 0
@@ -132,13 +135,15 @@ func (a *arena) claim(addr uintptr, n uint32) ([]byte, bool) {
 // owns reports whether s lies in memory the arena handed to the host since
 // the last reset: such a string is overwritten by a later callback.
 func (a *arena) owns(s string) bool {
-	if len(s) == 0 || len(a.buf) == 0 {
-		return false
-	}
 	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
-	if start := uintptr(unsafe.Pointer(&a.buf[0])); p >= start && p-start < uintptr(len(a.buf)) {
+	if p-a.base < uintptr(len(a.buf)) && len(s) > 0 {
 		return true
 	}
+	return len(a.retired) > 0 && a.ownsRetired(p)
+}
+
+// ownsRetired is owns for the retired chunks.
+func (a *arena) ownsRetired(p uintptr) bool {
 	for _, c := range a.retired {
 		if inChunk(c, p) {
 			return true

@@ -88,8 +88,8 @@ func resetResult() {
 func takeResult(status uint32) ([]byte, error) {
 	addr, n := retAddr, retSize
 	retAddr, retSize = 0, 0
-	if err := Status(status).Err(); err != nil {
-		return nil, err
+	if status != uint32(StatusOK) {
+		return nil, Status(status).Err()
 	}
 	b, ok := hostArena.claim(uintptr(addr), n)
 	if !ok {

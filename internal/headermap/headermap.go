@@ -82,6 +82,76 @@ func (it *Iter) Next() (name, value string, ok bool) {
 	return name, value, true
 }
 
+// Pair is one header line of a map.
+type Pair struct {
+	Name, Value string
+}
+
+// AppendPairs appends the pairs of m, in order, to dst, and reports whether
+// m was well formed; a malformed map yields the pairs before the damage. It
+// decodes the whole map in one loop, without a call per pair, and allocates
+// only when dst lacks room: the fast way to walk a map whose every pair is
+// looked at.
+func AppendPairs(dst []Pair, m Map) ([]Pair, bool) {
+	return appendPairs(dst, m, ^uint64(0), true)
+}
+
+// AppendPairsIf is AppendPairs for the pairs whose name is n bytes long for
+// a bit n set in lengths (names of 64 bytes or more are never appended).
+// Every pair is still checked, so ok is AppendPairs's; skipping the others
+// early makes a map with many uninteresting headers cheap to scan.
+func AppendPairsIf(dst []Pair, m Map, lengths uint64) ([]Pair, bool) {
+	return appendPairs(dst, m, lengths, false)
+}
+
+func appendPairs(dst []Pair, m Map, lengths uint64, all bool) ([]Pair, bool) {
+	if len(m) == 0 {
+		return dst, true
+	}
+	if len(m) < 4 {
+		return dst, false
+	}
+	n := uint64(le32(m, 0))
+	if n > uint64(len(m)-4)/10 {
+		return dst, false
+	}
+	size := uint64(len(m))
+	sizeAt, dataAt := 4, 4+8*n
+	for ; n > 0; n-- {
+		ks := uint64(le32(m, sizeAt))
+		vs := uint64(le32(m, sizeAt+4))
+		sizeAt += 8
+		v := dataAt + ks + 1
+		end := v + vs + 1
+		if end > size || m[v-1] != 0 || m[end-1] != 0 {
+			return dst, false
+		}
+		if all || ks < 64 && lengths&(1<<ks) != 0 {
+			var p Pair
+			if ks > 0 {
+				p.Name = unsafe.String(&m[dataAt], int(ks))
+			}
+			if vs > 0 {
+				p.Value = unsafe.String(&m[v], int(vs))
+			}
+			dst = append(dst, p)
+		}
+		dataAt = end
+	}
+	return dst, true
+}
+
+// Lengths returns the mask of AppendPairsIf that selects names.
+func Lengths(names ...string) uint64 {
+	var bits uint64
+	for _, n := range names {
+		if len(n) < 64 {
+			bits |= 1 << len(n)
+		}
+	}
+	return bits
+}
+
 // All returns the pairs of m in order, as `for name, value := range m.All()`.
 // A malformed map yields the pairs before the damage (use Iter and Valid to
 // tell). It is the one way the filter walks a header map; it does not
