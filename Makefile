@@ -16,7 +16,7 @@ BENCHTIME  ?= 1s
 # go in the tools module; relative paths given to it start in tools/.
 TOOLS_GO   := go -C tools
 
-.PHONY: help build test vet bench fuzz psl e2e-envoy clean
+.PHONY: help build test vet bench bench-go fuzz psl e2e-envoy clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -63,7 +63,18 @@ vet: ## go vet, natively and for wasip1, in both modules
 	$(TOOLS_GO) vet ./...
 	GOOS=wasip1 GOARCH=wasm $(TOOLS_GO) vet ./...
 
-bench: build ## run the benchmarks: the policy engine, and the module in the local host
+# make bench settings: measurements per kind and module, requests per
+# measurement in the local host and in Envoy's host library, soak length.
+BENCH_RUNS ?= 5
+BENCH_LOCAL_N ?= 20000
+BENCH_ENVOY_LOOP ?= 200000
+BENCH_SOAK ?= 1000000
+
+bench: build $(ALLOCSTAT) ## the module benchmark table: cors.wasm against a pass-through module, local host and Envoy's host library
+	$(TOOLS_GO) run ./bench -module $(CURDIR)/$(MODULE) -allocstat $(CURDIR)/$(ALLOCSTAT) -config $(CURDIR)/envoy/cors.json \
+		-runs $(BENCH_RUNS) -local-n $(BENCH_LOCAL_N) -envoy-loop $(BENCH_ENVOY_LOOP) -soak $(BENCH_SOAK)
+
+bench-go: build ## the Go benchmarks: the policy engine, and the module in the local host
 	go test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./policy/
 	CORSWASM_MODULE=$(CURDIR)/$(MODULE) $(TOOLS_GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./e2e/
 
@@ -72,6 +83,7 @@ fuzz: ## run each fuzz target for FUZZTIME (default 20s)
 	go test -run '^$$' -fuzz '^FuzzRequestOrigin$$' -fuzztime $(FUZZTIME) ./policy/
 	go test -run '^$$' -fuzz '^FuzzRequestHeaders$$' -fuzztime $(FUZZTIME) ./policy/
 	go test -run '^$$' -fuzz '^FuzzIter$$' -fuzztime $(FUZZTIME) ./internal/headermap/
+	go test -run '^$$' -fuzz '^FuzzAppendPairs$$' -fuzztime $(FUZZTIME) ./internal/headermap/
 
 psl: ## regenerate internal/psl/rules.txt from the Public Suffix List
 	go generate ./internal/psl

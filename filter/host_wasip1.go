@@ -3,8 +3,6 @@
 package filter
 
 import (
-	"errors"
-
 	"github.com/corswasm/corswasm/internal/abi"
 	"github.com/corswasm/corswasm/internal/headermap"
 )
@@ -49,14 +47,7 @@ func hostResponseHeader(name string) (value string, found bool, err error) {
 }
 
 func headerValue(mt abi.MapType, name string) (string, bool, error) {
-	v, err := abi.GetHeaderMapValue(mt, name)
-	switch {
-	case err == nil:
-		return v, true, nil
-	case errors.Is(err, abi.ErrNotFound):
-		return "", false, nil
-	}
-	return "", false, err
+	return abi.HeaderMapValue(mt, name)
 }
 
 func hostOwned(s string) bool { return abi.HostOwned(s) }

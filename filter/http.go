@@ -6,7 +6,6 @@ import (
 
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 
-	"github.com/corswasm/corswasm/internal/abi"
 	"github.com/corswasm/corswasm/policy"
 )
 
@@ -37,7 +36,7 @@ const maxResponseHeaders = 4
 // httpContext is one HTTP stream. It keeps, between the request and the
 // response, only what the response needs, in its own memory: what the host
 // returned is reused by the next callback. Contexts are reused: a deleted
-// stream's context serves a later one (OnDelete).
+// stream's context serves a later one (pluginContext.RecycleHttpContext).
 type httpContext struct {
 	types.DefaultHttpContext
 	plugin *pluginContext
@@ -57,18 +56,15 @@ type httpContext struct {
 	kept []byte
 }
 
-var (
-	_ types.HttpContext = (*httpContext)(nil)
-	_ abi.DeleteHandler = (*httpContext)(nil)
-)
+var _ types.HttpContext = (*httpContext)(nil)
 
 // maxKeptRetained bounds the copy space a context keeps for later streams;
 // an unusual request that needed more gives it back when its stream ends.
 const maxKeptRetained = 16 << 10
 
-// OnDelete is the stream's end (proxy_on_delete): the context is reset and
-// handed back to its plugin context for a later stream.
-func (c *httpContext) OnDelete() {
+// reset empties the context of a deleted stream for a later one, keeping
+// its space.
+func (c *httpContext) reset() {
 	p := c.plugin
 	kept, audit := c.kept[:0], c.audit
 	if cap(kept) > maxKeptRetained {
@@ -78,7 +74,6 @@ func (c *httpContext) OnDelete() {
 		audit.clear()
 	}
 	*c = httpContext{plugin: p, kept: kept, audit: audit}
-	p.free = append(p.free, c)
 }
 
 // OnHttpRequestHeaders classifies the request, answers a preflight (or a

@@ -5,6 +5,7 @@ import (
 
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 
+	"github.com/corswasm/corswasm/internal/abi"
 	"github.com/corswasm/corswasm/internal/headermap"
 	"github.com/corswasm/corswasm/policy"
 )
@@ -35,7 +36,10 @@ type pluginContext struct {
 	free []*httpContext
 }
 
-var _ types.PluginContext = (*pluginContext)(nil)
+var (
+	_ types.PluginContext     = (*pluginContext)(nil)
+	_ abi.HttpContextRecycler = (*pluginContext)(nil)
+)
 
 // OnPluginStart reads and compiles the plugin configuration. On any problem
 // it logs every one of them at critical level and returns false, so that
@@ -94,4 +98,14 @@ func (p *pluginContext) NewHttpContext(contextID uint32) types.HttpContext {
 		return c
 	}
 	return &httpContext{plugin: p}
+}
+
+// RecycleHttpContext takes back the context of a deleted stream
+// (proxy_on_delete), for a later stream: reusing contexts keeps requests
+// from allocating.
+func (p *pluginContext) RecycleHttpContext(h types.HttpContext) {
+	if c, ok := h.(*httpContext); ok && c.plugin == p {
+		c.reset()
+		p.free = append(p.free, c)
+	}
 }

@@ -98,6 +98,9 @@ func (a *arena) grow(n int) {
 // reset makes the whole chunk available again; it runs when an outermost
 // callback starts, when nothing refers to earlier answers any more.
 func (a *arena) reset() {
+	if a.calls == 0 && a.used == 0 && len(a.retired) == 0 {
+		return // nothing was handed out
+	}
 	a.call = [maxCallAllocs]allocation{}
 	if len(a.retired) > 0 {
 		clear(a.retired)

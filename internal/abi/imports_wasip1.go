@@ -144,6 +144,23 @@ func GetHeaderMapValue(mt MapType, key string) (string, error) {
 	return unsafe.String(unsafe.SliceData(b), len(b)), nil
 }
 
+// HeaderMapValue is GetHeaderMapValue telling an absent header by found
+// instead of an error.
+func HeaderMapValue(mt MapType, key string) (value string, found bool, err error) {
+	kp, kn := stringArg(key)
+	resetResult()
+	st := proxyGetHeaderMapValue(uint32(mt), kp, kn, &retAddr, &retSize)
+	if st == uint32(StatusNotFound) {
+		retAddr, retSize = 0, 0
+		return "", false, nil
+	}
+	b, err := takeResult(st)
+	if err != nil || len(b) == 0 {
+		return "", err == nil, err
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b)), true, nil
+}
+
 // AddHeaderMapValue appends a value for key to map mt, keeping any values
 // already there.
 func AddHeaderMapValue(mt MapType, key, value string) error {

@@ -43,25 +43,34 @@ type pluginList []pluginEntry
 type pluginEntry struct {
 	id uint32
 	p  types.PluginContext
+	// recycler is p if it is an HttpContextRecycler (asserted once here,
+	// not once per stream).
+	recycler HttpContextRecycler
+}
+
+func (l pluginList) entry(id uint32) (pluginEntry, bool) {
+	for _, e := range l {
+		if e.id == id {
+			return e, true
+		}
+	}
+	return pluginEntry{}, false
 }
 
 func (l pluginList) get(id uint32) (types.PluginContext, bool) {
-	for _, e := range l {
-		if e.id == id {
-			return e.p, true
-		}
-	}
-	return nil, false
+	e, ok := l.entry(id)
+	return e.p, ok
 }
 
 func (l *pluginList) put(id uint32, p types.PluginContext) {
+	rec, _ := p.(HttpContextRecycler)
 	for i, e := range *l {
 		if e.id == id {
-			(*l)[i].p = p
+			(*l)[i] = pluginEntry{id, p, rec}
 			return
 		}
 	}
-	*l = append(*l, pluginEntry{id, p})
+	*l = append(*l, pluginEntry{id, p, rec})
 }
 
 func (l *pluginList) remove(id uint32) {
@@ -118,12 +127,12 @@ func (r *registry) contextCreate(id, parent uint32) {
 		}
 		return
 	}
-	p, ok := r.plugins.get(parent)
+	e, ok := r.plugins.entry(parent)
 	if !ok {
 		return
 	}
-	if h := p.NewHttpContext(id); h != nil {
-		r.streams.put(id, h)
+	if h := e.p.NewHttpContext(id); h != nil {
+		r.streams.put(id, h, e.recycler)
 	}
 }
 
@@ -196,22 +205,22 @@ func (r *registry) done(id uint32) (ok bool) {
 	return p.OnPluginDone()
 }
 
-// DeleteHandler is implemented by HTTP contexts that want to know when the
-// host deletes them (proxy_on_delete, a stream's last callback): from then on
-// the host never names the context's id again, so the context may be reset
-// and serve a later stream instead of becoming garbage.
-type DeleteHandler interface {
-	OnDelete()
+// HttpContextRecycler is implemented by plugin contexts that want their HTTP
+// contexts back when the host deletes them (proxy_on_delete, a stream's last
+// callback): from then on the host never names the stream's id again, so the
+// context may be reset and serve a later stream instead of becoming garbage.
+type HttpContextRecycler interface {
+	RecycleHttpContext(types.HttpContext)
 }
 
 // forget handles proxy_on_delete: the host will never mention id again, so
-// every reference to its context is dropped, and an HTTP context that is a
-// DeleteHandler is told.
+// every reference to its context is dropped, and an HTTP context goes back
+// to its plugin context if that is an HttpContextRecycler.
 func (r *registry) forget(id uint32) {
-	if h, ok := r.streams.remove(id); ok {
-		if d, ok := h.(DeleteHandler); ok {
+	if h, owner, ok := r.streams.remove(id); ok {
+		if owner != nil {
 			defer r.recoverVoid("proxy_on_delete", id)
-			d.OnDelete()
+			owner.RecycleHttpContext(h)
 		}
 		return
 	}

@@ -120,10 +120,10 @@ func (h *fakeHTTP) OnHttpStreamDone() {
 	h.f.record("http %d stream done", h.id)
 }
 
-// OnDelete makes fakeHTTP a DeleteHandler.
-func (h *fakeHTTP) OnDelete() {
-	h.f.maybePanic("OnDelete")
-	h.f.record("http %d deleted", h.id)
+// RecycleHttpContext makes fakePlugin an HttpContextRecycler.
+func (p *fakePlugin) RecycleHttpContext(h types.HttpContext) {
+	p.f.maybePanic("RecycleHttpContext")
+	p.f.record("http %d deleted", h.(*fakeHTTP).id)
 }
 
 // logLine is one message a registry reported.
@@ -341,7 +341,7 @@ func TestPanicsAreRecovered(t *testing.T) {
 		{"OnHttpResponseHeaders", "boom-response", "proxy_on_response_headers", func(r *registry) any { return r.responseHeaders(2, 1, true) }, types.ActionContinue, 2},
 		{"OnHttpStreamDone", "boom-log", "proxy_on_log", func(r *registry) any { r.streamDone(2); return nil }, nil, 2},
 		// The stream is forgotten even when its OnDelete panics.
-		{"OnDelete", "boom-delete", "proxy_on_delete", func(r *registry) any { r.forget(2); return nil }, nil, 1},
+		{"RecycleHttpContext", "boom-delete", "proxy_on_delete", func(r *registry) any { r.forget(2); return nil }, nil, 1},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%v", tt.method, tt.panicValue), func(t *testing.T) {

@@ -10,9 +10,16 @@ import "github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 // open at a time. A Go map does the same job, but may grow under churn.
 type streamTable struct {
 	ids   []uint32 // 0 marks an empty slot (the host never uses id 0)
-	ctx   []types.HttpContext
+	ctx   []streamEntry
 	n     int
 	shift uint32 // 32 - log2(len(ids))
+}
+
+// streamEntry is an HTTP context and, if its plugin context takes it back
+// when it is deleted, that plugin context.
+type streamEntry struct {
+	h     types.HttpContext
+	owner HttpContextRecycler
 }
 
 // minTableSize is the first table's size; it doubles when half full.
@@ -33,7 +40,7 @@ func (t *streamTable) get(id uint32) (types.HttpContext, bool) {
 	for i := t.slot(id); ; i = (i + 1) & mask {
 		switch t.ids[i] {
 		case id:
-			return t.ctx[i], true
+			return t.ctx[i].h, true
 		case 0:
 			return nil, false
 		}
@@ -41,7 +48,7 @@ func (t *streamTable) get(id uint32) (types.HttpContext, bool) {
 }
 
 // put sets the context of id (id != 0).
-func (t *streamTable) put(id uint32, h types.HttpContext) {
+func (t *streamTable) put(id uint32, h types.HttpContext, owner HttpContextRecycler) {
 	if 2*(t.n+1) > len(t.ids) {
 		t.resize(max(2*len(t.ids), minTableSize))
 	}
@@ -49,26 +56,26 @@ func (t *streamTable) put(id uint32, h types.HttpContext) {
 	for i := t.slot(id); ; i = (i + 1) & mask {
 		switch t.ids[i] {
 		case id:
-			t.ctx[i] = h
+			t.ctx[i] = streamEntry{h, owner}
 			return
 		case 0:
-			t.ids[i], t.ctx[i] = id, h
+			t.ids[i], t.ctx[i] = id, streamEntry{h, owner}
 			t.n++
 			return
 		}
 	}
 }
 
-// remove deletes id and returns its context.
-func (t *streamTable) remove(id uint32) (types.HttpContext, bool) {
+// remove deletes id and returns its context and owner.
+func (t *streamTable) remove(id uint32) (types.HttpContext, HttpContextRecycler, bool) {
 	if t.n == 0 || id == 0 {
-		return nil, false
+		return nil, nil, false
 	}
 	mask := len(t.ids) - 1
 	i := t.slot(id)
 	for t.ids[i] != id {
 		if t.ids[i] == 0 {
-			return nil, false
+			return nil, nil, false
 		}
 		i = (i + 1) & mask
 	}
@@ -84,21 +91,21 @@ func (t *streamTable) remove(id uint32) (types.HttpContext, bool) {
 		t.ids[i], t.ctx[i] = t.ids[j], t.ctx[j]
 		i = j
 	}
-	t.ids[i], t.ctx[i] = 0, nil
+	t.ids[i], t.ctx[i] = 0, streamEntry{}
 	t.n--
-	return h, true
+	return h.h, h.owner, true
 }
 
 func (t *streamTable) resize(size int) {
 	ids, ctx := t.ids, t.ctx
-	t.ids, t.ctx, t.n = make([]uint32, size), make([]types.HttpContext, size), 0
+	t.ids, t.ctx, t.n = make([]uint32, size), make([]streamEntry, size), 0
 	t.shift = 32
 	for s := size; s > 1; s >>= 1 {
 		t.shift--
 	}
 	for i, id := range ids {
 		if id != 0 {
-			t.put(id, ctx[i])
+			t.put(id, ctx[i].h, ctx[i].owner)
 		}
 	}
 }

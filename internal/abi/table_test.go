@@ -22,10 +22,10 @@ func TestStreamTableMatchesMap(t *testing.T) {
 		switch rng.IntN(3) {
 		case 0, 1:
 			c := &idContext{id: id}
-			tab.put(id, c)
+			tab.put(id, c, nil)
 			model[id] = c
 		case 2:
-			h, ok := tab.remove(id)
+			h, _, ok := tab.remove(id)
 			want, wantOK := model[id]
 			if ok != wantOK || ok && h.(*idContext) != want {
 				t.Fatalf("step %d: remove(%d) = %v, %t; want %v, %t", step, id, h, ok, want, wantOK)
@@ -58,11 +58,11 @@ func TestStreamTableChurnAllocatesNothing(t *testing.T) {
 	next := uint32(1)
 	const open = 20
 	for ; next <= open; next++ {
-		tab.put(next, c)
+		tab.put(next, c, nil)
 	}
 	churn := func() {
 		tab.remove(next - open)
-		tab.put(next, c)
+		tab.put(next, c, nil)
 		next++
 	}
 	for range 10000 {
