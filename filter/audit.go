@@ -39,31 +39,31 @@ func (c *httpContext) startAudit(r *requestHeaders, d *policy.Decision) {
 	}
 	a.d = *d
 	hs := a.d.Headers()
-	need := len(r.req.Origin) + len(r.req.RequestMethod) + len(r.req.RequestPrivateNetwork) + len(path)
-	for _, l := range r.req.RequestHeaders {
-		need += len(l)
-	}
-	for _, h := range hs {
-		need += len(h.Value)
-	}
-	c.reserve(need)
 	// policy.CompareUpstream reads these fields of the request.
 	a.req = policy.Request{
-		Origin:                c.keep(r.req.Origin),
-		OriginCount:           r.req.OriginCount,
-		RequestMethod:         c.keep(r.req.RequestMethod),
-		RequestPrivateNetwork: c.keep(r.req.RequestPrivateNetwork),
+		Origin: r.req.Origin, OriginCount: r.req.OriginCount,
+		RequestMethod: r.req.RequestMethod, RequestPrivateNetwork: r.req.RequestPrivateNetwork,
 	}
+	a.path = path
 	n := copy(a.lines[:], r.req.RequestHeaders)
-	for i := range a.lines[:n] {
-		a.lines[i] = c.keep(a.lines[i])
-	}
 	a.req.RequestHeaders = a.lines[:n]
-	a.path = c.keep(path)
+	var kept [4 + len(a.lines) + 16]*string
+	ks := append(kept[:0], &a.req.Origin, &a.req.RequestMethod, &a.req.RequestPrivateNetwork, &a.path)
+	for i := range a.req.RequestHeaders {
+		ks = append(ks, &a.req.RequestHeaders[i])
+	}
 	for i := range hs {
 		if hostOwned(hs[i].Value) {
-			hs[i].Value = c.keep(hs[i].Value)
+			ks = append(ks, &hs[i].Value)
 		}
+	}
+	need := 0
+	for _, s := range ks {
+		need += len(*s)
+	}
+	c.reserve(need)
+	for _, s := range ks {
+		*s = c.keep(*s)
 	}
 	// The refused token, a view of the request; audit mode does not show it.
 	a.d.Detail = ""
@@ -114,25 +114,25 @@ var answerLengths = headermap.Lengths(":status", policy.HeaderAllowOrigin, polic
 // u's reused space.
 func readUpstreamAnswer(m headermap.Map, u *policy.UpstreamAnswer, pairs *[]headermap.Pair) {
 	u.Reset()
+	lines := [...]*[]string{&u.AllowOrigin, &u.AllowCredentials, &u.AllowMethods, &u.AllowHeaders, &u.AllowPrivateNetwork}
 	*pairs, _ = headermap.AppendPairsIf((*pairs)[:0], m, answerLengths)
 	for _, p := range *pairs {
-		name, value := p.Name, p.Value
-		switch name {
-		case ":status":
-			u.Status = parseStatus(value)
-		case policy.HeaderAllowOrigin:
-			u.AllowOrigin = append(u.AllowOrigin, value)
-		case policy.HeaderAllowCredentials:
-			u.AllowCredentials = append(u.AllowCredentials, value)
-		case policy.HeaderAllowMethods:
-			u.AllowMethods = append(u.AllowMethods, value)
-		case policy.HeaderAllowHeaders:
-			u.AllowHeaders = append(u.AllowHeaders, value)
-		case policy.HeaderAllowPrivateNetwork:
-			u.AllowPrivateNetwork = append(u.AllowPrivateNetwork, value)
+		if p.Name == ":status" {
+			u.Status = parseStatus(p.Value)
+			continue
+		}
+		for i, name := range answerNames {
+			if p.Name == name {
+				*lines[i] = append(*lines[i], p.Value)
+			}
 		}
 	}
 }
+
+// answerNames are the headers of an UpstreamAnswer, in the order of
+// readUpstreamAnswer's lines.
+var answerNames = [...]string{policy.HeaderAllowOrigin, policy.HeaderAllowCredentials,
+	policy.HeaderAllowMethods, policy.HeaderAllowHeaders, policy.HeaderAllowPrivateNetwork}
 
 // parseStatus reads a :status value, 0 when it is not a number (as
 // strconv.Atoi's failure did, without the error value it allocates).

@@ -90,7 +90,7 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 	p := c.plugin
 	r := &p.request
 	if err := r.fetch(p.ruleInputs, &p.pairs); err != nil {
-		logf(logError, "corswasm: cannot read request headers: %v", err)
+		hostError("read request headers", "", err)
 		return action
 	}
 	d := &p.decision
@@ -113,7 +113,7 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 	}
 	if d.Reply {
 		if err := c.reply(d); err != nil {
-			logf(logError, "corswasm: cannot send the local reply: %v", err)
+			hostError("send the local reply", "", err)
 			return action
 		}
 		c.state = answered
@@ -240,7 +240,7 @@ func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (a
 		callTestHook(phaseResponse)
 		m, err := hostResponseHeaders()
 		if err != nil {
-			logf(logError, "corswasm: cannot read response headers: %v", err)
+			hostError("read response headers", "", err)
 			return action
 		}
 		c.audit.compare(c.plugin, m)
@@ -256,14 +256,14 @@ func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (a
 		// Only Vary is in question.
 		covered, err := varyCovered(&c.plugin.pairs)
 		if err != nil {
-			logf(logError, "corswasm: cannot read response headers: %v", err)
+			hostError("read response headers", "", err)
 			return action
 		}
 		seen.varyOrigin = covered
 	} else {
 		m, err := hostResponseHeaders()
 		if err != nil {
-			logf(logError, "corswasm: cannot read response headers: %v", err)
+			hostError("read response headers", "", err)
 			return action
 		}
 		seen = scanResponse(m, &c.plugin.pairs)
@@ -274,7 +274,7 @@ func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (a
 		for i, name := range policy.UpstreamCORSHeaders {
 			if seen.cors&(1<<i) != 0 {
 				if err := hostRemoveResponseHeader(name); err != nil {
-					logf(logError, "corswasm: cannot remove %s: %v", name, err)
+					hostError("remove", name, err)
 				}
 			}
 		}
@@ -285,7 +285,7 @@ func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (a
 	if add {
 		for _, h := range c.headers[:c.nHeaders] {
 			if err := hostAddResponseHeader(h.Name, h.Value); err != nil {
-				logf(logError, "corswasm: cannot add %s: %v", h.Name, err)
+				hostError("add", h.Name, err)
 			}
 		}
 	}
@@ -293,18 +293,27 @@ func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (a
 	// "Vary: *" already covers Origin.
 	if c.vary && !seen.varyOrigin && !seen.varyStar {
 		if err := hostAddResponseHeader(policy.HeaderVary, "Origin"); err != nil {
-			logf(logError, "corswasm: cannot add vary: %v", err)
+			hostError("add", policy.HeaderVary, err)
 		}
 	}
 	// Isolation headers the upstream set itself are left as they are.
 	for _, h := range c.isolation {
 		if !seen.has(h.Name) {
 			if err := hostAddResponseHeader(h.Name, h.Value); err != nil {
-				logf(logError, "corswasm: cannot add %s: %v", h.Name, err)
+				hostError("add", h.Name, err)
 			}
 		}
 	}
 	return action
+}
+
+// hostError logs a failed host call: "corswasm: cannot <what>[ <name>]:
+// <err>".
+func hostError(what, name string, err error) {
+	if name != "" {
+		what += " " + name
+	}
+	logf(logError, "corswasm: cannot %s: %v", what, err)
 }
 
 // recoverPanic keeps a panic inside a callback from killing the VM (in Envoy

@@ -17,16 +17,26 @@ import (
 // suggestASCIIHost returns the ASCII form of host, or ok=false when this
 // simple mapping cannot be sure of it.
 func suggestASCIIHost(host string) (string, bool) {
-	var b strings.Builder
-	for i, label := range strings.FieldsFunc(host, isIDNADot) {
-		if i > 0 {
-			b.WriteByte('.')
+	host = strings.Map(func(r rune) rune {
+		if isIDNADot(r) {
+			return '.'
+		}
+		return r
+	}, host)
+	var out []byte
+	var runes []rune
+	for label := range strings.SplitSeq(host, ".") {
+		if label == "" {
+			return "", false
+		}
+		if len(out) > 0 {
+			out = append(out, '.')
 		}
 		if isASCII(label) {
-			b.WriteString(strings.ToLower(label))
+			out = append(out, strings.ToLower(label)...)
 			continue
 		}
-		runes := make([]rune, 0, len(label))
+		runes = runes[:0]
 		for _, r := range label {
 			if r == utf8.RuneError || !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-') {
 				return "", false
@@ -37,13 +47,9 @@ func suggestASCIIHost(host string) (string, bool) {
 		if !ok {
 			return "", false
 		}
-		b.WriteString("xn--")
-		b.WriteString(encoded)
+		out = append(append(out, "xn--"...), encoded...)
 	}
-	if strings.HasPrefix(host, ".") || strings.HasSuffix(host, ".") || b.Len() == 0 {
-		return "", false
-	}
-	return b.String(), true
+	return string(out), true
 }
 
 // isIDNADot reports the label separators of IDNA: the full stop and the
