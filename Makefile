@@ -4,7 +4,7 @@
 # Two Go modules: the product at the root, and the test tooling (local host,
 # end-to-end and harness tests) in tools/. Targets that test run both.
 
-WASM_BUILD := GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath
+WASM_BUILD := GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath -ldflags=-s
 MODULE     := build/cors.wasm
 # A test-only module whose filter panics on demand (see filter/testhook.go).
 PANICTEST  := build/cors-panictest.wasm

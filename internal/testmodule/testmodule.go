@@ -25,7 +25,10 @@ import (
 
 // BuildFlags are the flags of the module build, after GOOS=wasip1
 // GOARCH=wasm go build; the Makefile uses the same (a test checks it).
-var BuildFlags = []string{"-buildmode=c-shared", "-trimpath"}
+// -ldflags=-s leaves out the wasm name section (function names for a host's
+// trap backtraces, about 100 KB): Go's own panic and fatal-error tracebacks
+// come from the runtime's tables, which stay.
+var BuildFlags = []string{"-buildmode=c-shared", "-trimpath", "-ldflags=-s"}
 
 // PanicTestTag is the build tag of the test module whose filter panics on
 // demand (see filter.PanicHeader).
