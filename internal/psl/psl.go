@@ -7,18 +7,23 @@
 // module and nearly quadruples its size. This package embeds the list's
 // rules instead: rules.txt holds them, one per line, in ASCII (punycode),
 // sorted, generated from the list's public_suffix_list.dat (Mozilla Public
-// License 2.0) by ./gen. Run `go generate ./internal/psl` to update it.
+// License 2.0) by ./gen, which also writes the compact form the module
+// embeds, rules.bin (compact.go). Run `go generate ./internal/psl` to update
+// them.
 package psl
 
-//go:generate go run ./gen -version v0.0.0-20260908121825-3955e3ec29b9 -out rules.txt
+//go:generate go run ./gen -version v0.0.0-20260908121825-3955e3ec29b9 -out rules.txt -compact rules.bin
 
 import (
 	_ "embed"
 	"strings"
 )
 
-//go:embed rules.txt
+//go:embed rules.bin
 var rules string
+
+// table is the embedded rules (see compact.go).
+var table = compact(rules)
 
 // IsPublicSuffix reports whether the lower-case ASCII domain is itself a
 // public suffix by a rule of the list, ICANN or private: "com", "co.uk",
@@ -65,25 +70,11 @@ func RegistrableDomain(host string) string {
 	return rest[strings.LastIndexByte(rest, '.')+1:] + "." + suffix
 }
 
-// has reports whether s is a line of rules, by binary search over the
-// sorted lines; it needs no index built at start-up.
+// has reports whether s is a rule.
 func has(s string) bool {
-	lo, hi := 0, len(rules)
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		start := lo + strings.LastIndexByte(rules[lo:mid], '\n') + 1
-		end := hi
-		if i := strings.IndexByte(rules[start:hi], '\n'); i >= 0 {
-			end = start + i
-		}
-		switch c := strings.Compare(s, rules[start:end]); {
-		case c == 0:
-			return true
-		case c < 0:
-			hi = start
-		default:
-			lo = end + 1
-		}
+	if len(s) == 0 || len(s) >= maxKey {
+		return false
 	}
-	return false
+	var buf [maxKey]byte
+	return table.has(ruleKey(buf[:0], s))
 }
