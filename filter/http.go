@@ -127,8 +127,10 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 	c.vary = d.Vary
 	c.upstream = d.Upstream
 	c.isolation = d.Isolation
-	c.nHeaders = copy(c.headers[:], d.Headers())
-	c.keepValues(c.headers[:c.nHeaders])
+	if hs := d.Headers(); len(hs) > 0 {
+		c.nHeaders = copy(c.headers[:], hs)
+		c.keepValues(c.headers[:c.nHeaders])
+	}
 	return action
 }
 

@@ -35,7 +35,8 @@ type ruleInputs struct {
 //     first; a preflight reads every Access-Control-Request-Headers line.
 //     Only the whole map tells, and one read of it serves every header.
 func (r *requestHeaders) fetch(rules ruleInputs, pairs *[]headermap.Pair) error {
-	*r = requestHeaders{}
+	// acrh is only read through req.RequestHeaders, which read sets.
+	r.req, r.path = policy.Request{}, ""
 	_, found, err := hostRequestHeader(policy.HeaderOrigin)
 	if err != nil {
 		return err

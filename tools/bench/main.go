@@ -66,7 +66,7 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.module, "module", "build/cors.wasm", "the module")
-	flag.StringVar(&o.allocstat, "allocstat", "build/cors-allocstat.wasm", "the allocation-counting test build of the module")
+	flag.StringVar(&o.allocstat, "allocstat", "build/cors-allocstat.wasm", "the allocation-counting test build of the module (\"\": no allocation count)")
 	flag.StringVar(&o.passthrough, "passthrough", "", "the pass-through module (default: built from tools/passthrough)")
 	flag.StringVar(&o.config, "config", "envoy/cors.json", "the plugin configuration")
 	flag.IntVar(&o.runs, "runs", 5, "measurements of each kind and module")
@@ -125,9 +125,12 @@ func run(o options, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("local host: %w", err)
 	}
-	allocs, localMem, err := localAllocs(o, config)
-	if err != nil {
-		return fmt.Errorf("local host, allocations: %w", err)
+	var allocs allocCount
+	var localMem [2]uint64
+	if o.allocstat != "" {
+		if allocs, localMem, err = localAllocs(o, config); err != nil {
+			return fmt.Errorf("local host, allocations: %w", err)
+		}
 	}
 
 	var envoy map[string][2][]float64
@@ -164,9 +167,11 @@ func run(o options, out io.Writer) error {
 		fmt.Fprintln(out)
 	}
 	fmt.Fprintf(out, "| measure | value |\n|---|---|\n")
-	fmt.Fprintf(out, "| heap allocations per request (allocation-counting build, local host, every path: %d requests after warm-up) | %s |\n",
-		allocs.requests, allocs.String())
-	fmt.Fprintf(out, "| linear memory, local host, after warm-up → after %d more requests | %s → %s |\n", allocs.requests, mib(localMem[0]), mib(localMem[1]))
+	if o.allocstat != "" {
+		fmt.Fprintf(out, "| heap allocations per request (allocation-counting build, local host, the three kinds: %d requests after warm-up) | %s |\n",
+			allocs.requests, allocs.String())
+		fmt.Fprintf(out, "| linear memory, local host, after warm-up → after %d more requests | %s → %s |\n", allocs.requests, mib(localMem[0]), mib(localMem[1]))
+	}
 	if envoy != nil {
 		fmt.Fprintf(out, "| linear memory, Envoy host library, %d mixed requests: cors.wasm start → end (max) | %s → %s (%s) |\n",
 			o.soak, mib(soak[1].start), mib(soak[1].end), mib(soak[1].max))
