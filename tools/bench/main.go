@@ -59,6 +59,7 @@ var common = [][2]string{{"user-agent", "curl"}, {"accept", "*/*"}}
 
 type options struct {
 	module, allocstat, passthrough, config string
+	before                                 string
 	runs, localN, envoyLoop, soak          int
 	harness                                string
 }
@@ -74,6 +75,7 @@ func main() {
 	flag.IntVar(&o.envoyLoop, "envoy-loop", 200000, "requests per measurement in Envoy's host library (the harness's --loop)")
 	flag.IntVar(&o.soak, "soak", 1000000, "mixed requests of the memory soak")
 	flag.StringVar(&o.harness, "harness", "", "the envoyhost harness binary (default: built with ../shared/envoyhost/build.sh)")
+	flag.StringVar(&o.before, "before", "", "another build of the module (e.g. before a change), measured interleaved with the others and shown in a second table")
 	flag.Parse()
 	if err := run(o, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -93,6 +95,7 @@ func run(o options, out io.Writer) error {
 		return filepath.Join(root, p)
 	}
 	o.module, o.allocstat, o.config, o.passthrough, o.harness = abs(o.module), abs(o.allocstat), abs(o.config), abs(o.passthrough), abs(o.harness)
+	o.before = abs(o.before)
 	cors, err := os.ReadFile(o.module)
 	if err != nil {
 		return fmt.Errorf("%w (run make build first)", err)
@@ -121,7 +124,15 @@ func run(o options, out io.Writer) error {
 	}
 
 	progress("local host: %d runs of %d requests per kind and module", o.runs, o.localN)
-	local, err := localTimes(o, cors, pt, config)
+	modules := [][]byte{pt, cors}
+	if o.before != "" {
+		before, err := os.ReadFile(o.before)
+		if err != nil {
+			return err
+		}
+		modules = append(modules, before)
+	}
+	local, err := localTimes(o, modules, config)
 	if err != nil {
 		return fmt.Errorf("local host: %w", err)
 	}
@@ -133,7 +144,7 @@ func run(o options, out io.Writer) error {
 		}
 	}
 
-	var envoy map[string][2][]float64
+	var envoy map[string][][]float64
 	var soak [2]soakResult
 	envoyNote := ""
 	harness, herr := findHarness(o, root)
@@ -142,7 +153,7 @@ func run(o options, out io.Writer) error {
 		progress("%s", envoyNote)
 	} else {
 		progress("Envoy host library (%s): %d runs of --loop %d per kind and module", harness, o.runs, o.envoyLoop)
-		envoy, soak, err = envoyTimes(o, harness, tmp, ptPath)
+		envoy, soak, err = envoyTimes(o, harness, tmp, ptPath, len(modules))
 		if err != nil {
 			return fmt.Errorf("Envoy host library: %w", err)
 		}
@@ -179,6 +190,20 @@ func run(o options, out io.Writer) error {
 		fmt.Fprintf(out, "| host calls per request in the soak (cors.wasm) | %s |\n", soak[1].hostcalls)
 	}
 	fmt.Fprintf(out, "| module size | %d bytes (pass-through %d) |\n", len(cors), len(pt))
+	if o.before != "" {
+		fmt.Fprintf(out, "\nThe same runs, %s (%d bytes), interleaved with the others:\n\n", rel(root, o.before), len(modules[2]))
+		fmt.Fprintln(out, "| request | local host µs | ratio | Envoy host library µs | ratio |")
+		fmt.Fprintln(out, "|---|---|---|---|---|")
+		for _, k := range kinds {
+			row := fmt.Sprintf("| %s | %s | %.2f× |", k.label, cell(local[k.name][2]), median(local[k.name][2])/median(local[k.name][0]))
+			if envoy != nil {
+				row += fmt.Sprintf(" %s | %.2f× |", cell(envoy[k.name][2]), median(envoy[k.name][2])/median(envoy[k.name][0]))
+			} else {
+				row += " – | – |"
+			}
+			fmt.Fprintln(out, row)
+		}
+	}
 	return nil
 }
 
@@ -233,10 +258,10 @@ func httpRequest(k kind) *http.Request {
 }
 
 // localTimes measures ns per request in the local host: [kind][module]
-// (0 pass-through, 1 cors.wasm), one value per run.
-func localTimes(o options, cors, pt, config []byte) (map[string][2][]float64, error) {
-	var hosts [2]*wasmhost.Host
-	for i, m := range [][]byte{pt, cors} {
+// (0 pass-through, 1 cors.wasm, 2 -before), one value per run.
+func localTimes(o options, modules [][]byte, config []byte) (map[string][][]float64, error) {
+	hosts := make([]*wasmhost.Host, len(modules))
+	for i, m := range modules {
 		h, err := newHost(m, config)
 		if err != nil {
 			return nil, err
@@ -244,7 +269,10 @@ func localTimes(o options, cors, pt, config []byte) (map[string][2][]float64, er
 		defer h.Close(context.Background())
 		hosts[i] = h
 	}
-	res := map[string][2][]float64{}
+	res := map[string][][]float64{}
+	for _, k := range kinds {
+		res[k.name] = make([][]float64, len(modules))
+	}
 	for run := 0; run <= o.runs; run++ {
 		for _, k := range kinds {
 			for i, h := range hosts {
@@ -263,9 +291,7 @@ func localTimes(o options, cors, pt, config []byte) (map[string][2][]float64, er
 					return nil, fmt.Errorf("%s: status %d", k.name, w.Code)
 				}
 				if run > 0 {
-					r := res[k.name]
-					r[i] = append(r[i], ns)
-					res[k.name] = r
+					res[k.name][i] = append(res[k.name][i], ns)
 				}
 			}
 		}
@@ -418,7 +444,7 @@ func harnessRun(harness, module, config, input string, loop int) (soakResult, er
 
 // envoyTimes measures ns per request in Envoy's host library, and soaks
 // both modules with the mix of every kind.
-func envoyTimes(o options, harness, tmp, ptPath string) (map[string][2][]float64, [2]soakResult, error) {
+func envoyTimes(o options, harness, tmp, ptPath string, nmodules int) (map[string][][]float64, [2]soakResult, error) {
 	var soak [2]soakResult
 	inputs := map[string]string{}
 	var mix []string
@@ -433,8 +459,14 @@ func envoyTimes(o options, harness, tmp, ptPath string) (map[string][2][]float64
 	if err := os.WriteFile(mixPath, []byte(strings.Join(mix, "\n")+"\n"), 0o644); err != nil {
 		return nil, soak, err
 	}
-	modules := [2]string{ptPath, o.module}
-	res := map[string][2][]float64{}
+	modules := []string{ptPath, o.module}
+	if nmodules > 2 {
+		modules = append(modules, o.before)
+	}
+	res := map[string][][]float64{}
+	for _, k := range kinds {
+		res[k.name] = make([][]float64, len(modules))
+	}
 	for range o.runs {
 		for _, k := range kinds {
 			for i, m := range modules {
@@ -442,14 +474,12 @@ func envoyTimes(o options, harness, tmp, ptPath string) (map[string][2][]float64
 				if err != nil {
 					return nil, soak, err
 				}
-				r := res[k.name]
-				r[i] = append(r[i], s.nsPerRequest)
-				res[k.name] = r
+				res[k.name][i] = append(res[k.name][i], s.nsPerRequest)
 			}
 		}
 	}
 	progress("Envoy host library: memory soak of %d mixed requests per module", o.soak)
-	for i, m := range modules {
+	for i, m := range modules[:2] {
 		s, err := harnessRun(harness, m, o.config, mixPath, o.soak)
 		if err != nil {
 			return nil, soak, err
