@@ -9,18 +9,21 @@
 ifndef VERSION
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 endif
-WASM_BUILD := GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath -ldflags "-X github.com/corswasm/corswasm/filter.Version=$(VERSION)"
+WASM_BUILD := GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath -ldflags "-s -X github.com/corswasm/corswasm/filter.Version=$(VERSION)"
 MODULE     := build/cors.wasm
 # The OCI image layout `make oci` writes (see tools/oci).
 OCI        := build/oci
 # A test-only module whose filter panics on demand (see filter/testhook.go).
 PANICTEST  := build/cors-panictest.wasm
+# A test-only module that counts its heap allocations in a counter (see
+# internal/abi/stats_alloc.go).
+ALLOCSTAT  := build/cors-allocstat.wasm
 FUZZTIME   ?= 20s
 BENCHTIME  ?= 1s
 # go in the tools module; relative paths given to it start in tools/.
 TOOLS_GO   := go -C tools
 
-.PHONY: help build test test-envoyhost vet bench fuzz psl e2e-envoy clean oci push schema corswasm
+.PHONY: help build test test-envoyhost vet bench bench-go fuzz psl e2e-envoy clean oci push schema corswasm
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -66,10 +69,13 @@ run: build ## run the module locally with CONFIG in front of UPSTREAM (default: 
 $(PANICTEST): build
 	$(WASM_BUILD) -tags corswasm_panictest -o $(PANICTEST) .
 
-TEST_ENV := CORSWASM_MODULE=$(CURDIR)/$(MODULE) CORSWASM_PANICTEST_MODULE=$(CURDIR)/$(PANICTEST) \
-	CORSWASM_VERSION=$(VERSION) CORSWASM_OCI_LAYOUT=$(CURDIR)/$(OCI)
+$(ALLOCSTAT): build
+	$(WASM_BUILD) -tags corswasm_allocstat -o $(ALLOCSTAT) .
 
-test: build $(PANICTEST) oci vet ## build the module and its image, then run every test (both modules) against them, also in Envoy's host library
+TEST_ENV := CORSWASM_MODULE=$(CURDIR)/$(MODULE) CORSWASM_PANICTEST_MODULE=$(CURDIR)/$(PANICTEST) \
+	CORSWASM_ALLOCSTAT_MODULE=$(CURDIR)/$(ALLOCSTAT) CORSWASM_VERSION=$(VERSION) CORSWASM_OCI_LAYOUT=$(CURDIR)/$(OCI)
+
+test: build $(PANICTEST) $(ALLOCSTAT) oci vet ## build the module and its image, then run every test (both modules) against them, also in Envoy's host library
 	$(TEST_ENV) go test -count=1 ./...
 	$(TEST_ENV) $(TOOLS_GO) test -count=1 ./...
 	@$(MAKE) --no-print-directory test-envoyhost
@@ -93,13 +99,24 @@ test-envoyhost: build $(PANICTEST) ## build the envoyhost kit, then run the e2e 
 vet: ## go vet, natively and for wasip1, in both modules
 	go vet ./...
 	GOOS=wasip1 GOARCH=wasm go vet ./...
+	GOOS=wasip1 GOARCH=wasm go vet -tags corswasm_allocstat ./...
 	$(TOOLS_GO) vet ./...
 	GOOS=wasip1 GOARCH=wasm $(TOOLS_GO) vet ./...
 
-bench: build ## run the benchmarks: the policy engine, and the module in the local host and in Envoy's host library
+# make bench settings: measurements per kind and module, requests per
+# measurement in the local host and in Envoy's host library, soak length.
+BENCH_RUNS ?= 5
+BENCH_LOCAL_N ?= 20000
+BENCH_ENVOY_LOOP ?= 200000
+BENCH_SOAK ?= 1000000
+
+bench: build $(ALLOCSTAT) ## the module benchmark table: cors.wasm against a pass-through module, local host and Envoy's host library
+	$(TOOLS_GO) run ./bench -module $(CURDIR)/$(MODULE) -allocstat $(CURDIR)/$(ALLOCSTAT) -config $(CURDIR)/envoy/cors.json \
+		-runs $(BENCH_RUNS) -local-n $(BENCH_LOCAL_N) -envoy-loop $(BENCH_ENVOY_LOOP) -soak $(BENCH_SOAK)
+
+bench-go: build ## the Go benchmarks: the policy engine, and the module in the local host
 	go test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./policy/
 	CORSWASM_MODULE=$(CURDIR)/$(MODULE) $(TOOLS_GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./e2e/
-	ENVOYHOST_KIT=$(KIT) $(TOOLS_GO) run ./cmd/envoyhostbench -module $(CURDIR)/$(MODULE)
 
 # Every fuzz target of both modules, found by .ci/fuzz (go test -list per
 # package): a new target needs no change here.

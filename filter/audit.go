@@ -3,6 +3,7 @@ package filter
 import (
 	"strconv"
 	"time"
+	"unsafe"
 
 	"github.com/corswasm/corswasm/internal/headermap"
 	"github.com/corswasm/corswasm/policy"
@@ -10,62 +11,143 @@ import (
 
 // auditState is what audit mode keeps of a CORS request until its response:
 // the request's values and the decision the policy made but did not
-// enforce. It is allocated only for requests a policy in audit mode decides.
+// enforce, with every string the host returned copied into the stream's own
+// space. A context allocates it on its first audited stream and keeps it.
 type auditState struct {
-	req  policy.Request
-	path string
-	d    policy.Decision
+	req   policy.Request
+	path  string
+	d     policy.Decision
+	lines [policy.MaxRequestHeadersLines + 1]string
 }
 
-func newAuditState(r *requestHeaders, d *policy.Decision) *auditState {
-	a := &auditState{req: r.req, path: r.path, d: *d}
-	// The lines' backing array is the plugin's scratch space, reused by the
-	// next request: keep a copy (the strings themselves stay valid).
-	a.req.RequestHeaders = append([]string(nil), r.req.RequestHeaders...)
-	return a
+// clear drops the views into a finished stream's space.
+func (a *auditState) clear() { *a = auditState{} }
+
+// startAudit keeps what the response phase compares: the request's origin,
+// Access-Control-Request-* values and path (for the log line, cut to what
+// the line shows), and the decision.
+func (c *httpContext) startAudit(r *requestHeaders, d *policy.Decision) {
+	a := c.audit
+	if a == nil {
+		a = &auditState{}
+		c.audit = a
+	}
+	path := pathOnly(r.path)
+	if len(path) > maxLoggedValue+1 {
+		// Longer than the log line shows: it is cut the same way.
+		path = path[:maxLoggedValue+1]
+	}
+	a.d = *d
+	hs := a.d.Headers()
+	// policy.CompareUpstream reads these fields of the request.
+	a.req = policy.Request{
+		Origin: r.req.Origin, OriginCount: r.req.OriginCount,
+		RequestMethod: r.req.RequestMethod, RequestPrivateNetwork: r.req.RequestPrivateNetwork,
+	}
+	a.path = path
+	n := copy(a.lines[:], r.req.RequestHeaders)
+	a.req.RequestHeaders = a.lines[:n]
+	var kept [4 + len(a.lines) + 16]*string
+	ks := append(kept[:0], &a.req.Origin, &a.req.RequestMethod, &a.req.RequestPrivateNetwork, &a.path)
+	for i := range a.req.RequestHeaders {
+		ks = append(ks, &a.req.RequestHeaders[i])
+	}
+	for i := range hs {
+		if hostOwned(hs[i].Value) {
+			ks = append(ks, &hs[i].Value)
+		}
+	}
+	need := 0
+	for _, s := range ks {
+		need += len(*s)
+	}
+	c.reserve(need)
+	for _, s := range ks {
+		*s = c.keep(*s)
+	}
+	// The refused token, a view of the request; audit mode does not show it.
+	a.d.Detail = ""
 }
 
 // compare counts and logs how the upstream's answer differs from what the
 // policy would have sent. It changes nothing in the response.
 func (a *auditState) compare(p *pluginContext, m headermap.Map) {
-	u := readUpstreamAnswer(m)
-	k := policy.CompareUpstream(&a.req, &a.d, &u)
+	u := &p.upstream
+	readUpstreamAnswer(m, u, &p.pairs)
+	k := policy.CompareUpstream(&a.req, &a.d, u)
 	p.metrics.audited(a.d.RuleIndex, k)
 	p.auditLog.flush(now())
-	for _, kind := range k.Kinds() {
-		if !p.auditLog.allow(now()) {
+	// Each line goes after the previous one in the reused buffer, so that
+	// a host that kept a view of the last line (the SDK's emulator does)
+	// still reads it whole.
+	b := p.logBuf[:0]
+	for kind := policy.Disagreement(1); kind != 0 && kind <= k; kind <<= 1 {
+		if k&kind == 0 || !p.auditLog.allow(now()) {
 			continue
 		}
-		pol, up := policy.Describe(kind, &a.d, &u)
-		rule := "top-level policy"
-		if a.d.Rule != "" {
-			rule = "rule " + strconv.Quote(a.d.Rule)
+		start := len(b)
+		b = append(b, "corswasm: audit: "...)
+		if a.d.Rule == "" {
+			b = append(b, "top-level policy"...)
+		} else {
+			b = strconv.AppendQuote(append(b, "rule "...), a.d.Rule)
 		}
-		logf(logInfo, "corswasm: audit: %s disagrees (%s): origin %s, path %s: policy would %s; upstream %s",
-			rule, kind, loggable(a.req.Origin), loggable(pathOnly(a.path)), pol, up)
+		b = append(b, " disagrees ("...)
+		b = append(b, kind.String()...)
+		b = append(b, "): origin "...)
+		b = appendLoggable(b, a.req.Origin)
+		b = append(b, ", path "...)
+		b = appendLoggable(b, a.path)
+		b = append(b, ": "...)
+		b = policy.AppendDescription(b, kind, &a.d, u)
+		hostLog(logInfo, unsafe.String(&b[start], len(b)-start))
+	}
+	p.logBuf = b
+	u.Reset()
+}
+
+// answerLengths selects the names readUpstreamAnswer reads.
+var answerLengths = headermap.Lengths(":status", policy.HeaderAllowOrigin, policy.HeaderAllowCredentials,
+	policy.HeaderAllowMethods, policy.HeaderAllowHeaders, policy.HeaderAllowPrivateNetwork)
+
+// readUpstreamAnswer collects what audit mode compares in a response, into
+// u's reused space.
+func readUpstreamAnswer(m headermap.Map, u *policy.UpstreamAnswer, pairs *[]headermap.Pair) {
+	u.Reset()
+	lines := [...]*[]string{&u.AllowOrigin, &u.AllowCredentials, &u.AllowMethods, &u.AllowHeaders, &u.AllowPrivateNetwork}
+	*pairs, _ = headermap.AppendPairsIf((*pairs)[:0], m, answerLengths)
+	for _, p := range *pairs {
+		if p.Name == ":status" {
+			u.Status = parseStatus(p.Value)
+			continue
+		}
+		for i, name := range answerNames {
+			if p.Name == name {
+				*lines[i] = append(*lines[i], p.Value)
+			}
+		}
 	}
 }
 
-// readUpstreamAnswer collects what audit mode compares in a response.
-func readUpstreamAnswer(m headermap.Map) policy.UpstreamAnswer {
-	var u policy.UpstreamAnswer
-	for name, value := range m.All() {
-		switch name {
-		case ":status":
-			u.Status, _ = strconv.Atoi(value)
-		case policy.HeaderAllowOrigin:
-			u.AllowOrigin = append(u.AllowOrigin, value)
-		case policy.HeaderAllowCredentials:
-			u.AllowCredentials = append(u.AllowCredentials, value)
-		case policy.HeaderAllowMethods:
-			u.AllowMethods = append(u.AllowMethods, value)
-		case policy.HeaderAllowHeaders:
-			u.AllowHeaders = append(u.AllowHeaders, value)
-		case policy.HeaderAllowPrivateNetwork:
-			u.AllowPrivateNetwork = append(u.AllowPrivateNetwork, value)
-		}
+// answerNames are the headers of an UpstreamAnswer, in the order of
+// readUpstreamAnswer's lines.
+var answerNames = [...]string{policy.HeaderAllowOrigin, policy.HeaderAllowCredentials,
+	policy.HeaderAllowMethods, policy.HeaderAllowHeaders, policy.HeaderAllowPrivateNetwork}
+
+// parseStatus reads a :status value, 0 when it is not a number (as
+// strconv.Atoi's failure did, without the error value it allocates).
+func parseStatus(v string) int {
+	if v == "" || len(v) > 9 {
+		return 0
 	}
-	return u
+	n := 0
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return 0
+		}
+		n = n*10 + int(v[i]-'0')
+	}
+	return n
 }
 
 // AuditLogsPerSecond is how many audit disagreement lines each VM logs per
@@ -79,22 +161,29 @@ var now = time.Now
 // lines the last one suppressed. The filter calls it on every audited
 // request, so a count is reported even when disagreements stop.
 func (l *logLimiter) flush(t time.Time) {
-	if t.Sub(l.window) < time.Second && !t.Before(l.window) {
+	n := t.UnixNano()
+	if elapsed := n - l.window; elapsed >= 0 && elapsed < int64(time.Second) {
 		return
 	}
 	if l.suppressed > 0 {
-		logf(logInfo, "corswasm: audit: %d disagreement line(s) suppressed in the last second (at most %d per second)", l.suppressed, AuditLogsPerSecond)
+		b := strconv.AppendInt(append(l.buf[:0], "corswasm: audit: "...), int64(l.suppressed), 10)
+		b = append(b, " disagreement line(s) suppressed in the last second (at most "...)
+		b = strconv.AppendInt(b, AuditLogsPerSecond, 10)
+		b = append(b, " per second)"...)
+		l.buf = b
+		hostLog(logInfo, unsafe.String(unsafe.SliceData(b), len(b)))
 	}
-	*l = logLimiter{window: t}
+	*l = logLimiter{window: n, buf: l.buf}
 }
 
 // logLimiter lets through at most AuditLogsPerSecond lines per one-second
 // window, and logs how many it suppressed when the next window starts. It
 // needs no timer: it looks at the clock when a line is offered.
 type logLimiter struct {
-	window     time.Time
+	window     int64 // start of the window, in Unix nanoseconds
 	logged     int
 	suppressed int
+	buf        []byte // the suppressed-lines line, reused
 }
 
 func (l *logLimiter) allow(t time.Time) bool {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/corswasm/corswasm/internal/headermap"
 	"github.com/corswasm/corswasm/policy"
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 )
@@ -358,5 +359,25 @@ func TestMoreBehaviours(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// The response scan sees every header policy.UpstreamCORSHeaders lists
+// (whatever it lists), and they fit in responseSeen's bit set.
+func TestResponseScanCoversUpstreamCORSHeaders(t *testing.T) {
+	if len(policy.UpstreamCORSHeaders) > 32 {
+		t.Fatalf("%d upstream CORS headers do not fit in responseSeen.cors", len(policy.UpstreamCORSHeaders))
+	}
+	var pairs [][2]string
+	for _, name := range policy.UpstreamCORSHeaders {
+		pairs = append(pairs, [2]string{name, "x"})
+	}
+	var scratch []headermap.Pair
+	seen := scanResponse(headermap.FromPairs(pairs), &scratch)
+	if want := uint32(1)<<len(policy.UpstreamCORSHeaders) - 1; seen.cors != want {
+		t.Errorf("scan saw %b; want %b", seen.cors, want)
+	}
+	if allowOriginBit == 0 {
+		t.Error("access-control-allow-origin is not among policy.UpstreamCORSHeaders")
 	}
 }

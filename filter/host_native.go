@@ -56,6 +56,44 @@ func hostResponseHeaders() (headermap.Map, error) {
 	return headermap.FromPairs(pairs), err
 }
 
+// hostRequestHeader returns the first value of a request header, as Envoy's
+// proxy_get_header_map_value does: untrimmed, an empty value found. (The
+// emulator's own single-header read trims values and reports an empty one
+// as absent, so the whole map is read instead: natively speed does not
+// matter.)
+func hostRequestHeader(name string) (string, bool, error) {
+	pairs, err := proxywasm.GetHttpRequestHeaders()
+	return first(pairs, name), has(pairs, name), err
+}
+
+// hostResponseHeader is hostRequestHeader for the response headers.
+func hostResponseHeader(name string) (string, bool, error) {
+	pairs, err := proxywasm.GetHttpResponseHeaders()
+	return first(pairs, name), has(pairs, name), err
+}
+
+func first(pairs [][2]string, name string) string {
+	for _, p := range pairs {
+		if p[0] == name {
+			return p[1]
+		}
+	}
+	return ""
+}
+
+func has(pairs [][2]string, name string) bool {
+	for _, p := range pairs {
+		if p[0] == name {
+			return true
+		}
+	}
+	return false
+}
+
+// hostOwned is false: natively every header string is the filter's own
+// copy, kept alive by the garbage collector.
+func hostOwned(string) bool { return false }
+
 func hostAddResponseHeader(name, value string) error {
 	return proxywasm.AddHttpResponseHeader(name, value)
 }

@@ -9,6 +9,10 @@ import (
 
 // This file is the host seam in the wasm module: the proxy-wasm ABI binding
 // in internal/abi, for the standard Go toolchain.
+//
+// What the host returns (header maps and values, the configuration) is a
+// view of memory the module reuses: valid until the callback returns.
+// hostOwned tells such strings, which the filter copies when it keeps them.
 
 func hostLog(level logLevel, msg string) {
 	abi.Log(abi.LogLevel(level), msg)
@@ -18,7 +22,9 @@ func hostPluginConfiguration(size int) ([]byte, error) {
 	if size == 0 {
 		return nil, nil
 	}
-	return abi.GetBufferBytes(abi.BufferTypePluginConfiguration, 0, size)
+	data, err := abi.GetBufferBytes(abi.BufferTypePluginConfiguration, 0, size)
+	// The compiled policy keeps substrings of the configuration.
+	return append([]byte(nil), data...), err
 }
 
 func hostRequestHeaders() (headermap.Map, error) {
@@ -28,6 +34,23 @@ func hostRequestHeaders() (headermap.Map, error) {
 func hostResponseHeaders() (headermap.Map, error) {
 	return abi.GetHeaderMapPairs(abi.MapTypeHttpResponseHeaders)
 }
+
+// hostRequestHeader returns the first value of a request header (Envoy's
+// proxy_get_header_map_value); found is false when there is none.
+func hostRequestHeader(name string) (value string, found bool, err error) {
+	return headerValue(abi.MapTypeHttpRequestHeaders, name)
+}
+
+// hostResponseHeader is hostRequestHeader for the response headers.
+func hostResponseHeader(name string) (value string, found bool, err error) {
+	return headerValue(abi.MapTypeHttpResponseHeaders, name)
+}
+
+func headerValue(mt abi.MapType, name string) (string, bool, error) {
+	return abi.HeaderMapValue(mt, name)
+}
+
+func hostOwned(s string) bool { return abi.HostOwned(s) }
 
 func hostAddResponseHeader(name, value string) error {
 	return abi.AddHeaderMapValue(abi.MapTypeHttpResponseHeaders, name, value)

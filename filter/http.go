@@ -1,11 +1,11 @@
 package filter
 
 import (
+	"encoding/binary"
 	"unsafe"
 
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 
-	"github.com/corswasm/corswasm/internal/headermap"
 	"github.com/corswasm/corswasm/policy"
 )
 
@@ -34,24 +34,47 @@ const (
 const maxResponseHeaders = 4
 
 // httpContext is one HTTP stream. It keeps, between the request and the
-// response, only what the response needs.
+// response, only what the response needs, in its own memory: what the host
+// returned is reused by the next callback. Contexts are reused: a deleted
+// stream's context serves a later one (pluginContext.RecycleHttpContext).
 type httpContext struct {
 	types.DefaultHttpContext
 	plugin *pluginContext
 	state  streamState
 
-	// headers are the name and value of each header the response gets
-	// (policy.Header's Detail is for local replies only): two strings, not
-	// a policy.Header, to keep the context of every stream small.
-	headers   [maxResponseHeaders][2]string
+	headers   [maxResponseHeaders]policy.Header
 	nHeaders  int
 	vary      bool
 	upstream  policy.UpstreamHandling
 	isolation []policy.Header
-	audit     *auditState
+	// audit is set while a policy in audit mode decided the stream; its
+	// space stays with the context for later streams.
+	audit *auditState
+	// kept holds copies of the request's bytes that the response needs
+	// (the origin Access-Control-Allow-Origin echoes, what audit mode
+	// compares).
+	kept []byte
 }
 
 var _ types.HttpContext = (*httpContext)(nil)
+
+// maxKeptRetained bounds the copy space a context keeps for later streams;
+// an unusual request that needed more gives it back when its stream ends.
+const maxKeptRetained = 16 << 10
+
+// reset empties the context of a deleted stream for a later one, keeping
+// its space.
+func (c *httpContext) reset() {
+	p := c.plugin
+	kept, audit := c.kept[:0], c.audit
+	if cap(kept) > maxKeptRetained {
+		kept = nil
+	}
+	if audit != nil {
+		audit.clear()
+	}
+	*c = httpContext{plugin: p, kept: kept, audit: audit}
+}
 
 // OnHttpRequestHeaders classifies the request, answers a preflight (or a
 // rejected request) locally, and remembers what the response needs.
@@ -62,16 +85,14 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 		return action
 	}
 	c.state = done
-	m, err := hostRequestHeaders()
-	if err != nil {
-		logf(logError, "corswasm: cannot read request headers: %v", err)
-		return action
-	}
-	callTestHook(phaseRequest, m)
+	callTestHook(phaseRequest)
 
 	p := c.plugin
 	r := &p.request
-	r.read(m)
+	if err := r.fetch(p.ruleInputs, &p.pairs); err != nil {
+		hostError("read request headers", "", err)
+		return action
+	}
 	d := &p.decision
 	p.policy.Evaluate(&r.req, d)
 	switch {
@@ -81,7 +102,7 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 	case d.Audit:
 		// Audit mode changes nothing: the response is only compared.
 		if d.Kind != policy.NotCORS {
-			c.audit = newAuditState(r, d)
+			c.startAudit(r, d)
 			c.state = auditing
 		}
 		return action
@@ -92,7 +113,7 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 	}
 	if d.Reply {
 		if err := c.reply(d); err != nil {
-			logf(logError, "corswasm: cannot send the local reply: %v", err)
+			hostError("send the local reply", "", err)
 			return action
 		}
 		c.state = answered
@@ -106,36 +127,57 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 	c.vary = d.Vary
 	c.upstream = d.Upstream
 	c.isolation = d.Isolation
-	hs := d.Headers()
-	c.nHeaders = min(len(hs), len(c.headers))
-	for i := range c.nHeaders {
-		c.headers[i] = [2]string{hs[i].Name, hs[i].Value}
+	if hs := d.Headers(); len(hs) > 0 {
+		c.nHeaders = copy(c.headers[:], hs)
+		c.keepValues(c.headers[:c.nHeaders])
 	}
 	return action
+}
+
+// keepValues copies the header values that are views of the host's
+// request headers (the origin, echoed) into the context's own space.
+func (c *httpContext) keepValues(hs []policy.Header) {
+	need := 0
+	for _, h := range hs {
+		need += len(h.Value)
+	}
+	reserved := false
+	for i := range hs {
+		if hostOwned(hs[i].Value) {
+			if !reserved {
+				c.reserve(need)
+				reserved = true
+			}
+			hs[i].Value = c.keep(hs[i].Value)
+		}
+	}
+}
+
+// reserve empties the copy space and makes room for n bytes, so that the
+// copies that follow never move it.
+func (c *httpContext) reserve(n int) {
+	if cap(c.kept) < n {
+		c.kept = make([]byte, 0, max(n, 256))
+	}
+	c.kept = c.kept[:0]
+}
+
+// keep copies s into the copy space (reserved beforehand) and returns the
+// copy.
+func (c *httpContext) keep(s string) string {
+	if s == "" {
+		return ""
+	}
+	start := len(c.kept)
+	c.kept = append(c.kept, s...)
+	return unsafe.String(&c.kept[start], len(s))
 }
 
 // reply sends the decision as a local reply: its status, its headers, the
 // Vary value of the request headers its answer depends on, and no body.
 func (c *httpContext) reply(d *policy.Decision) error {
-	hs := d.Headers()
-	vary := d.VaryValue()
-	n := len(hs)
-	if vary != "" {
-		n++
-	}
 	p := c.plugin
-	p.reply = headermap.Append(p.reply[:0], n, func(i int) (string, string) {
-		switch {
-		case i == len(hs):
-			return policy.HeaderVary, vary
-		case hs[i].Detail != "":
-			// x-cors-reason: "reason: detail", joined in reusable scratch
-			// space; Append copies it before asking for the next pair.
-			p.value = hs[i].AppendValue(p.value[:0])
-			return hs[i].Name, unsafe.String(unsafe.SliceData(p.value), len(p.value))
-		}
-		return hs[i].Name, hs[i].Value
-	})
+	p.reply = appendReplyHeaders(p.reply[:0], d.Headers(), d.VaryValue())
 	details := "cors_preflight_allowed"
 	switch {
 	case d.Kind == policy.PreflightRefused:
@@ -144,6 +186,37 @@ func (c *httpContext) reply(d *policy.Decision) error {
 		details = "cors_origin_rejected"
 	}
 	return hostSendLocalReply(d.Status, details, p.reply)
+}
+
+// appendReplyHeaders appends the proxy-wasm serialization of hs, and of
+// Vary when vary is not empty, to dst (see package headermap).
+func appendReplyHeaders(dst []byte, hs []policy.Header, vary string) []byte {
+	n := len(hs)
+	if vary != "" {
+		n++
+	}
+	dst = binary.LittleEndian.AppendUint32(dst, uint32(n))
+	for _, h := range hs {
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(h.Name)))
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(valueLen(h)))
+	}
+	if vary != "" {
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(policy.HeaderVary)))
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(vary)))
+	}
+	for _, h := range hs {
+		dst = append(dst, h.Name...)
+		dst = append(dst, 0)
+		dst = h.AppendValue(dst)
+		dst = append(dst, 0)
+	}
+	if vary != "" {
+		dst = append(dst, policy.HeaderVary...)
+		dst = append(dst, 0)
+		dst = append(dst, vary...)
+		dst = append(dst, 0)
+	}
+	return dst
 }
 
 // OnHttpResponseHeaders adds the policy's headers to the upstream's response
@@ -156,30 +229,44 @@ func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (a
 	c.state = done
 	switch {
 	case state == auditing:
+		callTestHook(phaseResponse)
+		m, err := hostResponseHeaders()
+		if err != nil {
+			hostError("read response headers", "", err)
+			return action
+		}
+		c.audit.compare(c.plugin, m)
+		return action
 	case state != forwarded:
 		return action
 	case c.nHeaders == 0 && !c.vary && c.upstream == policy.LeaveUpstream && len(c.isolation) == 0:
 		return action
 	}
-	m, err := hostResponseHeaders()
-	if err != nil {
-		logf(logError, "corswasm: cannot read response headers: %v", err)
-		return action
+	callTestHook(phaseResponse)
+	var seen responseSeen
+	if c.nHeaders == 0 && c.upstream == policy.LeaveUpstream && len(c.isolation) == 0 {
+		// Only Vary is in question.
+		covered, err := varyCovered(&c.plugin.pairs)
+		if err != nil {
+			hostError("read response headers", "", err)
+			return action
+		}
+		seen.varyOrigin = covered
+	} else {
+		m, err := hostResponseHeaders()
+		if err != nil {
+			hostError("read response headers", "", err)
+			return action
+		}
+		seen = scanResponse(m, &c.plugin.pairs)
 	}
-	callTestHook(phaseResponse, m)
-	if state == auditing {
-		c.audit.compare(c.plugin, m)
-		c.audit = nil
-		return action
-	}
-	seen := scanResponse(m)
 	add := true
 	switch c.upstream {
 	case policy.ReplaceUpstream:
 		for i, name := range policy.UpstreamCORSHeaders {
 			if seen.cors&(1<<i) != 0 {
 				if err := hostRemoveResponseHeader(name); err != nil {
-					logf(logError, "corswasm: cannot remove %s: %v", name, err)
+					hostError("remove", name, err)
 				}
 			}
 		}
@@ -189,11 +276,11 @@ func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (a
 	}
 	if add {
 		for _, h := range c.headers[:c.nHeaders] {
-			if c.upstream == policy.KeepUpstream && seen.hasCORS(h[0]) {
+			if c.upstream == policy.KeepUpstream && seen.hasCORS(h.Name) {
 				continue // keep: the upstream's own header stays its only value
 			}
-			if err := hostAddResponseHeader(h[0], h[1]); err != nil {
-				logf(logError, "corswasm: cannot add %s: %v", h[0], err)
+			if err := hostAddResponseHeader(h.Name, h.Value); err != nil {
+				hostError("add", h.Name, err)
 			}
 		}
 	}
@@ -201,18 +288,27 @@ func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (a
 	// "Vary: *" already covers Origin.
 	if c.vary && !seen.varyOrigin && !seen.varyStar {
 		if err := hostAddResponseHeader(policy.HeaderVary, "Origin"); err != nil {
-			logf(logError, "corswasm: cannot add vary: %v", err)
+			hostError("add", policy.HeaderVary, err)
 		}
 	}
 	// Isolation headers the upstream set itself are left as they are.
 	for _, h := range c.isolation {
 		if !seen.has(h.Name) {
 			if err := hostAddResponseHeader(h.Name, h.Value); err != nil {
-				logf(logError, "corswasm: cannot add %s: %v", h.Name, err)
+				hostError("add", h.Name, err)
 			}
 		}
 	}
 	return action
+}
+
+// hostError logs a failed host call: "corswasm: cannot <what>[ <name>]:
+// <err>".
+func hostError(what, name string, err error) {
+	if name != "" {
+		what += " " + name
+	}
+	logf(logError, "corswasm: cannot %s: %v", what, err)
 }
 
 // recoverPanic keeps a panic inside a callback from killing the VM (in Envoy
@@ -227,4 +323,12 @@ func (c *httpContext) recoverPanic(phase string, action *types.Action) {
 	*action = types.ActionContinue
 	c.plugin.metrics.inc(panics)
 	logf(logCritical, "corswasm: recovered from a panic in the %s callback: %v; the request continues without CORS headers", phase, r)
+}
+
+// valueLen is the length of the value h.AppendValue writes.
+func valueLen(h policy.Header) int {
+	if h.Detail == "" {
+		return len(h.Value)
+	}
+	return len(h.Value) + len(": ") + len(h.Detail)
 }

@@ -5,6 +5,8 @@ import (
 
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 
+	"github.com/corswasm/corswasm/internal/abi"
+	"github.com/corswasm/corswasm/internal/headermap"
 	"github.com/corswasm/corswasm/policy"
 )
 
@@ -20,17 +22,28 @@ type pluginContext struct {
 	policy  *policy.Policy
 	metrics metrics
 
+	// ruleInputs says which pseudo-headers choosing a rule reads.
+	ruleInputs ruleInputs
+
 	// Scratch reused by every request of this plugin context.
 	decision policy.Decision
 	request  requestHeaders
 	reply    []byte
-	value    []byte // a local reply's x-cors-reason value
+	upstream policy.UpstreamAnswer
+	// pairs holds the pairs of the header map being read.
+	pairs []headermap.Pair
 
 	auditLog logLimiter
 	logBuf   []byte
+
+	// free holds the contexts of deleted streams, for new streams.
+	free []*httpContext
 }
 
-var _ types.PluginContext = (*pluginContext)(nil)
+var (
+	_ types.PluginContext     = (*pluginContext)(nil)
+	_ abi.HttpContextRecycler = (*pluginContext)(nil)
+)
 
 // OnPluginStart reads and compiles the plugin configuration. On any problem
 // it logs every one of them at critical level and returns false, so that
@@ -64,17 +77,39 @@ func (p *pluginContext) OnPluginStart(size int) (status types.OnPluginStartStatu
 		logf(logWarn, "corswasm: configuration warning: %s", w)
 	}
 	p.metrics.define(pol)
+	// Room for the usual log lines, so that logging does not allocate
+	// later, when a refusal or a disagreement is first logged.
+	p.logBuf = make([]byte, 0, 1024)
+	p.pairs = make([]headermap.Pair, 0, 32)
+	p.auditLog.buf = make([]byte, 0, 128)
+	p.ruleInputs.authority, p.ruleInputs.path = pol.RuleInputs()
 	p.policy = pol
 	logf(logInfo, "corswasm: configuration loaded (version %s, %d warning(s))", Version, len(pol.Warnings()))
 	return true
 }
 
-// NewHttpContext creates the context of one HTTP stream. Before a successful
-// start there is no policy, and no context: Envoy does not send traffic to a
-// plugin that failed to start.
+// NewHttpContext creates the context of one HTTP stream, or reuses a
+// deleted stream's. Before a successful start there is no policy, and no
+// context: Envoy does not send traffic to a plugin that failed to start.
 func (p *pluginContext) NewHttpContext(contextID uint32) types.HttpContext {
 	if p.policy == nil {
 		return nil
 	}
+	if n := len(p.free); n > 0 {
+		c := p.free[n-1]
+		p.free[n-1] = nil
+		p.free = p.free[:n-1]
+		return c
+	}
 	return &httpContext{plugin: p}
+}
+
+// RecycleHttpContext takes back the context of a deleted stream
+// (proxy_on_delete), for a later stream: reusing contexts keeps requests
+// from allocating.
+func (p *pluginContext) RecycleHttpContext(h types.HttpContext) {
+	if c, ok := h.(*httpContext); ok && c.plugin == p {
+		c.reset()
+		p.free = append(p.free, c)
+	}
 }

@@ -5,8 +5,9 @@ import (
 	"github.com/corswasm/corswasm/policy"
 )
 
-// requestHeaders holds what the filter reads of a request, as substrings of
-// the host's header map (Envoy passes names in lower case).
+// requestHeaders holds what the filter reads of a request, as views of what
+// the host returned (Envoy passes names in lower case): valid during the
+// request callback only.
 type requestHeaders struct {
 	req  policy.Request
 	path string
@@ -15,41 +16,105 @@ type requestHeaders struct {
 	acrh [policy.MaxRequestHeadersLines + 1]string
 }
 
+// ruleInputs says which pseudo-headers choosing a rule reads (see
+// policy.Policy.RuleInputs).
+type ruleInputs struct {
+	authority, path bool
+}
+
+// fetch reads what the policy needs of the request, with as few host calls
+// as give the same answer as reading the whole header map:
+//
+//   - Origin alone first (proxy_get_header_map_value). Without one the
+//     request is not a CORS request, and the policy reads nothing else of
+//     it but, when there are rules, :authority and :path, single values
+//     Envoy never repeats: each is read alone, only if a rule needs it.
+//   - With an Origin, the whole map (proxy_get_header_map_pairs): Envoy's
+//     single-value read returns only the first line of a repeated header,
+//     and a second Origin line makes the origin disallowed, whatever the
+//     first; a preflight reads every Access-Control-Request-Headers line.
+//     Only the whole map tells, and one read of it serves every header.
+func (r *requestHeaders) fetch(rules ruleInputs, pairs *[]headermap.Pair) error {
+	// acrh is only read through req.RequestHeaders, which read sets.
+	r.req, r.path = policy.Request{}, ""
+	_, found, err := hostRequestHeader(policy.HeaderOrigin)
+	if err != nil {
+		return err
+	}
+	if found {
+		m, err := hostRequestHeaders()
+		if err != nil {
+			return err
+		}
+		r.read(m, pairs)
+		return nil
+	}
+	if rules.authority {
+		if r.req.Authority, _, err = hostRequestHeader(":authority"); err != nil {
+			return err
+		}
+	}
+	if rules.path {
+		if r.req.Path, _, err = hostRequestHeader(":path"); err != nil {
+			return err
+		}
+		r.path = r.req.Path
+	}
+	return nil
+}
+
+// requestLengths selects the names read reads.
+var requestLengths = headermap.Lengths(":path", policy.HeaderOrigin, ":method", ":scheme", ":authority",
+	policy.HeaderRequestMethod, policy.HeaderRequestHeaders, policy.HeaderRequestPrivateNetwork)
+
 // read fills r from a request header map in one pass. A malformed map leaves
 // what was read before the damage; the policy then sees at most a partial
-// request, never bytes from outside the map.
-func (r *requestHeaders) read(m headermap.Map) {
-	*r = requestHeaders{}
+// request, never bytes from outside the map. pairs is scratch space. Most
+// headers of a request are
+// none of these: a switch on the name's length skips them cheaply.
+func (r *requestHeaders) read(m headermap.Map, pairs *[]headermap.Pair) {
 	n := 0
-	for name, value := range m.All() {
-		switch name {
-		case ":method":
-			r.req.Method = value
-		case ":scheme":
-			r.req.Scheme = value
-		case ":authority":
-			r.req.Authority = value
-		case ":path":
-			r.path = value
-			r.req.Path = value
-		case policy.HeaderOrigin:
-			// Fetch §3.1: the first line is the origin; a second one makes
-			// the request's origin disallowed (the policy sees the count).
-			if r.req.OriginCount == 0 {
-				r.req.Origin = value
+	*pairs, _ = headermap.AppendPairsIf((*pairs)[:0], m, requestLengths)
+	for _, p := range *pairs {
+		name, value := p.Name, p.Value
+		switch len(name) {
+		case len(":path"):
+			if name == ":path" {
+				r.path = value
+				r.req.Path = value
 			}
-			r.req.OriginCount++
-		case policy.HeaderRequestMethod:
-			if r.req.RequestMethod == "" {
+		case len(policy.HeaderOrigin):
+			if name == policy.HeaderOrigin {
+				// Fetch §3.1: the first line is the origin; a second one
+				// makes the request's origin disallowed (the policy sees
+				// the count).
+				if r.req.OriginCount == 0 {
+					r.req.Origin = value
+				}
+				r.req.OriginCount++
+			}
+		case len(":method"): // and ":scheme"
+			switch name {
+			case ":method":
+				r.req.Method = value
+			case ":scheme":
+				r.req.Scheme = value
+			}
+		case len(":authority"):
+			if name == ":authority" {
+				r.req.Authority = value
+			}
+		case len(policy.HeaderRequestMethod):
+			if name == policy.HeaderRequestMethod && r.req.RequestMethod == "" {
 				r.req.RequestMethod = value
 			}
-		case policy.HeaderRequestHeaders:
-			if n < len(r.acrh) {
+		case len(policy.HeaderRequestHeaders):
+			if name == policy.HeaderRequestHeaders && n < len(r.acrh) {
 				r.acrh[n] = value
 				n++
 			}
-		case policy.HeaderRequestPrivateNetwork:
-			if r.req.RequestPrivateNetwork == "" {
+		case len(policy.HeaderRequestPrivateNetwork):
+			if name == policy.HeaderRequestPrivateNetwork && r.req.RequestPrivateNetwork == "" {
 				r.req.RequestPrivateNetwork = value
 			}
 		}

@@ -9,13 +9,25 @@ import (
 )
 
 // allowOriginBit is Access-Control-Allow-Origin's bit in responseSeen.cors.
-const allowOriginBit = 1 << 0
+var allowOriginBit = upstreamBit(policy.HeaderAllowOrigin)
+
+// upstreamBit is name's bit in responseSeen.cors, 0 when
+// policy.UpstreamCORSHeaders does not list it.
+func upstreamBit(name string) uint32 {
+	for i, h := range policy.UpstreamCORSHeaders {
+		if h == name {
+			return 1 << i
+		}
+	}
+	return 0
+}
 
 // responseSeen is what the response phase needs to know of the upstream's
 // headers.
 type responseSeen struct {
-	// cors has bit i set when policy.UpstreamCORSHeaders[i] is present.
-	cors       uint8
+	// cors has bit i set when policy.UpstreamCORSHeaders[i] is present (a
+	// test checks that the list fits).
+	cors       uint32
 	varyOrigin bool // some Vary line lists Origin
 	varyStar   bool // some Vary line is "*"
 	// isolation holds the names of the cross-origin isolation headers
@@ -45,10 +57,18 @@ func (s *responseSeen) hasCORS(name string) bool {
 	return false
 }
 
-// scanResponse reads the upstream's response headers in one pass.
-func scanResponse(m headermap.Map) responseSeen {
+// scanLengths has bit n set when a header scanResponse looks for has a name
+// n bytes long: the other headers are skipped after a length check.
+var scanLengths = headermap.Lengths(append([]string{policy.HeaderVary, policy.HeaderCrossOriginResourcePolicy,
+	policy.HeaderCrossOriginEmbedderPolicy, policy.HeaderCrossOriginOpenerPolicy}, policy.UpstreamCORSHeaders...)...)
+
+// scanResponse reads the upstream's response headers in one pass; pairs
+// is scratch space.
+func scanResponse(m headermap.Map, pairs *[]headermap.Pair) responseSeen {
 	var s responseSeen
-	for name, value := range m.All() {
+	*pairs, _ = headermap.AppendPairsIf((*pairs)[:0], m, scanLengths)
+	for _, p := range *pairs {
+		name, value := p.Name, p.Value
 		switch name {
 		case policy.HeaderVary:
 			s.scanVary(value)
@@ -58,9 +78,6 @@ func scanResponse(m headermap.Map) responseSeen {
 				s.isolation[s.nIso] = name
 				s.nIso++
 			}
-			continue
-		}
-		if !strings.HasPrefix(name, "access-control-") && name != policy.HeaderTimingAllowOrigin {
 			continue
 		}
 		for i, h := range policy.UpstreamCORSHeaders {
@@ -88,4 +105,27 @@ func (s *responseSeen) scanVary(v string) {
 			s.varyOrigin = true
 		}
 	}
+}
+
+// varyCovered reports whether the upstream's Vary already covers Origin,
+// reading as little as tells: when Vary is the only thing the response
+// phase needs to know, its first line (proxy_get_header_map_value) answers
+// if it is absent or lists Origin or "*". Otherwise a later Vary line might
+// (Envoy returns only the first), and the whole map is read.
+func varyCovered(pairs *[]headermap.Pair) (bool, error) {
+	v, found, err := hostResponseHeader(policy.HeaderVary)
+	if err != nil || !found {
+		return false, err
+	}
+	var s responseSeen
+	s.scanVary(v)
+	if s.varyOrigin || s.varyStar {
+		return true, nil
+	}
+	m, err := hostResponseHeaders()
+	if err != nil {
+		return false, err
+	}
+	s = scanResponse(m, pairs)
+	return s.varyOrigin || s.varyStar, nil
 }

@@ -121,3 +121,79 @@ func TestDebugReasonHeader(t *testing.T) {
 		t.Errorf("AppendValue without a detail = %q", got)
 	}
 }
+
+// Audit mode compares every audited response: with a reused
+// UpstreamAnswer, comparing and describing allocate nothing.
+func TestCompareAndDescribeAllocateNothing(t *testing.T) {
+	p := mustLoad(t, `{"allow_origins": ["https://app.example.com"], "allow_methods": ["PUT", "DELETE"],
+		"allow_headers": ["content-type", "x-a"], "allow_private_network": true}`)
+	cred := mustLoad(t, `{"allow_origins": ["https://app.example.com"], "allow_credentials": true, "allow_headers": ["*"], "allow_methods": ["*"]}`)
+	var u UpstreamAnswer
+	fill := func(status int, acao, acac, acam, acah []string) {
+		u.Reset()
+		u.Status = status
+		u.AllowOrigin = append(u.AllowOrigin, acao...)
+		u.AllowCredentials = append(u.AllowCredentials, acac...)
+		u.AllowMethods = append(u.AllowMethods, acam...)
+		u.AllowHeaders = append(u.AllowHeaders, acah...)
+	}
+	cases := []struct {
+		p    *Policy
+		r    *Request
+		fill func()
+	}{
+		{p, preflight(appOrigin, "PUT", "x-a", "Content-Type"), func() {
+			fill(204, []string{appOrigin}, nil, []string{"GET, DELETE", "PUT, PATCH"}, []string{"X-A,content-type", "x-b"})
+		}},
+		{p, preflight(appOrigin, "PUT"), func() { fill(200, []string{"*"}, nil, []string{"*"}, []string{"*"}) }},
+		{p, preflight(evilOrigin, "PUT"), func() { fill(200, []string{"*"}, nil, []string{"PUT"}, nil) }},
+		{p, preflight(appOrigin, "PUT"), func() { fill(404, nil, nil, nil, nil) }},
+		{cred, preflight(appOrigin, "PATCH", "x-a,x-b"), func() {
+			fill(200, []string{appOrigin}, []string{"true", "true"}, []string{"PATCH"}, []string{"x-a", "x-b"})
+		}},
+		{cred, actual("GET", appOrigin), func() { fill(200, []string{appOrigin, "*"}, []string{"false"}, nil, nil) }},
+		{p, actual("GET", evilOrigin), func() { fill(200, []string{"*"}, nil, nil, nil) }},
+	}
+	var d Decision
+	var line []byte
+	for i, tc := range cases {
+		tc.p.Evaluate(tc.r, &d)
+		run := func() {
+			tc.fill()
+			k := CompareUpstream(tc.r, &d, &u)
+			for kind := Disagreement(1); kind <= k; kind <<= 1 {
+				if k&kind != 0 {
+					line = AppendDescription(line[:0], kind, &d, &u)
+				}
+			}
+		}
+		run()
+		if n := testing.AllocsPerRun(20, run); n != 0 {
+			t.Errorf("case %d: comparing and describing made %v allocations", i, n)
+		}
+	}
+}
+
+// AppendDescription says what Describe says.
+func TestAppendDescriptionMatchesDescribe(t *testing.T) {
+	t.Parallel()
+	p := mustLoad(t, `{"allow_origins": ["https://app.example.com"], "allow_methods": ["PUT"], "allow_credentials": true}`)
+	ups := []UpstreamAnswer{
+		{Status: 200, AllowOrigin: []string{"*"}, AllowMethods: []string{"PUT, PATCH", "GET"}, AllowCredentials: []string{"true"}},
+		{Status: 404},
+		{Status: 200, AllowOrigin: []string{strings.Repeat("x", 300)}, AllowHeaders: []string{"a\x00b"}},
+	}
+	for _, r := range []*Request{preflight(appOrigin, "PUT"), preflight(evilOrigin, "PUT"), actual("GET", appOrigin)} {
+		var d Decision
+		p.Evaluate(r, &d)
+		for i := range ups {
+			for _, k := range AllDisagreements.Kinds() {
+				pol, up := Describe(k, &d, &ups[i])
+				want := "policy would " + pol + "; upstream " + up
+				if got := string(AppendDescription(nil, k, &d, &ups[i])); got != want {
+					t.Errorf("AppendDescription(%v) = %q; want %q", k, got, want)
+				}
+			}
+		}
+	}
+}

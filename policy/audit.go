@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/corswasm/corswasm/internal/httpfield"
@@ -17,6 +16,22 @@ type UpstreamAnswer struct {
 	AllowMethods        []string
 	AllowHeaders        []string
 	AllowPrivateNetwork []string
+}
+
+// Reset empties u for the next answer, keeping the space of its lists, so
+// that a caller reusing one UpstreamAnswer reads answers without
+// allocating.
+func (u *UpstreamAnswer) Reset() {
+	clear(u.AllowOrigin)
+	clear(u.AllowCredentials)
+	clear(u.AllowMethods)
+	clear(u.AllowHeaders)
+	clear(u.AllowPrivateNetwork)
+	*u = UpstreamAnswer{
+		AllowOrigin: u.AllowOrigin[:0], AllowCredentials: u.AllowCredentials[:0],
+		AllowMethods: u.AllowMethods[:0], AllowHeaders: u.AllowHeaders[:0],
+		AllowPrivateNetwork: u.AllowPrivateNetwork[:0],
+	}
 }
 
 // Disagreement is a set of ways an upstream's answer differs from what the
@@ -131,32 +146,6 @@ func CompareUpstream(r *Request, d *Decision, u *UpstreamAnswer) Disagreement {
 	return k
 }
 
-// Describe renders, for one kind of disagreement, what the policy would
-// have done and what the upstream did, as phrases for a log line: "policy
-// would " + policy + "; upstream " + upstream.
-func Describe(k Disagreement, d *Decision, u *UpstreamAnswer) (policy, upstream string) {
-	header := func(name string, lines []string) (string, string) {
-		return "send " + name + ": " + quoteOrNone(d.value(name)), "sent " + name + ": " + quoteOrNone(join(lines))
-	}
-	switch k {
-	case PreflightVerdict:
-		if d.Kind == PreflightAllowed {
-			return "allow the preflight", "sent an answer the browser would refuse (status " + strconv.Itoa(u.Status) +
-				", access-control-allow-origin: " + quoteOrNone(join(u.AllowOrigin)) + ")"
-		}
-		return "refuse the preflight (" + d.Reason.String() + ")", "sent an answer the browser would accept"
-	case PreflightOrigin, ActualOrigin:
-		return header(HeaderAllowOrigin, u.AllowOrigin)
-	case PreflightMethods:
-		return header(HeaderAllowMethods, u.AllowMethods)
-	case PreflightHeaders:
-		return header(HeaderAllowHeaders, u.AllowHeaders)
-	case ActualCredentials:
-		return header(HeaderAllowCredentials, u.AllowCredentials)
-	}
-	return "", ""
-}
-
 // acceptsPreflight reports whether a browser would accept the upstream's
 // answer as the preflight of r.
 func acceptsPreflight(r *Request, credentials bool, u *UpstreamAnswer) bool {
@@ -212,18 +201,6 @@ func acceptsPreflight(r *Request, credentials bool, u *UpstreamAnswer) bool {
 	return true
 }
 
-// value returns the value of a header of the decision, "" when absent
-// (lines of the same name joined, as a browser reads them), for Describe.
-func (d *Decision) value(name string) string {
-	var lines []string
-	for _, h := range d.Headers() {
-		if h.Name == name {
-			lines = append(lines, string(h.AppendValue(nil)))
-		}
-	}
-	return join(lines)
-}
-
 // lines appends the values of the decision's headers called name to buf.
 // Only x-cors-reason has a Detail, and no caller asks for it.
 func (d *Decision) lines(name string, buf []string) []string {
@@ -235,10 +212,8 @@ func (d *Decision) lines(name string, buf []string) []string {
 	return buf
 }
 
-// join combines header lines as Fetch's "get" does.
-func join(lines []string) string { return strings.Join(lines, ", ") }
-
-// joinedLen is len(join(lines)).
+// joinedLen is the length of the lines joined with ", ", as Fetch's "get"
+// reads a header.
 func joinedLen(lines []string) int {
 	n := 0
 	for i, l := range lines {
@@ -250,7 +225,8 @@ func joinedLen(lines []string) int {
 	return n
 }
 
-// equalJoined reports whether join(a) == join(b), without building either.
+// equalJoined reports whether a and b read the same joined, without
+// joining either.
 func equalJoined(a, b []string) bool {
 	if joinedLen(a) != joinedLen(b) {
 		return false
@@ -269,7 +245,7 @@ func equalJoined(a, b []string) bool {
 	}
 }
 
-// joinedReader reads join(lines) byte by byte.
+// joinedReader reads lines joined with ", ", byte by byte.
 type joinedReader struct {
 	lines []string
 	line  int // the line being read
@@ -367,17 +343,4 @@ func subList(a, b []string, fold bool) bool {
 		}
 	}
 	return true
-}
-
-// maxDescribed bounds the length of a header value Describe shows.
-const maxDescribed = 128
-
-func quoteOrNone(v string) string {
-	switch {
-	case v == "":
-		return "(none)"
-	case len(v) > maxDescribed:
-		return quote(v[:maxDescribed]) + "…"
-	}
-	return quote(v)
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -170,3 +171,18 @@ func TestDescribe(t *testing.T) {
 		t.Errorf("Describe verdict = %q, %q", pol, up)
 	}
 }
+
+// value returns the value the decision sends for header name, its lines
+// joined as a browser reads them ("" when absent).
+func (d *Decision) value(name string) string {
+	var lines []string
+	for _, h := range d.Headers() {
+		if h.Name == name {
+			lines = append(lines, string(h.AppendValue(nil)))
+		}
+	}
+	return join(lines)
+}
+
+// join combines header lines as Fetch's "get" does.
+func join(lines []string) string { return strings.Join(lines, ", ") }

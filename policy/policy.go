@@ -78,6 +78,17 @@ func (p *Policy) RuleNames() []string {
 	return names
 }
 
+// RuleInputs reports what choosing a rule reads of a request: the
+// :authority when a rule matches hosts, the :path whenever there are rules.
+// Without rules the policy reads neither for a request without Origin, so a
+// filter need not fetch them for such a request.
+func (p *Policy) RuleInputs() (authority, path bool) {
+	if len(p.rules) == 0 {
+		return false, false
+	}
+	return len(p.index.exact) > 0 || p.index.wildcard.Len() > 0, true
+}
+
 // Warnings lists what was accepted but is probably not what the operator
 // meant: duplicates, redundant entries, entries without effect, a policy that
 // allows no origin.

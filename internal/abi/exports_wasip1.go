@@ -20,64 +20,91 @@ func init() {
 //go:wasmexport proxy_abi_version_0_2_1
 func proxyABIVersion() {}
 
-// releaseUnclaimed runs first in every callback but the allocator: buffers the
-// host allocated outside a host call of ours (which no wrapper claimed)
-// must not stay pinned for ever.
-func releaseUnclaimed() {
-	if len(pinned) > 0 {
-		releasePinned()
+// depth counts the proxy_on_* callbacks running: a host could call one from
+// inside a host call (none does today; proxy_on_memory_allocate aside).
+// Host answers live until the outermost callback returns (see hostArena).
+var depth int
+
+// enter runs first in every callback but the allocator: an outermost
+// callback starts with the whole arena free, since nothing refers to the
+// answers of earlier callbacks any more.
+func enter() {
+	if depth == 0 {
+		hostArena.reset()
+	}
+	depth++
+}
+
+// leave runs last in every callback that entered.
+func leave() {
+	depth--
+	if depth == 0 {
+		callbackDone()
 	}
 }
 
 //go:wasmexport proxy_on_memory_allocate
 func proxyOnMemoryAllocate(size uint32) *byte {
-	return allocate(size)
+	return hostArena.allocate(size)
 }
 
 //go:wasmexport proxy_on_context_create
 func proxyOnContextCreate(contextID, parentContextID uint32) {
-	releaseUnclaimed()
+	enter()
 	global.contextCreate(contextID, parentContextID)
+	leave()
 }
 
 //go:wasmexport proxy_on_vm_start
 func proxyOnVMStart(rootContextID, vmConfigurationSize uint32) bool {
-	releaseUnclaimed()
-	return global.vmStart(int(vmConfigurationSize))
+	enter()
+	ok := global.vmStart(int(vmConfigurationSize))
+	leave()
+	return ok
 }
 
 //go:wasmexport proxy_on_configure
 func proxyOnConfigure(rootContextID, pluginConfigurationSize uint32) bool {
-	releaseUnclaimed()
-	return global.configure(rootContextID, int(pluginConfigurationSize))
+	enter()
+	ok := global.configure(rootContextID, int(pluginConfigurationSize))
+	leave()
+	return ok
 }
 
 //go:wasmexport proxy_on_request_headers
 func proxyOnRequestHeaders(contextID, numHeaders, endOfStream uint32) uint32 {
-	releaseUnclaimed()
-	return uint32(global.requestHeaders(contextID, int(numHeaders), endOfStream != 0))
+	enter()
+	action := global.requestHeaders(contextID, int(numHeaders), endOfStream != 0)
+	leave()
+	return uint32(action)
 }
 
 //go:wasmexport proxy_on_response_headers
 func proxyOnResponseHeaders(contextID, numHeaders, endOfStream uint32) uint32 {
-	releaseUnclaimed()
-	return uint32(global.responseHeaders(contextID, int(numHeaders), endOfStream != 0))
+	enter()
+	action := global.responseHeaders(contextID, int(numHeaders), endOfStream != 0)
+	leave()
+	return uint32(action)
 }
 
 //go:wasmexport proxy_on_log
 func proxyOnLog(contextID uint32) {
-	releaseUnclaimed()
+	enter()
 	global.streamDone(contextID)
+	leave()
 }
 
 //go:wasmexport proxy_on_done
 func proxyOnDone(contextID uint32) bool {
-	releaseUnclaimed()
-	return global.done(contextID)
+	enter()
+	ok := global.done(contextID)
+	leave()
+	return ok
 }
 
 //go:wasmexport proxy_on_delete
 func proxyOnDelete(contextID uint32) {
-	releaseUnclaimed()
+	enter()
 	global.forget(contextID)
+	leave()
 }

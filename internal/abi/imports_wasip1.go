@@ -51,10 +51,9 @@ func proxyIncrementMetric(metricID uint32, offset int64) uint32
 
 // retAddr and retSize are where the host writes a returned address, size or
 // id. They are package variables, not locals, so that taking their address
-// for the host does not make them escape to the heap on every call: reading
-// headers then allocates nothing beyond the host's own
-// proxy_on_memory_allocate. One pair suffices because the module is
-// single-threaded and none of these calls nests inside another.
+// for the host does not make them escape to the heap on every call. One pair
+// suffices because the module is single-threaded and none of these calls
+// nests inside another.
 var retAddr, retSize uint32
 
 // stringArg returns the address and length of s for the host; an empty
@@ -76,22 +75,23 @@ func bytesArg(b []byte) (*byte, uint32) {
 }
 
 // resetResult clears the return slots before a host call, because a host
-// with nothing to return may leave them untouched.
+// with nothing to return may leave them untouched, and starts the call's
+// list of allocations.
 func resetResult() {
 	retAddr, retSize = 0, 0
+	hostArena.markCall()
 }
 
 // takeResult turns the status and the (retAddr, retSize) pair of the host
-// call that just returned into the returned bytes, and ends that call's
-// pinning of allocations.
+// call that just returned into the returned bytes: a view of the arena,
+// valid until the running callback returns.
 func takeResult(status uint32) ([]byte, error) {
-	defer releasePinned()
 	addr, n := retAddr, retSize
-	resetResult()
-	if err := Status(status).Err(); err != nil {
-		return nil, err
+	retAddr, retSize = 0, 0
+	if status != uint32(StatusOK) {
+		return nil, Status(status).Err()
 	}
-	b, ok := claim(uintptr(addr), n)
+	b, ok := hostArena.claim(uintptr(addr), n)
 	if !ok {
 		return nil, ErrInternalFailure
 	}
@@ -108,7 +108,8 @@ func Log(level LogLevel, msg string) {
 // GetBufferBytes returns up to maxSize bytes of buffer bt starting at start,
 // e.g. the plugin configuration during OnPluginStart. A negative or
 // out-of-range argument is rejected with ErrBadArgument before the host is
-// called.
+// called. The bytes are valid until the running callback returns: copy
+// what must stay.
 func GetBufferBytes(bt BufferType, start, maxSize int) ([]byte, error) {
 	if start < 0 || maxSize < 0 || start > math.MaxUint32 || maxSize > math.MaxUint32 {
 		return nil, ErrBadArgument
@@ -120,8 +121,8 @@ func GetBufferBytes(bt BufferType, start, maxSize int) ([]byte, error) {
 
 // GetHeaderMapPairs returns header map mt in the host's raw serialized form
 // (decode it with package internal/headermap). The bytes are the buffer the
-// host filled, not a copy, so the call allocates nothing beyond the host's
-// own proxy_on_memory_allocate.
+// host filled, not a copy, so the call allocates nothing; they are valid
+// until the running callback returns.
 func GetHeaderMapPairs(mt MapType) ([]byte, error) {
 	resetResult()
 	st := proxyGetHeaderMapPairs(uint32(mt), &retAddr, &retSize)
@@ -129,8 +130,9 @@ func GetHeaderMapPairs(mt MapType) ([]byte, error) {
 }
 
 // GetHeaderMapValue returns the value of header key in map mt, or
-// ErrNotFound. The string shares the host-filled buffer (nothing else holds
-// it, so it is never modified).
+// ErrNotFound. Envoy returns the first entry of a repeated header. The
+// string shares the host-filled buffer, valid until the running callback
+// returns (HostOwned tells such strings).
 func GetHeaderMapValue(mt MapType, key string) (string, error) {
 	kp, kn := stringArg(key)
 	resetResult()
@@ -140,6 +142,23 @@ func GetHeaderMapValue(mt MapType, key string) (string, error) {
 		return "", err
 	}
 	return unsafe.String(unsafe.SliceData(b), len(b)), nil
+}
+
+// HeaderMapValue is GetHeaderMapValue telling an absent header by found
+// instead of an error.
+func HeaderMapValue(mt MapType, key string) (value string, found bool, err error) {
+	kp, kn := stringArg(key)
+	resetResult()
+	st := proxyGetHeaderMapValue(uint32(mt), kp, kn, &retAddr, &retSize)
+	if st == uint32(StatusNotFound) {
+		retAddr, retSize = 0, 0
+		return "", false, nil
+	}
+	b, err := takeResult(st)
+	if err != nil || len(b) == 0 {
+		return "", err == nil, err
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b)), true, nil
 }
 
 // AddHeaderMapValue appends a value for key to map mt, keeping any values

@@ -21,21 +21,67 @@ import (
 
 // registry maps the host's context ids to the contexts created for them.
 // Entries are removed on proxy_on_delete, so its size follows the number of
-// live streams rather than the number of requests ever served.
+// live streams rather than the number of requests ever served; with a steady
+// number of live streams, creating and deleting them allocates nothing here.
 type registry struct {
 	vm      types.VMContext
-	plugins map[uint32]types.PluginContext
-	streams map[uint32]types.HttpContext
+	plugins pluginList
+	streams streamTable
 	// log receives recovered-panic reports; nil means the package-level
 	// logHook. Tests set it per registry so they can run in parallel.
 	log func(LogLevel, string)
 }
 
 func newRegistry(vm types.VMContext) *registry {
-	return &registry{
-		vm:      vm,
-		plugins: make(map[uint32]types.PluginContext),
-		streams: make(map[uint32]types.HttpContext),
+	return &registry{vm: vm}
+}
+
+// pluginList holds the plugin (root) contexts: a VM has one per plugin
+// configuration, so a short list is quicker to search than a map.
+type pluginList []pluginEntry
+
+type pluginEntry struct {
+	id uint32
+	p  types.PluginContext
+	// recycler is p if it is an HttpContextRecycler (asserted once here,
+	// not once per stream).
+	recycler HttpContextRecycler
+}
+
+func (l pluginList) entry(id uint32) (pluginEntry, bool) {
+	for _, e := range l {
+		if e.id == id {
+			return e, true
+		}
+	}
+	return pluginEntry{}, false
+}
+
+func (l pluginList) get(id uint32) (types.PluginContext, bool) {
+	e, ok := l.entry(id)
+	return e.p, ok
+}
+
+func (l *pluginList) put(id uint32, p types.PluginContext) {
+	rec, _ := p.(HttpContextRecycler)
+	for i, e := range *l {
+		if e.id == id {
+			(*l)[i] = pluginEntry{id, p, rec}
+			return
+		}
+	}
+	*l = append(*l, pluginEntry{id, p, rec})
+}
+
+func (l *pluginList) remove(id uint32) {
+	for i, e := range *l {
+		if e.id == id {
+			n := len(*l)
+			copy((*l)[i:], (*l)[i+1:])
+			(*l)[n-1] = pluginEntry{}
+			*l = (*l)[:n-1]
+			return
+		}
 	}
 }
 
@@ -59,7 +105,7 @@ func SetVMContext(vm types.VMContext) {
 // contextCount reports how many plugin and HTTP contexts are registered, so
 // tests can check that deleted contexts are really forgotten.
 func (r *registry) contextCount() int {
-	return len(r.plugins) + len(r.streams)
+	return len(r.plugins) + r.streams.len()
 }
 
 // contextCreate handles proxy_on_context_create. Parent 0 is the host asking
@@ -77,16 +123,16 @@ func (r *registry) contextCreate(id, parent uint32) {
 			return
 		}
 		if p := r.vm.NewPluginContext(id); p != nil {
-			r.plugins[id] = p
+			r.plugins.put(id, p)
 		}
 		return
 	}
-	p, ok := r.plugins[parent]
+	e, ok := r.plugins.entry(parent)
 	if !ok {
 		return
 	}
-	if h := p.NewHttpContext(id); h != nil {
-		r.streams[id] = h
+	if h := e.p.NewHttpContext(id); h != nil {
+		r.streams.put(id, h, e.recycler)
 	}
 }
 
@@ -108,7 +154,7 @@ func (r *registry) vmStart(vmConfigSize int) (ok bool) {
 // the plugin configuration, which is the right answer for an unknown root id
 // or a panic while reading the configuration.
 func (r *registry) configure(rootID uint32, pluginConfigSize int) (ok bool) {
-	p, found := r.plugins[rootID]
+	p, found := r.plugins.get(rootID)
 	if !found {
 		return false
 	}
@@ -118,7 +164,7 @@ func (r *registry) configure(rootID uint32, pluginConfigSize int) (ok bool) {
 
 // requestHeaders handles proxy_on_request_headers.
 func (r *registry) requestHeaders(id uint32, numHeaders int, endOfStream bool) (action types.Action) {
-	h, ok := r.streams[id]
+	h, ok := r.streams.get(id)
 	if !ok {
 		return types.ActionContinue
 	}
@@ -128,7 +174,7 @@ func (r *registry) requestHeaders(id uint32, numHeaders int, endOfStream bool) (
 
 // responseHeaders handles proxy_on_response_headers.
 func (r *registry) responseHeaders(id uint32, numHeaders int, endOfStream bool) (action types.Action) {
-	h, ok := r.streams[id]
+	h, ok := r.streams.get(id)
 	if !ok {
 		return types.ActionContinue
 	}
@@ -139,7 +185,7 @@ func (r *registry) responseHeaders(id uint32, numHeaders int, endOfStream bool) 
 // streamDone handles proxy_on_log, the last callback of a stream before it is done
 // and deleted.
 func (r *registry) streamDone(id uint32) {
-	h, ok := r.streams[id]
+	h, ok := r.streams.get(id)
 	if !ok {
 		return
 	}
@@ -151,7 +197,7 @@ func (r *registry) streamDone(id uint32) {
 // (by returning false); streams and unknown ids are done at once, and so is
 // a plugin whose OnPluginDone panics, so the host is never left waiting.
 func (r *registry) done(id uint32) (ok bool) {
-	p, found := r.plugins[id]
+	p, found := r.plugins.get(id)
 	if !found {
 		return true
 	}
@@ -159,11 +205,26 @@ func (r *registry) done(id uint32) (ok bool) {
 	return p.OnPluginDone()
 }
 
+// HttpContextRecycler is implemented by plugin contexts that want their HTTP
+// contexts back when the host deletes them (proxy_on_delete, a stream's last
+// callback): from then on the host never names the stream's id again, so the
+// context may be reset and serve a later stream instead of becoming garbage.
+type HttpContextRecycler interface {
+	RecycleHttpContext(types.HttpContext)
+}
+
 // forget handles proxy_on_delete: the host will never mention id again, so
-// every reference to its context is dropped.
+// every reference to its context is dropped, and an HTTP context goes back
+// to its plugin context if that is an HttpContextRecycler.
 func (r *registry) forget(id uint32) {
-	delete(r.streams, id)
-	delete(r.plugins, id)
+	if h, owner, ok := r.streams.remove(id); ok {
+		if owner != nil {
+			defer r.recoverVoid("proxy_on_delete", id)
+			owner.RecycleHttpContext(h)
+		}
+		return
+	}
+	r.plugins.remove(id)
 }
 
 // The recover* helpers are deferred directly (recover only works in the

@@ -120,6 +120,12 @@ func (h *fakeHTTP) OnHttpStreamDone() {
 	h.f.record("http %d stream done", h.id)
 }
 
+// RecycleHttpContext makes fakePlugin an HttpContextRecycler.
+func (p *fakePlugin) RecycleHttpContext(h types.HttpContext) {
+	p.f.maybePanic("RecycleHttpContext")
+	p.f.record("http %d deleted", h.(*fakeHTTP).id)
+}
+
 // logLine is one message a registry reported.
 type logLine struct {
 	level LogLevel
@@ -195,7 +201,9 @@ func TestLifecycleDispatch(t *testing.T) {
 		"http 2 request headers 4 false",
 		"http 2 response headers 5 true",
 		"http 2 stream done",
+		"http 2 deleted",
 		"http 3 stream done",
+		"http 3 deleted",
 		"plugin 1 done",
 	}
 	if !slices.Equal(f.events, want) {
@@ -332,6 +340,8 @@ func TestPanicsAreRecovered(t *testing.T) {
 		{"OnHttpRequestHeaders", fmt.Errorf("boom-error"), "proxy_on_request_headers", func(r *registry) any { return r.requestHeaders(2, 1, false) }, types.ActionContinue, 2},
 		{"OnHttpResponseHeaders", "boom-response", "proxy_on_response_headers", func(r *registry) any { return r.responseHeaders(2, 1, true) }, types.ActionContinue, 2},
 		{"OnHttpStreamDone", "boom-log", "proxy_on_log", func(r *registry) any { r.streamDone(2); return nil }, nil, 2},
+		// The stream is forgotten even when its OnDelete panics.
+		{"RecycleHttpContext", "boom-delete", "proxy_on_delete", func(r *registry) any { r.forget(2); return nil }, nil, 1},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%v", tt.method, tt.panicValue), func(t *testing.T) {

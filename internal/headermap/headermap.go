@@ -35,7 +35,7 @@ func (m Map) Iter() Iter {
 		it.invalid = true
 		return it
 	}
-	n := binary.LittleEndian.Uint32(m)
+	n := le32(m, 0)
 	// Each pair takes at least 10 bytes (two sizes, two NULs): a count that
 	// cannot fit is malformed, and is refused before any arithmetic on it.
 	if uint64(n) > uint64(len(m)-4)/10 {
@@ -55,26 +55,101 @@ func (it *Iter) Next() (name, value string, ok bool) {
 		return "", "", false
 	}
 	m := it.m
-	ks := uint64(binary.LittleEndian.Uint32(m[it.sizeAt:]))
-	vs := uint64(binary.LittleEndian.Uint32(m[it.sizeAt+4:]))
-	end := uint64(it.dataAt) + ks + 1 + vs + 1
+	// Iter checked that the count's sizes fit: sizeAt+8 <= len(m).
+	ks := uint64(le32(m, it.sizeAt))
+	vs := uint64(le32(m, it.sizeAt+4))
+	k := uint64(it.dataAt)
+	end := k + ks + 1 + vs + 1
 	if end > uint64(len(m)) {
 		it.invalid = true
 		return "", "", false
 	}
-	k := it.dataAt
-	v := k + int(ks) + 1
+	v := k + ks + 1
 	if m[v-1] != 0 || m[end-1] != 0 {
 		// Every key and value is NUL-terminated.
 		it.invalid = true
 		return "", "", false
 	}
-	name = bytesToString(m[k : k+int(ks)])
-	value = bytesToString(m[v : v+int(vs)])
+	if ks > 0 {
+		name = unsafe.String(&m[k], int(ks))
+	}
+	if vs > 0 {
+		value = unsafe.String(&m[v], int(vs))
+	}
 	it.sizeAt += 8
 	it.dataAt = int(end)
 	it.left--
 	return name, value, true
+}
+
+// Pair is one header line of a map.
+type Pair struct {
+	Name, Value string
+}
+
+// AppendPairs appends the pairs of m, in order, to dst, and reports whether
+// m was well formed; a malformed map yields the pairs before the damage. It
+// decodes the whole map in one loop, without a call per pair, and allocates
+// only when dst lacks room: the fast way to walk a map whose every pair is
+// looked at.
+func AppendPairs(dst []Pair, m Map) ([]Pair, bool) {
+	return appendPairs(dst, m, ^uint64(0), true)
+}
+
+// AppendPairsIf is AppendPairs for the pairs whose name is n bytes long for
+// a bit n set in lengths (names of 64 bytes or more are never appended).
+// Every pair is still checked, so ok is AppendPairs's; skipping the others
+// early makes a map with many uninteresting headers cheap to scan.
+func AppendPairsIf(dst []Pair, m Map, lengths uint64) ([]Pair, bool) {
+	return appendPairs(dst, m, lengths, false)
+}
+
+func appendPairs(dst []Pair, m Map, lengths uint64, all bool) ([]Pair, bool) {
+	if len(m) == 0 {
+		return dst, true
+	}
+	if len(m) < 4 {
+		return dst, false
+	}
+	n := uint64(le32(m, 0))
+	if n > uint64(len(m)-4)/10 {
+		return dst, false
+	}
+	size := uint64(len(m))
+	sizeAt, dataAt := 4, 4+8*n
+	for ; n > 0; n-- {
+		ks := uint64(le32(m, sizeAt))
+		vs := uint64(le32(m, sizeAt+4))
+		sizeAt += 8
+		v := dataAt + ks + 1
+		end := v + vs + 1
+		if end > size || m[v-1] != 0 || m[end-1] != 0 {
+			return dst, false
+		}
+		if all || ks < 64 && lengths&(1<<ks) != 0 {
+			var p Pair
+			if ks > 0 {
+				p.Name = unsafe.String(&m[dataAt], int(ks))
+			}
+			if vs > 0 {
+				p.Value = unsafe.String(&m[v], int(vs))
+			}
+			dst = append(dst, p)
+		}
+		dataAt = end
+	}
+	return dst, true
+}
+
+// Lengths returns the mask of AppendPairsIf that selects names.
+func Lengths(names ...string) uint64 {
+	var bits uint64
+	for _, n := range names {
+		if len(n) < 64 {
+			bits |= 1 << len(n)
+		}
+	}
+	return bits
 }
 
 // All returns the pairs of m in order, as `for name, value := range m.All()`.

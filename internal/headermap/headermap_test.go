@@ -109,3 +109,43 @@ func TestAll(t *testing.T) {
 		t.Errorf("All(): %v allocs; want 0", allocs)
 	}
 }
+
+// AppendPairs decodes what Iter decodes, malformed maps included.
+func FuzzAppendPairs(f *testing.F) {
+	f.Add([]byte(FromPairs([][2]string{{":method", "OPTIONS"}, {"origin", "https://a.example"}})))
+	f.Add([]byte{})
+	f.Add([]byte{3, 0, 0, 0})
+	f.Add([]byte{1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var want []Pair
+		it := Map(data).Iter()
+		for {
+			k, v, ok := it.Next()
+			if !ok {
+				break
+			}
+			want = append(want, Pair{k, v})
+		}
+		got, ok := AppendPairs(nil, Map(data))
+		if ok != it.Valid() || !slices.Equal(got, want) {
+			t.Errorf("AppendPairs = %q, %t; Iter gave %q, %t", got, ok, want, it.Valid())
+		}
+		mask := Lengths("origin", ":path", "")
+		some, ok := AppendPairsIf(nil, Map(data), mask)
+		want = slices.DeleteFunc(want, func(p Pair) bool { return len(p.Name) >= 64 || mask&(1<<len(p.Name)) == 0 })
+		if ok != it.Valid() || !slices.Equal(some, want) {
+			t.Errorf("AppendPairsIf = %q, %t; want %q, %t", some, ok, want, it.Valid())
+		}
+	})
+}
+
+func TestAppendPairsReusesBuffer(t *testing.T) {
+	m := FromPairs([][2]string{{":method", "GET"}, {"origin", "https://a.example"}, {"x", ""}})
+	buf := make([]Pair, 0, 8)
+	if allocs := testing.AllocsPerRun(100, func() { buf, _ = AppendPairs(buf[:0], m) }); allocs != 0 {
+		t.Errorf("AppendPairs into a large enough buffer: %v allocs; want 0", allocs)
+	}
+	if len(buf) != 3 || buf[1] != (Pair{"origin", "https://a.example"}) || buf[2] != (Pair{"x", ""}) {
+		t.Errorf("AppendPairs = %q", buf)
+	}
+}

@@ -7,18 +7,23 @@
 // module and nearly quadruples its size. This package embeds the list's
 // rules instead: rules.txt holds them, one per line, in ASCII (punycode),
 // sorted, generated from the list's public_suffix_list.dat (Mozilla Public
-// License 2.0) by ./gen. Run `go generate ./internal/psl` to update it.
+// License 2.0) by ./gen, which also writes the compact form the module
+// embeds, rules.bin (compact.go). Run `go generate ./internal/psl` to update
+// them.
 package psl
 
-//go:generate go run ./gen -version v0.0.0-20260908121825-3955e3ec29b9 -out rules.txt
+//go:generate go run ./gen -version v0.0.0-20260908121825-3955e3ec29b9 -out rules.txt -compact rules.bin
 
 import (
 	_ "embed"
 	"strings"
 )
 
-//go:embed rules.txt
+//go:embed rules.bin
 var rules string
+
+// table is the embedded rules (see compact.go).
+var table = compact(rules)
 
 // IsPublicSuffix reports whether the lower-case ASCII domain is itself a
 // public suffix by a rule of the list, ICANN or private: "com", "co.uk",
@@ -68,43 +73,24 @@ func RegistrableDomain(host string) string {
 // HasRuleBelow reports whether some rule of the list names a domain under
 // the lower-case ASCII domain: "amazonaws.com" has "s3.amazonaws.com" (and
 // so a.s3.amazonaws.com is registered under a public suffix that
-// amazonaws.com is not), "com" has many. Wildcard and exception rules count.
-// It scans the list: meant for configuration time, not per request.
+// amazonaws.com is not), "com" has many. Wildcard rules count ("ck" has
+// "*.ck"). Rules under a domain share the prefix of its key and a dot, so
+// one search in the sorted keys answers.
 func HasRuleBelow(domain string) bool {
-	suffix := "." + domain
-	for rest := rules; rest != ""; {
-		line := rest
-		if i := strings.IndexByte(rest, '\n'); i >= 0 {
-			line, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = ""
-		}
-		if strings.HasSuffix(line, suffix) {
-			return true
-		}
+	if len(domain) == 0 || len(domain)+1 >= maxKey {
+		return false
 	}
-	return false
+	var buf [maxKey]byte
+	prefix := append(ruleKey(buf[:0], domain), '.')
+	next, ok := table.ceiling(prefix)
+	return ok && strings.HasPrefix(next, string(prefix))
 }
 
-// has reports whether s is a line of rules, by binary search over the
-// sorted lines; it needs no index built at start-up.
+// has reports whether s is a rule.
 func has(s string) bool {
-	lo, hi := 0, len(rules)
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		start := lo + strings.LastIndexByte(rules[lo:mid], '\n') + 1
-		end := hi
-		if i := strings.IndexByte(rules[start:hi], '\n'); i >= 0 {
-			end = start + i
-		}
-		switch c := strings.Compare(s, rules[start:end]); {
-		case c == 0:
-			return true
-		case c < 0:
-			hi = start
-		default:
-			lo = end + 1
-		}
+	if len(s) == 0 || len(s) >= maxKey {
+		return false
 	}
-	return false
+	var buf [maxKey]byte
+	return table.has(ruleKey(buf[:0], s))
 }

@@ -1,6 +1,7 @@
 package psl
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -58,7 +59,7 @@ func TestRegistrableDomain(t *testing.T) {
 // Every line is found by the binary search, and nothing between lines is.
 func TestHasFindsEveryLineOnly(t *testing.T) {
 	t.Parallel()
-	lines := strings.Split(strings.TrimSuffix(rules, "\n"), "\n")
+	lines := textRules(t)
 	if len(lines) < 9000 {
 		t.Fatalf("rules.txt has %d rules; want the whole list", len(lines))
 	}
@@ -82,6 +83,31 @@ func TestHasFindsEveryLineOnly(t *testing.T) {
 	}
 }
 
+// textRules reads rules.txt, the reviewable copy of the embedded rules.
+func textRules(t *testing.T) []string {
+	t.Helper()
+	data, err := os.ReadFile("rules.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+}
+
+// The embedded compact form is rules.txt's (go generate writes both).
+func TestCompactFormIsUpToDate(t *testing.T) {
+	t.Parallel()
+	bin, err := Encode(textRules(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(bin) != rules {
+		t.Error("rules.bin is not the compact form of rules.txt: run go generate ./internal/psl")
+	}
+	if len(rules) > 100_000 {
+		t.Errorf("rules.bin is %d bytes; the compact form should be about half of rules.txt", len(rules))
+	}
+}
+
 func contains(lines []string, s string) bool {
 	for _, l := range lines {
 		if l == s {
@@ -98,7 +124,7 @@ func contains(lines []string, s string) bool {
 // 5% means the generator or the lookup is wrong.
 func TestAgreesWithXNet(t *testing.T) {
 	t.Parallel()
-	lines := strings.Split(strings.TrimSuffix(rules, "\n"), "\n")
+	lines := textRules(t)
 	var disagree []string
 	checked := 0
 	for _, l := range lines {

@@ -1,7 +1,8 @@
 // Package testmodule gives tests the compiled filter module. It is imported
 // only by tests.
 //
-// With CORSWASM_MODULE (and CORSWASM_PANICTEST_MODULE) set, as `make test`
+// With CORSWASM_MODULE (and CORSWASM_PANICTEST_MODULE,
+// CORSWASM_ALLOCSTAT_MODULE) set, as `make test`
 // sets them, tests use those files: the very build/cors.wasm that ships.
 // Without, the module is built from the current sources with the same
 // command the Makefile uses, so that a plain `go test ./...` never tests a
@@ -24,11 +25,19 @@ import (
 
 // BuildFlags are the flags of the module build, after GOOS=wasip1
 // GOARCH=wasm go build; the Makefile uses the same (a test checks it).
-var BuildFlags = []string{"-buildmode=c-shared", "-trimpath"}
+// -ldflags=-s leaves out the wasm name section (function names for a host's
+// trap backtraces, about 100 KB): Go's own panic and fatal-error tracebacks
+// come from the runtime's tables, which stay.
+var BuildFlags = []string{"-buildmode=c-shared", "-trimpath", "-ldflags=-s"}
 
 // PanicTestTag is the build tag of the test module whose filter panics on
 // demand (see filter.PanicHeader).
 const PanicTestTag = "corswasm_panictest"
+
+// AllocStatTag is the build tag of the test module that counts its heap
+// allocations in a counter (see internal/abi's AllocMetric) and allocates on
+// demand (filter.AllocHeader).
+const AllocStatTag = "corswasm_allocstat"
 
 var cache sync.Map // build tag → *result
 
@@ -57,6 +66,16 @@ func ModuleBytes() ([]byte, error) {
 func PanicTestModule(tb testing.TB) []byte {
 	tb.Helper()
 	bin, err := get(PanicTestTag, "CORSWASM_PANICTEST_MODULE")
+	if err != nil {
+		tb.Fatalf("the wasm module: %v", err)
+	}
+	return bin
+}
+
+// AllocStatModule returns the module built with AllocStatTag.
+func AllocStatModule(tb testing.TB) []byte {
+	tb.Helper()
+	bin, err := get(AllocStatTag, "CORSWASM_ALLOCSTAT_MODULE")
 	if err != nil {
 		tb.Fatalf("the wasm module: %v", err)
 	}

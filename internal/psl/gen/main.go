@@ -17,19 +17,22 @@ import (
 	"strings"
 
 	"golang.org/x/net/idna"
+
+	"github.com/corswasm/corswasm/internal/psl"
 )
 
 func main() {
 	version := flag.String("version", "", "version of github.com/publicsuffix/list")
 	out := flag.String("out", "rules.txt", "file to write")
+	compactOut := flag.String("compact", "", "file to write the compact form to (psl.Encode)")
 	flag.Parse()
-	if err := run(*version, *out); err != nil {
+	if err := run(*version, *out, *compactOut); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(version, out string) error {
+func run(version, out, compactOut string) error {
 	if version == "" {
 		return fmt.Errorf("-version is required")
 	}
@@ -49,7 +52,17 @@ func run(version, out string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(out, []byte(strings.Join(rules, "\n")+"\n"), 0o644)
+	if err := os.WriteFile(out, []byte(strings.Join(rules, "\n")+"\n"), 0o644); err != nil {
+		return err
+	}
+	if compactOut == "" {
+		return nil
+	}
+	bin, err := psl.Encode(rules)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(compactOut, bin, 0o644)
 }
 
 // parse extracts the rules: per the list's format, the first

@@ -4,8 +4,6 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-
-	"golang.org/x/net/idna"
 )
 
 // Host is a normalized host of a pattern: a lower-case domain name, an IPv4
@@ -61,8 +59,8 @@ func ParseHost(s string, special bool) (Host, *Error) {
 // nonASCIIHost asks for the punycode form of an internationalized host, the
 // form browsers put in the Origin header.
 func nonASCIIHost(host string) string {
-	ascii, err := idna.Lookup.ToASCII(strings.TrimPrefix(host, "*."))
-	if err != nil {
+	ascii, ok := suggestASCIIHost(strings.TrimPrefix(host, "*."))
+	if !ok {
 		return "non-ASCII host; write its punycode (xn--) form"
 	}
 	if strings.HasPrefix(host, "*.") {

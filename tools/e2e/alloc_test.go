@@ -1,0 +1,196 @@
+//go:build !wasip1
+
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/corswasm/corswasm/filter"
+	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/tools/wasmhost"
+)
+
+// allocMetric is the counter of the test build's heap allocations
+// (internal/abi.AllocMetric, only in that build).
+const allocMetric = "corswasm.test.heap_allocs"
+
+// allocConfig reaches every path of the filter: the top-level policy
+// (credentials, exposed headers, Timing-Allow-Origin, isolation headers,
+// upstream CORS headers replaced), a rule that rejects with debug reasons, a
+// rule in audit mode, a rule allowing any origin and keeping the upstream's
+// headers, and a disabled rule.
+const allocConfig = `{
+	"allow_origins": ["https://app.example.com", "https://*.preview.example.com"],
+	"allow_origin_regexes": ["https://[a-z]+\\.partner\\.example"],
+	"allow_methods": ["PUT", "DELETE"],
+	"allow_headers": ["content-type", "x-request-id"],
+	"expose_headers": ["x-trace-id"],
+	"allow_credentials": true,
+	"allow_private_network": true,
+	"max_age": 600,
+	"timing_allow_origin": true,
+	"isolation": {"cross_origin_resource_policy": "same-site", "cross_origin_opener_policy": "same-origin"},
+	"rules": [
+		{"name": "strict", "match": {"path_prefixes": ["/strict/"]}, "debug": true, "on_disallowed_origin": "reject"},
+		{"name": "legacy", "match": {"path_prefixes": ["/legacy/"]}, "mode": "audit"},
+		{"name": "public", "match": {"hosts": ["public.example.com"]}, "allow_origins": ["*"], "allow_credentials": false,
+		 "allow_headers": ["*"], "upstream_cors_headers": "keep"},
+		{"name": "health", "match": {"path_prefixes": ["/healthz"]}, "enabled": false}
+	]
+}`
+
+// allocUpstream answers every request without a network, with the response
+// headers the request's ?h= parameters name (h=name:value, repeatable).
+type allocUpstream struct{}
+
+func (allocUpstream) RoundTrip(r *http.Request) (*http.Response, error) {
+	h := http.Header{"Content-Type": {"application/json"}}
+	for _, kv := range r.URL.Query()["h"] {
+		if name, value, ok := strings.Cut(kv, ":"); ok {
+			h.Add(name, value)
+		}
+	}
+	return &http.Response{
+		StatusCode: 200, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: h, Body: io.NopCloser(bytes.NewReader(nil)), Request: r,
+	}, nil
+}
+
+// allocRequest is one request of the mix: method, target and header lines.
+type allocRequest struct {
+	method, target string
+	headers        []string // "Name: value"
+}
+
+// allocMix is every kind of request the filter handles, allowed, refused,
+// not CORS, audited (agreeing and disagreeing), with upstream responses that
+// carry CORS headers, Vary lines and isolation headers of their own.
+var allocMix = []allocRequest{
+	{"GET", "/a", nil},
+	{"GET", "/a?h=vary:Accept-Encoding&h=vary:Origin", nil},
+	{"GET", "/a?h=vary:Accept-Encoding", nil},
+	{"GET", "/a", []string{"Origin: https://app.example.com"}},
+	{"POST", "/a?h=access-control-allow-origin:*&h=access-control-max-age:5&h=cross-origin-opener-policy:unsafe-none",
+		[]string{"Origin: https://pr-7.preview.example.com"}},
+	{"GET", "/a", []string{"Origin: https://x.partner.example"}},
+	{"GET", "/a", []string{"Origin: https://evil.example.net"}},
+	{"GET", "/a", []string{"Origin: https://app.example.com", "Origin: https://evil.example.net"}},
+	{"GET", "/a", []string{"Origin: null"}},
+	{"OPTIONS", "/a", []string{"Origin: https://app.example.com", "Access-Control-Request-Method: PUT",
+		"Access-Control-Request-Headers: content-type,x-request-id"}},
+	{"OPTIONS", "/a", []string{"Origin: https://app.example.com", "Access-Control-Request-Method: DELETE",
+		"Access-Control-Request-Headers: X-Request-ID", "Access-Control-Request-Headers: content-type",
+		"Access-Control-Request-Private-Network: true"}},
+	{"OPTIONS", "/a", []string{"Origin: https://evil.example.net", "Access-Control-Request-Method: PUT"}},
+	{"OPTIONS", "/strict/x", []string{"Origin: https://app.example.com", "Access-Control-Request-Method: PATCH"}},
+	{"OPTIONS", "/strict/x", []string{"Origin: https://app.example.com", "Access-Control-Request-Method: PUT",
+		"Access-Control-Request-Headers: x-secret"}},
+	{"POST", "/strict/x?q=1", []string{"Origin: https://evil.example.net"}},
+	{"GET", "/legacy/x?h=access-control-allow-origin:https://app.example.com&h=access-control-allow-credentials:true",
+		[]string{"Origin: https://app.example.com"}},
+	{"GET", "/legacy/x?h=access-control-allow-origin:*", []string{"Origin: https://app.example.com"}},
+	{"OPTIONS", "/legacy/x?h=access-control-allow-origin:*&h=access-control-allow-methods:PUT,PATCH",
+		[]string{"Origin: https://app.example.com", "Access-Control-Request-Method: PUT", "Access-Control-Request-Headers: x-a"}},
+	{"OPTIONS", "/legacy/x", []string{"Origin: https://evil.example.net", "Access-Control-Request-Method: PUT"}},
+	{"GET", "http://public.example.com/p", nil},
+	{"GET", "http://public.example.com/p?h=access-control-allow-origin:https://a.example",
+		[]string{"Origin: https://anyone.example"}},
+	{"OPTIONS", "http://public.example.com/p", []string{"Origin: https://anyone.example",
+		"Access-Control-Request-Method: GET", "Access-Control-Request-Headers: x-anything"}},
+	{"GET", "/healthz", []string{"Origin: https://app.example.com"}},
+}
+
+func (a allocRequest) send(t *testing.T, h *wasmhost.Host, extra ...string) int {
+	target := a.target
+	if !strings.HasPrefix(target, "http") {
+		target = "http://api.example.com" + target
+	}
+	r := httptest.NewRequest(a.method, target, nil)
+	for _, line := range append(append([]string(nil), a.headers...), extra...) {
+		name, value, _ := strings.Cut(line, ": ")
+		r.Header.Add(name, value)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code >= 500 {
+		t.Fatalf("%s %s: status %d", a.method, a.target, w.Code)
+	}
+	return w.Code
+}
+
+// TestRequestsDoNotAllocate proves that serving requests allocates nothing
+// on the Go heap, on every path, and that the module's linear memory stays
+// the same: the test build counts every heap allocation (MemStats.Mallocs,
+// read after each callback) in a counter; after a warm-up, in which buffers
+// grow to what the mix needs, thousands more requests must not move it.
+// The second part shows that the count does see an allocation in a request:
+// the test build allocates when a request asks for it.
+func TestRequestsDoNotAllocate(t *testing.T) {
+	if backend != localBackend {
+		t.Skip("needs the in-process host and the test build")
+	}
+	u, _ := url.Parse("http://upstream.invalid")
+	h, err := wasmhost.New(context.Background(), wasmhost.Config{
+		Module: testmodule.AllocStatModule(t), PluginConfig: []byte(allocConfig),
+		Upstream: u, Transport: allocUpstream{}, VMs: 1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close(context.Background()) })
+	allocs := func() uint64 {
+		t.Helper()
+		n, ok := h.Counter(allocMetric)
+		if !ok {
+			t.Fatalf("no %s counter: is this the corswasm_allocstat build?", allocMetric)
+		}
+		return n
+	}
+	round := func() {
+		for _, rq := range allocMix {
+			rq.send(t, h)
+		}
+	}
+	// The warm-up lasts over a second: audit mode's count of suppressed
+	// log lines is logged when a second has passed.
+	for start := time.Now(); time.Since(start) < 1500*time.Millisecond; {
+		round()
+	}
+	before, memBefore := allocs(), guestMemory(t, h)
+	const rounds = 1000
+	for range rounds {
+		round()
+	}
+	after, memAfter := allocs(), guestMemory(t, h)
+	n := rounds * len(allocMix)
+	if after != before {
+		t.Errorf("%d requests made %d heap allocations; want 0", n, after-before)
+	}
+	if memAfter[0] != memBefore[0] {
+		t.Errorf("linear memory grew from %d to %d bytes over %d requests", memBefore[0], memAfter[0], n)
+	}
+	t.Logf("%d requests: %d heap allocations (%d at start-up and warm-up); linear memory %d bytes",
+		n, after-before, before, memAfter[0])
+
+	// The count sees an allocation made while serving a request.
+	const asked = 200
+	for range asked {
+		allocMix[3].send(t, h, filter.AllocHeader+": 64")
+	}
+	if got := allocs() - after; got < asked {
+		t.Errorf("%d requests that each allocate counted %d allocations; want at least %d", asked, got, asked)
+	}
+	for _, l := range h.Logs() {
+		if l.Level >= wasmhost.LevelError {
+			t.Errorf("log at %v: %s", l.Level, l.Message)
+		}
+	}
+}
