@@ -101,7 +101,7 @@ var Codes = []Code{
 }
 
 // originCodes names the faults of package origin.
-var originCodes = map[origin.Fault]Code{
+var originCodes = [...]Code{
 	origin.FaultEmpty:             CodeOriginEmpty,
 	origin.FaultWhitespace:        CodeOriginWhitespace,
 	origin.FaultMissingScheme:     CodeOriginMissingScheme,

@@ -257,10 +257,10 @@ func (k *compiler) exposeHeaders(s *scope) {
 		}
 		lower := strings.ToLower(h)
 		switch {
-		case forbiddenResponseHeaders[lower]:
+		case contains(forbiddenResponseHeaders, lower):
 			k.warnf(CodeNoEffect, field, i, quote(h), "browsers never expose this header to scripts; listing it has no effect")
 			continue
-		case safelistedResponseHeaders[lower]:
+		case contains(safelistedResponseHeaders, lower):
 			k.warnf(CodeNoEffect, field, i, quote(h), "a CORS-safelisted response header, always exposed; listing it has no effect")
 			continue
 		case seen[lower]:

@@ -5,32 +5,32 @@ import "strings"
 // aliases maps the names other CORS implementations give to a setting (Express
 // cors, Flask-CORS, django-cors-headers, Starlette, Spring, Envoy) to ours, so
 // that a migrated configuration gets a useful hint.
-var aliases = map[string]string{
-	"origin":                          "allow_origins",
-	"origins":                         "allow_origins",
-	"allowed_origins":                 "allow_origins",
-	"cors_allowed_origins":            "allow_origins",
-	"allow_origin_string_match":       "allow_origins",
-	"allowed_origin_patterns":         "allow_origin_regexes",
-	"allow_origin_regex":              "allow_origin_regexes",
-	"cors_allowed_origin_regexes":     "allow_origin_regexes",
-	"methods":                         "allow_methods",
-	"allowed_methods":                 "allow_methods",
-	"cors_allow_methods":              "allow_methods",
-	"headers":                         "allow_headers",
-	"allowed_headers":                 "allow_headers",
-	"cors_allow_headers":              "allow_headers",
-	"exposed_headers":                 "expose_headers",
-	"cors_expose_headers":             "expose_headers",
-	"credentials":                     "allow_credentials",
-	"supports_credentials":            "allow_credentials",
-	"cors_allow_credentials":          "allow_credentials",
-	"maxage":                          "max_age",
-	"cors_preflight_max_age":          "max_age",
-	"options_success_status":          "preflight_status",
-	"preflight_continue":              "on_unmatched_preflight",
-	"forward_not_matching_preflights": "on_unmatched_preflight",
-	"allow_private_network_access":    "allow_private_network",
+var aliases = [][2]string{
+	{"origin", "allow_origins"},
+	{"origins", "allow_origins"},
+	{"allowed_origins", "allow_origins"},
+	{"cors_allowed_origins", "allow_origins"},
+	{"allow_origin_string_match", "allow_origins"},
+	{"allowed_origin_patterns", "allow_origin_regexes"},
+	{"allow_origin_regex", "allow_origin_regexes"},
+	{"cors_allowed_origin_regexes", "allow_origin_regexes"},
+	{"methods", "allow_methods"},
+	{"allowed_methods", "allow_methods"},
+	{"cors_allow_methods", "allow_methods"},
+	{"headers", "allow_headers"},
+	{"allowed_headers", "allow_headers"},
+	{"cors_allow_headers", "allow_headers"},
+	{"exposed_headers", "expose_headers"},
+	{"cors_expose_headers", "expose_headers"},
+	{"credentials", "allow_credentials"},
+	{"supports_credentials", "allow_credentials"},
+	{"cors_allow_credentials", "allow_credentials"},
+	{"maxage", "max_age"},
+	{"cors_preflight_max_age", "max_age"},
+	{"options_success_status", "preflight_status"},
+	{"preflight_continue", "on_unmatched_preflight"},
+	{"forward_not_matching_preflights", "on_unmatched_preflight"},
+	{"allow_private_network_access", "allow_private_network"},
 }
 
 // unknownField names an unknown field and, when one is close enough, the
@@ -61,8 +61,11 @@ func suggest(name string, fields []field) string {
 			return f.name
 		}
 	}
-	if a, ok := aliases[snakeCase(name)]; ok && known(a) {
-		return a
+	snake := snakeCase(name)
+	for _, a := range aliases {
+		if a[0] == snake && known(a[1]) {
+			return a[1]
+		}
 	}
 	best, bestDist := "", len(name)/3+2
 	for _, f := range fields {

@@ -27,25 +27,25 @@ func isSafelistedMethod(m string) bool {
 // forbiddenRequestHeaders are the forbidden request-header names of Fetch
 // §2.2.2, besides those starting with "proxy-" or "sec-": browsers never let
 // a script set them, so they never appear in a preflight.
-var forbiddenRequestHeaders = map[string]bool{
-	"accept-charset": true, "accept-encoding": true, "access-control-request-headers": true,
-	"access-control-request-method": true, "connection": true, "content-length": true,
-	"cookie": true, "cookie2": true, "date": true, "dnt": true, "expect": true, "host": true,
-	"keep-alive": true, "origin": true, "referer": true, "set-cookie": true, "te": true,
-	"trailer": true, "transfer-encoding": true, "upgrade": true, "via": true,
+var forbiddenRequestHeaders = []string{
+	"accept-charset", "accept-encoding", "access-control-request-headers",
+	"access-control-request-method", "connection", "content-length",
+	"cookie", "cookie2", "date", "dnt", "expect", "host",
+	"keep-alive", "origin", "referer", "set-cookie", "te",
+	"trailer", "transfer-encoding", "upgrade", "via",
 }
 
 func isForbiddenRequestHeader(lower string) bool {
-	return forbiddenRequestHeaders[lower] || strings.HasPrefix(lower, "proxy-") || strings.HasPrefix(lower, "sec-")
+	return contains(forbiddenRequestHeaders, lower) || strings.HasPrefix(lower, "proxy-") || strings.HasPrefix(lower, "sec-")
 }
 
 // safelistedResponseHeaders are the CORS-safelisted response-header names
 // (Fetch §3.2.3): scripts can always read them.
-var safelistedResponseHeaders = map[string]bool{
-	"cache-control": true, "content-language": true, "content-length": true,
-	"content-type": true, "expires": true, "last-modified": true, "pragma": true,
+var safelistedResponseHeaders = []string{
+	"cache-control", "content-language", "content-length",
+	"content-type", "expires", "last-modified", "pragma",
 }
 
 // forbiddenResponseHeaders are never exposed to scripts (Fetch §2.2.2
 // "forbidden response-header name").
-var forbiddenResponseHeaders = map[string]bool{"set-cookie": true, "set-cookie2": true}
+var forbiddenResponseHeaders = []string{"set-cookie", "set-cookie2"}

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"regexp/syntax"
-	"slices"
 )
 
 // automaton is a deterministic automaton for the serialized origins a
@@ -134,8 +133,7 @@ func (b *builder) expand(id int32) error {
 		if len(out) == 0 && !accept {
 			continue
 		}
-		slices.Sort(out)
-		b.a.states[id].next[sym] = b.intern(slices.Compact(out), np, accept)
+		b.a.states[id].next[sym] = b.intern(sortSet(out), np, accept)
 	}
 	return nil
 }
@@ -144,8 +142,7 @@ func (b *builder) expand(id int32) error {
 func (b *builder) close(pc uint32, atStart, atEnd bool, out *[]uint32) (bool, error) {
 	b.gen++
 	m, err := b.walk(pc, atStart, atEnd, out)
-	slices.Sort(*out)
-	*out = slices.Compact(*out)
+	*out = sortSet(*out)
 	return m, err
 }
 

@@ -1,7 +1,6 @@
 package origin
 
 import (
-	"net/netip"
 	"strconv"
 	"strings"
 )
@@ -40,8 +39,8 @@ func ParseHost(s string, special bool) (Host, *Error) {
 		if h.Subdomains {
 			return Host{}, fail(FaultWildcardIP, "a subdomain wildcard needs a domain name, not an IP address")
 		}
-		addr, err := netip.ParseAddr(strings.TrimSuffix(h.Name[1:], "]"))
-		if !strings.HasSuffix(h.Name, "]") || err != nil || !addr.Is6() || addr.Zone() != "" {
+		addr, ok := parseIPv6(strings.TrimSuffix(h.Name[1:], "]"))
+		if !strings.HasSuffix(h.Name, "]") || !ok {
 			return Host{}, fail(FaultInvalidHost, "invalid IPv6 address "+strconv.Quote(h.Name))
 		}
 		h.Name = "[" + string(appendIPv6(nil, addr)) + "]"
@@ -50,7 +49,7 @@ func ParseHost(s string, special bool) (Host, *Error) {
 	if err := checkDomain(h.Name, special); err != nil {
 		return Host{}, err
 	}
-	if _, err := netip.ParseAddr(h.Name); err == nil && h.Subdomains {
+	if _, ok := parseIPv4(h.Name); ok && h.Subdomains {
 		return Host{}, fail(FaultWildcardIP, "a subdomain wildcard needs a domain name, not an IP address")
 	}
 	return h, nil
@@ -94,8 +93,7 @@ func checkDomain(host string, special bool) *Error {
 		}
 	}
 	if special && isNumeric(labels[len(labels)-1]) {
-		addr, err := netip.ParseAddr(host)
-		if err != nil || !addr.Is4() {
+		if _, ok := parseIPv4(host); !ok {
 			return fail(FaultInvalidHost, "invalid IPv4 address "+strconv.Quote(host))
 		}
 	}
@@ -109,8 +107,8 @@ func IsLoopbackHost(host string) bool {
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") || host == "[::1]" {
 		return true
 	}
-	addr, err := netip.ParseAddr(host)
-	return err == nil && addr.Is4() && addr.IsLoopback()
+	addr, ok := parseIPv4(host)
+	return ok && addr[0] == 127
 }
 
 // isSpecial reports whether the WHATWG URL standard treats the scheme as

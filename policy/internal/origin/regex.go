@@ -179,7 +179,7 @@ func (a *automaton) schemes() ([]string, *Error) {
 	if err := walk(a.start, nil); err != nil {
 		return nil, err
 	}
-	slices.Sort(out)
+	out = sortSet(out)
 	return out, nil
 }
 

@@ -1,8 +1,6 @@
 package origin
 
 import (
-	"net/netip"
-	"strconv"
 	"strings"
 )
 
@@ -95,8 +93,8 @@ func validDomain(host string) bool {
 		start = i + 1
 	}
 	if isNumeric(host[strings.LastIndexByte(host, '.')+1:]) {
-		addr, err := netip.ParseAddr(host)
-		return err == nil && addr.Is4()
+		_, ok := parseIPv4(host)
+		return ok
 	}
 	return true
 }
@@ -104,25 +102,10 @@ func validDomain(host string) bool {
 // canonicalIPv6 reports whether s (between the brackets) is an IPv6
 // address written as browsers serialize it.
 func canonicalIPv6(s string) bool {
-	addr, err := netip.ParseAddr(s)
-	if err != nil || !addr.Is6() || addr.Zone() != "" {
+	addr, ok := parseIPv6(s)
+	if !ok {
 		return false
 	}
 	var buf [64]byte
 	return string(appendIPv6(buf[:0], addr)) == s
-}
-
-// appendIPv6 appends the WHATWG URL serialization of an IPv6 address:
-// RFC 5952's (lower-case hex, no leading zeros, the first longest run of
-// two or more zero pieces as "::"), except that an IPv4-mapped address
-// stays in hex ("::ffff:102:304", not "::ffff:1.2.3.4").
-func appendIPv6(b []byte, addr netip.Addr) []byte {
-	if !addr.Is4In6() {
-		return addr.AppendTo(b)
-	}
-	a := addr.As16()
-	b = append(b, "::ffff:"...)
-	b = strconv.AppendUint(b, uint64(a[12])<<8|uint64(a[13]), 16)
-	b = append(b, ':')
-	return strconv.AppendUint(b, uint64(a[14])<<8|uint64(a[15]), 16)
 }

@@ -207,8 +207,7 @@ func (h *hostScan) before(node []int32, sym int) []int32 {
 	for _, t := range node {
 		out = append(out, m[t]...)
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return sortSet(out)
 }
 
 // hostKind says how a host is read.
