@@ -6,6 +6,7 @@ import (
 
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 
+	"github.com/corswasm/corswasm/internal/headermap"
 	"github.com/corswasm/corswasm/policy"
 )
 
@@ -28,11 +29,6 @@ const (
 	done
 )
 
-// maxResponseHeaders is the most headers an actual request's response gets
-// from the decision: Access-Control-Allow-Origin, -Allow-Credentials,
-// -Expose-Headers and Timing-Allow-Origin.
-const maxResponseHeaders = 4
-
 // httpContext is one HTTP stream. It keeps, between the request and the
 // response, only what the response needs, in its own memory: what the host
 // returned is reused by the next callback. Contexts are reused: a deleted
@@ -42,11 +38,8 @@ type httpContext struct {
 	plugin *pluginContext
 	state  streamState
 
-	headers   [maxResponseHeaders]policy.Header
-	nHeaders  int
-	vary      bool
-	upstream  policy.UpstreamHandling
-	isolation []policy.Header
+	// plan is what the response phase does to the upstream's response.
+	plan policy.ResponsePlan
 	// audit is set while a policy in audit mode decided the stream; its
 	// space stays with the context for later streams.
 	audit *auditState
@@ -124,13 +117,8 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 		return action
 	}
 	c.state = forwarded
-	c.vary = d.Vary
-	c.upstream = d.Upstream
-	c.isolation = d.Isolation
-	if hs := d.Headers(); len(hs) > 0 {
-		c.nHeaders = copy(c.headers[:], hs)
-		c.keepValues(c.headers[:c.nHeaders])
-	}
+	c.plan = d.ResponsePlan()
+	c.keepValues(c.plan.Headers())
 	return action
 }
 
@@ -237,66 +225,35 @@ func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (a
 		}
 		c.audit.compare(c.plugin, m)
 		return action
-	case state != forwarded:
-		return action
-	case c.nHeaders == 0 && !c.vary && c.upstream == policy.LeaveUpstream && len(c.isolation) == 0:
+	case state != forwarded, c.plan.Empty():
 		return action
 	}
 	callTestHook(phaseResponse)
-	var seen responseSeen
-	if c.nHeaders == 0 && c.upstream == policy.LeaveUpstream && len(c.isolation) == 0 {
-		// Only Vary is in question.
-		covered, err := varyCovered(&c.plugin.pairs)
-		if err != nil {
-			hostError("read response headers", "", err)
-			return action
-		}
-		seen.varyOrigin = covered
+	p := c.plugin
+	var f policy.ResponseFacts
+	var err error
+	if c.plan.OnlyVary() {
+		err = readVaryFacts(&f, &p.pairs)
 	} else {
-		m, err := hostResponseHeaders()
-		if err != nil {
-			hostError("read response headers", "", err)
-			return action
-		}
-		seen = scanResponse(m, &c.plugin.pairs)
-	}
-	add := true
-	switch c.upstream {
-	case policy.ReplaceUpstream:
-		for i, name := range policy.UpstreamCORSHeaders {
-			if seen.cors&(1<<i) != 0 {
-				if err := hostRemoveResponseHeader(name); err != nil {
-					hostError("remove", name, err)
-				}
-			}
-		}
-	case policy.KeepUpstream:
-		// The upstream answered CORS itself: leave its headers as they are.
-		add = seen.cors&allowOriginBit == 0
-	}
-	if add {
-		for _, h := range c.headers[:c.nHeaders] {
-			if c.upstream == policy.KeepUpstream && seen.hasCORS(h.Name) {
-				continue // keep: the upstream's own header stays its only value
-			}
-			if err := hostAddResponseHeader(h.Name, h.Value); err != nil {
-				hostError("add", h.Name, err)
-			}
+		var m headermap.Map
+		if m, err = hostResponseHeaders(); err == nil {
+			readResponseFacts(m, &p.pairs, &f)
 		}
 	}
-	// Vary is appended to what the upstream sent, never replacing it;
-	// "Vary: *" already covers Origin.
-	if c.vary && !seen.varyOrigin && !seen.varyStar {
-		if err := hostAddResponseHeader(policy.HeaderVary, "Origin"); err != nil {
-			hostError("add", policy.HeaderVary, err)
+	if err != nil {
+		hostError("read response headers", "", err)
+		return action
+	}
+	e := &p.edits
+	c.plan.Edit(f, e)
+	for _, name := range e.Removed() {
+		if err := hostRemoveResponseHeader(name); err != nil {
+			hostError("remove", name, err)
 		}
 	}
-	// Isolation headers the upstream set itself are left as they are.
-	for _, h := range c.isolation {
-		if !seen.has(h.Name) {
-			if err := hostAddResponseHeader(h.Name, h.Value); err != nil {
-				hostError("add", h.Name, err)
-			}
+	for _, h := range e.Added() {
+		if err := hostAddResponseHeader(h.Name, h.Value); err != nil {
+			hostError("add", h.Name, err)
 		}
 	}
 	return action

@@ -32,6 +32,8 @@ type pluginContext struct {
 	upstream policy.UpstreamAnswer
 	// pairs holds the pairs of the header map being read.
 	pairs []headermap.Pair
+	// edits are the edits of the response being edited.
+	edits policy.ResponseEdits
 
 	auditLog logLimiter
 	logBuf   []byte

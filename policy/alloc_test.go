@@ -197,3 +197,30 @@ func TestAppendDescriptionMatchesDescribe(t *testing.T) {
 		}
 	}
 }
+
+// The response phase (a plan kept per stream, the facts of a response,
+// the edits) allocates nothing.
+func TestResponsePhaseAllocatesNothing(t *testing.T) {
+	p := mustLoad(t, `{"allow_origins": ["https://app.example.com"], "expose_headers": ["x-b"], "allow_credentials": true,
+		"timing_allow_origin": true, "isolation": {"cross_origin_resource_policy": "same-site"}}`)
+	upstream := [][2]string{{"vary", "Accept-Encoding"}, {"access-control-allow-origin", "*"},
+		{"timing-allow-origin", "*"}, {"cross-origin-opener-policy", "same-origin"}, {"content-type", "text/plain"}}
+	var d Decision
+	var e ResponseEdits
+	for _, r := range []*Request{actual("GET", appOrigin), actual("GET", evilOrigin), {Method: "GET"}} {
+		p.Evaluate(r, &d)
+		n := testing.AllocsPerRun(20, func() {
+			plan := d.ResponsePlan()
+			var f ResponseFacts
+			for _, h := range upstream {
+				if Observes(h[0]) {
+					f.Observe(h[0], h[1])
+				}
+			}
+			plan.Edit(f, &e)
+		})
+		if n != 0 {
+			t.Errorf("%+v: the response phase made %v allocations", r, n)
+		}
+	}
+}

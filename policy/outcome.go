@@ -1,10 +1,6 @@
 package policy
 
-import (
-	"strings"
-
-	"github.com/corswasm/corswasm/internal/httpfield"
-)
+import "strings"
 
 // Action is what the filter does with a request, given its Decision.
 type Action uint8
@@ -76,60 +72,18 @@ func (d *Decision) Outcome(upstream []Header) Outcome {
 	case d.Kind == PreflightRefused:
 		return Outcome{Action: ForwardUntouched}
 	}
-	o := Outcome{Action: ForwardEdited}
-	present := make(map[string]bool)
-	varyOrigin := false
+	var f ResponseFacts
 	for _, h := range upstream {
-		name := strings.ToLower(h.Name)
-		present[name] = true
-		if name == HeaderVary {
-			varyOrigin = varyOrigin || varyCoversOrigin(h.Value)
-		}
+		f.Observe(strings.ToLower(h.Name), h.Value)
 	}
-	add := true
-	switch d.Upstream {
-	case ReplaceUpstream:
-		for _, name := range UpstreamCORSHeaders {
-			if present[name] {
-				o.Removed = append(o.Removed, name)
-			}
-		}
-	case KeepUpstream:
-		add = !present[HeaderAllowOrigin]
-		o.KeptUpstream = !add
-	}
-	for _, h := range d.Headers() {
-		// keep: a header the upstream set itself stays its only value.
-		if add && !(d.Upstream == KeepUpstream && present[h.Name]) {
-			o.Headers = append(o.Headers, h)
-		}
-	}
-	// Vary is appended to the upstream's, never replacing it; "Vary: *"
-	// already covers Origin.
-	if d.Vary && !varyOrigin {
-		o.Headers = append(o.Headers, Header{Name: HeaderVary, Value: "Origin"})
-	}
-	// Isolation headers the upstream set itself are left as they are.
-	for _, h := range d.Isolation {
-		if !present[h.Name] {
-			o.Headers = append(o.Headers, h)
-		}
-	}
-	return o
-}
-
-// varyCoversOrigin reports whether a Vary line lists Origin or is "*"
-// (RFC 9110 §12.5.5).
-func varyCoversOrigin(v string) bool {
-	sc := httpfield.NewScanner(v)
-	for {
-		item, ok := sc.Next()
-		switch {
-		case !ok:
-			return false
-		case item == "*", strings.EqualFold(item, "origin"):
-			return true
-		}
+	plan := d.ResponsePlan()
+	var e ResponseEdits
+	plan.Edit(f, &e)
+	return Outcome{
+		Action:       ForwardEdited,
+		Headers:      append([]Header(nil), e.Added()...),
+		Removed:      append([]string(nil), e.Removed()...),
+		KeptUpstream: d.Upstream == KeepUpstream && f.has(HeaderAllowOrigin),
 	}
 }
 
