@@ -213,9 +213,7 @@ func TestResponsePhaseAllocatesNothing(t *testing.T) {
 			plan := d.ResponsePlan()
 			var f ResponseFacts
 			for _, h := range upstream {
-				if Observes(h[0]) {
-					f.Observe(h[0], h[1])
-				}
+				f.Observe(h[0], h[1])
 			}
 			plan.Edit(f, &e)
 		})

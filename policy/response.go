@@ -94,12 +94,6 @@ func (f *ResponseFacts) Observe(name, value string) {
 	}
 }
 
-// Observes reports whether Observe records anything of a header called
-// name: a filter may skip the others unread.
-func Observes(name string) bool {
-	return name == HeaderVary || contains(UpstreamCORSHeaders, name) || contains(IsolationHeaders, name)
-}
-
 // varyCoversOrigin reports whether a Vary line lists Origin or is "*". A
 // malformed element names no header: it is skipped.
 func varyCoversOrigin(v string) bool {
