@@ -94,39 +94,8 @@ func (c compact) firstKey(i int) string {
 
 // has reports whether key is one of the keys.
 func (c compact) has(key []byte) bool {
-	// The last block whose first key is not after key.
-	lo, hi := 0, c.blocks()
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		if c.firstKey(mid) <= string(key) {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
-	}
-	if lo == 0 {
-		return false
-	}
-	b := lo - 1
-	var buf [maxKey]byte
-	at := c.block(b)
-	n := int(c[at])
-	cur := buf[:copy(buf[:], c[at+1:at+1+n])]
-	at += 1 + n
-	for i := 1; ; i++ {
-		switch strings.Compare(string(cur), string(key)) {
-		case 0:
-			return true
-		case 1:
-			return false
-		}
-		if i == blockSize || at >= len(c) || b+1 < c.blocks() && at >= c.block(b+1) {
-			return false
-		}
-		shared, rest := int(c[at]), int(c[at+1])
-		cur = append(cur[:shared], c[at+2:at+2+rest]...)
-		at += 2 + rest
-	}
+	next, ok := c.ceiling(key)
+	return ok && next == string(key)
 }
 
 // ceiling returns the smallest key that is not before key, if there is one.
