@@ -123,16 +123,3 @@ func (s SoakResult) Problems() []string {
 	}
 	return p
 }
-
-// MemoryGrowthAfter returns how much the linear memory grew after warmup
-// streams: from the first sample taken then to the largest size seen. A
-// leak shows as growth, where a module that only warmed up (the Go heap
-// reaching its working size) stays flat.
-func (s SoakResult) MemoryGrowthAfter(warmup int64) (int64, error) {
-	for _, m := range s.MemorySamples {
-		if m.After >= warmup {
-			return s.MemoryMax - m.Bytes, nil
-		}
-	}
-	return 0, fmt.Errorf("no memory sample after %d of %d streams", warmup, s.Requests)
-}

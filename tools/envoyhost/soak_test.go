@@ -88,29 +88,3 @@ func TestSoakProblems(t *testing.T) {
 		})
 	}
 }
-
-func TestMemoryGrowthAfter(t *testing.T) {
-	samples := []MemorySample{{100, 8 << 20}, {200, 9 << 20}, {300, 9 << 20}, {400, 9<<20 + 64<<10}}
-	for _, tc := range []struct {
-		desc   string
-		warmup int64
-		max    int64
-		want   int64
-	}{
-		{"flat after warm-up", 200, 9 << 20, 0},
-		{"a page after warm-up", 200, 9<<20 + 64<<10, 64 << 10},
-		{"warm-up counted when the first sample is taken", 50, 9<<20 + 64<<10, 1<<20 + 64<<10},
-		{"warm-up between samples", 150, 9 << 20, 0},
-	} {
-		t.Run(tc.desc, func(t *testing.T) {
-			s := SoakResult{Requests: 400, MemorySamples: samples, MemoryMax: tc.max}
-			got, err := s.MemoryGrowthAfter(tc.warmup)
-			if err != nil || got != tc.want {
-				t.Errorf("MemoryGrowthAfter(%d) = %d, %v; want %d", tc.warmup, got, err, tc.want)
-			}
-		})
-	}
-	if _, err := (SoakResult{Requests: 400, MemorySamples: samples}).MemoryGrowthAfter(401); err == nil {
-		t.Error("no error for a warm-up longer than the soak")
-	}
-}
