@@ -111,7 +111,7 @@ BENCH_ENVOY_LOOP ?= 200000
 BENCH_SOAK ?= 1000000
 
 bench: build $(ALLOCSTAT) ## the module benchmark table: cors.wasm against a pass-through module, local host and Envoy's host library
-	$(TOOLS_GO) run ./bench -module $(CURDIR)/$(MODULE) -allocstat $(CURDIR)/$(ALLOCSTAT) -config $(CURDIR)/envoy/cors.json \
+	ENVOYHOST_KIT=$(KIT) $(TOOLS_GO) run ./bench -module $(CURDIR)/$(MODULE) -allocstat $(CURDIR)/$(ALLOCSTAT) -config $(CURDIR)/envoy/cors.json \
 		-runs $(BENCH_RUNS) -local-n $(BENCH_LOCAL_N) -envoy-loop $(BENCH_ENVOY_LOOP) -soak $(BENCH_SOAK)
 
 bench-go: build ## the Go benchmarks: the policy engine, and the module in the local host
