@@ -49,8 +49,8 @@ func harnessRequest(k kind) envoyhost.Request {
 func soak(ctx context.Context, opts envoyhost.Options, module string, n int, requests []envoyhost.Request) (envoyhost.SoakResult, error) {
 	opts.Module = module
 	s, err := envoyhost.Soak(ctx, opts, n, requests)
-	if err == nil && s.Problems() != nil {
-		err = errors.New(strings.Join(s.Problems(), "; "))
+	if p := s.Problems(); err == nil && p != nil {
+		err = errors.New(strings.Join(p, "; "))
 	}
 	if err != nil {
 		return s, fmt.Errorf("%s: %w", filepath.Base(module), err)

@@ -85,7 +85,7 @@ func allocsInEnvoyHost(t *testing.T) {
 // the filter's paths for repeated Origin and Access-Control-Request-Headers
 // lines.
 func (a allocRequest) harnessRequest(extra ...string) envoyhost.Request {
-	u := a.url()
+	u := a.absURL()
 	r := envoyhost.Request{
 		Name:     a.method + " " + a.target,
 		Headers:  []envoyhost.Header{{":method", a.method}, {":path", u.RequestURI()}, {":authority", u.Host}, {":scheme", u.Scheme}},

@@ -118,9 +118,9 @@ var allocMix = []allocRequest{
 	{"GET", "/healthz", []string{"Origin: https://app.example.com"}},
 }
 
-// url is the request's target as an absolute URL: on api.example.com when
+// absURL is the request's target as an absolute URL: on api.example.com when
 // the target names no host.
-func (a allocRequest) url() *url.URL {
+func (a allocRequest) absURL() *url.URL {
 	target := a.target
 	if !strings.HasPrefix(target, "http") {
 		target = "http://api.example.com" + target
@@ -144,7 +144,7 @@ func (a allocRequest) lines(extra ...string) [][2]string {
 }
 
 func (a allocRequest) send(t *testing.T, h *wasmhost.Host, extra ...string) int {
-	r := httptest.NewRequest(a.method, a.url().String(), nil)
+	r := httptest.NewRequest(a.method, a.absURL().String(), nil)
 	for _, kv := range a.lines(extra...) {
 		r.Header.Add(kv[0], kv[1])
 	}
@@ -162,7 +162,8 @@ func (a allocRequest) send(t *testing.T, h *wasmhost.Host, extra ...string) int 
 // read after each callback) in a counter; after a warm-up, in which buffers
 // grow to what the mix needs, thousands more requests must not move it.
 // The second part shows that the count does see an allocation in a request:
-// the test build allocates when a request asks for it.
+// the test build allocates when a request asks for it. In Envoy's host
+// library the proof is allocsInEnvoyHost's.
 func TestRequestsDoNotAllocate(t *testing.T) {
 	switch backend {
 	case envoyBackend:
