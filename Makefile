@@ -85,7 +85,7 @@ test: build $(PANICTEST) $(ALLOCSTAT) oci vet ## build the module and its image,
 ENVOYHOST_KIT ?= ../shared/envoyhost
 KIT := $(abspath $(ENVOYHOST_KIT))
 
-test-envoyhost: build $(PANICTEST) ## build the envoyhost kit, then run the e2e suite, start-up checks and soak in Envoy's Wasm host library
+test-envoyhost: build $(PANICTEST) $(ALLOCSTAT) ## build the envoyhost kit, then run the e2e suite, start-up checks, soaks and allocation proof in Envoy's Wasm host library
 	@if [ ! -f "$(KIT)/build.sh" ]; then \
 		msg="no envoyhost kit at $(KIT) (../shared/envoyhost beside the repository, or set ENVOYHOST_KIT)"; \
 		if [ -n "$$CI" ]; then echo "test-envoyhost: $$msg; CI must run the tests in Envoy's host library" >&2; exit 1; fi; \
@@ -111,7 +111,7 @@ BENCH_ENVOY_LOOP ?= 200000
 BENCH_SOAK ?= 1000000
 
 bench: build $(ALLOCSTAT) ## the module benchmark table: cors.wasm against a pass-through module, local host and Envoy's host library
-	$(TOOLS_GO) run ./bench -module $(CURDIR)/$(MODULE) -allocstat $(CURDIR)/$(ALLOCSTAT) -config $(CURDIR)/envoy/cors.json \
+	ENVOYHOST_KIT=$(KIT) $(TOOLS_GO) run ./bench -module $(CURDIR)/$(MODULE) -allocstat $(CURDIR)/$(ALLOCSTAT) -config $(CURDIR)/envoy/cors.json \
 		-runs $(BENCH_RUNS) -local-n $(BENCH_LOCAL_N) -envoy-loop $(BENCH_ENVOY_LOOP) -soak $(BENCH_SOAK)
 
 bench-go: build ## the Go benchmarks: the policy engine, and the module in the local host

@@ -11,49 +11,96 @@ import (
 	"github.com/corswasm/corswasm/tools/envoyhost"
 )
 
-// envoyHostSoakRequests is the length of the soak in Envoy's host library:
-// about 7 µs a request there, so some 10 seconds.
-const envoyHostSoakRequests = 1_000_000
+// Issue 10's memory requirements, checked in Envoy's host library: linear
+// memory per VM flat at its start-up size, within one 64 KiB wasm page, over
+// a million mixed requests, and at most 5.5 MiB with envoy/cors.json. The
+// module allocates nothing per request (TestRequestsDoNotAllocate), so its
+// memory does not move at all: 4.5 MiB from start to end with either
+// configuration. A module whose Go heap grows to a working size fails from
+// the start (the build before issue 10 went from 5.0 to 8.75 MiB within
+// 20,000 requests), and a leak of a byte per request adds 15 pages over
+// the million.
+const (
+	envoyHostMemoryFlat   = 64 << 10
+	envoyHostMemoryBound  = 5<<20 + 512<<10
+	envoyHostSoakRequests = 1_000_000 // about 8 µs a request there
+	// envoyHostExampleSoakRequests is the length of the soak with
+	// envoy/cors.json: the ceiling is reached at start-up or never, and the
+	// million requests of the mixed soak already show that nothing grows.
+	envoyHostExampleSoakRequests = 100_000
+)
 
-// envoyHostSoakGrowth bounds the growth of linear memory after the warm-up
-// (the first tenth of the soak). Today the Go heap reaches its working size
-// within some 25,000 requests (5.0 MiB at start, about 9.2 MiB then) and
-// then grows by a page (64 KiB) at most; 512 KiB is 8 pages, and a leak of a
-// single byte per request would grow memory by 879 KiB over the 900,000
-// requests after the warm-up.
-const envoyHostSoakGrowth = 512 << 10
+// soakKind is one request of a soak's mix, what the client gets and the
+// counters it moves.
+type soakKind struct {
+	x      exchange
+	status string
+	moves  []string
+}
 
-// soakInEnvoyHost runs a million mixed requests (allowed, refused, not
-// CORS, audited) through one worker VM of Envoy's host library, whose
-// poll_oneoff fails with ENOSYS as Envoy 1.33's does and where restricted
-// calls trap: no stream may fail or differ from the first pass of the same
-// request, the Go runtime must never call poll_oneoff, and memory must stay
-// flat once warm.
+// edgeSoakMix reaches, with the edge configuration, every kind of answer:
+// allowed, refused, not CORS, audited (agreeing and disagreeing), a rule
+// with debug reasons.
+var edgeSoakMix = []soakKind{
+	{exchange{method: "OPTIONS", path: "/a", headers: []string{"Origin", www, "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "content-type"}},
+		"204", []string{"corswasm.preflight.allowed"}},
+	{exchange{method: "OPTIONS", path: "/b", headers: []string{"Origin", evil, "Access-Control-Request-Method", "PUT"}},
+		"403", []string{"corswasm.preflight.rejected"}},
+	{exchange{method: "GET", path: "/c?id=1", headers: []string{"Origin", www}, upstream: []string{"vary", "Accept-Encoding"}},
+		"200", []string{"corswasm.actual.allowed"}},
+	{exchange{method: "POST", path: "/d", headers: []string{"Origin", evil}},
+		"200", []string{"corswasm.actual.disallowed"}},
+	{exchange{method: "GET", path: "/e"},
+		"200", []string{"corswasm.non_cors"}},
+	{exchange{method: "GET", path: "/billing/f", headers: []string{"Origin", www}, upstream: []string{"access-control-allow-origin", www}},
+		"200", []string{"corswasm.audit.agreements", "corswasm.audit.rule.legacy-billing.agreements"}},
+	{exchange{method: "GET", path: "/billing/g", headers: []string{"Origin", www}},
+		"200", []string{"corswasm.audit.disagreements.actual_origin", "corswasm.audit.rule.legacy-billing.disagreements"}},
+	{exchange{method: "OPTIONS", path: "/partner/h", authority: partnerHost, headers: []string{"Origin", www, "Access-Control-Request-Method", "PUT"}},
+		"403", []string{"corswasm.preflight.rejected"}},
+}
+
+// exampleSoakMix is what a service behind envoy/cors.json sees: preflights
+// allowed and refused, actual requests from an exact and a wildcard origin
+// and from one not allowed, requests without Origin.
+var exampleSoakMix = []soakKind{
+	{exchange{method: "OPTIONS", path: "/items", headers: []string{"Origin", app, "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "content-type,authorization"}},
+		"204", []string{"corswasm.preflight.allowed"}},
+	{exchange{method: "OPTIONS", path: "/items", headers: []string{"Origin", evil, "Access-Control-Request-Method", "DELETE"}},
+		"403", []string{"corswasm.preflight.rejected"}},
+	{exchange{method: "GET", path: "/items/1", headers: []string{"Origin", "https://pr-7.preview.example.com"}, upstream: []string{"vary", "Accept-Encoding"}},
+		"200", []string{"corswasm.actual.allowed"}},
+	{exchange{method: "POST", path: "/items", headers: []string{"Origin", evil}},
+		"200", []string{"corswasm.actual.disallowed"}},
+	{exchange{method: "GET", path: "/healthz"},
+		"200", []string{"corswasm.non_cors"}},
+}
+
+// soakInEnvoyHost runs the soaks in Envoy's host library: a million mixed
+// requests with the edge configuration, and a shorter soak with
+// envoy/cors.json, whose memory is issue 10's ceiling. The mixed soak needs
+// the edge configuration for rules, audit mode and debug reasons, which the
+// example has none of.
 func soakInEnvoyHost(t *testing.T) {
-	type kind struct {
-		x      exchange
-		status string   // the status the client gets
-		moves  []string // the counters it moves
+	t.Run("mixed", func(t *testing.T) {
+		soakMixInEnvoyHost(t, readConfig(t, "edge"), edgeSoakMix, envoyHostSoakRequests, 0)
+	})
+	t.Run("example configuration", func(t *testing.T) {
+		soakMixInEnvoyHost(t, harnessRead(t, "envoy/cors.json"), exampleSoakMix, envoyHostExampleSoakRequests, envoyHostMemoryBound)
+	})
+}
+
+// soakMixInEnvoyHost runs n requests of the mix through one worker VM of
+// Envoy's host library, whose poll_oneoff fails with ENOSYS as Envoy 1.33's
+// does and where restricted calls trap: no stream may fail or differ from
+// the first pass of the same request, each request must move its counters,
+// the Go runtime must never call poll_oneoff, and linear memory must stay
+// within a page of its start-up size and, if bound is not 0, at most bound.
+func soakMixInEnvoyHost(t *testing.T, config []byte, mix []soakKind, n int, bound int64) {
+	if n%len(mix) != 0 {
+		t.Fatalf("%d requests are not a whole number of rounds of the %d-request mix", n, len(mix))
 	}
-	mix := []kind{
-		{exchange{method: "OPTIONS", path: "/a", headers: []string{"Origin", www, "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "content-type"}},
-			"204", []string{"corswasm.preflight.allowed"}},
-		{exchange{method: "OPTIONS", path: "/b", headers: []string{"Origin", evil, "Access-Control-Request-Method", "PUT"}},
-			"403", []string{"corswasm.preflight.rejected"}},
-		{exchange{method: "GET", path: "/c?id=1", headers: []string{"Origin", www}, upstream: []string{"vary", "Accept-Encoding"}},
-			"200", []string{"corswasm.actual.allowed"}},
-		{exchange{method: "POST", path: "/d", headers: []string{"Origin", evil}},
-			"200", []string{"corswasm.actual.disallowed"}},
-		{exchange{method: "GET", path: "/e"},
-			"200", []string{"corswasm.non_cors"}},
-		{exchange{method: "GET", path: "/billing/f", headers: []string{"Origin", www}, upstream: []string{"access-control-allow-origin", www}},
-			"200", []string{"corswasm.audit.agreements", "corswasm.audit.rule.legacy-billing.agreements"}},
-		{exchange{method: "GET", path: "/billing/g", headers: []string{"Origin", www}},
-			"200", []string{"corswasm.audit.disagreements.actual_origin", "corswasm.audit.rule.legacy-billing.disagreements"}},
-		{exchange{method: "OPTIONS", path: "/partner/h", authority: partnerHost, headers: []string{"Origin", www, "Access-Control-Request-Method", "PUT"}},
-			"403", []string{"corswasm.preflight.rejected"}},
-	}
-	per := int64(envoyHostSoakRequests / len(mix))
+	per := int64(n / len(mix))
 	var requests []envoyhost.Request
 	wantStatus, wantCounters := map[string]int64{}, map[string]int64{"wasmcustom.corswasm.panics": 0}
 	for _, k := range mix {
@@ -63,21 +110,20 @@ func soakInEnvoyHost(t *testing.T) {
 			wantCounters["wasmcustom."+c] += per
 		}
 	}
-	opts := envoyHostOptions(t, writeModule(t, testmodule.Module(t)), readConfig(t, "edge"))
+	opts := envoyHostOptions(t, writeModule(t, testmodule.Module(t)), config)
 	opts.NoReload = true // a failure ends the soak rather than reloading the VM for every stream
-	s, err := envoyhost.Soak(context.Background(), opts, envoyHostSoakRequests, requests)
+	s, err := envoyhost.Soak(context.Background(), opts, n, requests)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%d requests in %.1f s: %.0f ns/request; linear memory %d bytes at start, %d at the end, %d at most; samples %v",
 		s.Requests, s.WallSeconds, s.NsPerRequest, s.MemoryStart, s.MemoryEnd, s.MemoryMax, s.MemorySamples)
 
-	if s.Requests != envoyHostSoakRequests || s.Failures != 0 || s.Reloads != 0 || s.Paused != 0 {
-		t.Errorf("requests %d, VM failures %d (%q), reloads %d, paused %d; want %d requests and none of the rest",
-			s.Requests, s.Failures, s.FailureExamples, s.Reloads, s.Paused, envoyHostSoakRequests)
+	if s.Requests != int64(n) || s.Paused != 0 {
+		t.Errorf("requests %d, paused %d; want %d requests, none paused", s.Requests, s.Paused, n)
 	}
-	if s.Mismatches != 0 {
-		t.Errorf("%d streams differ from the first pass of the same request; the first: %s", s.Mismatches, s.FirstMismatch)
+	for _, p := range s.Problems() {
+		t.Error(p)
 	}
 	if !maps.Equal(s.StatusHistogram, wantStatus) {
 		t.Errorf("statuses %v; want %v", s.StatusHistogram, wantStatus)
@@ -87,21 +133,15 @@ func soakInEnvoyHost(t *testing.T) {
 			t.Errorf("%s = %d; want %d", name, got, want)
 		}
 	}
-	if n, ok := s.Hostcalls["wasi_snapshot_preview1.poll_oneoff"]; ok {
-		t.Errorf("the module called poll_oneoff %d times: on Envoy 1.33 to 1.38 it fails, and the Go runtime dies of it", n)
+	if calls, ok := s.Hostcalls["wasi_snapshot_preview1.poll_oneoff"]; ok {
+		t.Errorf("the module called poll_oneoff %d times: on Envoy 1.33 to 1.38 it fails, and the Go runtime dies of it", calls)
 	}
-	if len(s.RestrictedViolations) != 0 {
-		t.Errorf("restricted calls %v", s.RestrictedViolations)
+	if g := s.MemoryGrowth(); g > envoyHostMemoryFlat {
+		t.Errorf("linear memory grew by %d bytes from its start-up size %d (samples %v); want at most %d",
+			g, s.MemoryStart, s.MemorySamples, envoyHostMemoryFlat)
 	}
-	if len(s.Notable) != 0 || s.HostErrorCount != 0 || s.LogCounts["error"] != 0 || s.LogCounts["critical"] != 0 {
-		t.Errorf("host errors %d, log lines at error %d and critical %d; notable: %q",
-			s.HostErrorCount, s.LogCounts["error"], s.LogCounts["critical"], s.Notable)
-	}
-	growth, err := s.MemoryGrowthAfter(envoyHostSoakRequests / 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if growth > envoyHostSoakGrowth {
-		t.Errorf("linear memory grew by %d bytes after the warm-up (%v); want at most %d", growth, s.MemorySamples, envoyHostSoakGrowth)
+	if bound != 0 && s.MemoryMax > bound {
+		t.Errorf("linear memory reached %d bytes (%.2f MiB); want at most %d (%.2f MiB)",
+			s.MemoryMax, float64(s.MemoryMax)/(1<<20), bound, float64(bound)/(1<<20))
 	}
 }

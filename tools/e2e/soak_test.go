@@ -22,8 +22,9 @@ const soakRequests = 60000
 // (every later request answered 503). It also checks that the module's
 // linear memory stays flat once warm: contexts are reused after
 // proxy_on_delete and serving a request allocates nothing
-// (TestRequestsDoNotAllocate), so not one 64 KiB page may be added. In Envoy's host
-// library the soak is soakInEnvoyHost's, a million requests.
+// (TestRequestsDoNotAllocate), so not one 64 KiB page may be added. In
+// Envoy's host library the soaks are soakInEnvoyHost's: a million mixed
+// requests, and envoy/cors.json under issue 10's memory ceiling.
 func TestSoak(t *testing.T) {
 	switch backend {
 	case envoyBackend:

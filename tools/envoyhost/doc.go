@@ -17,7 +17,8 @@
 // Run and Soak return an error only when the harness could not do its job
 // (bad input, a crash, no start-up line); a module the host refuses to start
 // is a *StartupError, and failed streams or soak mismatches are in the
-// results for the caller to judge.
+// results for the caller to judge (SoakResult.Problems lists what makes a
+// soak unclean).
 //
 // Where the kit is: $ENVOYHOST_KIT, or ../shared/envoyhost beside the
 // repository's root. Without it, or without the packages its build needs,

@@ -12,8 +12,7 @@ import (
 )
 
 // Soak a module with one kind of request and read its time per request and
-// memory, as tools/cmd/envoyhostbench does. (Compiled, not run: it needs
-// the kit.)
+// memory, as tools/bench does. (Compiled, not run: it needs the kit.)
 func ExampleSoak() {
 	ctx := context.Background()
 	harness, err := envoyhost.Harness(ctx)
@@ -39,9 +38,8 @@ func ExampleSoak() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if s.Failures != 0 || s.Mismatches != 0 {
-		log.Fatalf("%d failures, %d mismatches: %s", s.Failures, s.Mismatches, s.FirstMismatch)
+	if p := s.Problems(); p != nil {
+		log.Fatal(p) // failures, mismatches, restricted calls, errors
 	}
-	growth, _ := s.MemoryGrowthAfter(s.Requests / 10)
-	fmt.Printf("%.0f ns/request, memory %d → %d bytes (%d after warm-up)\n", s.NsPerRequest, s.MemoryStart, s.MemoryEnd, growth)
+	fmt.Printf("%.0f ns/request, memory %d → %d bytes (grew by %d)\n", s.NsPerRequest, s.MemoryStart, s.MemoryEnd, s.MemoryGrowth())
 }

@@ -92,7 +92,8 @@ func fakeHarness(behaviour string, args []string) int {
 		emit(map[string]any{"event": "soak", "requests": loop, "distinct_requests": len(requests), "ns_per_request": 6997.6,
 			"memory_bytes_start": 5242880, "memory_bytes_end": 9306112, "memory_bytes_max": 9306112,
 			"memory_samples": [][2]int{{loop / 2, 9240576}, {loop, 9306112}},
-			"hostcalls":      map[string]int{"env.proxy_log": 2}, "restricted_violations": map[string]int{}})
+			"hostcalls":      map[string]int{"env.proxy_log": 2}, "restricted_violations": map[string]int{},
+			"metrics": map[string]int{"wasmcustom.requests": loop}})
 		return 0
 	}
 	for i, r := range requests {

@@ -95,15 +95,31 @@ func Soak(ctx context.Context, opts Options, loop int, requests []Request) (Soak
 	return out, err
 }
 
-// MemoryGrowthAfter returns how much the linear memory grew after warmup
-// streams: from the first sample taken then to the largest size seen. A
-// leak shows as growth, where a module that only warmed up (the Go heap
-// reaching its working size) stays flat.
-func (s SoakResult) MemoryGrowthAfter(warmup int64) (int64, error) {
-	for _, m := range s.MemorySamples {
-		if m.After >= warmup {
-			return s.MemoryMax - m.Bytes, nil
-		}
+// MemoryGrowth returns how much the worker VM's linear memory grew during
+// the soak: from its size before the first stream to the largest seen. A
+// module that allocates nothing per request stays at its start-up size; a
+// leak, or a Go heap that grows to a working size, shows as growth.
+func (s SoakResult) MemoryGrowth() int64 { return s.MemoryMax - s.MemoryStart }
+
+// Problems lists what makes a soak unclean, whatever the module: VM
+// failures, streams that differ from the first pass of the same request,
+// host calls V8 would refuse, host errors, lines the plugin logged at error
+// or critical level or that show a Go runtime crash (Notable). Nil: none of
+// them.
+func (s SoakResult) Problems() []string {
+	var p []string
+	if s.Failures != 0 {
+		p = append(p, fmt.Sprintf("%d VM failures (%d reloads), the first: %q", s.Failures, s.Reloads, s.FailureExamples))
 	}
-	return 0, fmt.Errorf("no memory sample after %d of %d streams", warmup, s.Requests)
+	if s.Mismatches != 0 {
+		p = append(p, fmt.Sprintf("%d streams differ from the first pass of the same request; the first: %s", s.Mismatches, s.FirstMismatch))
+	}
+	if len(s.RestrictedViolations) != 0 {
+		p = append(p, fmt.Sprintf("host calls V8 would refuse: %v", s.RestrictedViolations))
+	}
+	if s.HostErrorCount != 0 || s.LogCounts["error"] != 0 || s.LogCounts["critical"] != 0 || len(s.Notable) != 0 {
+		p = append(p, fmt.Sprintf("%d host errors, %d lines logged at error and %d at critical level; notable: %q",
+			s.HostErrorCount, s.LogCounts["error"], s.LogCounts["critical"], s.Notable))
+	}
+	return p
 }

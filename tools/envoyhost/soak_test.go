@@ -4,6 +4,7 @@ package envoyhost
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -22,6 +23,9 @@ func TestSoakReadsSummary(t *testing.T) {
 	if s.Hostcalls["env.proxy_log"] != 2 || !s.Startup.OK {
 		t.Errorf("hostcalls %v, startup %+v", s.Hostcalls, s.Startup)
 	}
+	if s.Metrics["wasmcustom.requests"] != 1000 {
+		t.Errorf("metrics %v; want wasmcustom.requests 1000", s.Metrics)
+	}
 }
 
 func TestSoakNeedsStreamsAndRequests(t *testing.T) {
@@ -34,28 +38,53 @@ func TestSoakNeedsStreamsAndRequests(t *testing.T) {
 	}
 }
 
-func TestMemoryGrowthAfter(t *testing.T) {
-	samples := []MemorySample{{100, 8 << 20}, {200, 9 << 20}, {300, 9 << 20}, {400, 9<<20 + 64<<10}}
+// Growth counts from the start-up size, warm-up included.
+func TestMemoryGrowth(t *testing.T) {
 	for _, tc := range []struct {
-		desc   string
-		warmup int64
-		max    int64
-		want   int64
+		desc       string
+		start, max int64
+		want       int64
 	}{
-		{"flat after warm-up", 200, 9 << 20, 0},
-		{"a page after warm-up", 200, 9<<20 + 64<<10, 64 << 10},
-		{"warm-up counted when the first sample is taken", 50, 9<<20 + 64<<10, 1<<20 + 64<<10},
-		{"warm-up between samples", 150, 9 << 20, 0},
+		{"flat", 4608 << 10, 4608 << 10, 0},
+		{"a page", 4608 << 10, 4672 << 10, 64 << 10},
+		{"a heap that grows to its working size", 5 << 20, 9 << 20, 4 << 20},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
-			s := SoakResult{Requests: 400, MemorySamples: samples, MemoryMax: tc.max}
-			got, err := s.MemoryGrowthAfter(tc.warmup)
-			if err != nil || got != tc.want {
-				t.Errorf("MemoryGrowthAfter(%d) = %d, %v; want %d", tc.warmup, got, err, tc.want)
+			s := SoakResult{MemoryStart: tc.start, MemoryEnd: tc.max, MemoryMax: tc.max}
+			if got := s.MemoryGrowth(); got != tc.want {
+				t.Errorf("MemoryGrowth() = %d; want %d", got, tc.want)
 			}
 		})
 	}
-	if _, err := (SoakResult{Requests: 400, MemorySamples: samples}).MemoryGrowthAfter(401); err == nil {
-		t.Error("no error for a warm-up longer than the soak")
+}
+
+// Each kind of trouble is a problem that says what happened; a clean soak
+// has none.
+func TestSoakProblems(t *testing.T) {
+	clean := SoakResult{Requests: 1000, LogCounts: map[string]int64{"info": 2, "debug": 500}, HostCalls: HostCalls{RestrictedViolations: map[string]int64{}}}
+	if p := clean.Problems(); p != nil {
+		t.Errorf("a clean soak: problems %q", p)
+	}
+	for _, tc := range []struct {
+		desc  string
+		spoil func(*SoakResult)
+		want  string
+	}{
+		{"a VM failure", func(s *SoakResult) { s.Failures, s.Reloads, s.FailureExamples = 1, 1, []string{"wasm trap"} }, "1 VM failures (1 reloads), the first: [\"wasm trap\"]"},
+		{"a mismatch", func(s *SoakResult) { s.Mismatches, s.FirstMismatch = 3, "request 2: status 403, first 204" }, "3 streams differ from the first pass of the same request; the first: request 2: status 403, first 204"},
+		{"a restricted call", func(s *SoakResult) { s.RestrictedViolations = map[string]int64{"env.proxy_log during _initialize": 1} }, "env.proxy_log during _initialize:1"},
+		{"a host error", func(s *SoakResult) { s.HostErrorCount = 2 }, "2 host errors"},
+		{"an error line", func(s *SoakResult) { s.LogCounts = map[string]int64{"error": 1} }, "1 lines logged at error"},
+		{"a critical line", func(s *SoakResult) { s.LogCounts = map[string]int64{"critical": 4} }, "4 at critical level"},
+		{"a Go runtime crash", func(s *SoakResult) { s.Notable = []string{"log: fatal error: out of memory"} }, "fatal error: out of memory"},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			s := clean
+			tc.spoil(&s)
+			p := s.Problems()
+			if len(p) != 1 || !strings.Contains(p[0], tc.want) {
+				t.Errorf("problems %q; want one saying %q", p, tc.want)
+			}
+		})
 	}
 }

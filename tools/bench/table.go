@@ -1,0 +1,138 @@
+//go:build !wasip1
+
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/corswasm/corswasm/tools/envoyhost"
+)
+
+// timings are ns per request by kind name, then module (0 the pass-through,
+// 1 cors.wasm, 2 the -before build), one value per run.
+type timings map[string][][]float64
+
+func newTimings(modules int) timings {
+	t := timings{}
+	for _, k := range kinds {
+		t[k.name] = make([][]float64, modules)
+	}
+	return t
+}
+
+// results is everything the table shows.
+type results struct {
+	module, config string // as shown
+	runs           int
+	local          timings
+	// envoy is nil when Envoy's host library was not measured, and
+	// envoyNote says why.
+	envoy     timings
+	envoyNote string
+	// allocs is nil without the allocation-counting build.
+	allocs *allocCount
+	// soaks are the memory soaks in Envoy's host library, of soakN mixed
+	// requests: the pass-through module, then cors.wasm.
+	soakN int
+	soaks []envoyhost.SoakResult
+	// size and passthroughSize are the modules' sizes in bytes.
+	size, passthroughSize int
+	// before names the -before build ("" without one), beforeSize its
+	// size; its timings are the third module's.
+	before     string
+	beforeSize int
+}
+
+// table renders the results as the Markdown tables make bench prints.
+func (r results) table() string {
+	var b strings.Builder
+	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
+	p("Module benchmark: %s against the pass-through module, configuration %s; %d runs each, interleaved; median (range), ratio of the medians.\n\n",
+		r.module, r.config, r.runs)
+	p("| request | local host: pass-through µs | cors.wasm µs | ratio | Envoy host library: pass-through µs | cors.wasm µs | ratio |\n")
+	p("|---|---|---|---|---|---|---|\n")
+	for _, k := range kinds {
+		p("| %s | %s | %s |", k.label, cell(r.local[k.name][0]), r.local.against(k, 1))
+		if r.envoy != nil {
+			p(" %s | %s |\n", cell(r.envoy[k.name][0]), r.envoy.against(k, 1))
+		} else {
+			p(" – | – | – |\n")
+		}
+	}
+	p("\n")
+	if r.envoyNote != "" {
+		p("%s\n\n", r.envoyNote)
+	}
+	p("| measure | value |\n|---|---|\n")
+	if a := r.allocs; a != nil {
+		p("| heap allocations per request (allocation-counting build, local host, the three kinds: %d requests after warm-up) | %.4f (%d allocations in %d requests) |\n",
+			a.requests, float64(a.allocs)/float64(a.requests), a.allocs, a.requests)
+		p("| linear memory, local host, after warm-up → after %d more requests | %s → %s |\n", a.requests, mib(a.memoryBefore), mib(a.memoryAfter))
+	}
+	if len(r.soaks) == 2 {
+		pt, cors := r.soaks[0], r.soaks[1]
+		p("| linear memory, Envoy host library, %d mixed requests: cors.wasm start → end (max) | %s → %s (%s) |\n",
+			r.soakN, mib(cors.MemoryStart), mib(cors.MemoryEnd), mib(cors.MemoryMax))
+		p("| the same for the pass-through module | %s → %s (%s) |\n", mib(pt.MemoryStart), mib(pt.MemoryEnd), mib(pt.MemoryMax))
+		p("| host calls per request in the soak (cors.wasm) | %s |\n", hostCallsPerRequest(cors))
+	}
+	p("| module size | %d bytes (pass-through %d) |\n", r.size, r.passthroughSize)
+	if r.before != "" {
+		p("\nThe same runs, %s (%d bytes), interleaved with the others:\n\n", r.before, r.beforeSize)
+		p("| request | local host µs | ratio | Envoy host library µs | ratio |\n|---|---|---|---|---|\n")
+		for _, k := range kinds {
+			p("| %s | %s |", k.label, r.local.against(k, 2))
+			if r.envoy != nil {
+				p(" %s |\n", r.envoy.against(k, 2))
+			} else {
+				p(" – | – |\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+// against is module m's cell for kind k and the ratio of its median to the
+// pass-through's: "µs | ratio".
+func (t timings) against(k kind, m int) string {
+	v := t[k.name]
+	return fmt.Sprintf("%s | %.2f×", cell(v[m]), median(v[m])/median(v[0]))
+}
+
+// cell is a measurement's median and range in µs.
+func cell(ns []float64) string {
+	return fmt.Sprintf("%.2f (%.2f–%.2f)", median(ns)/1000, slices.Min(ns)/1000, slices.Max(ns)/1000)
+}
+
+// median returns the middle value (the mean of the two middle ones for an
+// even count), 0 for none.
+func median(v []float64) float64 {
+	s := slices.Sorted(slices.Values(v))
+	n := len(s)
+	if n == 0 {
+		return 0
+	}
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+func mib(b int64) string { return fmt.Sprintf("%.2f MiB", float64(b)/(1<<20)) }
+
+// hostCallsPerRequest lists the proxy-wasm host calls (env.proxy_*) the soak
+// made per request, those made at least once in a hundred requests, by name.
+// The counts include start-up's, spread over the soak.
+func hostCallsPerRequest(s envoyhost.SoakResult) string {
+	var calls []string
+	for name, n := range s.Hostcalls {
+		per := float64(n) / float64(s.Requests)
+		if call, ok := strings.CutPrefix(name, "env.proxy_"); ok && per >= 0.01 {
+			calls = append(calls, fmt.Sprintf("%s %.2f", call, per))
+		}
+	}
+	slices.Sort(calls)
+	return strings.Join(calls, ", ")
+}
