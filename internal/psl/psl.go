@@ -74,16 +74,27 @@ func RegistrableDomain(host string) string {
 // the lower-case ASCII domain: "amazonaws.com" has "s3.amazonaws.com" (and
 // so a.s3.amazonaws.com is registered under a public suffix that
 // amazonaws.com is not), "com" has many. Wildcard rules count ("ck" has
-// "*.ck"). Rules under a domain share the prefix of its key and a dot, so
-// one search in the sorted keys answers.
+// "*.ck").
 func HasRuleBelow(domain string) bool {
+	_, ok := RuleBelow(domain)
+	return ok
+}
+
+// RuleBelow returns a rule of the list that names a domain under domain,
+// as HasRuleBelow finds it, for a message to show. Rules under a domain
+// share the prefix of its key and a dot, so one search in the sorted keys
+// answers.
+func RuleBelow(domain string) (string, bool) {
 	if len(domain) == 0 || len(domain)+1 >= maxKey {
-		return false
+		return "", false
 	}
 	var buf [maxKey]byte
 	prefix := append(ruleKey(buf[:0], domain), '.')
 	next, ok := table.ceiling(prefix)
-	return ok && strings.HasPrefix(next, string(prefix))
+	if !ok || !strings.HasPrefix(next, string(prefix)) {
+		return "", false
+	}
+	return string(ruleKey(nil, next)), true
 }
 
 // has reports whether s is a rule.

@@ -158,3 +158,22 @@ func TestHasRuleBelow(t *testing.T) {
 		}
 	}
 }
+
+func TestRuleBelow(t *testing.T) {
+	t.Parallel()
+	for domain, want := range map[string]string{
+		"amazonaws.com": "amazonaws.com", // some rule ending so
+		"ck":            "*.ck",
+		"example.com":   "",
+	} {
+		got, ok := RuleBelow(domain)
+		switch {
+		case want == "" && ok:
+			t.Errorf("RuleBelow(%q) = %q; want none", domain, got)
+		case want != "" && (!ok || !strings.HasSuffix(got, "."+want) && got != want):
+			t.Errorf("RuleBelow(%q) = %q, %v; want a rule under %q", domain, got, ok, want)
+		case ok && !strings.HasSuffix(got, "."+domain):
+			t.Errorf("RuleBelow(%q) = %q, not under it", domain, got)
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/corswasm/corswasm/internal/psl"
 )
 
 // explainer turns what the analysis found into messages with example
@@ -133,6 +135,10 @@ func (x *explainer) siteFault(scheme string, h *hostScan) *Error {
 		return fail(FaultRegexPublicSuffix, "matches every site under the public suffix "+strconv.Quote(h.suffix)+", such as "+
 			strconv.Quote(scheme+"://cors-canary."+h.suffix)+": anyone can register one")
 	}
+	if rule, ok := psl.RuleBelow(h.domain); ok && !psl.IsPublicSuffix(h.domain) {
+		return fail(FaultRegexPublicSuffix, "matches hosts under "+strconv.Quote(h.domain)+", such as "+strconv.Quote(example)+
+			", where public suffixes such as "+strconv.Quote(rule)+" let anyone have a site; spell out the subdomains you mean")
+	}
 	if c, ok := x.arbitrary(); ok {
 		return fail(FaultRegexSite, "matches arbitrary origins such as "+strconv.Quote(c)+"; use \"*\" if that is intended")
 	}
@@ -161,25 +167,32 @@ func (x *explainer) siteFault(scheme string, h *hostScan) *Error {
 		": every host must lie at or under one of a few registrable domains written in the pattern")
 }
 
-// someOrigin returns an origin the automaton accepts that Parse accepts
-// too (the grammar is slightly wider than Parse), looking at the shortest
-// accepted texts first; it gives up after a bounded search.
-func (a *automaton) someOrigin() (valid, first string, ok bool) {
+// validOrigins says whether the automaton accepts an origin Parse accepts
+// too (the grammar is slightly wider than Parse: no length limits, any
+// port, IP addresses in any form). It looks at the accepted texts,
+// shortest first, for a bounded while: found is set when one is valid,
+// none when every accepted text was looked at and none is (the pattern
+// matches no origin a browser sends); neither when the search gave up
+// undecided. first is the shortest accepted text.
+func (a *automaton) validOrigins() (first string, found, none bool) {
 	first, _ = a.shortest(a.start, func(t int) bool { return a.states[t].accept })
 	if _, ok := Parse(first); ok {
-		return first, first, true
+		return first, true, false
 	}
 	type item struct {
 		s    int
 		text string
 	}
 	queue := []item{{a.start, ""}}
-	for n := 0; len(queue) > 0 && n < 4096; n++ {
+	for n := 0; n < 4096; n++ {
+		if len(queue) == 0 {
+			return first, false, true
+		}
 		it := queue[0]
 		queue = queue[1:]
 		if a.states[it.s].accept {
 			if _, ok := Parse(it.text); ok {
-				return it.text, first, true
+				return first, true, false
 			}
 		}
 		for sym := 0; sym < len(alphabet); sym++ {
@@ -188,5 +201,5 @@ func (a *automaton) someOrigin() (valid, first string, ok bool) {
 			}
 		}
 	}
-	return "", first, false
+	return first, false, false
 }

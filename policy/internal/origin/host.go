@@ -150,11 +150,19 @@ func isHostChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
 }
 
+// isNumeric reports whether a host's last label makes it an IPv4 address
+// (WHATWG URL "ends in a number"): decimal digits, or "0x" followed by hex
+// digits (possibly none).
 func isNumeric(s string) bool {
 	if s == "" {
 		return false
 	}
-	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+	if len(s) >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		for i := 2; i < len(s); i++ {
+			if _, ok := hexDigit(s[i]); !ok {
+				return false
+			}
+		}
 		return true
 	}
 	for i := 0; i < len(s); i++ {

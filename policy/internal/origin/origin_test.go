@@ -46,6 +46,8 @@ func TestParse(t *testing.T) {
 		"https://[::ffff:102:304]":   {"https", "[::ffff:102:304]", ""},
 		"https://[2001:db8::1]":      {"https", "[2001:db8::1]", ""},
 		"https://a-1.example":        {"https", "a-1.example", ""},
+		// Not a number (WHATWG "ends in a number"): a domain.
+		"https://a.0xyz": {"https", "a.0xyz", ""},
 	}
 	for in, want := range valid {
 		got, ok := Parse(in)
@@ -64,7 +66,7 @@ func TestParse(t *testing.T) {
 		// Hosts no browser serializes.
 		"https://a..example.com", "https://" + strings.Repeat("a", 64) + ".example",
 		"https://" + strings.Repeat("a.", 127) + "ab", "https://1.2.3.999", "https://01.2.3.4",
-		"https://1.2.3", "https://0x7f.0.0.1", "https://1234", "https://[0:0::1]", "https://[::1%25eth0]",
+		"https://1.2.3", "https://0x7f.0.0.1", "https://1234", "https://0x", "https://a.0x1f", "https://[0:0::1]", "https://[::1%25eth0]",
 		"https://[::FFFF:1.2.3.4]", "https://[::ffff:1.2.3.4]", "https://[1::2::3]",
 	} {
 		if got, ok := Parse(in); ok {
@@ -101,6 +103,30 @@ func TestMalformedHostsMatchNothing(t *testing.T) {
 	for _, o := range []string{"https://a.example.com", "https://b.a.example.com", "http://localhost:3000"} {
 		if allowed, _ := set.Match(o); !allowed {
 			t.Errorf("Match(%q) refused; want allowed", o)
+		}
+	}
+}
+
+// A subdomain wildcard is refused over a public suffix, and over a domain
+// with public suffixes under it: "*.amazonaws.com" covers anyone's
+// bucket under s3.amazonaws.com.
+func TestWildcardOverPublicSuffixes(t *testing.T) {
+	t.Parallel()
+	for entry, says := range map[string]string{
+		"https://*.com":           "a wildcard over a public suffix",
+		"https://*.github.io":     "a wildcard over a public suffix",
+		"https://*.amazonaws.com": "public suffixes under it, such as",
+		"https://*.fastly.net":    "public suffixes under it, such as",
+		"https://*.kawasaki.jp":   "a wildcard over a public suffix",
+	} {
+		_, err := ParsePattern(entry)
+		if err == nil || err.Fault != FaultPublicSuffix || !strings.Contains(err.Reason, says) {
+			t.Errorf("ParsePattern(%q) = %v; want a public-suffix fault saying %q", entry, err, says)
+		}
+	}
+	for _, entry := range []string{"https://*.example.com", "https://*.city.kawasaki.jp", "https://*.my-org.github.io", "http://*.localhost:*"} {
+		if _, err := ParsePattern(entry); err != nil {
+			t.Errorf("ParsePattern(%q): %v", entry, err)
 		}
 	}
 }

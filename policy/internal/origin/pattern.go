@@ -109,6 +109,12 @@ func ParsePattern(s string) (Pattern, *Error) {
 	if p.Host.Subdomains && psl.IsPublicSuffix(p.Host.Name) {
 		return Pattern{}, fail(FaultPublicSuffix, "a wildcard over a public suffix matches every site under it")
 	}
+	// Nor one over a domain with public suffixes under it: anyone can have
+	// a site under s3.amazonaws.com, which "*.amazonaws.com" covers.
+	if rule, ok := psl.RuleBelow(p.Host.Name); ok && p.Host.Subdomains {
+		return Pattern{}, fail(FaultPublicSuffix, "a wildcard over a domain with public suffixes under it, such as "+
+			strconv.Quote(rule)+", matches sites of unrelated owners there; list the subdomains you mean")
+	}
 	if p.Host.Subdomains || p.AnyPort {
 		p.Kind = Wildcard
 	}

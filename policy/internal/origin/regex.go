@@ -68,8 +68,12 @@ func CompileRegex(pattern string, credentials, insecureOK bool) (*Regex, *Error,
 	}
 	r := &Regex{Regexp: re, Null: re.MatchString("null"), Sites: map[string][]string{}}
 	x := &explainer{re: re, a: a}
+	// (d): the pattern matches some origin. Only a search that looked at
+	// every text the automaton accepts may conclude that none is valid;
+	// an undecided search leaves the proof to run on all of them, which
+	// is sound: the grammar includes every valid origin.
 	if a.start >= 0 {
-		if _, first, ok := a.someOrigin(); !ok {
+		if first, _, none := a.validOrigins(); none {
 			if !r.Null {
 				return nil, x.notAnOrigin(first), nil
 			}

@@ -54,6 +54,18 @@ func checkProof(t *testing.T, pattern string, r *Regex, credentials bool, origin
 	if under == "" {
 		t.Fatalf("%q matches %q, whose host is under none of %q", pattern, origin, r.Sites[o.Scheme])
 	}
+	// The site is where the host's registrable part begins: no longer
+	// suffix of the host is a public suffix.
+	for rest := o.Host; len(rest) > len(under); {
+		if psl.IsPublicSuffix(rest) {
+			t.Fatalf("%q matches %q: %q is a public suffix above the site %q", pattern, origin, rest, under)
+		}
+		i := strings.IndexByte(rest, '.')
+		if i < 0 {
+			break
+		}
+		rest = rest[i+1:]
+	}
 	if psl.IsPublicSuffix(o.Host) {
 		t.Fatalf("%q matches %q, a public suffix", pattern, origin)
 	}
@@ -72,6 +84,8 @@ func FuzzCompileRegex(f *testing.F) {
 		f.Add(tc.pattern, "https://evilexample.com", tc.credentials)
 	}
 	f.Add(`https://([a-z]+\.)?example\.(com|org)`, "https://x.example.org", true)
+	f.Add(`null|https://.{12,}|https://a:443`, "https://evil-attacker.com", false)
+	f.Add(`https://(s3|x)\.amazonaws\.com`, "https://s3.amazonaws.com", false)
 	f.Fuzz(func(t *testing.T, pattern, origin string, credentials bool) {
 		if len(pattern) > 200 {
 			return

@@ -44,6 +44,12 @@ var acceptedPatterns = []struct {
 	// spelled-out label does not reach.
 	{pattern: `https://app\.amazonaws\.com`, schemes: []string{"https"}, sites: map[string][]string{"https": {"amazonaws.com"}}},
 	{pattern: `null`, schemes: nil, sites: map[string][]string{}, null: true},
+	// The shortest match is no origin and the valid ones lie beyond the
+	// search for one: accepted on the proof, which runs over the wider
+	// grammar (the host of "https://a:443" counts as a site).
+	{pattern: `https://a:443|https://[a-z]{12}\.example\.com`, schemes: []string{"https"}, sites: map[string][]string{"https": {"a", "example.com"}}},
+	// Every match is no origin a browser sends: "null" is all it allows.
+	{pattern: `null|https://a:443`, schemes: nil, sites: map[string][]string{}, null: true},
 	{pattern: `null|https://app\.example\.com`, schemes: []string{"https"}, sites: map[string][]string{"https": {"example.com"}}, null: true},
 }
 
@@ -75,7 +81,8 @@ var refusedPatterns = []struct {
 	{`https://github\.io`, false, FaultRegexPublicSuffix, `the public suffix "github.io" itself`},
 	{`https://(.+\.)?github\.io`, false, FaultRegexPublicSuffix, `"github.io"`},
 	{`https://[a-z0-9-]+\.github\.io`, false, FaultRegexPublicSuffix, `every site under the public suffix "github.io"`},
-	{`https://[a-z]+\.amazonaws\.com`, false, FaultRegexSite, ``}, // could be s3.amazonaws.com's neighbours: not provable
+	{`https://[a-z]+\.amazonaws\.com`, false, FaultRegexPublicSuffix, `under "amazonaws.com"`},
+	{`https://.*\.amazonaws\.com`, false, FaultRegexPublicSuffix, `where public suffixes such as`},
 	{`https://[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+`, false, FaultRegexSite, ``},
 	{`http://app\.example\.com`, true, FaultRegexInsecure, `http origins`},
 	{`http://10\.0\.0\.1`, true, FaultRegexInsecure, `http origins`},
@@ -83,6 +90,10 @@ var refusedPatterns = []struct {
 	{`https://app\.example\.com/`, false, FaultRegexNoMatch, `matches no origin`},
 	{`HTTPS://APP\.EXAMPLE\.COM`, false, FaultRegexNoMatch, `lower case`},
 	{`https://app\.example\.com:443`, false, FaultRegexNoMatch, `"https://app.example.com:443" is not one`},
+	// Its shortest match is no origin, and the search for a valid one
+	// gives up: the proof still runs on everything it matches.
+	{`null|https://.{12,}|https://a:443`, false, FaultRegexSite, `arbitrary origins`},
+	{`null|[a-z]+://.{12,}|https://a:443`, false, FaultRegexScheme, `any scheme`},
 	{`https://a\.\.example\.com`, false, FaultRegexNoMatch, `matches no origin`},
 	{`(a|b|c|d|e)[a-z]*://app\.example\.com`, false, FaultRegexScheme, `any scheme`},
 	{`(a|b|c|d|e)://app\.example\.com`, false, FaultRegexScheme, `more than 4 schemes`},

@@ -58,6 +58,9 @@ type hostScan struct {
 	rev    []byte
 	node   []int32
 	suffix string
+	// domain is the whole labels read when an unbounded fault was found
+	// ("amazonaws.com" for a pattern pumping the label before it).
+	domain string
 }
 
 // newHostScan prepares the search over the hosts after state start.
@@ -195,6 +198,10 @@ func (h *hostScan) addSite(site string, rev []byte, node []int32) bool {
 
 func (h *hostScan) fail(f siteFault, rev []byte, node []int32, suffix string) {
 	h.fault, h.rev, h.node, h.suffix = f, slices.Clone(rev), node, suffix
+	read := reversed(rev)
+	if i := strings.IndexByte(read, '.'); i >= 0 {
+		h.domain = read[i+1:]
+	}
 }
 
 // before returns the states of the region that go into node on sym.
