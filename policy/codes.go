@@ -35,7 +35,7 @@ const (
 	CodeHostNotBare         Code = "host_not_bare"          // a scheme, path or other part in a match.hosts entry
 	CodeWildcardMisplaced   Code = "wildcard_misplaced"     // "*" not the whole leftmost label or the port
 	CodeWildcardIP          Code = "wildcard_ip"            // a subdomain wildcard over an IP address
-	CodeWildcardPublic      Code = "wildcard_public_suffix" // a subdomain wildcard over a public suffix
+	CodeWildcardPublic      Code = "wildcard_public_suffix" // a subdomain wildcard over a public suffix, or over a domain with public suffixes under it
 	CodeRegexSyntax         Code = "regex_syntax"           // not an RE2 regular expression
 	CodeRegexUnsupported    Code = "regex_unsupported"      // a regex using \b or \B, which the analysis does not support
 	CodeRegexComplex        Code = "regex_too_complex"      // a regex too complex to prove safe
