@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -87,6 +89,33 @@ func TestConvertRanksEachEnvoyDomain(t *testing.T) {
 	})
 }
 
+// A short host name is resolved in the VirtualService's namespace, and
+// sidecars route its other forms to it too.
+func TestConvertExpandsIstioShortNames(t *testing.T) {
+	notes := wantDecided(t, "virtualservice-shortname.yaml", "", map[[2]string]string{
+		{"reviews.shop.svc.cluster.local", "/"}:  "reviews-0",
+		{"reviews.shop.svc", "/"}:                "reviews-0",
+		{"reviews.shop", "/"}:                    "reviews-0",
+		{"reviews:9080", "/"}:                    "reviews-0",
+		{"reviews.other.svc.cluster.local", "/"}: "",
+	})
+	if !strings.Contains(notes, `host "reviews" is a short name: Istio resolves it to reviews.shop.svc.cluster.local`) {
+		t.Errorf("stderr lacks the short name note:\n%s", notes)
+	}
+	// Bound to a gateway only, the name is routed as resolved alone.
+	gw := strings.Replace(readTestdata(t, "virtualservice-shortname.yaml"), "spec:\n", "spec:\n  gateways: [istio-system/public]\n", 1)
+	wantDecided(t, "-", gw, map[[2]string]string{
+		{"reviews.shop.svc.cluster.local", "/"}: "reviews-0",
+		{"reviews", "/"}:                        "",
+	})
+	// Without a namespace, the forms that cannot be known are named.
+	noNS := strings.Replace(readTestdata(t, "virtualservice-shortname.yaml"), ", namespace: shop", "", 1)
+	notes = wantDecided(t, "-", noNS, map[[2]string]string{{"reviews", "/"}: "reviews-0"})
+	if !strings.Contains(notes, `requests to reviews.<namespace>.svc.cluster.local`) {
+		t.Errorf("stderr lacks the note about the unknown namespace:\n%s", notes)
+	}
+}
+
 // The Gateway API orders matches across HTTPRoutes for the same hostname
 // (longer paths first), and a more specific hostname's routes hide a
 // wildcard's.
@@ -101,4 +130,14 @@ func TestConvertGatewayPrecedenceAcrossRoutes(t *testing.T) {
 	if !strings.Contains(notes, `requests to api.example.com that match none of its rules`) {
 		t.Errorf("stderr lacks the note about hidden rules:\n%s", notes)
 	}
+}
+
+// readTestdata reads a file of testdata/.
+func readTestdata(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(repoRoot(t), testdata(name)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -52,6 +52,20 @@ func TestCoversAndOverlap(t *testing.T) {
 	}
 }
 
+func TestKubeService(t *testing.T) {
+	for h, want := range map[string][2]string{
+		"reviews.shop.svc.cluster.local": {"reviews", "shop"},
+		"reviews.svc.cluster.local":      {},
+		"a.b.shop.svc.cluster.local":     {},
+		"api.example.com":                {},
+	} {
+		name, ns, ok := kubeService(h)
+		if ok != (want[0] != "") || name != want[0] || ns != want[1] {
+			t.Errorf("kubeService(%q) = %q, %q, %v", h, name, ns, ok)
+		}
+	}
+}
+
 // A longer path comes first, and an exact path before a prefix of the
 // same length.
 func TestPathPrecedence(t *testing.T) {
