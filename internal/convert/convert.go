@@ -42,13 +42,16 @@ type Result struct {
 // parts is a kind Convert knows.
 var ErrUnknownDocument = errors.New("found nothing to convert: want an Istio VirtualService, an Envoy RouteConfiguration, VirtualHost or Route, or a Gateway API HTTPRoute")
 
-// converter collects a conversion's scopes, notes and refusals.
+// converter collects a conversion's vhosts, notes and refusals.
 type converter struct {
-	scopes   []scope
-	sources  []string
-	notes    []string
-	noted    map[string]bool
-	refusals []string
+	vhosts []vhost
+	// httpRoutes are the HTTPRoutes read, whose vhosts (one per hostname,
+	// across routes) are made once all are read.
+	httpRoutes []httpRouteMatches
+	sources    []string
+	notes      []string
+	noted      map[string]bool
+	refusals   []string
 	// kinds records the kinds of source seen, for the notes about their
 	// behaviour.
 	kinds map[string]bool
@@ -101,6 +104,7 @@ func Convert(data []byte) (*Result, error) {
 	if len(c.sources) == 0 {
 		return nil, ErrUnknownDocument
 	}
+	c.gatewayVHosts()
 	c.behaviourNotes()
 	// Validated even when refused, so that every reason shows at once.
 	cfg := c.assemble()

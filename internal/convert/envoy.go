@@ -55,7 +55,8 @@ func (c *converter) envoy(obj map[string]any) error {
 			return err
 		}
 		c.sources = append(c.sources, fmt.Sprintf("Envoy Route %q", r.Name))
-		c.routes("", "route", nil, nil, []*routev3.Route{&r})
+		c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: fmt.Sprintf("route %q", r.Name), name: "route", domains: []string{"*"},
+			scopes: c.routes("", "route", nil, []*routev3.Route{&r})})
 	default:
 		return nil
 	}
@@ -108,26 +109,23 @@ func isObject(v any) bool {
 	return ok
 }
 
-// virtualHost adds the scopes of a virtual host's routes; inherited is the
-// route configuration's policy, which the virtual host's replaces.
+// virtualHost adds a virtual host: its domains and its routes; inherited
+// is the route configuration's policy, which the virtual host's replaces.
 func (c *converter) virtualHost(from string, vh *routev3.VirtualHost, inherited *policy.Config) {
-	var hosts []string
+	var domains []string
 	for _, d := range vh.Domains {
-		if d == "*" {
-			hosts = nil
-			break
-		}
+		d = strings.ToLower(d)
 		host, _, hasPort := strings.Cut(d, ":")
 		if hasPort && !strings.HasPrefix(d, "[") {
 			c.note("%s: domain %q: corswasm ignores the port of :authority; the rule matches %q on every port", from, d, host)
 			d = host
 		}
-		if strings.HasPrefix(d, "*") && !strings.HasPrefix(d, "*.") || strings.HasSuffix(d, "*") {
+		if d != "*" && (strings.HasPrefix(d, "*") && !strings.HasPrefix(d, "*.") || strings.HasSuffix(d, "*")) {
 			c.refuse("%s: domain %q: corswasm matches hosts exactly or by a whole-label wildcard (*.example.com)", from, d)
 			continue
 		}
-		if !slices.Contains(hosts, d) {
-			hosts = append(hosts, d)
+		if !slices.Contains(domains, d) {
+			domains = append(domains, d)
 		}
 	}
 	vhCORS := c.typedCORS(from, vh.TypedPerFilterConfig)
@@ -137,13 +135,13 @@ func (c *converter) virtualHost(from string, vh *routev3.VirtualHost, inherited 
 	if vhCORS == nil {
 		vhCORS = inherited
 	}
-	c.routes(from, vh.Name, hosts, vhCORS, vh.Routes)
+	c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: vh.Name, domains: domains, scopes: c.routes(from, vh.Name, vhCORS, vh.Routes)})
 }
 
-// routes adds one scope per route, in order (Envoy takes the first route
-// that matches). A route's own CORS policy replaces its virtual host's
-// whole.
-func (c *converter) routes(from, vhName string, hosts []string, vhCORS *policy.Config, routes []*routev3.Route) {
+// routes returns one scope per route, in order (Envoy takes the first
+// route that matches). A route's own CORS policy replaces its virtual
+// host's whole.
+func (c *converter) routes(from, vhName string, vhCORS *policy.Config, routes []*routev3.Route) []scope {
 	cors := make([]*policy.Config, len(routes))
 	for i, r := range routes {
 		at := routeName(from, i, r)
@@ -158,6 +156,7 @@ func (c *converter) routes(from, vhName string, hosts []string, vhCORS *policy.C
 	for i := len(routes) - 1; i >= 0; i-- {
 		corsAfter[i] = corsAfter[i+1] || cors[i] != nil
 	}
+	var scopes []scope
 	for i, r := range routes {
 		at := routeName(from, i, r)
 		m := r.GetMatch()
@@ -176,8 +175,9 @@ func (c *converter) routes(from, vhName string, hosts []string, vhCORS *policy.C
 			c.unscopable(at, "this kind of path match", corsAfter[i])
 			continue
 		}
+		conditional := len(m.Headers) > 0 || len(m.QueryParameters) > 0 || m.Grpc != nil || m.RuntimeFraction != nil || len(m.DynamicMetadata) > 0
 		if cors[i] != nil {
-			if len(m.Headers) > 0 || len(m.QueryParameters) > 0 || m.Grpc != nil || m.RuntimeFraction != nil || len(m.DynamicMetadata) > 0 {
+			if conditional {
 				c.note("%s: corswasm does not match on headers, query parameters, gRPC, runtime fractions or metadata: the policy applies to every request to these hosts and paths", at)
 			}
 			if cs := m.CaseSensitive; cs != nil && !cs.Value {
@@ -188,8 +188,9 @@ func (c *converter) routes(from, vhName string, hosts []string, vhCORS *policy.C
 		if name == "" {
 			name = fmt.Sprintf("%s-%d", vhName, i)
 		}
-		c.scopes = append(c.scopes, scope{from: at, name: name, hosts: hosts, prefixes: prefixes, cors: cors[i]})
+		scopes = append(scopes, scope{from: at, name: name, prefixes: prefixes, cors: cors[i], conditional: conditional})
 	}
+	return scopes
 }
 
 func routeName(from string, i int, r *routev3.Route) string {

@@ -2,11 +2,13 @@ package convert
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
@@ -22,9 +24,26 @@ const gatewayDefaultMaxAge = 5
 // every host of that scheme.
 var anyHost = regexp.MustCompile(`^[a-z]+://\*(:[0-9]+)?$`)
 
-// httpRoute converts a Gateway API HTTPRoute: each rule's matches are
-// scopes, ordered as the Gateway API gives precedence (exact paths first,
-// then longer prefixes), within the route's hostnames.
+// httpRouteMatches is an HTTPRoute's matches, with what the Gateway API
+// orders them by.
+type httpRouteMatches struct {
+	id        string // "namespace/name", or the name alone
+	created   time.Time
+	hostnames []string
+	matches   []gatewayMatch
+}
+
+// gatewayMatch is one HTTPRouteMatch of a rule.
+type gatewayMatch struct {
+	scope
+	rule           int
+	exact, method  bool
+	headers, query int
+}
+
+// httpRoute reads a Gateway API HTTPRoute: each rule's matches are scopes,
+// ordered with those of the other HTTPRoutes of the same hostname once all
+// are read (gatewayVHosts).
 func (c *converter) httpRoute(js []byte) error {
 	var hr gatewayv1.HTTPRoute
 	dec := json.NewDecoder(bytes.NewReader(js))
@@ -38,11 +57,12 @@ func (c *converter) httpRoute(js []byte) error {
 	}
 	c.sources = append(c.sources, "Gateway API HTTPRoute "+id)
 	c.kinds["gateway"] = true
-	var hosts []string
+	route := httpRouteMatches{id: id, created: hr.CreationTimestamp.Time}
 	for _, h := range hr.Spec.Hostnames {
-		hosts = append(hosts, string(h))
+		if h := strings.ToLower(string(h)); !slices.Contains(route.hostnames, h) {
+			route.hostnames = append(route.hostnames, h)
+		}
 	}
-	var scopes []scope
 	for i, rule := range hr.Spec.Rules {
 		from := fmt.Sprintf("HTTPRoute %s rules[%d]", id, i)
 		name := fmt.Sprintf("%s-%d", hr.Name, i)
@@ -62,32 +82,118 @@ func (c *converter) httpRoute(js []byte) error {
 		}
 		for j, m := range matches {
 			at := fmt.Sprintf("%s matches[%d]", from, j)
-			s, ok := c.gatewayMatch(at, m, cors)
-			if ok {
-				s.from, s.name, s.hosts, s.cors = from, name, hosts, cors
-				scopes = append(scopes, s)
+			if gm, ok := c.gatewayMatch(at, m, cors); ok {
+				gm.from, gm.name, gm.cors, gm.rule = from, name, cors, i
+				route.matches = append(route.matches, gm)
 			}
 		}
 	}
-	// Exact paths before prefixes, longer prefixes first; a stable sort
-	// keeps the route's order among equals.
-	slices.SortStableFunc(scopes, func(a, b scope) int {
-		return pathRank(&b) - pathRank(&a)
-	})
-	c.scopes = append(c.scopes, scopes...)
+	c.httpRoutes = append(c.httpRoutes, route)
 	return nil
 }
 
-// pathRank orders scopes by path specificity.
-func pathRank(s *scope) int {
-	if len(s.prefixes) == 0 {
-		return 0
+// gatewayVHosts makes a vhost of each hostname of the HTTPRoutes read
+// (HTTPRoutes without hostnames take every host), with the matches of
+// every HTTPRoute that has it, in the Gateway API's precedence
+// (HTTPRouteRule.Matches): the path (see pathPrecedence), a method match,
+// the most header matches, the most query parameter matches, the oldest
+// route, the first route by "namespace/name", the first rule.
+func (c *converter) gatewayVHosts() {
+	type match struct {
+		route int
+		m     *gatewayMatch
 	}
-	return len(s.prefixes[0])
+	byHost := make(map[string][]match)
+	routes := make(map[string][]string)
+	var order []string
+	for ri := range c.httpRoutes {
+		r := &c.httpRoutes[ri]
+		hosts := r.hostnames
+		if len(hosts) == 0 {
+			hosts = []string{"*"}
+		}
+		for _, h := range hosts {
+			if _, seen := routes[h]; !seen {
+				order = append(order, h)
+			}
+			routes[h] = append(routes[h], r.id)
+			for mi := range r.matches {
+				byHost[h] = append(byHost[h], match{ri, &r.matches[mi]})
+			}
+		}
+	}
+	for _, h := range order {
+		ms := byHost[h]
+		slices.SortStableFunc(ms, func(a, b match) int {
+			x, y := a.m, b.m
+			if d := pathPrecedence(x, y); d != 0 {
+				return d
+			}
+			if x.method != y.method {
+				return boolInt(y.method) - boolInt(x.method)
+			}
+			if d := cmp.Or(cmp.Compare(y.headers, x.headers), cmp.Compare(y.query, x.query)); d != 0 || a.route == b.route {
+				return cmp.Or(d, cmp.Compare(x.rule, y.rule))
+			}
+			return c.routeAge(h, &c.httpRoutes[a.route], &c.httpRoutes[b.route])
+		})
+		vh := vhost{kind: "gateway", name: h, domains: []string{h},
+			from: fmt.Sprintf("hostname %q (HTTPRoute %s)", h, strings.Join(routes[h], ", "))}
+		if h == "*" {
+			vh.name, vh.from = "any-host", fmt.Sprintf("HTTPRoute %s without hostnames", strings.Join(routes[h], ", "))
+		}
+		for _, m := range ms {
+			vh.scopes = append(vh.scopes, m.m.scope)
+		}
+		c.vhosts = append(c.vhosts, vh)
+	}
 }
 
-// gatewayMatch converts one HTTPRouteMatch into a scope's path prefixes.
-func (c *converter) gatewayMatch(at string, m gatewayv1.HTTPRouteMatch, cors *policy.Config) (scope, bool) {
+// pathPrecedence orders two matches by their paths. The Gateway API puts
+// exact paths first, then longer prefixes; corswasm compares an exact path
+// as a prefix, so a longer prefix must come before a shorter exact path
+// (an exact "/a" would otherwise take "/a/b/x" from a prefix "/a/b"): the
+// longer path first, the exact one first between equals. Where the
+// Gateway API's order differs, the two never match the same request.
+func pathPrecedence(x, y *gatewayMatch) int {
+	pathLen := func(m *gatewayMatch) int {
+		if len(m.prefixes) == 0 {
+			return 1 // "/"
+		}
+		return len(m.prefixes[0])
+	}
+	if d := cmp.Compare(pathLen(y), pathLen(x)); d != 0 {
+		return d
+	}
+	return boolInt(y.exact) - boolInt(x.exact)
+}
+
+// routeAge orders two HTTPRoutes whose matches tie: the older first, then
+// by "namespace/name".
+func (c *converter) routeAge(host string, a, b *httpRouteMatches) int {
+	if d := a.created.Compare(b.created); d != 0 {
+		return d
+	}
+	first, second := a.id, b.id
+	if second < first {
+		first, second = second, first
+	}
+	if a.created.IsZero() {
+		c.note("HTTPRoutes %s and %s have matches of equal precedence for %s: the Gateway API prefers the older route; without a creationTimestamp in the documents, %s is taken first (by namespace/name)", first, second, hostOrAny(host), first)
+	}
+	return cmp.Compare(a.id, b.id)
+}
+
+func hostOrAny(h string) string {
+	if h == "*" {
+		return "every host"
+	}
+	return h
+}
+
+// gatewayMatch converts one HTTPRouteMatch: its path prefixes, and what
+// ranks it.
+func (c *converter) gatewayMatch(at string, m gatewayv1.HTTPRouteMatch, cors *policy.Config) (gatewayMatch, bool) {
 	kind, value := gatewayv1.PathMatchPathPrefix, "/"
 	if m.Path != nil {
 		if m.Path.Type != nil {
@@ -97,7 +203,7 @@ func (c *converter) gatewayMatch(at string, m gatewayv1.HTTPRouteMatch, cors *po
 			value = *m.Path.Value
 		}
 	}
-	var s scope
+	var s gatewayMatch
 	switch kind {
 	case gatewayv1.PathMatchPathPrefix:
 		if value != "/" {
@@ -107,7 +213,7 @@ func (c *converter) gatewayMatch(at string, m gatewayv1.HTTPRouteMatch, cors *po
 			}
 		}
 	case gatewayv1.PathMatchExact:
-		s.prefixes = []string{value}
+		s.prefixes, s.exact = []string{value}, true
 		if cors != nil {
 			c.note("%s: the exact path %q became a path prefix: the policy also applies to longer paths", at, value)
 		}
@@ -119,7 +225,9 @@ func (c *converter) gatewayMatch(at string, m gatewayv1.HTTPRouteMatch, cors *po
 		}
 		return s, false
 	}
-	if cors != nil && (len(m.Headers) > 0 || len(m.QueryParams) > 0 || m.Method != nil) {
+	s.method, s.headers, s.query = m.Method != nil, len(m.Headers), len(m.QueryParams)
+	s.conditional = s.method || s.headers > 0 || s.query > 0
+	if cors != nil && s.conditional {
 		c.note("%s: corswasm does not match on headers, query parameters or the method: the policy applies to every request to these hosts and paths", at)
 	}
 	return s, true

@@ -10,9 +10,10 @@ import (
 	"github.com/corswasm/corswasm/policy"
 )
 
-// virtualService converts an Istio VirtualService: each http route is a
-// scope (its VirtualService's hosts, its match's authority and uri), in the
-// order Istio matches them.
+// virtualService converts an Istio VirtualService: a vhost of its hosts,
+// whose http routes are scopes (narrowed by their match's authority, with
+// its uri's paths) in the order Istio matches them: the first that matches
+// decides, even when a later one names the request's authority.
 func (c *converter) virtualService(js []byte) error {
 	var obj struct {
 		Metadata struct{ Name, Namespace string } `json:"metadata"`
@@ -38,14 +39,7 @@ func (c *converter) virtualService(js []byte) error {
 	if len(vs.Gateways) > 0 {
 		c.note("VirtualService %s is bound to gateways %s: run the plugin on those (a WasmPlugin selecting them)", id, strings.Join(vs.Gateways, ", "))
 	}
-	var hosts []string
-	for _, h := range vs.Hosts {
-		if h == "*" {
-			hosts = nil
-			break
-		}
-		hosts = append(hosts, h)
-	}
+	vh := vhost{kind: "istio", from: "VirtualService " + id, name: obj.Metadata.Name, domains: c.istioDomains(id, obj.Metadata.Namespace, &vs)}
 	// A route that cannot be scoped is refused when it, or a route after
 	// it, does CORS: leaving it out would hand its requests to later
 	// rules.
@@ -69,25 +63,27 @@ func (c *converter) virtualService(js []byte) error {
 			continue
 		}
 		if len(h.Match) == 0 {
-			c.scopes = append(c.scopes, scope{from: from, name: name, hosts: hosts, cors: cors})
+			vh.scopes = append(vh.scopes, scope{from: from, name: name, cors: cors})
 			continue
 		}
-		c.istioMatches(from, name, hosts, h.Match, cors, corsAfter[i])
+		vh.scopes = append(vh.scopes, c.istioMatches(from, name, h.Match, cors, corsAfter[i])...)
 	}
+	c.vhosts = append(c.vhosts, vh)
 	return nil
 }
 
-// istioMatches adds the scopes of a route's match conditions (any of which
-// selects the route), merging those with the same hosts.
-func (c *converter) istioMatches(from, name string, hosts []string, ms []*networking.HTTPMatchRequest, cors *policy.Config, corsHereOrAfter bool) {
+// istioMatches returns the scopes of a route's match conditions (any of
+// which selects the route), merging those with the same hosts.
+func (c *converter) istioMatches(from, name string, ms []*networking.HTTPMatchRequest, cors *policy.Config, corsHereOrAfter bool) []scope {
 	var order []string
 	byHosts := make(map[string]*scope)
 	for j, m := range ms {
 		at := fmt.Sprintf("%s match[%d]", from, j)
-		hs, prefixes, ok := hosts, []string(nil), true
+		var hs, prefixes []string
+		ok, conditional := true, false
 		if a := m.Authority; a != nil {
 			if e := a.GetExact(); e != "" {
-				hs = []string{e}
+				hs = []string{c.authority(at, e, cors != nil)}
 			} else {
 				ok = false
 				c.unscopable(at, "an authority prefix or regex", corsHereOrAfter)
@@ -113,8 +109,11 @@ func (c *converter) istioMatches(from, name string, hosts []string, ms []*networ
 			{len(m.WithoutHeaders) > 0, "withoutHeaders"}, {len(m.QueryParams) > 0, "queryParams"}, {m.Port != 0, "port"},
 			{len(m.SourceLabels) > 0, "sourceLabels"}, {m.SourceNamespace != "", "sourceNamespace"}, {len(m.Gateways) > 0, "gateways"},
 		} {
-			if other.set && cors != nil {
-				c.note("%s: corswasm does not match on %s: the policy applies to every request to these hosts and paths", at, other.what)
+			if other.set {
+				conditional = true
+				if cors != nil {
+					c.note("%s: corswasm does not match on %s: the policy applies to every request to these hosts and paths", at, other.what)
+				}
 			}
 		}
 		if m.IgnoreUriCase && cors != nil {
@@ -130,14 +129,19 @@ func (c *converter) istioMatches(from, name string, hosts []string, ms []*networ
 			} else {
 				s.prefixes = nil // one condition selects every path
 			}
+			// The route takes every request of its hosts if one
+			// condition does.
+			s.conditional = s.conditional && (conditional || prefixes != nil)
 			continue
 		}
-		byHosts[key] = &scope{from: from, name: name, hosts: hs, prefixes: prefixes, cors: cors}
+		byHosts[key] = &scope{from: from, name: name, hosts: hs, prefixes: prefixes, cors: cors, conditional: conditional || prefixes != nil}
 		order = append(order, key)
 	}
+	var out []scope
 	for _, k := range order {
-		c.scopes = append(c.scopes, *byHosts[k])
+		out = append(out, *byHosts[k])
 	}
+	return out
 }
 
 // unscopable handles a match corswasm cannot express: refused when CORS

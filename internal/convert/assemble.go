@@ -1,0 +1,254 @@
+package convert
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/corswasm/corswasm/policy"
+)
+
+// corswasm's rules are one list, the first rule that matches deciding;
+// the sources choose a vhost by host first, then a route within it. The
+// conversion keeps the source's choice: vhosts' domains are ranked as the
+// source ranks them (domainRank), and each run of domains (a block) gets
+// its vhosts' routes in the source's order, followed, unless a route
+// already takes every request there, by a disabled rule for those
+// domains (a fence): a request the chosen vhost does not route gets no
+// CORS handling, as in the source, instead of falling to the rules of a
+// less specific vhost.
+
+// block is a run of domains, adjacent in precedence, chosen by the same
+// vhosts: their rules are written once for all of them.
+type block struct {
+	domains []string
+	members []int // indexes into converter.vhosts
+}
+
+// entry is a rule before it is named: a scope within a block, or a fence.
+type entry struct {
+	scope
+	fence *vhost
+}
+
+// assemble builds the configuration: a single policy for every request
+// becomes the top level; otherwise the top level is disabled (the source
+// did no CORS outside its routes) and each entry is a rule that sets
+// every field it needs, so that nothing is inherited.
+func (c *converter) assemble() *policy.Config {
+	var entries []entry
+	reached := make(map[*scope]bool)
+	for _, b := range c.blocks() {
+		entries = append(entries, c.blockEntries(b, reached)...)
+	}
+	c.unreached(reached)
+	entries = c.pruneFences(entries)
+	// Disabled rules at the end change nothing: the top level is disabled
+	// already.
+	for len(entries) > 0 && entries[len(entries)-1].cors == nil {
+		entries = entries[:len(entries)-1]
+	}
+	disabled := false
+	switch {
+	case len(entries) == 0:
+		c.note("no CORS policy was found in the source: the configuration leaves every request alone (\"enabled\": false)")
+		return &policy.Config{Enabled: &disabled}
+	case len(entries) == 1 && entries[0].whole():
+		return entries[0].cors
+	}
+	top := &policy.Config{Enabled: &disabled}
+	names := make(map[string]bool)
+	for _, e := range entries {
+		r := policy.Rule{Name: uniqueName(ruleName(e.name), names), Match: &policy.Match{Hosts: e.hosts, PathPrefixes: e.prefixes}}
+		if e.whole() {
+			// A rule needs a match: every path starts with "/".
+			r.Match.PathPrefixes = []string{"/"}
+		}
+		enabled := e.cors != nil
+		if enabled {
+			r.Config = *e.cors
+		}
+		r.Config.Enabled = &enabled
+		top.Rules = append(top.Rules, r)
+	}
+	return top
+}
+
+// blocks ranks every vhost's domains and groups adjacent domains that the
+// same vhosts choose.
+func (c *converter) blocks() []block {
+	type domain struct {
+		name    string
+		members []int
+	}
+	var table []*domain
+	byName := make(map[string]*domain)
+	for i, vh := range c.vhosts {
+		for _, d := range vh.domains {
+			e := byName[d]
+			if e == nil {
+				e = &domain{name: d}
+				byName[d] = e
+				table = append(table, e)
+			}
+			if !slices.Contains(e.members, i) {
+				e.members = append(e.members, i)
+			}
+		}
+	}
+	for _, e := range table {
+		if len(e.members) > 1 {
+			c.sharedDomain(e.name, e.members)
+		}
+	}
+	// Domains of equal rank never choose the same host, so their order is
+	// free: by vhost, to write each vhost's rules once.
+	slices.SortStableFunc(table, func(a, b *domain) int {
+		ra, la := domainRank(a.name)
+		rb, lb := domainRank(b.name)
+		return cmp.Or(cmp.Compare(ra, rb), cmp.Compare(la, lb), cmp.Compare(a.members[0], b.members[0]))
+	})
+	var blocks []block
+	for _, e := range table {
+		if n := len(blocks); n > 0 && slices.Equal(blocks[n-1].members, e.members) {
+			blocks[n-1].domains = append(blocks[n-1].domains, e.name)
+			continue
+		}
+		blocks = append(blocks, block{domains: []string{e.name}, members: e.members})
+	}
+	return blocks
+}
+
+// blockEntries writes a block's rules: its vhosts' routes in order, then
+// a fence unless one of them takes every request.
+func (c *converter) blockEntries(b block, reached map[*scope]bool) []entry {
+	var scopes []*scope
+	for _, m := range b.members {
+		for i := range c.vhosts[m].scopes {
+			scopes = append(scopes, &c.vhosts[m].scopes[i])
+		}
+	}
+	if len(b.members) > 1 && c.vhosts[b.members[0]].kind == "istio" {
+		// Istio merges VirtualServices of one host with their catch-all
+		// routes last (CombineVHostRoutes).
+		slices.SortStableFunc(scopes, func(x, y *scope) int {
+			return cmp.Compare(boolInt(x.whole() && !x.conditional), boolInt(y.whole() && !y.conditional))
+		})
+	}
+	anyHost := slices.Contains(b.domains, "*")
+	where := "every host"
+	if !anyHost {
+		where = strings.Join(b.domains, ", ")
+	}
+	var out []entry
+	var whole *scope
+	for _, s := range scopes {
+		hosts, ok := narrow(s, b.domains)
+		switch {
+		case !ok:
+			continue
+		case whole == nil:
+			reached[s] = true
+			e := entry{scope: *s}
+			e.hosts = hosts
+			out = append(out, e)
+			if s.whole() {
+				whole = s
+			}
+		case whole.conditional:
+			c.note("%s is left out for %s: %s comes before it there and, without the conditions corswasm cannot match (headers, method, query parameters…), takes every request", s.from, where, whole.from)
+		case anyHost:
+			c.note("%s is unreachable behind %s, which matches every request: left out", s.from, whole.from)
+		default:
+			c.note("%s is unreachable for %s behind %s, which takes every request there: left out", s.from, where, whole.from)
+		}
+	}
+	if whole == nil && !anyHost {
+		vh := &c.vhosts[b.members[0]]
+		out = append(out, entry{scope: scope{from: vh.from, name: vh.name + "-unmatched", hosts: b.domains}, fence: vh})
+	}
+	return out
+}
+
+// narrow returns the hosts of a block that a scope takes: nil for every
+// host; false when none.
+func narrow(s *scope, domains []string) ([]string, bool) {
+	if s.hosts == nil {
+		if slices.Contains(domains, "*") {
+			return nil, true
+		}
+		return domains, true
+	}
+	var hosts []string
+	for _, h := range s.hosts {
+		if slices.ContainsFunc(domains, func(d string) bool { return covers(d, h) }) {
+			hosts = append(hosts, h)
+		}
+	}
+	return hosts, len(hosts) > 0
+}
+
+// unreached notes the scopes narrowed to hosts their vhost never chooses.
+func (c *converter) unreached(reached map[*scope]bool) {
+	for i := range c.vhosts {
+		vh := &c.vhosts[i]
+		for j := range vh.scopes {
+			s := &vh.scopes[j]
+			if s.hosts != nil && !reached[s] && !slices.ContainsFunc(s.hosts, func(h string) bool {
+				return slices.ContainsFunc(vh.domains, func(d string) bool { return covers(d, h) })
+			}) {
+				c.note("%s: its authority %s is none of the hosts of %s (%s), so the source never routes to it: left out", s.from, strings.Join(s.hosts, ", "), vh.from, strings.Join(vh.domains, ", "))
+			}
+		}
+	}
+}
+
+// pruneFences drops the fences no later enabled rule could pass: the
+// disabled top level already leaves those requests alone.
+func (c *converter) pruneFences(entries []entry) []entry {
+	var out []entry
+	for i, e := range entries {
+		if e.fence == nil {
+			out = append(out, e)
+			continue
+		}
+		if !slices.ContainsFunc(entries[i+1:], func(l entry) bool { return l.cors != nil && overlap(e.hosts, l.hosts) }) {
+			continue
+		}
+		out = append(out, e)
+		if e.fence.kind == "gateway" {
+			c.note("%s: requests to %s that match none of its rules get no CORS handling, as in the Envoy-based implementations (Envoy Gateway, Istio), where a more specific hostname's routes hide the others'; the Gateway API gives them precedence without saying whether less specific hostnames' rules still apply, and an implementation where they do would apply those", e.fence.from, strings.Join(e.hosts, ", "))
+		}
+	}
+	return out
+}
+
+// sharedDomain notes a domain several vhosts choose: their routes are
+// tried one vhost after the other, in file order.
+func (c *converter) sharedDomain(d string, members []int) {
+	var names []string
+	kinds := make(map[string]bool)
+	for _, m := range members {
+		names = append(names, c.vhosts[m].from)
+		kinds[c.vhosts[m].kind] = true
+	}
+	list := strings.Join(names, " and ")
+	if d == "*" {
+		d = "every host"
+	}
+	switch {
+	case len(kinds) > 1:
+		c.note("%s all take %s, but no proxy orders different kinds of source together: here the routes of the first come first, then the others'", list, d)
+	case kinds["istio"]:
+		c.note("%s share %s: Istio merges the routes of gateway-bound VirtualServices in creation order, catch-all routes last, and uses only one of them on sidecars; here they are merged in file order, catch-all routes last, so list them in creation order", list, d)
+	default:
+		c.note("%s both take %s once corswasm ignores the port (Envoy tells such domains apart by the port, and refuses equal ones): here the routes of the first come first, then the others', where Envoy would use one virtual host's alone", list, d)
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

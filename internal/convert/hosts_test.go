@@ -1,0 +1,92 @@
+package convert
+
+import (
+	"slices"
+	"testing"
+)
+
+// Domains rank as Envoy chooses virtual hosts, each on its own.
+func TestDomainRank(t *testing.T) {
+	ordered := []string{"api.example.com", "x.io", "*.api.example.com", "*.example.com", "*.io", "foo.*", "*"}
+	got := slices.Clone(ordered)
+	slices.Reverse(got)
+	slices.SortStableFunc(got, func(a, b string) int {
+		ra, la := domainRank(a)
+		rb, lb := domainRank(b)
+		if ra != rb {
+			return ra - rb
+		}
+		return la - lb
+	})
+	// The two exact names have one rank; their order is free.
+	if got[0] == "x.io" {
+		got[0], got[1] = got[1], got[0]
+	}
+	if !slices.Equal(got, ordered) {
+		t.Errorf("ranked %q; want %q", got, ordered)
+	}
+}
+
+func TestCoversAndOverlap(t *testing.T) {
+	for _, c := range []struct {
+		d, h string
+		want bool
+	}{
+		{"*", "a.b", true}, {"*.example.com", "a.example.com", true}, {"*.example.com", "a.b.example.com", true},
+		{"*.example.com", "example.com", false}, {"*.example.com", "aexample.com", false}, {"a.com", "a.com", true}, {"a.com", "b.a.com", false},
+	} {
+		if got := covers(c.d, c.h); got != c.want {
+			t.Errorf("covers(%q, %q) = %v", c.d, c.h, got)
+		}
+	}
+	for _, c := range []struct {
+		a, b []string
+		want bool
+	}{
+		{nil, []string{"a.com"}, true}, {[]string{"*.a.com"}, []string{"*.b.a.com"}, true}, {[]string{"*.a.com"}, []string{"*.b.com"}, false},
+		{[]string{"x.a.com"}, []string{"*.a.com"}, true}, {[]string{"a.com"}, []string{"*.a.com"}, false}, {[]string{"a.com"}, []string{"b.com", "a.com"}, true},
+	} {
+		if got := overlap(c.a, c.b); got != c.want {
+			t.Errorf("overlap(%q, %q) = %v", c.a, c.b, got)
+		}
+	}
+}
+
+func TestKubeService(t *testing.T) {
+	for h, want := range map[string][2]string{
+		"reviews.shop.svc.cluster.local": {"reviews", "shop"},
+		"reviews.svc.cluster.local":      {},
+		"a.b.shop.svc.cluster.local":     {},
+		"api.example.com":                {},
+	} {
+		name, ns, ok := kubeService(h)
+		if ok != (want[0] != "") || name != want[0] || ns != want[1] {
+			t.Errorf("kubeService(%q) = %q, %q, %v", h, name, ns, ok)
+		}
+	}
+}
+
+// A longer path comes first, and an exact path before a prefix of the
+// same length.
+func TestPathPrecedence(t *testing.T) {
+	m := func(p string, exact bool) *gatewayMatch {
+		g := &gatewayMatch{exact: exact}
+		if p != "/" {
+			g.prefixes = []string{p}
+		}
+		return g
+	}
+	for _, c := range []struct {
+		x, y *gatewayMatch
+		want int
+	}{
+		{m("/a/b", false), m("/a", true), -1},
+		{m("/a", true), m("/a", false), -1},
+		{m("/", false), m("/a", false), 1},
+		{m("/", true), m("/", false), -1},
+	} {
+		if got := pathPrecedence(c.x, c.y); got != c.want {
+			t.Errorf("pathPrecedence(%v %v, %v %v) = %d; want %d", c.x.prefixes, c.x.exact, c.y.prefixes, c.y.exact, got, c.want)
+		}
+	}
+}
