@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/corswasm/corswasm/tools/wasmhost"
 )
 
 // Header is one entry of a header map: {name, value}, as the harness's
@@ -32,23 +34,15 @@ func (h *Header) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// inlineHeaders are the headers a standard Envoy build keeps inline: at
-// most one entry each, with repeated values joined by "," (HeaderMapImpl's
+// isInline reports whether a standard Envoy build keeps the header inline:
+// at most one entry, with repeated values joined by "," (HeaderMapImpl's
 // appendToHeader), whether they come from the codec or from a plugin's
 // proxy_add_header_map_value. These are the ones Envoy's CORS extension
-// registers (source/extensions/filters/http/cors/cors_filter.cc, as
-// tools/wasmhost does) and vary, which the compressor extension registers.
-// The harness keeps every entry apart (its README, "What it does not
-// reproduce"), so a caller comparing with Envoy joins them with JoinInline.
-var inlineHeaders = map[string]bool{
-	"origin": true, "access-control-request-method": true, "access-control-request-headers": true,
-	"access-control-request-private-network": true,
-	"access-control-allow-origin":            true, "access-control-allow-credentials": true,
-	"access-control-allow-methods": true, "access-control-allow-headers": true,
-	"access-control-max-age": true, "access-control-expose-headers": true,
-	"access-control-allow-private-network": true,
-	"vary":                                 true,
-}
+// registers (as tools/wasmhost reproduces) and vary, which the compressor
+// extension registers. The harness keeps every entry apart (its README,
+// "What it does not reproduce"), so a caller comparing with Envoy joins
+// them with JoinInline.
+func isInline(name string) bool { return name == "vary" || wasmhost.IsCORSInlineHeader(name) }
 
 // JoinInline returns headers as Envoy would hold them: names lower-cased,
 // and the entries of each inline header joined into its first entry with
@@ -62,7 +56,7 @@ func JoinInline(headers []Header) []Header {
 			out[i][1] += "," + h.Value()
 			continue
 		}
-		if inlineHeaders[name] {
+		if isInline(name) {
 			first[name] = len(out)
 		}
 		out = append(out, Header{name, h.Value()})

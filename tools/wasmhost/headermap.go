@@ -43,6 +43,10 @@ var inlineHeaders = map[string]bool{
 	"access-control-allow-private-network": true,
 }
 
+// IsCORSInlineHeader reports whether Envoy keeps the lower-case header
+// name inline because its CORS extension registers it (see inlineHeaders).
+func IsCORSInlineHeader(name string) bool { return inlineHeaders[name] }
+
 // add appends an entry (Envoy's addCopy): for an inline header already
 // present, the value is appended to that entry after a ",".
 func (m *headerMap) add(name, value string) {
