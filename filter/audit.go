@@ -32,7 +32,7 @@ func (c *httpContext) startAudit(r *requestHeaders, d *policy.Decision) {
 		a = &auditState{}
 		c.audit = a
 	}
-	path := pathOnly(r.path)
+	path := pathOnly(r.req.Path)
 	if len(path) > maxLoggedValue+1 {
 		// Longer than the log line shows: it is cut the same way.
 		path = path[:maxLoggedValue+1]

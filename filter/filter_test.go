@@ -282,7 +282,7 @@ func TestRefusalLogIsEscaped(t *testing.T) {
 // Formatting a refusal's log line into a large enough buffer does not
 // allocate: refusals are common and the host usually discards the line.
 func TestRefusalLineDoesNotAllocate(t *testing.T) {
-	r := &requestHeaders{path: "/items?token=secret"}
+	r := &requestHeaders{req: policy.Request{Path: "/items?token=secret"}}
 	r.req.Origin, r.req.OriginCount, r.req.Method = evil, 1, "OPTIONS"
 	p := mustPolicy(t, config)
 	var d policy.Decision

@@ -75,5 +75,5 @@ func appendRefusal(b []byte, r *requestHeaders, d *policy.Decision) []byte {
 	b = append(b, ", method "...)
 	b = appendLoggable(b, r.req.Method)
 	b = append(b, ", path "...)
-	return appendLoggable(b, pathOnly(r.path))
+	return appendLoggable(b, pathOnly(r.req.Path))
 }

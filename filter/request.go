@@ -9,8 +9,7 @@ import (
 // the host returned (Envoy passes names in lower case): valid during the
 // request callback only.
 type requestHeaders struct {
-	req  policy.Request
-	path string
+	req policy.Request
 	// acrh backs req.RequestHeaders; one line more than the policy accepts,
 	// so that the policy sees there were too many.
 	acrh [policy.MaxRequestHeadersLines + 1]string
@@ -36,7 +35,7 @@ type ruleInputs struct {
 //     Only the whole map tells, and one read of it serves every header.
 func (r *requestHeaders) fetch(rules ruleInputs, pairs *[]headermap.Pair) error {
 	// acrh is only read through req.RequestHeaders, which read sets.
-	r.req, r.path = policy.Request{}, ""
+	r.req = policy.Request{}
 	_, found, err := hostRequestHeader(policy.HeaderOrigin)
 	if err != nil {
 		return err
@@ -58,7 +57,6 @@ func (r *requestHeaders) fetch(rules ruleInputs, pairs *[]headermap.Pair) error 
 		if r.req.Path, _, err = hostRequestHeader(":path"); err != nil {
 			return err
 		}
-		r.path = r.req.Path
 	}
 	return nil
 }
@@ -80,7 +78,6 @@ func (r *requestHeaders) read(m headermap.Map, pairs *[]headermap.Pair) {
 		switch len(name) {
 		case len(":path"):
 			if name == ":path" {
-				r.path = value
 				r.req.Path = value
 			}
 		case len(policy.HeaderOrigin):

@@ -138,17 +138,13 @@ func (r *Regex) checkCredentials(x *explainer, credentials, insecureOK bool) *Er
 		return nil
 	}
 	for _, site := range r.Sites["http"] {
-		if !isLoopbackSite(site) {
+		if !IsLoopbackHost(site) { // every host at or under it is this machine
 			return fail(FaultRegexInsecure, "matches http origins such as "+strconv.Quote(x.example("http", site))+
 				", which anyone on the network path can impersonate; with allow_credentials match https only, or set dangerously_allow_insecure_origins")
 		}
 	}
 	return nil
 }
-
-// isLoopbackSite reports whether every host at or under site is this
-// machine: localhost and its subdomains, 127.0.0.0/8, [::1].
-func isLoopbackSite(site string) bool { return IsLoopbackHost(site) }
 
 // schemes enumerates the schemes the automaton allows, or says why it
 // cannot: unboundedly many, or more than maxSchemes.
