@@ -44,7 +44,12 @@ func (s *Set) Add(p Pattern) {
 	case p.Kind == Null:
 		s.null = true
 	case p.Kind == Exact:
-		s.exact[p.String()] = struct{}{}
+		// Only a key Parse accepts: Match looks the request's value up
+		// before parsing it, and a hit must mean what parsing first and
+		// then looking up meant. A key Parse refused could never match.
+		if key := p.String(); isSerializedOrigin(key) {
+			s.exact[key] = struct{}{}
+		}
 	case p.Host.Subdomains:
 		list, _ := s.subdomains.Get(p.Host.Name)
 		s.subdomains.Set(p.Host.Name, append(list, ps))
@@ -73,14 +78,17 @@ func (s *Set) Match(origin string) (allowed, wellFormed bool) {
 	if origin == "null" {
 		return s.any || s.null || s.matchRegex(origin), true
 	}
+	// An exact entry first: one hash lookup, and a hit needs no parsing,
+	// since every key is a serialized origin Parse accepts (see Add). This
+	// is the usual request, and parsing costs more than the lookup.
+	if _, ok := s.exact[origin]; ok {
+		return true, true
+	}
 	o, ok := Parse(origin)
 	if !ok {
 		return false, false
 	}
 	if s.any {
-		return true, true
-	}
-	if _, ok := s.exact[origin]; ok {
 		return true, true
 	}
 	for _, w := range s.ports[o.Host] {
@@ -117,4 +125,10 @@ func (s *Set) matchRegex(origin string) bool {
 		}
 	}
 	return false
+}
+
+// isSerializedOrigin reports whether Parse accepts s.
+func isSerializedOrigin(s string) bool {
+	_, ok := Parse(s)
+	return ok
 }
