@@ -117,7 +117,8 @@ func TestDebugReasonHeader(t *testing.T) {
 	if got := string(d.Headers()[0].AppendValue([]byte("x: "))); got != "x: method not allowed: DELETE" {
 		t.Errorf("AppendValue = %q", got)
 	}
-	if got := string(h(HeaderAllowOrigin, appOrigin).AppendValue(nil)); got != appOrigin {
+	plain := h(HeaderAllowOrigin, appOrigin)
+	if got := string(plain.AppendValue(nil)); got != appOrigin {
 		t.Errorf("AppendValue without a detail = %q", got)
 	}
 }

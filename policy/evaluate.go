@@ -14,7 +14,7 @@ import (
 // the top-level policy. Choosing the rule costs a hash lookup per host form
 // and a walk along the path, whatever the number of rules.
 func (p *Policy) Evaluate(r *Request, d *Decision) {
-	*d = Decision{}
+	d.reset()
 	s := p.top
 	if len(p.rules) > 0 {
 		if i := p.index.find(r.Authority, r.Path); i >= 0 {
@@ -193,7 +193,7 @@ func (s *scope) addReason(d *Decision) {
 	if !s.debug {
 		return
 	}
-	d.addHeader(Header{Name: HeaderReason, Value: d.Reason.String(), Detail: d.Detail})
+	d.addDetailed(HeaderReason, d.Reason.String(), d.Detail)
 }
 
 // checkRequestHeaders checks every name of Access-Control-Request-Headers

@@ -38,12 +38,26 @@ type ResponsePlan struct {
 // and a refused preflight forwarded untouched: their responses pass as they
 // are.
 func (d *Decision) ResponsePlan() ResponsePlan {
-	if d.Reply || d.Audit || d.Disabled || d.Kind == PreflightRefused {
-		return ResponsePlan{}
-	}
-	p := ResponsePlan{vary: d.Vary, upstream: d.Upstream, isolation: d.Isolation}
-	p.nHeaders = copy(p.headers[:], d.Headers())
+	var p ResponsePlan
+	p.Reset(d)
 	return p
+}
+
+// Reset makes p, in place, the plan ResponsePlan returns for d: a filter
+// keeping a plan per stream sets it without copying one.
+func (p *ResponsePlan) Reset(d *Decision) {
+	p.Clear()
+	if d.Reply || d.Audit || d.Disabled || d.Kind == PreflightRefused {
+		return
+	}
+	p.vary, p.upstream, p.isolation = d.Vary, d.Upstream, d.Isolation
+	p.nHeaders = copy(p.headers[:], d.Headers())
+}
+
+// Clear makes p the empty plan. Its header array is only read up to
+// nHeaders, and is left as it is.
+func (p *ResponsePlan) Clear() {
+	p.nHeaders, p.vary, p.upstream, p.isolation = 0, false, LeaveUpstream, nil
 }
 
 // Headers returns the headers the plan adds (when the upstream lets it),
@@ -140,14 +154,21 @@ func (e *ResponseEdits) Removed() []string { return e.removed[:e.nRemoved] }
 // Added lists the headers to add, in order.
 func (e *ResponseEdits) Added() []Header { return e.added[:e.nAdded] }
 
-func (e *ResponseEdits) add(h Header) {
-	e.added[e.nAdded] = h
+// add appends a copy of *h, field by field: in the wasm module a Header
+// copied whole (48 bytes) is a memory.copy, a call out of the compiled code.
+func (e *ResponseEdits) add(h *Header) {
+	a := &e.added[e.nAdded]
+	a.Name, a.Value, a.Detail = h.Name, h.Value, h.Detail
 	e.nAdded++
 }
 
+// varyOrigin is the Vary line a response gets when the plan varies on Origin.
+var varyOrigin = Header{Name: HeaderVary, Value: "Origin"}
+
 // Edit computes the edits of a response with the facts f into e.
 func (p *ResponsePlan) Edit(f ResponseFacts, e *ResponseEdits) {
-	*e = ResponseEdits{}
+	// The arrays are only read up to the counts.
+	e.nRemoved, e.nAdded = 0, 0
 	add := true
 	switch p.upstream {
 	case ReplaceUpstream:
@@ -164,19 +185,19 @@ func (p *ResponsePlan) Edit(f ResponseFacts, e *ResponseEdits) {
 		// and a header it set never gets a second value from the policy.
 		add = !f.has(HeaderAllowOrigin)
 	}
-	for _, h := range p.headers[:p.nHeaders] {
-		if add && !(p.upstream == KeepUpstream && f.has(h.Name)) {
+	for i := range p.headers[:p.nHeaders] {
+		if h := &p.headers[i]; add && !(p.upstream == KeepUpstream && f.has(h.Name)) {
 			e.add(h)
 		}
 	}
 	// Vary is appended to the upstream's, never replacing it; "Vary: *"
 	// already covers Origin.
 	if p.vary && !f.VaryCoversOrigin {
-		e.add(Header{Name: HeaderVary, Value: "Origin"})
+		e.add(&varyOrigin)
 	}
 	// Isolation headers the upstream set itself are left as they are.
-	for _, h := range p.isolation {
-		if !f.has(h.Name) {
+	for i := range p.isolation {
+		if h := &p.isolation[i]; !f.has(h.Name) {
 			e.add(h)
 		}
 	}
