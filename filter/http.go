@@ -56,17 +56,18 @@ var _ types.HttpContext = (*httpContext)(nil)
 const maxKeptRetained = 16 << 10
 
 // reset empties the context of a deleted stream for a later one, keeping
-// its space.
+// its space. Field by field, leaving the plan's header array (read only up
+// to its count), rather than clearing the whole context on every request.
 func (c *httpContext) reset() {
-	p := c.plugin
-	kept, audit := c.kept[:0], c.audit
-	if cap(kept) > maxKeptRetained {
-		kept = nil
+	c.state = awaitingRequest
+	c.plan.Clear()
+	c.kept = c.kept[:0]
+	if cap(c.kept) > maxKeptRetained {
+		c.kept = nil
 	}
-	if audit != nil {
-		audit.clear()
+	if c.audit != nil {
+		c.audit.clear()
 	}
-	*c = httpContext{plugin: p, kept: kept, audit: audit}
 }
 
 // OnHttpRequestHeaders classifies the request, answers a preflight (or a
@@ -117,7 +118,7 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 		return action
 	}
 	c.state = forwarded
-	c.plan = d.ResponsePlan()
+	c.plan.Reset(d)
 	c.keepValues(c.plan.Headers())
 	return action
 }
@@ -126,8 +127,8 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 // request headers (the origin, echoed) into the context's own space.
 func (c *httpContext) keepValues(hs []policy.Header) {
 	need := 0
-	for _, h := range hs {
-		need += len(h.Value)
+	for i := range hs {
+		need += len(hs[i].Value)
 	}
 	reserved := false
 	for i := range hs {
@@ -177,22 +178,25 @@ func (c *httpContext) reply(d *policy.Decision) error {
 }
 
 // appendReplyHeaders appends the proxy-wasm serialization of hs, and of
-// Vary when vary is not empty, to dst (see package headermap).
+// Vary when vary is not empty, to dst (see package headermap). Headers are
+// reached through pointers: in the wasm module a Header copied whole is a
+// memory.copy, a call out of the compiled code.
 func appendReplyHeaders(dst []byte, hs []policy.Header, vary string) []byte {
 	n := len(hs)
 	if vary != "" {
 		n++
 	}
 	dst = binary.LittleEndian.AppendUint32(dst, uint32(n))
-	for _, h := range hs {
-		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(h.Name)))
-		dst = binary.LittleEndian.AppendUint32(dst, uint32(valueLen(h)))
+	for i := range hs {
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(hs[i].Name)))
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(valueLen(&hs[i])))
 	}
 	if vary != "" {
 		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(policy.HeaderVary)))
 		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(vary)))
 	}
-	for _, h := range hs {
+	for i := range hs {
+		h := &hs[i]
 		dst = append(dst, h.Name...)
 		dst = append(dst, 0)
 		dst = h.AppendValue(dst)
@@ -251,7 +255,8 @@ func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (a
 			hostError("remove", name, err)
 		}
 	}
-	for _, h := range e.Added() {
+	for i := range e.Added() {
+		h := &e.Added()[i]
 		if err := hostAddResponseHeader(h.Name, h.Value); err != nil {
 			hostError("add", h.Name, err)
 		}
@@ -283,7 +288,7 @@ func (c *httpContext) recoverPanic(phase string, action *types.Action) {
 }
 
 // valueLen is the length of the value h.AppendValue writes.
-func valueLen(h policy.Header) int {
+func valueLen(h *policy.Header) int {
 	if h.Detail == "" {
 		return len(h.Value)
 	}
