@@ -48,18 +48,23 @@ type pluginEntry struct {
 	recycler HttpContextRecycler
 }
 
-func (l pluginList) entry(id uint32) (pluginEntry, bool) {
-	for _, e := range l {
-		if e.id == id {
-			return e, true
+// entry returns the entry of id, or nil. A pointer, not a copy: in the wasm
+// module a pluginEntry (40 bytes) copied whole is a memory.copy, a call out
+// of the compiled code, and a stream's creation looks its plugin up.
+func (l pluginList) entry(id uint32) *pluginEntry {
+	for i := range l {
+		if l[i].id == id {
+			return &l[i]
 		}
 	}
-	return pluginEntry{}, false
+	return nil
 }
 
 func (l pluginList) get(id uint32) (types.PluginContext, bool) {
-	e, ok := l.entry(id)
-	return e.p, ok
+	if e := l.entry(id); e != nil {
+		return e.p, true
+	}
+	return nil, false
 }
 
 func (l *pluginList) put(id uint32, p types.PluginContext) {
@@ -127,8 +132,8 @@ func (r *registry) contextCreate(id, parent uint32) {
 		}
 		return
 	}
-	e, ok := r.plugins.entry(parent)
-	if !ok {
+	e := r.plugins.entry(parent)
+	if e == nil {
 		return
 	}
 	if h := e.p.NewHttpContext(id); h != nil {
