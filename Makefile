@@ -110,7 +110,7 @@ BENCH_LOCAL_N ?= 20000
 BENCH_ENVOY_LOOP ?= 200000
 BENCH_SOAK ?= 1000000
 
-bench: build $(ALLOCSTAT) ## the module benchmark table: cors.wasm against a pass-through module, local host and Envoy's host library
+bench: build $(ALLOCSTAT) ## the module benchmark table: cors.wasm and the floor module (its host calls alone) against a pass-through module, local host and Envoy's host library
 	ENVOYHOST_KIT=$(KIT) $(TOOLS_GO) run ./bench -module $(CURDIR)/$(MODULE) -allocstat $(CURDIR)/$(ALLOCSTAT) -config $(CURDIR)/envoy/cors.json \
 		-runs $(BENCH_RUNS) -local-n $(BENCH_LOCAL_N) -envoy-loop $(BENCH_ENVOY_LOOP) -soak $(BENCH_SOAK)
 

@@ -4,11 +4,13 @@
 // of request, what cors.wasm costs against a pass-through module built on
 // the same Go runtime and ABI binding, in the local host (tools/wasmhost, on
 // wazero) and in Envoy's own Wasm host library (the envoyhost kit's harness,
-// through package tools/envoyhost, when the kit can be built); heap
-// allocations per request (the allocation-counting test build); linear
-// memory after many requests; the module's size.
+// through package tools/envoyhost, when the kit can be built); what the
+// floor module (tools/floor: cors.wasm's host calls and nothing else) costs
+// against the same pass-through, and cors.wasm minus the floor, the filter's
+// own work; heap allocations per request (the allocation-counting test
+// build); linear memory after many requests; the modules' sizes.
 //
-// Timings on a shared machine are noisy: both modules run in the same
+// Timings on a shared machine are noisy: the modules run in the same
 // process, interleaved, each measurement is repeated (-runs) and the table
 // shows medians, ranges and the ratio of the medians.
 //
@@ -30,10 +32,10 @@ import (
 )
 
 type options struct {
-	module, allocstat, passthrough, config string
-	before                                 string
-	runs, localN, envoyLoop, soak          int
-	harness                                string
+	module, allocstat, passthrough, floor, config string
+	before                                        string
+	runs, localN, envoyLoop, soak                 int
+	harness                                       string
 }
 
 func main() {
@@ -41,6 +43,7 @@ func main() {
 	flag.StringVar(&o.module, "module", "build/cors.wasm", "the module")
 	flag.StringVar(&o.allocstat, "allocstat", "build/cors-allocstat.wasm", "the allocation-counting test build of the module (\"\": no allocation count)")
 	flag.StringVar(&o.passthrough, "passthrough", "", "the pass-through module (default: built from tools/passthrough)")
+	flag.StringVar(&o.floor, "floor", "", "the floor module, cors.wasm's host calls alone (default: built from tools/floor)")
 	flag.StringVar(&o.config, "config", "envoy/cors.json", "the plugin configuration")
 	flag.IntVar(&o.runs, "runs", 5, "measurements of each kind and module")
 	flag.IntVar(&o.localN, "local-n", 20000, "requests per measurement in the local host")
@@ -67,7 +70,7 @@ func run(ctx context.Context, o options) error {
 			*p = filepath.Join(root, *p)
 		}
 	}
-	for _, p := range []*string{&o.module, &o.allocstat, &o.config, &o.passthrough, &o.harness, &o.before} {
+	for _, p := range []*string{&o.module, &o.allocstat, &o.config, &o.passthrough, &o.floor, &o.harness, &o.before} {
 		abs(p)
 	}
 	config, err := os.ReadFile(o.config)
@@ -79,12 +82,18 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	if o.passthrough == "" {
-		if o.passthrough, err = buildPassthrough(root, tmp); err != nil {
-			return fmt.Errorf("the pass-through module: %w", err)
+	for _, m := range []struct {
+		path      *string
+		pkg, name string
+	}{{&o.passthrough, "./passthrough", "the pass-through module"}, {&o.floor, "./floor", "the floor module"}} {
+		if *m.path == "" {
+			if *m.path, err = buildToolsModule(root, tmp, m.pkg); err != nil {
+				return fmt.Errorf("%s: %w", m.name, err)
+			}
 		}
 	}
-	paths := []string{o.passthrough, o.module}
+	// In the order of the module indices (modPassthrough…).
+	paths := []string{o.passthrough, o.module, o.floor}
 	if o.before != "" {
 		paths = append(paths, o.before)
 	}
@@ -95,9 +104,9 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 	r := results{module: filepath.Base(o.module), config: rel(root, o.config), runs: o.runs, soakN: o.soak,
-		size: len(modules[1]), passthroughSize: len(modules[0])}
+		size: len(modules[modCors]), passthroughSize: len(modules[modPassthrough]), floorSize: len(modules[modFloor])}
 	if o.before != "" {
-		r.before, r.beforeSize = rel(root, o.before), len(modules[2])
+		r.before, r.beforeSize = rel(root, o.before), len(modules[modBefore])
 	}
 
 	progress("local host: %d runs of %d requests per kind and module", o.runs, o.localN)
@@ -130,7 +139,7 @@ func run(ctx context.Context, o options) error {
 			return fmt.Errorf("Envoy host library: %w", err)
 		}
 		progress("Envoy host library: memory soak of %d mixed requests per module", o.soak)
-		if r.soaks, err = envoySoaks(ctx, opts, paths[:2], o.soak); err != nil {
+		if r.soaks, err = envoySoaks(ctx, opts, []string{paths[modPassthrough], paths[modCors]}, o.soak); err != nil {
 			return fmt.Errorf("Envoy host library: %w", err)
 		}
 	}
@@ -138,13 +147,14 @@ func run(ctx context.Context, o options) error {
 	return nil
 }
 
-// buildPassthrough builds tools/passthrough into dir and returns its path.
-func buildPassthrough(root, dir string) (string, error) {
-	bin, err := testmodule.Build(filepath.Join(root, "tools"), "./passthrough")
+// buildToolsModule builds the tools module's main package pkg (e.g.
+// "./floor") as make build builds cors.wasm, into dir, and returns its path.
+func buildToolsModule(root, dir, pkg string) (string, error) {
+	bin, err := testmodule.Build(filepath.Join(root, "tools"), pkg)
 	if err != nil {
 		return "", err
 	}
-	path := filepath.Join(dir, "passthrough.wasm")
+	path := filepath.Join(dir, filepath.Base(pkg)+".wasm")
 	return path, os.WriteFile(path, bin, 0o644)
 }
 

@@ -10,9 +10,18 @@ import (
 	"github.com/corswasm/corswasm/tools/envoyhost"
 )
 
-// timings are ns per request by kind name, then module (0 the pass-through,
-// 1 cors.wasm, 2 the -before build), one value per run.
+// timings are ns per request by kind name, then module (modPassthrough…),
+// one value per run.
 type timings map[string][][]float64
+
+// The modules measured, as indices in timings: the -before build only with
+// that option.
+const (
+	modPassthrough = iota
+	modCors
+	modFloor
+	modBefore
+)
 
 func newTimings(modules int) timings {
 	t := timings{}
@@ -37,10 +46,10 @@ type results struct {
 	// requests: the pass-through module, then cors.wasm.
 	soakN int
 	soaks []envoyhost.SoakResult
-	// size and passthroughSize are the modules' sizes in bytes.
-	size, passthroughSize int
+	// size, passthroughSize and floorSize are the modules' sizes in bytes.
+	size, passthroughSize, floorSize int
 	// before names the -before build ("" without one), beforeSize its
-	// size; its timings are the third module's.
+	// size; its timings are modBefore's.
 	before     string
 	beforeSize int
 }
@@ -54,9 +63,21 @@ func (r results) table() string {
 	p("| request | local host: pass-through µs | cors.wasm µs | ratio | Envoy host library: pass-through µs | cors.wasm µs | ratio |\n")
 	p("|---|---|---|---|---|---|---|\n")
 	for _, k := range kinds {
-		p("| %s | %s | %s |", k.label, cell(r.local[k.name][0]), r.local.against(k, 1))
+		p("| %s | %s | %s |", k.label, cell(r.local[k.name][modPassthrough]), r.local.against(k, modCors))
 		if r.envoy != nil {
-			p(" %s | %s |\n", cell(r.envoy[k.name][0]), r.envoy.against(k, 1))
+			p(" %s | %s |\n", cell(r.envoy[k.name][modPassthrough]), r.envoy.against(k, modCors))
+		} else {
+			p(" – | – | – |\n")
+		}
+	}
+	p("\nThe floor module (tools/floor) makes cors.wasm's host calls for each kind and nothing else, in the same runs: " +
+		"floor/pass-through is what the host calls alone cost, cors.wasm − floor (difference of the medians) the filter's own work.\n\n")
+	p("| request | local host: floor µs | floor/pass-through | cors.wasm − floor µs | Envoy host library: floor µs | floor/pass-through | cors.wasm − floor µs |\n")
+	p("|---|---|---|---|---|---|---|\n")
+	for _, k := range kinds {
+		p("| %s | %s |", k.label, r.local.floor(k))
+		if r.envoy != nil {
+			p(" %s |\n", r.envoy.floor(k))
 		} else {
 			p(" – | – | – |\n")
 		}
@@ -78,14 +99,14 @@ func (r results) table() string {
 		p("| the same for the pass-through module | %s → %s (%s) |\n", mib(pt.MemoryStart), mib(pt.MemoryEnd), mib(pt.MemoryMax))
 		p("| host calls per request in the soak (cors.wasm) | %s |\n", hostCallsPerRequest(cors))
 	}
-	p("| module size | %d bytes (pass-through %d) |\n", r.size, r.passthroughSize)
+	p("| module size | %d bytes (pass-through %d, floor %d) |\n", r.size, r.passthroughSize, r.floorSize)
 	if r.before != "" {
 		p("\nThe same runs, %s (%d bytes), interleaved with the others:\n\n", r.before, r.beforeSize)
 		p("| request | local host µs | ratio | Envoy host library µs | ratio |\n|---|---|---|---|---|\n")
 		for _, k := range kinds {
-			p("| %s | %s |", k.label, r.local.against(k, 2))
+			p("| %s | %s |", k.label, r.local.against(k, modBefore))
 			if r.envoy != nil {
-				p(" %s |\n", r.envoy.against(k, 2))
+				p(" %s |\n", r.envoy.against(k, modBefore))
 			} else {
 				p(" – | – |\n")
 			}
@@ -98,7 +119,14 @@ func (r results) table() string {
 // pass-through's: "µs | ratio".
 func (t timings) against(k kind, m int) string {
 	v := t[k.name]
-	return fmt.Sprintf("%s | %.2f×", cell(v[m]), median(v[m])/median(v[0]))
+	return fmt.Sprintf("%s | %.2f×", cell(v[m]), median(v[m])/median(v[modPassthrough]))
+}
+
+// floor is the floor module's cells for kind k: "µs | ratio to the
+// pass-through | cors.wasm − floor µs".
+func (t timings) floor(k kind) string {
+	v := t[k.name]
+	return fmt.Sprintf("%s | %.2f", t.against(k, modFloor), (median(v[modCors])-median(v[modFloor]))/1000)
 }
 
 // cell is a measurement's median and range in µs.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -92,14 +93,18 @@ func i32s(n int) []api.ValueType {
 type vmKey struct{}
 
 // instantiateHostModule registers funcs under module name moduleName. Every
-// function first checks whether the calling VM currently allows it (Envoy's
-// restricted callbacks during start-up and inside the allocator).
-func instantiateHostModule(ctx context.Context, rt wazero.Runtime, moduleName string, funcs []hostFunc) error {
+// function counts its call in calls, then checks whether the calling VM
+// currently allows it (Envoy's restricted callbacks during start-up and
+// inside the allocator).
+func instantiateHostModule(ctx context.Context, rt wazero.Runtime, moduleName string, funcs []hostFunc, calls hostCalls) error {
 	b := rt.NewHostModuleBuilder(moduleName)
 	for _, f := range funcs {
 		qualified := moduleName + "." + f.name
+		// One counter per function, found here rather than on every call.
+		count := calls.counter(qualified)
 		b.NewFunctionBuilder().
 			WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, _ api.Module, stack []uint64) {
+				count.Add(1)
 				v := ctx.Value(vmKey{}).(*vm)
 				v.checkAllowed(qualified, f.name)
 				f.fn(v, stack)
@@ -108,6 +113,33 @@ func instantiateHostModule(ctx context.Context, rt wazero.Runtime, moduleName st
 	}
 	_, err := b.Instantiate(ctx)
 	return err
+}
+
+// hostCalls counts the guests' calls of each host function, by qualified
+// name ("env.proxy_get_header_map_value"), as the envoyhost harness names
+// them. Its entries are made while the host modules are registered, before
+// any guest runs; later only the counters change, so reading it needs no
+// lock.
+type hostCalls map[string]*atomic.Uint64
+
+func (c hostCalls) counter(qualified string) *atomic.Uint64 {
+	n := c[qualified]
+	if n == nil {
+		n = new(atomic.Uint64)
+		c[qualified] = n
+	}
+	return n
+}
+
+// snapshot returns the counts of the functions called at least once.
+func (c hostCalls) snapshot() map[string]uint64 {
+	out := map[string]uint64{}
+	for name, n := range c {
+		if v := n.Load(); v != 0 {
+			out[name] = v
+		}
+	}
+	return out
 }
 
 // signature formats a function type like "(i32,i64) -> i32".

@@ -60,7 +60,9 @@
 //
 // Metrics defined by the plugin are shared by name across VMs (Counter,
 // Stats, and Admin's /stats as "wasmcustom.<name>: <value>"). Log lines
-// (Logs, Admin's /logs, Config.LogOutput) carry the VM index.
+// (Logs, Admin's /logs, Config.LogOutput) carry the VM index. HostCalls
+// counts the module's calls of each host function, named as the envoyhost
+// harness's "hostcalls" names them.
 //
 // # Fidelity limits
 //

@@ -72,6 +72,7 @@ type Host struct {
 
 	logs          logStore
 	stats         statsStore
+	calls         hostCalls
 	doubleReplies atomic.Int64
 	memMu         sync.Mutex // serializes GuestMemory
 }
@@ -103,6 +104,7 @@ func New(ctx context.Context, cfg Config) (*Host, error) {
 		allocGuard: newAllocGuard(profile),
 		pool:       make(chan *vm, n),
 		closing:    make(chan struct{}),
+		calls:      hostCalls{},
 	}
 	upstream := *cfg.Upstream
 	h.cfg.Upstream = &upstream
@@ -123,7 +125,7 @@ func New(ctx context.Context, cfg Config) (*Host, error) {
 
 // load compiles the module and starts n VMs.
 func (h *Host) load(ctx context.Context, n int) error {
-	if err := instantiateHostModules(ctx, h.runtime, h.profile); err != nil {
+	if err := instantiateHostModules(ctx, h.runtime, h.profile, h.calls); err != nil {
 		return fmt.Errorf("registering host functions: %w", err)
 	}
 	cm, err := compile(ctx, h.runtime, h.cfg.Module, h.profile)
@@ -213,6 +215,14 @@ func (h *Host) Counter(name string) (uint64, bool) { return h.stats.value(name) 
 // Stats returns every metric of the plugin by its Envoy name
 // ("wasmcustom.<name>"), valued as Counter values them.
 func (h *Host) Stats() map[string]uint64 { return h.stats.snapshot() }
+
+// HostCalls returns how many times the module called each host function
+// since the host started, all VMs together, by qualified name as Envoy's
+// host library names its imports ("env.proxy_get_header_map_value",
+// "wasi_snapshot_preview1.clock_time_get"); functions never called are
+// absent. Start-up's calls are included: the difference of two snapshots
+// taken between requests is what the requests in between called.
+func (h *Host) HostCalls() map[string]uint64 { return h.calls.snapshot() }
 
 // Logs returns the log lines so far (the latest 10,000 at most): what the
 // plugin logged with proxy_log or wrote to stdout and stderr, and the

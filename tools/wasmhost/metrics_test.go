@@ -47,6 +47,41 @@ func TestMetricsSharedAcrossVMs(t *testing.T) {
 	}
 }
 
+// TestHostCalls: calls are counted by qualified name, start-up's included,
+// so that the difference of two snapshots is what the requests between them
+// called. testdata/testfilter defines three metrics at start-up and, per
+// request, increments one in the request callback and one in proxy_on_log,
+// records one histogram sample and reads each header map whole once.
+func TestHostCalls(t *testing.T) {
+	t.Parallel()
+	h, srv := startHost(t, Config{Module: testFilter(t), VMs: 1})
+	before := h.HostCalls()
+	if n := before["env.proxy_define_metric"]; n != 3 {
+		t.Errorf("start-up: env.proxy_define_metric %d; want 3 (calls %v)", n, before)
+	}
+	if n := before["env.proxy_get_buffer_bytes"]; n != 1 {
+		t.Errorf("start-up: env.proxy_get_buffer_bytes %d; want 1 (calls %v)", n, before)
+	}
+	if _, ok := before["env.proxy_increment_metric"]; ok {
+		t.Errorf("start-up: env.proxy_increment_metric counted before any request (calls %v)", before)
+	}
+	for range 2 {
+		do(t, srv, "GET", "/", "")
+	}
+	after := h.HostCalls()
+	for name, want := range map[string]uint64{
+		"env.proxy_define_metric":        0,
+		"env.proxy_get_buffer_bytes":     0,
+		"env.proxy_increment_metric":     4,
+		"env.proxy_record_metric":        2,
+		"env.proxy_get_header_map_pairs": 4,
+	} {
+		if got := after[name] - before[name]; got != want {
+			t.Errorf("two requests: %s %d; want %d (calls %v → %v)", name, got, want, before, after)
+		}
+	}
+}
+
 func TestStatsStore(t *testing.T) {
 	t.Parallel()
 	var s statsStore

@@ -89,13 +89,14 @@ func validate(cm wazero.CompiledModule, p provided, profile string) error {
 	return errors.Join(errs...)
 }
 
-// instantiateHostModules registers the env and WASI functions in rt.
-func instantiateHostModules(ctx context.Context, rt wazero.Runtime, profile string) error {
-	if err := instantiateHostModule(ctx, rt, envModule, envFuncs()); err != nil {
+// instantiateHostModules registers the env and WASI functions in rt, each
+// counting its calls in calls.
+func instantiateHostModules(ctx context.Context, rt wazero.Runtime, profile string, calls hostCalls) error {
+	if err := instantiateHostModule(ctx, rt, envModule, envFuncs(), calls); err != nil {
 		return err
 	}
 	for _, m := range []string{wasiModule, wasiUnstableModule} {
-		if err := instantiateHostModule(ctx, rt, m, wasiFuncs(profile)); err != nil {
+		if err := instantiateHostModule(ctx, rt, m, wasiFuncs(profile), calls); err != nil {
 			return err
 		}
 	}
