@@ -1,6 +1,10 @@
 package filter
 
-import "github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
+import (
+	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
+
+	"github.com/corswasm/corswasm/internal/abi"
+)
 
 // vmContext is the filter's VM context. It holds nothing: each plugin
 // configuration gets its own plugin context and policy.
@@ -8,7 +12,17 @@ type vmContext struct {
 	types.DefaultVMContext
 }
 
-var _ types.VMContext = (*vmContext)(nil)
+var (
+	_ types.VMContext            = (*vmContext)(nil)
+	_ abi.RecoveringHttpContexts = (*vmContext)(nil)
+)
+
+// HttpContextsRecoverPanics tells the ABI binding that the filter's HTTP
+// contexts recover their own panics, so it adds no recover of its own
+// around their callbacks: OnHttpRequestHeaders and OnHttpResponseHeaders
+// defer recoverPanic, which counts and logs the panic and lets the request
+// continue; OnHttpStreamDone is the SDK's default, which does nothing.
+func (*vmContext) HttpContextsRecoverPanics() {}
 
 // NewVMContext returns the filter's VM context, for main.go to register.
 // It makes no host call (Envoy traps host calls other than logging while the

@@ -30,10 +30,13 @@ type registry struct {
 	// log receives recovered-panic reports; nil means the package-level
 	// logHook. Tests set it per registry so they can run in parallel.
 	log func(LogLevel, string)
+	// httpRecovers is set when vm is a RecoveringHttpContexts.
+	httpRecovers bool
 }
 
 func newRegistry(vm types.VMContext) *registry {
-	return &registry{vm: vm}
+	_, recovers := vm.(RecoveringHttpContexts)
+	return &registry{vm: vm, httpRecovers: recovers}
 }
 
 // pluginList holds the plugin (root) contexts: a VM has one per plugin
@@ -167,22 +170,46 @@ func (r *registry) configure(rootID uint32, pluginConfigSize int) (ok bool) {
 	return bool(p.OnPluginStart(pluginConfigSize))
 }
 
+// RecoveringHttpContexts is implemented by a VM context whose HTTP
+// contexts, of every plugin context it creates, recover any panic in their
+// callbacks themselves (proxy_on_request_headers, proxy_on_response_headers
+// and proxy_on_log). The registry then calls those without a deferred
+// recover of its own: in the wasm module each costs every request, and a
+// context that recovers already has one.
+type RecoveringHttpContexts interface {
+	HttpContextsRecoverPanics()
+}
+
 // requestHeaders handles proxy_on_request_headers.
-func (r *registry) requestHeaders(id uint32, numHeaders int, endOfStream bool) (action types.Action) {
+func (r *registry) requestHeaders(id uint32, numHeaders int, endOfStream bool) types.Action {
 	h, ok := r.streams.get(id)
-	if !ok {
+	switch {
+	case !ok:
 		return types.ActionContinue
+	case r.httpRecovers:
+		return h.OnHttpRequestHeaders(numHeaders, endOfStream)
 	}
+	return r.guardedRequestHeaders(h, id, numHeaders, endOfStream)
+}
+
+func (r *registry) guardedRequestHeaders(h types.HttpContext, id uint32, numHeaders int, endOfStream bool) (action types.Action) {
 	defer r.recoverAction("proxy_on_request_headers", id, &action)
 	return h.OnHttpRequestHeaders(numHeaders, endOfStream)
 }
 
 // responseHeaders handles proxy_on_response_headers.
-func (r *registry) responseHeaders(id uint32, numHeaders int, endOfStream bool) (action types.Action) {
+func (r *registry) responseHeaders(id uint32, numHeaders int, endOfStream bool) types.Action {
 	h, ok := r.streams.get(id)
-	if !ok {
+	switch {
+	case !ok:
 		return types.ActionContinue
+	case r.httpRecovers:
+		return h.OnHttpResponseHeaders(numHeaders, endOfStream)
 	}
+	return r.guardedResponseHeaders(h, id, numHeaders, endOfStream)
+}
+
+func (r *registry) guardedResponseHeaders(h types.HttpContext, id uint32, numHeaders int, endOfStream bool) (action types.Action) {
 	defer r.recoverAction("proxy_on_response_headers", id, &action)
 	return h.OnHttpResponseHeaders(numHeaders, endOfStream)
 }
@@ -191,7 +218,11 @@ func (r *registry) responseHeaders(id uint32, numHeaders int, endOfStream bool) 
 // and deleted.
 func (r *registry) streamDone(id uint32) {
 	h, ok := r.streams.get(id)
-	if !ok {
+	switch {
+	case !ok:
+		return
+	case r.httpRecovers:
+		h.OnHttpStreamDone()
 		return
 	}
 	defer r.recoverVoid("proxy_on_log", id)
