@@ -112,7 +112,7 @@ BENCH_LOCAL_N ?= 20000
 BENCH_ENVOY_LOOP ?= 200000
 BENCH_SOAK ?= 1000000
 BENCH_CALL_N ?= 10
-BENCH_CALL_LOCAL_N ?= 20000
+BENCH_CALL_LOCAL_N ?= 40000
 BENCH_CALL_ENVOY_LOOP ?= 20000
 
 bench: build $(ALLOCSTAT) ## the module benchmark table: cors.wasm and the floor module (its host calls alone) against a pass-through module, and one host call of each kind, local host and Envoy's host library

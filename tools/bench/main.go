@@ -57,7 +57,7 @@ func main() {
 	flag.StringVar(&o.floor, "floor", "", "the floor module, cors.wasm's host calls alone (default: built from tools/floor)")
 	flag.StringVar(&o.hostcalls, "hostcalls", "", "the hostcalls module, one kind of host call N times (default: built from tools/hostcalls)")
 	flag.IntVar(&o.callN, "call-n", 10, "host calls per request of the hostcalls module, for the one-host-call table (0: no such table)")
-	flag.IntVar(&o.callLocalN, "call-local-n", 20000, "requests per measurement of the hostcalls module in the local host")
+	flag.IntVar(&o.callLocalN, "call-local-n", 40000, "requests per measurement of the hostcalls module in the local host")
 	flag.IntVar(&o.callEnvoyLoop, "call-envoy-loop", 20000, "requests per measurement of the hostcalls module in Envoy's host library")
 	flag.StringVar(&o.config, "config", "envoy/cors.json", "the plugin configuration")
 	flag.IntVar(&o.runs, "runs", 5, "measurements of each kind and module")
