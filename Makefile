@@ -104,15 +104,21 @@ vet: ## go vet, natively and for wasip1, in both modules
 	GOOS=wasip1 GOARCH=wasm $(TOOLS_GO) vet ./...
 
 # make bench settings: measurements per kind and module, requests per
-# measurement in the local host and in Envoy's host library, soak length.
+# measurement in the local host and in Envoy's host library, soak length;
+# for the one-host-call table, calls per request of the hostcalls module (0:
+# no such table) and its requests per measurement in each host.
 BENCH_RUNS ?= 5
 BENCH_LOCAL_N ?= 20000
 BENCH_ENVOY_LOOP ?= 200000
 BENCH_SOAK ?= 1000000
+BENCH_CALL_N ?= 10
+BENCH_CALL_LOCAL_N ?= 40000
+BENCH_CALL_ENVOY_LOOP ?= 20000
 
-bench: build $(ALLOCSTAT) ## the module benchmark table: cors.wasm and the floor module (its host calls alone) against a pass-through module, local host and Envoy's host library
+bench: build $(ALLOCSTAT) ## the module benchmark table: cors.wasm and the floor module (its host calls alone) against a pass-through module, and one host call of each kind, local host and Envoy's host library
 	ENVOYHOST_KIT=$(KIT) $(TOOLS_GO) run ./bench -module $(CURDIR)/$(MODULE) -allocstat $(CURDIR)/$(ALLOCSTAT) -config $(CURDIR)/envoy/cors.json \
-		-runs $(BENCH_RUNS) -local-n $(BENCH_LOCAL_N) -envoy-loop $(BENCH_ENVOY_LOOP) -soak $(BENCH_SOAK)
+		-runs $(BENCH_RUNS) -local-n $(BENCH_LOCAL_N) -envoy-loop $(BENCH_ENVOY_LOOP) -soak $(BENCH_SOAK) \
+		-call-n $(BENCH_CALL_N) -call-local-n $(BENCH_CALL_LOCAL_N) -call-envoy-loop $(BENCH_CALL_ENVOY_LOOP)
 
 bench-go: build ## the Go benchmarks: the policy engine, and the module in the local host
 	go test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./policy/

@@ -66,15 +66,9 @@ func localTimes(modules [][]byte, config []byte, runs, n int) (timings, error) {
 				if run == 0 {
 					count = n / 10 // warm-up, not reported
 				}
-				w := httptest.NewRecorder()
-				start := time.Now()
-				for range count {
-					w.Body.Reset()
-					h.ServeHTTP(w, httpRequest(k))
-				}
-				ns := float64(time.Since(start).Nanoseconds()) / float64(count)
-				if w.Code >= 500 {
-					return nil, fmt.Errorf("%s: status %d", k.name, w.Code)
+				ns, err := timeLocal(h, k, count)
+				if err != nil {
+					return nil, err
 				}
 				if run > 0 {
 					res[k.name][i] = append(res[k.name][i], ns)
@@ -83,4 +77,19 @@ func localTimes(modules [][]byte, config []byte, runs, n int) (timings, error) {
 		}
 	}
 	return res, nil
+}
+
+// timeLocal serves count requests of kind k and returns ns per request.
+func timeLocal(h *wasmhost.Host, k kind, count int) (float64, error) {
+	w := httptest.NewRecorder()
+	start := time.Now()
+	for range count {
+		w.Body.Reset()
+		h.ServeHTTP(w, httpRequest(k))
+	}
+	ns := float64(time.Since(start).Nanoseconds()) / float64(count)
+	if w.Code >= 500 {
+		return 0, fmt.Errorf("%s: status %d", k.name, w.Code)
+	}
+	return ns, nil
 }

@@ -7,8 +7,10 @@
 // through package tools/envoyhost, when the kit can be built); what the
 // floor module (tools/floor: cors.wasm's host calls and nothing else) costs
 // against the same pass-through, and cors.wasm minus the floor, the filter's
-// own work; heap allocations per request (the allocation-counting test
-// build); linear memory after many requests; the modules' sizes.
+// own work; what one host call of each kind costs in each host (the
+// hostcalls module, tools/hostcalls); heap allocations per request (the
+// allocation-counting test build); linear memory after many requests; the
+// modules' sizes.
 //
 // Timings on a shared machine are noisy: the modules run in the same
 // process, interleaved, each measurement is repeated (-runs) and the table
@@ -17,7 +19,8 @@
 //	go -C tools run ./bench -module ../build/cors.wasm -allocstat ../build/cors-allocstat.wasm
 //
 // Files: kinds.go the requests, local.go and envoy.go the two hosts,
-// allocs.go the allocation count, table.go the table.
+// allocs.go the allocation count, hostcalls.go the one-host-call table,
+// table.go the rest of the output.
 package main
 
 import (
@@ -33,9 +36,17 @@ import (
 
 type options struct {
 	module, allocstat, passthrough, floor, config string
-	before                                        string
+	before, hostcalls                             string
 	runs, localN, envoyLoop, soak                 int
-	harness                                       string
+	// callN is the hostcalls module's calls per request (0: no
+	// one-host-call table); callLocalN and callEnvoyLoop its requests per
+	// measurement. In Envoy's host library that is a tenth of the module
+	// table's: the table makes eight measurements per run, each starting
+	// the harness (about a second of compiling the module), and n calls
+	// per request are a difference of microseconds, which fewer requests
+	// still show.
+	callN, callLocalN, callEnvoyLoop int
+	harness                          string
 }
 
 func main() {
@@ -44,6 +55,10 @@ func main() {
 	flag.StringVar(&o.allocstat, "allocstat", "build/cors-allocstat.wasm", "the allocation-counting test build of the module (\"\": no allocation count)")
 	flag.StringVar(&o.passthrough, "passthrough", "", "the pass-through module (default: built from tools/passthrough)")
 	flag.StringVar(&o.floor, "floor", "", "the floor module, cors.wasm's host calls alone (default: built from tools/floor)")
+	flag.StringVar(&o.hostcalls, "hostcalls", "", "the hostcalls module, one kind of host call N times (default: built from tools/hostcalls)")
+	flag.IntVar(&o.callN, "call-n", 10, "host calls per request of the hostcalls module, for the one-host-call table (0: no such table)")
+	flag.IntVar(&o.callLocalN, "call-local-n", 40000, "requests per measurement of the hostcalls module in the local host")
+	flag.IntVar(&o.callEnvoyLoop, "call-envoy-loop", 20000, "requests per measurement of the hostcalls module in Envoy's host library")
 	flag.StringVar(&o.config, "config", "envoy/cors.json", "the plugin configuration")
 	flag.IntVar(&o.runs, "runs", 5, "measurements of each kind and module")
 	flag.IntVar(&o.localN, "local-n", 20000, "requests per measurement in the local host")
@@ -70,7 +85,7 @@ func run(ctx context.Context, o options) error {
 			*p = filepath.Join(root, *p)
 		}
 	}
-	for _, p := range []*string{&o.module, &o.allocstat, &o.config, &o.passthrough, &o.floor, &o.harness, &o.before} {
+	for _, p := range []*string{&o.module, &o.allocstat, &o.config, &o.passthrough, &o.floor, &o.hostcalls, &o.harness, &o.before} {
 		abs(p)
 	}
 	config, err := os.ReadFile(o.config)
@@ -85,8 +100,13 @@ func run(ctx context.Context, o options) error {
 	for _, m := range []struct {
 		path      *string
 		pkg, name string
-	}{{&o.passthrough, "./passthrough", "the pass-through module"}, {&o.floor, "./floor", "the floor module"}} {
-		if *m.path == "" {
+		used      bool
+	}{
+		{&o.passthrough, "./passthrough", "the pass-through module", true},
+		{&o.floor, "./floor", "the floor module", true},
+		{&o.hostcalls, "./hostcalls", "the hostcalls module", o.callN > 0},
+	} {
+		if *m.path == "" && m.used {
 			if *m.path, err = buildToolsModule(root, tmp, m.pkg); err != nil {
 				return fmt.Errorf("%s: %w", m.name, err)
 			}
@@ -124,6 +144,17 @@ func run(ctx context.Context, o options) error {
 		}
 		r.allocs = &a
 	}
+	var hostcalls []byte
+	if o.callN > 0 {
+		if hostcalls, err = os.ReadFile(o.hostcalls); err != nil {
+			return fmt.Errorf("the hostcalls module: %w", err)
+		}
+		r.calls = &callResults{n: o.callN}
+		progress("local host, one host call: %d runs of %d requests, with none and with %d calls of each kind", o.runs, o.callLocalN, o.callN)
+		if r.calls.local, err = localCalls(hostcalls, o.runs, o.callN, o.callLocalN); err != nil {
+			return fmt.Errorf("local host, the hostcalls module: %w", err)
+		}
+	}
 
 	h, note, err := harness(ctx, o.harness)
 	if err != nil {
@@ -141,6 +172,12 @@ func run(ctx context.Context, o options) error {
 		progress("Envoy host library: memory soak of %d mixed requests per module", o.soak)
 		if r.soaks, err = envoySoaks(ctx, opts, []string{paths[modPassthrough], paths[modCors]}, o.soak); err != nil {
 			return fmt.Errorf("Envoy host library: %w", err)
+		}
+		if r.calls != nil {
+			progress("Envoy host library, one host call: %d runs of --loop %d, with none and with %d calls of each kind", o.runs, o.callEnvoyLoop, o.callN)
+			if r.calls.envoy, err = envoyCalls(ctx, opts, o.hostcalls, o.runs, o.callN, o.callEnvoyLoop); err != nil {
+				return fmt.Errorf("Envoy host library, the hostcalls module: %w", err)
+			}
 		}
 	}
 	fmt.Print(r.table())

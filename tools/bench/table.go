@@ -52,6 +52,8 @@ type results struct {
 	// size; its timings are modBefore's.
 	before     string
 	beforeSize int
+	// calls is nil without the one-host-call table.
+	calls *callResults
 }
 
 // table renders the results as the Markdown tables make bench prints.
@@ -83,6 +85,9 @@ func (r results) table() string {
 		}
 	}
 	p("\n")
+	if r.calls != nil {
+		p("%s\n", r.calls.callTable())
+	}
 	if r.envoyNote != "" {
 		p("%s\n\n", r.envoyNote)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/corswasm/corswasm/tools/envoyhost"
+	"github.com/corswasm/corswasm/tools/hostcalls/calls"
 )
 
 func TestMedian(t *testing.T) {
@@ -66,13 +67,28 @@ func sample() results {
 				HostCalls: envoyhost.HostCalls{Hostcalls: map[string]int64{"env.proxy_increment_metric": 1000000}}},
 		},
 		size: 4918894, passthroughSize: 1900755, floorSize: 1939658,
+		calls: &callResults{n: 10,
+			local: callTimesOf([]float64{5000, 5500, 4500}, 20),
+			envoy: callTimesOf([]float64{2400, 2500, 2300}, 100)},
 	}
+}
+
+// callTimesOf gives the kinds per-call times of three runs: the i-th kind
+// (from 0) base·(i+1) in the middle, 5 ns less and 20 more around it.
+func callTimesOf(none []float64, base float64) *callTimes {
+	t := &callTimes{none: none, perCall: map[string][]float64{}}
+	for i, k := range calls.Kinds {
+		m := base * float64(i+1)
+		t.perCall[k.Name] = []float64{m + 20, m, m - 5}
+	}
+	return t
 }
 
 // The table: per kind, each host's pass-through and cors.wasm medians with
 // their ranges and the ratio of the medians; the floor module's median, its
-// ratio to the pass-through's and cors.wasm's median minus its own; then
-// allocations, memory, host calls and sizes.
+// ratio to the pass-through's and cors.wasm's median minus its own; one host
+// call of each kind in each host, median and range in ns, and the time of a
+// request without one; then allocations, memory, host calls and sizes.
 func TestTable(t *testing.T) {
 	want := `Module benchmark: cors.wasm against the pass-through module, configuration envoy/cors.json; 3 runs each, interleaved; median (range), ratio of the medians.
 
@@ -89,6 +105,19 @@ The floor module (tools/floor) makes cors.wasm's host calls for each kind and no
 | not CORS (response gets Vary) | 6.00 (5.50–7.00) | 1.20× | 1.50 | 4.00 (3.50–4.50) | 1.60× | 1.00 |
 | actual, allowed (3 headers and Vary added) | 12.00 (11.00–14.00) | 1.20× | 3.00 | 8.00 (7.00–9.00) | 1.60× | 2.00 |
 | preflight, allowed (cors.wasm answers; pass-through forwards) | 18.00 (16.50–21.00) | 1.20× | 4.50 | 12.00 (10.50–13.50) | 1.60× | 3.00 |
+
+One host call: the hostcalls module (tools/hostcalls) makes 10 calls of one kind per request on the response header map, and nothing else; (its time − its time with no call) / 10, each run against its own run's, ns per call, median (range).
+
+| host call | local host ns | Envoy host library ns |
+|---|---|---|
+| get_header_map_value, header present (the host calls back proxy_on_memory_allocate) | 20 (15–40) | 100 (95–120) |
+| get_header_map_value, header absent | 40 (35–60) | 200 (195–220) |
+| get_header_map_pairs, the whole response map (allocated in the module, as a present value) | 60 (55–80) | 300 (295–320) |
+| remove_header_map_value, header absent | 80 (75–100) | 400 (395–420) |
+| replace_header_map_value, a present header with its own value | 100 (95–120) | 500 (495–520) |
+| add_header_map_value (each call adds a line the response then carries) | 120 (115–140) | 600 (595–620) |
+| increment_metric | 140 (135–160) | 700 (695–720) |
+| (a request with no call, µs) | 5.00 (4.50–5.50) | 2.40 (2.30–2.50) |
 
 | measure | value |
 |---|---|
@@ -108,12 +137,13 @@ The floor module (tools/floor) makes cors.wasm's host calls for each kind and no
 // and rows out; without the counting build, the allocation rows.
 func TestTableWithoutEnvoyHost(t *testing.T) {
 	r := sample()
-	r.envoy, r.soaks, r.allocs = nil, nil, nil
+	r.envoy, r.soaks, r.allocs, r.calls.envoy = nil, nil, nil, nil
 	r.envoyNote = "Envoy host library: not measured: the envoyhost kit is unavailable: no ../shared/envoyhost/build.sh"
 	got := r.table()
 	for _, want := range []string{
 		"| not CORS (response gets Vary) | 5.00 (4.00–6.00) | 7.50 (7.00–8.00) | 1.50× | – | – | – |\n",
 		"| not CORS (response gets Vary) | 6.00 (5.50–7.00) | 1.20× | 1.50 | – | – | – |\n",
+		"| increment_metric | 140 (135–160) | – |\n| (a request with no call, µs) | 5.00 (4.50–5.50) | – |\n\n",
 		"\n\nEnvoy host library: not measured: the envoyhost kit is unavailable: no ../shared/envoyhost/build.sh\n\n| measure | value |\n|---|---|\n| module size |",
 	} {
 		if !strings.Contains(got, want) {
@@ -153,5 +183,15 @@ The same runs, /tmp/old.wasm (5464664 bytes), interleaved with the others:
 		if !strings.Contains(got, want) {
 			t.Errorf("the -before build's timings moved cors.wasm's or the floor's: no %q in\n%s", want, got)
 		}
+	}
+}
+
+// Without the hostcalls module's measurements (-call-n 0) there is no
+// one-host-call table.
+func TestTableWithoutCalls(t *testing.T) {
+	r := sample()
+	r.calls = nil
+	if got := r.table(); strings.Contains(got, "One host call") {
+		t.Errorf("table has the one-host-call table:\n%s", got)
 	}
 }
