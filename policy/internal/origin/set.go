@@ -21,6 +21,10 @@ type Set struct {
 	any   bool
 	null  bool
 	exact map[string]struct{}
+	// unmatchable counts the exact entries left out of exact because no
+	// request's value can match them (see Add); Empty still counts them,
+	// so that a configuration of only such entries reads as before.
+	unmatchable int
 	// ports holds port wildcards on an exact host ("http://localhost:*"),
 	// keyed by host.
 	ports map[string][]portScheme
@@ -49,6 +53,8 @@ func (s *Set) Add(p Pattern) {
 		// then looking up meant. A key Parse refused could never match.
 		if key := p.String(); isSerializedOrigin(key) {
 			s.exact[key] = struct{}{}
+		} else {
+			s.unmatchable++
 		}
 	case p.Host.Subdomains:
 		list, _ := s.subdomains.Get(p.Host.Name)
@@ -66,7 +72,7 @@ func (s *Set) Any() bool { return s.any }
 
 // Empty reports whether the set allows no origin at all.
 func (s *Set) Empty() bool {
-	return !s.any && !s.null && len(s.exact) == 0 && len(s.ports) == 0 &&
+	return !s.any && !s.null && len(s.exact) == 0 && s.unmatchable == 0 && len(s.ports) == 0 &&
 		s.subdomains.Len() == 0 && len(s.regexes) == 0
 }
 
