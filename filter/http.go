@@ -283,6 +283,10 @@ func (c *httpContext) recoverPanic(phase string, action *types.Action) {
 	}
 	c.state = done
 	*action = types.ActionContinue
+	// Nothing else recovers around these callbacks (vmContext declares
+	// HttpContextsRecoverPanics): a panic while counting or logging this
+	// one is dropped rather than let out to kill the VM.
+	defer func() { _ = recover() }()
 	c.plugin.metrics.inc(panics)
 	logf(logCritical, "corswasm: recovered from a panic in the %s callback: %v; the request continues without CORS headers", phase, r)
 }

@@ -129,7 +129,8 @@ func (h *Header) AppendValue(b []byte) []byte {
 const maxDecisionHeaders = 6 + MaxRequestHeadersLines
 
 // Decision is the policy's verdict on a request. The caller owns it and may
-// reuse it across requests; Evaluate overwrites it entirely.
+// reuse it across requests: Evaluate sets every field anew (its header
+// storage is only read up to the count it sets).
 type Decision struct {
 	// Kind classifies the request and the verdict.
 	Kind Kind

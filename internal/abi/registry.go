@@ -139,8 +139,10 @@ func (r *registry) contextCreate(id, parent uint32) {
 	if e == nil {
 		return
 	}
-	if h := e.p.NewHttpContext(id); h != nil {
-		r.streams.put(id, h, e.recycler)
+	// Read before the plugin's code runs: e points into the plugin list.
+	p, recycler := e.p, e.recycler
+	if h := p.NewHttpContext(id); h != nil {
+		r.streams.put(id, h, recycler)
 	}
 }
 
