@@ -16,6 +16,21 @@ func init() { abi.SetVMContext(&vm{}) }
 
 type vm struct{ types.DefaultVMContext }
 
+// HttpContextsRecoverPanics: as cors.wasm's, the floor's HTTP callbacks
+// recover their own panics, so the ABI binding adds no recover around them
+// and the two modules pay for the same deferred recovers.
+func (*vm) HttpContextsRecoverPanics() {}
+
+var _ abi.RecoveringHttpContexts = (*vm)(nil)
+
+// recoverPanic is the floor's counterpart of the filter's: a panic lets the
+// request continue.
+func recoverPanic(action *types.Action) {
+	if recover() != nil {
+		*action = types.ActionContinue
+	}
+}
+
 func (*vm) NewPluginContext(uint32) types.PluginContext { return &plugin{} }
 
 // plugin keeps the stream contexts of deleted streams for reuse, as
@@ -86,7 +101,8 @@ type stream struct {
 // request. With one, it reads the whole map, as cors.wasm does (a repeated
 // Origin line decides; only the whole map shows it), counts, and for an
 // OPTIONS request sends the local reply cors.wasm sends.
-func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
+func (s *stream) OnHttpRequestHeaders(int, bool) (action types.Action) {
+	defer recoverPanic(&action)
 	const req = abi.MapTypeHttpRequestHeaders
 	p := s.plugin
 	_, found, err := abi.HeaderMapValue(req, "origin")
@@ -138,7 +154,8 @@ func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
 // (cors.wasm checks whether the upstream's Vary already covers Origin) and
 // Vary; for an actual request, the whole map (cors.wasm reads it when it
 // adds headers) and the four headers.
-func (s *stream) OnHttpResponseHeaders(int, bool) types.Action {
+func (s *stream) OnHttpResponseHeaders(int, bool) (action types.Action) {
+	defer recoverPanic(&action)
 	const resp = abi.MapTypeHttpResponseHeaders
 	switch s.kind {
 	case notCORS:

@@ -1,6 +1,6 @@
 // Command floor is a proxy-wasm module that makes the host calls cors.wasm
 // makes for make bench's three kinds of request under envoy/cors.json (not
-// CORS, allowed actual, allowed preflight), in the same order, and does
+// CORS, allowed actual, allowed preflight), as many of each, and does
 // nothing else: it decides nothing, it knows the answers (every request
 // with an Origin is allowed, the headers are the ones cors.wasm sends for
 // that configuration). Its time per request is what any filter that keeps
@@ -10,8 +10,9 @@
 // make bench measures it beside the pass-through module (tools/bench).
 //
 // Like cors.wasm it allocates nothing per request (contexts and buffers are
-// reused), starts no goroutines and sets no timers, so that the comparison
-// is of host calls alone. tools/bench's tests keep it faithful: the same
+// reused), starts no goroutines, sets no timers, and recovers panics in its
+// own HTTP callbacks rather than leaving it to the ABI binding, so that the
+// comparison is of host calls alone. tools/bench's tests keep it faithful: the same
 // calls per request as cors.wasm, the same responses, no allocations.
 package main
 
