@@ -87,8 +87,8 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 		hostError("read request headers", "", err)
 		return action
 	}
-	d := &p.decision
-	p.policy.Evaluate(&r.req, d)
+	// Shared, for a request without Origin: only read.
+	d := p.policy.Decide(&r.req, &p.decision)
 	switch {
 	case d.Disabled:
 		p.metrics.inc(disabled)

@@ -35,7 +35,7 @@ type ruleInputs struct {
 //     Only the whole map tells, and one read of it serves every header.
 func (r *requestHeaders) fetch(rules ruleInputs, pairs *[]headermap.Pair) error {
 	// acrh is only read through req.RequestHeaders, which read sets.
-	r.req = policy.Request{}
+	r.req.Reset()
 	_, found, err := hostRequestHeader(policy.HeaderOrigin)
 	if err != nil {
 		return err

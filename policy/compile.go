@@ -13,6 +13,9 @@ import (
 type scope struct {
 	origins     *origin.Set
 	credentials bool
+	// withoutOrigin is the verdict on every request without Origin,
+	// computed once the scope is compiled (see Policy.Decide).
+	withoutOrigin Decision
 
 	anyMethod bool
 	methods   map[string]struct{}

@@ -24,6 +24,15 @@ type Request struct {
 	Path string
 }
 
+// Reset empties r for the next request, field by field: in a wasm module
+// assigning Request{} is a memory.fill, a call out of the compiled code.
+// TestRequestReset keeps the list whole.
+func (r *Request) Reset() {
+	r.Method, r.Origin, r.OriginCount = "", "", 0
+	r.RequestMethod, r.RequestHeaders, r.RequestPrivateNetwork = "", nil, ""
+	r.Scheme, r.Authority, r.Path = "", "", ""
+}
+
 // Kind classifies a request and the policy's verdict on it.
 type Kind uint8
 

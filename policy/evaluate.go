@@ -14,13 +14,43 @@ import (
 // the top-level policy. Choosing the rule costs a hash lookup per host form
 // and a walk along the path, whatever the number of rules.
 func (p *Policy) Evaluate(r *Request, d *Decision) {
-	d.reset()
 	s := p.top
 	if len(p.rules) > 0 {
-		if i := p.index.find(r.Authority, r.Path); i >= 0 {
-			s = p.rules[i]
-		}
+		s = p.scopeOf(r)
 	}
+	s.decide(r, d)
+}
+
+// Decide is Evaluate returning the verdict rather than writing it: for a
+// request without Origin, which depends on nothing but the deciding policy,
+// the verdict computed once when the policy was compiled, shared by every
+// such request (read it, never modify it); for any other, d, filled by
+// Evaluate. Most of a service's requests have no Origin; this spares them
+// the evaluation.
+func (p *Policy) Decide(r *Request, d *Decision) *Decision {
+	s := p.top
+	if len(p.rules) > 0 {
+		s = p.scopeOf(r)
+	}
+	if r.OriginCount == 0 {
+		return &s.withoutOrigin
+	}
+	s.decide(r, d)
+	return d
+}
+
+// scopeOf returns the policy deciding r when there are rules: the first
+// rule whose match holds, or the top-level policy.
+func (p *Policy) scopeOf(r *Request) *scope {
+	if i := p.index.find(r.Authority, r.Path); i >= 0 {
+		return p.rules[i]
+	}
+	return p.top
+}
+
+// decide writes s's verdict on r into d.
+func (s *scope) decide(r *Request, d *Decision) {
+	d.reset()
 	d.Rule, d.RuleIndex = s.name, s.index
 	if !s.enabled {
 		d.Disabled = true

@@ -52,6 +52,11 @@ func compileConfig(c *Config, p *problems) (*Policy, error) {
 	if err := p.err(); err != nil {
 		return nil, err
 	}
+	// Each policy's verdict on a request without Origin (see Decide): the
+	// request's other fields play no part in it.
+	for _, s := range append([]*scope{pol.top}, pol.rules...) {
+		s.decide(&Request{}, &s.withoutOrigin)
+	}
 	pol.warnings = p.warnings
 	return pol, nil
 }

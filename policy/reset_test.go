@@ -5,8 +5,9 @@ import (
 	"testing"
 )
 
-// Decision.reset, ResponsePlan.Clear and the edits' reset set fields one by
-// one instead of assigning a zero value, to leave their header arrays alone.
+// Decision.reset, Request.Reset, ResponsePlan.Clear and the edits' reset set
+// fields one by one instead of assigning a zero value (a bulk memory call in
+// the wasm module), leaving header arrays alone.
 // These tests fail when a field is added and not reset, and when a reset
 // leaves a field set.
 
@@ -27,6 +28,17 @@ func TestDecisionReset(t *testing.T) {
 	want.headers[0] = Header{Name: "kept"}
 	if !reflect.DeepEqual(set, want) {
 		t.Errorf("after reset: %+v; want the zero Decision", set)
+	}
+}
+
+func TestRequestReset(t *testing.T) {
+	t.Parallel()
+	set := Request{Method: "GET", Origin: "o", OriginCount: 1, RequestMethod: "PUT",
+		RequestHeaders: []string{"x"}, RequestPrivateNetwork: "true", Scheme: "https", Authority: "a", Path: "/"}
+	checkFieldsSet(t, set, "")
+	set.Reset()
+	if !reflect.DeepEqual(set, Request{}) {
+		t.Errorf("after Reset: %+v; want the zero Request", set)
 	}
 }
 
