@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/corswasm/corswasm/internal/httpfield"
@@ -80,7 +81,8 @@ func (k Disagreement) Kinds() []Disagreement {
 const AllDisagreements Disagreement = 1<<numDisagreements - 1
 
 // String names a kind, e.g. "preflight_methods"; a set of several kinds
-// is named by its kinds joined with "|".
+// is named by its kinds joined with "|", and bits that are no kind by
+// "Disagreement(0xNN)" among them.
 func (k Disagreement) String() string {
 	for i := range numDisagreements {
 		if k == 1<<i {
@@ -90,6 +92,9 @@ func (k Disagreement) String() string {
 	var names []string
 	for _, kind := range k.Kinds() {
 		names = append(names, kind.String())
+	}
+	if unknown := k &^ AllDisagreements; unknown != 0 {
+		names = append(names, "Disagreement(0x"+strconv.FormatUint(uint64(unknown), 16)+")")
 	}
 	return strings.Join(names, "|")
 }

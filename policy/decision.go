@@ -1,5 +1,7 @@
 package policy
 
+import "strconv"
+
 // Request holds what the policy needs to know of a request: a few header
 // values, as the proxy received them. Strings are not copied; evaluating a
 // Request does not allocate for the common cases.
@@ -52,8 +54,9 @@ const (
 
 var kindNames = [...]string{"not CORS", "preflight allowed", "preflight refused", "actual allowed", "actual disallowed"}
 
-// String names the kind for logs.
-func (k Kind) String() string { return kindNames[k] }
+// String names the kind for logs; a value that is no kind is named
+// "Kind(n)".
+func (k Kind) String() string { return enumName(kindNames[:], k, "Kind") }
 
 // Reason says why a request was refused or disallowed.
 type Reason uint8
@@ -81,8 +84,19 @@ var reasonNames = [...]string{
 	"method too long",
 }
 
-// String gives the reason in a short, fixed vocabulary, safe to log or send.
-func (r Reason) String() string { return reasonNames[r] }
+// String gives the reason in a short, fixed vocabulary, safe to log or
+// send; a value that is no reason is named "Reason(n)".
+func (r Reason) String() string { return enumName(reasonNames[:], r, "Reason") }
+
+// enumName is names[v], or "Type(v)" for a value past the names: a value
+// converted from a number is a valid Go value, and naming it in a log line
+// must not panic.
+func enumName[E ~uint8](names []string, v E, typ string) string {
+	if int(v) < len(names) {
+		return names[v]
+	}
+	return typ + "(" + strconv.Itoa(int(v)) + ")"
+}
 
 // UpstreamHandling says what the response phase does with the CORS headers
 // the upstream set itself.

@@ -26,8 +26,9 @@ const (
 
 var actionNames = [...]string{"pass through", "audit only", "local reply", "forward untouched", "forward, edit the response"}
 
-// String names the action.
-func (a Action) String() string { return actionNames[a] }
+// String names the action; a value that is no action is named
+// "Action(n)".
+func (a Action) String() string { return enumName(actionNames[:], a, "Action") }
 
 // Outcome is exactly what the filter does to a request and its response:
 // the response phase of the filter (filter/http.go) applied to a
