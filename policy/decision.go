@@ -1,6 +1,9 @@
 package policy
 
-import "strconv"
+import (
+	"slices"
+	"strconv"
+)
 
 // Request holds what the policy needs to know of a request: a few header
 // values, as the proxy received them. Strings are not copied; evaluating a
@@ -254,12 +257,17 @@ const (
 	HeaderCrossOriginOpenerPolicy   = "cross-origin-opener-policy"
 )
 
-// UpstreamCORSHeaders are the headers ReplaceUpstream removes from an
+// upstreamCORSHeaders are the headers ReplaceUpstream removes from an
 // upstream response, and KeepUpstream leaves as the upstream set them.
 // Timing-Allow-Origin is among them: a browser's TAO check (Fetch, "TAO check")
 // combines every value, so an upstream "*" beside the policy's origin
 // would widen the policy's grant to every origin.
-var UpstreamCORSHeaders = []string{
+var upstreamCORSHeaders = []string{
 	HeaderAllowOrigin, HeaderAllowCredentials, HeaderAllowMethods,
 	HeaderAllowHeaders, HeaderMaxAge, HeaderExposeHeaders, HeaderTimingAllowOrigin,
 }
+
+// UpstreamCORSHeaders returns the headers ReplaceUpstream removes from an
+// upstream response, and KeepUpstream leaves as the upstream set them, in
+// the order of ResponseFacts.CORS's bits. The slice is the caller's.
+func UpstreamCORSHeaders() []string { return slices.Clone(upstreamCORSHeaders) }

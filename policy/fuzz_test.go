@@ -27,7 +27,7 @@ func FuzzLoad(f *testing.F) {
 				t.Fatalf("Load error %v is not a non-empty *ConfigError", err)
 			}
 			for _, pr := range ce.Problems {
-				if pr.Reason == "" || !slices.Contains(Codes, pr.Code) {
+				if pr.Reason == "" || !slices.Contains(Codes(), pr.Code) {
 					t.Fatalf("problem without a reason or a known code: %+v", pr)
 				}
 			}
