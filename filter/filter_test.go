@@ -283,7 +283,7 @@ func TestRefusalLogIsEscaped(t *testing.T) {
 // allocate: refusals are common and the host usually discards the line.
 func TestRefusalLineDoesNotAllocate(t *testing.T) {
 	r := &requestHeaders{req: policy.Request{Path: "/items?token=secret"}}
-	r.req.Origin, r.req.OriginCount, r.req.Method = evil, 1, "OPTIONS"
+	r.req.Origins, r.req.Method = []string{evil}, "OPTIONS"
 	p := mustPolicy(t, config)
 	var d policy.Decision
 	p.Evaluate(&r.req, &d)

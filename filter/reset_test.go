@@ -28,7 +28,7 @@ func TestContextResetCoversEveryField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pol.Evaluate(&policy.Request{Method: "GET", Origin: "https://a.example", OriginCount: 1}, &d)
+	pol.Evaluate(&policy.Request{Method: "GET", Origins: []string{"https://a.example"}}, &d)
 	c := &httpContext{plugin: p, state: forwarded, kept: make([]byte, 10, maxKeptRetained+1)}
 	c.plan.Reset(&d)
 	if c.plan.Empty() {

@@ -116,14 +116,15 @@ func CompareUpstream(r *Request, d *Decision, u *UpstreamAnswer) Disagreement {
 	// Where enforcing would pass the upstream's answer through unchanged (a
 	// failing preflight forwarded, CORS headers the upstream set kept), that
 	// answer is the policy's own outcome.
-	if d.Kind == PreflightRefused && !d.Reply || d.Upstream == KeepUpstream && len(u.AllowOrigin) > 0 {
+	v := d.verdict()
+	if v.kind == PreflightRefused && !v.reply || v.upstream == KeepUpstream && len(u.AllowOrigin) > 0 {
 		return 0
 	}
 	var k Disagreement
-	switch d.Kind {
+	switch v.kind {
 	case PreflightAllowed, PreflightRefused:
-		policyOK := d.Kind == PreflightAllowed
-		upstreamOK := acceptsPreflight(r, d.credentials, u)
+		policyOK := v.kind == PreflightAllowed
+		upstreamOK := acceptsPreflight(r, v.credentials, u)
 		switch {
 		case policyOK != upstreamOK:
 			k |= PreflightVerdict
@@ -160,7 +161,7 @@ func acceptsPreflight(r *Request, credentials bool, u *UpstreamAnswer) bool {
 		return false
 	}
 	acao := u.AllowOrigin[0]
-	if acao != r.Origin && (acao != "*" || credentials) {
+	if acao != r.Origin() && (acao != "*" || credentials) {
 		return false
 	}
 	if credentials && !readsTrue(u.AllowCredentials) {
@@ -209,7 +210,7 @@ func acceptsPreflight(r *Request, credentials bool, u *UpstreamAnswer) bool {
 // lines appends the values of the decision's headers called name to buf.
 // Only x-cors-reason has a Detail, and no caller asks for it.
 func (d *Decision) lines(name string, buf []string) []string {
-	for _, h := range d.Headers() {
+	for _, h := range d.verdict().list() {
 		if h.Name == name {
 			buf = append(buf, h.Value)
 		}

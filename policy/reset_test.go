@@ -5,35 +5,35 @@ import (
 	"testing"
 )
 
-// Decision.reset, Request.Reset, ResponsePlan.Clear and the edits' reset set
+// verdict.reset, Request.Reset, ResponsePlan.Clear and the edits' reset set
 // fields one by one instead of assigning a zero value (a bulk memory call in
 // the wasm module), leaving header arrays alone.
 // These tests fail when a field is added and not reset, and when a reset
 // leaves a field set.
 
-func TestDecisionReset(t *testing.T) {
+func TestVerdictReset(t *testing.T) {
 	t.Parallel()
 	// Every field but headers, which reset leaves (only headers[:nHeaders]
 	// is read). A new field must be reset and listed here.
-	set := Decision{
-		Kind: PreflightAllowed, Reason: MethodNotAllowed, Detail: "PUT", Reply: true, Status: 204,
-		Vary: true, vary: varyOnOrigin, Upstream: KeepUpstream, Rule: "r", RuleIndex: 2,
-		Disabled: true, Audit: true, Isolation: []Header{{Name: "x"}}, credentials: true,
+	set := verdict{
+		kind: PreflightAllowed, reason: MethodNotAllowed, detail: "PUT", reply: true, status: 204,
+		vary: varyOnOrigin, upstream: KeepUpstream, rule: "r", ruleIndex: 2,
+		disabled: true, audit: true, isolation: []Header{{Name: "x"}}, credentials: true,
 		nHeaders: 3,
 	}
 	checkFieldsSet(t, set, "headers")
 	set.headers[0] = Header{Name: "kept"}
 	set.reset()
-	want := Decision{}
+	want := verdict{}
 	want.headers[0] = Header{Name: "kept"}
 	if !reflect.DeepEqual(set, want) {
-		t.Errorf("after reset: %+v; want the zero Decision", set)
+		t.Errorf("after reset: %+v; want the zero verdict", set)
 	}
 }
 
 func TestRequestReset(t *testing.T) {
 	t.Parallel()
-	set := Request{Method: "GET", Origin: "o", OriginCount: 1, RequestMethod: "PUT",
+	set := Request{Method: "GET", Origins: []string{"o"}, RequestMethod: "PUT",
 		RequestHeaders: []string{"x"}, RequestPrivateNetwork: "true", Scheme: "https", Authority: "a", Path: "/"}
 	checkFieldsSet(t, set, "")
 	set.Reset()

@@ -53,11 +53,12 @@ func (d *Decision) ResponsePlan() ResponsePlan {
 // keeping a plan per stream sets it without copying one.
 func (p *ResponsePlan) Reset(d *Decision) {
 	p.Clear()
-	if d.Reply || d.Audit || d.Disabled || d.Kind == PreflightRefused {
+	v := d.verdict()
+	if v.reply || v.audit || v.disabled || v.kind == PreflightRefused {
 		return
 	}
-	p.vary, p.upstream, p.isolation = d.Vary, d.Upstream, d.Isolation
-	p.nHeaders = copy(p.headers[:], d.Headers())
+	p.vary, p.upstream, p.isolation = v.vary&varyOnOrigin != 0, v.upstream, v.isolation
+	p.nHeaders = copy(p.headers[:], v.list())
 }
 
 // Clear makes p the empty plan. Its header array is only read up to
