@@ -168,10 +168,10 @@ var ruleFields = append([]field{
 			}
 			r.rule.Name = v.Str
 		}},
-	{name: "match", schema: valueSchema{typ: typeObject, fields: matchFields, minProperties: 1, doc: `The requests the rule decides; with hosts and path_prefixes, both must hold.`},
+	{name: "match", schema: valueSchema{typ: typeObject, fields: matchFields, minProperties: 1, doc: `The requests the rule decides: one of the hosts (if given) and one of the path entries of any kind (if given) must hold.`},
 		read: func(r *reader, v gjson.Result) {
 			if !v.IsObject() {
-				r.wrongType("match", v, "must be an object with hosts and/or path_prefixes")
+				r.wrongType("match", v, "must be an object with hosts, paths, path_prefixes and/or path_separated_prefixes")
 				return
 			}
 			r.rule.Match = &Match{}
@@ -183,8 +183,14 @@ var ruleFields = append([]field{
 var matchFields = []field{
 	{name: "hosts", schema: valueSchema{typ: typeStrings, doc: `Host names or *.example.com wildcards, compared case-insensitively with :authority without its port.`},
 		read: func(r *reader, v gjson.Result) { r.rule.Match.Hosts = r.strings(v, "hosts") }},
-	{name: "path_prefixes", schema: valueSchema{typ: typeStrings, doc: `Prefixes compared byte for byte with :path up to "?".`},
+	{name: "paths", schema: valueSchema{typ: typeStrings, doc: `Exact paths, compared with :path up to "?".`},
+		read: func(r *reader, v gjson.Result) { r.rule.Match.Paths = r.strings(v, "paths") }},
+	{name: "path_prefixes", schema: valueSchema{typ: typeStrings, doc: `Prefixes compared byte for byte with :path up to "?": "/v1" also matches "/v1x".`},
 		read: func(r *reader, v gjson.Result) { r.rule.Match.PathPrefixes = r.strings(v, "path_prefixes") }},
+	{name: "path_separated_prefixes", schema: valueSchema{typ: typeStrings, doc: `Prefixes of whole path segments, compared with :path up to "?": "/v1" matches "/v1" and "/v1/…", not "/v1x" (Envoy's path_separated_prefix). No trailing "/".`},
+		read: func(r *reader, v gjson.Result) {
+			r.rule.Match.PathSeparatedPrefixes = r.strings(v, "path_separated_prefixes")
+		}},
 }
 
 // policyField returns the policy field named name.
