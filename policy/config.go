@@ -85,7 +85,8 @@ type Config struct {
 	// Rules are the per-host/path policies (JSON `rules`, top level only):
 	// the first rule whose match holds decides a request; a request no rule
 	// matches uses the top-level policy. A field a rule does not set takes
-	// the top-level value.
+	// the top-level value; allow_origins and allow_origin_regexes are one
+	// setting, which a rule setting either list replaces whole.
 	Rules []Rule `json:"rules,omitempty"`
 }
 

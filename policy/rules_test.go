@@ -129,6 +129,46 @@ func TestRulePathKinds(t *testing.T) {
 	}
 }
 
+// allow_origins and allow_origin_regexes are one setting: a rule that sets
+// either list replaces both, so a rule narrowing its origins never keeps
+// the top level's other list, with its own credentials.
+func TestRuleOriginsInheritedAsOne(t *testing.T) {
+	t.Parallel()
+	p := mustLoad(t, `{
+		"allow_origins": ["https://app.example.com"],
+		"allow_origin_regexes": ["https://pr-[0-9]+\\.preview\\.example\\.com"],
+		"rules": [
+			{"name": "partner", "match": {"path_prefixes": ["/partner/"]},
+			 "allow_origins": ["https://portal.partner.example"], "allow_credentials": true},
+			{"name": "previews", "match": {"path_prefixes": ["/previews/"]},
+			 "allow_origin_regexes": ["https://pr-[0-9]+\\.preview\\.example\\.com"]},
+			{"name": "none", "match": {"path_prefixes": ["/none/"]}, "allow_origins": []},
+			{"name": "inherits", "match": {"path_prefixes": ["/inherits/"]}, "max_age": 5}
+		]}`)
+	cases := []struct {
+		path, origin string
+		allowed      bool
+	}{
+		{"/partner/x", "https://portal.partner.example", true},
+		{"/partner/x", "https://pr-1.preview.example.com", false},
+		{"/partner/x", "https://app.example.com", false},
+		{"/previews/x", "https://pr-1.preview.example.com", true},
+		{"/previews/x", "https://app.example.com", false},
+		{"/none/x", "https://app.example.com", false},
+		{"/none/x", "https://pr-1.preview.example.com", false},
+		{"/inherits/x", "https://app.example.com", true},
+		{"/inherits/x", "https://pr-1.preview.example.com", true},
+		{"/x", "https://pr-1.preview.example.com", true},
+	}
+	for _, tc := range cases {
+		var d Decision
+		p.Evaluate(&Request{Method: "GET", Origin: tc.origin, OriginCount: 1, Path: tc.path}, &d)
+		if got := d.Kind == ActualAllowed; got != tc.allowed {
+			t.Errorf("%s from %s: %v; want allowed %v", tc.path, tc.origin, d.Kind, tc.allowed)
+		}
+	}
+}
+
 func TestRuleDisabled(t *testing.T) {
 	t.Parallel()
 	p := mustLoad(t, edgeConfig)
