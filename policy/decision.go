@@ -167,14 +167,27 @@ type verdict struct {
 // reset makes v an empty verdict, field by field but for the header array,
 // which is only ever read up to nHeaders: clearing its 16 headers on every
 // request was a bulk memory operation, and in a wasm module each is a call
-// out of the compiled code. TestVerdictReset keeps the list whole.
+// out of the compiled code; only the headers in use are cleared.
+// TestVerdictReset keeps the list whole.
 func (v *verdict) reset() {
 	v.kind, v.reason, v.detail = 0, NoReason, ""
 	v.reply, v.status = false, 0
 	v.vary, v.upstream = 0, LeaveUpstream
 	v.rule, v.ruleIndex = "", 0
 	v.disabled, v.audit, v.isolation, v.credentials = false, false, nil, false
+	clearHeaders(v.headers[:v.nHeaders])
 	v.nHeaders = 0
+}
+
+// clearHeaders drops the strings of headers no longer in use, field by
+// field (a Header cleared whole is a memory.fill in a wasm module): a
+// reused array would otherwise keep an earlier request's bytes (an echoed
+// origin or header name) alive after a request with fewer headers.
+func clearHeaders(hs []Header) {
+	for i := range hs {
+		h := &hs[i]
+		h.Name, h.Value, h.Detail = "", "", ""
+	}
 }
 
 // verdict returns what d says.
