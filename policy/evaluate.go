@@ -291,8 +291,13 @@ func (s *scope) actual(r *Request, v *verdict, allowed bool, reason Reason) {
 	// unlike every other one, lacks Access-Control-Allow-Origin: a cache
 	// must keep it for that Origin only.
 	v.vary = varyOnOrigin
-	// A browser sends Origin on same-origin requests other than GET and
-	// HEAD; those never need CORS and are never rejected.
+	// reject refuses every such request, whatever its mode: Fetch §3.1
+	// ("append a request `Origin` header", steps 3-4) sends Origin on CORS
+	// requests and on every request whose method is neither GET nor HEAD,
+	// a cross-site form POST navigation included, the forgery reject exists
+	// to stop (SECURITY.md, threat 9). Same-origin requests other than GET
+	// and HEAD carry Origin too; they never need CORS and are never
+	// rejected.
 	if s.rejectDisallowed && !sameOrigin(r) {
 		v.reply = true
 		v.status = 403
