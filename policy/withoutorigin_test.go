@@ -63,8 +63,8 @@ func TestWithoutOriginVerdictIsEvaluated(t *testing.T) {
 
 // A caller cannot change the verdict every request without Origin shares:
 // changing a Decision's headers, reusing it, copying it changes that
-// Decision alone. (This was a trap: Decide returned the shared verdict
-// itself, and a write through its Headers changed every later answer.)
+// Decision alone. A write through the shared verdict itself would change
+// the answer to every later request without Origin.
 func TestSharedVerdictStaysUnchanged(t *testing.T) {
 	t.Parallel()
 	const hostile = "https://evil.example"
