@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 )
@@ -168,5 +170,26 @@ func TestExplainSkipsOtherPlugins(t *testing.T) {
 	r = corswasm(t, "", "explain", testdata("wasmplugin-coraza.yaml"), "--origin", "https://app.example.com")
 	if r.code != exitProblems || !strings.Contains(r.stderr, "found no corswasm configuration") {
 		t.Errorf("no corswasm configuration: exit %d:\n%s", r.code, r.stderr)
+	}
+}
+
+// The README's example of skipped plugins is what check prints, notes
+// (standard error) and results (standard output) in the order they come.
+func TestCheckREADMEExample(t *testing.T) {
+	t.Chdir(repoRoot(t))
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const cmd = "$ corswasm check wasmplugins.yaml\n"
+	_, block, ok := strings.Cut(string(readme), cmd)
+	if !ok {
+		t.Fatalf("README.md lacks %q", cmd)
+	}
+	block, _, _ = strings.Cut(block, "```")
+	var out bytes.Buffer
+	run([]string{"check", testdata("wasmplugins-mixed.yaml")}, strings.NewReader(""), &out, &out)
+	if got := strings.ReplaceAll(out.String(), testdata("wasmplugins-mixed.yaml"), "wasmplugins.yaml"); got != block {
+		t.Errorf("check prints:\n%s\nthe README shows:\n%s", got, block)
 	}
 }
