@@ -118,13 +118,26 @@ func TestWildcardOverPublicSuffixes(t *testing.T) {
 		"https://*.amazonaws.com": "public suffixes under it, such as",
 		"https://*.fastly.net":    "public suffixes under it, such as",
 		"https://*.kawasaki.jp":   "a wildcard over a public suffix",
+		"https://*.onion":         "a wildcard over a public suffix",
+		"https://*.home.arpa":     "a wildcard over a public suffix", // listed
+		// Unlisted top-level domains, by the list's default rule.
+		"https://*.za":   `a wildcard over a public suffix matches every site under it ("za" is a top-level domain: all are public suffixes by the list's default rule, except those reserved for private use: localhost, test, invalid, example, local, internal)`,
+		"https://*.zz":   `"zz" is a top-level domain`,
+		"https://*.corp": `"corp" is a top-level domain`,
+		"https://*.alt":  `"alt" is a top-level domain`,
 	} {
 		_, err := ParsePattern(entry)
 		if err == nil || err.Fault != FaultPublicSuffix || !strings.Contains(err.Reason, says) {
 			t.Errorf("ParsePattern(%q) = %v; want a public-suffix fault saying %q", entry, err, says)
 		}
 	}
-	for _, entry := range []string{"https://*.example.com", "https://*.city.kawasaki.jp", "https://*.my-org.github.io", "http://*.localhost:*"} {
+	for _, entry := range []string{
+		"https://*.example.com", "https://*.city.kawasaki.jp", "https://*.my-org.github.io", "http://*.localhost:*",
+		// The names reserved for private use, and sites under unlisted
+		// top-level domains.
+		"https://*.internal", "https://*.test", "https://*.example", "https://*.invalid", "https://*.local",
+		"https://*.app.za", "https://*.router.home.arpa", "https://app.za", "https://za",
+	} {
 		if _, err := ParsePattern(entry); err != nil {
 			t.Errorf("ParsePattern(%q): %v", entry, err)
 		}
