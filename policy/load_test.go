@@ -105,7 +105,10 @@ func TestLoadErrors(t *testing.T) {
 		{"bad IPv4", `{"allow_origins": ["http://127.1"]}`, []string{`allow_origins[0]: "http://127.1": invalid IPv4 address "127.1"`}},
 		{"bad IPv6", `{"allow_origins": ["http://[::g]"]}`, []string{`allow_origins[0]: "http://[::g]": invalid IPv6 address "[::g]"`}},
 		{"trailing dot", `{"allow_origins": ["https://a.example."]}`, []string{`allow_origins[0]: "https://a.example.": remove the trailing dot of the host`}},
-		{"bad host char", `{"allow_origins": ["https://a!.example"]}`, []string{`allow_origins[0]: "https://a!.example": invalid character "!" in host`}},
+		{"bad host char", `{"allow_origins": ["https://a^.example", "https://a%41.example", "https://a!~.example"]}`, []string{
+			`allow_origins[0]: "https://a^.example": invalid character "^" in host: the URL standard forbids it in host names`,
+			`allow_origins[1]: "https://a%41.example": invalid character "%" in host: the URL standard forbids it in host names`,
+		}},
 		{"wildcard with credentials", `{"allow_origins": ["*"], "allow_credentials": true}`, []string{`allow_origins[0]: "*": cannot be used with allow_credentials: browsers refuse a wildcard origin on credentialed requests; list the origins instead`}},
 		{"null with credentials", `{"allow_origins": ["null"], "allow_credentials": true}`, []string{`allow_origins[0]: "null": cannot be used with allow_credentials: sandboxed iframes, local files and redirects all send the origin "null"`}},
 		{"http with credentials", `{"allow_origins": ["http://a.example"], "allow_credentials": true}`, []string{`allow_origins[0]: "http://a.example": an http origin can be impersonated by anyone on the network path; with allow_credentials use https, or set dangerously_allow_insecure_origins`}},

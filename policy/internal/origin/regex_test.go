@@ -48,6 +48,13 @@ var acceptedPatterns = []struct {
 	// Under amazonaws.com, whose public suffixes (s3.amazonaws.com, …) a
 	// spelled-out label does not reach.
 	{pattern: `https://app\.amazonaws\.com`, schemes: []string{"https"}, sites: map[string][]string{"https": {"amazonaws.com"}}},
+	// Host characters beyond letters, digits, "-" and "_" (the URL
+	// standard's): still within labels, so still under the site spelled out.
+	{pattern: `https://a~b\.example\.com`, credentials: true, schemes: []string{"https"}, sites: map[string][]string{"https": {"example.com"}}},
+	{pattern: `https://[a-z~*!]+\.example\.com`, credentials: true, schemes: []string{"https"}, sites: map[string][]string{"https": {"example.com"}}},
+	{pattern: `https://[^.]+\.example\.com`, credentials: true, schemes: []string{"https"}, sites: map[string][]string{"https": {"example.com"}}},
+	// Each a site of its own: "~example.com" is not example.com.
+	{pattern: `https://[~*!]example\.com`, schemes: []string{"https"}, sites: map[string][]string{"https": {"~example.com", "*example.com", "!example.com"}}},
 	{pattern: `null`, schemes: nil, sites: map[string][]string{}, null: true},
 	// The shortest match is no origin and the valid ones lie beyond the
 	// search for one: accepted on the proof, which runs over the wider
@@ -85,6 +92,12 @@ var refusedPatterns = []struct {
 	{`https://[a-z]+\.(za|corp)`, false, FaultRegexPublicSuffix, `every site under the public suffix`},
 	{`https://[a-z]\.alt`, false, FaultRegexSite, `more than 8 sites`},
 	{`https://[a-z]+\.com`, false, FaultRegexPublicSuffix, `every site under the public suffix "com", such as "https://corscanary.com"`},
+	// Hosts may hold "~", "*", "!" and more (the URL standard's host
+	// characters): a pattern that does not end on a label boundary still
+	// reaches other sites through them.
+	{`https://[^.]+example\.com`, false, FaultRegexSite, `merely end with "aexample.com", such as "https://corscanaryaexample.com"`},
+	{`https://.*~example\.com`, false, FaultRegexSite, `such as "https://corscanary~example.com"`},
+	{`https://[^a-z0-9.-]+\.com`, false, FaultRegexSite, `sites it does not spell out, such as "https://++.com"`},
 	// More of the same kinds.
 	{`https://.*`, false, FaultRegexSite, `arbitrary origins such as "https://cors-canary.invalid"`},
 	{`.*`, false, FaultRegexScheme, `arbitrary origins`},
@@ -168,8 +181,11 @@ func TestCompileRegexInsecureOK(t *testing.T) {
 func TestCompileRegexWarnings(t *testing.T) {
 	t.Parallel()
 	for pattern, want := range map[string]string{
-		`https://.*\.example\.com`:                 `allow_origins "https://*.example.com"`,
-		`https://([a-z0-9_-]+\.)*example\.com`:     `allow_origins "https://example.com", "https://*.example.com"`,
+		`https://.*\.example\.com`:       `allow_origins "https://*.example.com"`,
+		`https://([^.]+\.)*example\.com`: `allow_origins "https://example.com", "https://*.example.com"`,
+		// A subdomain wildcard allows every host character in its labels
+		// ("https://a~b.example.com"): this pattern allows fewer.
+		`https://([a-z0-9_-]+\.)*example\.com`:     ``,
 		`https://app\.example\.com(:[0-9]+)?`:      `allow_origins "https://app.example.com:*"`,
 		`null|https://app\.example\.com`:           `allow_origins "https://app.example.com", "null"`,
 		`https://api.\.example\.com`:               `an unescaped "."`,
