@@ -186,6 +186,7 @@ func TestCompileRegexWarnings(t *testing.T) {
 		// A subdomain wildcard allows every host character in its labels
 		// ("https://a~b.example.com"): this pattern allows fewer.
 		`https://([a-z0-9_-]+\.)*example\.com`:     ``,
+		`https://([a-z0-9-]+\.)*example\.com`:      ``,
 		`https://app\.example\.com(:[0-9]+)?`:      `allow_origins "https://app.example.com:*"`,
 		`null|https://app\.example\.com`:           `allow_origins "https://app.example.com", "null"`,
 		`https://api.\.example\.com`:               `an unescaped "."`,
