@@ -39,13 +39,11 @@ func IsPublicSuffix(domain string) bool {
 	if domain == "" {
 		return false
 	}
-	if literal(domain) {
-		if has("!" + domain) {
-			return false
-		}
-		if has(domain) || has("*."+domain) {
-			return true
-		}
+	if literal(domain) && has("!"+domain) {
+		return false
+	}
+	if listed(domain) {
+		return true
 	}
 	if _, parent, ok := strings.Cut(domain, "."); ok {
 		return literal(parent) && has("*."+parent)
@@ -58,8 +56,13 @@ func IsPublicSuffix(domain string) bool {
 // reserved for private use. Messages say so, since the list does not show
 // it.
 func ByDefaultRule(domain string) bool {
-	return domain != "" && !strings.Contains(domain, ".") && !IsPrivateUse(domain) &&
-		!(literal(domain) && (has(domain) || has("*."+domain)))
+	return domain != "" && !strings.Contains(domain, ".") && !IsPrivateUse(domain) && !listed(domain)
+}
+
+// listed reports whether a rule names the domain, or a wildcard rule lies
+// right under it.
+func listed(domain string) bool {
+	return literal(domain) && (has(domain) || has("*."+domain))
 }
 
 // literal reports whether a rule can name the domain: rules are written in
