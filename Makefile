@@ -9,6 +9,10 @@
 ifndef VERSION
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 endif
+# Exactly the Go toolchain go.mod names, whatever go is on PATH: the
+# module's bytes, and so the OCI image's digest, depend on it. Go fetches
+# it through the module proxy when the local go is another release.
+export GOTOOLCHAIN := $(shell sed -n 's/^toolchain //p' go.mod)
 WASM_BUILD := GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath -ldflags "-s -X github.com/corswasm/corswasm/filter.Version=$(VERSION)"
 MODULE     := build/cors.wasm
 # The OCI image layout `make oci` writes (see tools/oci).
