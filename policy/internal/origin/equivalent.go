@@ -52,7 +52,7 @@ type candidate struct{ entry, pattern string }
 // origins each allows.
 func candidates(scheme string, hosts, sites []string) []candidate {
 	const port = `(:[0-9]+)?`
-	const labels = `[a-z0-9_-]+(\.[a-z0-9_-]+)*\.`
+	labels := hostLabel + `+(\.` + hostLabel + `+)*\.`
 	base := regexp.QuoteMeta(scheme + "://")
 	var out []candidate
 	add := func(entry, pattern string) {
@@ -72,6 +72,21 @@ func candidates(scheme string, hosts, sites []string) []candidate {
 	}
 	return out
 }
+
+// hostLabel is a regular expression class of the bytes of a host label
+// (hostChars), each escaped: a subdomain wildcard allows any of them.
+var hostLabel = func() string {
+	b := []byte{'['}
+	for c := 0; c < len(hostChars); c++ {
+		if hostChars[c] {
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+				b = append(b, '\\')
+			}
+			b = append(b, byte(c))
+		}
+	}
+	return string(append(b, ']'))
+}()
 
 // maxFiniteHosts bounds the hosts finiteHosts lists.
 const maxFiniteHosts = 16

@@ -125,15 +125,17 @@ func (x *explainer) siteFault(scheme string, h *hostScan) *Error {
 	switch h.fault {
 	case sitePublicSuffix:
 		return fail(FaultRegexPublicSuffix, "matches the public suffix "+strconv.Quote(h.suffix)+" itself, as in "+strconv.Quote(example)+
-			": anyone can register sites under it")
+			": anyone can register sites under it"+defaultRuleNote(h.suffix))
 	case siteTooMany:
 		return fail(FaultRegexSite, "matches origins of more than "+strconv.Itoa(maxSites)+" sites (registrable domains), such as "+
 			strconv.Quote(example)+"; a pattern may name at most "+strconv.Itoa(maxSites)+": split it, or use allow_origins")
 	}
 	// Unboundedly many sites. Say how, when a classic mistake shows.
-	if h.suffix != "" && x.re.MatchString(scheme+"://cors-canary."+h.suffix) {
-		return fail(FaultRegexPublicSuffix, "matches every site under the public suffix "+strconv.Quote(h.suffix)+", such as "+
-			strconv.Quote(scheme+"://cors-canary."+h.suffix)+": anyone can register one")
+	for _, label := range []string{"cors-canary.", "corscanary."} {
+		if c := scheme + "://" + label + h.suffix; h.suffix != "" && x.re.MatchString(c) {
+			return fail(FaultRegexPublicSuffix, "matches every site under the public suffix "+strconv.Quote(h.suffix)+", such as "+
+				strconv.Quote(c)+": anyone can register one"+defaultRuleNote(h.suffix))
+		}
 	}
 	if rule, ok := psl.RuleBelow(h.domain); ok && !psl.IsPublicSuffix(h.domain) {
 		return fail(FaultRegexPublicSuffix, "matches hosts under "+strconv.Quote(h.domain)+", such as "+strconv.Quote(example)+

@@ -61,6 +61,13 @@ type hostScan struct {
 	// domain is the whole labels read when an unbounded fault was found
 	// ("amazonaws.com" for a pattern pumping the label before it).
 	domain string
+	// publicHost is the first whole host found to be a public suffix, with
+	// where it was found. It is reported only when the search finds no
+	// other fault: "https://[a-z]+" reaches the top-level domain "a" first,
+	// but is better told that it matches unboundedly many sites.
+	publicHost       string
+	publicRev        []byte
+	publicHostStates []int32
 }
 
 // newHostScan prepares the search over the hosts after state start.
@@ -105,7 +112,13 @@ func (h *hostScan) hostEnds() []int32 {
 // long, and otherwise leaves the sites, or the fault, in h.
 func (h *hostScan) run() error {
 	onPath := map[string]bool{}
-	return h.search(h.hostEnds(), nil, "", onPath)
+	err := h.search(h.hostEnds(), nil, "", onPath)
+	if h.fault == siteOK && h.publicHost != "" {
+		// A definite fault, even when the search gave up on the rest.
+		h.fail(sitePublicSuffix, h.publicRev, h.publicHostStates, h.publicHost)
+		return nil
+	}
+	return err
 }
 
 // search continues from node (the states from which the reversed
@@ -163,7 +176,7 @@ func (h *hostScan) search(node []int32, rev []byte, lastPS string, onPath map[st
 }
 
 // wholeHost handles the host being exactly suffix; it returns false when
-// that is a fault.
+// that is a fault that ends the search.
 func (h *hostScan) wholeHost(suffix string, mode hostKind, lastPS string, node []int32, rev []byte) bool {
 	switch mode {
 	case modeIPv4:
@@ -178,8 +191,10 @@ func (h *hostScan) wholeHost(suffix string, mode hostKind, lastPS string, node [
 		return h.addSite(suffix, rev, node)
 	}
 	if psl.IsPublicSuffix(suffix) {
-		h.fail(sitePublicSuffix, rev, node, suffix)
-		return false
+		if h.publicHost == "" {
+			h.publicHost, h.publicRev, h.publicHostStates = suffix, slices.Clone(rev), node
+		}
+		return true
 	}
 	return h.addSite(registrable(suffix, lastPS), rev, node)
 }
@@ -241,8 +256,8 @@ func hostMode(suffix string) hostKind {
 
 // registrable returns the site of domain d whose longest public suffix is
 // ps: ps and one label more (d's last label when there is no public
-// suffix: an unlisted top-level label, such as "localhost" or "internal",
-// belongs to the operator).
+// suffix: a top-level name reserved for private use, such as "localhost"
+// or "internal", belongs to the operator).
 func registrable(d, ps string) string {
 	n := 1
 	if ps != "" {
