@@ -51,7 +51,6 @@ func (c *converter) assemble() *policy.Config {
 	disabled := false
 	switch {
 	case len(entries) == 0:
-		c.note("no CORS policy was found in the source: the configuration leaves every request alone (\"enabled\": false)")
 		return &policy.Config{Enabled: &disabled}
 	case len(entries) == 1 && entries[0].whole():
 		return entries[0].cors
@@ -59,11 +58,7 @@ func (c *converter) assemble() *policy.Config {
 	top := &policy.Config{Enabled: &disabled}
 	names := make(map[string]bool)
 	for _, e := range entries {
-		r := policy.Rule{Name: uniqueName(ruleName(e.name), names), Match: &policy.Match{Hosts: e.hosts, PathPrefixes: e.prefixes}}
-		if e.whole() {
-			// A rule needs a match: every path starts with "/".
-			r.Match.PathPrefixes = []string{"/"}
-		}
+		r := policy.Rule{Name: uniqueName(ruleName(e.name), names), Match: matchOf(&e.scope)}
 		enabled := e.cors != nil
 		if enabled {
 			r.Config = *e.cors
@@ -72,6 +67,26 @@ func (c *converter) assemble() *policy.Config {
 		top.Rules = append(top.Rules, r)
 	}
 	return top
+}
+
+// matchOf writes a scope's hosts and paths as a rule's match.
+func matchOf(s *scope) *policy.Match {
+	m := &policy.Match{Hosts: s.hosts}
+	for _, p := range s.paths {
+		switch p.kind {
+		case pathExact:
+			m.Paths = append(m.Paths, p.value)
+		case pathSegments:
+			m.PathSeparatedPrefixes = append(m.PathSeparatedPrefixes, p.value)
+		default:
+			m.PathPrefixes = append(m.PathPrefixes, p.value)
+		}
+	}
+	if s.whole() {
+		// A rule needs a match: every path starts with "/".
+		m.PathPrefixes = []string{"/"}
+	}
+	return m
 }
 
 // blocks ranks every vhost's domains and groups adjacent domains that the
@@ -132,7 +147,7 @@ func (c *converter) blockEntries(b block, reached map[*scope]bool) []entry {
 		// Istio merges VirtualServices of one host with their catch-all
 		// routes last (CombineVHostRoutes).
 		slices.SortStableFunc(scopes, func(x, y *scope) int {
-			return cmp.Compare(boolInt(x.whole() && !x.conditional), boolInt(y.whole() && !y.conditional))
+			return cmp.Compare(boolInt(x.catchAll), boolInt(y.catchAll))
 		})
 	}
 	anyHost := slices.Contains(b.domains, "*")
@@ -152,20 +167,41 @@ func (c *converter) blockEntries(b block, reached map[*scope]bool) []entry {
 			e := entry{scope: *s}
 			e.hosts = hosts
 			out = append(out, e)
-			if s.whole() {
+			if s.whole() && !s.conditional() {
 				whole = s
 			}
-		case whole.conditional:
-			c.note("%s is left out for %s: %s comes before it there and, without the conditions corswasm cannot match (headers, method, query parameters…), takes every request", s.from, where, whole.from)
 		case anyHost:
 			c.note("%s is unreachable behind %s, which matches every request: left out", s.from, whole.from)
 		default:
 			c.note("%s is unreachable for %s behind %s, which takes every request there: left out", s.from, where, whole.from)
 		}
 	}
+	out = mergeAdjacent(c.settle(out, where))
 	if whole == nil && !anyHost {
 		vh := &c.vhosts[b.members[0]]
 		out = append(out, entry{scope: scope{from: vh.from, name: vh.name + "-unmatched", hosts: b.domains}, fence: vh})
+	}
+	return out
+}
+
+// mergeAdjacent joins the adjacent entries of one source part (the match
+// conditions of one Istio route) that take the same hosts into one rule
+// with the paths of both.
+func mergeAdjacent(entries []entry) []entry {
+	var out []entry
+	for _, e := range entries {
+		if n := len(out); n > 0 {
+			last := &out[n-1]
+			if last.from == e.from && last.name == e.name && last.cors == e.cors && slices.Equal(last.hosts, e.hosts) {
+				if last.paths != nil && e.paths != nil {
+					last.paths = append(slices.Clip(last.paths), e.paths...)
+				} else {
+					last.paths = nil
+				}
+				continue
+			}
+		}
+		out = append(out, e)
 	}
 	return out
 }
