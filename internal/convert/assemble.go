@@ -2,6 +2,7 @@ package convert
 
 import (
 	"cmp"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -36,6 +37,7 @@ type entry struct {
 // did no CORS outside its routes) and each entry is a rule that sets
 // every field it needs, so that nothing is inherited.
 func (c *converter) assemble() *policy.Config {
+	c.portOnlyDomains()
 	var entries []entry
 	reached := make(map[*scope]bool)
 	for _, b := range c.blocks() {
@@ -137,13 +139,18 @@ func (c *converter) blocks() []block {
 // blockEntries writes a block's rules: its vhosts' routes in order, then
 // a fence unless one of them takes every request.
 func (c *converter) blockEntries(b block, reached map[*scope]bool) []entry {
+	members := b.members
+	if slices.ContainsFunc(members, func(m int) bool { return c.vhosts[m].kind != "istio" }) {
+		// Converted once, or refused (sharedDomain).
+		members = members[:1]
+	}
 	var scopes []*scope
-	for _, m := range b.members {
+	for _, m := range members {
 		for i := range c.vhosts[m].scopes {
 			scopes = append(scopes, &c.vhosts[m].scopes[i])
 		}
 	}
-	if len(b.members) > 1 && c.vhosts[b.members[0]].kind == "istio" {
+	if len(members) > 1 {
 		// Istio merges VirtualServices of one host with their catch-all
 		// routes last (CombineVHostRoutes).
 		slices.SortStableFunc(scopes, func(x, y *scope) int {
@@ -259,8 +266,13 @@ func (c *converter) pruneFences(entries []entry) []entry {
 	return out
 }
 
-// sharedDomain notes a domain several vhosts choose: their routes are
-// tried one vhost after the other, in file order.
+// sharedDomain handles a domain several vhosts choose. Istio merges
+// VirtualServices of one host: their routes are tried one vhost after the
+// other, in file order. Otherwise the source tells them apart by what
+// corswasm does not see (the port, in a domain or in the listener), and
+// uses one vhost's routes alone: converted when every vhost gives every
+// request the same CORS handling (the first's rules are then written),
+// refused otherwise.
 func (c *converter) sharedDomain(d string, members []int) {
 	var names []string
 	kinds := make(map[string]bool)
@@ -272,14 +284,37 @@ func (c *converter) sharedDomain(d string, members []int) {
 	if d == "*" {
 		d = "every host"
 	}
-	switch {
-	case len(kinds) > 1:
-		c.note("%s all take %s, but no proxy orders different kinds of source together: here the routes of the first come first, then the others'", list, d)
-	case kinds["istio"]:
+	if len(kinds) == 1 && kinds["istio"] {
 		c.note("%s share %s: Istio merges the routes of gateway-bound VirtualServices in creation order, catch-all routes last, and uses only one of them on sidecars; here they are merged in file order, catch-all routes last, so list them in creation order", list, d)
-	default:
-		c.note("%s both take %s once corswasm ignores the port (Envoy tells such domains apart by the port, and refuses equal ones): here the routes of the first come first, then the others', where Envoy would use one virtual host's alone", list, d)
+		return
 	}
+	first := &c.vhosts[members[0]]
+	for _, m := range members[1:] {
+		if !sameHandling(first, &c.vhosts[m]) {
+			c.refuse("%s all take %s, and their CORS handling differs; the source tells their requests apart by what corswasm rules cannot match (the port, in a domain or in the listener, or the kind of proxy): convert them separately, one plugin configuration for each listener", list, d)
+			return
+		}
+	}
+	c.note("%s all take %s, where the source uses one of them by what corswasm rules cannot match (the port, in a domain or in the listener); they give every request the same CORS handling: converted once", list, d)
+}
+
+// sameHandling reports whether two vhosts route every request to the same
+// CORS handling, by the same routes.
+func sameHandling(a, b *vhost) bool {
+	type handling struct {
+		hosts      []string
+		paths      pathSet
+		cors       *policy.Config
+		conditions []string
+	}
+	of := func(v *vhost) []handling {
+		var out []handling
+		for _, s := range v.scopes {
+			out = append(out, handling{s.hosts, s.paths, s.cors, s.conditions})
+		}
+		return out
+	}
+	return reflect.DeepEqual(of(a), of(b))
 }
 
 func boolInt(b bool) int {

@@ -141,12 +141,16 @@ func readsCORS(cfg any) bool {
 // virtualHost adds a virtual host: its domains and its routes; parents
 // are the levels above it (the route configuration's).
 func (c *converter) virtualHost(from string, vh *routev3.VirtualHost, parents []corsLevel, h *hcm) {
-	var domains []string
+	var domains, portOnly []string
 	for _, d := range vh.Domains {
 		d = strings.ToLower(d)
 		host, _, hasPort := strings.Cut(d, ":")
 		if hasPort && !strings.HasPrefix(d, "[") {
-			c.note("%s: domain %q: corswasm ignores the port of :authority; the rule matches %q on every port", from, d, host)
+			if !slices.ContainsFunc(vh.Domains, func(o string) bool { return strings.EqualFold(o, host) }) {
+				portOnly = append(portOnly, host)
+			} else {
+				c.note("%s: domain %q: corswasm ignores the port of :authority; the rules take %q on every port", from, d, host)
+			}
 			d = host
 		}
 		if d != "*" && (strings.HasPrefix(d, "*") && !strings.HasPrefix(d, "*.") || strings.HasSuffix(d, "*")) {
@@ -165,7 +169,7 @@ func (c *converter) virtualHost(from string, vh *routev3.VirtualHost, parents []
 	if vh.RequireTls != routev3.VirtualHost_NONE && slices.ContainsFunc(scopes, func(s scope) bool { return s.cors != nil }) {
 		c.refuse("%s: require_tls %s: Envoy redirects plain-HTTP requests to https without CORS handling, and corswasm rules cannot select requests by scheme", from, vh.RequireTls)
 	}
-	c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: vh.Name, domains: domains, scopes: scopes})
+	c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: vh.Name, domains: domains, scopes: scopes, portOnly: portOnly})
 }
 
 // routes returns one scope per route, in order (Envoy takes the first

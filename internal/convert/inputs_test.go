@@ -150,3 +150,58 @@ func TestIstioStopsAtCatchAll(t *testing.T) {
 		}
 	}
 }
+
+// Envoy tells apart virtual hosts whose domains differ by the port alone
+// (and listeners by their port): corswasm, which ignores the port,
+// converts them when they give every request the same CORS handling, and
+// refuses them otherwise.
+func TestDomainsApartByPort(t *testing.T) {
+	rc := func(a, b string) string {
+		return `name: edge
+virtual_hosts:
+- {name: tls, domains: ["api.example.com:8443"], typed_per_filter_config: {envoy.filters.http.cors: ` + corsPolicy(a) + `},
+   routes: [{match: {prefix: /}, route: {cluster: api}}]}
+- {name: plain, domains: ["api.example.com"], typed_per_filter_config: {envoy.filters.http.cors: ` + corsPolicy(b) + `},
+   routes: [{match: {prefix: /}, route: {cluster: api}}]}
+`
+	}
+	same := `allow_origin_string_match: [{exact: "https://a.example"}]`
+	p, r := convertAll(t, rc(same, same))
+	check(t, p, "same handling", req{origin: "https://a.example"}, "allowed", nil)
+	if !hasLine(r.Notes, `they give every request the same CORS handling: converted once`) {
+		t.Errorf("notes %q", r.Notes)
+	}
+	r = convertRaw(t, rc(same, `allow_origin_string_match: [{exact: "https://b.example"}]`))
+	if !hasLine(r.Refusals, `virtual_hosts[0] "tls" and route configuration "edge" virtual_hosts[1] "plain" all take api.example.com, and their CORS handling differs`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+	// Two listeners: plain HTTP redirects, TLS does CORS.
+	redirect := `route_config: {name: http, virtual_hosts: [{name: api, domains: [api.example.com], routes: [{match: {prefix: /}, redirect: {https_redirect: true}}]}]}`
+	withCORS := `route_config: {name: https, virtual_hosts: [{name: api, domains: [api.example.com],
+            typed_per_filter_config: {cors: ` + corsPolicy(same) + `}, routes: [{match: {prefix: /}, route: {cluster: api}}]}]}`
+	r = convertRaw(t, bootstrap(corsAndRouter, redirect), bootstrap(corsAndRouter, withCORS))
+	if !hasLine(r.Refusals, `convert them separately, one plugin configuration for each listener`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+}
+
+// A domain with a port alone takes the host on that port; on the others
+// Envoy routes it to the most specific wildcard or "*" virtual host.
+func TestPortOnlyDomain(t *testing.T) {
+	rc := func(tls, any string) string {
+		return `name: edge
+virtual_hosts:
+- {name: tls, domains: ["api.example.com:8443"], typed_per_filter_config: {envoy.filters.http.cors: ` + corsPolicy(tls) + `},
+   routes: [{match: {prefix: /}, route: {cluster: api}}]}
+- {name: any, domains: ["*"], typed_per_filter_config: {envoy.filters.http.cors: ` + corsPolicy(any) + `},
+   routes: [{match: {prefix: /}, route: {cluster: api}}]}
+`
+	}
+	a, b := `allow_origin_string_match: [{exact: "https://a.example"}]`, `allow_origin_string_match: [{exact: "https://b.example"}]`
+	p, _ := convertAll(t, rc(a, a))
+	check(t, p, "same handling on every port", req{origin: "https://a.example"}, "allowed", nil)
+	r := convertRaw(t, rc(a, b))
+	if !hasLine(r.Refusals, `virtual_hosts[0] "tls": domain api.example.com with a port: Envoy routes the requests to api.example.com on other ports to route configuration "edge" virtual_hosts[1] "any", whose CORS handling differs`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+}
