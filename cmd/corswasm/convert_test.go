@@ -50,7 +50,10 @@ func TestConvertVirtualService(t *testing.T) {
 		t.Errorf("rules[2] = %+v", public)
 	}
 	for _, want := range []string{
+		// The lines README.md shows.
 		"converting Istio VirtualService shop/api\n",
+		"note: VirtualService shop/api is bound to gateways istio-system/public: run the plugin on those (a WasmPlugin selecting them)\n",
+		"note: GET, HEAD and POST are always allowed (CORS-safelisted); they are left out of allow_methods\n",
 		`note: VirtualService shop/api http[1] "partner": unmatchedPreflights IGNORE`,
 		"note: Envoy answers an allowed preflight with 200; corswasm with 204",
 		`note: corswasm warns about the converted configuration: rules[1] "partner": max_age: 86400`,

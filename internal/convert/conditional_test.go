@@ -87,6 +87,13 @@ func TestConditionalRoutes(t *testing.T) {
   - name: rest
     route: [{destination: {host: api}}]
 `), `VirtualService shop/api http[0] "beta": corswasm rules cannot select requests by headers, and the CORS handling of requests to api.example.com depends on them: those that meet them get its policy, the others that of VirtualService shop/api http[1] "rest"`, req{}, ""},
+		{"an Istio authority with a port, before a catch-all without CORS", virtualService(`  - name: tls
+    match: [{authority: {exact: "api.example.com:8443"}}]
+    corsPolicy: {allowOrigins: [{exact: "https://b.example"}]}
+    route: [{destination: {host: api}}]
+  - name: rest
+    route: [{destination: {host: api}}]
+`), `VirtualService shop/api http[0] "tls": corswasm rules cannot select requests by the port in :authority`, req{}, ""},
 		{"a Gateway API match on the method, before the same path without CORS", httpRoute(`  - matches: [{path: {type: PathPrefix, value: /v1}, method: PUT}]
     filters: [{type: CORS, cors: {allowOrigins: ["https://b.example"]}}]
   - matches: [{path: {type: PathPrefix, value: /v1}}]
