@@ -161,7 +161,7 @@ func (c *converter) virtualHost(from string, vh *routev3.VirtualHost, parents []
 			domains = append(domains, d)
 		}
 	}
-	levels := append([]corsLevel{c.level(from, vh.TypedPerFilterConfig, vh.Cors, h)}, parents...) //nolint:staticcheck // Envoy still reads cors
+	levels := append([]corsLevel{c.level(from, vh.TypedPerFilterConfig, vh.Cors, h)}, parents...)
 	if vh.Matcher != nil {
 		c.refuse("%s chooses its routes with a matcher tree (matcher), which corswasm cannot convert", from)
 	}
@@ -183,7 +183,7 @@ func (c *converter) routes(from, vhName string, parents []corsLevel, routes []*r
 			c.note("%s: runtime_fraction 0%%: Envoy never takes this route: left out", at)
 			continue
 		}
-		levels := append([]corsLevel{c.level(at, r.TypedPerFilterConfig, r.GetRoute().GetCors(), h)}, parents...) //nolint:staticcheck // Envoy still reads cors
+		levels := append([]corsLevel{c.level(at, r.TypedPerFilterConfig, r.GetRoute().GetCors(), h)}, parents...)
 		cors := c.weightedCORS(at, r, levels, h)
 		if cors != nil && r.GetRoute() == nil && r.GetNonForwardingAction() == nil && r.GetFilterAction() == nil {
 			// CorsFilter::decodeHeaders does nothing on a route without a

@@ -166,7 +166,7 @@ func (c *converter) istioCORS(from string, p *networking.CorsPolicy) *policy.Con
 	// pilot/pkg/networking/core/route/route.go): never both.
 	switch {
 	case len(p.AllowOrigins) > 0:
-		if len(p.AllowOrigin) > 0 { //nolint:staticcheck // read to say it is ignored
+		if len(p.AllowOrigin) > 0 {
 			c.note("%s: allowOrigin is ignored: Istio uses allowOrigins alone when it is set", from)
 		}
 		for _, o := range p.AllowOrigins {
@@ -180,7 +180,7 @@ func (c *converter) istioCORS(from string, p *networking.CorsPolicy) *policy.Con
 			}
 		}
 	default:
-		for _, o := range p.AllowOrigin { //nolint:staticcheck // Istio still reads it
+		for _, o := range p.AllowOrigin {
 			ms = append(ms, originMatcher{"exact", o})
 		}
 	}
