@@ -152,7 +152,7 @@ func (c *converter) blockEntries(b block, reached map[*scope]bool) []entry {
 	}
 	if len(members) > 1 {
 		// Istio merges VirtualServices of one host with their catch-all
-		// routes last (CombineVHostRoutes).
+		// routes last (SortVHostRoutes in pilot/pkg/networking/core/route/route.go).
 		slices.SortStableFunc(scopes, func(x, y *scope) int {
 			return cmp.Compare(boolInt(x.catchAll), boolInt(y.catchAll))
 		})

@@ -10,10 +10,11 @@ import (
 // path, a runtime fraction… Both ways of converting such a route change
 // the answer to some request: a rule without those conditions takes the
 // requests the source sends to the routes after it, and leaving the route
-// out sends its own requests there. Either way the change is nil exactly
-// when the routes after it give every request the route could take the
-// same CORS handling as the route itself: then it is left out; otherwise
-// the conversion is refused. A request that no route takes gets no CORS
+// out sends its own requests there. Either way nothing changes when the
+// routes after it give every request the route could take the same CORS
+// handling as the route itself (checked conservatively: the same policy,
+// as converted): then it is left out; otherwise the conversion is
+// refused. A request that no route takes gets no CORS
 // handling in the sources (no route: Envoy's CORS filter does nothing),
 // as in the converted rules (a fence, or the disabled top level).
 
@@ -33,9 +34,9 @@ func (c *converter) settle(entries []entry, where string) []entry {
 		case same:
 			c.note("%s is left out for %s: corswasm rules cannot select requests by %s, and it changes nothing: the routes after it give every request it could take the same CORS handling", e.from, where, conds)
 		case other == nil:
-			c.refuse("%s: corswasm rules cannot select requests by %s, and the CORS handling of requests to %s depends on them: those that meet them get its policy, the others none (no later route takes them)", e.from, conds, where)
+			c.refuse("%s: corswasm rules cannot select requests by %s, and the CORS handling of requests to %s depends on them: those that meet them get its CORS handling, the others none (no later route takes them)", e.from, conds, where)
 		default:
-			c.refuse("%s: corswasm rules cannot select requests by %s, and the CORS handling of requests to %s depends on them: those that meet them get its policy, the others that of %s, which differs", e.from, conds, where, other.from)
+			c.refuse("%s: corswasm rules cannot select requests by %s, and the CORS handling of requests to %s depends on them: those that meet them get its CORS handling, the others that of %s, which differs", e.from, conds, where, other.from)
 		}
 	}
 	return out

@@ -38,14 +38,14 @@ func TestConditionalRoutes(t *testing.T) {
 		{"a header route with its own policy before a catch-all", envoyVH(
 			`{match: {prefix: /, headers: [{name: x-beta, present_match: true}]}, route: {cluster: beta}, `+b+`}`,
 			`{match: {prefix: /}, route: {cluster: api}}`),
-			`routes[0]: corswasm rules cannot select requests by headers, and the CORS handling of requests to api.example.com depends on them: those that meet them get its policy, the others that of route configuration "edge" virtual_hosts[0] "api" routes[1]`, req{}, ""},
+			`routes[0]: corswasm rules cannot select requests by headers, and the CORS handling of requests to api.example.com depends on them: those that meet them get its CORS handling, the others that of route configuration "edge" virtual_hosts[0] "api" routes[1]`, req{}, ""},
 		{"a header route with the virtual host's policy, as the catch-all's", envoyVH(
 			`{match: {prefix: /v1/, headers: [{name: x-beta, present_match: true}]}, route: {cluster: beta}}`,
 			`{match: {prefix: /}, route: {cluster: api}}`),
 			"", req{path: "/v1/x", origin: "https://a.example"}, "allowed"},
 		{"a header route with a policy, and no route after it", envoyVH(
 			`{match: {prefix: /, headers: [{name: x-beta, present_match: true}]}, route: {cluster: beta}}`),
-			`routes[0]: corswasm rules cannot select requests by headers, and the CORS handling of requests to api.example.com depends on them: those that meet them get its policy, the others none (no later route takes them)`, req{}, ""},
+			`routes[0]: corswasm rules cannot select requests by headers, and the CORS handling of requests to api.example.com depends on them: those that meet them get its CORS handling, the others none (no later route takes them)`, req{}, ""},
 		{"a header route without CORS, and no route after it", envoyVH(
 			`{match: {prefix: /, headers: [{name: x-beta, present_match: true}]}, route: {cluster: beta}, typed_per_filter_config: {envoy.filters.http.cors: {"@type": type.googleapis.com/envoy.config.route.v3.FilterConfig, disabled: true}}}`),
 			"", req{origin: "https://a.example"}, "none"},
@@ -86,7 +86,7 @@ func TestConditionalRoutes(t *testing.T) {
     route: [{destination: {host: beta}}]
   - name: rest
     route: [{destination: {host: api}}]
-`), `VirtualService shop/api http[0] "beta": corswasm rules cannot select requests by headers, and the CORS handling of requests to api.example.com depends on them: those that meet them get its policy, the others that of VirtualService shop/api http[1] "rest"`, req{}, ""},
+`), `VirtualService shop/api http[0] "beta": corswasm rules cannot select requests by headers, and the CORS handling of requests to api.example.com depends on them: those that meet them get its CORS handling, the others that of VirtualService shop/api http[1] "rest"`, req{}, ""},
 		{"an Istio authority with a port, before a catch-all without CORS", virtualService(`  - name: tls
     match: [{authority: {exact: "api.example.com:8443"}}]
     corsPolicy: {allowOrigins: [{exact: "https://b.example"}]}

@@ -251,7 +251,10 @@ func (c *converter) envoyMatch(m *routev3.RouteMatch) (paths pathSet, conditions
 		value = ps.PathSeparatedPrefix
 		paths = pathSet{{pathSegments, value}}
 	case *routev3.RouteMatch_SafeRegex:
-		conditions = append(conditions, "a regex path (safe_regex)")
+		// The regex must match the whole path: ".*" takes every path.
+		if ps.SafeRegex.GetRegex() != ".*" {
+			conditions = append(conditions, "a regex path (safe_regex)")
+		}
 	case *routev3.RouteMatch_ConnectMatcher_:
 		conditions = append(conditions, "the CONNECT method (connect_matcher)")
 	default:

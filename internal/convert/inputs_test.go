@@ -138,7 +138,7 @@ virtual_hosts:
 // nor its other routes (BuildHTTPRoutesForVirtualService in
 // pilot/pkg/networking/core/route/route.go); merged with another
 // VirtualService of the host, catch-all routes go last
-// (CombineVHostRoutes).
+// (SortVHostRoutes in pilot/pkg/networking/core/route/route.go).
 func TestIstioStopsAtCatchAll(t *testing.T) {
 	catchAllFirst := sharedHost("b", "/", "/a/")
 	for _, order := range [][]string{{vsA, catchAllFirst}, {catchAllFirst, vsA}} {

@@ -118,7 +118,10 @@ func (c *converter) istioMatch(at string, m *networking.HTTPMatchRequest) scope 
 		case *networking.StringMatch_Exact:
 			s.paths = pathSet{{pathExact, u.GetExact()}}
 		default:
-			s.conditions = append(s.conditions, "a regex path")
+			// ".*" takes every path (and is a catch-all, IsCatchAllRoute).
+			if u.GetRegex() != ".*" {
+				s.conditions = append(s.conditions, "a regex path")
+			}
 		}
 		// ignoreUriCase sets case_sensitive false: it changes nothing for
 		// a path without letters.
@@ -127,7 +130,7 @@ func (c *converter) istioMatch(at string, m *networking.HTTPMatchRequest) scope 
 		}
 	}
 	// Istio translates these into header, query parameter or metadata
-	// matches, which make a route no catch-all (isCatchAllRoute).
+	// matches, which make a route no catch-all (IsCatchAllRoute).
 	headerLike := []struct {
 		set  bool
 		what string
@@ -135,7 +138,7 @@ func (c *converter) istioMatch(at string, m *networking.HTTPMatchRequest) scope 
 		{m.Method != nil, "method"}, {m.Scheme != nil, "scheme"}, {len(m.Headers) > 0, "headers"},
 		{len(m.WithoutHeaders) > 0, "withoutHeaders"}, {len(m.QueryParams) > 0, "queryParams"},
 	}
-	s.catchAll = s.paths == nil && m.Authority == nil && (m.Uri == nil || m.Uri.GetRegex() == "")
+	s.catchAll = s.paths == nil && m.Authority == nil && (m.Uri == nil || m.Uri.GetRegex() == "" || m.Uri.GetRegex() == ".*")
 	for _, h := range headerLike {
 		if h.set {
 			s.conditions = append(s.conditions, h.what)

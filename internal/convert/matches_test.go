@@ -17,6 +17,9 @@ func TestPathKindsKept(t *testing.T) {
 		{"Envoy path_separated_prefix (PathSeparatedPrefixRouteEntryImpl: the prefix, then \"/\" or the end)", envoyVH(
 			`{match: {path_separated_prefix: /v1}, route: {cluster: v1}, ` + b + `}`),
 			map[string]string{"/v1": "allowed", "/v1/x": "allowed", "/v1?x": "allowed", "/v1x": "none", "/v": "none"}},
+		{"Envoy safe_regex \".*\" (RegexRouteEntryImpl: the whole path) takes every path", envoyVH(
+			`{match: {safe_regex: {regex: ".*"}}, route: {cluster: all}, ` + b + `}`),
+			map[string]string{"/": "allowed", "/x/y": "allowed"}},
 		{"Istio uri.exact (TranslateRouteMatch: an Envoy path)", virtualService(`  - match: [{uri: {exact: /health}}]
     corsPolicy: {allowOrigins: [{exact: "https://b.example"}]}
     route: [{destination: {host: h}}]

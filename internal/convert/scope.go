@@ -49,8 +49,8 @@ type scope struct {
 	cors *policy.Config
 	// conditions name what else the source selects the scope's requests
 	// by, which corswasm rules cannot express ("headers", "a regex
-	// path"…); the scope is kept only where they change nothing (see
-	// conditional.go).
+	// path"…); such a scope is left out where that changes nothing, and
+	// refused elsewhere (see conditional.go).
 	conditions []string
 	// unordered: the source does not say where the scope comes among the
 	// others (the Gateway API leaves a regular expression's precedence
@@ -58,7 +58,7 @@ type scope struct {
 	unordered bool
 	// catchAll: Istio merges the routes of VirtualServices sharing a host
 	// with these last (a prefix "/" without header, query or metadata
-	// matches: isCatchAllRoute in pilot/pkg/networking/core/route).
+	// matches: IsCatchAllRoute in pilot/pkg/networking/core/route).
 	catchAll bool
 }
 
