@@ -51,33 +51,46 @@ func readDocuments(inputs []Input) ([]document, error) {
 				return nil, fmt.Errorf("%s: not valid YAML or JSON: %s", where, strings.TrimPrefix(err.Error(), "yaml: "))
 			}
 			if obj, ok := v.(map[string]any); ok {
-				docs = appendItems(docs, where, obj, 0)
+				if docs, err = appendItems(docs, where, obj, 0); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
 	return docs, nil
 }
 
-// appendItems appends obj, or the items of obj if it is a list.
-func appendItems(docs []document, where string, obj map[string]any, depth int) []document {
+// appendItems appends obj, or the items of obj if it is a list (its
+// kind ends with "List" and it has an apiVersion, as the Kubernetes API
+// conventions say: "Types (Kinds)" in api-conventions.md).
+func appendItems(docs []document, where string, obj map[string]any, depth int) ([]document, error) {
 	kind, _ := obj["kind"].(string)
-	items, isList := obj["items"].([]any)
-	if !isList || !strings.HasSuffix(kind, "List") || depth == maxListDepth {
-		return append(docs, document{where: where, obj: obj})
+	api, _ := obj["apiVersion"].(string)
+	if !strings.HasSuffix(kind, "List") || api == "" || depth == maxListDepth {
+		return append(docs, document{where: where, obj: obj}), nil
+	}
+	items, ok := obj["items"].([]any)
+	if !ok && obj["items"] != nil {
+		return nil, fmt.Errorf("%s: the items of a %s must be a sequence of objects", where, kind)
 	}
 	for i, it := range items {
+		at := fmt.Sprintf("%s items[%d]", where, i)
 		item, ok := it.(map[string]any)
 		if !ok {
-			continue
+			return nil, fmt.Errorf("%s: the items of a %s must be a sequence of objects", at, kind)
 		}
-		// A typed list's items may leave out their kind and apiVersion.
+		// A typed list's items, as the API server answers a collection
+		// request, leave out their kind and apiVersion.
 		if _, ok := item["kind"]; !ok && kind != "List" {
 			item["kind"] = strings.TrimSuffix(kind, "List")
 		}
 		if _, ok := item["apiVersion"]; !ok {
-			item["apiVersion"] = obj["apiVersion"]
+			item["apiVersion"] = api
 		}
-		docs = appendItems(docs, fmt.Sprintf("%s items[%d]", where, i), item, depth+1)
+		var err error
+		if docs, err = appendItems(docs, at, item, depth+1); err != nil {
+			return nil, err
+		}
 	}
-	return docs
+	return docs, nil
 }

@@ -53,6 +53,11 @@ spec:
 		indent(strings.Replace(strings.Replace(vsA, "apiVersion: networking.istio.io/v1\n", "", 1), "kind: VirtualService\n", "", 1))
 	p, _ = convertAll(t, typed)
 	check(t, p, "typed list", req{path: "/a/x", origin: "https://a.example"}, "allowed", nil)
+
+	_, err := Convert(Input{Name: "list.yaml", Data: []byte("apiVersion: v1\nkind: List\nitems: [{kind: VirtualService}, 3]\n")})
+	if err == nil || err.Error() != "list.yaml: document 1 items[1]: the items of a List must be a sequence of objects" {
+		t.Errorf("a list item that is not an object: %v", err)
+	}
 }
 
 // Several inputs are one configuration, as if concatenated in the order
