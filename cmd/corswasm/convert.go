@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -36,6 +37,9 @@ func (e *env) convert(args []string) int {
 		inputs[i] = convert.Input{Name: f, Data: data}
 	}
 	r, err := convert.Convert(inputs...)
+	if errors.Is(err, convert.ErrUnknownDocument) {
+		err = fmt.Errorf("%s: %w", strings.Join(files, ", "), err)
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "corswasm: %v\n", err)
 		return exitUsage

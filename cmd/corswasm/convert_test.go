@@ -160,7 +160,7 @@ spec:
 	if r.code != exitOK || r.stdout != want {
 		t.Errorf("exit %d:\n%s\nwant:\n%s%s", r.code, r.stdout, want, r.stderr)
 	}
-	if r := corswasm(t, "", "convert", "envoy/cors.json"); r.code != exitUsage || !strings.Contains(r.stderr, "found nothing to convert") {
+	if r := corswasm(t, "", "convert", "envoy/cors.json"); r.code != exitUsage || !strings.Contains(r.stderr, "corswasm: envoy/cors.json: found nothing to convert") {
 		t.Errorf("a corswasm configuration: exit %d:\n%s", r.code, r.stderr)
 	}
 }
