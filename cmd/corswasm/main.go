@@ -3,7 +3,7 @@
 //
 //	corswasm check [--json] [--plugin PATTERN]... FILE...
 //	corswasm explain [--json] [--plugin PATTERN] FILE --origin O [--method M] ...
-//	corswasm convert FILE
+//	corswasm convert FILE...
 //	corswasm schema
 //	corswasm version
 //
@@ -81,11 +81,11 @@ Usage:
           [--scheme S] [--response-header 'NAME: VALUE']...
       what the filter does with one request: the rule that decides, the
       verdict, and the exact headers it sends
-  corswasm convert FILE
-      an Istio VirtualService corsPolicy, an Envoy RouteConfiguration,
-      VirtualHost or Route CorsPolicy, or a Gateway API HTTPRoute CORS filter
-      to a corswasm configuration on standard output; differences on
-      standard error
+  corswasm convert FILE...
+      Istio VirtualService corsPolicies, Envoy CORS policies (a bootstrap,
+      RouteConfigurations, VirtualHosts or Routes) or Gateway API HTTPRoute
+      CORS filters to one corswasm configuration on standard output, the
+      files read as one in the order given; differences on standard error
   corswasm schema
       the JSON Schema of the configuration
   corswasm version
