@@ -195,7 +195,7 @@ func TestConvertSeveralFiles(t *testing.T) {
 		t.Errorf("exit %d; want %q:\n%s", r.code, want, r.stderr)
 	}
 	r = corswasm(t, "a: [", "convert", testdata("httproute.yaml"), "-")
-	if r.code != exitUsage || !strings.Contains(r.stderr, "corswasm: -: document 1: not valid YAML or JSON") {
+	if r.code != exitUsage || !strings.Contains(r.stderr, "corswasm: -: not valid YAML: ") {
 		t.Errorf("exit %d:\n%s", r.code, r.stderr)
 	}
 }

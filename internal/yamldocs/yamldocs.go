@@ -73,6 +73,13 @@ func appendObjects(roots []*yaml.Node, n *yaml.Node) ([]*yaml.Node, error) {
 		if item.Kind != yaml.MappingNode {
 			return nil, &ListError{Kind: kind, Line: item.Line}
 		}
+		if kind != "List" {
+			// A typed list's items, as the API server answers a
+			// collection request, leave out their kind and apiVersion:
+			// they are the list's.
+			setDefault(item, "kind", strings.TrimSuffix(kind, "List"))
+			setDefault(item, "apiVersion", Scalar(Lookup(n, "apiVersion")))
+		}
 		var err error
 		if roots, err = appendObjects(roots, item); err != nil {
 			return nil, err
@@ -94,6 +101,16 @@ func listKind(n *yaml.Node) (string, bool) {
 		return "", false
 	}
 	return kind, true
+}
+
+// setDefault adds key: value to the mapping n when n lacks key.
+func setDefault(n *yaml.Node, key, value string) {
+	if Lookup(n, key) != nil {
+		return
+	}
+	n.Content = append(n.Content,
+		&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key, Line: n.Line, Column: n.Column},
+		&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value, Line: n.Line, Column: n.Column})
 }
 
 // isNull reports whether n is YAML's null: an empty document or value.

@@ -77,3 +77,27 @@ func TestDocumentsErrors(t *testing.T) {
 		}
 	}
 }
+
+// The items of a typed list, as the API server answers a collection
+// request, may leave out their kind and apiVersion: they are the list's.
+// A v1 List's items carry their own; what an item sets is kept.
+func TestTypedListItemsTakeTheListsKind(t *testing.T) {
+	t.Parallel()
+	roots, err := Documents([]byte(`{"apiVersion": "networking.istio.io/v1", "kind": "VirtualServiceList", "items": [
+		{"metadata": {"name": "a"}},
+		{"apiVersion": "networking.istio.io/v1beta1", "kind": "VirtualService", "metadata": {"name": "b"}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range roots {
+		got = append(got, Scalar(Lookup(r, "apiVersion"))+" "+Scalar(Lookup(r, "kind")))
+	}
+	if want := []string{"networking.istio.io/v1 VirtualService", "networking.istio.io/v1beta1 VirtualService"}; !slices.Equal(got, want) {
+		t.Errorf("items %q; want %q", got, want)
+	}
+	roots, err = Documents([]byte("apiVersion: v1\nkind: List\nitems:\n- metadata: {name: a}\n"))
+	if err != nil || len(roots) != 1 || Lookup(roots[0], "kind") != nil {
+		t.Errorf("a v1 List's item without kind: %v, %d roots; want it left without one", err, len(roots))
+	}
+}
