@@ -34,6 +34,8 @@ var codeExamples = map[Code]string{
 	CodeWildcardPublic:       `{"allow_origins": ["https://*.com"]}`,
 	CodeRegexSyntax:          `{"allow_origin_regexes": ["("]}`,
 	CodeRegexUnsupported:     `{"allow_origin_regexes": ["https://\\bexample\\.com"]}`,
+	CodeRegexNotASCII:        `{"allow_origin_regexes": ["https://[\\pL-]+\\.example\\.com"]}`,
+	CodeRegexTooLarge:        `{"allow_origin_regexes": ["https://(?:[a-z]?){500}\\.example\\.com"]}`,
 	CodeRegexComplex:         `{"allow_origin_regexes": ["https://[a-z]*a[a-z]{12}\\.example\\.com"]}`,
 	CodeRegexNoMatch:         `{"allow_origin_regexes": ["\\.example\\.com$"]}`,
 	CodeRegexScheme:          `{"allow_origin_regexes": ["[a-z]+://app\\.example\\.com"]}`,
