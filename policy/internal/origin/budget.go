@@ -22,14 +22,15 @@ import (
 //
 // maxWork bounds the proof of one pattern and maxMessageWork its messages
 // and warnings; the worst shapes found take under 10 ns a step natively
-// (BenchmarkRegexWorstShapes), so at most 15 ms a pattern, and origin
-// patterns need a few percent of it. maxConfigWork bounds the analyses of
-// one configuration together (Budget), at most 0.35 s natively
-// (BenchmarkRegexConfiguration in package policy).
+// (BenchmarkRegexWorstShapes), so at most 15 ms a pattern, and the proofs
+// of origin patterns take a few percent to a quarter of it. maxConfigWork
+// bounds the analyses of one configuration together (Budget): about 0.1 s
+// of CPU natively at worst (BenchmarkRegexConfiguration in package
+// policy).
 const (
 	maxWork        = 1 << 20
 	maxMessageWork = 1 << 19
-	maxConfigWork  = 64 * maxWork
+	maxConfigWork  = 32 * maxWork
 )
 
 // The costs of Go's regexp, in steps: a pattern's least, for the objects
