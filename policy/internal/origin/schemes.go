@@ -49,5 +49,5 @@ func (a *automaton) schemes() (out []string, fault schemeFault, prefix string, e
 	if fault, err = walk(a.start, nil); fault != schemesOK || err != nil {
 		return nil, fault, prefix, err
 	}
-	return sortSet(out), schemesOK, "", nil
+	return sortStrings(out), schemesOK, "", nil
 }

@@ -5,13 +5,24 @@ package origin
 // is fast; a hostile pattern's can hold thousands, which heapsort sorts in
 // n log n steps (the budget counts them so, see sortCost). Both keep the
 // module small: each of the standard library's sorts is compiled in per
-// element type.
-func sortSet[T int32 | uint32 | string](s []T) []T {
+// element type. Sets of strings (schemes) hold at most a few entries.
+func sortSet[T int32 | uint32](s []T) []T {
 	if len(s) <= 16 {
 		insertionSort(s)
 	} else {
 		heapSort(s)
 	}
+	return dropRepeats(s)
+}
+
+// sortStrings is sortSet for a few strings.
+func sortStrings(s []string) []string {
+	insertionSort(s)
+	return dropRepeats(s)
+}
+
+// dropRepeats drops the repeats of a sorted set.
+func dropRepeats[T int32 | uint32 | string](s []T) []T {
 	n := 0
 	for i, v := range s {
 		if i == 0 || v != s[n-1] {
@@ -30,7 +41,7 @@ func insertionSort[T int32 | uint32 | string](s []T) {
 	}
 }
 
-func heapSort[T int32 | uint32 | string](s []T) {
+func heapSort[T int32 | uint32](s []T) {
 	for i := len(s)/2 - 1; i >= 0; i-- {
 		siftDown(s, i)
 	}
@@ -41,7 +52,7 @@ func heapSort[T int32 | uint32 | string](s []T) {
 }
 
 // siftDown moves s[i] down the max-heap s to where it belongs.
-func siftDown[T int32 | uint32 | string](s []T, i int) {
+func siftDown[T int32 | uint32](s []T, i int) {
 	for {
 		c := 2*i + 1
 		if c >= len(s) {
