@@ -41,10 +41,11 @@ func tooLong(pattern string) string {
 // class (\pL, \P{Greek}). Origins are ASCII, so an origin pattern needs
 // none; and they are where Go's parser does more than the text: it folds
 // the case of every character of a range such as (?i)[\x{100}-\x{10FFFF}]
-// one at a time (13 ms), and copies, folds and sorts a Unicode class's
-// hundreds of ranges (appendFoldedRange, appendTable in
-// regexp/syntax/parse.go). It reads escapes as the parser does (parseEscape):
-// an escaped backslash is one character, \Q…\E quotes its text.
+// one at a time (milliseconds a range), and copies, folds and sorts a
+// Unicode class's hundreds of ranges (appendFoldedRange, appendTable in
+// regexp/syntax/parse.go). It reads escapes as the parser does
+// (parseEscape): an escaped backslash is one character, \Q…\E quotes its
+// text.
 func nonASCII(pattern string) bool {
 	for i := 0; i < len(pattern); i++ {
 		if pattern[i] >= 0x80 {
