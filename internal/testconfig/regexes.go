@@ -18,7 +18,7 @@ type CostlyRegexes struct {
 
 // MaxCostlyRegexes is how many CostlyRegexes patterns a configuration may
 // have: one more is refused as regexes_too_complex.
-const MaxCostlyRegexes = 46
+const MaxCostlyRegexes = 45
 
 // Pattern returns pattern i.
 func (c CostlyRegexes) Pattern(i int) string {

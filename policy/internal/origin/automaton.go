@@ -49,21 +49,12 @@ func newAutomaton(pattern string, work *budget) (*automaton, error) {
 	if !work.spend(parseCost * len(pattern)) {
 		return nil, errOverBudget
 	}
-	re, err := syntax.Parse(pattern, syntax.Perl)
+	// Anchored as regexp.Compile is given it (CompileRegex), so that the
+	// automaton is that regexp's.
+	re, err := syntax.Parse("^(?:"+pattern+")$", syntax.Perl)
 	if err != nil {
 		return nil, err
 	}
-	return buildAutomaton(anchored(re), work)
-}
-
-// anchored is re anchored at both ends, as "^(?:re)$".
-func anchored(re *syntax.Regexp) *syntax.Regexp {
-	return &syntax.Regexp{Op: syntax.OpConcat, Sub: []*syntax.Regexp{{Op: syntax.OpBeginText}, re, {Op: syntax.OpEndText}}}
-}
-
-// buildAutomaton builds the automaton of a parsed pattern, spending from
-// work.
-func buildAutomaton(re *syntax.Regexp, work *budget) (*automaton, error) {
 	p := measure(re, maxProgram)
 	if p.insts > maxProgram {
 		return nil, errTooLarge

@@ -67,7 +67,8 @@ func compileRegex(pattern string, credentials, insecureOK bool, proof, messages 
 	if nonASCII(pattern) {
 		return nil, fail(FaultRegexNotASCII, "has a character beyond ASCII or a Unicode class (\\p…): serialized origins are ASCII (hosts in punycode), so write the ASCII characters it should match, such as [a-z0-9-]"), nil
 	}
-	// Go's parser, twice: ours and regexp's.
+	// Go's parser, twice here: ours and regexp's (the automaton's is
+	// newAutomaton's).
 	proof.spend(2 * parseCost * len(pattern))
 	// Parse the pattern as written first, so that an error quotes the
 	// operator's text rather than our anchored wrapper.
@@ -90,7 +91,7 @@ func compileRegex(pattern string, credentials, insecureOK bool, proof, messages 
 	if cerr != nil {
 		return nil, fail(FaultRegexSyntax, "not a valid RE2 regular expression: "+cerr.Error()), nil
 	}
-	a, aerr := buildAutomaton(anchored(tree), proof)
+	a, aerr := newAutomaton(pattern, proof)
 	switch {
 	case errors.Is(aerr, errUnsupported):
 		return nil, fail(FaultRegexUnsupported, "word boundaries (\\b, \\B) cannot be analysed in an origin pattern; spell out where labels start and end, as in \"https://([a-z0-9-]+\\\\.)*example\\\\.com\""), nil
