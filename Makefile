@@ -9,6 +9,10 @@
 ifndef VERSION
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 endif
+# Exactly the Go toolchain go.mod names, whatever go is on PATH: the
+# module's bytes, and so the OCI image's digest, depend on it. Go fetches
+# it through the module proxy when the local go is another release.
+export GOTOOLCHAIN := $(shell sed -n 's/^toolchain //p' go.mod)
 WASM_BUILD := GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath -ldflags "-s -X github.com/corswasm/corswasm/filter.Version=$(VERSION)"
 MODULE     := build/cors.wasm
 # The OCI image layout `make oci` writes (see tools/oci).
@@ -50,8 +54,11 @@ schema: ## regenerate config.schema.json from the parser's field table
 	go run ./cmd/corswasm schema > config.schema.json
 
 # `make run` settings; set them on the command line or in the environment,
-# e.g. make run UPSTREAM=http://127.0.0.1:8080 CONFIG=my.json
+# e.g. make run UPSTREAM=http://127.0.0.1:8080 CONFIG=my.json. CONFIG is any
+# file `corswasm check` reads; PLUGIN names the plugin to run in a file that
+# holds several.
 CONFIG   ?= envoy/cors.json
+PLUGIN   ?=
 UPSTREAM ?=
 LISTEN   ?= 127.0.0.1:10000
 ADMIN    ?= 127.0.0.1:9901
@@ -63,7 +70,7 @@ WASI     ?= envoy-1.33
 .PHONY: run
 run: build ## run the module locally with CONFIG in front of UPSTREAM (default: an echo upstream)
 	$(TOOLS_GO) build -o $(CURDIR)/build/corshost ./cmd/corshost
-	exec build/corshost -module $(MODULE) -config "$(CONFIG)" -upstream "$(UPSTREAM)" \
+	exec build/corshost -module $(MODULE) -config "$(CONFIG)" -plugin "$(PLUGIN)" -upstream "$(UPSTREAM)" \
 		-listen "$(LISTEN)" -admin "$(ADMIN)" -wasi "$(WASI)"
 
 $(PANICTEST): build

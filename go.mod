@@ -2,6 +2,8 @@ module github.com/corswasm/corswasm
 
 go 1.26.0
 
+toolchain go1.26.8
+
 require (
 	github.com/envoyproxy/go-control-plane/envoy v1.40.0
 	github.com/tetratelabs/proxy-wasm-go-sdk v0.24.0

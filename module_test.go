@@ -3,6 +3,8 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -101,5 +103,53 @@ func TestMakefileBuildFlags(t *testing.T) {
 	want := "GOOS=wasip1 GOARCH=wasm go build " + strings.Join(flags, " ")
 	if !strings.Contains(string(mk), want) {
 		t.Errorf("the Makefile does not build with %q", want)
+	}
+}
+
+// The module is built with exactly the Go toolchain go.mod names (the
+// tools module names the same), so that two machines with different Go
+// releases build the same bytes and the same OCI digest: the Makefile
+// sets GOTOOLCHAIN to it, and the module the Makefile built carries that
+// release's version string and no other.
+func TestModuleToolchainPinned(t *testing.T) {
+	root, err := testmodule.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	toolchain := func(gomod string) string {
+		b, err := os.ReadFile(filepath.Join(root, gomod))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := regexp.MustCompile(`(?m)^toolchain (go1\.[0-9]+\.[0-9]+)$`).FindSubmatch(b)
+		if m == nil {
+			t.Fatalf("%s has no toolchain line naming a Go release", gomod)
+		}
+		return string(m[1])
+	}
+	want := toolchain("go.mod")
+	if tools := toolchain("tools/go.mod"); tools != want {
+		t.Errorf("tools/go.mod names toolchain %s; go.mod %s", tools, want)
+	}
+	mk, err := os.ReadFile(filepath.Join(root, "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(mk), "export GOTOOLCHAIN := $(shell sed -n 's/^toolchain //p' go.mod)") {
+		t.Error("the Makefile does not set GOTOOLCHAIN from go.mod")
+	}
+	if os.Getenv("CORSWASM_MODULE") == "" {
+		t.Log("not checking the module's bytes: CORSWASM_MODULE (set by make test) names no module built by the Makefile")
+		return
+	}
+	found := regexp.MustCompile(`go1\.[0-9]+\.[0-9]+`).FindAll(testmodule.Module(t), -1)
+	var versions []string
+	for _, v := range found {
+		if !slices.Contains(versions, string(v)) {
+			versions = append(versions, string(v))
+		}
+	}
+	if !slices.Equal(versions, []string{want}) {
+		t.Errorf("the module carries Go versions %q; want only %s", versions, want)
 	}
 }

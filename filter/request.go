@@ -34,8 +34,7 @@ type ruleInputs struct {
 //     first; a preflight reads every Access-Control-Request-Headers line.
 //     Only the whole map tells, and one read of it serves every header.
 func (r *requestHeaders) fetch(rules ruleInputs, pairs *[]headermap.Pair) error {
-	// acrh is only read through req.RequestHeaders, which read sets.
-	r.req.Reset()
+	r.reset()
 	_, found, err := hostRequestHeader(policy.HeaderOrigin)
 	if err != nil {
 		return err
@@ -61,6 +60,15 @@ func (r *requestHeaders) fetch(rules ruleInputs, pairs *[]headermap.Pair) error 
 	return nil
 }
 
+// reset empties r for the next request. acrh is only read through
+// req.RequestHeaders, which read sets; the previous request's lines go
+// first: the array would otherwise keep that request's header bytes alive
+// after requests with fewer lines.
+func (r *requestHeaders) reset() {
+	dropViews(r.req.RequestHeaders)
+	r.req.Reset()
+}
+
 // requestLengths selects the names read reads.
 var requestLengths = headermap.Lengths(":path", policy.HeaderOrigin, ":method", ":scheme", ":authority",
 	policy.HeaderRequestMethod, policy.HeaderRequestHeaders, policy.HeaderRequestPrivateNetwork)
@@ -72,7 +80,7 @@ var requestLengths = headermap.Lengths(":path", policy.HeaderOrigin, ":method", 
 // none of these: a switch on the name's length skips them cheaply.
 func (r *requestHeaders) read(m headermap.Map, pairs *[]headermap.Pair) {
 	n := 0
-	*pairs, _ = headermap.AppendPairsIf((*pairs)[:0], m, requestLengths)
+	readPairs(pairs, m, requestLengths)
 	for _, p := range *pairs {
 		name, value := p.Name, p.Value
 		switch len(name) {
@@ -117,4 +125,25 @@ func (r *requestHeaders) read(m headermap.Map, pairs *[]headermap.Pair) {
 		}
 	}
 	r.req.RequestHeaders = r.acrh[:n]
+}
+
+// readPairs reads the pairs of m whose names have a length in lengths into
+// *pairs, reusing its space, and drops the views an earlier, longer read
+// left beyond them: scratch space never keeps a finished stream's header
+// bytes alive. Field by field: in a wasm module a cleared Pair is a
+// memory.fill, a call out of the compiled code.
+func readPairs(pairs *[]headermap.Pair, m headermap.Map, lengths uint64) {
+	old := *pairs
+	*pairs, _ = headermap.AppendPairsIf(old[:0], m, lengths)
+	for i := len(*pairs); i < len(old); i++ {
+		old[i].Name, old[i].Value = "", ""
+	}
+}
+
+// dropViews empties the strings of s, one by one (a loop the compiler does
+// not turn into a memory.fill).
+func dropViews(s []string) {
+	for i := 0; i < len(s); i++ {
+		s[i] = ""
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/corswasm/corswasm/internal/headermap"
 	"github.com/corswasm/corswasm/policy"
 )
 
@@ -41,5 +42,35 @@ func TestContextResetCoversEveryField(t *testing.T) {
 	}
 	if c.kept != nil {
 		t.Errorf("a copy space over %d bytes is kept after reset", maxKeptRetained)
+	}
+}
+
+// The plugin's scratch space for a request (its header pairs and
+// Access-Control-Request-Headers lines) keeps no view of an earlier
+// request's header bytes once a request with fewer has been read.
+func TestRequestScratchDropsViews(t *testing.T) {
+	t.Parallel()
+	long := headermap.FromPairs([][2]string{{":method", "OPTIONS"}, {":path", "/"}, {"origin", "https://a.example"},
+		{"access-control-request-method", "PUT"}, {"access-control-request-headers", "x-a"},
+		{"access-control-request-headers", "x-b"}, {"access-control-request-headers", "x-c"}})
+	short := headermap.FromPairs([][2]string{{":method", "GET"}, {"origin", "https://a.example"}})
+	var r requestHeaders
+	var pairs []headermap.Pair
+	r.reset()
+	r.read(long, &pairs)
+	if len(r.req.RequestHeaders) != 3 || len(pairs) != 7 {
+		t.Fatalf("read %d request header lines, %d pairs; want 3, 7", len(r.req.RequestHeaders), len(pairs))
+	}
+	r.reset()
+	r.read(short, &pairs)
+	for i, line := range r.acrh {
+		if line != "" {
+			t.Errorf("acrh[%d] = %q after a request without Access-Control-Request-Headers", i, line)
+		}
+	}
+	for i, p := range pairs[len(pairs):cap(pairs)] {
+		if p != (headermap.Pair{}) {
+			t.Errorf("pairs keeps %+v past its length (at %d)", p, len(pairs)+i)
+		}
 	}
 }

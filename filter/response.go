@@ -16,7 +16,7 @@ var factLengths = headermap.Lengths(append(append([]string{policy.HeaderVary},
 // readResponseFacts records the upstream's response headers in f, in one
 // pass; pairs is scratch space.
 func readResponseFacts(m headermap.Map, pairs *[]headermap.Pair, f *policy.ResponseFacts) {
-	*pairs, _ = headermap.AppendPairsIf((*pairs)[:0], m, factLengths)
+	readPairs(pairs, m, factLengths)
 	for _, p := range *pairs {
 		f.Observe(p.Name, p.Value)
 	}

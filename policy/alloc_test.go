@@ -25,7 +25,9 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 			{"name": "exact", "match": {"hosts": ["api.example.com"], "path_prefixes": ["/v1/"]}, "allow_credentials": true},
 			{"name": "wild", "match": {"hosts": ["*.tenants.example.com"]}, "allow_origins": ["https://*.tenants.example.com"]},
 			{"name": "off", "match": {"path_prefixes": ["/healthz"]}, "enabled": false},
-			{"name": "audit", "match": {"path_prefixes": ["/legacy/"]}, "mode": "audit", "allow_methods": ["PUT"]}]}`
+			{"name": "audit", "match": {"path_prefixes": ["/legacy/"]}, "mode": "audit", "allow_methods": ["PUT"]},
+			{"name": "login", "match": {"paths": ["/login"]}, "on_disallowed_origin": "reject"},
+			{"name": "v2", "match": {"path_separated_prefixes": ["/v2"]}, "allow_origins": ["https://v2.example.com"]}]}`
 	)
 	withPNA := func(r *Request) *Request { r.RequestPrivateNetwork = "true"; return r }
 	on := func(host, path string, r *Request) *Request { r.Authority, r.Path = host, path; return r }
@@ -69,6 +71,8 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 		{"rule by mixed-case host with a port", rulesConfig, on("API.Example.COM:8443", "/v1/x", preflight(appOrigin, "GET")), PreflightAllowed, NoReason},
 		{"disabled rule", rulesConfig, on("x.example", "/healthz", actual("GET", evilOrigin)), NotCORS, NoReason},
 		{"audit rule", rulesConfig, on("x.example", "/legacy/a", preflight(appOrigin, "DELETE")), PreflightRefused, MethodNotAllowed},
+		{"rule by exact path", rulesConfig, on("x.example", "/login?next=/", actual("POST", evilOrigin)), ActualDisallowed, OriginNotAllowed},
+		{"rule by separated prefix", rulesConfig, on("x.example", "/v2/orders", actual("GET", "https://v2.example.com")), ActualAllowed, NoReason},
 	}
 	scale := testconfig.Scale{Origins: 100, Wildcards: 10, Rules: 20}
 	for _, debug := range []bool{false, true} {

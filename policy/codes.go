@@ -71,8 +71,8 @@ const (
 	CodeRuleNameInvalid   Code = "rule_name_invalid"   // a name too long or with other characters than letters, digits, "-", "_"
 	CodeRuleNameDuplicate Code = "rule_name_duplicate" // two rules with one name
 	CodeRuleMatchMissing  Code = "rule_match_missing"  // a rule without a match
-	CodeRuleMatchEmpty    Code = "rule_match_empty"    // a match with neither hosts nor path_prefixes
-	CodePathPrefixInvalid Code = "path_prefix_invalid" // a path prefix not starting with "/", or with a query
+	CodeRuleMatchEmpty    Code = "rule_match_empty"    // a match with neither hosts nor path entries
+	CodePathPrefixInvalid Code = "path_prefix_invalid" // a match path entry not starting with "/", with a query, or a separated prefix ending in "/"
 )
 
 // Warnings: accepted, but probably not what was meant.

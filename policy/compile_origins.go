@@ -22,7 +22,7 @@ type compiledOrigins struct {
 func (k *compiler) originSet(enabled bool) *origin.Set {
 	c := k.c
 	in := originInputs{credentials: isTrue(c.AllowCredentials), insecure: isTrue(c.DangerouslyAllowInsecureOrigins)}
-	own := k.own != nil && (k.own.AllowOrigins != nil || k.own.AllowOriginRegexes != nil)
+	own := k.own != nil && setsOrigins(k.own)
 	if co, ok := k.originSets[in]; ok && !own {
 		for _, e := range co.errors {
 			k.p.error(e)

@@ -85,7 +85,8 @@ type Config struct {
 	// Rules are the per-host/path policies (JSON `rules`, top level only):
 	// the first rule whose match holds decides a request; a request no rule
 	// matches uses the top-level policy. A field a rule does not set takes
-	// the top-level value.
+	// the top-level value; allow_origins and allow_origin_regexes are one
+	// setting, which a rule setting either list replaces whole.
 	Rules []Rule `json:"rules,omitempty"`
 }
 
@@ -117,16 +118,26 @@ type Rule struct {
 	Config
 }
 
-// Match selects requests by host and path. When both lists are given, both
-// must hold.
+// Match selects requests by host and path: by one of its hosts (any host
+// when none is given) and one of its path entries of any kind (any path
+// when none is given).
 type Match struct {
 	// Hosts are host names ("api.example.com") or subdomain wildcards
 	// ("*.example.com"), compared case-insensitively with the request's
 	// :authority without its port (JSON `hosts`).
 	Hosts []string `json:"hosts,omitempty"`
 	// PathPrefixes are compared with the request's :path up to "?", byte
-	// for byte (JSON `path_prefixes`).
+	// for byte (JSON `path_prefixes`): "/v1" also matches "/v1x".
 	PathPrefixes []string `json:"path_prefixes,omitempty"`
+	// Paths are exact paths, compared with the request's :path up to "?"
+	// (JSON `paths`).
+	Paths []string `json:"paths,omitempty"`
+	// PathSeparatedPrefixes match a path that is the entry, or the entry
+	// followed by "/" and anything, compared with the request's :path up
+	// to "?" (JSON `path_separated_prefixes`): "/v1" matches "/v1" and
+	// "/v1/x", never "/v1x". As Envoy's path_separated_prefix, and the
+	// Gateway API's PathPrefix. An entry does not end in "/".
+	PathSeparatedPrefixes []string `json:"path_separated_prefixes,omitempty"`
 }
 
 // Enumerated values of the string fields.

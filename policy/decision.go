@@ -189,14 +189,27 @@ type Decision struct {
 // reset makes d an empty verdict, as Decision{} but for the header array,
 // which is only ever read up to nHeaders: clearing its 16 headers on every
 // request was a bulk memory operation, and in a wasm module each is a call
-// out of the compiled code. TestDecisionReset keeps the list whole.
+// out of the compiled code; only the headers in use are cleared.
+// TestDecisionReset keeps the list whole.
 func (d *Decision) reset() {
 	d.Kind, d.Reason, d.Detail = 0, NoReason, ""
 	d.Reply, d.Status = false, 0
 	d.Vary, d.vary, d.Upstream = false, 0, LeaveUpstream
 	d.Rule, d.RuleIndex = "", 0
 	d.Disabled, d.Audit, d.Isolation, d.credentials = false, false, nil, false
+	clearHeaders(d.headers[:d.nHeaders])
 	d.nHeaders = 0
+}
+
+// clearHeaders drops the strings of headers no longer in use, field by
+// field (a Header cleared whole is a memory.fill in a wasm module): a
+// reused array would otherwise keep an earlier request's bytes (an echoed
+// origin or header name) alive after a request with fewer headers.
+func clearHeaders(hs []Header) {
+	for i := range hs {
+		h := &hs[i]
+		h.Name, h.Value, h.Detail = "", "", ""
+	}
 }
 
 // Headers returns the Access-Control-* headers to add: to the local reply

@@ -70,6 +70,23 @@ func enumField(name, doc string, at func(*Config) *string, allowed ...string) fi
 	}
 }
 
+// originsField makes one of allow_origins and allow_origin_regexes part of
+// the one setting they are, the set of allowed origins: a rule that sets
+// either list replaces both, so that a rule narrowing its origins (perhaps
+// to turn credentials on) never keeps the top level's other list. The
+// origin-set cache (compile_origins.go) treats them as a unit too.
+func originsField(f field) field {
+	f.inherit = func(eff, top *Config) {
+		if !setsOrigins(eff) {
+			eff.AllowOrigins, eff.AllowOriginRegexes = top.AllowOrigins, top.AllowOriginRegexes
+		}
+	}
+	return f
+}
+
+// setsOrigins reports whether c sets the allowed origins: either list.
+func setsOrigins(c *Config) bool { return c.AllowOrigins != nil || c.AllowOriginRegexes != nil }
+
 // inheritValue sets *eff to *top when the rule left it unset.
 func inheritValue[T any](eff, top *T, unset bool) {
 	if unset {
@@ -80,10 +97,10 @@ func inheritValue[T any](eff, top *T, unset bool) {
 // policyFields are the fields of a policy, at the top level and in rules.
 // Their docs are the schema's descriptions (the README and Config say more).
 var policyFields = []field{
-	stringsField("allow_origins", `Origins allowed to read responses: exact origins (scheme://host[:port]), subdomain wildcards (https://*.example.com), port wildcards (http://localhost:*), "*" (any origin; not with credentials) or "null".`,
-		func(c *Config) *[]string { return &c.AllowOrigins }),
-	stringsField("allow_origin_regexes", `RE2 patterns matched against the whole serialized origin (anchored as ^(?:...)$).`,
-		func(c *Config) *[]string { return &c.AllowOriginRegexes }),
+	originsField(stringsField("allow_origins", `Origins allowed to read responses: exact origins (scheme://host[:port]), subdomain wildcards (https://*.example.com), port wildcards (http://localhost:*), "*" (any origin; not with credentials) or "null". With allow_origin_regexes, one setting: a rule that sets either replaces both.`,
+		func(c *Config) *[]string { return &c.AllowOrigins })),
+	originsField(stringsField("allow_origin_regexes", `RE2 patterns matched against the whole serialized origin (anchored as ^(?:...)$). With allow_origins, one setting: a rule that sets either replaces both.`,
+		func(c *Config) *[]string { return &c.AllowOriginRegexes })),
 	stringsField("allow_methods", `Methods allowed beyond the CORS-safelisted GET, HEAD and POST, compared case-sensitively; "*" allows any.`,
 		func(c *Config) *[]string { return &c.AllowMethods }),
 	stringsField("allow_headers", `Request headers allowed, compared case-insensitively; "*" allows any but authorization, which must be listed.`,
@@ -155,7 +172,7 @@ var isolationField = field{
 var topFields = append([]field{{
 	name:   "rules",
 	read:   (*reader).rules,
-	schema: valueSchema{typ: typeObjects, fields: ruleFields, required: []string{"name", "match"}, doc: `Per host/path policies: the first rule whose match holds decides; a field a rule does not set takes the top-level value.`},
+	schema: valueSchema{typ: typeObjects, fields: ruleFields, required: []string{"name", "match"}, doc: `Per host/path policies: the first rule whose match holds decides; a field a rule does not set takes the top-level value; a rule that sets allow_origins or allow_origin_regexes replaces both.`},
 }}, policyFields...)
 
 // ruleFields are the fields of a rule: its name, its match and a policy.
@@ -168,10 +185,10 @@ var ruleFields = append([]field{
 			}
 			r.rule.Name = v.Str
 		}},
-	{name: "match", schema: valueSchema{typ: typeObject, fields: matchFields, minProperties: 1, doc: `The requests the rule decides; with hosts and path_prefixes, both must hold.`},
+	{name: "match", schema: valueSchema{typ: typeObject, fields: matchFields, minProperties: 1, doc: `The requests the rule decides: one of the hosts (if given) and one of the path entries of any kind (if given) must hold.`},
 		read: func(r *reader, v gjson.Result) {
 			if !v.IsObject() {
-				r.wrongType("match", v, "must be an object with hosts and/or path_prefixes")
+				r.wrongType("match", v, "must be an object with hosts, paths, path_prefixes and/or path_separated_prefixes")
 				return
 			}
 			r.rule.Match = &Match{}
@@ -183,8 +200,14 @@ var ruleFields = append([]field{
 var matchFields = []field{
 	{name: "hosts", schema: valueSchema{typ: typeStrings, doc: `Host names or *.example.com wildcards, compared case-insensitively with :authority without its port.`},
 		read: func(r *reader, v gjson.Result) { r.rule.Match.Hosts = r.strings(v, "hosts") }},
-	{name: "path_prefixes", schema: valueSchema{typ: typeStrings, doc: `Prefixes compared byte for byte with :path up to "?".`},
+	{name: "paths", schema: valueSchema{typ: typeStrings, doc: `Exact paths, compared with :path up to "?".`},
+		read: func(r *reader, v gjson.Result) { r.rule.Match.Paths = r.strings(v, "paths") }},
+	{name: "path_prefixes", schema: valueSchema{typ: typeStrings, doc: `Prefixes compared byte for byte with :path up to "?": "/v1" also matches "/v1x".`},
 		read: func(r *reader, v gjson.Result) { r.rule.Match.PathPrefixes = r.strings(v, "path_prefixes") }},
+	{name: "path_separated_prefixes", schema: valueSchema{typ: typeStrings, doc: `Prefixes of whole path segments, compared with :path up to "?": "/v1" matches "/v1" and "/v1/…", not "/v1x" (Envoy's path_separated_prefix). No trailing "/".`},
+		read: func(r *reader, v gjson.Result) {
+			r.rule.Match.PathSeparatedPrefixes = r.strings(v, "path_separated_prefixes")
+		}},
 }
 
 // policyField returns the policy field named name.

@@ -7,14 +7,14 @@ import (
 
 // Decision.reset, Request.Reset, ResponsePlan.Clear and the edits' reset set
 // fields one by one instead of assigning a zero value (a bulk memory call in
-// the wasm module), leaving header arrays alone.
+// the wasm module), clearing of header arrays only the headers in use.
 // These tests fail when a field is added and not reset, and when a reset
 // leaves a field set.
 
 func TestDecisionReset(t *testing.T) {
 	t.Parallel()
-	// Every field but headers, which reset leaves (only headers[:nHeaders]
-	// is read). A new field must be reset and listed here.
+	// Every field but headers, of which reset clears those in use (only
+	// headers[:nHeaders] is read). A new field must be reset and listed here.
 	set := Decision{
 		Kind: PreflightAllowed, Reason: MethodNotAllowed, Detail: "PUT", Reply: true, Status: 204,
 		Vary: true, vary: varyOnOrigin, Upstream: KeepUpstream, Rule: "r", RuleIndex: 2,
@@ -22,11 +22,11 @@ func TestDecisionReset(t *testing.T) {
 		nHeaders: 3,
 	}
 	checkFieldsSet(t, set, "headers")
-	set.headers[0] = Header{Name: "kept"}
+	for i := range set.nHeaders {
+		set.headers[i] = Header{Name: "n", Value: "v", Detail: "d"}
+	}
 	set.reset()
-	want := Decision{}
-	want.headers[0] = Header{Name: "kept"}
-	if !reflect.DeepEqual(set, want) {
+	if !reflect.DeepEqual(set, Decision{}) {
 		t.Errorf("after reset: %+v; want the zero Decision", set)
 	}
 }
@@ -81,6 +81,44 @@ func checkFieldsSet(t *testing.T, v any, skip string) {
 	for i := range rv.NumField() {
 		if f := rv.Type().Field(i); f.Name != skip && rv.Field(i).IsZero() {
 			t.Errorf("%s.%s is not set by the test: reset it, and set it here", rv.Type().Name(), f.Name)
+		}
+	}
+}
+
+// A verdict, plan or edits reused for a request with fewer headers keeps no
+// view of the earlier request's bytes: every header past the count is
+// empty. Here a preflight echoes request header names (with credentials and
+// "*"), then an actual request needs fewer headers.
+func TestReusedArraysDropViews(t *testing.T) {
+	t.Parallel()
+	p := mustLoad(t, `{"allow_origins": ["https://app.example.com"], "allow_credentials": true,
+		"allow_methods": ["*"], "allow_headers": ["*"], "max_age": 60}`)
+	var d Decision
+	p.Evaluate(preflight(appOrigin, "PATCH", "x-a", "x-b", "x-c"), &d)
+	if d.nHeaders < 6 {
+		t.Fatalf("preflight verdict has %d headers; want several echoed ones", d.nHeaders)
+	}
+	var plan ResponsePlan
+	var edits ResponseEdits
+	p.Evaluate(actual("GET", appOrigin), &d)
+	plan.Reset(&d)
+	plan.Edit(ResponseFacts{}, &edits)
+	big := edits.nAdded
+	// The same arrays for a request with fewer headers.
+	p.Evaluate(preflight(appOrigin, "PATCH", "x-a", "x-b", "x-c"), &d)
+	p.Evaluate(&Request{Method: "GET", Origin: "https://evil.example", OriginCount: 1}, &d)
+	plan.Reset(&d)
+	plan.Edit(ResponseFacts{}, &edits)
+	if edits.nAdded >= big {
+		t.Fatalf("edits of a disallowed request: %d headers; want fewer than %d", edits.nAdded, big)
+	}
+	for name, tail := range map[string][]Header{
+		"Decision": d.headers[d.nHeaders:], "ResponsePlan": plan.headers[plan.nHeaders:], "ResponseEdits": edits.added[edits.nAdded:],
+	} {
+		for i, h := range tail {
+			if h != (Header{}) {
+				t.Errorf("%s keeps header %+v past its count (at %d)", name, h, i)
+			}
 		}
 	}
 }

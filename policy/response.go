@@ -55,8 +55,9 @@ func (p *ResponsePlan) Reset(d *Decision) {
 }
 
 // Clear makes p the empty plan. Its header array is only read up to
-// nHeaders, and is left as it is.
+// nHeaders: only the headers in use are cleared.
 func (p *ResponsePlan) Clear() {
+	clearHeaders(p.headers[:p.nHeaders])
 	p.nHeaders, p.vary, p.upstream, p.isolation = 0, false, LeaveUpstream, nil
 }
 
@@ -167,7 +168,9 @@ var varyOrigin = Header{Name: HeaderVary, Value: "Origin"}
 
 // Edit computes the edits of a response with the facts f into e.
 func (p *ResponsePlan) Edit(f ResponseFacts, e *ResponseEdits) {
-	// The arrays are only read up to the counts.
+	// The arrays are only read up to the counts; the previous response's
+	// headers are dropped (the names removed are constants).
+	clearHeaders(e.added[:e.nAdded])
 	e.nRemoved, e.nAdded = 0, 0
 	add := true
 	switch p.upstream {

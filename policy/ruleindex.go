@@ -23,10 +23,10 @@ func newRuleIndex() *ruleIndex {
 }
 
 // add indexes rule i (rules must be added in increasing order) under each
-// of its hosts and path prefixes.
-func (x *ruleIndex) add(i int, hosts []origin.Host, prefixes []string) {
-	if len(prefixes) == 0 {
-		prefixes = []string{""}
+// of its hosts and path entries.
+func (x *ruleIndex) add(i int, hosts []origin.Host, paths []pathEntry) {
+	if len(paths) == 0 {
+		paths = []pathEntry{{"", matchPrefix}}
 	}
 	trees := []*prefixTree{&x.any}
 	if len(hosts) > 0 {
@@ -36,7 +36,7 @@ func (x *ruleIndex) add(i int, hosts []origin.Host, prefixes []string) {
 		}
 	}
 	for _, t := range trees {
-		for _, p := range prefixes {
+		for _, p := range paths {
 			t.insert(p, i)
 		}
 	}
@@ -124,13 +124,17 @@ func requestHost(authority string, buf *[maxHostLength]byte) ([]byte, bool) {
 	return b, true
 }
 
-// checkPathPrefix validates a match.path_prefixes entry.
-func checkPathPrefix(p string) string {
+// checkPathEntry validates a path entry of a rule's match.
+func checkPathEntry(p string, kind pathMatch) string {
 	switch {
 	case !strings.HasPrefix(p, "/"):
 		return "must start with \"/\""
 	case strings.ContainsAny(p, "?#"):
-		return "a path prefix is compared with the path before \"?\"; remove the query or fragment"
+		return "paths are compared with the path before \"?\"; remove the query or fragment"
+	case kind == matchSeparated && p == "/":
+		return "every path starts with \"/\": write \"path_prefixes\": [\"/\"] to match every path"
+	case kind == matchSeparated && strings.HasSuffix(p, "/"):
+		return "remove the trailing \"/\": " + quote(strings.TrimSuffix(p, "/")) + " matches " + quote(strings.TrimSuffix(p, "/")) + " and the paths under it"
 	}
 	for i := 0; i < len(p); i++ {
 		if c := p[i]; c <= ' ' || c == 0x7f {

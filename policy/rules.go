@@ -24,9 +24,9 @@ func compileRules(c *Config, top *compiler, pol *Policy) {
 			checkRuleName(r.Name, i, prefix, names, p)
 		}
 		var hosts []origin.Host
-		var prefixes []string
+		var paths []pathEntry
 		if !p.reportedUnder(prefix + "match") {
-			hosts, prefixes = checkMatch(r, prefix, p)
+			hosts, paths = checkMatch(r, prefix, p)
 		}
 
 		eff := inherit(&r.Config, c)
@@ -45,7 +45,7 @@ func compileRules(c *Config, top *compiler, pol *Policy) {
 			}
 		}
 		pol.rules = append(pol.rules, s)
-		pol.index.add(i, hosts, prefixes)
+		pol.index.add(i, hosts, paths)
 	}
 }
 
@@ -101,16 +101,17 @@ func checkRuleName(name string, i int, prefix string, names map[string]int, p *p
 	names[name] = i
 }
 
-// checkMatch validates a rule's match and returns its parsed hosts and path
-// prefixes.
-func checkMatch(r *Rule, prefix string, p *problems) ([]origin.Host, []string) {
+// checkMatch validates a rule's match and returns its parsed hosts and
+// path entries.
+func checkMatch(r *Rule, prefix string, p *problems) ([]origin.Host, []pathEntry) {
 	m := r.Match
+	const lists = "hosts, paths, path_prefixes or path_separated_prefixes"
 	switch {
 	case m == nil:
-		p.error(&FieldError{Path: prefix + "match", Reason: "required: give hosts and/or path_prefixes", Code: CodeRuleMatchMissing})
+		p.error(&FieldError{Path: prefix + "match", Reason: "required: give " + lists, Code: CodeRuleMatchMissing})
 		return nil, nil
-	case len(m.Hosts) == 0 && len(m.PathPrefixes) == 0:
-		p.error(&FieldError{Path: prefix + "match", Reason: "empty: a rule without hosts or path_prefixes would match every request; set those fields at the top level instead", Code: CodeRuleMatchEmpty})
+	case len(m.Hosts) == 0 && len(m.Paths) == 0 && len(m.PathPrefixes) == 0 && len(m.PathSeparatedPrefixes) == 0:
+		p.error(&FieldError{Path: prefix + "match", Reason: "empty: a rule without " + lists + " would match every request; set those fields at the top level instead", Code: CodeRuleMatchEmpty})
 		return nil, nil
 	}
 	var hosts []origin.Host
@@ -123,14 +124,23 @@ func checkMatch(r *Rule, prefix string, p *problems) ([]origin.Host, []string) {
 		}
 		hosts = append(hosts, mh)
 	}
-	var prefixes []string
-	for j, pp := range m.PathPrefixes {
-		path := prefix + indexPath("match.path_prefixes", j)
-		if reason := checkPathPrefix(pp); reason != "" {
-			p.error(&FieldError{Path: path, Value: quote(pp), Reason: reason, Code: CodePathPrefixInvalid})
-			continue
+	var paths []pathEntry
+	for _, list := range []struct {
+		field   string
+		entries []string
+		kind    pathMatch
+	}{
+		{"match.paths", m.Paths, matchExact},
+		{"match.path_prefixes", m.PathPrefixes, matchPrefix},
+		{"match.path_separated_prefixes", m.PathSeparatedPrefixes, matchSeparated},
+	} {
+		for j, e := range list.entries {
+			if reason := checkPathEntry(e, list.kind); reason != "" {
+				p.error(&FieldError{Path: prefix + indexPath(list.field, j), Value: quote(e), Reason: reason, Code: CodePathPrefixInvalid})
+				continue
+			}
+			paths = append(paths, pathEntry{e, list.kind})
 		}
-		prefixes = append(prefixes, pp)
 	}
-	return hosts, prefixes
+	return hosts, paths
 }

@@ -88,6 +88,87 @@ func TestRuleInheritance(t *testing.T) {
 	}
 }
 
+// Each kind of path entry matches as documented on Match, and the first
+// rule whose match holds decides, whatever the kind of its entries.
+func TestRulePathKinds(t *testing.T) {
+	t.Parallel()
+	p := mustLoad(t, `{"allow_origins": ["https://a.example"], "rules": [
+		{"name": "login", "match": {"paths": ["/login", "/saml/acs/"]}},
+		{"name": "v1", "match": {"path_separated_prefixes": ["/v1", "/api/v1"]}},
+		{"name": "bytes", "match": {"path_prefixes": ["/v1x", "/log"]}},
+		{"name": "host-exact", "match": {"hosts": ["api.example.com"], "paths": ["/"]}}
+	]}`)
+	cases := []struct {
+		authority, path, rule string
+	}{
+		{"", "/login", "login"},
+		{"", "/login?next=/x", "login"},
+		{"", "/login/", "bytes"}, // not the exact path; "/log" is a byte prefix
+		{"", "/loginx", "bytes"},
+		{"", "/saml/acs/", "login"},
+		{"", "/saml/acs", ""},
+		{"", "/v1", "v1"},
+		{"", "/v1/", "v1"},
+		{"", "/v1/orders/7", "v1"},
+		{"", "/v1?q", "v1"},
+		{"", "/v1x", "bytes"}, // never a separated prefix's
+		{"", "/v10", ""},
+		{"", "/api/v1/x", "v1"},
+		{"", "/api/v1x", ""},
+		{"api.example.com", "/", "host-exact"},
+		{"api.example.com", "/?x", "host-exact"},
+		{"api.example.com", "/a", ""},
+		{"www.example.com", "/", ""},
+	}
+	for _, tc := range cases {
+		var d Decision
+		p.Evaluate(&Request{Method: "GET", Authority: tc.authority, Path: tc.path}, &d)
+		if d.Rule != tc.rule {
+			t.Errorf("%s%s: rule %q; want %q", tc.authority, tc.path, d.Rule, tc.rule)
+		}
+	}
+}
+
+// allow_origins and allow_origin_regexes are one setting: a rule that sets
+// either list replaces both, so a rule narrowing its origins never keeps
+// the top level's other list, with its own credentials.
+func TestRuleOriginsInheritedAsOne(t *testing.T) {
+	t.Parallel()
+	p := mustLoad(t, `{
+		"allow_origins": ["https://app.example.com"],
+		"allow_origin_regexes": ["https://pr-[0-9]+\\.preview\\.example\\.com"],
+		"rules": [
+			{"name": "partner", "match": {"path_prefixes": ["/partner/"]},
+			 "allow_origins": ["https://portal.partner.example"], "allow_credentials": true},
+			{"name": "previews", "match": {"path_prefixes": ["/previews/"]},
+			 "allow_origin_regexes": ["https://pr-[0-9]+\\.preview\\.example\\.com"]},
+			{"name": "none", "match": {"path_prefixes": ["/none/"]}, "allow_origins": []},
+			{"name": "inherits", "match": {"path_prefixes": ["/inherits/"]}, "max_age": 5}
+		]}`)
+	cases := []struct {
+		path, origin string
+		allowed      bool
+	}{
+		{"/partner/x", "https://portal.partner.example", true},
+		{"/partner/x", "https://pr-1.preview.example.com", false},
+		{"/partner/x", "https://app.example.com", false},
+		{"/previews/x", "https://pr-1.preview.example.com", true},
+		{"/previews/x", "https://app.example.com", false},
+		{"/none/x", "https://app.example.com", false},
+		{"/none/x", "https://pr-1.preview.example.com", false},
+		{"/inherits/x", "https://app.example.com", true},
+		{"/inherits/x", "https://pr-1.preview.example.com", true},
+		{"/x", "https://pr-1.preview.example.com", true},
+	}
+	for _, tc := range cases {
+		var d Decision
+		p.Evaluate(&Request{Method: "GET", Origin: tc.origin, OriginCount: 1, Path: tc.path}, &d)
+		if got := d.Kind == ActualAllowed; got != tc.allowed {
+			t.Errorf("%s from %s: %v; want allowed %v", tc.path, tc.origin, d.Kind, tc.allowed)
+		}
+	}
+}
+
 func TestRuleDisabled(t *testing.T) {
 	t.Parallel()
 	p := mustLoad(t, edgeConfig)
@@ -112,13 +193,13 @@ func TestRuleErrors(t *testing.T) {
 	}{
 		{"missing name and match", `{"rules": [{}]}`, []string{
 			`rules[0]: name: required: give each rule a unique name`,
-			`rules[0]: match: required: give hosts and/or path_prefixes`,
+			`rules[0]: match: required: give hosts, paths, path_prefixes or path_separated_prefixes`,
 		}},
 		{"empty match", `{"rules": [{"name": "a", "match": {}}]}`, []string{
-			`rules[0] "a": match: empty: a rule without hosts or path_prefixes would match every request; set those fields at the top level instead`,
+			`rules[0] "a": match: empty: a rule without hosts, paths, path_prefixes or path_separated_prefixes would match every request; set those fields at the top level instead`,
 		}},
 		{"empty match lists", `{"rules": [{"name": "a", "match": {"hosts": [], "path_prefixes": []}}]}`, []string{
-			`rules[0] "a": match: empty: a rule without hosts or path_prefixes would match every request; set those fields at the top level instead`,
+			`rules[0] "a": match: empty: a rule without hosts, paths, path_prefixes or path_separated_prefixes would match every request; set those fields at the top level instead`,
 		}},
 		{"duplicate and bad names", `{"rules": [{"name": "a", "match": {"path_prefixes": ["/a"]}}, {"name": "a", "match": {"path_prefixes": ["/b"]}}, {"name": "a.b", "match": {"path_prefixes": ["/c"]}}]}`, []string{
 			`rules[1] "a": name: "a": duplicate of rules[0]'s name`,
@@ -130,7 +211,15 @@ func TestRuleErrors(t *testing.T) {
 			`rules[0] "a": match.hosts[2]: "https://x.test": a host name only; remove the scheme, path or other parts`,
 			`rules[0] "a": match.hosts[3]: "a.*.b": "*" is only allowed as the whole leftmost label, as in "*.example.com"`,
 			`rules[0] "a": match.path_prefixes[0]: "api": must start with "/"`,
-			`rules[0] "a": match.path_prefixes[1]: "/x?y": a path prefix is compared with the path before "?"; remove the query or fragment`,
+			`rules[0] "a": match.path_prefixes[1]: "/x?y": paths are compared with the path before "?"; remove the query or fragment`,
+		}},
+		{"bad path entries", `{"rules": [{"name": "a", "match": {"paths": ["x", "/a#b", "/ok/"], "path_separated_prefixes": ["/v1/", "/", "v2", "/v 3"]}}]}`, []string{
+			`rules[0] "a": match.paths[0]: "x": must start with "/"`,
+			`rules[0] "a": match.paths[1]: "/a#b": paths are compared with the path before "?"; remove the query or fragment`,
+			`rules[0] "a": match.path_separated_prefixes[0]: "/v1/": remove the trailing "/": "/v1" matches "/v1" and the paths under it`,
+			`rules[0] "a": match.path_separated_prefixes[1]: "/": every path starts with "/": write "path_prefixes": ["/"] to match every path`,
+			`rules[0] "a": match.path_separated_prefixes[2]: "v2": must start with "/"`,
+			`rules[0] "a": match.path_separated_prefixes[3]: "/v 3": contains whitespace or a control character`,
 		}},
 		{"wrong types", `{"rules": {"name": "a"}}`, []string{`rules: {"name": "a"}: must be an array of rule objects`}},
 		{"rule not an object", `{"rules": ["a"]}`, []string{`rules[0]: "a": must be an object with a name, a match and policy fields`}},
@@ -140,7 +229,7 @@ func TestRuleErrors(t *testing.T) {
 		}},
 		// A wrong type is reported once, not also as a missing value.
 		{"match of the wrong type", `{"rules": [{"name": "a", "match": "/api"}]}`, []string{
-			`rules[0] "a": match: "/api": must be an object with hosts and/or path_prefixes`,
+			`rules[0] "a": match: "/api": must be an object with hosts, paths, path_prefixes and/or path_separated_prefixes`,
 		}},
 		{"hosts of the wrong type", `{"rules": [{"name": "a", "match": {"hosts": "a.example.com"}}]}`, []string{
 			`rules[0] "a": match.hosts: "a.example.com": must be an array of strings`,

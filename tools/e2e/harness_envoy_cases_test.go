@@ -102,8 +102,8 @@ func TestHarnessBootstrapMutations(t *testing.T) {
 			return harnessReplace(t, example, "stat_prefix: ingress_http", "stat_prefx: ingress_http")
 		}, `unknown field "stat_prefx"`},
 		{"unknown field in the wasm typed_config", checkExample, func(t *testing.T) []byte {
-			return harnessReplace(t, example, "fail_open: false", "fail_opn: false")
-		}, `unknown field "fail_opn"`},
+			return harnessReplace(t, example, "failure_policy: FAIL_RELOAD", "failure_polcy: FAIL_RELOAD")
+		}, `unknown field "failure_polcy"`},
 		{"unregistered typed_config", checkExample, func(t *testing.T) []byte {
 			return harnessReplace(t, example, "router.v3.Router", "router.v3.Routr")
 		}, "envoy.extensions.filters.http.router.v3.Routr"},
@@ -133,10 +133,10 @@ func TestHarnessBootstrapMutations(t *testing.T) {
 			return harnessReplace(t, example, "filename: /etc/envoy/cors.wasm", "filename: /etc/envoy/plugin.wasm")
 		}, `local filename "/etc/envoy/plugin.wasm"`},
 		{"fails open", checkExample, func(t *testing.T) []byte {
-			return harnessReplace(t, example, "fail_open: false", "fail_open: true")
+			return harnessReplace(t, example, "failure_policy: FAIL_RELOAD", "fail_open: true")
 		}, "fail_open: true"},
 		{"fails open by failure_policy", checkExample, func(t *testing.T) []byte {
-			return harnessReplace(t, example, "fail_open: false", "failure_policy: FAIL_OPEN")
+			return harnessReplace(t, example, "failure_policy: FAIL_RELOAD", "failure_policy: FAIL_OPEN")
 		}, "failure_policy FAIL_OPEN"},
 		{"configuration not a StringValue", checkExample, func(t *testing.T) []byte {
 			return harnessEdit(t, example, func(root map[string]any) {

@@ -178,11 +178,13 @@ func harnessCheckWasm(a *anypb.Any) (harnessPlugin, error) {
 	if got := vm.GetCode().GetLocal().GetFilename(); got != harnessModulePath {
 		errs.addf("code: local filename %q; want %q", got, harnessModulePath)
 	}
+	// A failed VM is re-created (FAIL_RELOAD) or fails its requests
+	// (FAIL_CLOSED, the default); requests never pass without the filter.
 	if cfg.GetFailOpen() {
-		errs.addf("fail_open: true; want the filter to fail closed")
+		errs.addf("fail_open: true; want the filter never to fail open (failure_policy: FAIL_RELOAD)")
 	}
-	if fp := cfg.GetFailurePolicy(); fp != wasmv3.FailurePolicy_UNSPECIFIED && fp != wasmv3.FailurePolicy_FAIL_CLOSED {
-		errs.addf("failure_policy %s; want the filter to fail closed", fp)
+	if fp := cfg.GetFailurePolicy(); fp == wasmv3.FailurePolicy_FAIL_OPEN {
+		errs.addf("failure_policy %s; want the filter never to fail open (FAIL_RELOAD)", fp)
 	}
 	p := harnessPlugin{name: cfg.GetName()}
 	c := cfg.GetConfiguration()

@@ -21,7 +21,7 @@ var harnessNameRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9
 // harnessCheckWasmPlugin checks an Istio WasmPlugin manifest: the object's
 // apiVersion, kind and name; a spec that parses as istio.io/api's
 // extensions.v1alpha1.WasmPlugin with no unknown field; phase AUTHN, type
-// HTTP and failStrategy FAIL_CLOSE, each written out; a workload selection; an
+// HTTP and a failStrategy other than FAIL_OPEN, each written out; a workload selection; an
 // oci://, https:// or file:// url; and a pluginConfig that policy.Load
 // accepts, which it returns as JSON.
 func harnessCheckWasmPlugin(data []byte) ([]byte, error) {
@@ -85,8 +85,10 @@ func harnessCheckWasmPlugin(data []byte) ([]byte, error) {
 	if wp.GetType() != extensionsv1alpha1.PluginType_HTTP {
 		errs.addf("spec.type %s; want HTTP", wp.GetType())
 	}
-	if wp.GetFailStrategy() != extensionsv1alpha1.FailStrategy_FAIL_CLOSE {
-		errs.addf("spec.failStrategy %s; want FAIL_CLOSE", wp.GetFailStrategy())
+	// A failed VM is re-created or fails its requests; requests never pass
+	// without the filter.
+	if wp.GetFailStrategy() == extensionsv1alpha1.FailStrategy_FAIL_OPEN {
+		errs.addf("spec.failStrategy %s; want FAIL_RELOAD (or FAIL_CLOSE), never traffic without CORS checks", wp.GetFailStrategy())
 	}
 	if len(wp.GetSelector().GetMatchLabels()) == 0 && wp.GetTargetRef() == nil && len(wp.GetTargetRefs()) == 0 {
 		errs.addf("spec has no selector.matchLabels nor targetRefs: the plugin would apply to every workload")
@@ -142,8 +144,8 @@ func TestHarnessWasmPluginMutations(t *testing.T) {
 		{"invalid enum value", "phase: AUTHN", "phase: AUTHX", "AUTHX"},
 		{"wrong phase", "phase: AUTHN", "phase: STATS", "spec.phase STATS; want AUTHN"},
 		{"phase left to its default", "  phase: AUTHN\n", "", "spec.phase is not set"},
-		{"fails open", "failStrategy: FAIL_CLOSE", "failStrategy: FAIL_OPEN", "spec.failStrategy FAIL_OPEN; want FAIL_CLOSE"},
-		{"failStrategy left to its default", "  failStrategy: FAIL_CLOSE\n", "", "spec.failStrategy is not set"},
+		{"fails open", "failStrategy: FAIL_RELOAD", "failStrategy: FAIL_OPEN", "spec.failStrategy FAIL_OPEN; want FAIL_RELOAD"},
+		{"failStrategy left to its default", "  failStrategy: FAIL_RELOAD\n", "", "spec.failStrategy is not set"},
 		{"network plugin", "type: HTTP", "type: NETWORK", "spec.type NETWORK; want HTTP"},
 		{"wrong apiVersion", "apiVersion: extensions.istio.io/v1alpha1", "apiVersion: networking.istio.io/v1", `apiVersion "networking.istio.io/v1"`},
 		{"wrong kind", "kind: WasmPlugin", "kind: EnvoyFilter", `kind "EnvoyFilter"`},
