@@ -118,7 +118,7 @@ func FuzzAutomaton(f *testing.F) {
 		if len(pattern) > 200 {
 			return
 		}
-		a, err := newAutomaton(pattern)
+		a, err := newAutomaton(pattern, &budget{left: maxWork})
 		if err != nil {
 			return
 		}
@@ -135,7 +135,7 @@ func FuzzAutomaton(f *testing.F) {
 // sampleOrigins returns origins near those the pattern matches: random
 // walks through its automaton, and single-character edits of them.
 func sampleOrigins(r *Regex, n int, seed uint64) []string {
-	a, err := newAutomaton(strings.TrimSuffix(strings.TrimPrefix(r.String(), "^(?:"), ")$"))
+	a, err := newAutomaton(strings.TrimSuffix(strings.TrimPrefix(r.String(), "^(?:"), ")$"), &budget{left: maxWork})
 	if err != nil || a.start < 0 {
 		return nil
 	}
@@ -180,7 +180,7 @@ func TestProofHoldsNearMatches(t *testing.T) {
 		if err != nil {
 			t.Fatalf("CompileRegex(%q): %v", tc.pattern, err)
 		}
-		a, _ := newAutomaton(tc.pattern)
+		a, _ := newAutomaton(tc.pattern, &budget{left: maxWork})
 		for _, o := range sampleOrigins(r, 300, uint64(i)) {
 			checkProof(t, tc.pattern, r, tc.credentials, o)
 			if _, ok := Parse(o); ok && a.accepts(o) != r.MatchString(o) {
