@@ -54,8 +54,11 @@ schema: ## regenerate config.schema.json from the parser's field table
 	go run ./cmd/corswasm schema > config.schema.json
 
 # `make run` settings; set them on the command line or in the environment,
-# e.g. make run UPSTREAM=http://127.0.0.1:8080 CONFIG=my.json
+# e.g. make run UPSTREAM=http://127.0.0.1:8080 CONFIG=my.json. CONFIG is any
+# file `corswasm check` reads; PLUGIN names the plugin to run in a file that
+# holds several.
 CONFIG   ?= envoy/cors.json
+PLUGIN   ?=
 UPSTREAM ?=
 LISTEN   ?= 127.0.0.1:10000
 ADMIN    ?= 127.0.0.1:9901
@@ -67,7 +70,7 @@ WASI     ?= envoy-1.33
 .PHONY: run
 run: build ## run the module locally with CONFIG in front of UPSTREAM (default: an echo upstream)
 	$(TOOLS_GO) build -o $(CURDIR)/build/corshost ./cmd/corshost
-	exec build/corshost -module $(MODULE) -config "$(CONFIG)" -upstream "$(UPSTREAM)" \
+	exec build/corshost -module $(MODULE) -config "$(CONFIG)" -plugin "$(PLUGIN)" -upstream "$(UPSTREAM)" \
 		-listen "$(LISTEN)" -admin "$(ADMIN)" -wasi "$(WASI)"
 
 $(PANICTEST): build
@@ -119,10 +122,11 @@ BENCH_CALL_N ?= 10
 BENCH_CALL_LOCAL_N ?= 40000
 BENCH_CALL_ENVOY_LOOP ?= 20000
 
-bench: build $(ALLOCSTAT) ## the module benchmark table: cors.wasm and the floor module (its host calls alone) against a pass-through module, and one host call of each kind, local host and Envoy's host library
+bench: build $(ALLOCSTAT) ## the module benchmark table: cors.wasm and the floor module (its host calls alone) against a pass-through module, and one host call of each kind, local host and Envoy's host library; then what analysing allow_origin_regexes costs at worst, natively
 	ENVOYHOST_KIT=$(KIT) $(TOOLS_GO) run ./bench -module $(CURDIR)/$(MODULE) -allocstat $(CURDIR)/$(ALLOCSTAT) -config $(CURDIR)/envoy/cors.json \
 		-runs $(BENCH_RUNS) -local-n $(BENCH_LOCAL_N) -envoy-loop $(BENCH_ENVOY_LOOP) -soak $(BENCH_SOAK) \
 		-call-n $(BENCH_CALL_N) -call-local-n $(BENCH_CALL_LOCAL_N) -call-envoy-loop $(BENCH_CALL_ENVOY_LOOP)
+	go test -run '^$$' -bench 'RegexWorstShapes|RegexConfiguration' -benchmem -benchtime $(BENCHTIME) ./policy/...
 
 bench-go: build ## the Go benchmarks: the policy engine, and the module in the local host
 	go test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./policy/

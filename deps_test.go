@@ -74,7 +74,7 @@ func TestTestHelpersStdlibOnly(t *testing.T) {
 // Gateway API's types.
 var cliOnly = []string{
 	"github.com/corswasm/corswasm/cmd/", "github.com/corswasm/corswasm/internal/convert",
-	"github.com/corswasm/corswasm/internal/configsource",
+	"github.com/corswasm/corswasm/internal/configsource", "github.com/corswasm/corswasm/internal/yamldocs",
 	"github.com/envoyproxy/", "istio.io/", "sigs.k8s.io/", "k8s.io/", "google.golang.org/",
 	"go.yaml.in/", "github.com/cncf/", "cel.dev/",
 }

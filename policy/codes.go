@@ -42,7 +42,10 @@ const (
 	CodeWildcardPublic      Code = "wildcard_public_suffix" // a subdomain wildcard over a public suffix, or over a domain with public suffixes under it
 	CodeRegexSyntax         Code = "regex_syntax"           // not an RE2 regular expression
 	CodeRegexUnsupported    Code = "regex_unsupported"      // a regex using \b or \B, which the analysis does not support
+	CodeRegexNotASCII       Code = "regex_not_ascii"        // a regex with a character beyond ASCII or a Unicode class
+	CodeRegexTooLarge       Code = "regex_too_large"        // a regex over 1,024 bytes, or compiling to over 1,000 instructions
 	CodeRegexComplex        Code = "regex_too_complex"      // a regex too complex to prove safe
+	CodeRegexesTooComplex   Code = "regexes_too_complex"    // regexes beyond what a configuration's may cost together
 	CodeRegexNoMatch        Code = "regex_no_match"         // a regex matching no origin at all
 	CodeRegexScheme         Code = "regex_scheme"           // a regex matching unboundedly many, or more than 4, schemes
 	CodeRegexSite           Code = "regex_site"             // a regex matching hosts of sites it does not spell out, or of more than 8
@@ -98,7 +101,8 @@ var codes = []Code{
 	CodeOriginEmpty, CodeOriginWhitespace, CodeOriginMissingScheme, CodeOriginInvalidScheme,
 	CodeOriginNotBare, CodeOriginUserInfo, CodeOriginInvalidPort, CodeHostInvalid, CodeHostNotASCII,
 	CodeHostHasPort, CodeHostNotBare, CodeWildcardMisplaced, CodeWildcardIP, CodeWildcardPublic,
-	CodeRegexSyntax, CodeRegexUnsupported, CodeRegexComplex, CodeRegexNoMatch, CodeRegexScheme,
+	CodeRegexSyntax, CodeRegexUnsupported, CodeRegexNotASCII, CodeRegexTooLarge, CodeRegexComplex,
+	CodeRegexesTooComplex, CodeRegexNoMatch, CodeRegexScheme,
 	CodeRegexSite, CodeRegexPublicSuffix,
 	CodeCredentialsAny, CodeCredentialsNull, CodeCredentialsInsecure, CodeCredentialsExposeAny,
 	CodeInvalidToken, CodeTooLong, CodeForbiddenMethod, CodeMethodCase, CodeForbiddenHeader,
@@ -127,6 +131,9 @@ var originCodes = [...]Code{
 	origin.FaultRegexSyntax:       CodeRegexSyntax,
 	origin.FaultRegexUnsupported:  CodeRegexUnsupported,
 	origin.FaultRegexComplex:      CodeRegexComplex,
+	origin.FaultRegexTooLarge:     CodeRegexTooLarge,
+	origin.FaultRegexNotASCII:     CodeRegexNotASCII,
+	origin.FaultRegexTotal:        CodeRegexesTooComplex,
 	origin.FaultRegexNoMatch:      CodeRegexNoMatch,
 	origin.FaultRegexScheme:       CodeRegexScheme,
 	origin.FaultRegexSite:         CodeRegexSite,

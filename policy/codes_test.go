@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/corswasm/corswasm/internal/testconfig"
 )
 
 // codeExamples holds, for every code, a configuration that yields it.
@@ -34,7 +36,10 @@ var codeExamples = map[Code]string{
 	CodeWildcardPublic:       `{"allow_origins": ["https://*.com"]}`,
 	CodeRegexSyntax:          `{"allow_origin_regexes": ["("]}`,
 	CodeRegexUnsupported:     `{"allow_origin_regexes": ["https://\\bexample\\.com"]}`,
+	CodeRegexNotASCII:        `{"allow_origin_regexes": ["https://[\\pL-]+\\.example\\.com"]}`,
+	CodeRegexTooLarge:        `{"allow_origin_regexes": ["https://(?:[a-z]?){500}\\.example\\.com"]}`,
 	CodeRegexComplex:         `{"allow_origin_regexes": ["https://[a-z]*a[a-z]{12}\\.example\\.com"]}`,
+	CodeRegexesTooComplex:    string(testconfig.CostlyRegexes{N: testconfig.MaxCostlyRegexes + 1}.JSON()),
 	CodeRegexNoMatch:         `{"allow_origin_regexes": ["\\.example\\.com$"]}`,
 	CodeRegexScheme:          `{"allow_origin_regexes": ["[a-z]+://app\\.example\\.com"]}`,
 	CodeRegexSite:            `{"allow_origin_regexes": ["https://.*example\\.com"]}`,

@@ -60,6 +60,8 @@ type compiler struct {
 	parsed    *problems
 	// originSets holds the origin sets compiled from the top-level lists.
 	originSets map[originInputs]*compiledOrigins
+	// regexAnalyses holds the analyses of every list's regexes.
+	regexAnalyses *regexAnalyses
 }
 
 // problem records an error (or, with warn, a warning) about a policy field

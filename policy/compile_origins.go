@@ -98,6 +98,44 @@ func (k *compiler) origins(set *origin.Set, in originInputs) {
 	}
 }
 
+// regexAnalyses are the analyses of one configuration's
+// allow_origin_regexes, every list's: their results by pattern and
+// settings, so that a pattern in several lists is analysed once, and the
+// budget they spend together, which bounds what a configuration's patterns
+// cost at start-up (origin.Budget).
+type regexAnalyses struct {
+	budget *origin.Budget
+	done   map[regexKey]*regexAnalysis
+}
+
+type regexKey struct {
+	pattern string
+	in      originInputs
+}
+
+// regexAnalysis is what CompileRegex returned.
+type regexAnalysis struct {
+	re       *origin.Regex
+	err      *origin.Error
+	warnings []*origin.Error
+}
+
+func newRegexAnalyses() *regexAnalyses {
+	return &regexAnalyses{budget: origin.NewBudget(), done: make(map[regexKey]*regexAnalysis)}
+}
+
+// analyse returns the analysis of a pattern with the settings in.
+func (r *regexAnalyses) analyse(pattern string, in originInputs) *regexAnalysis {
+	key := regexKey{pattern, in}
+	a, ok := r.done[key]
+	if !ok {
+		a = &regexAnalysis{}
+		a.re, a.err, a.warnings = r.budget.CompileRegex(pattern, in.credentials, in.insecure)
+		r.done[key] = a
+	}
+	return a
+}
+
 // regexes compiles allow_origin_regexes into set.
 func (k *compiler) regexes(set *origin.Set, in originInputs) {
 	const field = "allow_origin_regexes"
@@ -111,7 +149,8 @@ func (k *compiler) regexes(set *origin.Set, in originInputs) {
 			continue
 		}
 		seen[pat] = i
-		re, err, warnings := origin.CompileRegex(pat, in.credentials, in.insecure)
+		a := k.regexAnalyses.analyse(pat, in)
+		re, err, warnings := a.re, a.err, a.warnings
 		if err != nil {
 			k.errorf(originCodes[err.Fault], field, i, quote(pat), err.Reason)
 			continue

@@ -105,7 +105,10 @@ func TestLoadErrors(t *testing.T) {
 		{"bad IPv4", `{"allow_origins": ["http://127.1"]}`, []string{`allow_origins[0]: "http://127.1": invalid IPv4 address "127.1"`}},
 		{"bad IPv6", `{"allow_origins": ["http://[::g]"]}`, []string{`allow_origins[0]: "http://[::g]": invalid IPv6 address "[::g]"`}},
 		{"trailing dot", `{"allow_origins": ["https://a.example."]}`, []string{`allow_origins[0]: "https://a.example.": remove the trailing dot of the host`}},
-		{"bad host char", `{"allow_origins": ["https://a!.example"]}`, []string{`allow_origins[0]: "https://a!.example": invalid character "!" in host`}},
+		{"bad host char", `{"allow_origins": ["https://a^.example", "https://a%41.example", "https://a!~.example"]}`, []string{
+			`allow_origins[0]: "https://a^.example": invalid character "^" in host: the URL standard forbids it in host names`,
+			`allow_origins[1]: "https://a%41.example": invalid character "%" in host: the URL standard forbids it in host names`,
+		}},
 		{"wildcard with credentials", `{"allow_origins": ["*"], "allow_credentials": true}`, []string{`allow_origins[0]: "*": cannot be used with allow_credentials: browsers refuse a wildcard origin on credentialed requests; list the origins instead`}},
 		{"null with credentials", `{"allow_origins": ["null"], "allow_credentials": true}`, []string{`allow_origins[0]: "null": cannot be used with allow_credentials: sandboxed iframes, local files and redirects all send the origin "null"`}},
 		{"http with credentials", `{"allow_origins": ["http://a.example"], "allow_credentials": true}`, []string{`allow_origins[0]: "http://a.example": an http origin can be impersonated by anyone on the network path; with allow_credentials use https, or set dangerously_allow_insecure_origins`}},
@@ -120,9 +123,14 @@ func TestLoadErrors(t *testing.T) {
 		{"regex open end after alternatives", `{"allow_origin_regexes": ["(https://a\\.example\\.com|https://b\\.example\\.com).*"]}`, []string{`allow_origin_regexes[0]: "(https://a\\.example\\.com|https://b\\.example\\.com).*": matches origins that merely start with "https://a.example.com", such as "https://a.example.com.cors-canary.invalid"; end the pattern where the origin ends`}},
 		{"regex host suffix", `{"allow_origin_regexes": ["https://.*example\\.com"]}`, []string{`allow_origin_regexes[0]: "https://.*example\\.com": matches hosts that merely end with "example.com", such as "https://corscanaryexample.com"; match whole labels, as in "https://([a-z0-9-]+\\.)*example\\.com", or use allow_origins "https://example.com" and "https://*.example.com"`}},
 		// A bare "." over which anyone can register a site.
-		{"regex with a dangerous bare dot", `{"allow_origin_regexes": ["https://api.example.com"]}`, []string{`allow_origin_regexes[0]: "https://api.example.com": matches origins of more than 8 sites (registrable domains), such as "https://apiiexampleacom"; a pattern may name at most 8: split it, or use allow_origins`}},
+		{"regex with a dangerous bare dot", `{"allow_origin_regexes": ["https://api.example.com"]}`, []string{`allow_origin_regexes[0]: "https://api.example.com": matches origins of more than 8 sites (registrable domains), such as "https://api.exampleicom"; a pattern may name at most 8: split it, or use allow_origins`}},
 		{"regex null with credentials", `{"allow_origin_regexes": ["null"], "allow_credentials": true}`, []string{`allow_origin_regexes[0]: "null": matches the origin "null", which cannot be used with allow_credentials: sandboxed iframes, local files and redirects all send it`}},
 		{"regex http with credentials", `{"allow_origin_regexes": ["https?://app\\.example\\.com"], "allow_credentials": true}`, []string{`allow_origin_regexes[0]: "https?://app\\.example\\.com": matches http origins such as "http://app.example.com", which anyone on the network path can impersonate; with allow_credentials match https only, or set dangerously_allow_insecure_origins`}},
+		{"wildcard over an unlisted TLD", `{"allow_origins": ["https://*.corp", "https://*.internal"]}`, []string{`allow_origins[0]: "https://*.corp": a wildcard over a public suffix matches every site under it ("corp" is a top-level domain: all are public suffixes by the list's default rule, except those reserved for private use: localhost, test, invalid, example, local, internal)`}},
+		{"regex over sites under an unlisted TLD", `{"allow_origin_regexes": ["https://[p-v][a-z]{2}\\.za", "https://za"], "allow_credentials": true}`, []string{
+			`allow_origin_regexes[0]: "https://[p-v][a-z]{2}\\.za": matches origins of more than 8 sites (registrable domains), such as "https://qba.za"; a pattern may name at most 8: split it, or use allow_origins`,
+			`allow_origin_regexes[1]: "https://za": matches the public suffix "za" itself, as in "https://za": anyone can register sites under it ("za" is a top-level domain: all are public suffixes by the list's default rule, except those reserved for private use: localhost, test, invalid, example, local, internal)`,
+		}},
 		{"wildcard over a wildcard-rule TLD", `{"allow_origins": ["https://*.ck"]}`, []string{`allow_origins[0]: "https://*.ck": a wildcard over a public suffix matches every site under it`}},
 
 		// Methods and headers.

@@ -31,7 +31,7 @@ func compileRules(c *Config, top *compiler, pol *Policy) {
 
 		eff := inherit(&r.Config, c)
 		var rp problems
-		k := &compiler{c: &eff, p: &rp, own: &r.Config, ownPrefix: prefix, parsed: p, originSets: top.originSets}
+		k := &compiler{c: &eff, p: &rp, own: &r.Config, ownPrefix: prefix, parsed: p, originSets: top.originSets, regexAnalyses: top.regexAnalyses}
 		s := k.compile()
 		s.name, s.index = r.Name, i+1
 		for _, e := range rp.errs {

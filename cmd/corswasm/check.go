@@ -5,32 +5,56 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 
+	"github.com/corswasm/corswasm/internal/configsource"
 	"github.com/corswasm/corswasm/policy"
 )
 
-// checkReport is the --json output of check: one entry per input file.
+// checkReport is the --json output of check: one entry per input file,
+// and the problems of the command line itself.
 type checkReport struct {
-	OK    bool         `json:"ok"`
-	Files []fileReport `json:"files"`
+	OK bool `json:"ok"`
+	// Errors are about the run rather than one file: a --plugin that names
+	// no plugin.
+	Errors []problemReport `json:"errors,omitempty"`
+	Files  []fileReport    `json:"files"`
 }
 
 type fileReport struct {
 	File string `json:"file"`
-	// Error says why the file could not be read; Configurations is then
-	// empty.
+	// Error says why the file could not be read; the rest is then empty.
 	Error          string         `json:"error,omitempty"`
 	Configurations []configReport `json:"configurations,omitempty"`
+	// Skipped are the Wasm plugins that are not corswasm's, left unchecked.
+	Skipped []skippedReport `json:"skipped,omitempty"`
+	// Notes are about the file: that it holds no corswasm configuration
+	// while other files do.
+	Notes []problemReport `json:"notes,omitempty"`
 }
 
 type configReport struct {
 	Kind     string          `json:"kind,omitempty"`
 	Where    string          `json:"where,omitempty"`
 	Name     string          `json:"name,omitempty"`
+	Module   string          `json:"module,omitempty"`
 	Line     int             `json:"line,omitempty"`
 	OK       bool            `json:"ok"`
 	Errors   []problemReport `json:"errors"`
 	Warnings []problemReport `json:"warnings"`
+	// Notes say why a plugin whose module is not recognisably corswasm's
+	// was checked.
+	Notes []problemReport `json:"notes,omitempty"`
+}
+
+// skippedReport is a Wasm plugin check left alone, and why.
+type skippedReport struct {
+	Kind   string        `json:"kind"`
+	Where  string        `json:"where,omitempty"`
+	Name   string        `json:"name,omitempty"`
+	Module string        `json:"module,omitempty"`
+	Line   int           `json:"line,omitempty"`
+	Note   problemReport `json:"note"`
 }
 
 // problemReport is a policy.FieldError for tools: its parts, its stable
@@ -43,22 +67,27 @@ type problemReport struct {
 	Message string `json:"message"`
 }
 
+func reportProblem(p *policy.FieldError) problemReport {
+	return problemReport{Path: p.Path, Value: p.Value, Reason: p.Reason, Code: string(p.Code), Message: p.Error()}
+}
+
 func reportProblems(ps []*policy.FieldError) []problemReport {
 	out := make([]problemReport, len(ps))
 	for i, p := range ps {
-		out[i] = problemReport{Path: p.Path, Value: p.Value, Reason: p.Reason, Code: string(p.Code), Message: p.Error()}
+		out[i] = reportProblem(p)
 	}
 	return out
 }
 
-// check validates each configuration of each file.
+// check validates each corswasm configuration of each file.
 func (e *env) check(args []string) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	asJSON := fs.Bool("json", false, "write a JSON report on standard output")
-	plugin := fs.String("plugin", "", "in Envoy and Istio documents, check only the plugin with this name (config.name, metadata.name)")
+	var patterns stringList
+	fs.Var(&patterns, "plugin", "check only the Wasm plugins this `pattern` names: their name, NAMESPACE/NAME, module, vm_id or root ID, \"*\" matching any characters (repeatable)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: corswasm check [--json] [--plugin NAME] FILE...")
+		fmt.Fprintln(e.stderr, "usage: corswasm check [--json] [--plugin PATTERN]... FILE...")
 		fs.PrintDefaults()
 	}
 	files, err := parseInterspersed(fs, args)
@@ -69,43 +98,129 @@ func (e *env) check(args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	status := exitOK
-	report := checkReport{OK: true}
+	c := checker{json: *asJSON, stdout: e.stdout, stderr: e.stderr, status: exitOK, report: checkReport{OK: true}}
+	var inputs []inputFile
 	for _, file := range files {
-		fr := fileReport{File: file}
 		data, err := e.readInput(file)
 		if err != nil {
-			fr.Error = err.Error()
-			status = exitUsage
-			report.OK = false
-			report.Files = append(report.Files, fr)
-			if !*asJSON {
+			c.status = exitUsage
+			c.report.OK = false
+			c.report.Files = append(c.report.Files, fileReport{File: file, Error: err.Error()})
+			if !c.json {
 				fmt.Fprintf(e.stderr, "corswasm: %v\n", err)
 			}
 			continue
 		}
-		for _, f := range findConfigs(file, data, *plugin) {
-			errs, warnings := f.problems()
-			cr := configReport{Kind: string(f.Kind), Where: f.Where, Name: f.Name, Line: f.Line, OK: len(errs) == 0,
-				Errors: reportProblems(errs), Warnings: reportProblems(warnings)}
-			fr.Configurations = append(fr.Configurations, cr)
-			if len(errs) > 0 {
-				report.OK = false
-				if status == exitOK {
-					status = exitProblems
-				}
-			}
-			if !*asJSON {
-				printProblems(e.stdout, f.label(), errs, warnings)
-			}
-		}
-		report.Files = append(report.Files, fr)
+		inputs = append(inputs, readConfigs(file, data, patterns))
 	}
-	if *asJSON {
-		out, _ := json.MarshalIndent(report, "", "  ")
+	// A file without corswasm's configuration is only noted when another
+	// file has one: a run that checks nothing at all fails.
+	anyTaken := false
+	for i := range inputs {
+		anyTaken = anyTaken || len(inputs[i].taken()) > 0
+	}
+	for i := range inputs {
+		c.file(&inputs[i], anyTaken)
+	}
+	for _, p := range patterns {
+		c.patternFound(p, inputs)
+	}
+	if c.json {
+		out, _ := json.MarshalIndent(c.report, "", "  ")
 		fmt.Fprintf(e.stdout, "%s\n", out)
 	}
-	return status
+	return c.status
+}
+
+// checker is one run of check: where it writes, its report and its exit
+// status so far.
+type checker struct {
+	json           bool
+	stdout, stderr io.Writer
+	status         int
+	report         checkReport
+}
+
+// failed records an error in the exit status and the report.
+func (c *checker) failed() {
+	c.report.OK = false
+	if c.status == exitOK {
+		c.status = exitProblems
+	}
+}
+
+// file checks the configurations of one file and reports the plugins it
+// skipped.
+func (c *checker) file(in *inputFile, anyTaken bool) {
+	fr := fileReport{File: in.file}
+	for _, f := range in.configs {
+		if !f.Taken() {
+			fr.Skipped = append(fr.Skipped, skippedReport{Kind: string(f.Kind), Where: f.Where, Name: f.Name, Module: f.Module, Line: f.Line, Note: reportProblem(f.note())})
+			c.note(f.label(), f.note())
+			continue
+		}
+		errs, warnings := f.problems()
+		cr := configReport{Kind: string(f.Kind), Where: f.Where, Name: f.Name, Module: f.Module, Line: f.Line, OK: len(errs) == 0,
+			Errors: reportProblems(errs), Warnings: reportProblems(warnings)}
+		if f.Verdict == configsource.Guessed {
+			cr.Notes = []problemReport{reportProblem(f.note())}
+			c.note(f.label(), f.note())
+		}
+		fr.Configurations = append(fr.Configurations, cr)
+		if len(errs) > 0 {
+			c.failed()
+		}
+		if !c.json {
+			printProblems(c.stdout, f.label(), errs, warnings)
+		}
+	}
+	if len(in.taken()) == 0 {
+		c.noConfiguration(in, &fr, anyTaken)
+	}
+	c.report.Files = append(c.report.Files, fr)
+}
+
+// noConfiguration reports a file without corswasm's configuration: a note
+// when another file of the run has one, an error when none has (or when
+// the file is not a document check reads).
+func (c *checker) noConfiguration(in *inputFile, fr *fileReport, anyTaken bool) {
+	p := in.noConfiguration()
+	if p.Code == configsource.CodeNoConfiguration && anyTaken {
+		fr.Notes = append(fr.Notes, reportProblem(p))
+		c.note(in.file, p)
+		return
+	}
+	c.failed()
+	fr.Configurations = append(fr.Configurations, configReport{Errors: reportProblems([]*policy.FieldError{p}), Warnings: []problemReport{}})
+	if !c.json {
+		printProblems(c.stdout, in.file, []*policy.FieldError{p}, nil)
+	}
+}
+
+// patternFound fails the run when the --plugin pattern p names no Wasm
+// plugin of any file: a misspelt name would otherwise check nothing.
+func (c *checker) patternFound(p string, inputs []inputFile) {
+	for i := range inputs {
+		for _, f := range inputs[i].configs {
+			if f.Matches(p) {
+				return
+			}
+		}
+	}
+	prob := &policy.FieldError{Path: "--plugin", Value: strconv.Quote(p), Reason: "names no Wasm plugin of the files checked", Code: configsource.CodePluginNotFound}
+	c.failed()
+	c.report.Errors = append(c.report.Errors, reportProblem(prob))
+	if !c.json {
+		fmt.Fprintf(c.stdout, "corswasm check: error: %s [%s]\n", prob, prob.Code)
+	}
+}
+
+// note writes a note on standard error (not with --json: the report
+// carries it).
+func (c *checker) note(label string, p *policy.FieldError) {
+	if !c.json {
+		fmt.Fprintf(c.stderr, "%s: note: %s [%s]\n", label, p, p.Code)
+	}
 }
 
 // printProblems writes one line per problem, then a summary line:

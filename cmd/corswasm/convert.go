@@ -1,37 +1,47 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/corswasm/corswasm/internal/convert"
 )
 
-// convert converts a VirtualService, an Envoy route configuration or an
-// HTTPRoute: the configuration on standard output, the notes and refusals
-// on standard error.
+// convert converts VirtualServices, Envoy bootstraps or route
+// configurations and HTTPRoutes, from one file or several read as one (in
+// the order given): the configuration on standard output, the notes and
+// refusals on standard error.
 func (e *env) convert(args []string) int {
 	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: corswasm convert FILE   (an Istio VirtualService, an Envoy RouteConfiguration, VirtualHost or Route, or a Gateway API HTTPRoute; \"-\" reads standard input)")
+		fmt.Fprintln(e.stderr, "usage: corswasm convert FILE...   (Istio VirtualServices, Envoy bootstraps, RouteConfigurations, VirtualHosts or Routes, Gateway API HTTPRoutes, Kubernetes lists of them; several files are read as one, in order; \"-\" reads standard input)")
 	}
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return exitUsage
 	}
-	if len(files) != 1 {
+	if len(files) == 0 {
 		fs.Usage()
 		return exitUsage
 	}
-	data, err := e.readInput(files[0])
+	inputs := make([]convert.Input, len(files))
+	for i, f := range files {
+		data, err := e.readInput(f)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "corswasm: %v\n", err)
+			return exitUsage
+		}
+		inputs[i] = convert.Input{Name: f, Data: data}
+	}
+	r, err := convert.Convert(inputs...)
+	if errors.Is(err, convert.ErrUnknownDocument) {
+		err = fmt.Errorf("%s: %w", strings.Join(files, ", "), err)
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "corswasm: %v\n", err)
-		return exitUsage
-	}
-	r, err := convert.Convert(data)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "corswasm: %s: %v\n", files[0], err)
 		return exitUsage
 	}
 	for _, s := range r.Sources {
@@ -44,7 +54,7 @@ func (e *env) convert(args []string) int {
 		for _, x := range r.Refusals {
 			fmt.Fprintf(e.stderr, "refused: %s\n", x)
 		}
-		fmt.Fprintf(e.stderr, "corswasm: %s: conversion refused (%s); nothing written\n", files[0], plural(len(r.Refusals), "reason"))
+		fmt.Fprintf(e.stderr, "corswasm: %s: conversion refused (%s); nothing written\n", strings.Join(files, ", "), plural(len(r.Refusals), "reason"))
 		return exitProblems
 	}
 	e.stdout.Write(r.JSON)

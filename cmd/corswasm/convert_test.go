@@ -44,13 +44,16 @@ func TestConvertVirtualService(t *testing.T) {
 		t.Errorf("rules[1] = %+v", partner)
 	}
 	if public.Name != "public" || public.Match.PathPrefixes != nil || *public.MaxAge != 600 ||
-		strings.Join(public.AllowOrigins, ",") != "https://www.example.com,http://localhost:*" ||
-		len(public.AllowOriginRegexes) != 1 || strings.Join(public.ExposeHeaders, ",") != "x-request-id" {
+		strings.Join(public.AllowOrigins, ",") != "https://www.example.com" ||
+		len(public.AllowOriginRegexes) != 2 || public.AllowOriginRegexes[0] != "http://localhost:[0-9]+" ||
+		strings.Join(public.ExposeHeaders, ",") != "x-request-id" {
 		t.Errorf("rules[2] = %+v", public)
 	}
 	for _, want := range []string{
+		// The lines README.md shows.
 		"converting Istio VirtualService shop/api\n",
-		`note: VirtualService shop/api http[2] "public": origin prefix "http://localhost:" became "http://localhost:*"`,
+		"note: VirtualService shop/api is bound to gateways istio-system/public: run the plugin on those (a WasmPlugin selecting them)\n",
+		"note: GET, HEAD and POST are always allowed (CORS-safelisted); they are left out of allow_methods\n",
 		`note: VirtualService shop/api http[1] "partner": unmatchedPreflights IGNORE`,
 		"note: Envoy answers an allowed preflight with 200; corswasm with 204",
 		`note: corswasm warns about the converted configuration: rules[1] "partner": max_age: 86400`,
@@ -72,7 +75,7 @@ func TestConvertRefusesUnsafe(t *testing.T) {
 		"envoy-suffix-unsafe.yaml": {
 			`refused: virtual host "api": origin suffix "example.com" is not on a label boundary: it also matches "https://attackerexample.com"`,
 			`refused: virtual host "api": origin matcher contains "example"`,
-			`refused: virtual host "api" routes[0]: corswasm rules cannot select requests by this kind of path match`,
+			`refused: virtual host "api" routes[0]: corswasm rules cannot select requests by a regex path (safe_regex), and the CORS handling of requests to every host depends on them`,
 		},
 	} {
 		r := corswasm(t, "", "convert", testdata(file))
@@ -90,9 +93,13 @@ func TestConvertRefusesUnsafe(t *testing.T) {
 	}
 }
 
-// An Envoy RouteConfiguration: a route's own CORS policy replaces its
-// virtual host's; the host port is dropped; the catch-all virtual host
-// without CORS adds nothing; a label-boundary suffix becomes a wildcard.
+// An Envoy RouteConfiguration: a route's own CORS policy overrides its
+// virtual host's field by field (the route sets origins and credentials,
+// and keeps the virtual host's methods, headers and max age, as
+// CorsFilter::allowMethods and the other getters of Envoy's
+// cors_filter.cc read the most specific policy that sets each); the host
+// port is dropped; the catch-all virtual host without CORS adds nothing;
+// a label-boundary suffix becomes a wildcard.
 func TestConvertEnvoyRouteConfiguration(t *testing.T) {
 	cfg, notes := convertAndCheck(t, "envoy-routes.yaml")
 	if len(cfg.Rules) != 2 {
@@ -100,7 +107,8 @@ func TestConvertEnvoyRouteConfiguration(t *testing.T) {
 	}
 	admin, rest := cfg.Rules[0], cfg.Rules[1]
 	if admin.Name != "admin" || strings.Join(admin.Match.Hosts, ",") != "api.example.com" || admin.Match.PathPrefixes[0] != "/admin/" ||
-		strings.Join(admin.AllowOrigins, ",") != "https://admin.example.com" || !*admin.AllowCredentials || admin.AllowMethods != nil {
+		strings.Join(admin.AllowOrigins, ",") != "https://admin.example.com" || !*admin.AllowCredentials ||
+		strings.Join(admin.AllowMethods, ",") != "PUT,DELETE" || strings.Join(admin.AllowHeaders, ",") != "content-type,x-request-id" || *admin.MaxAge != 600 {
 		t.Errorf("rules[0] = %+v", admin)
 	}
 	if rest.Name != "api-1" || rest.Match.PathPrefixes != nil || *rest.MaxAge != 600 ||
@@ -113,20 +121,22 @@ func TestConvertEnvoyRouteConfiguration(t *testing.T) {
 	}
 }
 
-// A Gateway API HTTPRoute: the exact path takes precedence over the
-// prefix, and the default maxAge is written out.
+// A Gateway API HTTPRoute: the exact path stays exact and takes
+// precedence over the prefix, the PathPrefix matches whole segments, and
+// the default maxAge is written out.
 func TestConvertHTTPRoute(t *testing.T) {
 	cfg, notes := convertAndCheck(t, "httproute.yaml")
-	if len(cfg.Rules) != 2 || cfg.Rules[0].Match.PathPrefixes[0] != "/api/health" || *cfg.Rules[0].Enabled {
+	if len(cfg.Rules) != 2 || strings.Join(cfg.Rules[0].Match.Paths, ",") != "/api/health" || *cfg.Rules[0].Enabled {
 		t.Fatalf("rules: %+v", cfg.Rules)
 	}
 	api := cfg.Rules[1]
 	if strings.Join(api.AllowOrigins, ",") != "https://www.example.com,https://*.preview.example.com" || *api.MaxAge != 5 ||
-		!*api.AllowCredentials || strings.Join(api.Match.Hosts, ",") != "store.example.com" {
+		!*api.AllowCredentials || strings.Join(api.Match.Hosts, ",") != "store.example.com" ||
+		strings.Join(api.Match.PathSeparatedPrefixes, ",") != "/api" || api.Match.PathPrefixes != nil {
 		t.Errorf("rules[1] = %+v", api)
 	}
-	if !strings.Contains(notes, `the path prefix "/api" matches whole segments in the Gateway API`) {
-		t.Errorf("stderr lacks the path prefix note:\n%s", notes)
+	if !strings.Contains(notes, `no maxAge: the Gateway API's default of 5 s is written out`) {
+		t.Errorf("stderr lacks the maxAge note:\n%s", notes)
 	}
 }
 
@@ -150,7 +160,7 @@ spec:
 	if r.code != exitOK || r.stdout != want {
 		t.Errorf("exit %d:\n%s\nwant:\n%s%s", r.code, r.stdout, want, r.stderr)
 	}
-	if r := corswasm(t, "", "convert", "envoy/cors.json"); r.code != exitUsage || !strings.Contains(r.stderr, "found nothing to convert") {
+	if r := corswasm(t, "", "convert", "envoy/cors.json"); r.code != exitUsage || !strings.Contains(r.stderr, "corswasm: envoy/cors.json: found nothing to convert") {
 		t.Errorf("a corswasm configuration: exit %d:\n%s", r.code, r.stderr)
 	}
 }
@@ -166,5 +176,26 @@ func TestConvertRouteConfigurationPolicy(t *testing.T) {
 	if r.Name != "web-0" || strings.Join(r.Match.Hosts, ",") != "www.example.com" || !*r.Enabled ||
 		strings.Join(r.AllowOrigins, ",") != "https://www.example.com" || r.OnUnmatchedPreflight != policy.Forward {
 		t.Errorf("rules[0] = %+v", r)
+	}
+}
+
+// Several files are one configuration, read in the order given; a
+// refusal names them all, an unreadable document its file.
+func TestConvertSeveralFiles(t *testing.T) {
+	r := corswasm(t, "", "convert", testdata("virtualservice.yaml"), testdata("httproute.yaml"))
+	if r.code != exitOK || !strings.Contains(r.stderr, "converting Istio VirtualService shop/api\nconverting Gateway API HTTPRoute shop/store\n") {
+		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+	}
+	var cfg policy.Config
+	if err := json.Unmarshal([]byte(r.stdout), &cfg); err != nil || len(cfg.Rules) != 5 {
+		t.Errorf("want the rules of both files (3 and 2): %v\n%s", err, r.stdout)
+	}
+	r = corswasm(t, "", "convert", testdata("httproute.yaml"), testdata("virtualservice-unsafe.yaml"))
+	if want := "corswasm: " + testdata("httproute.yaml") + ", " + testdata("virtualservice-unsafe.yaml") + ": conversion refused (2 reasons)"; r.code != exitProblems || !strings.Contains(r.stderr, want) {
+		t.Errorf("exit %d; want %q:\n%s", r.code, want, r.stderr)
+	}
+	r = corswasm(t, "a: [", "convert", testdata("httproute.yaml"), "-")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "corswasm: -: not valid YAML: ") {
+		t.Errorf("exit %d:\n%s", r.code, r.stderr)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/corswasm/corswasm/internal/configsource"
 	"github.com/corswasm/corswasm/policy"
 )
 
@@ -77,7 +78,7 @@ func (e *env) explain(args []string) int {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	asJSON := fs.Bool("json", false, "write the explanation as JSON")
-	plugin := fs.String("plugin", "", "in Envoy and Istio documents, the plugin with this name")
+	plugin := fs.String("plugin", "", "explain the Wasm plugin this `pattern` names (as check's --plugin)")
 	var r explainRequest
 	var acrh, upstream stringList
 	fs.StringVar(&r.Origin, "origin", "", "the request's Origin (none: not a CORS request)")
@@ -90,7 +91,7 @@ func (e *env) explain(args []string) int {
 	fs.StringVar(&r.Scheme, "scheme", "https", "the request's :scheme")
 	fs.Var(&upstream, "response-header", "a header of the upstream's response, 'name: value' (repeatable)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: corswasm explain [--json] [--plugin NAME] FILE --origin ORIGIN [flags]")
+		fmt.Fprintln(e.stderr, "usage: corswasm explain [--json] [--plugin PATTERN] FILE --origin ORIGIN [flags]")
 		fs.PrintDefaults()
 	}
 	files, err := parseInterspersed(fs, args)
@@ -132,23 +133,38 @@ func (e *env) explain(args []string) int {
 	return exitOK
 }
 
-// loadOne loads the one configuration of a file (or the one named plugin),
-// printing its problems when it has any.
-func (e *env) loadOne(file, plugin string) (*policy.Policy, int) {
+// loadOne loads the one corswasm configuration of a file (or the one
+// plugin pattern names), printing its problems when it has any, and the
+// plugins it skipped.
+func (e *env) loadOne(file, pattern string) (*policy.Policy, int) {
 	data, err := e.readInput(file)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "corswasm: %v\n", err)
 		return nil, exitUsage
 	}
-	fs := findConfigs(file, data, plugin)
-	if len(fs) > 1 {
-		fmt.Fprintf(e.stderr, "corswasm: %s holds %d plugin configurations; choose one with --plugin:\n", file, len(fs))
-		for _, f := range fs {
+	var patterns []string
+	if pattern != "" {
+		patterns = []string{pattern}
+	}
+	in := readConfigs(file, data, patterns)
+	for _, f := range in.configs {
+		if f.Verdict != configsource.Corswasm {
+			fmt.Fprintf(e.stderr, "%s: note: %s [%s]\n", f.label(), f.note(), f.Code)
+		}
+	}
+	taken := in.taken()
+	switch {
+	case len(taken) == 0:
+		printProblems(e.stderr, file, []*policy.FieldError{in.noConfiguration()}, nil)
+		return nil, exitProblems
+	case len(taken) > 1:
+		fmt.Fprintf(e.stderr, "corswasm: %s holds %d corswasm configurations; choose one with --plugin:\n", file, len(taken))
+		for _, f := range taken {
 			fmt.Fprintf(e.stderr, "  %s: name %q\n", f.label(), f.Name)
 		}
 		return nil, exitUsage
 	}
-	f := fs[0]
+	f := taken[0]
 	errs, warnings := f.problems()
 	if len(errs) > 0 {
 		printProblems(e.stderr, f.label(), errs, warnings)

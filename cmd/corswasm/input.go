@@ -3,10 +3,8 @@ package main
 import (
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
-	"strconv"
 
 	"github.com/corswasm/corswasm/internal/configsource"
 	"github.com/corswasm/corswasm/policy"
@@ -39,61 +37,79 @@ func (e *env) readInput(name string) ([]byte, error) {
 	return os.ReadFile(name)
 }
 
-// found is one configuration of an input file, ready to check or explain.
+// found is one configuration of an input file, and what
+// configsource.Select made of it.
 type found struct {
 	file string
-	configsource.Config
-	// docProblem is set when the document itself could not be read as one
-	// of the kinds check knows (the configuration is then not checked).
+	configsource.Choice
+}
+
+// label names the configuration in messages.
+func (f *found) label() string { return f.Label(f.file) }
+
+// inputFile is what an input file holds: its configurations, corswasm's
+// and other plugins', or why it could not be read as a document.
+type inputFile struct {
+	file    string
+	configs []found
+	// docProblem is set when the file is none of the kinds of document
+	// configsource reads, or holds no Wasm plugin (configs is then empty).
 	docProblem *policy.FieldError
 }
 
-// label names a configuration in messages: the file, and, inside an Envoy
-// or Kubernetes document, the line and place of the configuration.
-func (f *found) label() string {
-	l := f.file
-	if f.Line > 0 {
-		l += ":" + strconv.Itoa(f.Line)
-	}
-	if f.Where != "" {
-		l += " (" + f.Where + ")"
-	}
-	return l
-}
-
-// findConfigs returns the configurations in a file's content, keeping those
-// named plugin when plugin is not empty. A document that is none of the
-// kinds configsource knows yields one entry with docProblem set.
-func findConfigs(file string, data []byte, plugin string) []found {
+// readConfigs finds the configurations in a file's content and selects
+// corswasm's with patterns (--plugin).
+func readConfigs(file string, data []byte, patterns []string) inputFile {
+	in := inputFile{file: file}
 	cs, err := configsource.Find(data)
 	var se *configsource.SyntaxError
+	var le *configsource.ListError
 	switch {
 	case errors.As(err, &se):
-		return []found{{file: file, docProblem: &policy.FieldError{Reason: se.Msg, Code: policy.CodeConfigSyntax}}}
+		in.docProblem = &policy.FieldError{Reason: se.Msg, Code: policy.CodeConfigSyntax}
+	case errors.As(err, &le):
+		in.docProblem = &policy.FieldError{Reason: le.Error(), Code: configsource.CodeListInvalid}
 	case err != nil:
-		return []found{{file: file, docProblem: &policy.FieldError{Reason: err.Error(), Code: policy.CodeConfigMissing}}}
+		in.docProblem = &policy.FieldError{Reason: err.Error(), Code: configsource.CodeNoConfiguration}
 	}
+	for _, ch := range configsource.Select(cs, patterns) {
+		in.configs = append(in.configs, found{file: file, Choice: ch})
+	}
+	return in
+}
+
+// taken returns the configurations to check: corswasm's, and those taken
+// for corswasm's.
+func (in *inputFile) taken() []found {
 	var out []found
-	for _, c := range cs {
-		if plugin == "" || c.Name == plugin {
-			out = append(out, found{file: file, Config: c})
+	for _, f := range in.configs {
+		if f.Taken() {
+			out = append(out, f)
 		}
-	}
-	if len(out) == 0 {
-		return []found{{file: file, docProblem: &policy.FieldError{
-			Reason: fmt.Sprintf("found no configuration of a plugin named %q (--plugin)", plugin), Code: policy.CodeConfigMissing}}}
 	}
 	return out
 }
 
-// problems checks a found configuration: the document's own problem, the
-// way the configuration is embedded, or policy.Check's errors and warnings.
+// noConfiguration is the problem of a file without a corswasm
+// configuration: what it holds instead.
+func (in *inputFile) noConfiguration() *policy.FieldError {
+	if in.docProblem != nil {
+		return in.docProblem
+	}
+	reason := "found no corswasm configuration: every Wasm plugin in it is skipped"
+	return &policy.FieldError{Reason: reason, Code: configsource.CodeNoConfiguration}
+}
+
+// problems checks a configuration: the way it is embedded, or
+// policy.Check's errors and warnings.
 func (f *found) problems() (errs, warnings []*policy.FieldError) {
-	switch {
-	case f.docProblem != nil:
-		return []*policy.FieldError{f.docProblem}, nil
-	case f.Problem != "":
+	if f.Problem != "" {
 		return []*policy.FieldError{{Path: f.ProblemPath, Reason: f.Problem, Code: policy.CodeWrongType}}, nil
 	}
 	return policy.Check(f.Data)
+}
+
+// note is the note of a guessed or skipped plugin, as a problem.
+func (f *found) note() *policy.FieldError {
+	return &policy.FieldError{Reason: f.Note, Code: f.Code}
 }

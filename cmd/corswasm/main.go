@@ -1,9 +1,9 @@
 // Command corswasm checks, explains and converts corswasm configurations,
 // natively, with the policy package the module is built from:
 //
-//	corswasm check [--json] [--plugin NAME] FILE...
-//	corswasm explain [--json] [--plugin NAME] FILE --origin O [--method M] ...
-//	corswasm convert FILE
+//	corswasm check [--json] [--plugin PATTERN]... FILE...
+//	corswasm explain [--json] [--plugin PATTERN] FILE --origin O [--method M] ...
+//	corswasm convert FILE...
 //	corswasm schema
 //	corswasm version
 //
@@ -12,8 +12,9 @@
 //	go install github.com/corswasm/corswasm/cmd/corswasm@latest
 //
 // Exit status: 0 when every configuration is valid (or the command did its
-// work), 1 when a configuration has problems or a conversion is refused, 2
-// for a usage error or an input that cannot be read.
+// work), 1 when a configuration has problems, check finds no corswasm
+// configuration in any file, or a conversion is refused, 2 for a usage
+// error or an input that cannot be read.
 package main
 
 import (
@@ -69,24 +70,27 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 const usage = `corswasm checks, explains and converts corswasm CORS configurations.
 
 Usage:
-  corswasm check [--json] [--plugin NAME] FILE...
-      validate each configuration: a corswasm JSON file, an Envoy
-      configuration (YAML or JSON) with the Wasm filter, or an Istio
-      WasmPlugin; "-" reads standard input
-  corswasm explain [--json] [--plugin NAME] FILE --origin ORIGIN [--method M]
+  corswasm check [--json] [--plugin PATTERN]... FILE...
+      validate each corswasm configuration: a corswasm JSON file, or the
+      Wasm plugin's in an Envoy configuration (YAML or JSON), an Istio
+      WasmPlugin or EnvoyFilter, a kubectl List; other Wasm plugins are
+      skipped with a note, --plugin names the ones to check; "-" reads
+      standard input
+  corswasm explain [--json] [--plugin PATTERN] FILE --origin ORIGIN [--method M]
           [--request-method M] [--request-headers H] [--host HOST] [--path P]
           [--scheme S] [--response-header 'NAME: VALUE']...
       what the filter does with one request: the rule that decides, the
       verdict, and the exact headers it sends
-  corswasm convert FILE
-      an Istio VirtualService corsPolicy, an Envoy RouteConfiguration,
-      VirtualHost or Route CorsPolicy, or a Gateway API HTTPRoute CORS filter
-      to a corswasm configuration on standard output; differences on
-      standard error
+  corswasm convert FILE...
+      Istio VirtualService corsPolicies, Envoy CORS policies (a bootstrap,
+      RouteConfigurations, VirtualHosts or Routes) or Gateway API HTTPRoute
+      CORS filters to one corswasm configuration on standard output, the
+      files read as one in the order given; differences on standard error
   corswasm schema
       the JSON Schema of the configuration
   corswasm version
 
-Exit status: 0 valid (warnings allowed) or done; 1 problems found or
-conversion refused; 2 usage error or unreadable input.
+Exit status: 0 valid (warnings allowed) or done; 1 problems found, no
+corswasm configuration in any file, or conversion refused; 2 usage error
+or unreadable input.
 `

@@ -1,20 +1,24 @@
 // Package configsource finds corswasm plugin configurations in the documents
 // operators keep them in: a corswasm JSON file, an Envoy configuration
 // (YAML or JSON) whose envoy.filters.http.wasm filter carries the policy as
-// a google.protobuf.StringValue, or an Istio WasmPlugin whose
-// spec.pluginConfig is the policy. The corswasm command and the tests that
-// validate the repository's examples share it.
+// a google.protobuf.StringValue, an Istio WasmPlugin whose
+// spec.pluginConfig is the policy, or an Istio EnvoyFilter that inserts
+// such a Wasm filter; Kubernetes objects may come as several documents or
+// in a List. Find returns every Wasm plugin's configuration; Select tells
+// corswasm's from other teams' plugins. The corswasm command, the local
+// host (tools/cmd/corshost) and the tests that validate the repository's
+// examples share it.
 package configsource
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
-	"strings"
+	"strconv"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/corswasm/corswasm/internal/yamldocs"
 )
 
 // Kind names the kind of document a configuration was found in.
@@ -25,7 +29,8 @@ const (
 	// JSON is a corswasm configuration file.
 	JSON Kind = "json"
 	// Envoy is the configuration of an envoy.filters.http.wasm filter in an
-	// Envoy configuration: its config.configuration StringValue.
+	// Envoy configuration, or in an Istio EnvoyFilter: its
+	// config.configuration StringValue.
 	Envoy Kind = "envoy"
 	// WasmPlugin is the spec.pluginConfig of an Istio WasmPlugin, which
 	// Istio hands to the filter as JSON.
@@ -37,11 +42,21 @@ type Config struct {
 	Kind Kind
 	// Where names the configuration inside its document: "" for a JSON
 	// file, the path of the Wasm filter's configuration in an Envoy
-	// document, "WasmPlugin NAMESPACE/NAME" for a WasmPlugin.
+	// document (after "EnvoyFilter NAMESPACE/NAME: " in an EnvoyFilter),
+	// "WasmPlugin NAMESPACE/NAME" for a WasmPlugin.
 	Where string
 	// Name is the Wasm filter's config.name, or the WasmPlugin's
-	// metadata.name ("" for a JSON file).
-	Name string
+	// metadata.name ("" for a JSON file); Namespace is the WasmPlugin's
+	// metadata.namespace.
+	Name, Namespace string
+	// Module is the Wasm module the plugin runs, as the document names it:
+	// the filter's vm_config.code.local.filename or
+	// vm_config.code.remote.http_uri.uri, or the WasmPlugin's spec.url. ""
+	// for a JSON file, or code given inline.
+	Module string
+	// VMID is the filter's vm_config.vm_id; RootID its config.root_id, or
+	// the WasmPlugin's spec.pluginName (Istio's name for the root ID).
+	VMID, RootID string
 	// Line is the line of the document where the configuration starts (0
 	// for a JSON file: it is the whole document).
 	Line int
@@ -52,38 +67,46 @@ type Config struct {
 	// taken from the document (Data is then nil); ProblemPath is the
 	// document path it concerns when Where does not say it.
 	Problem, ProblemPath string
+	// namesOrigins is set when the configuration is an object with a
+	// top-level field whose name contains "origin": see Select.
+	namesOrigins bool
 }
 
-// Type URLs of the Envoy messages that carry the plugin configuration.
-const (
-	wasmFilterType  = "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm"
-	stringValueType = "type.googleapis.com/google.protobuf.StringValue"
-)
-
-// typedStructTypes wrap a message as {type_url, value}, as Istio's
-// EnvoyFilter examples do.
-var typedStructTypes = []string{
-	"type.googleapis.com/udpa.type.v1.TypedStruct",
-	"type.googleapis.com/xds.type.v3.TypedStruct",
+// Label names a configuration of file in messages: the file, and, inside
+// an Envoy or Kubernetes document, the line and place of the
+// configuration, as in "envoy/wasmplugin.yaml:46 (WasmPlugin
+// istio-system/corswasm)".
+func (c *Config) Label(file string) string {
+	l := file
+	if c.Line > 0 {
+		l += ":" + strconv.Itoa(c.Line)
+	}
+	if c.Where != "" {
+		l += " (" + c.Where + ")"
+	}
+	return l
 }
 
 // ErrNoConfiguration is returned (wrapped) by Find for a document that is
-// none of the three kinds, or an Envoy or Kubernetes document without a
-// corswasm configuration in it.
-var ErrNoConfiguration = errors.New("found no corswasm configuration: want a corswasm JSON object, an Envoy configuration with an envoy.filters.http.wasm filter, or an Istio WasmPlugin")
+// none of the kinds it reads, or an Envoy or Kubernetes document without
+// a Wasm plugin configuration in it.
+var ErrNoConfiguration = errors.New("found no corswasm configuration: want a corswasm JSON object, an Envoy configuration with an envoy.filters.http.wasm filter, or an Istio WasmPlugin or EnvoyFilter")
 
 // SyntaxError is a document that is neither valid JSON nor valid YAML,
 // and does not look like a corswasm JSON file.
-type SyntaxError struct{ Msg string }
+type SyntaxError = yamldocs.SyntaxError
 
-func (e *SyntaxError) Error() string { return e.Msg }
+// ListError is a Kubernetes List whose items are not objects.
+type ListError = yamldocs.ListError
 
 // Find returns the plugin configurations in a document. A document that
 // starts with "{" and is not an Envoy or Kubernetes document is a corswasm
 // configuration, even when its JSON is invalid (policy.Load then reports
 // where). Otherwise the document is read as YAML (JSON is YAML too), one
-// or more documents separated by "---"; Kubernetes objects other than
-// WasmPlugins are skipped.
+// or more documents separated by "---", Kubernetes Lists read as their
+// items; Kubernetes objects other than WasmPlugins and EnvoyFilters are
+// skipped. Every Wasm plugin is returned, corswasm's or not: Select tells
+// them apart.
 func Find(data []byte) ([]Config, error) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
@@ -92,24 +115,18 @@ func Find(data []byte) ([]Config, error) {
 	if trimmed[0] == '{' && !looksStructured(trimmed) {
 		return []Config{{Kind: JSON, Data: data}}, nil
 	}
+	roots, err := yamldocs.Documents(data)
+	if err != nil {
+		return nil, err
+	}
 	var found []Config
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for {
-		var doc yaml.Node
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, &SyntaxError{Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
-		}
-		if len(doc.Content) == 0 {
-			continue
-		}
-		root := doc.Content[0]
+	for _, root := range roots {
 		if kind := scalar(lookup(root, "kind")); kind != "" && lookup(root, "apiVersion") != nil {
-			if kind == "WasmPlugin" {
+			switch kind {
+			case "WasmPlugin":
 				found = append(found, wasmPlugin(root))
+			case "EnvoyFilter":
+				found = append(found, envoyFilter(root)...)
 			}
 			continue
 		}
@@ -135,112 +152,23 @@ func looksStructured(doc []byte) bool {
 	return bytes.Contains(doc, []byte(wasmFilterType))
 }
 
-// wasmPlugin takes spec.pluginConfig of an Istio WasmPlugin.
-func wasmPlugin(root *yaml.Node) Config {
-	name := scalar(lookup(lookup(root, "metadata"), "name"))
-	where := "WasmPlugin " + name
-	if ns := scalar(lookup(lookup(root, "metadata"), "namespace")); ns != "" {
-		where = "WasmPlugin " + ns + "/" + name
-	}
-	c := Config{Kind: WasmPlugin, Where: where, Name: name, Line: root.Line}
-	pc := lookup(lookup(root, "spec"), "pluginConfig")
-	if pc == nil {
-		return c
-	}
-	c.Line = pc.Line
-	if pc.Kind != yaml.MappingNode {
-		c.Problem, c.ProblemPath = "must be an object: Istio hands it to the filter as JSON", "spec.pluginConfig"
-		return c
-	}
-	var v any
-	if err := pc.Decode(&v); err != nil {
-		c.Problem, c.ProblemPath = err.Error(), "spec.pluginConfig"
-		return c
-	}
-	data, err := json.Marshal(v)
-	if err != nil {
-		c.Problem, c.ProblemPath = fmt.Sprintf("cannot be written as JSON: %v", err), "spec.pluginConfig"
-		return c
-	}
-	c.Data = data
-	return c
-}
-
-// walkEnvoy collects the configurations of the Wasm filters under n, whose
-// document path is path.
-func walkEnvoy(n *yaml.Node, path string, found *[]Config) {
-	switch n.Kind {
-	case yaml.MappingNode:
-		typ := scalar(lookup(n, "@type"))
-		if typ == wasmFilterType {
-			*found = append(*found, wasmFilter(n, path))
-			return
-		}
-		for _, t := range typedStructTypes {
-			if typ == t && (scalar(lookup(n, "type_url")) == wasmFilterType || scalar(lookup(n, "typeUrl")) == wasmFilterType) {
-				if v := lookup(n, "value"); v != nil {
-					*found = append(*found, wasmFilter(v, join(path, "value")))
-				}
-				return
-			}
-		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			walkEnvoy(n.Content[i+1], join(path, n.Content[i].Value), found)
-		}
-	case yaml.SequenceNode:
-		for i, e := range n.Content {
-			walkEnvoy(e, fmt.Sprintf("%s[%d]", path, i), found)
-		}
-	}
-}
-
-// wasmFilter takes config.configuration of a Wasm filter's typed config.
-func wasmFilter(n *yaml.Node, path string) Config {
-	config := lookup(n, "config")
-	c := Config{Kind: Envoy, Name: scalar(lookup(config, "name")), Line: n.Line}
-	cfg := lookup(config, "configuration")
-	c.Where = join(path, "config.configuration")
-	if cfg == nil {
-		return c
-	}
-	c.Line = cfg.Line
-	if typ := scalar(lookup(cfg, "@type")); typ != stringValueType {
-		c.Problem = fmt.Sprintf("configuration is a %q; want %s holding the JSON policy", typ, stringValueType)
-		return c
-	}
-	v := lookup(cfg, "value")
-	if v == nil {
-		return c
-	}
-	if v.Kind != yaml.ScalarNode {
-		c.Problem = "configuration's value must be a string: the JSON policy"
-		return c
-	}
-	c.Line = v.Line
-	c.Data = []byte(v.Value)
-	return c
-}
-
 // lookup returns the value of key in the mapping n, or nil.
-func lookup(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
+func lookup(n *yaml.Node, key string) *yaml.Node { return yamldocs.Lookup(n, key) }
+
+// lookupEither returns the value of the first of keys in the mapping n:
+// Envoy reads a proto field by its name or its JSON name (vm_config or
+// vmConfig), as protobuf's JSON mapping does.
+func lookupEither(n *yaml.Node, keys ...string) *yaml.Node {
+	for _, k := range keys {
+		if v := lookup(n, k); v != nil {
+			return v
 		}
 	}
 	return nil
 }
 
 // scalar returns a scalar node's value, or "".
-func scalar(n *yaml.Node) string {
-	if n == nil || n.Kind != yaml.ScalarNode {
-		return ""
-	}
-	return n.Value
-}
+func scalar(n *yaml.Node) string { return yamldocs.Scalar(n) }
 
 func join(path, name string) string {
 	if path == "" {

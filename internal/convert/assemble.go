@@ -2,6 +2,7 @@ package convert
 
 import (
 	"cmp"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -36,6 +37,7 @@ type entry struct {
 // did no CORS outside its routes) and each entry is a rule that sets
 // every field it needs, so that nothing is inherited.
 func (c *converter) assemble() *policy.Config {
+	c.portOnlyDomains()
 	var entries []entry
 	reached := make(map[*scope]bool)
 	for _, b := range c.blocks() {
@@ -51,7 +53,6 @@ func (c *converter) assemble() *policy.Config {
 	disabled := false
 	switch {
 	case len(entries) == 0:
-		c.note("no CORS policy was found in the source: the configuration leaves every request alone (\"enabled\": false)")
 		return &policy.Config{Enabled: &disabled}
 	case len(entries) == 1 && entries[0].whole():
 		return entries[0].cors
@@ -59,11 +60,7 @@ func (c *converter) assemble() *policy.Config {
 	top := &policy.Config{Enabled: &disabled}
 	names := make(map[string]bool)
 	for _, e := range entries {
-		r := policy.Rule{Name: uniqueName(ruleName(e.name), names), Match: &policy.Match{Hosts: e.hosts, PathPrefixes: e.prefixes}}
-		if e.whole() {
-			// A rule needs a match: every path starts with "/".
-			r.Match.PathPrefixes = []string{"/"}
-		}
+		r := policy.Rule{Name: uniqueName(ruleName(e.name), names), Match: matchOf(&e.scope)}
 		enabled := e.cors != nil
 		if enabled {
 			r.Config = *e.cors
@@ -72,6 +69,26 @@ func (c *converter) assemble() *policy.Config {
 		top.Rules = append(top.Rules, r)
 	}
 	return top
+}
+
+// matchOf writes a scope's hosts and paths as a rule's match.
+func matchOf(s *scope) *policy.Match {
+	m := &policy.Match{Hosts: s.hosts}
+	for _, p := range s.paths {
+		switch p.kind {
+		case pathExact:
+			m.Paths = append(m.Paths, p.value)
+		case pathSegments:
+			m.PathSeparatedPrefixes = append(m.PathSeparatedPrefixes, p.value)
+		default:
+			m.PathPrefixes = append(m.PathPrefixes, p.value)
+		}
+	}
+	if s.whole() {
+		// A rule needs a match: every path starts with "/".
+		m.PathPrefixes = []string{"/"}
+	}
+	return m
 }
 
 // blocks ranks every vhost's domains and groups adjacent domains that the
@@ -122,17 +139,22 @@ func (c *converter) blocks() []block {
 // blockEntries writes a block's rules: its vhosts' routes in order, then
 // a fence unless one of them takes every request.
 func (c *converter) blockEntries(b block, reached map[*scope]bool) []entry {
+	members := b.members
+	if slices.ContainsFunc(members, func(m int) bool { return c.vhosts[m].kind != "istio" }) {
+		// Converted once, or refused (sharedDomain).
+		members = members[:1]
+	}
 	var scopes []*scope
-	for _, m := range b.members {
+	for _, m := range members {
 		for i := range c.vhosts[m].scopes {
 			scopes = append(scopes, &c.vhosts[m].scopes[i])
 		}
 	}
-	if len(b.members) > 1 && c.vhosts[b.members[0]].kind == "istio" {
+	if len(members) > 1 {
 		// Istio merges VirtualServices of one host with their catch-all
-		// routes last (CombineVHostRoutes).
+		// routes last (SortVHostRoutes in pilot/pkg/networking/core/route/route.go).
 		slices.SortStableFunc(scopes, func(x, y *scope) int {
-			return cmp.Compare(boolInt(x.whole() && !x.conditional), boolInt(y.whole() && !y.conditional))
+			return cmp.Compare(boolInt(x.catchAll), boolInt(y.catchAll))
 		})
 	}
 	anyHost := slices.Contains(b.domains, "*")
@@ -152,20 +174,41 @@ func (c *converter) blockEntries(b block, reached map[*scope]bool) []entry {
 			e := entry{scope: *s}
 			e.hosts = hosts
 			out = append(out, e)
-			if s.whole() {
+			if s.whole() && !s.conditional() {
 				whole = s
 			}
-		case whole.conditional:
-			c.note("%s is left out for %s: %s comes before it there and, without the conditions corswasm cannot match (headers, method, query parameters…), takes every request", s.from, where, whole.from)
 		case anyHost:
 			c.note("%s is unreachable behind %s, which matches every request: left out", s.from, whole.from)
 		default:
 			c.note("%s is unreachable for %s behind %s, which takes every request there: left out", s.from, where, whole.from)
 		}
 	}
+	out = mergeAdjacent(c.settle(out, where))
 	if whole == nil && !anyHost {
 		vh := &c.vhosts[b.members[0]]
 		out = append(out, entry{scope: scope{from: vh.from, name: vh.name + "-unmatched", hosts: b.domains}, fence: vh})
+	}
+	return out
+}
+
+// mergeAdjacent joins the adjacent entries of one source part (the match
+// conditions of one Istio route) that take the same hosts into one rule
+// with the paths of both.
+func mergeAdjacent(entries []entry) []entry {
+	var out []entry
+	for _, e := range entries {
+		if n := len(out); n > 0 {
+			last := &out[n-1]
+			if last.from == e.from && last.name == e.name && last.cors == e.cors && slices.Equal(last.hosts, e.hosts) {
+				if last.paths != nil && e.paths != nil {
+					last.paths = append(slices.Clip(last.paths), e.paths...)
+				} else {
+					last.paths = nil
+				}
+				continue
+			}
+		}
+		out = append(out, e)
 	}
 	return out
 }
@@ -223,8 +266,13 @@ func (c *converter) pruneFences(entries []entry) []entry {
 	return out
 }
 
-// sharedDomain notes a domain several vhosts choose: their routes are
-// tried one vhost after the other, in file order.
+// sharedDomain handles a domain several vhosts choose. Istio merges
+// VirtualServices of one host: their routes are tried one vhost after the
+// other, in file order. Otherwise the source tells them apart by what
+// corswasm does not see (the port, in a domain or in the listener), and
+// uses one vhost's routes alone: converted when every vhost gives every
+// request the same CORS handling (the first's rules are then written),
+// refused otherwise.
 func (c *converter) sharedDomain(d string, members []int) {
 	var names []string
 	kinds := make(map[string]bool)
@@ -236,14 +284,37 @@ func (c *converter) sharedDomain(d string, members []int) {
 	if d == "*" {
 		d = "every host"
 	}
-	switch {
-	case len(kinds) > 1:
-		c.note("%s all take %s, but no proxy orders different kinds of source together: here the routes of the first come first, then the others'", list, d)
-	case kinds["istio"]:
+	if len(kinds) == 1 && kinds["istio"] {
 		c.note("%s share %s: Istio merges the routes of gateway-bound VirtualServices in creation order, catch-all routes last, and uses only one of them on sidecars; here they are merged in file order, catch-all routes last, so list them in creation order", list, d)
-	default:
-		c.note("%s both take %s once corswasm ignores the port (Envoy tells such domains apart by the port, and refuses equal ones): here the routes of the first come first, then the others', where Envoy would use one virtual host's alone", list, d)
+		return
 	}
+	first := &c.vhosts[members[0]]
+	for _, m := range members[1:] {
+		if !sameHandling(first, &c.vhosts[m]) {
+			c.refuse("%s all take %s, and their CORS handling differs; the source tells their requests apart by what corswasm rules cannot match (the port, in a domain or in the listener, or the kind of proxy): convert them separately, one plugin configuration for each listener", list, d)
+			return
+		}
+	}
+	c.note("%s all take %s, where the source uses one of them by what corswasm rules cannot match (the port, in a domain or in the listener); they give every request the same CORS handling: converted once", list, d)
+}
+
+// sameHandling reports whether two vhosts route every request to the same
+// CORS handling, by the same routes.
+func sameHandling(a, b *vhost) bool {
+	type handling struct {
+		hosts      []string
+		paths      pathSet
+		cors       *policy.Config
+		conditions []string
+	}
+	of := func(v *vhost) []handling {
+		var out []handling
+		for _, s := range v.scopes {
+			out = append(out, handling{s.hosts, s.paths, s.cors, s.conditions})
+		}
+		return out
+	}
+	return reflect.DeepEqual(of(a), of(b))
 }
 
 func boolInt(b bool) int {

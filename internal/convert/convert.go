@@ -1,22 +1,23 @@
 // Package convert turns the CORS settings of Istio, Envoy and the Gateway
 // API into a corswasm configuration: an Istio VirtualService's corsPolicy,
-// an Envoy RouteConfiguration, VirtualHost or Route CorsPolicy, and a
-// Gateway API HTTPRoute's CORS filter. Each source's scoping (hosts, path
-// prefixes) becomes rules; every difference of behaviour the operator must
-// know is a note; what cannot be converted without allowing more than the
-// source did, or what the source allowed unsafely, is refused with the
-// reason. The corswasm command's convert uses it.
+// an Envoy bootstrap's, RouteConfiguration's, VirtualHost's or Route's
+// CORS policies, and a Gateway API HTTPRoute's CORS filter. Each source's
+// scoping (hosts, exact paths, path prefixes, whole path segments) becomes
+// rules in the source's precedence. A conversion keeps the source's
+// meaning, request by request, or refuses the part it cannot keep, with
+// the reason: what corswasm cannot express (a route selected by a header,
+// a share of requests, a policy the file does not hold…) is refused where
+// the CORS handling of some request depends on it. Notes say the
+// differences of behaviour between corswasm and the source that the
+// converted policies have. The corswasm command's convert uses it.
 package convert
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"slices"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/corswasm/corswasm/policy"
 )
@@ -40,7 +41,7 @@ type Result struct {
 
 // ErrUnknownDocument is returned (wrapped) for a document none of whose
 // parts is a kind Convert knows.
-var ErrUnknownDocument = errors.New("found nothing to convert: want an Istio VirtualService, an Envoy RouteConfiguration, VirtualHost or Route, or a Gateway API HTTPRoute")
+var ErrUnknownDocument = errors.New("found nothing to convert: want an Istio VirtualService, an Envoy bootstrap, RouteConfiguration, VirtualHost or Route, or a Gateway API HTTPRoute")
 
 // converter collects a conversion's vhosts, notes and refusals.
 type converter struct {
@@ -48,69 +49,86 @@ type converter struct {
 	// httpRoutes are the HTTPRoutes read, whose vhosts (one per hostname,
 	// across routes) are made once all are read.
 	httpRoutes []httpRouteMatches
-	sources    []string
-	notes      []string
-	noted      map[string]bool
-	refusals   []string
+	// routeConfigs are the Envoy RouteConfigurations of the input by
+	// name; claimed, those a bootstrap's connection manager takes from
+	// RDS, which are converted with it rather than alone.
+	routeConfigs map[string]map[string]any
+	claimed      map[string]bool
+	sources      []string
+	notes        []string
+	refusals     []string
+	said         map[string]bool
 	// kinds records the kinds of source seen, for the notes about their
 	// behaviour.
 	kinds map[string]bool
 }
 
+// note records a difference of behaviour, once.
 func (c *converter) note(format string, args ...any) {
-	n := fmt.Sprintf(format, args...)
-	if c.noted == nil {
-		c.noted = make(map[string]bool)
-	}
-	if !c.noted[n] {
-		c.noted[n] = true
+	if n := fmt.Sprintf(format, args...); c.first("note: " + n) {
 		c.notes = append(c.notes, n)
 	}
 }
 
+// refuse records a reason to refuse the conversion, once.
 func (c *converter) refuse(format string, args ...any) {
-	c.refusals = append(c.refusals, fmt.Sprintf(format, args...))
+	if r := fmt.Sprintf(format, args...); c.first("refused: " + r) {
+		c.refusals = append(c.refusals, r)
+	}
 }
 
-// Convert converts every VirtualService, Envoy route configuration and
-// HTTPRoute of a YAML or JSON document (several documents may be separated
-// by "---") into one configuration. Rules keep the precedence the sources
-// give their routes. An error means the document could not be read or held
-// nothing to convert; a refusal is in the Result.
-func Convert(data []byte) (*Result, error) {
-	c := &converter{kinds: make(map[string]bool)}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for i := 0; ; i++ {
-		var doc any
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			break
+func (c *converter) first(msg string) bool {
+	if c.said == nil {
+		c.said = make(map[string]bool)
+	}
+	if c.said[msg] {
+		return false
+	}
+	c.said[msg] = true
+	return true
+}
+
+// Convert converts every VirtualService, Envoy bootstrap or route
+// configuration and HTTPRoute of the inputs, YAML or JSON documents
+// (several may be separated by "---", and Kubernetes lists are read item
+// by item), into one configuration, as if the inputs were one file in
+// the order given. Rules keep the precedence the sources give their
+// routes. An error means an input could not be read or held nothing to
+// convert; a refusal is in the Result.
+func Convert(inputs ...Input) (*Result, error) {
+	docs, err := readDocuments(inputs)
+	if err != nil {
+		return nil, err
+	}
+	c := &converter{kinds: make(map[string]bool), routeConfigs: make(map[string]map[string]any), claimed: make(map[string]bool)}
+	for _, d := range docs {
+		if name, ok := d.obj["name"].(string); ok && d.obj["kind"] == nil && has(d.obj, "virtual_hosts", "virtualHosts") && c.routeConfigs[name] == nil {
+			c.routeConfigs[name] = d.obj
 		}
-		if err != nil {
-			return nil, fmt.Errorf("not valid YAML or JSON: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	for _, d := range docs {
+		if d.obj["kind"] == nil {
+			for _, name := range rdsNames(d.obj) {
+				c.claimed[name] = c.routeConfigs[name] != nil
+			}
 		}
-		obj, ok := doc.(map[string]any)
-		if !ok {
-			continue
-		}
-		js, err := json.Marshal(obj)
-		if err != nil {
-			return nil, fmt.Errorf("document %d: %v", i+1, err)
-		}
-		if err := c.document(obj, js); err != nil {
-			return nil, fmt.Errorf("document %d: %w", i+1, err)
+	}
+	for _, d := range docs {
+		if err := c.document(d.obj); err != nil {
+			return nil, fmt.Errorf("%s: %w", d.where, err)
 		}
 	}
 	if len(c.sources) == 0 {
 		return nil, ErrUnknownDocument
 	}
 	c.gatewayVHosts()
-	c.behaviourNotes()
 	// Validated even when refused, so that every reason shows at once.
 	cfg := c.assemble()
 	js := c.validate(cfg)
 	r := &Result{Sources: c.sources, Notes: c.notes, Refusals: c.refusals}
 	if len(c.refusals) == 0 {
+		c.behaviourNotes(cfg)
+		r.Notes = c.notes
 		r.Config, r.JSON = cfg, js
 	}
 	return r, nil
@@ -118,7 +136,8 @@ func Convert(data []byte) (*Result, error) {
 
 // validate writes cfg as JSON and checks it as the filter would: its
 // errors are refusals (the source allowed something corswasm refuses, such
-// as "*" with credentials), its warnings notes.
+// as "*" with credentials); its warnings are notes, when the conversion is
+// not refused (they are about the configuration written).
 func (c *converter) validate(cfg *policy.Config) []byte {
 	js, err := json.MarshalIndent(cfg, "", "  ")
 	if err != nil {
@@ -129,20 +148,30 @@ func (c *converter) validate(cfg *policy.Config) []byte {
 	for _, e := range errs {
 		c.refuse("the converted configuration: %s", e)
 	}
-	for _, w := range warnings {
-		c.note("corswasm warns about the converted configuration: %s", w)
+	if len(c.refusals) == 0 {
+		for _, w := range warnings {
+			c.note("corswasm warns about the converted configuration: %s", w)
+		}
 	}
 	return append(js, '\n')
 }
 
 // document converts one document by its kind.
-func (c *converter) document(obj map[string]any, js []byte) error {
+func (c *converter) document(obj map[string]any) error {
 	kind, _ := obj["kind"].(string)
 	api, _ := obj["apiVersion"].(string)
 	switch {
 	case kind == "VirtualService" && strings.HasPrefix(api, "networking.istio.io/"):
+		js, err := jsonOf(obj)
+		if err != nil {
+			return err
+		}
 		return c.virtualService(js)
 	case kind == "HTTPRoute" && strings.HasPrefix(api, "gateway.networking.k8s.io/"):
+		js, err := jsonOf(obj)
+		if err != nil {
+			return err
+		}
 		return c.httpRoute(js)
 	case kind != "":
 		return nil // another Kubernetes object in the same file
@@ -150,18 +179,46 @@ func (c *converter) document(obj map[string]any, js []byte) error {
 	return c.envoy(obj)
 }
 
-// behaviourNotes adds the differences every conversion from a kind of
-// source carries, whatever its settings.
-func (c *converter) behaviourNotes() {
-	if c.kinds["envoy"] {
-		c.note("Envoy's CORS filter (Istio's corsPolicy) reflects any allowed origin, never \"*\"; corswasm sends \"*\" for allow_origins [\"*\"] without credentials")
+// behaviourNotes adds the differences of behaviour between the sources
+// read and the configuration written that its policies have: each only
+// when some policy of the configuration has the feature it is about.
+func (c *converter) behaviourNotes(cfg *policy.Config) {
+	policies := []*policy.Config{cfg}
+	if len(cfg.Rules) > 0 {
+		policies = nil
+		for i := range cfg.Rules {
+			policies = append(policies, &cfg.Rules[i].Config)
+		}
+	}
+	var enforced, audited, star bool
+	for _, p := range policies {
+		switch {
+		case p.Enabled != nil && !*p.Enabled:
+			continue
+		case p.Mode == policy.Audit:
+			audited = true
+		default:
+			enforced = true
+		}
+		star = star || slices.Contains(p.AllowOrigins, "*")
+	}
+	envoy, gateway := c.kinds["envoy"], c.kinds["gateway"]
+	if envoy && star {
+		c.note("Envoy's CORS filter (Istio's corsPolicy) allows \"*\" by reflecting the request's origin, never sending \"*\"; corswasm sends \"*\" for allow_origins [\"*\"] without credentials")
+	}
+	if envoy && enforced {
 		c.note("Envoy's CORS filter does not check the requested method and headers, nor send Vary: Origin; corswasm refuses a preflight whose method or headers are not allowed (403), and adds Vary: Origin to every response whose CORS headers depend on the origin")
 		c.note("Envoy answers an allowed preflight with 200; corswasm with 204 (set \"preflight_status\": 200 to keep 200)")
-		c.note("routes without a CORS policy passed the upstream's own CORS headers through; here too (\"enabled\": false), but where corswasm decides, it replaces the upstream's CORS headers on CORS requests (set \"upstream_cors_headers\": \"keep\" to keep them)")
 	}
-	if c.kinds["gateway"] {
+	if gateway && enforced {
 		c.note("a Gateway API implementation may answer a refused preflight 200 or 204 without CORS headers; corswasm answers 403 without them")
-		c.note("corswasm replaces the upstream's CORS headers on CORS requests it decides (set \"upstream_cors_headers\": \"keep\" to keep them)")
+	}
+	if enforced {
+		c.note("where corswasm decides, it replaces the upstream's CORS headers on CORS requests (set \"upstream_cors_headers\": \"keep\" to keep them)")
+	}
+	if !enforced && !audited {
+		c.note("the source does no CORS handling on any request: the configuration leaves every request alone (\"enabled\": false)")
+		return
 	}
 	c.note("run `corswasm check` on the result, and consider \"mode\": \"audit\" first: it compares corswasm's answers with the upstream's before enforcing")
 }

@@ -2,65 +2,70 @@ package convert
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
-	corsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/cors/v3"
-	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/anypb"
-	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/corswasm/corswasm/policy"
 )
 
-// corsFilterType is the per-route configuration of Envoy's CORS filter.
-const corsFilterType = "type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy"
-
-// envoy converts an Envoy RouteConfiguration, VirtualHost or Route,
-// recognized by their fields (an "@type" is allowed).
+// envoy converts an Envoy bootstrap, RouteConfiguration, VirtualHost or
+// Route, recognized by their fields (an "@type" is allowed).
 func (c *converter) envoy(obj map[string]any) error {
 	delete(obj, "@type")
-	c.dropForeignTypedConfigs(obj, "")
-	js, err := jsonOf(obj)
-	if err != nil {
-		return err
-	}
 	switch {
+	case has(obj, "static_resources", "staticResources", "dynamic_resources", "dynamicResources"):
+		return c.bootstrap(obj)
 	case has(obj, "virtual_hosts", "virtualHosts"):
-		var rc routev3.RouteConfiguration
-		if err := unmarshalEnvoy(js, &rc, "RouteConfiguration"); err != nil {
-			return err
+		if name, _ := obj["name"].(string); c.claimed[name] {
+			return nil // converted with the connection manager that uses it
 		}
-		c.sources = append(c.sources, fmt.Sprintf("Envoy RouteConfiguration %q", rc.Name))
-		// A policy for the whole route configuration applies where a
-		// virtual host or route sets none.
-		rcCORS := c.typedCORS(fmt.Sprintf("route configuration %q", rc.Name), rc.TypedPerFilterConfig)
-		for i, vh := range rc.VirtualHosts {
-			c.virtualHost(fmt.Sprintf("route configuration %q virtual_hosts[%d] %q", rc.Name, i, vh.Name), vh, rcCORS)
-		}
+		return c.routeConfiguration(obj, &hcm{})
 	case has(obj, "domains"):
 		var vh routev3.VirtualHost
-		if err := unmarshalEnvoy(js, &vh, "VirtualHost"); err != nil {
+		if err := c.unmarshalEnvoy(obj, &vh, "VirtualHost"); err != nil {
 			return err
 		}
 		c.sources = append(c.sources, fmt.Sprintf("Envoy VirtualHost %q", vh.Name))
-		c.virtualHost(fmt.Sprintf("virtual host %q", vh.Name), &vh, nil)
+		c.virtualHost(fmt.Sprintf("virtual host %q", vh.Name), &vh, nil, &hcm{})
 	case has(obj, "match"):
 		var r routev3.Route
-		if err := unmarshalEnvoy(js, &r, "Route"); err != nil {
+		if err := c.unmarshalEnvoy(obj, &r, "Route"); err != nil {
 			return err
 		}
 		c.sources = append(c.sources, fmt.Sprintf("Envoy Route %q", r.Name))
 		c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: fmt.Sprintf("route %q", r.Name), name: "route", domains: []string{"*"},
-			scopes: c.routes("", "route", nil, []*routev3.Route{&r})})
+			scopes: c.routes("", "route", nil, []*routev3.Route{&r}, &hcm{})})
 	default:
 		return nil
 	}
 	c.kinds["envoy"] = true
+	return nil
+}
+
+// routeConfiguration converts a RouteConfiguration served by the
+// connection manager h.
+func (c *converter) routeConfiguration(obj map[string]any, h *hcm) error {
+	var rc routev3.RouteConfiguration
+	if err := c.unmarshalEnvoy(obj, &rc, "RouteConfiguration"); err != nil {
+		return err
+	}
+	c.sources = append(c.sources, fmt.Sprintf("Envoy RouteConfiguration %q", rc.Name))
+	c.kinds["envoy"] = true
+	from := fmt.Sprintf("route configuration %q", rc.Name)
+	if rc.Vhds != nil {
+		c.refuse("%s: virtual hosts come from VHDS (vhds), which are not in the input; give the virtual hosts (Envoy's /config_dump has them)", from)
+	}
+	// A policy for the whole route configuration applies field by field
+	// where a virtual host or route sets none.
+	parents := []corsLevel{c.level(from, rc.TypedPerFilterConfig, nil, h)}
+	for i, vh := range rc.VirtualHosts {
+		c.virtualHost(fmt.Sprintf("%s virtual_hosts[%d] %q", from, i, vh.Name), vh, parents, h)
+	}
 	return nil
 }
 
@@ -73,7 +78,14 @@ func has(obj map[string]any, keys ...string) bool {
 	return false
 }
 
-func unmarshalEnvoy(js []byte, m proto.Message, what string) error {
+// unmarshalEnvoy reads obj as an Envoy message, after dropping the
+// per-filter configurations the CORS filter does not read.
+func (c *converter) unmarshalEnvoy(obj map[string]any, m proto.Message, what string) error {
+	dropForeignTypedConfigs(obj)
+	js, err := jsonOf(obj)
+	if err != nil {
+		return err
+	}
 	if err := protojson.Unmarshal(js, m); err != nil {
 		return fmt.Errorf("not a valid Envoy %s (envoy.config.route.v3): %w", what, err)
 	}
@@ -82,42 +94,63 @@ func unmarshalEnvoy(js []byte, m proto.Message, what string) error {
 
 // dropForeignTypedConfigs removes the per-filter configurations of other
 // filters than CORS, whose types this command does not link (protojson
-// would refuse them), noting each.
-func (c *converter) dropForeignTypedConfigs(v any, path string) {
+// would refuse them): it keeps CorsPolicy entries, and FilterConfig
+// entries that wrap one, wrap nothing, or wrap an empty configuration
+// (they may disable or enable the CORS filter).
+func dropForeignTypedConfigs(v any) {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, val := range v {
-			if (k == "typed_per_filter_config" || k == "typedPerFilterConfig") && isObject(val) {
-				for name, cfg := range val.(map[string]any) {
-					if m, ok := cfg.(map[string]any); !ok || m["@type"] != corsFilterType {
-						delete(val.(map[string]any), name)
-					}
-				}
+			cfgs, ok := val.(map[string]any)
+			if !ok || k != "typed_per_filter_config" && k != "typedPerFilterConfig" {
+				dropForeignTypedConfigs(val)
 				continue
 			}
-			c.dropForeignTypedConfigs(val, path+"."+k)
+			for name, cfg := range cfgs {
+				if !readsCORS(cfg) {
+					delete(cfgs, name)
+				}
+			}
 		}
 	case []any:
 		for _, e := range v {
-			c.dropForeignTypedConfigs(e, path)
+			dropForeignTypedConfigs(e)
 		}
 	}
 }
 
-func isObject(v any) bool {
-	_, ok := v.(map[string]any)
-	return ok
+// readsCORS reports whether a typed_per_filter_config entry may be the
+// CORS filter's.
+func readsCORS(cfg any) bool {
+	m, _ := cfg.(map[string]any)
+	switch m["@type"] {
+	case corsFilterType:
+		return true
+	case filterConfigType:
+		inner, present := m["config"]
+		if !present {
+			return true
+		}
+		im, _ := inner.(map[string]any)
+		t, _ := im["@type"].(string)
+		return im != nil && (t == "" && len(im) == 0 || t == corsFilterType)
+	}
+	return false
 }
 
-// virtualHost adds a virtual host: its domains and its routes; inherited
-// is the route configuration's policy, which the virtual host's replaces.
-func (c *converter) virtualHost(from string, vh *routev3.VirtualHost, inherited *policy.Config) {
-	var domains []string
+// virtualHost adds a virtual host: its domains and its routes; parents
+// are the levels above it (the route configuration's).
+func (c *converter) virtualHost(from string, vh *routev3.VirtualHost, parents []corsLevel, h *hcm) {
+	var domains, portOnly []string
 	for _, d := range vh.Domains {
 		d = strings.ToLower(d)
 		host, _, hasPort := strings.Cut(d, ":")
 		if hasPort && !strings.HasPrefix(d, "[") {
-			c.note("%s: domain %q: corswasm ignores the port of :authority; the rule matches %q on every port", from, d, host)
+			if !slices.ContainsFunc(vh.Domains, func(o string) bool { return strings.EqualFold(o, host) }) {
+				portOnly = append(portOnly, host)
+			} else {
+				c.note("%s: domain %q: corswasm ignores the port of :authority; the rules take %q on every port", from, d, host)
+			}
 			d = host
 		}
 		if d != "*" && (strings.HasPrefix(d, "*") && !strings.HasPrefix(d, "*.") || strings.HasSuffix(d, "*")) {
@@ -128,69 +161,67 @@ func (c *converter) virtualHost(from string, vh *routev3.VirtualHost, inherited 
 			domains = append(domains, d)
 		}
 	}
-	vhCORS := c.typedCORS(from, vh.TypedPerFilterConfig)
-	if vhCORS == nil && vh.Cors != nil {
-		vhCORS = c.routeCORS(from, vh.Cors)
+	levels := append([]corsLevel{c.level(from, vh.TypedPerFilterConfig, vh.Cors, h)}, parents...)
+	if vh.Matcher != nil {
+		c.refuse("%s chooses its routes with a matcher tree (matcher), which corswasm cannot convert", from)
 	}
-	if vhCORS == nil {
-		vhCORS = inherited
+	scopes := c.routes(from, vh.Name, levels, vh.Routes, h)
+	if vh.RequireTls != routev3.VirtualHost_NONE && slices.ContainsFunc(scopes, func(s scope) bool { return s.cors != nil }) {
+		c.refuse("%s: require_tls %s: Envoy redirects plain-HTTP requests to https without CORS handling, and corswasm rules cannot select requests by scheme", from, vh.RequireTls)
 	}
-	c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: vh.Name, domains: domains, scopes: c.routes(from, vh.Name, vhCORS, vh.Routes)})
+	c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: vh.Name, domains: domains, scopes: scopes, portOnly: portOnly})
 }
 
 // routes returns one scope per route, in order (Envoy takes the first
-// route that matches). A route's own CORS policy replaces its virtual
-// host's whole.
-func (c *converter) routes(from, vhName string, vhCORS *policy.Config, routes []*routev3.Route) []scope {
-	cors := make([]*policy.Config, len(routes))
-	for i, r := range routes {
-		at := routeName(from, i, r)
-		cors[i] = vhCORS
-		if p := c.typedCORS(at, r.TypedPerFilterConfig); p != nil {
-			cors[i] = p
-		} else if ra := r.GetRoute(); ra != nil && ra.Cors != nil {
-			cors[i] = c.routeCORS(at, ra.Cors)
-		}
-	}
-	corsAfter := make([]bool, len(routes)+1)
-	for i := len(routes) - 1; i >= 0; i-- {
-		corsAfter[i] = corsAfter[i+1] || cors[i] != nil
-	}
+// route that matches); parents are the levels above the routes.
+func (c *converter) routes(from, vhName string, parents []corsLevel, routes []*routev3.Route, h *hcm) []scope {
 	var scopes []scope
 	for i, r := range routes {
 		at := routeName(from, i, r)
-		m := r.GetMatch()
-		var prefixes []string
-		switch {
-		case m.GetPrefix() != "" && m.GetPrefix() != "/":
-			prefixes = []string{m.GetPrefix()}
-		case m.GetPrefix() == "/":
-		case m.GetPath() != "":
-			prefixes = []string{m.GetPath()}
-			c.note("%s: the exact path %q became a path prefix: the policy also applies to longer paths", at, m.GetPath())
-		case m.GetPathSeparatedPrefix() != "":
-			prefixes = []string{m.GetPathSeparatedPrefix()}
-			c.note("%s: path_separated_prefix %q became a byte prefix: it also matches %q", at, m.GetPathSeparatedPrefix(), m.GetPathSeparatedPrefix()+"x")
-		default:
-			c.unscopable(at, "this kind of path match", corsAfter[i])
+		paths, conditions, never := c.envoyMatch(r.GetMatch())
+		if never {
+			c.note("%s: runtime_fraction 0%%: Envoy never takes this route: left out", at)
 			continue
 		}
-		conditional := len(m.Headers) > 0 || len(m.QueryParameters) > 0 || m.Grpc != nil || m.RuntimeFraction != nil || len(m.DynamicMetadata) > 0
-		if cors[i] != nil {
-			if conditional {
-				c.note("%s: corswasm does not match on headers, query parameters, gRPC, runtime fractions or metadata: the policy applies to every request to these hosts and paths", at)
-			}
-			if cs := m.CaseSensitive; cs != nil && !cs.Value {
-				c.note("%s: case_sensitive false: corswasm compares path prefixes case-sensitively", at)
-			}
+		levels := append([]corsLevel{c.level(at, r.TypedPerFilterConfig, r.GetRoute().GetCors(), h)}, parents...)
+		cors := c.weightedCORS(at, r, levels, h)
+		if cors != nil && r.GetRoute() == nil && r.GetNonForwardingAction() == nil && r.GetFilterAction() == nil {
+			// CorsFilter::decodeHeaders does nothing on a route without a
+			// route entry: RouteEntryImplBase::routeEntry is null for
+			// redirects and direct responses.
+			c.note("%s answers with a redirect or a direct response: Envoy's CORS filter does nothing there, so its CORS policy has no effect; the rule leaves its requests alone", at)
+			cors = nil
 		}
 		name := r.Name
 		if name == "" {
 			name = fmt.Sprintf("%s-%d", vhName, i)
 		}
-		scopes = append(scopes, scope{from: at, name: name, prefixes: prefixes, cors: cors[i], conditional: conditional})
+		scopes = append(scopes, scope{from: at, name: name, paths: paths, cors: cors, conditions: conditions})
 	}
 	return scopes
+}
+
+// weightedCORS is routeCORS for a route whose weighted clusters may add a
+// level of their own (WeightedClusterEntry::perFilterConfigs): the policy
+// must then be the same whichever cluster Envoy picks.
+func (c *converter) weightedCORS(at string, r *routev3.Route, levels []corsLevel, h *hcm) *policy.Config {
+	var clusters []corsLevel
+	for i, cw := range r.GetRoute().GetWeightedClusters().GetClusters() {
+		clusters = append(clusters, c.level(fmt.Sprintf("%s weighted_clusters.clusters[%d] %q", at, i, cw.Name), cw.TypedPerFilterConfig, nil, h))
+	}
+	if !slices.ContainsFunc(clusters, func(l corsLevel) bool { return l.typed != nil || l.disabled != nil }) {
+		return c.routeCORS(levels, h)
+	}
+	var cors *policy.Config
+	for i, l := range clusters {
+		ci := c.routeCORS(append([]corsLevel{l}, levels...), h)
+		if i > 0 && !reflect.DeepEqual(ci, cors) {
+			c.refuse("%s: its weighted clusters give requests different CORS policies, and Envoy picks the cluster at random by weight; a corswasm rule applies one policy to all of its requests", at)
+			return nil
+		}
+		cors = ci
+	}
+	return cors
 }
 
 func routeName(from string, i int, r *routev3.Route) string {
@@ -204,92 +235,58 @@ func routeName(from string, i int, r *routev3.Route) string {
 	return at
 }
 
-// typedCORS converts the CORS filter's per-filter configuration, if any.
-func (c *converter) typedCORS(from string, cfgs map[string]*anypb.Any) *policy.Config {
-	for _, a := range cfgs {
-		var p corsv3.CorsPolicy
-		if a.GetTypeUrl() == corsFilterType && a.UnmarshalTo(&p) == nil {
-			return c.envoyCORS(from, envoyPolicy{
-				origins: p.AllowOriginStringMatch, methods: p.AllowMethods, headers: p.AllowHeaders,
-				expose: p.ExposeHeaders, maxAge: p.MaxAge, credentials: p.AllowCredentials,
-				privateNetwork: p.AllowPrivateNetworkAccess, forward: p.ForwardNotMatchingPreflights,
-				filterEnabled: p.FilterEnabled != nil, shadow: p.ShadowEnabled != nil,
-			})
+// envoyMatch converts a route's match: its paths, what else it selects
+// requests by, and whether it never matches (a runtime fraction of 0).
+func (c *converter) envoyMatch(m *routev3.RouteMatch) (paths pathSet, conditions []string, never bool) {
+	var value string
+	switch ps := m.GetPathSpecifier().(type) {
+	case *routev3.RouteMatch_Prefix:
+		if value = ps.Prefix; value != "" && value != "/" {
+			paths = pathSet{{pathPrefix, value}}
 		}
-	}
-	return nil
-}
-
-// routeCORS converts the deprecated cors field of a virtual host or route.
-func (c *converter) routeCORS(from string, p *routev3.CorsPolicy) *policy.Config {
-	return c.envoyCORS(from, envoyPolicy{
-		origins: p.AllowOriginStringMatch, methods: p.AllowMethods, headers: p.AllowHeaders,
-		expose: p.ExposeHeaders, maxAge: p.MaxAge, credentials: p.AllowCredentials,
-		privateNetwork: p.AllowPrivateNetworkAccess, forward: p.ForwardNotMatchingPreflights,
-		filterEnabled: p.GetFilterEnabled() != nil, shadow: p.ShadowEnabled != nil,
-	})
-}
-
-// envoyPolicy holds the fields both of Envoy's CorsPolicy messages have.
-type envoyPolicy struct {
-	origins                     []*matcherv3.StringMatcher
-	methods, headers, expose    string
-	maxAge                      string
-	credentials, privateNetwork *wrapperspb.BoolValue
-	forward                     *wrapperspb.BoolValue
-	filterEnabled, shadow       bool
-}
-
-func (c *converter) envoyCORS(from string, p envoyPolicy) *policy.Config {
-	cfg := &policy.Config{}
-	var ms []originMatcher
-	for _, m := range p.origins {
-		switch {
-		case m.GetExact() != "":
-			ms = append(ms, originMatcher{"exact", m.GetExact()})
-		case m.GetPrefix() != "":
-			ms = append(ms, originMatcher{"prefix", m.GetPrefix()})
-		case m.GetSuffix() != "":
-			ms = append(ms, originMatcher{"suffix", m.GetSuffix()})
-		case m.GetSafeRegex() != nil:
-			ms = append(ms, originMatcher{"regex", m.GetSafeRegex().GetRegex()})
-		case m.GetContains() != "":
-			ms = append(ms, originMatcher{"contains", m.GetContains()})
-		default:
-			ms = append(ms, originMatcher{"custom", ""})
+	case *routev3.RouteMatch_Path:
+		value = ps.Path
+		paths = pathSet{{pathExact, value}}
+	case *routev3.RouteMatch_PathSeparatedPrefix:
+		value = ps.PathSeparatedPrefix
+		paths = pathSet{{pathSegments, value}}
+	case *routev3.RouteMatch_SafeRegex:
+		// The regex must match the whole path: ".*" takes every path.
+		if ps.SafeRegex.GetRegex() != ".*" {
+			conditions = append(conditions, "a regex path (safe_regex)")
 		}
-	}
-	c.origins(from, ms, cfg)
-	c.methods(from, commaList(p.methods), cfg)
-	cfg.AllowHeaders = commaList(p.headers)
-	cfg.ExposeHeaders = commaList(p.expose)
-	if p.maxAge != "" {
-		n, err := strconv.ParseInt(p.maxAge, 10, 64)
-		if err != nil {
-			c.refuse("%s: max_age %q is not a number of seconds", from, p.maxAge)
-		} else {
-			c.maxAge(from, n, cfg)
-		}
-	}
-	if p.credentials.GetValue() {
-		cfg.AllowCredentials = boolPtr(true)
-	}
-	if p.privateNetwork.GetValue() {
-		cfg.AllowPrivateNetwork = boolPtr(true)
-	}
-	switch {
-	case p.forward == nil:
-		c.note("%s: Envoy forwards preflights that fail the policy to the upstream by default (forward_not_matching_preflights); corswasm refuses them (403). Set \"on_unmatched_preflight\": \"forward\" if the upstream must answer them", from)
-	case p.forward.Value:
-		cfg.OnUnmatchedPreflight = policy.Forward
+	case *routev3.RouteMatch_ConnectMatcher_:
+		conditions = append(conditions, "the CONNECT method (connect_matcher)")
 	default:
-		c.note("%s: Envoy answered a refused preflight 200 without CORS headers; corswasm answers 403 without them", from)
+		conditions = append(conditions, "a path template (path_match_policy)")
 	}
-	if p.filterEnabled {
-		c.note("%s: filter_enabled (a runtime fraction) is ignored: corswasm decides every request", from)
+	// case_sensitive applies to prefix, path and path_separated_prefix
+	// alone, and changes nothing for a value without letters.
+	if cs := m.GetCaseSensitive(); cs != nil && !cs.Value && hasLetters(value) {
+		conditions = append(conditions, "case-insensitive paths (case_sensitive: false)")
 	}
-	if p.shadow {
-		c.note("%s: shadow_enabled: for the same effect, put the rule in \"mode\": \"audit\"", from)
+	for _, other := range []struct {
+		set  bool
+		what string
+	}{
+		{len(m.GetHeaders()) > 0, "headers"}, {len(m.GetQueryParameters()) > 0, "query parameters"},
+		{len(m.GetCookies()) > 0, "cookies"}, {m.GetGrpc() != nil, "gRPC"}, {m.GetTlsContext() != nil, "the TLS context"},
+		{len(m.GetDynamicMetadata()) > 0, "dynamic metadata"}, {len(m.GetFilterState()) > 0, "filter state"},
+	} {
+		if other.set {
+			conditions = append(conditions, other.what)
+		}
 	}
-	return cfg
+	if f := m.GetRuntimeFraction(); f != nil {
+		num, den := uint64(f.GetDefaultValue().GetNumerator()), denominator(f.GetDefaultValue().GetDenominator())
+		switch {
+		case f.RuntimeKey != "":
+			conditions = append(conditions, fmt.Sprintf("a runtime fraction (runtime key %q)", f.RuntimeKey))
+		case num == 0:
+			never = true
+		case num < den:
+			conditions = append(conditions, fmt.Sprintf("a runtime fraction (%d/%d)", num, den))
+		}
+	}
+	return paths, conditions, never
 }

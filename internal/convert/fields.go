@@ -33,8 +33,11 @@ func (c *converter) origins(from string, ms []originMatcher, cfg *policy.Config)
 			cfg.AllowOrigins = append(cfg.AllowOrigins, v)
 		case "prefix":
 			if portPrefix.MatchString(strings.ToLower(v)) {
-				cfg.AllowOrigins = append(cfg.AllowOrigins, v+"*")
-				c.note("%s: origin prefix %q became %q, which also allows that host on its default port (no port in the origin)", from, v, v+"*")
+				// A serialized origin has a port only when it is not the
+				// scheme's default, and then only digits: the prefix
+				// allows the host on every other port, as the regex does.
+				// "http://localhost:*" would allow the default port too.
+				cfg.AllowOriginRegexes = append(cfg.AllowOriginRegexes, regexp.QuoteMeta(v)+"[0-9]+")
 				continue
 			}
 			c.refuse("%s: origin prefix %q also matches origins that merely start with it, such as %q, which anyone can register; list the exact origins, or a subdomain wildcard such as \"https://*.example.com\"", from, v, prefixWitness(v))

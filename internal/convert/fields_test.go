@@ -18,10 +18,10 @@ func TestOrigins(t *testing.T) {
 		refusal string // a part of the refusal, "" for none
 	}{
 		{originMatcher{"exact", "https://a.example"}, []string{"https://a.example"}, nil, ""},
-		{originMatcher{"prefix", "http://localhost:"}, []string{"http://localhost:*"}, nil, ""},
+		{originMatcher{"prefix", "http://localhost:"}, nil, []string{"http://localhost:[0-9]+"}, ""},
 		{originMatcher{"prefix", "https://a.example"}, nil, nil, `such as "https://a.example.attacker.example"`},
 		{originMatcher{"prefix", "https://"}, nil, nil, `such as "https://attacker.example"`},
-		{originMatcher{"prefix", "https://a.example:"}, []string{"https://a.example:*"}, nil, ""},
+		{originMatcher{"prefix", "https://a.example:"}, nil, []string{`https://a\.example:[0-9]+`}, ""},
 		{originMatcher{"suffix", ".example.com"}, []string{"https://*.example.com"}, nil, ""},
 		{originMatcher{"suffix", "example.com"}, nil, nil, `also matches "https://attackerexample.com"`},
 		{originMatcher{"suffix", ".example.com:8443"}, nil, nil, "not on a label boundary"},
@@ -67,4 +67,14 @@ func TestRuleNames(t *testing.T) {
 			t.Errorf("name for %q = %q; want %q", tc[0], got, tc[1])
 		}
 	}
+}
+
+// An origin prefix that ends where a port begins allows the host on every
+// port but its scheme's default (a serialized origin has no port then):
+// so does the regex it becomes.
+func TestPortPrefixKeepsTheDefaultPortOut(t *testing.T) {
+	p, _ := convertAll(t, virtualService("  - corsPolicy: {allowOrigins: [{prefix: \"http://localhost:\"}]}\n    route: [{destination: {host: api}}]\n"))
+	check(t, p, "a port", req{origin: "http://localhost:3000"}, "allowed", nil)
+	check(t, p, "the default port", req{origin: "http://localhost"}, "disallowed", nil)
+	check(t, p, "another host", req{origin: "http://localhost.attacker.example:3000"}, "disallowed", nil)
 }

@@ -36,9 +36,12 @@ type httpRouteMatches struct {
 // gatewayMatch is one HTTPRouteMatch of a rule.
 type gatewayMatch struct {
 	scope
-	rule           int
-	exact, method  bool
-	headers, query int
+	rule int
+	// pathRank is 0 for an Exact path, 1 for a PathPrefix, 2 for a
+	// RegularExpression; pathLen is a PathPrefix's length.
+	pathRank, pathLen int
+	method            bool
+	headers, query    int
 }
 
 // httpRoute reads a Gateway API HTTPRoute: each rule's matches are scopes,
@@ -80,12 +83,10 @@ func (c *converter) httpRoute(js []byte) error {
 		if len(matches) == 0 {
 			matches = []gatewayv1.HTTPRouteMatch{{}}
 		}
-		for j, m := range matches {
-			at := fmt.Sprintf("%s matches[%d]", from, j)
-			if gm, ok := c.gatewayMatch(at, m, cors); ok {
-				gm.from, gm.name, gm.cors, gm.rule = from, name, cors, i
-				route.matches = append(route.matches, gm)
-			}
+		for _, m := range matches {
+			gm := gatewayMatchOf(m)
+			gm.from, gm.name, gm.cors, gm.rule = from, name, cors, i
+			route.matches = append(route.matches, gm)
 		}
 	}
 	c.httpRoutes = append(c.httpRoutes, route)
@@ -149,23 +150,12 @@ func (c *converter) gatewayVHosts() {
 	}
 }
 
-// pathPrecedence orders two matches by their paths. The Gateway API puts
-// exact paths first, then longer prefixes; corswasm compares an exact path
-// as a prefix, so a longer prefix must come before a shorter exact path
-// (an exact "/a" would otherwise take "/a/b/x" from a prefix "/a/b"): the
-// longer path first, the exact one first between equals. Where the
-// Gateway API's order differs, the two never match the same request.
+// pathPrecedence orders two matches by their paths, as the Gateway API
+// does (HTTPRouteRule.Matches): an Exact path first, then the PathPrefix
+// with the most characters. A RegularExpression's place is the
+// implementation's: last here, and its scope says its place is open.
 func pathPrecedence(x, y *gatewayMatch) int {
-	pathLen := func(m *gatewayMatch) int {
-		if len(m.prefixes) == 0 {
-			return 1 // "/"
-		}
-		return len(m.prefixes[0])
-	}
-	if d := cmp.Compare(pathLen(y), pathLen(x)); d != 0 {
-		return d
-	}
-	return boolInt(y.exact) - boolInt(x.exact)
+	return cmp.Or(cmp.Compare(x.pathRank, y.pathRank), cmp.Compare(y.pathLen, x.pathLen))
 }
 
 // routeAge orders two HTTPRoutes whose matches tie: the older first, then
@@ -191,9 +181,9 @@ func hostOrAny(h string) string {
 	return h
 }
 
-// gatewayMatch converts one HTTPRouteMatch: its path prefixes, and what
-// ranks it.
-func (c *converter) gatewayMatch(at string, m gatewayv1.HTTPRouteMatch, cors *policy.Config) (gatewayMatch, bool) {
+// gatewayMatchOf converts one HTTPRouteMatch: its path, what ranks it,
+// and the conditions corswasm cannot match.
+func gatewayMatchOf(m gatewayv1.HTTPRouteMatch) gatewayMatch {
 	kind, value := gatewayv1.PathMatchPathPrefix, "/"
 	if m.Path != nil {
 		if m.Path.Type != nil {
@@ -205,32 +195,33 @@ func (c *converter) gatewayMatch(at string, m gatewayv1.HTTPRouteMatch, cors *po
 	}
 	var s gatewayMatch
 	switch kind {
-	case gatewayv1.PathMatchPathPrefix:
-		if value != "/" {
-			s.prefixes = []string{value}
-			if !strings.HasSuffix(value, "/") && cors != nil {
-				c.note("%s: the path prefix %q matches whole segments in the Gateway API; corswasm's matches bytes, so the policy also applies to %q", at, value, value+"x")
-			}
-		}
 	case gatewayv1.PathMatchExact:
-		s.prefixes, s.exact = []string{value}, true
-		if cors != nil {
-			c.note("%s: the exact path %q became a path prefix: the policy also applies to longer paths", at, value)
+		s.paths = pathSet{{pathExact, value}}
+	case gatewayv1.PathMatchPathPrefix:
+		// PathPrefix matches element by element, a trailing "/" ignored
+		// (PathMatchType in apis/v1/httproute_types.go): "/abc" matches
+		// "/abc", "/abc/" and "/abc/def", never "/abcd". Envoy Gateway
+		// writes it as a path_separated_prefix without the trailing "/",
+		// and "/" as every path (buildXdsRouteMatch in
+		// internal/xds/translator/route.go).
+		s.pathRank, s.pathLen = 1, len(value)
+		if v := strings.TrimSuffix(value, "/"); v != "" {
+			s.paths = pathSet{{pathSegments, v}}
 		}
 	default:
-		if cors != nil {
-			c.refuse("%s: corswasm rules cannot select requests by a %s path, and leaving it out would apply a CORS policy to requests the source did not", at, kind)
-		} else {
-			c.note("%s: left out (corswasm cannot select requests by a %s path); no CORS policy depends on it", at, kind)
-		}
-		return s, false
+		s.pathRank, s.unordered = 2, true
+		s.conditions = append(s.conditions, fmt.Sprintf("a %s path", kind))
 	}
 	s.method, s.headers, s.query = m.Method != nil, len(m.Headers), len(m.QueryParams)
-	s.conditional = s.method || s.headers > 0 || s.query > 0
-	if cors != nil && s.conditional {
-		c.note("%s: corswasm does not match on headers, query parameters or the method: the policy applies to every request to these hosts and paths", at)
+	for _, other := range []struct {
+		set  bool
+		what string
+	}{{s.method, "the method"}, {s.headers > 0, "headers"}, {s.query > 0, "query parameters"}} {
+		if other.set {
+			s.conditions = append(s.conditions, other.what)
+		}
 	}
-	return s, true
+	return s
 }
 
 // gatewayCORS converts an HTTPCORSFilter.

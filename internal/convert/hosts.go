@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -62,4 +63,21 @@ func hostsOverlap(x, y string) bool {
 		return covers(y, x)
 	}
 	return x == y
+}
+
+// coversHosts reports whether hosts a (nil: every host) take every host b
+// takes.
+func coversHosts(a, b []string) bool {
+	if a == nil {
+		return true
+	}
+	if b == nil {
+		return false
+	}
+	for _, h := range b {
+		if !slices.ContainsFunc(a, func(d string) bool { return covers(d, h) }) {
+			return false
+		}
+	}
+	return true
 }

@@ -3,6 +3,8 @@ package convert
 import (
 	"slices"
 	"testing"
+
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 )
 
 // Domains rank as Envoy chooses virtual hosts, each on its own.
@@ -66,27 +68,29 @@ func TestKubeService(t *testing.T) {
 	}
 }
 
-// A longer path comes first, and an exact path before a prefix of the
-// same length.
+// Matches are ordered as the Gateway API orders them (HTTPRouteRule.Matches):
+// an Exact path first, whatever its length, then the PathPrefix with the
+// most characters; a RegularExpression, whose place is the
+// implementation's, last.
 func TestPathPrecedence(t *testing.T) {
-	m := func(p string, exact bool) *gatewayMatch {
-		g := &gatewayMatch{exact: exact}
-		if p != "/" {
-			g.prefixes = []string{p}
-		}
-		return g
+	m := func(kind gatewayv1.PathMatchType, p string) *gatewayMatch {
+		g := gatewayMatchOf(gatewayv1.HTTPRouteMatch{Path: &gatewayv1.HTTPPathMatch{Type: &kind, Value: &p}})
+		return &g
 	}
+	exact, prefix, regex := gatewayv1.PathMatchExact, gatewayv1.PathMatchPathPrefix, gatewayv1.PathMatchRegularExpression
 	for _, c := range []struct {
 		x, y *gatewayMatch
 		want int
 	}{
-		{m("/a/b", false), m("/a", true), -1},
-		{m("/a", true), m("/a", false), -1},
-		{m("/", false), m("/a", false), 1},
-		{m("/", true), m("/", false), -1},
+		{m(exact, "/a"), m(prefix, "/a/b"), -1},
+		{m(exact, "/a"), m(prefix, "/a"), -1},
+		{m(prefix, "/a/b"), m(prefix, "/a"), -1},
+		{m(prefix, "/"), m(prefix, "/a"), 1},
+		{m(exact, "/"), m(prefix, "/"), -1},
+		{m(prefix, "/"), m(regex, "/a.*"), -1},
 	} {
 		if got := pathPrecedence(c.x, c.y); got != c.want {
-			t.Errorf("pathPrecedence(%v %v, %v %v) = %d; want %d", c.x.prefixes, c.x.exact, c.y.prefixes, c.y.exact, got, c.want)
+			t.Errorf("pathPrecedence(%v, %v) = %d; want %d", c.x.paths, c.y.paths, got, c.want)
 		}
 	}
 }

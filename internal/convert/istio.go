@@ -40,13 +40,6 @@ func (c *converter) virtualService(js []byte) error {
 		c.note("VirtualService %s is bound to gateways %s: run the plugin on those (a WasmPlugin selecting them)", id, strings.Join(vs.Gateways, ", "))
 	}
 	vh := vhost{kind: "istio", from: "VirtualService " + id, name: obj.Metadata.Name, domains: c.istioDomains(id, obj.Metadata.Namespace, &vs)}
-	// A route that cannot be scoped is refused when it, or a route after
-	// it, does CORS: leaving it out would hand its requests to later
-	// rules.
-	corsAfter := make([]bool, len(vs.Http)+1)
-	for i := len(vs.Http) - 1; i >= 0; i-- {
-		corsAfter[i] = corsAfter[i+1] || vs.Http[i].CorsPolicy != nil
-	}
 	for i, h := range vs.Http {
 		from := fmt.Sprintf("VirtualService %s http[%d]", id, i)
 		name := fmt.Sprintf("%s-%d", obj.Metadata.Name, i)
@@ -54,121 +47,144 @@ func (c *converter) virtualService(js []byte) error {
 			from += fmt.Sprintf(" %q", h.Name)
 			name = h.Name
 		}
-		var cors *policy.Config
-		if h.CorsPolicy != nil {
-			cors = c.istioCORS(from, h.CorsPolicy)
-		}
 		if h.Delegate != nil {
 			c.refuse("%s delegates to VirtualService %s/%s: convert that one instead (its routes and CORS policies)", from, h.Delegate.Namespace, h.Delegate.Name)
 			continue
 		}
-		if len(h.Match) == 0 {
-			vh.scopes = append(vh.scopes, scope{from: from, name: name, cors: cors})
-			continue
+		var cors *policy.Config
+		switch {
+		case h.CorsPolicy == nil:
+		case h.Redirect != nil || h.DirectResponse != nil:
+			// Istio writes the CORS policy on the route, but Envoy's CORS
+			// filter does nothing on a route that answers itself
+			// (CorsFilter::decodeHeaders: routeEntry() is null for
+			// redirects and direct responses).
+			c.note("%s answers with a redirect or a direct response: Envoy's CORS filter does nothing there, so its corsPolicy has no effect; the rule leaves its requests alone", from)
+		default:
+			cors = c.istioCORS(from, h.CorsPolicy)
 		}
-		vh.scopes = append(vh.scopes, c.istioMatches(from, name, h.Match, cors, corsAfter[i])...)
+		// Istio emits no route after a catch-all one: neither the
+		// route's other match conditions nor the routes after it
+		// (BuildHTTPRoutesForVirtualService).
+		catchAll := len(h.Match) == 0
+		if catchAll {
+			vh.scopes = append(vh.scopes, scope{from: from, name: name, cors: cors, catchAll: true})
+		}
+		for j, m := range h.Match {
+			s := c.istioMatch(fmt.Sprintf("%s match[%d]", from, j), m)
+			s.from, s.name, s.cors = from, name, cors
+			vh.scopes = append(vh.scopes, s)
+			if catchAll = s.catchAll && !s.conditional(); catchAll {
+				if j+1 < len(h.Match) {
+					c.note("%s match[%d] takes every request: Istio ignores the match conditions after it", from, j)
+				}
+				break
+			}
+		}
+		if catchAll {
+			if i+1 < len(vs.Http) {
+				c.note("%s takes every request: Istio ignores the routes after it", from)
+			}
+			break
+		}
 	}
 	c.vhosts = append(c.vhosts, vh)
 	return nil
 }
 
-// istioMatches returns the scopes of a route's match conditions (any of
-// which selects the route), merging those with the same hosts.
-func (c *converter) istioMatches(from, name string, ms []*networking.HTTPMatchRequest, cors *policy.Config, corsHereOrAfter bool) []scope {
-	var order []string
-	byHosts := make(map[string]*scope)
-	for j, m := range ms {
-		at := fmt.Sprintf("%s match[%d]", from, j)
-		var hs, prefixes []string
-		ok, conditional := true, false
-		if a := m.Authority; a != nil {
-			if e := a.GetExact(); e != "" {
-				hs = []string{c.authority(at, e, cors != nil)}
-			} else {
-				ok = false
-				c.unscopable(at, "an authority prefix or regex", corsHereOrAfter)
+// istioMatch converts one match condition of a route (any of which
+// selects it) as Istio translates it into an Envoy route match
+// (TranslateRouteMatch in pilot/pkg/networking/core/route/route.go): its
+// authority, its uri, and the conditions corswasm cannot match.
+func (c *converter) istioMatch(at string, m *networking.HTTPMatchRequest) scope {
+	var s scope
+	if a := m.Authority; a != nil {
+		if e := a.GetExact(); e != "" {
+			host, port := c.authority(e)
+			s.hosts = []string{host}
+			if port {
+				s.conditions = append(s.conditions, "the port in :authority")
 			}
+		} else {
+			s.conditions = append(s.conditions, "an authority prefix or regex")
 		}
-		if u := m.Uri; u != nil {
-			switch {
-			case u.GetPrefix() != "":
-				prefixes = []string{u.GetPrefix()}
-			case u.GetExact() != "":
-				prefixes = []string{u.GetExact()}
-				c.note("%s: the exact path %q became a path prefix: the policy also applies to %q and %q", at, u.GetExact(), strings.TrimSuffix(u.GetExact(), "/")+"/more", u.GetExact()+"x")
-			default:
-				ok = false
-				c.unscopable(at, "a regex path", corsHereOrAfter)
-			}
-		}
-		for _, other := range []struct {
-			set  bool
-			what string
-		}{
-			{m.Method != nil, "method"}, {m.Scheme != nil, "scheme"}, {len(m.Headers) > 0, "headers"},
-			{len(m.WithoutHeaders) > 0, "withoutHeaders"}, {len(m.QueryParams) > 0, "queryParams"}, {m.Port != 0, "port"},
-			{len(m.SourceLabels) > 0, "sourceLabels"}, {m.SourceNamespace != "", "sourceNamespace"}, {len(m.Gateways) > 0, "gateways"},
-		} {
-			if other.set {
-				conditional = true
-				if cors != nil {
-					c.note("%s: corswasm does not match on %s: the policy applies to every request to these hosts and paths", at, other.what)
-				}
-			}
-		}
-		if m.IgnoreUriCase && cors != nil {
-			c.note("%s: ignoreUriCase: corswasm compares path prefixes case-sensitively", at)
-		}
-		if !ok {
-			continue
-		}
-		key := strings.Join(hs, ",")
-		if s, seen := byHosts[key]; seen {
-			if s.prefixes != nil && prefixes != nil {
-				s.prefixes = append(s.prefixes, prefixes...)
-			} else {
-				s.prefixes = nil // one condition selects every path
-			}
-			// The route takes every request of its hosts if one
-			// condition does.
-			s.conditional = s.conditional && (conditional || prefixes != nil)
-			continue
-		}
-		byHosts[key] = &scope{from: from, name: name, hosts: hs, prefixes: prefixes, cors: cors, conditional: conditional || prefixes != nil}
-		order = append(order, key)
 	}
-	var out []scope
-	for _, k := range order {
-		out = append(out, *byHosts[k])
+	if u := m.Uri; u != nil {
+		switch u.MatchType.(type) {
+		case *networking.StringMatch_Prefix:
+			if p := u.GetPrefix(); p != "/" && p != "" {
+				s.paths = pathSet{{pathPrefix, p}}
+			}
+		case *networking.StringMatch_Exact:
+			s.paths = pathSet{{pathExact, u.GetExact()}}
+		default:
+			// ".*" takes every path (and is a catch-all, IsCatchAllRoute).
+			if u.GetRegex() != ".*" {
+				s.conditions = append(s.conditions, "a regex path")
+			}
+		}
+		// ignoreUriCase sets case_sensitive false: it changes nothing for
+		// a path without letters.
+		if m.IgnoreUriCase && hasLetters(u.GetPrefix()+u.GetExact()+u.GetRegex()) {
+			s.conditions = append(s.conditions, "case-insensitive paths (ignoreUriCase)")
+		}
 	}
-	return out
-}
-
-// unscopable handles a match corswasm cannot express: refused when CORS
-// depends on it, left out otherwise.
-func (c *converter) unscopable(at, what string, corsHereOrAfter bool) {
-	if corsHereOrAfter {
-		c.refuse("%s: corswasm rules cannot select requests by %s, and leaving it out would apply a CORS policy to requests the source did not", at, what)
-		return
+	// Istio translates these into header, query parameter or metadata
+	// matches, which make a route no catch-all (IsCatchAllRoute).
+	headerLike := []struct {
+		set  bool
+		what string
+	}{
+		{m.Method != nil, "method"}, {m.Scheme != nil, "scheme"}, {len(m.Headers) > 0, "headers"},
+		{len(m.WithoutHeaders) > 0, "withoutHeaders"}, {len(m.QueryParams) > 0, "queryParams"},
 	}
-	c.note("%s: left out (corswasm cannot select requests by %s); no CORS policy depends on it", at, what)
+	s.catchAll = s.paths == nil && m.Authority == nil && (m.Uri == nil || m.Uri.GetRegex() == "" || m.Uri.GetRegex() == ".*")
+	for _, h := range headerLike {
+		if h.set {
+			s.conditions = append(s.conditions, h.what)
+			s.catchAll = false
+		}
+	}
+	// These choose the proxies and ports that get the route at all.
+	for _, other := range []struct {
+		set  bool
+		what string
+	}{
+		{m.Port != 0, "port"}, {len(m.SourceLabels) > 0, "sourceLabels"}, {m.SourceNamespace != "", "sourceNamespace"},
+		{len(m.Gateways) > 0, "gateways"},
+	} {
+		if other.set {
+			s.conditions = append(s.conditions, other.what)
+		}
+	}
+	return s
 }
 
 // istioCORS converts a corsPolicy.
 func (c *converter) istioCORS(from string, p *networking.CorsPolicy) *policy.Config {
 	cfg := &policy.Config{}
 	var ms []originMatcher
-	for _, o := range p.AllowOrigin {
-		ms = append(ms, originMatcher{"exact", o})
-	}
-	for _, o := range p.AllowOrigins {
-		switch {
-		case o.GetExact() != "":
-			ms = append(ms, originMatcher{"exact", o.GetExact()})
-		case o.GetPrefix() != "":
-			ms = append(ms, originMatcher{"prefix", o.GetPrefix()})
-		case o.GetRegex() != "":
-			ms = append(ms, originMatcher{"regex", o.GetRegex()})
+	// Istio uses allowOrigins when it has any entry, and the deprecated
+	// allowOrigin only otherwise (TranslateCORSPolicy in
+	// pilot/pkg/networking/core/route/route.go): never both.
+	switch {
+	case len(p.AllowOrigins) > 0:
+		if len(p.AllowOrigin) > 0 {
+			c.note("%s: allowOrigin is ignored: Istio uses allowOrigins alone when it is set", from)
+		}
+		for _, o := range p.AllowOrigins {
+			switch {
+			case o.GetExact() != "":
+				ms = append(ms, originMatcher{"exact", o.GetExact()})
+			case o.GetPrefix() != "":
+				ms = append(ms, originMatcher{"prefix", o.GetPrefix()})
+			case o.GetRegex() != "":
+				ms = append(ms, originMatcher{"regex", o.GetRegex()})
+			}
+		}
+	default:
+		for _, o := range p.AllowOrigin {
+			ms = append(ms, originMatcher{"exact", o})
 		}
 	}
 	c.origins(from, ms, cfg)

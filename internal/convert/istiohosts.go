@@ -87,21 +87,16 @@ func kubeService(h string) (name, namespace string, ok bool) {
 }
 
 // authority converts an exact authority match into a host: corswasm
-// compares hosts case-insensitively and without the port.
-func (c *converter) authority(at, a string, cors bool) string {
+// compares hosts case-insensitively and without the port, so an authority
+// with a port is a host and a condition on the port.
+func (c *converter) authority(a string) (host string, port bool) {
 	h := strings.ToLower(a)
-	if !strings.HasPrefix(h, "[") {
-		if host, _, hasPort := strings.Cut(h, ":"); hasPort {
-			if cors {
-				c.note("%s: authority %q: corswasm ignores the port of :authority; the rule matches %q on every port", at, a, host)
-			}
-			h = host
+	if strings.HasPrefix(h, "[") {
+		if i := strings.LastIndex(h, "]:"); i >= 0 {
+			return h[:i+1], true
 		}
-	} else if i := strings.LastIndex(h, "]:"); i >= 0 {
-		if cors {
-			c.note("%s: authority %q: corswasm ignores the port of :authority; the rule matches %q on every port", at, a, h[:i+1])
-		}
-		h = h[:i+1]
+		return h, false
 	}
-	return h
+	host, _, port = strings.Cut(h, ":")
+	return host, port
 }

@@ -25,6 +25,10 @@ type vhost struct {
 	domains []string
 	// scopes are its routes, in the order the source tries them.
 	scopes []scope
+	// portOnly are the domains the source chooses the vhost for on one
+	// port alone ("api.example.com:8443" without "api.example.com"),
+	// without the port (see ports.go).
+	portOnly []string
 }
 
 // scope is a part of the traffic to which a source gives one CORS policy,
@@ -38,20 +42,43 @@ type scope struct {
 	// hosts narrows the scope to some hosts of its vhost's domains (an
 	// Istio authority match); nil: all of them.
 	hosts []string
-	// prefixes select the paths; nil selects all.
-	prefixes []string
+	// paths select the paths; nil selects all.
+	paths pathSet
 	// cors is the policy; nil when the source does no CORS here, so the
 	// filter must leave these requests alone.
 	cors *policy.Config
-	// conditional: the route does not take every request of its hosts in
-	// the source, though its rule may: the source also selects it by what
-	// corswasm cannot match (headers, method, query parameters…). Only
-	// meaningful when whole.
-	conditional bool
+	// conditions name what else the source selects the scope's requests
+	// by, which corswasm rules cannot express ("headers", "a regex
+	// path"…); such a scope is left out where that changes nothing, and
+	// refused elsewhere (see conditional.go).
+	conditions []string
+	// unordered: the source does not say where the scope comes among the
+	// others (the Gateway API leaves a regular expression's precedence
+	// to the implementation).
+	unordered bool
+	// catchAll: Istio merges the routes of VirtualServices sharing a host
+	// with these last (a prefix "/" without header, query or metadata
+	// matches: IsCatchAllRoute in pilot/pkg/networking/core/route).
+	catchAll bool
 }
 
 // whole reports whether the scope takes every request its vhost chooses.
-func (s *scope) whole() bool { return s.hosts == nil && len(s.prefixes) == 0 }
+func (s *scope) whole() bool { return s.hosts == nil && s.paths == nil }
+
+// conditional reports whether the source also selects the scope's
+// requests by what corswasm cannot match.
+func (s *scope) conditional() bool { return len(s.conditions) > 0 }
+
+// covers reports whether s takes every request of t, whatever t's
+// conditions.
+func (s *scope) covers(t *scope) bool {
+	return coversHosts(s.hosts, t.hosts) && s.paths.covers(t.paths)
+}
+
+// overlaps reports whether some request is in both s and t.
+func (s *scope) overlaps(t *scope) bool {
+	return overlap(s.hosts, t.hosts) && s.paths.overlaps(t.paths)
+}
 
 // ruleName makes a name valid for a rule: letters, digits, "-" and "_",
 // at most 64 of them.

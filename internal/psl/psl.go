@@ -25,49 +25,59 @@ var rules string
 // table is the embedded rules (see compact.go).
 var table = compact(rules)
 
-// IsPublicSuffix reports whether the lower-case ASCII domain is itself a
-// public suffix by a rule of the list, ICANN or private: "com", "co.uk",
-// "github.io", "anything.ck" (rule "*.ck"), but not "www.ck" (exception
-// "!www.ck"). A domain with a wildcard rule under it ("ck" for "*.ck") is
-// one too: everything under it is. Unlike the list's default rule, an
-// unlisted single label such as "internal" or "localhost" is not one: its
-// owner is the operator.
+// IsPublicSuffix reports whether the lower-case ASCII domain is a public
+// suffix, one under which unrelated parties have sites: a rule of the list
+// names it, ICANN or private ("com", "co.uk", "github.io"); a wildcard rule
+// covers it ("anything.ck" by "*.ck") unless an exception excludes it
+// ("www.ck" by "!www.ck"); a wildcard rule lies right under it ("ck" for
+// "*.ck"); or it is a single label the list does not name ("za", whose
+// rules are all under it, or a top-level domain delegated after this
+// snapshot), by the list's default rule "*", which is the safe side. The
+// names reserved for private use (privateuse.go: "localhost", "internal",
+// …) are the exceptions: one operator owns everything under them.
 func IsPublicSuffix(domain string) bool {
-	if domain == "" || has("!"+domain) {
+	if domain == "" {
 		return false
 	}
-	if has(domain) || has("*."+domain) {
+	if literal(domain) && has("!"+domain) {
+		return false
+	}
+	if listed(domain) {
 		return true
 	}
-	if i := strings.IndexByte(domain, '.'); i >= 0 {
-		return has("*." + domain[i+1:])
+	if _, parent, ok := strings.Cut(domain, "."); ok {
+		return literal(parent) && has("*."+parent)
 	}
-	return false
+	return !IsPrivateUse(domain)
 }
 
-// RegistrableDomain returns the part of the lower-case ASCII host one party
-// registers: its public suffix and one more label ("example.co.uk" for
-// "a.b.example.co.uk"). An unlisted top-level label counts as a public
-// suffix here (the list's default rule). It returns "" when the host is a
-// public suffix itself.
-func RegistrableDomain(host string) string {
-	suffix := host[strings.LastIndexByte(host, '.')+1:]
-	for i := 0; i < len(host); {
-		if IsPublicSuffix(host[i:]) {
-			suffix = host[i:]
-			break
+// ByDefaultRule reports whether the domain is a public suffix only by the
+// list's default rule: a single label the list does not name, and not
+// reserved for private use. Messages say so, since the list does not show
+// it.
+func ByDefaultRule(domain string) bool {
+	return domain != "" && !strings.Contains(domain, ".") && !IsPrivateUse(domain) && !listed(domain)
+}
+
+// listed reports whether a rule names the domain, or a wildcard rule lies
+// right under it.
+func listed(domain string) bool {
+	return literal(domain) && (has(domain) || has("*."+domain))
+}
+
+// literal reports whether a rule can name the domain: rules are written in
+// letters, digits, hyphens and dots (the list in ASCII). A label with any
+// other character (a URL host may hold "~", "*" or "!") equals no label of
+// a rule, and only a wildcard matches it; nor can it be mistaken for a
+// rule's "!" or "*." markers.
+func literal(domain string) bool {
+	for i := 0; i < len(domain); i++ {
+		c := domain[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			return false
 		}
-		j := strings.IndexByte(host[i:], '.')
-		if j < 0 {
-			break
-		}
-		i += j + 1
 	}
-	if suffix == host {
-		return ""
-	}
-	rest := host[:len(host)-len(suffix)-1]
-	return rest[strings.LastIndexByte(rest, '.')+1:] + "." + suffix
+	return true
 }
 
 // HasRuleBelow reports whether some rule of the list names a domain under
@@ -85,7 +95,7 @@ func HasRuleBelow(domain string) bool {
 // share the prefix of its key and a dot, so one search in the sorted keys
 // answers.
 func RuleBelow(domain string) (string, bool) {
-	if len(domain) == 0 || len(domain)+1 >= maxKey {
+	if len(domain) == 0 || len(domain)+1 >= maxKey || !literal(domain) {
 		return "", false
 	}
 	var buf [maxKey]byte

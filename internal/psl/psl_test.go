@@ -11,22 +11,51 @@ import (
 func TestIsPublicSuffix(t *testing.T) {
 	t.Parallel()
 	for domain, want := range map[string]bool{
-		"com":                  true,
-		"co.uk":                true,
-		"github.io":            true, // private section
-		"appspot.com":          true,
-		"xn--55qx5d.cn":        true,  // 公司.cn, listed in Unicode
-		"anything.ck":          true,  // *.ck
-		"www.ck":               false, // !www.ck
-		"example.com":          false,
-		"a.example.com":        false,
-		"foo.github.io":        false,
-		"internal":             false, // unlisted single label: the operator's
-		"localhost":            false,
-		"":                     false,
-		"city.kawasaki.jp":     false, // exception under *.kawasaki.jp
-		"other.kawasaki.jp":    true,
-		"zzzzzz-not-a-tld-zzz": false,
+		"com":               true,
+		"co.uk":             true,
+		"github.io":         true, // private section
+		"appspot.com":       true,
+		"xn--55qx5d.cn":     true,  // 公司.cn, listed in Unicode
+		"anything.ck":       true,  // *.ck
+		"www.ck":            false, // !www.ck
+		"example.com":       false,
+		"a.example.com":     false,
+		"foo.github.io":     false,
+		"city.kawasaki.jp":  false, // exception under *.kawasaki.jp
+		"other.kawasaki.jp": true,
+		"":                  false,
+		// The default rule "*": a top-level label the list does not name
+		// is a public suffix.
+		"za":                   true, // only co.za, ac.za, … are listed
+		"zz":                   true,
+		"zzzzzz-not-a-tld-zzz": true,
+		"corp":                 true, // used privately, but not reserved
+		"lan":                  true,
+		"alt":                  true, // RFC 9476: other naming systems' names
+		"onion":                true, // listed (RFC 7686)
+		"app.za":               false,
+		"a.b.zz":               false,
+		// Except the names reserved for private use.
+		"localhost":   false,
+		"internal":    false,
+		"test":        false,
+		"invalid":     false,
+		"example":     false,
+		"local":       false,
+		"a.localhost": false,
+		"home.arpa":   true, // listed under arpa (RFC 8375)
+		"x.home.arpa": false,
+		// Labels with characters no rule has (URL hosts may hold them)
+		// equal no label of a rule; a wildcard still covers them, and
+		// they are never read as a rule's "!" or "*." markers.
+		"a~b.com":       false,
+		"w~w.ck":        true,  // *.ck
+		"!www.ck":       true,  // *.ck, not the exception
+		"*.ck":          true,  // *.ck
+		"*.com":         false, // a label "*" under com
+		"*":             true,  // an unlisted top-level label
+		"c~m":           true,
+		"*.kawasaki.jp": true,
 	} {
 		if got := IsPublicSuffix(domain); got != want {
 			t.Errorf("IsPublicSuffix(%q) = %v; want %v", domain, got, want)
@@ -34,24 +63,41 @@ func TestIsPublicSuffix(t *testing.T) {
 	}
 }
 
-func TestRegistrableDomain(t *testing.T) {
+// The names reserved for private use are exceptions to the default rule
+// only: none is in the list, which would otherwise decide.
+func TestPrivateUseNamesAreUnlisted(t *testing.T) {
 	t.Parallel()
-	for host, want := range map[string]string{
-		"a.b.example.co.uk": "example.co.uk",
-		"example.com":       "example.com",
-		"www.example.com":   "example.com",
-		"foo.github.io":     "foo.github.io",
-		"x.foo.github.io":   "foo.github.io",
-		"evil.co.ck":        "evil.co.ck", // *.ck makes co.ck public
-		"www.ck":            "www.ck",     // !www.ck
-		"svc.internal":      "svc.internal",
-		"com":               "",
-		"co.uk":             "",
-		"localhost":         "",
-		"a.localhost":       "a.localhost",
+	lines := textRules(t)
+	for _, n := range PrivateUse() {
+		if !IsPrivateUse(n) || strings.Contains(n, ".") {
+			t.Errorf("%q: not a private-use top-level label", n)
+		}
+		for _, l := range lines {
+			if l == n || strings.HasSuffix(l, "."+n) {
+				t.Errorf("%q is reserved for private use, but the list has the rule %q", n, l)
+			}
+		}
+		if ByDefaultRule(n) || IsPublicSuffix(n) {
+			t.Errorf("%q is a public suffix", n)
+		}
+	}
+}
+
+func TestByDefaultRule(t *testing.T) {
+	t.Parallel()
+	for domain, want := range map[string]bool{
+		"za":       true,
+		"zz":       true,
+		"c~m":      true,
+		"com":      false, // listed
+		"ck":       false, // *.ck
+		"internal": false, // private use
+		"app.za":   false,
+		"co.za":    false,
+		"":         false,
 	} {
-		if got := RegistrableDomain(host); got != want {
-			t.Errorf("RegistrableDomain(%q) = %q; want %q", host, got, want)
+		if got := ByDefaultRule(domain); got != want {
+			t.Errorf("ByDefaultRule(%q) = %v; want %v", domain, got, want)
 		}
 	}
 }
@@ -152,6 +198,11 @@ func TestHasRuleBelow(t *testing.T) {
 		"kawasaki.jp":      true, // *.kawasaki.jp, !city.kawasaki.jp
 		"city.kawasaki.jp": false,
 		"localhost":        false,
+		"za":               true,  // co.za, …
+		"zz":               false, // public by the default rule, nothing under it
+		"a~b.com":          false,
+		"!ck":              false, // not the exception's key "!ck.www"
+		"*.ck":             false,
 	} {
 		if got := HasRuleBelow(domain); got != want {
 			t.Errorf("HasRuleBelow(%q) = %v; want %v", domain, got, want)

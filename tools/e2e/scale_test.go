@@ -82,13 +82,19 @@ func scaleInEnvoyHost(t *testing.T) {
 }
 
 // BenchmarkPluginStart measures starting one VM of the module (instance,
-// _initialize, proxy_on_configure) with the scale configuration and with
-// {}; the difference is the configuration's compile time inside the module.
+// _initialize, proxy_on_configure) with {}, the scale configuration and
+// the costliest allow_origin_regexes; the difference from {} is the
+// configuration's compile time inside the module.
 func BenchmarkPluginStart(b *testing.B) {
 	for _, bc := range []struct {
 		name   string
 		config []byte
-	}{{"empty", []byte(`{}`)}, {"scale", scale.JSON()}} {
+	}{
+		{"empty", []byte(`{}`)},
+		{"scale", scale.JSON()},
+		// The most costly allow_origin_regexes a configuration may have.
+		{"regexes", testconfig.CostlyRegexes{N: testconfig.MaxCostlyRegexes, Credentials: true}.JSON()},
+	} {
 		b.Run(bc.name, func(b *testing.B) {
 			testmodule.Module(b) // built before the clock starts
 			b.ReportAllocs()

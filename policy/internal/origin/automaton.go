@@ -15,6 +15,9 @@ import (
 type automaton struct {
 	states []state
 	start  int // the initial state; -1 when the pattern matches no origin
+	// work is the budget its searches spend (budget.go): the proof's
+	// while it runs, then the messages'.
+	work *budget
 }
 
 // state is one state of an automaton.
@@ -33,27 +36,48 @@ const maxStates = 2048
 var (
 	errUnsupported = errors.New("unsupported")
 	errTooComplex  = errors.New("too complex")
+	errOverBudget  = errors.New("over budget")
+	errTooLarge    = errors.New("too large")
 )
 
-// newAutomaton builds the automaton of a pattern, anchored at both ends.
-func newAutomaton(pattern string) (*automaton, error) {
+// newAutomaton builds the automaton of a pattern, anchored at both ends,
+// spending from work.
+func newAutomaton(pattern string, work *budget) (*automaton, error) {
+	if tooLong(pattern) != "" || nonASCII(pattern) {
+		return nil, errTooLarge
+	}
+	if !work.spend(parseCost * len(pattern)) {
+		return nil, errOverBudget
+	}
+	// Anchored as regexp.Compile is given it (CompileRegex), so that the
+	// automaton is that regexp's.
 	re, err := syntax.Parse("^(?:"+pattern+")$", syntax.Perl)
 	if err != nil {
 		return nil, err
+	}
+	p := measure(re, maxProgram)
+	if p.insts > maxProgram {
+		return nil, errTooLarge
+	}
+	// Compiling, and the symbols each instruction consumes.
+	if !work.spend(compileCost(p) + p.insts*len(alphabet)) {
+		return nil, errOverBudget
 	}
 	prog, err := syntax.Compile(re.Simplify())
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{prog: prog, ids: map[string]int32{}, mark: make([]uint32, 2*len(prog.Inst))}
-	a := &automaton{start: -1}
-	b.a = a
-	var pcs []uint32
-	match, err := b.close(uint32(prog.Start), true, false, &pcs)
+	a := &automaton{start: -1, work: work}
+	b := &builder{prog: prog, a: a, ids: map[string]int32{}, mark: make([]uint32, 2*len(prog.Inst)), eats: eats(prog), at: []int{0}}
+	b.classes = symbolClasses(b.eats)
+	match, err := b.close(uint32(prog.Start), true, false)
 	if err != nil {
 		return nil, err
 	}
-	start := b.intern(pcs, partStart, match && partStart.accepting())
+	start, err := b.intern(b.out, partStart, match && partStart.accepting())
+	if err != nil {
+		return nil, err
+	}
 	for i := 0; i < len(a.states); i++ {
 		if len(a.states) > maxStates {
 			return nil, errTooComplex
@@ -62,11 +86,28 @@ func newAutomaton(pattern string) (*automaton, error) {
 			return nil, err
 		}
 	}
-	a.markLive()
+	if err := a.markLive(); err != nil {
+		return nil, err
+	}
 	if a.states[start].live {
 		a.start = int(start)
 	}
 	return a, nil
+}
+
+// eats returns, for each instruction, the symbols of the alphabet it
+// consumes, as a bit set: looked up once per instruction here rather than
+// once per state and symbol in expand.
+func eats(prog *syntax.Prog) []uint64 {
+	out := make([]uint64, len(prog.Inst))
+	for pc := range prog.Inst {
+		for sym := 0; sym < len(alphabet); sym++ {
+			if consumes(&prog.Inst[pc], rune(alphabet[sym])) {
+				out[pc] |= 1 << sym
+			}
+		}
+	}
+	return out
 }
 
 // builder holds the state of one subset construction.
@@ -74,26 +115,45 @@ type builder struct {
 	prog *syntax.Prog
 	a    *automaton
 	ids  map[string]int32
-	pcs  [][]uint32 // the instructions of each state
+	// The instructions of state i are arena[at[i]:at[i+1]].
+	arena []uint32
+	at    []int
+	eats  []uint64 // the symbols each instruction consumes (see eats)
+	// classes are the symbols alike to the program (symbolClasses).
+	classes [][]uint8
 	// mark[2*pc+end] == gen when instruction pc was visited by the current
 	// closure, with end set after an end-of-text assertion.
 	mark []uint32
 	gen  uint32
+	out  []uint32 // the current closure's instructions, reused
+	key  []byte   // the current state's key, reused
 }
 
+// stateCost is what a new state costs besides its instructions, in
+// steps: a word for each of its transitions, and a key in a map.
+const stateCost = 4 * len(alphabet)
+
 // intern returns the state for a set of instructions and a grammar part,
-// adding it when new. pcs must be sorted and free of duplicates.
-func (b *builder) intern(pcs []uint32, p part, accept bool) int32 {
-	key := make([]byte, 2, 2+4*len(pcs))
-	key[0], key[1] = byte(p), 0
+// adding it when new. pcs must be sorted and free of duplicates; a new
+// state keeps a copy.
+func (b *builder) intern(pcs []uint32, p part, accept bool) (int32, error) {
+	if !b.a.work.spend(1 + len(pcs)) {
+		return 0, errOverBudget
+	}
+	key := append(b.key[:0], byte(p), 0)
 	if accept {
 		key[1] = 1
 	}
 	for _, pc := range pcs {
 		key = binary.LittleEndian.AppendUint32(key, pc)
 	}
+	b.key = key
 	if id, ok := b.ids[string(key)]; ok {
-		return id
+		return id, nil
+	}
+	// Kept: the key, a copy of the instructions and the transitions.
+	if !b.a.work.spend(2*len(pcs) + stateCost) {
+		return 0, errOverBudget
 	}
 	id := int32(len(b.a.states))
 	b.ids[string(key)] = id
@@ -102,55 +162,76 @@ func (b *builder) intern(pcs []uint32, p part, accept bool) int32 {
 		st.next[i] = -1
 	}
 	b.a.states = append(b.a.states, st)
-	b.pcs = append(b.pcs, pcs)
-	return id
+	b.arena = append(b.arena, pcs...)
+	b.at = append(b.at, len(b.arena))
+	return id, nil
 }
 
-// expand computes the transitions of state id.
+// expand computes the transitions of state id, a class of symbols at a
+// time.
 func (b *builder) expand(id int32) error {
 	p := b.a.states[id].part
-	for sym := 0; sym < len(alphabet); sym++ {
-		c := alphabet[sym]
-		np := p.next(c)
+	for _, class := range b.classes {
+		sym := class[0]
+		np := p.next(alphabet[sym])
 		if np == partDead {
 			continue
 		}
+		pcs := b.arena[b.at[id]:b.at[id+1]]
+		if !b.a.work.spend(len(class) + len(pcs)) {
+			return errOverBudget
+		}
 		b.gen++
-		var out []uint32
+		b.out = b.out[:0]
 		match := false
-		for _, pc := range b.pcs[id] {
-			inst := &b.prog.Inst[pc]
-			if !consumes(inst, rune(c)) {
+		for _, pc := range pcs {
+			if b.eats[pc]&(1<<sym) == 0 {
 				continue
 			}
-			m, err := b.walk(inst.Out, false, false, &out)
+			m, err := b.walk(b.prog.Inst[pc].Out, false, false)
 			if err != nil {
 				return err
 			}
 			match = match || m
 		}
 		accept := match && np.accepting()
-		if len(out) == 0 && !accept {
+		if len(b.out) == 0 && !accept {
 			continue
 		}
-		b.a.states[id].next[sym] = b.intern(sortSet(out), np, accept)
+		if !b.a.work.spend(sortCost(len(b.out))) {
+			return errOverBudget
+		}
+		t, err := b.intern(sortSet(b.out), np, accept)
+		if err != nil {
+			return err
+		}
+		for _, s := range class {
+			b.a.states[id].next[s] = t
+		}
 	}
 	return nil
 }
 
-// close is walk for a fresh closure.
-func (b *builder) close(pc uint32, atStart, atEnd bool, out *[]uint32) (bool, error) {
+// close is walk for a fresh closure, into b.out.
+func (b *builder) close(pc uint32, atStart, atEnd bool) (bool, error) {
 	b.gen++
-	m, err := b.walk(pc, atStart, atEnd, out)
-	*out = sortSet(*out)
+	b.out = b.out[:0]
+	m, err := b.walk(pc, atStart, atEnd)
+	if err == nil && !b.a.work.spend(sortCost(len(b.out))) {
+		err = errOverBudget
+	}
+	b.out = sortSet(b.out)
 	return m, err
 }
 
 // walk follows the instructions that consume nothing from pc, adding those
-// that consume a character to out, and reports whether the program can
+// that consume a character to b.out, and reports whether the program can
 // match where it stands. atStart: nothing was read; atEnd: an end-of-text
 // assertion was passed, so only more assertions and the match may follow.
-func (b *builder) walk(pc uint32, atStart, atEnd bool, out *[]uint32) (bool, error) {
+func (b *builder) walk(pc uint32, atStart, atEnd bool) (bool, error) {
+	if !b.a.work.spend(1) {
+		return false, errOverBudget
+	}
 	slot := 2 * pc
 	if atEnd {
 		slot++
@@ -165,18 +246,18 @@ func (b *builder) walk(pc uint32, atStart, atEnd bool, out *[]uint32) (bool, err
 		return true, nil
 	case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
 		if !atEnd {
-			*out = append(*out, pc)
+			b.out = append(b.out, pc)
 		}
 		return false, nil
 	case syntax.InstAlt, syntax.InstAltMatch:
-		m1, err := b.walk(inst.Out, atStart, atEnd, out)
+		m1, err := b.walk(inst.Out, atStart, atEnd)
 		if err != nil {
 			return false, err
 		}
-		m2, err := b.walk(inst.Arg, atStart, atEnd, out)
+		m2, err := b.walk(inst.Arg, atStart, atEnd)
 		return m1 || m2, err
 	case syntax.InstCapture, syntax.InstNop:
-		return b.walk(inst.Out, atStart, atEnd, out)
+		return b.walk(inst.Out, atStart, atEnd)
 	case syntax.InstEmptyWidth:
 		op := syntax.EmptyOp(inst.Arg)
 		if op&(syntax.EmptyWordBoundary|syntax.EmptyNoWordBoundary) != 0 {
@@ -190,7 +271,7 @@ func (b *builder) walk(pc uint32, atStart, atEnd bool, out *[]uint32) (bool, err
 		if op&(syntax.EmptyEndText|syntax.EmptyEndLine) != 0 {
 			atEnd = true
 		}
-		return b.walk(inst.Out, atStart, atEnd, out)
+		return b.walk(inst.Out, atStart, atEnd)
 	}
 	return false, nil // InstFail
 }
@@ -211,7 +292,10 @@ func consumes(inst *syntax.Inst, c rune) bool {
 }
 
 // markLive marks the states from which an accepting state can be reached.
-func (a *automaton) markLive() {
+func (a *automaton) markLive() error {
+	if !a.work.spend(2 * len(a.states) * len(alphabet)) {
+		return errOverBudget
+	}
 	preds := make([][]int32, len(a.states))
 	var work []int32
 	for i := range a.states {
@@ -235,6 +319,7 @@ func (a *automaton) markLive() {
 			}
 		}
 	}
+	return nil
 }
 
 // step returns the live state after reading c from state s, or -1.

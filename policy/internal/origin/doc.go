@@ -38,6 +38,9 @@ const (
 	FaultRegexSyntax                        // not an RE2 pattern
 	FaultRegexUnsupported                   // uses what the analysis does not support (\b)
 	FaultRegexComplex                       // too complex to analyse
+	FaultRegexTooLarge                      // longer, or compiling to more, than the analysis takes
+	FaultRegexNotASCII                      // a character beyond ASCII, or a Unicode class
+	FaultRegexTotal                         // beyond what a configuration's patterns may cost together
 	FaultRegexNoMatch                       // matches no origin at all
 	FaultRegexScheme                        // matches unboundedly many, or too many, schemes
 	FaultRegexSite                          // matches hosts of sites it does not spell out

@@ -19,7 +19,7 @@ func (r *Regex) equivalentEntries(a *automaton) []string {
 		q := a.walk(a.start, scheme+"://")
 		hosts, _ := a.finiteHosts(q)
 		for _, c := range candidates(scheme, hosts, r.Sites[scheme]) {
-			ca, err := newAutomaton(c.pattern)
+			ca, err := newAutomaton(c.pattern, a.work)
 			if err != nil || ca.start < 0 || !ca.subsetOf(a) {
 				continue
 			}
@@ -34,7 +34,7 @@ func (r *Regex) equivalentEntries(a *automaton) []string {
 	if len(patterns) == 0 {
 		return nil
 	}
-	union, err := newAutomaton(strings.Join(patterns, "|"))
+	union, err := newAutomaton(strings.Join(patterns, "|"), a.work)
 	if err != nil || !a.subsetOf(union) {
 		return nil
 	}
@@ -52,7 +52,7 @@ type candidate struct{ entry, pattern string }
 // origins each allows.
 func candidates(scheme string, hosts, sites []string) []candidate {
 	const port = `(:[0-9]+)?`
-	const labels = `[a-z0-9_-]+(\.[a-z0-9_-]+)*\.`
+	labels := hostLabel + `+(\.` + hostLabel + `+)*\.`
 	base := regexp.QuoteMeta(scheme + "://")
 	var out []candidate
 	add := func(entry, pattern string) {
@@ -73,15 +73,35 @@ func candidates(scheme string, hosts, sites []string) []candidate {
 	return out
 }
 
+// hostLabel is a regular expression class of the bytes of a host label
+// (hostChars), each escaped: a subdomain wildcard allows any of them.
+var hostLabel = func() string {
+	b := []byte{'['}
+	for c := 0; c < len(hostChars); c++ {
+		if hostChars[c] {
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+				b = append(b, '\\')
+			}
+			b = append(b, byte(c))
+		}
+	}
+	return string(append(b, ']'))
+}()
+
 // maxFiniteHosts bounds the hosts finiteHosts lists.
 const maxFiniteHosts = 16
 
 // finiteHosts lists the hosts after state q when there are few: ok is
-// false when there are unboundedly many or more than maxFiniteHosts.
+// false when there are unboundedly many or more than maxFiniteHosts, or
+// the search is too long.
 func (a *automaton) finiteHosts(q int) (hosts []string, ok bool) {
 	var onPath []int
 	var walk func(s int, host []byte) bool
 	walk = func(s int, host []byte) bool {
+		// The path, the host read and the transitions.
+		if !a.work.spend(len(onPath) + len(host) + len(alphabet)) {
+			return false
+		}
 		if slices.Contains(onPath, s) {
 			return false
 		}
@@ -112,13 +132,32 @@ func (a *automaton) finiteHosts(q int) (hosts []string, ok bool) {
 }
 
 // subsetOf reports whether every origin a accepts, b accepts too: no pair
-// of states reachable together has a accepting and b not.
+// of states reachable together has a accepting and b not. It reports false
+// when the search is too long.
 func (a *automaton) subsetOf(b *automaton) bool {
+	// Pairs are numbered x*(len(b.states)+1) + y+1 (y is -1 where b
+	// accepts nothing more); seen holds a bit for each.
+	width := len(b.states) + 1
+	pairs := len(a.states) * width
+	if !a.work.spend(pairs / 64) {
+		return false
+	}
+	seen := make([]uint64, (pairs+63)/64)
+	mark := func(x, y int) bool {
+		i := x*width + y + 1
+		if seen[i/64]&(1<<(i%64)) != 0 {
+			return false
+		}
+		seen[i/64] |= 1 << (i % 64)
+		return true
+	}
 	type pair struct{ x, y int }
-	start := pair{a.start, b.start}
-	seen := map[pair]bool{start: true}
-	queue := []pair{start}
+	queue := []pair{{a.start, b.start}}
+	mark(a.start, b.start)
 	for len(queue) > 0 {
+		if !a.work.spend(1 + 2*len(alphabet)) {
+			return false
+		}
 		p := queue[0]
 		queue = queue[1:]
 		if a.states[p.x].accept && (p.y < 0 || !b.states[p.y].accept) {
@@ -129,10 +168,8 @@ func (a *automaton) subsetOf(b *automaton) bool {
 			if x < 0 {
 				continue
 			}
-			n := pair{x, b.step(p.y, alphabet[sym])}
-			if !seen[n] {
-				seen[n] = true
-				queue = append(queue, n)
+			if y := b.step(p.y, alphabet[sym]); mark(x, y) {
+				queue = append(queue, pair{x, y})
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package origin
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -10,10 +11,35 @@ import (
 
 // explainer turns what the analysis found into messages with example
 // origins. The examples illustrate a fault the proof found; they are never
-// how it is found.
+// how it is found. Its searches run once the proof has its verdict, on a
+// budget of their own (work): a message whose example would cost more
+// goes without it.
 type explainer struct {
-	re *regexp.Regexp
-	a  *automaton
+	re   *regexp.Regexp
+	size int // of re's program, in instructions
+	a    *automaton
+	work *budget
+}
+
+// matches reports whether the pattern matches s, spending what Go's
+// matcher may take on it (matchCost). It reports false when that is more
+// than is left.
+func (x *explainer) matches(s string) bool {
+	return x.work.spend(matchCost(x.size, s)) && x.re.MatchString(s)
+}
+
+// searches switches the automaton's searches to the messages' budget.
+func (x *explainer) searches() *automaton {
+	x.a.work = x.work
+	return x.a
+}
+
+// suchAs is ", such as " and the example, or nothing without one.
+func suchAs(example string) string {
+	if example == "" {
+		return ""
+	}
+	return ", such as " + strconv.Quote(example)
 }
 
 // complete returns prefix followed by the shortest text that makes the
@@ -40,9 +66,15 @@ func (a *automaton) shortest(s int, done func(int) bool) (string, bool) {
 	back := map[int]step{s: {-1, 0}}
 	queue := []int{s}
 	for len(queue) > 0 {
+		if !a.work.spend(1 + len(alphabet)) {
+			return "", false
+		}
 		t := queue[0]
 		queue = queue[1:]
 		if done(t) {
+			if !a.work.spend(len(back)) { // the text, at most a state a character
+				return "", false
+			}
 			var b []byte
 			for u := t; back[u].from >= 0; u = back[u].from {
 				b = append(b, back[u].c)
@@ -68,7 +100,7 @@ var canaryOrigins = []string{"https://cors-canary.invalid", "http://cors-canary.
 // matches about anything.
 func (x *explainer) arbitrary() (string, bool) {
 	for _, c := range canaryOrigins {
-		if x.re.MatchString(c) {
+		if x.matches(c) {
 			return c, true
 		}
 	}
@@ -77,14 +109,17 @@ func (x *explainer) arbitrary() (string, bool) {
 
 // example returns an origin of the scheme whose host is site or under it.
 func (x *explainer) example(scheme, site string) string {
-	q := x.a.walk(x.a.start, scheme+"://")
+	a := x.searches()
+	q := a.walk(a.start, scheme+"://")
 	for _, host := range []string{site, "a." + site} {
-		if o := x.a.complete(q, host); o != "" {
+		if o := a.complete(q, host); o != "" {
 			return scheme + "://" + o
 		}
 	}
-	if host, ok := x.a.shortest(q, func(t int) bool { return x.a.states[t].part.hostEnd() }); ok {
-		return x.a.complete(x.a.start, scheme+"://"+host)
+	if host, ok := a.shortest(q, func(t int) bool { return a.states[t].part.hostEnd() }); ok {
+		if o := a.complete(a.start, scheme+"://"+host); o != "" {
+			return o
+		}
 	}
 	return scheme + "://" + site
 }
@@ -108,15 +143,32 @@ func (x *explainer) notAnOrigin(first string) *Error {
 // hostExample returns an origin whose host ends with the reversed
 // characters rev, read from a state in node.
 func (x *explainer) hostExample(scheme string, h *hostScan) string {
+	a := x.searches()
+	if !a.work.spend(len(h.node)) {
+		return ""
+	}
 	inNode := map[int]bool{}
 	for _, s := range h.node {
 		inNode[int(s)] = true
 	}
-	head, ok := x.a.shortest(h.start, func(t int) bool { return inNode[t] })
+	head, ok := a.shortest(h.start, func(t int) bool { return inNode[t] })
 	if !ok {
 		return ""
 	}
-	return x.a.complete(x.a.start, scheme+"://"+head+reversed(h.rev))
+	return a.complete(a.start, scheme+"://"+head+reversed(h.rev))
+}
+
+// schemeFault explains why the schemes of a pattern are refused.
+func (x *explainer) schemeFault(f schemeFault, prefix string) *Error {
+	if c, ok := x.arbitrary(); ok {
+		return fail(FaultRegexScheme, "matches arbitrary origins, of any scheme, such as "+strconv.Quote(c)+"; use \"*\" if that is intended")
+	}
+	if f == schemesTooMany {
+		return fail(FaultRegexScheme, "matches origins of more than "+strconv.Itoa(maxSchemes)+" schemes; split it into several patterns")
+	}
+	a := x.searches()
+	return fail(FaultRegexScheme, "matches origins of any scheme"+suchAs(a.complete(a.start, prefix))+
+		"; spell the schemes out, as in \"https://…\" or \"(https|capacitor)://…\"")
 }
 
 // siteFault explains why the hosts of one scheme are refused.
@@ -124,29 +176,36 @@ func (x *explainer) siteFault(scheme string, h *hostScan) *Error {
 	example := x.hostExample(scheme, h)
 	switch h.fault {
 	case sitePublicSuffix:
-		return fail(FaultRegexPublicSuffix, "matches the public suffix "+strconv.Quote(h.suffix)+" itself, as in "+strconv.Quote(example)+
-			": anyone can register sites under it")
+		asIn := ""
+		if example != "" {
+			asIn = ", as in " + strconv.Quote(example)
+		}
+		return fail(FaultRegexPublicSuffix, "matches the public suffix "+strconv.Quote(h.suffix)+" itself"+asIn+
+			": anyone can register sites under it"+defaultRuleNote(h.suffix))
 	case siteTooMany:
-		return fail(FaultRegexSite, "matches origins of more than "+strconv.Itoa(maxSites)+" sites (registrable domains), such as "+
-			strconv.Quote(example)+"; a pattern may name at most "+strconv.Itoa(maxSites)+": split it, or use allow_origins")
+		return fail(FaultRegexSite, "matches origins of more than "+strconv.Itoa(maxSites)+" sites (registrable domains)"+
+			suchAs(example)+"; a pattern may name at most "+strconv.Itoa(maxSites)+": split it, or use allow_origins")
 	}
 	// Unboundedly many sites. Say how, when a classic mistake shows.
-	if h.suffix != "" && x.re.MatchString(scheme+"://cors-canary."+h.suffix) {
-		return fail(FaultRegexPublicSuffix, "matches every site under the public suffix "+strconv.Quote(h.suffix)+", such as "+
-			strconv.Quote(scheme+"://cors-canary."+h.suffix)+": anyone can register one")
+	for _, label := range []string{"cors-canary.", "corscanary."} {
+		if c := scheme + "://" + label + h.suffix; h.suffix != "" && x.matches(c) {
+			return fail(FaultRegexPublicSuffix, "matches every site under the public suffix "+strconv.Quote(h.suffix)+", such as "+
+				strconv.Quote(c)+": anyone can register one"+defaultRuleNote(h.suffix))
+		}
 	}
 	if rule, ok := psl.RuleBelow(h.domain); ok && !psl.IsPublicSuffix(h.domain) {
-		return fail(FaultRegexPublicSuffix, "matches hosts under "+strconv.Quote(h.domain)+", such as "+strconv.Quote(example)+
+		return fail(FaultRegexPublicSuffix, "matches hosts under "+strconv.Quote(h.domain)+suchAs(example)+
 			", where public suffixes such as "+strconv.Quote(rule)+" let anyone have a site; spell out the subdomains you mean")
 	}
 	if c, ok := x.arbitrary(); ok {
 		return fail(FaultRegexSite, "matches arbitrary origins such as "+strconv.Quote(c)+"; use \"*\" if that is intended")
 	}
-	first := x.a.complete(x.a.walk(x.a.start, scheme+"://"), "")
+	a := x.searches()
+	first := a.complete(a.walk(a.start, scheme+"://"), "")
 	if first != "" {
 		first = scheme + "://" + first
 		for _, tail := range []string{".cors-canary.invalid", ".corscanary.invalid", "cors-canary.invalid", "corscanary.invalid"} {
-			if x.re.MatchString(first + tail) {
+			if x.matches(first + tail) {
 				return fail(FaultRegexSite, "matches origins that merely start with "+strconv.Quote(first)+", such as "+
 					strconv.Quote(first+tail)+"; end the pattern where the origin ends")
 			}
@@ -156,14 +215,14 @@ func (x *explainer) siteFault(scheme string, h *hostScan) *Error {
 			if o.Port != "" {
 				other += ":" + o.Port
 			}
-			if x.re.MatchString(other) {
+			if x.matches(other) {
 				return fail(FaultRegexSite, "matches hosts that merely end with "+strconv.Quote(o.Host)+", such as "+strconv.Quote(other)+
 					"; match whole labels, as in "+strconv.Quote(o.Scheme+"://([a-z0-9-]+\\.)*"+regexp.QuoteMeta(o.Host))+
 					", or use allow_origins "+strconv.Quote(o.Scheme+"://"+o.Host)+" and "+strconv.Quote(o.Scheme+"://*."+o.Host))
 			}
 		}
 	}
-	return fail(FaultRegexSite, "matches hosts of sites it does not spell out, such as "+strconv.Quote(example)+
+	return fail(FaultRegexSite, "matches hosts of sites it does not spell out"+suchAs(example)+
 		": every host must lie at or under one of a few registrable domains written in the pattern")
 }
 
@@ -175,31 +234,52 @@ func (x *explainer) siteFault(scheme string, h *hostScan) *Error {
 // matches no origin a browser sends); neither when the search gave up
 // undecided. first is the shortest accepted text.
 func (a *automaton) validOrigins() (first string, found, none bool) {
-	first, _ = a.shortest(a.start, func(t int) bool { return a.states[t].accept })
+	first, ok := a.shortest(a.start, func(t int) bool { return a.states[t].accept })
+	if !ok {
+		return "", false, false
+	}
 	if _, ok := Parse(first); ok {
 		return first, true, false
 	}
+	// A breadth-first search whose texts are spelled out only where an
+	// origin can end: each item is a state and the item it came from.
 	type item struct {
-		s    int
-		text string
+		s, from int
+		c       byte
 	}
-	queue := []item{{a.start, ""}}
-	for n := 0; n < 4096; n++ {
-		if len(queue) == 0 {
+	queue := []item{{a.start, -1, 0}}
+	var text []byte
+	for n := 0; ; n++ {
+		if n == len(queue) {
 			return first, false, true
 		}
-		it := queue[0]
-		queue = queue[1:]
+		if !a.work.spend(1 + len(alphabet)) {
+			return first, false, false
+		}
+		it := queue[n]
 		if a.states[it.s].accept {
-			if _, ok := Parse(it.text); ok {
+			text = text[:0]
+			for i := n; queue[i].from >= 0; i = queue[i].from {
+				text = append(text, queue[i].c)
+			}
+			if !a.work.spend(len(text)) {
+				return first, false, false
+			}
+			slices.Reverse(text)
+			if _, ok := Parse(string(text)); ok {
 				return first, true, false
 			}
 		}
 		for sym := 0; sym < len(alphabet); sym++ {
 			if t := a.step(it.s, alphabet[sym]); t >= 0 {
-				queue = append(queue, item{t, it.text + alphabet[sym:sym+1]})
+				if len(queue) == maxOriginsSearched {
+					return first, false, false // more texts than it looks at
+				}
+				queue = append(queue, item{t, n, alphabet[sym]})
 			}
 		}
 	}
-	return first, false, false
 }
+
+// maxOriginsSearched bounds the texts validOrigins looks at.
+const maxOriginsSearched = 4096

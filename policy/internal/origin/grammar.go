@@ -9,8 +9,10 @@ package origin
 // the analysis stricter, never let a pattern through that Parse's language
 // would fault.
 
-// alphabet holds every byte a serialized origin can contain.
-const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789+-._:/[]"
+// alphabet holds every byte a serialized origin can contain: those of
+// schemes, hosts (hostChars) and ports, and the delimiters. Letters come
+// first, so that the examples in messages use them.
+const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789+-._:/[]!\"$&'()*,;=`{}~"
 
 // symbol maps a byte to its index in alphabet, or -1.
 var symbol = func() (t [256]int8) {

@@ -88,7 +88,7 @@ func checkDomain(host string, special bool) *Error {
 		}
 		for i := 0; i < len(l); i++ {
 			if !isHostChar(l[i]) {
-				return fail(FaultInvalidHost, "invalid character "+strconv.Quote(l[i:i+1])+" in host")
+				return fail(FaultInvalidHost, "invalid character "+strconv.Quote(l[i:i+1])+" in host: the URL standard forbids it in host names")
 			}
 		}
 	}
@@ -121,13 +121,16 @@ func isSpecial(scheme string) bool {
 	return false
 }
 
-// defaultPort is the port browsers leave out of the origin for a scheme.
+// defaultPort is the port browsers leave out of the origin for a scheme
+// (the URL standard's special schemes, §4.1).
 func defaultPort(scheme string) int {
 	switch scheme {
 	case "http", "ws":
 		return 80
 	case "https", "wss":
 		return 443
+	case "ftp":
+		return 21
 	}
 	return 0
 }
@@ -146,9 +149,31 @@ func validScheme(s string) bool {
 	return true
 }
 
-func isHostChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
-}
+// isHostChar reports whether c can appear in a label of a host as a
+// browser serializes it (see hostChars).
+func isHostChar(c byte) bool { return hostChars[c] }
+
+// forbiddenDomainBytes are the printable ASCII "forbidden domain code
+// points" of the URL standard: its forbidden host code points "#", "/",
+// ":", "<", ">", "?", "@", "[", "\", "]", "^", "|", and "%"; the controls,
+// space and DEL are forbidden too.
+const forbiddenDomainBytes = "#%/:<>?@[\\]^|"
+
+// hostChars holds the bytes of a label in the host of a special URL as the
+// URL standard's host parser leaves it (§3.5 "Host parsing": domain to
+// ASCII, which lower-cases letters and turns other Unicode into xn--
+// labels, then failure on a forbidden domain code point): printable ASCII
+// but upper case, the dot between labels and the forbidden ones. Besides
+// letters, digits, "-" and "_", a browser serializes "!\"$&'()*+,;=`{}~"
+// ("https://a~b.example.com"; web-platform-tests' url/resources/
+// urltestdata.json, "Allowed host code points"); the dot is the only
+// separator, so a label is what lies between dots whatever it holds.
+var hostChars = func() (t [256]bool) {
+	for c := byte('!'); c <= '~'; c++ {
+		t[c] = !(c >= 'A' && c <= 'Z' || c == '.' || strings.IndexByte(forbiddenDomainBytes, c) >= 0)
+	}
+	return t
+}()
 
 // isNumeric reports whether a host's last label makes it an IPv4 address
 // (WHATWG URL "ends in a number"): decimal digits, or "0x" followed by hex

@@ -104,10 +104,11 @@ func ParsePattern(s string) (Pattern, *Error) {
 		}
 		return Pattern{}, err
 	}
-	// A wildcard over an ICANN suffix ("com", "co.uk") or a listed private
-	// one ("github.io") covers sites of unrelated owners.
+	// A wildcard over an ICANN suffix ("com", "co.uk"), a listed private
+	// one ("github.io") or any unlisted top-level domain ("za", by the
+	// list's default rule) covers sites of unrelated owners.
 	if p.Host.Subdomains && psl.IsPublicSuffix(p.Host.Name) {
-		return Pattern{}, fail(FaultPublicSuffix, "a wildcard over a public suffix matches every site under it")
+		return Pattern{}, fail(FaultPublicSuffix, "a wildcard over a public suffix matches every site under it"+defaultRuleNote(p.Host.Name))
 	}
 	// Nor one over a domain with public suffixes under it: anyone can have
 	// a site under s3.amazonaws.com, which "*.amazonaws.com" covers.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"regexp"
 	"regexp/syntax"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -44,30 +43,70 @@ const maxSchemes = 4
 // an error naming the property; sample origins in messages only illustrate
 // it. Warnings flag accepted patterns that are probably not what was meant.
 func CompileRegex(pattern string, credentials, insecureOK bool) (*Regex, *Error, []*Error) {
+	return NewBudget().CompileRegex(pattern, credentials, insecureOK)
+}
+
+// CompileRegex is CompileRegex within the budget b, which it spends. Once b
+// is spent, every pattern is refused unanalysed.
+func (b *Budget) CompileRegex(pattern string, credentials, insecureOK bool) (*Regex, *Error, []*Error) {
+	if b.left <= 0 {
+		return nil, overTotal(), nil
+	}
+	proof, messages := budget{left: maxWork}, budget{left: maxMessageWork}
+	r, err, warnings := compileRegex(pattern, credentials, insecureOK, &proof, &messages)
+	b.left -= proof.spent(maxWork) + messages.spent(maxMessageWork)
+	return r, err, warnings
+}
+
+// compileRegex is CompileRegex with the proof's and the messages' budgets.
+func compileRegex(pattern string, credentials, insecureOK bool, proof, messages *budget) (*Regex, *Error, []*Error) {
+	proof.spend(patternCost)
+	if reason := tooLong(pattern); reason != "" {
+		return nil, fail(FaultRegexTooLarge, reason), nil
+	}
+	if nonASCII(pattern) {
+		return nil, fail(FaultRegexNotASCII, "has a character beyond ASCII or a Unicode class (\\p…): serialized origins are ASCII (hosts in punycode), so write the ASCII characters it should match, such as [a-z0-9-]"), nil
+	}
+	// Go's parser, twice here: ours and regexp's (the automaton's is
+	// newAutomaton's).
+	proof.spend(2 * parseCost * len(pattern))
 	// Parse the pattern as written first, so that an error quotes the
 	// operator's text rather than our anchored wrapper.
-	if _, perr := syntax.Parse(pattern, syntax.Perl); perr != nil {
+	tree, perr := syntax.Parse(pattern, syntax.Perl)
+	if perr != nil {
 		msg := perr.Error()
 		if se, ok := perr.(*syntax.Error); ok {
 			msg = string(se.Code) + " in " + strconv.Quote(se.Expr)
 		}
 		return nil, fail(FaultRegexSyntax, "not a valid RE2 regular expression: "+msg), nil
 	}
+	reason, prog := programTooLarge(tree)
+	if reason != "" {
+		return nil, fail(FaultRegexTooLarge, reason), nil
+	}
+	if !proof.spend(compileCost(prog)) {
+		return nil, tooCostly(), nil
+	}
 	re, cerr := regexp.Compile("^(?:" + pattern + ")$")
 	if cerr != nil {
 		return nil, fail(FaultRegexSyntax, "not a valid RE2 regular expression: "+cerr.Error()), nil
 	}
-	a, aerr := newAutomaton(pattern)
+	a, aerr := newAutomaton(pattern, proof)
 	switch {
 	case errors.Is(aerr, errUnsupported):
 		return nil, fail(FaultRegexUnsupported, "word boundaries (\\b, \\B) cannot be analysed in an origin pattern; spell out where labels start and end, as in \"https://([a-z0-9-]+\\\\.)*example\\\\.com\""), nil
 	case errors.Is(aerr, errTooComplex):
-		return nil, fail(FaultRegexComplex, "too complex to prove safe; split it into simpler patterns, or list the origins in allow_origins"), nil
+		return nil, fail(FaultRegexComplex, "too complex to prove safe: its automaton over origins has more than "+strconv.Itoa(maxStates)+" states"+splitIt), nil
+	case errors.Is(aerr, errOverBudget):
+		return nil, tooCostly(), nil
 	case aerr != nil:
 		return nil, fail(FaultRegexSyntax, "not a valid RE2 regular expression: "+aerr.Error()), nil
 	}
+	if !proof.spend(matchCost(prog.insts, "null")) {
+		return nil, tooCostly(), nil
+	}
 	r := &Regex{Regexp: re, Null: re.MatchString("null"), Sites: map[string][]string{}}
-	x := &explainer{re: re, a: a}
+	x := &explainer{re: re, size: prog.insts, a: a, work: messages}
 	// (d): the pattern matches some origin. Only a search that looked at
 	// every text the automaton accepts may conclude that none is valid;
 	// an undecided search leaves the proof to run on all of them, which
@@ -89,7 +128,7 @@ func CompileRegex(pattern string, credentials, insecureOK bool) (*Regex, *Error,
 	if err := r.checkCredentials(x, credentials, insecureOK); err != nil {
 		return nil, err, nil
 	}
-	return r, nil, r.warnings(pattern, x)
+	return r, nil, r.warnings(tree, x)
 }
 
 // prove establishes (a) and (b): the schemes, and the sites of each.
@@ -97,20 +136,23 @@ func (r *Regex) prove(x *explainer) *Error {
 	if x.a.start < 0 {
 		return nil // "null" only
 	}
-	schemes, fault := x.a.schemes()
-	if fault != nil {
-		if c, ok := x.arbitrary(); ok {
-			return fail(FaultRegexScheme, "matches arbitrary origins, of any scheme, such as "+strconv.Quote(c)+"; use \"*\" if that is intended")
-		}
-		return fault
+	schemes, fault, prefix, err := x.a.schemes()
+	switch {
+	case err != nil:
+		return tooCostly()
+	case fault != schemesOK:
+		return x.schemeFault(fault, prefix)
 	}
 	r.Schemes = schemes
 	distinct := map[string]bool{}
 	for _, s := range schemes {
 		q := x.a.walk(x.a.start, s+"://")
-		h := newHostScan(x.a, q)
-		if err := h.run(); err != nil {
-			return fail(FaultRegexComplex, "too complex to prove safe; split it into simpler patterns, or list the origins in allow_origins")
+		h, err := newHostScan(x.a, q)
+		if err == nil {
+			err = h.run()
+		}
+		if err != nil {
+			return tooCostly()
 		}
 		if h.fault != siteOK {
 			return x.siteFault(s, h)
@@ -146,51 +188,10 @@ func (r *Regex) checkCredentials(x *explainer, credentials, insecureOK bool) *Er
 	return nil
 }
 
-// schemes enumerates the schemes the automaton allows, or says why it
-// cannot: unboundedly many, or more than maxSchemes.
-func (a *automaton) schemes() ([]string, *Error) {
-	var out []string
-	var onPath []int
-	var walk func(s int, prefix []byte) *Error
-	walk = func(s int, prefix []byte) *Error {
-		if slices.Contains(onPath, s) {
-			return fail(FaultRegexScheme, "matches origins of any scheme, such as "+strconv.Quote(a.complete(a.start, string(prefix)))+
-				"; spell the schemes out, as in \"https://…\" or \"(https|capacitor)://…\"")
-		}
-		onPath = append(onPath, s)
-		defer func() { onPath = onPath[:len(onPath)-1] }()
-		for sym := 0; sym < len(alphabet); sym++ {
-			t := a.step(s, alphabet[sym])
-			switch {
-			case t < 0:
-			case a.states[t].part == partColon:
-				out = append(out, string(prefix))
-				if len(out) > maxSchemes {
-					return fail(FaultRegexScheme, "matches origins of more than "+strconv.Itoa(maxSchemes)+" schemes; split it into several patterns")
-				}
-			default:
-				if err := walk(t, append(prefix[:len(prefix):len(prefix)], alphabet[sym])); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}
-	if err := walk(a.start, nil); err != nil {
-		return nil, err
-	}
-	out = sortSet(out)
-	return out, nil
-}
-
 // hasBareDot reports whether the pattern uses "." as a single character
 // outside a repetition, which in an origin pattern is almost always meant as
 // a literal dot.
-func hasBareDot(pattern string) bool {
-	re, err := syntax.Parse(pattern, syntax.Perl)
-	if err != nil {
-		return false
-	}
+func hasBareDot(re *syntax.Regexp) bool {
 	var walk func(r *syntax.Regexp, repeated bool) bool
 	walk = func(r *syntax.Regexp, repeated bool) bool {
 		switch r.Op {
@@ -211,12 +212,12 @@ func hasBareDot(pattern string) bool {
 
 // warnings flags an accepted pattern that is probably not what was meant,
 // or that allow_origins expresses without a regex.
-func (r *Regex) warnings(pattern string, x *explainer) []*Error {
+func (r *Regex) warnings(tree *syntax.Regexp, x *explainer) []*Error {
 	var out []*Error
-	if hasBareDot(pattern) {
+	if hasBareDot(tree) {
 		out = append(out, fail(FaultRegexBareDot, "an unescaped \".\" matches any character; write \"\\\\.\" to match a dot"))
 	}
-	if entries := r.equivalentEntries(x.a); len(entries) > 0 {
+	if entries := r.equivalentEntries(x.searches()); len(entries) > 0 {
 		quoted := make([]string, len(entries))
 		for i, e := range entries {
 			quoted[i] = strconv.Quote(e)

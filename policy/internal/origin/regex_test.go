@@ -37,17 +37,29 @@ var acceptedPatterns = []struct {
 	{pattern: `https://my-org\.github\.io`, credentials: true, schemes: []string{"https"}, sites: map[string][]string{"https": {"my-org.github.io"}}},
 	// An exception rule of the list: city.kawasaki.jp is a site.
 	{pattern: `https://[a-z]+\.city\.kawasaki\.jp`, schemes: []string{"https"}, sites: map[string][]string{"https": {"city.kawasaki.jp"}}},
-	// An unlisted top-level label belongs to the operator, as with
-	// allow_origins "https://*.internal".
+	// A top-level name reserved for private use belongs to the operator,
+	// as with allow_origins "https://*.internal".
 	{pattern: `https://[a-z]+\.internal`, schemes: []string{"https"}, sites: map[string][]string{"https": {"internal"}}},
+	{pattern: `https://([a-z]+\.)?(test|localhost)`, credentials: true, schemes: []string{"https"}, sites: map[string][]string{"https": {"test", "localhost"}}},
+	// Under a top-level domain the list does not name, a label more is a
+	// site (the default rule "*").
+	{pattern: `https://app\.za`, credentials: true, schemes: []string{"https"}, sites: map[string][]string{"https": {"app.za"}}},
+	{pattern: `https://[a-z]+\.app\.zz`, schemes: []string{"https"}, sites: map[string][]string{"https": {"app.zz"}}},
 	// Under amazonaws.com, whose public suffixes (s3.amazonaws.com, …) a
 	// spelled-out label does not reach.
 	{pattern: `https://app\.amazonaws\.com`, schemes: []string{"https"}, sites: map[string][]string{"https": {"amazonaws.com"}}},
+	// Host characters beyond letters, digits, "-" and "_" (the URL
+	// standard's): still within labels, so still under the site spelled out.
+	{pattern: `https://a~b\.example\.com`, credentials: true, schemes: []string{"https"}, sites: map[string][]string{"https": {"example.com"}}},
+	{pattern: `https://[a-z~*!]+\.example\.com`, credentials: true, schemes: []string{"https"}, sites: map[string][]string{"https": {"example.com"}}},
+	{pattern: `https://[^.]+\.example\.com`, credentials: true, schemes: []string{"https"}, sites: map[string][]string{"https": {"example.com"}}},
+	// Each a site of its own: "~example.com" is not example.com.
+	{pattern: `https://[~*!]example\.com`, schemes: []string{"https"}, sites: map[string][]string{"https": {"~example.com", "*example.com", "!example.com"}}},
 	{pattern: `null`, schemes: nil, sites: map[string][]string{}, null: true},
 	// The shortest match is no origin and the valid ones lie beyond the
 	// search for one: accepted on the proof, which runs over the wider
-	// grammar (the host of "https://a:443" counts as a site).
-	{pattern: `https://a:443|https://[a-z]{12}\.example\.com`, schemes: []string{"https"}, sites: map[string][]string{"https": {"a", "example.com"}}},
+	// grammar (the host of "https://localhost:443" counts as a site).
+	{pattern: `https://localhost:443|https://[a-z]{12}\.example\.com`, schemes: []string{"https"}, sites: map[string][]string{"https": {"localhost", "example.com"}}},
 	// Every match is no origin a browser sends: "null" is all it allows.
 	{pattern: `null|https://a:443`, schemes: nil, sites: map[string][]string{}, null: true},
 	{pattern: `null|https://app\.example\.com`, schemes: []string{"https"}, sites: map[string][]string{"https": {"example.com"}}, null: true},
@@ -72,6 +84,20 @@ var refusedPatterns = []struct {
 	{`[a-z]+://app\.example\.com`, true, FaultRegexScheme, `any scheme`},
 	{`https://.*\.s3\.amazonaws\.com`, false, FaultRegexPublicSuffix, `every site under the public suffix "s3.amazonaws.com"`},
 	{`\.example\.com$`, false, FaultRegexNoMatch, `write the scheme too`},
+	// An unlisted top-level domain is a public suffix (the list's default
+	// rule): "za" lists only co.za, ac.za, …, so "abc.za" is anyone's.
+	{`https://[p-v][a-z]{2}\.za`, true, FaultRegexSite, `more than 8 sites`},
+	{`https://za`, false, FaultRegexPublicSuffix, `the public suffix "za" itself, as in "https://za": anyone can register sites under it ("za" is a top-level domain: all are public suffixes by the list's default rule`},
+	{`https://(app\.example\.com|za)`, false, FaultRegexPublicSuffix, `the public suffix "za" itself`},
+	{`https://[a-z]+\.(za|corp)`, false, FaultRegexPublicSuffix, `every site under the public suffix`},
+	{`https://[a-z]\.alt`, false, FaultRegexSite, `more than 8 sites`},
+	{`https://[a-z]+\.com`, false, FaultRegexPublicSuffix, `every site under the public suffix "com", such as "https://corscanary.com"`},
+	// Hosts may hold "~", "*", "!" and more (the URL standard's host
+	// characters): a pattern that does not end on a label boundary still
+	// reaches other sites through them.
+	{`https://[^.]+example\.com`, false, FaultRegexSite, `merely end with "aexample.com", such as "https://corscanaryaexample.com"`},
+	{`https://.*~example\.com`, false, FaultRegexSite, `such as "https://corscanary~example.com"`},
+	{`https://[^a-z0-9.-]+\.com`, false, FaultRegexSite, `sites it does not spell out, such as "https://++.com"`},
 	// More of the same kinds.
 	{`https://.*`, false, FaultRegexSite, `arbitrary origins such as "https://cors-canary.invalid"`},
 	{`.*`, false, FaultRegexScheme, `arbitrary origins`},
@@ -155,8 +181,12 @@ func TestCompileRegexInsecureOK(t *testing.T) {
 func TestCompileRegexWarnings(t *testing.T) {
 	t.Parallel()
 	for pattern, want := range map[string]string{
-		`https://.*\.example\.com`:                 `allow_origins "https://*.example.com"`,
-		`https://([a-z0-9_-]+\.)*example\.com`:     `allow_origins "https://example.com", "https://*.example.com"`,
+		`https://.*\.example\.com`:       `allow_origins "https://*.example.com"`,
+		`https://([^.]+\.)*example\.com`: `allow_origins "https://example.com", "https://*.example.com"`,
+		// A subdomain wildcard allows every host character in its labels
+		// ("https://a~b.example.com"): this pattern allows fewer.
+		`https://([a-z0-9_-]+\.)*example\.com`:     ``,
+		`https://([a-z0-9-]+\.)*example\.com`:      ``,
 		`https://app\.example\.com(:[0-9]+)?`:      `allow_origins "https://app.example.com:*"`,
 		`null|https://app\.example\.com`:           `allow_origins "https://app.example.com", "null"`,
 		`https://api.\.example\.com`:               `an unescaped "."`,

@@ -18,12 +18,21 @@ type Origin struct {
 // Parse checks that s is a serialized tuple origin (Fetch §3.1.1 / HTML
 // "serialization of an origin"): scheme "://" host [":" port], lower case,
 // no default port, nothing after. The host is what a browser's URL parser
-// produces: a domain of non-empty labels of at most 63 bytes and 253 in
-// all, an IPv4 address in dotted decimal when its last label is a number,
-// or a bracketed IPv6 address in its canonical form. Browsers send exactly
+// produces: a domain of labels of the bytes hostChars holds, an IPv4
+// address in dotted decimal when its last label is a number, or a
+// bracketed IPv6 address in its canonical form. Browsers send exactly
 // this, so anything else is treated as a disallowed origin rather than
 // normalized, and matches no pattern. "null" is not a tuple origin: callers
 // handle it first.
+//
+// Three refusals are deliberately stricter than the URL standard, whose
+// host parser checks no DNS lengths and keeps empty labels: an empty label
+// or a trailing dot ("https://a..example.com", "https://example.com."),
+// which no entry can name; a label over 63 bytes or a host over 253 (RFC
+// 1035 §2.3.4: no such name resolves); and port 0, where nothing listens.
+// One is looser: an xn-- label is not decoded (its punycode is not
+// checked), which grants nothing, since exact entries compare byte for
+// byte and wildcards whole labels.
 func Parse(s string) (Origin, bool) {
 	var o Origin
 	if len(s) > MaxLength {
@@ -42,10 +51,8 @@ func Parse(s string) (Origin, bool) {
 			return o, false
 		}
 	} else {
-		for hostEnd < len(rest) && (isHostChar(rest[hostEnd]) || rest[hostEnd] == '.') {
-			hostEnd++
-		}
-		if !validDomain(rest[:hostEnd]) {
+		var ok bool
+		if hostEnd, ok = scanDomain(rest); !ok {
 			return o, false
 		}
 	}
@@ -74,29 +81,40 @@ func Parse(s string) (Origin, bool) {
 	return o, true
 }
 
-// validDomain reports whether host, made of host characters and dots, is
-// a host a browser serializes: non-empty labels of at most 63 bytes, at
-// most 253 bytes in all, and, when the last label is a number, an IPv4
-// address in dotted decimal (WHATWG URL "ends in a number").
+// validDomain reports whether host is a host a browser serializes, as
+// scanDomain reads it.
 func validDomain(host string) bool {
-	if host == "" || len(host) > 253 {
-		return false
-	}
-	start := 0
-	for i := 0; i <= len(host); i++ {
-		if i < len(host) && host[i] != '.' {
-			continue
+	end, ok := scanDomain(host)
+	return ok && end == len(host)
+}
+
+// scanDomain reads the host at the start of s, up to the first byte that
+// is neither a host character nor a dot, in one pass, and reports where it
+// ends and whether it is a host a browser serializes: non-empty labels of
+// at most 63 bytes, at most 253 bytes in all, and, when the last label is
+// a number, an IPv4 address in dotted decimal (WHATWG URL "ends in a
+// number").
+func scanDomain(s string) (end int, ok bool) {
+	start := 0 // of the current label
+	for ; end < len(s); end++ {
+		c := s[end]
+		if c == '.' {
+			if end == start || end-start > 63 {
+				return end, false
+			}
+			start = end + 1
+		} else if !hostChars[c] {
+			break
 		}
-		if n := i - start; n == 0 || n > 63 {
-			return false
-		}
-		start = i + 1
 	}
-	if isNumeric(host[strings.LastIndexByte(host, '.')+1:]) {
-		_, ok := parseIPv4(host)
-		return ok
+	if end == start || end-start > 63 || end > 253 {
+		return end, false
 	}
-	return true
+	if isNumeric(s[start:end]) {
+		_, ok = parseIPv4(s[:end])
+		return end, ok
+	}
+	return end, true
 }
 
 // canonicalIPv6 reports whether s (between the brackets) is an IPv6

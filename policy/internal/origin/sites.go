@@ -27,8 +27,10 @@ import (
 // allow_origins).
 const maxSites = 8
 
-// maxSteps bounds the search for one scheme.
-const maxSteps = 200000
+// pslCost is what looking a domain up in the Public Suffix List costs, in
+// steps: a few binary searches over its rules (internal/psl), about two
+// microseconds.
+const pslCost = 256
 
 // siteFault says why the hosts of a pattern are refused.
 type siteFault uint8
@@ -45,9 +47,10 @@ type hostScan struct {
 	a     *automaton
 	start int    // the state after "scheme://"
 	in    []bool // states of the host region reachable from start
-	// preds[sym][t] lists the states of the region that go to t on sym.
-	preds [len(alphabet)]map[int32][]int32
-	steps int
+	// The states of the region that go to state t on symbol sym are
+	// predList[predAt[k]:predAt[k+1]], k = t*len(alphabet)+sym.
+	predAt   []int32
+	predList []int32
 
 	sites []string // found so far, in order
 
@@ -61,31 +64,58 @@ type hostScan struct {
 	// domain is the whole labels read when an unbounded fault was found
 	// ("amazonaws.com" for a pattern pumping the label before it).
 	domain string
+	// publicHost is the first whole host found to be a public suffix, with
+	// where it was found. It is reported only when the search finds no
+	// other fault: "https://[a-z]+" reaches the top-level domain "a" first,
+	// but is better told that it matches unboundedly many sites.
+	publicHost       string
+	publicRev        []byte
+	publicHostStates []int32
 }
 
 // newHostScan prepares the search over the hosts after state start.
-func newHostScan(a *automaton, start int) *hostScan {
-	h := &hostScan{a: a, start: start, in: make([]bool, len(a.states))}
+func newHostScan(a *automaton, start int) (*hostScan, error) {
+	n := len(a.states) * len(alphabet)
+	if !a.work.spend(4 * n) {
+		return nil, errOverBudget
+	}
+	h := &hostScan{a: a, start: start, in: make([]bool, len(a.states)), predAt: make([]int32, n+1)}
+	// The region, and how many transitions go to each state on each
+	// symbol; then the transitions, placed by those counts.
+	edge := func(s, sym int) (int32, bool) {
+		t := a.states[s].next[sym]
+		return t, t >= 0 && a.states[t].live && a.states[t].part.inHost()
+	}
 	work := []int{start}
 	h.in[start] = true
 	for len(work) > 0 {
 		s := work[len(work)-1]
 		work = work[:len(work)-1]
-		for sym, t := range a.states[s].next {
-			if t < 0 || !a.states[t].live || !a.states[t].part.inHost() {
-				continue
-			}
-			if h.preds[sym] == nil {
-				h.preds[sym] = map[int32][]int32{}
-			}
-			h.preds[sym][t] = append(h.preds[sym][t], int32(s))
-			if !h.in[t] {
-				h.in[t] = true
-				work = append(work, int(t))
+		for sym := range len(alphabet) {
+			if t, ok := edge(s, sym); ok {
+				h.predAt[int(t)*len(alphabet)+sym+1]++
+				if !h.in[t] {
+					h.in[t] = true
+					work = append(work, int(t))
+				}
 			}
 		}
 	}
-	return h
+	for k := 1; k <= n; k++ {
+		h.predAt[k] += h.predAt[k-1]
+	}
+	h.predList = make([]int32, h.predAt[n])
+	next := slices.Clone(h.predAt[:n])
+	for s, in := range h.in {
+		for sym := 0; sym < len(alphabet) && in; sym++ {
+			if t, ok := edge(s, sym); ok {
+				k := int(t)*len(alphabet) + sym
+				h.predList[next[k]] = int32(s)
+				next[k]++
+			}
+		}
+	}
+	return h, nil
 }
 
 // hostEnds returns the states where a host can end: an origin ends there,
@@ -101,11 +131,17 @@ func (h *hostScan) hostEnds() []int32 {
 	return out
 }
 
-// run searches every host; it returns errTooComplex when the search is too
+// run searches every host; it returns errOverBudget when the search is too
 // long, and otherwise leaves the sites, or the fault, in h.
 func (h *hostScan) run() error {
 	onPath := map[string]bool{}
-	return h.search(h.hostEnds(), nil, "", onPath)
+	err := h.search(h.hostEnds(), nil, "", onPath)
+	if h.fault == siteOK && h.publicHost != "" {
+		// A definite fault, even when the search gave up on the rest.
+		h.fail(sitePublicSuffix, h.publicRev, h.publicHostStates, h.publicHost)
+		return nil
+	}
+	return err
 }
 
 // search continues from node (the states from which the reversed
@@ -115,8 +151,9 @@ func (h *hostScan) search(node []int32, rev []byte, lastPS string, onPath map[st
 	if h.fault != siteOK {
 		return nil
 	}
-	if h.steps++; h.steps > maxSteps {
-		return errTooComplex
+	// The node's key, and the text read.
+	if !h.a.work.spend(2*len(node) + len(rev)) {
+		return errOverBudget
 	}
 	key := nodeKey(node)
 	if onPath[key] {
@@ -130,19 +167,28 @@ func (h *hostScan) search(node []int32, rev []byte, lastPS string, onPath map[st
 	mode := hostMode(suffix)
 	// The host may be exactly what was read.
 	if slices.Contains(node, int32(h.start)) && len(rev) > 0 {
+		if !h.a.work.spend(pslCost) {
+			return errOverBudget
+		}
 		if !h.wholeHost(suffix, mode, lastPS, node, rev) {
 			return nil
 		}
 	}
 	for sym := 0; sym < len(alphabet); sym++ {
 		c := alphabet[sym]
-		prev := h.before(node, sym)
+		prev, err := h.before(node, sym)
+		if err != nil {
+			return err
+		}
 		if len(prev) == 0 {
 			continue
 		}
 		ps := lastPS
 		if c == '.' && mode == modeDomain {
 			// The labels read are complete: do they fix the site?
+			if !h.a.work.spend(pslCost) {
+				return errOverBudget
+			}
 			if psl.IsPublicSuffix(suffix) {
 				ps = suffix
 			} else if !psl.HasRuleBelow(suffix) {
@@ -163,7 +209,7 @@ func (h *hostScan) search(node []int32, rev []byte, lastPS string, onPath map[st
 }
 
 // wholeHost handles the host being exactly suffix; it returns false when
-// that is a fault.
+// that is a fault that ends the search.
 func (h *hostScan) wholeHost(suffix string, mode hostKind, lastPS string, node []int32, rev []byte) bool {
 	switch mode {
 	case modeIPv4:
@@ -178,8 +224,10 @@ func (h *hostScan) wholeHost(suffix string, mode hostKind, lastPS string, node [
 		return h.addSite(suffix, rev, node)
 	}
 	if psl.IsPublicSuffix(suffix) {
-		h.fail(sitePublicSuffix, rev, node, suffix)
-		return false
+		if h.publicHost == "" {
+			h.publicHost, h.publicRev, h.publicHostStates = suffix, slices.Clone(rev), node
+		}
+		return true
 	}
 	return h.addSite(registrable(suffix, lastPS), rev, node)
 }
@@ -205,16 +253,27 @@ func (h *hostScan) fail(f siteFault, rev []byte, node []int32, suffix string) {
 }
 
 // before returns the states of the region that go into node on sym.
-func (h *hostScan) before(node []int32, sym int) []int32 {
-	m := h.preds[sym]
-	if m == nil {
-		return nil
+func (h *hostScan) before(node []int32, sym int) ([]int32, error) {
+	if !h.a.work.spend(len(node)) {
+		return nil, errOverBudget
 	}
-	var out []int32
+	n := 0
 	for _, t := range node {
-		out = append(out, m[t]...)
+		k := int(t)*len(alphabet) + sym
+		n += int(h.predAt[k+1] - h.predAt[k])
 	}
-	return sortSet(out)
+	if n == 0 {
+		return nil, nil
+	}
+	if !h.a.work.spend(len(node) + n + sortCost(n)) {
+		return nil, errOverBudget
+	}
+	out := make([]int32, 0, n)
+	for _, t := range node {
+		k := int(t)*len(alphabet) + sym
+		out = append(out, h.predList[h.predAt[k]:h.predAt[k+1]]...)
+	}
+	return sortSet(out), nil
 }
 
 // hostKind says how a host is read.
@@ -241,8 +300,8 @@ func hostMode(suffix string) hostKind {
 
 // registrable returns the site of domain d whose longest public suffix is
 // ps: ps and one label more (d's last label when there is no public
-// suffix: an unlisted top-level label, such as "localhost" or "internal",
-// belongs to the operator).
+// suffix: a top-level name reserved for private use, such as "localhost"
+// or "internal", belongs to the operator).
 func registrable(d, ps string) string {
 	n := 1
 	if ps != "" {

@@ -86,7 +86,7 @@ func startHost(ctx context.Context, o options, in inputs, upstream *url.URL, std
 	pluginLog := &gate{w: stderr}
 	host, err := wasmhost.New(ctx, wasmhost.Config{
 		Module:       in.module,
-		PluginConfig: in.pluginConfig,
+		PluginConfig: in.pluginConfig.data,
 		Upstream:     upstream,
 		VMs:          o.vms,
 		WASI:         o.wasi,
@@ -101,7 +101,7 @@ func startHost(ctx context.Context, o options, in inputs, upstream *url.URL, std
 }
 
 // startFailed reports why the host did not start with the configuration
-// file config, and returns the exit code: being interrupted while starting
+// config (its file, and its place in the file), and returns the exit code: being interrupted while starting
 // is a clean exit.
 func (c *command) startFailed(ctx context.Context, config string, err error) int {
 	if ctx.Err() != nil {

@@ -8,6 +8,14 @@
 //
 //	make run
 //	make run CONFIG=my.json UPSTREAM=http://127.0.0.1:8080 LISTEN=127.0.0.1:8000
+//	make run CONFIG=envoy/wasmplugin.yaml
+//	make run CONFIG=tools/e2e/envoy.yaml PLUGIN=corswasm-forward
+//
+// -config reads any file `corswasm check` reads, through the same code
+// (internal/configsource): a corswasm JSON file, or corswasm's plugin in
+// an Envoy configuration, an Istio WasmPlugin or EnvoyFilter, or a kubectl
+// List, other teams' plugins skipped with a note. A file with several
+// corswasm plugins needs -plugin (PLUGIN) to name the one to run.
 //
 // or, without make, from the repository's root (corshost is in the tools
 // module, tools/):
@@ -66,6 +74,7 @@ func main() {
 type options struct {
 	module   string
 	config   string
+	plugin   string
 	upstream string
 	listen   string
 	admin    string
@@ -86,7 +95,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&o.module, "module", "build/cors.wasm", "the proxy-wasm `file` to run (make build writes build/cors.wasm)")
-	fs.StringVar(&o.config, "config", "envoy/cors.json", "the plugin configuration `file` (JSON)")
+	fs.StringVar(&o.config, "config", "envoy/cors.json", "the plugin configuration `file`: a corswasm JSON file, or an Envoy configuration, Istio WasmPlugin or EnvoyFilter or kubectl List holding corswasm's plugin (as corswasm check reads it)")
+	fs.StringVar(&o.plugin, "plugin", "", "in a -config file with several corswasm plugins, run the one this `pattern` names (as corswasm check's --plugin)")
 	fs.StringVar(&o.upstream, "upstream", "", "the `URL` of the service behind the filter; empty starts a built-in echo upstream")
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:10000", "the `address` of the filtered listener (Envoy's listener)")
 	fs.StringVar(&o.admin, "admin", "127.0.0.1:9901", "the `address` of the admin interface (/stats, /ready, /logs)")
@@ -147,8 +157,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return usageExit(stderr, err)
 	}
 	in, err := readInputs(o)
+	var choose *choiceError
+	if errors.As(err, &choose) {
+		return usageExit(stderr, err)
+	}
 	if err != nil {
 		return fail(stderr, err)
+	}
+	for _, n := range in.pluginConfig.notes {
+		fmt.Fprintf(stderr, "corshost: %s\n", n)
 	}
 	lns, err := bindListeners(o)
 	if err != nil {
@@ -162,13 +179,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	printLoaded(stdout, o, len(in.module))
+	printLoaded(stdout, o, len(in.module), in.pluginConfig.label)
 	host, err := startHost(ctx, o, in, up.url, stderr)
 	if err != nil {
-		return c.startFailed(ctx, o.config, err)
+		return c.startFailed(ctx, in.pluginConfig.label, err)
 	}
 	proxy := c.serveHost(host, lns)
-	printServing(stdout, up, lns, in.pluginConfig)
+	printServing(stdout, up, lns, in.pluginConfig.data)
 	return c.shutdown(proxy, host, c.wait(ctx))
 }
 
@@ -191,12 +208,13 @@ func fail(stderr io.Writer, err error) int {
 
 // inputs are the files the command reads before it starts anything.
 type inputs struct {
-	module       []byte // the proxy-wasm module
-	pluginConfig []byte // its plugin configuration
+	module       []byte       // the proxy-wasm module
+	pluginConfig pluginConfig // its plugin configuration
 }
 
 // readInputs reads the module and the plugin configuration, saying how to
-// get a module when there is none.
+// get a module when there is none; a configuration file that holds
+// several corswasm configurations is a *choiceError.
 func readInputs(o options) (inputs, error) {
 	module, err := os.ReadFile(o.module)
 	if errors.Is(err, os.ErrNotExist) {
@@ -205,9 +223,13 @@ func readInputs(o options) (inputs, error) {
 	if err != nil {
 		return inputs{}, fmt.Errorf("reading the module: %w", err)
 	}
-	pluginConfig, err := os.ReadFile(o.config)
+	data, err := os.ReadFile(o.config)
 	if err != nil {
 		return inputs{}, fmt.Errorf("reading the configuration: %w", err)
 	}
-	return inputs{module: module, pluginConfig: pluginConfig}, nil
+	pc, err := readPluginConfig(o.config, data, o.plugin)
+	if err != nil {
+		return inputs{}, err
+	}
+	return inputs{module: module, pluginConfig: pc}, nil
 }

@@ -10,10 +10,11 @@ import (
 )
 
 // printLoaded prints what the command loaded, before the module starts.
-func printLoaded(w io.Writer, o options, moduleSize int) {
+// config names the configuration: its file, and its place in the file.
+func printLoaded(w io.Writer, o options, moduleSize int, config string) {
 	fmt.Fprintf(w, "corshost: corswasm in a local proxy-wasm host (Envoy-like; see tools/wasmhost)\n")
 	fmt.Fprintf(w, "  module:   %s (%s)\n", o.module, size(moduleSize))
-	fmt.Fprintf(w, "  config:   %s\n", o.config)
+	fmt.Fprintf(w, "  config:   %s\n", config)
 	fmt.Fprintf(w, "  host:     WASI %s, %d VM(s), %s\n", o.wasi, o.vms, map[bool]string{false: "fail-closed", true: "fail-open"}[o.failOpen])
 }
 

@@ -145,11 +145,7 @@ func configFile(t *testing.T, json string) string {
 // run uses.
 func exampleConfigFile(t *testing.T) string {
 	t.Helper()
-	root, err := testmodule.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return filepath.Join(root, "envoy", "cors.json")
+	return repoFile(t, "envoy/cors.json")
 }
 
 // ephemeral are the flags that put both servers on free ports.

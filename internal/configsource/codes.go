@@ -1,0 +1,30 @@
+package configsource
+
+import "github.com/corswasm/corswasm/policy"
+
+// Codes of what the readers of documents report about them and their
+// plugins, beside policy's codes about a configuration (policy.Codes).
+// They are as stable as policy's; the README's second code table lists
+// them.
+const (
+	// CodeNoConfiguration: a file without a corswasm configuration. A note
+	// when other files of the run have one, an error when none has.
+	CodeNoConfiguration policy.Code = "no_corswasm_configuration"
+	// CodePluginSkipped: a Wasm plugin that is not corswasm's, or that no
+	// --plugin names; left alone (a note).
+	CodePluginSkipped policy.Code = "plugin_skipped"
+	// CodePluginGuessed: a Wasm plugin whose module is not recognisably
+	// corswasm's, taken for corswasm's because its configuration names
+	// origins (a note).
+	CodePluginGuessed policy.Code = "plugin_guessed"
+	// CodePluginNotFound: a --plugin that names no Wasm plugin of any file
+	// (an error).
+	CodePluginNotFound policy.Code = "plugin_not_found"
+	// CodeListInvalid: a Kubernetes List whose items are not objects (an
+	// error).
+	CodeListInvalid policy.Code = "list_invalid"
+)
+
+// Codes lists every code of this package, in the order of the README's
+// table.
+var Codes = []policy.Code{CodeNoConfiguration, CodePluginSkipped, CodePluginGuessed, CodePluginNotFound, CodeListInvalid}

@@ -1,0 +1,127 @@
+package configsource
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/corswasm/corswasm/policy"
+)
+
+// Verdict is what Select made of a configuration.
+type Verdict uint8
+
+const (
+	// Corswasm is a corswasm JSON file, a plugin whose module is corswasm's,
+	// or, when plugins are named, one of those named.
+	Corswasm Verdict = iota
+	// Guessed is a plugin whose module is not recognisably corswasm's but
+	// whose configuration names origins: taken for corswasm's, with a note.
+	Guessed
+	// Skipped is another plugin: left alone, with a note.
+	Skipped
+)
+
+// Choice is a configuration and what Select made of it.
+type Choice struct {
+	Config
+	Verdict Verdict
+	// Note says why a plugin was guessed or skipped ("" for Corswasm); Code
+	// classifies it.
+	Note string
+	Code policy.Code
+}
+
+// Taken reports whether the configuration is to be checked or run.
+func (c *Choice) Taken() bool { return c.Verdict != Skipped }
+
+// Select tells corswasm's configurations from other plugins'. A corswasm
+// JSON file is always corswasm's. Without patterns, a Wasm plugin is
+// corswasm's when its module is (CorswasmModule); a plugin whose module is
+// not recognisable is Guessed when its configuration has a top-level field
+// whose name contains "origin" (corswasm's allow_origins, or a typo of it:
+// skipping it would leave a corswasm policy unchecked), and Skipped
+// otherwise. With patterns, a plugin is corswasm's when one of them
+// matches it (Matches), and Skipped otherwise, whatever its module.
+func Select(cs []Config, patterns []string) []Choice {
+	out := make([]Choice, len(cs))
+	for i, c := range cs {
+		out[i] = Choice{Config: c}
+		ch := &out[i]
+		switch {
+		case c.Kind == JSON:
+		case len(patterns) > 0:
+			if !c.matchesAny(patterns) {
+				ch.Verdict, ch.Code, ch.Note = Skipped, CodePluginSkipped, "skipped: no --plugin names it"
+			}
+		case CorswasmModule(c.Kind, c.Module):
+		case c.namesOrigins:
+			ch.Verdict, ch.Code = Guessed, CodePluginGuessed
+			ch.Note = "taken for corswasm's: " + c.describeModule() + ", but its configuration names origins as corswasm's does; name the plugins to check with --plugin"
+		default:
+			ch.Verdict, ch.Code = Skipped, CodePluginSkipped
+			ch.Note = "skipped: " + c.describeModule() + "; if it is corswasm, name it with --plugin"
+		}
+	}
+	return out
+}
+
+// describeModule says why the plugin's module is not recognisably
+// corswasm's.
+func (c *Config) describeModule() string {
+	if c.Module == "" {
+		return "it names no module file, URL or image"
+	}
+	return fmt.Sprintf("its module %q is not corswasm's", c.Module)
+}
+
+// Matches reports whether pattern names the plugin: it matches the whole
+// of the plugin's name (config.name or metadata.name), a WasmPlugin's
+// NAMESPACE/NAME, its module (the file name, URI or image as written), its
+// vm_id or its root ID, where "*" in pattern stands for any run of
+// characters. A JSON file has none of these.
+func (c *Config) Matches(pattern string) bool {
+	ids := []string{c.Name, c.Module, c.VMID, c.RootID}
+	if c.Namespace != "" {
+		ids = append(ids, c.Namespace+"/"+c.Name)
+	}
+	for _, id := range ids {
+		if id != "" && globMatch(pattern, id) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Config) matchesAny(patterns []string) bool {
+	for _, p := range patterns {
+		if c.Matches(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// globMatch reports whether pattern, in which "*" matches any run of
+// characters (and nothing else is special), matches all of s. On a
+// mismatch it resumes after the last "*" one character further along s,
+// so the work is at most len(pattern)·len(s) steps.
+func globMatch(pattern, s string) bool {
+	p, i := 0, 0
+	star, resume := -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && pattern[p] == '*':
+			star, resume = p, i
+			p++
+		case p < len(pattern) && pattern[p] == s[i]:
+			p++
+			i++
+		case star >= 0:
+			resume++
+			p, i = star+1, resume
+		default:
+			return false
+		}
+	}
+	return strings.Trim(pattern[p:], "*") == ""
+}

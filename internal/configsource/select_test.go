@@ -1,0 +1,111 @@
+package configsource
+
+import (
+	"strings"
+	"testing"
+)
+
+// mixedPlugins are corswasm's WasmPlugin (as envoy/wasmplugin.yaml), a WAF
+// team's, and a renamed corswasm image whose configuration still names
+// origins.
+const mixedPlugins = `apiVersion: extensions.istio.io/v1alpha1
+kind: WasmPlugin
+metadata: {name: corswasm, namespace: istio-system}
+spec:
+  url: oci://ghcr.io/corswasm/corswasm:v0.1.0
+  pluginConfig: {allow_origins: ["https://app.example.com"]}
+---
+apiVersion: extensions.istio.io/v1alpha1
+kind: WasmPlugin
+metadata: {name: coraza-waf, namespace: istio-system}
+spec:
+  url: oci://ghcr.io/corazawaf/coraza-proxy-wasm:0.5.0
+  pluginConfig:
+    directives_map: {default: ["SecRuleEngine On"]}
+    default_directives: default
+---
+apiVersion: extensions.istio.io/v1alpha1
+kind: WasmPlugin
+metadata: {name: shop-cors, namespace: shop}
+spec:
+  url: oci://registry.example.com/platform/cors-filter:2
+  pluginName: cors
+  pluginConfig: {allow_origin: ["https://shop.example.com"]}
+`
+
+func TestSelect(t *testing.T) {
+	t.Parallel()
+	cs, err := Find([]byte(mixedPlugins))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs = append(cs, Config{Kind: JSON, Data: []byte(`{}`)})
+	for _, tc := range []struct {
+		desc     string
+		patterns []string
+		want     []Verdict // corswasm, coraza-waf, shop-cors, the JSON file
+		note     []string  // in each note, in order
+	}{
+		{"by module, and by content", nil, []Verdict{Corswasm, Skipped, Guessed, Corswasm},
+			[]string{"", `skipped: its module "oci://ghcr.io/corazawaf/coraza-proxy-wasm:0.5.0" is not corswasm's; if it is corswasm, name it with --plugin`,
+				`taken for corswasm's: its module "oci://registry.example.com/platform/cors-filter:2" is not corswasm's, but its configuration names origins`, ""}},
+		{"by name", []string{"shop-cors"}, []Verdict{Skipped, Skipped, Corswasm, Corswasm}, []string{"no --plugin names it", "no --plugin names it", "", ""}},
+		{"by NAMESPACE/NAME and root ID", []string{"istio-system/corswasm", "cors"}, []Verdict{Corswasm, Skipped, Corswasm, Corswasm}, nil},
+		{"by module, with a wildcard", []string{"oci://registry.example.com/platform/*"}, []Verdict{Skipped, Skipped, Corswasm, Corswasm}, nil},
+		{"a pattern naming the WAF checks it", []string{"*coraza*"}, []Verdict{Skipped, Corswasm, Skipped, Corswasm}, nil},
+		{"a part of a name is no match", []string{"cors-filter"}, []Verdict{Skipped, Skipped, Skipped, Corswasm}, nil},
+	} {
+		got := Select(cs, tc.patterns)
+		for i, ch := range got {
+			if ch.Verdict != tc.want[i] {
+				t.Errorf("%s: %s: verdict %d; want %d (%s)", tc.desc, ch.Label("f"), ch.Verdict, tc.want[i], ch.Note)
+			}
+			if wantCode := map[Verdict]string{Corswasm: "", Guessed: "plugin_guessed", Skipped: "plugin_skipped"}[ch.Verdict]; string(ch.Code) != wantCode {
+				t.Errorf("%s: %s: code %q; want %q", tc.desc, ch.Label("f"), ch.Code, wantCode)
+			}
+			if tc.note != nil && !strings.Contains(ch.Note, tc.note[i]) || (tc.note != nil && tc.note[i] == "" && ch.Note != "") {
+				t.Errorf("%s: %s: note %q; want it to contain %q", tc.desc, ch.Label("f"), ch.Note, tc.note[i])
+			}
+		}
+	}
+}
+
+func TestSelectByVMIDAndNoModule(t *testing.T) {
+	t.Parallel()
+	cs, err := Find([]byte(wasmFilterYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Select(cs, []string{"waf-vm"}); got[0].Verdict != Corswasm || got[1].Verdict != Skipped {
+		t.Errorf("--plugin waf-vm: %+v", got)
+	}
+	// Inline code names no module; a configuration without origins is
+	// another plugin's.
+	inline := Config{Kind: Envoy, Name: "x", Data: []byte(`{"a": 1}`)}
+	if got := Select([]Config{inline}, nil)[0]; got.Verdict != Skipped || !strings.Contains(got.Note, "it names no module file, URL or image") {
+		t.Errorf("inline code: %+v", got)
+	}
+}
+
+func TestGlobMatch(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"corswasm", "corswasm", true},
+		{"corswasm", "corswasm-main", false},
+		{"corswasm-*", "corswasm-main", true},
+		{"*", "anything/at:all", true},
+		{"*cors*", "oci://r/corswasm:1", true},
+		{"a*b*c", "aXbYc", true},
+		{"a*b*c", "aXbYcZ", false},
+		{"a**", "a", true},
+		{"?", "a", false}, // only "*" is special
+		{"", "a", false},
+	} {
+		if got := globMatch(tc.pattern, tc.s); got != tc.want {
+			t.Errorf("globMatch(%q, %q) = %v; want %v", tc.pattern, tc.s, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,112 @@
+package convert
+
+import "testing"
+
+// envoyVH is a route configuration with one virtual host (api.example.com)
+// whose typed CORS policy allows https://a.example, and the given routes
+// (a YAML list's items, each a flow mapping).
+func envoyVH(routes ...string) string {
+	s := `name: edge
+virtual_hosts:
+- name: api
+  domains: [api.example.com]
+  typed_per_filter_config: {envoy.filters.http.cors: ` + corsPolicy(`allow_origin_string_match: [{exact: "https://a.example"}], forward_not_matching_preflights: false`) + `}
+  routes:
+`
+	for _, r := range routes {
+		s += "  - " + r + "\n"
+	}
+	return s
+}
+
+// b allows https://b.example at a route.
+var b = `typed_per_filter_config: {envoy.filters.http.cors: ` + corsPolicy(`allow_origin_string_match: [{exact: "https://b.example"}]`) + `}`
+
+// A route selected by what corswasm cannot match (headers, query
+// parameters, a regex path…) is left out where the routes after it give
+// every request it could take the same CORS handling, and refused
+// otherwise, with the reason: keeping it without its conditions, or
+// leaving it out, would change the answer to some request.
+func TestConditionalRoutes(t *testing.T) {
+	for _, tc := range []struct {
+		desc    string
+		doc     string
+		refusal string // "" when converted
+		r       req
+		want    string
+	}{
+		{"a header route with its own policy before a catch-all", envoyVH(
+			`{match: {prefix: /, headers: [{name: x-beta, present_match: true}]}, route: {cluster: beta}, `+b+`}`,
+			`{match: {prefix: /}, route: {cluster: api}}`),
+			`routes[0]: corswasm rules cannot select requests by headers, and the CORS handling of requests to api.example.com depends on them: those that meet them get its CORS handling, the others that of route configuration "edge" virtual_hosts[0] "api" routes[1]`, req{}, ""},
+		{"a header route with the virtual host's policy, as the catch-all's", envoyVH(
+			`{match: {prefix: /v1/, headers: [{name: x-beta, present_match: true}]}, route: {cluster: beta}}`,
+			`{match: {prefix: /}, route: {cluster: api}}`),
+			"", req{path: "/v1/x", origin: "https://a.example"}, "allowed"},
+		{"a header route with a policy, and no route after it", envoyVH(
+			`{match: {prefix: /, headers: [{name: x-beta, present_match: true}]}, route: {cluster: beta}}`),
+			`routes[0]: corswasm rules cannot select requests by headers, and the CORS handling of requests to api.example.com depends on them: those that meet them get its CORS handling, the others none (no later route takes them)`, req{}, ""},
+		{"a header route without CORS, and no route after it", envoyVH(
+			`{match: {prefix: /, headers: [{name: x-beta, present_match: true}]}, route: {cluster: beta}, typed_per_filter_config: {envoy.filters.http.cors: {"@type": type.googleapis.com/envoy.config.route.v3.FilterConfig, disabled: true}}}`),
+			"", req{origin: "https://a.example"}, "none"},
+		{"a regex route before a catch-all with the same policy", envoyVH(
+			`{match: {safe_regex: {regex: "/v[0-9]+/.*"}}, route: {cluster: v}}`,
+			`{match: {prefix: /}, route: {cluster: api}}`),
+			"", req{path: "/v1/x", origin: "https://a.example"}, "allowed"},
+		{"a regex route before a prefix that does not cover it", envoyVH(
+			`{match: {safe_regex: {regex: "/v[0-9]+/.*"}}, route: {cluster: v}}`,
+			`{match: {prefix: /v1/}, route: {cluster: api}}`),
+			`routes[0]: corswasm rules cannot select requests by a regex path (safe_regex)`, req{}, ""},
+		{"a route on a disjoint path does not count", envoyVH(
+			`{match: {prefix: /beta/, query_parameters: [{name: beta, present_match: true}]}, route: {cluster: beta}}`,
+			`{match: {prefix: /admin/}, route: {cluster: admin}, `+b+`}`,
+			`{match: {prefix: /}, route: {cluster: api}}`),
+			"", req{path: "/beta/x", origin: "https://a.example"}, "allowed"},
+		{"case_sensitive false on a path without letters changes nothing", envoyVH(
+			`{match: {prefix: /123/, case_sensitive: false}, route: {cluster: n}, ` + b + `}`),
+			"", req{path: "/123/x", origin: "https://b.example"}, "allowed"},
+		{"case_sensitive false on a path with letters", envoyVH(
+			`{match: {prefix: /api/, case_sensitive: false}, route: {cluster: n}, `+b+`}`,
+			`{match: {prefix: /}, route: {cluster: api}}`),
+			`routes[0]: corswasm rules cannot select requests by case-insensitive paths (case_sensitive: false)`, req{}, ""},
+		{"a runtime fraction of 100% selects every request", envoyVH(
+			`{match: {prefix: /, runtime_fraction: {default_value: {numerator: 100}}}, route: {cluster: api}, ` + b + `}`),
+			"", req{origin: "https://b.example"}, "allowed"},
+		{"a runtime fraction of 0% never does: the route is left out", envoyVH(
+			`{match: {prefix: /, runtime_fraction: {default_value: {numerator: 0}}}, route: {cluster: api}, `+b+`}`,
+			`{match: {prefix: /}, route: {cluster: api}}`),
+			"", req{origin: "https://a.example"}, "allowed"},
+		{"a runtime fraction of 30%", envoyVH(
+			`{match: {prefix: /, runtime_fraction: {default_value: {numerator: 30}}}, route: {cluster: api}, `+b+`}`,
+			`{match: {prefix: /}, route: {cluster: api}}`),
+			`routes[0]: corswasm rules cannot select requests by a runtime fraction (30/100)`, req{}, ""},
+		{"an Istio route matching a header, before a catch-all without CORS", virtualService(`  - name: beta
+    match: [{uri: {prefix: /}, headers: {x-beta: {exact: "1"}}}]
+    corsPolicy: {allowOrigins: [{exact: "https://b.example"}]}
+    route: [{destination: {host: beta}}]
+  - name: rest
+    route: [{destination: {host: api}}]
+`), `VirtualService shop/api http[0] "beta": corswasm rules cannot select requests by headers, and the CORS handling of requests to api.example.com depends on them: those that meet them get its CORS handling, the others that of VirtualService shop/api http[1] "rest"`, req{}, ""},
+		{"an Istio authority with a port, before a catch-all without CORS", virtualService(`  - name: tls
+    match: [{authority: {exact: "api.example.com:8443"}}]
+    corsPolicy: {allowOrigins: [{exact: "https://b.example"}]}
+    route: [{destination: {host: api}}]
+  - name: rest
+    route: [{destination: {host: api}}]
+`), `VirtualService shop/api http[0] "tls": corswasm rules cannot select requests by the port in :authority`, req{}, ""},
+		{"a Gateway API match on the method, before the same path without CORS", httpRoute(`  - matches: [{path: {type: PathPrefix, value: /v1}, method: PUT}]
+    filters: [{type: CORS, cors: {allowOrigins: ["https://b.example"]}}]
+  - matches: [{path: {type: PathPrefix, value: /v1}}]
+`), `HTTPRoute shop/api rules[0]: corswasm rules cannot select requests by the method, and the CORS handling of requests to api.example.com depends on them`, req{}, ""},
+	} {
+		r := convertRaw(t, tc.doc)
+		if tc.refusal != "" {
+			if !hasLine(r.Refusals, tc.refusal) {
+				t.Errorf("%s: refusals %q; want one with %q", tc.desc, r.Refusals, tc.refusal)
+			}
+			continue
+		}
+		p, _ := convertAll(t, tc.doc)
+		check(t, p, tc.desc, tc.r, tc.want, nil)
+	}
+}

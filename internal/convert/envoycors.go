@@ -1,0 +1,336 @@
+package convert
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	corsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/cors/v3"
+	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
+	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
+	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/corswasm/corswasm/policy"
+)
+
+// Type URLs of typed_per_filter_config entries the CORS filter reads.
+const (
+	corsFilterType   = "type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy"
+	filterConfigType = "type.googleapis.com/envoy.config.route.v3.FilterConfig"
+	// corsFilterName is the name Envoy's documentation and Istio
+	// (wellknown.CORS) give the CORS filter.
+	corsFilterName = "envoy.filters.http.cors"
+)
+
+// hcm is what an HTTP connection manager says of its CORS filter. The
+// zero value stands for a route configuration read without one: its
+// connection manager is taken to run the CORS filter, enabled, under any
+// name a CORS policy is given.
+type hcm struct {
+	// known: the connection manager was read (from a bootstrap); names
+	// are then its CORS filters' names, none when it has no CORS filter.
+	known bool
+	names map[string]bool
+	// disabled: the filter is disabled unless a route enables it
+	// (http_filters[].disabled).
+	disabled bool
+}
+
+// isCORS reports whether a typed_per_filter_config entry named name is
+// the CORS filter's; typed tells whether its type is a CORS policy.
+func (h *hcm) isCORS(name string, typed bool) bool {
+	if h.known {
+		return h.names[name]
+	}
+	return typed || name == corsFilterName
+}
+
+// corsLevel is what one level of Envoy's route table (route
+// configuration, virtual host, route, weighted cluster) says to the CORS
+// filter.
+type corsLevel struct {
+	from string
+	// typed is the level's typed_per_filter_config CORS policy, and
+	// deprecated its cors field (virtual hosts and route actions).
+	typed, deprecated *envoyPolicy
+	// disabled is set by a FilterConfig entry: true disables the filter
+	// here, false enables it explicitly.
+	disabled *bool
+}
+
+// envoyPolicy holds the fields both of Envoy's CorsPolicy messages have,
+// and the level that set them.
+type envoyPolicy struct {
+	from                         string
+	origins                      []*matcherv3.StringMatcher
+	methods, headers, expose     string
+	maxAge                       string
+	credentials, privateNetwork  *wrapperspb.BoolValue
+	forward                      *wrapperspb.BoolValue
+	filterEnabled, shadowEnabled *corev3.RuntimeFractionalPercent
+}
+
+func typedPolicy(from string, p *corsv3.CorsPolicy) *envoyPolicy {
+	return &envoyPolicy{from: from, origins: p.AllowOriginStringMatch, methods: p.AllowMethods, headers: p.AllowHeaders,
+		expose: p.ExposeHeaders, maxAge: p.MaxAge, credentials: p.AllowCredentials, privateNetwork: p.AllowPrivateNetworkAccess,
+		forward: p.ForwardNotMatchingPreflights, filterEnabled: p.FilterEnabled, shadowEnabled: p.ShadowEnabled}
+}
+
+func deprecatedPolicy(from string, p *routev3.CorsPolicy) *envoyPolicy {
+	if p == nil {
+		return nil
+	}
+	return &envoyPolicy{from: from, origins: p.AllowOriginStringMatch, methods: p.AllowMethods, headers: p.AllowHeaders,
+		expose: p.ExposeHeaders, maxAge: p.MaxAge, credentials: p.AllowCredentials, privateNetwork: p.AllowPrivateNetworkAccess,
+		forward: p.ForwardNotMatchingPreflights, filterEnabled: p.GetFilterEnabled(), shadowEnabled: p.ShadowEnabled}
+}
+
+// level reads a level's typed_per_filter_config entries for the CORS
+// filter, as Envoy's PerFilterConfigs does (source/common/router/
+// per_filter_config.cc): a CorsPolicy, or a FilterConfig that disables
+// the filter, enables it explicitly, or wraps a CorsPolicy.
+func (c *converter) level(from string, cfgs map[string]*anypb.Any, deprecated *routev3.CorsPolicy, h *hcm) corsLevel {
+	l := corsLevel{from: from, deprecated: deprecatedPolicy(from, deprecated)}
+	names := make([]string, 0, len(cfgs))
+	for name := range cfgs {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		a := cfgs[name]
+		var p corsv3.CorsPolicy
+		switch a.GetTypeUrl() {
+		case corsFilterType:
+			if !h.isCORS(name, true) || a.UnmarshalTo(&p) != nil {
+				continue
+			}
+			// A configuration enables the filter explicitly, as a
+			// FilterConfig that is not disabled does.
+			l.disabled = boolPtr(false)
+			c.setTyped(&l, typedPolicy(from, &p))
+		case filterConfigType:
+			var fc routev3.FilterConfig
+			if a.UnmarshalTo(&fc) != nil {
+				continue
+			}
+			inner := fc.GetConfig().GetTypeUrl()
+			if inner != "" && inner != corsFilterType || !h.isCORS(name, inner == corsFilterType) {
+				continue
+			}
+			l.disabled = boolPtr(fc.Disabled)
+			if !fc.Disabled && inner == corsFilterType && fc.Config.UnmarshalTo(&p) == nil {
+				c.setTyped(&l, typedPolicy(from, &p))
+			}
+		}
+	}
+	return l
+}
+
+// setTyped sets a level's typed policy, refusing a second, different one
+// (two entries under different names: which one Envoy reads depends on
+// the CORS filter's name in the connection manager).
+func (c *converter) setTyped(l *corsLevel, p *envoyPolicy) {
+	if l.typed != nil && !reflect.DeepEqual(l.typed, p) {
+		c.refuse("%s: two different CORS policies in typed_per_filter_config: Envoy reads the one named as its CORS filter; convert with the bootstrap that names it, or remove the other", l.from)
+		return
+	}
+	l.typed = p
+}
+
+// routeCORS returns the policy Envoy's CORS filter applies to requests
+// routed through levels (the most specific first: weighted cluster,
+// route, virtual host, route configuration): nil when it does nothing.
+//
+// It follows CorsFilter::initializeCorsPolicies and the field getters
+// (source/extensions/filters/http/cors/cors_filter.cc): the policies are
+// the typed_per_filter_config ones of every level (Http::Utility::
+// getAllPerFilterConfig, RouteEntryImplBase::perFilterConfigs), or, only
+// when no level has one, the deprecated cors fields of the route and its
+// virtual host. Each field comes from the most specific policy that sets
+// it: origins from a non-empty list, methods, headers, exposed headers
+// and max age from a non-empty string, credentials, private network
+// access and forward_not_matching_preflights from a present wrapper.
+// filter_enabled and shadow_enabled are the most specific policy's alone
+// (CorsFilter::enabled, shadowEnabled). A FilterConfig that disables the
+// filter at the most specific level that says either way (or the
+// connection manager's default) keeps the filter out of the request's
+// chain (RouteEntryImplBase::filterDisabled).
+func (c *converter) routeCORS(levels []corsLevel, h *hcm) *policy.Config {
+	if h.known && len(h.names) == 0 {
+		return nil
+	}
+	disabled := h.disabled
+	for _, l := range levels {
+		if l.disabled != nil {
+			disabled = *l.disabled
+			break
+		}
+	}
+	if disabled {
+		return nil
+	}
+	var ps []*envoyPolicy
+	for _, l := range levels {
+		if l.typed != nil {
+			ps = append(ps, l.typed)
+		}
+	}
+	if len(ps) == 0 {
+		for _, l := range levels {
+			if l.deprecated != nil {
+				ps = append(ps, l.deprecated)
+			}
+		}
+	}
+	if len(ps) == 0 {
+		return nil
+	}
+	mode, ok := c.enforcement(ps[0])
+	if !ok || mode == "" {
+		return nil
+	}
+	cfg := c.envoyConfig(ps)
+	if mode == policy.Audit {
+		cfg.Mode = policy.Audit
+	}
+	return cfg
+}
+
+// first returns the most specific policy whose field set reports set.
+func first(ps []*envoyPolicy, set func(*envoyPolicy) bool) *envoyPolicy {
+	for _, p := range ps {
+		if set(p) {
+			return p
+		}
+	}
+	return nil
+}
+
+// envoyConfig converts the policies' fields, each from the most specific
+// policy that sets it.
+func (c *converter) envoyConfig(ps []*envoyPolicy) *policy.Config {
+	cfg := &policy.Config{}
+	if p := first(ps, func(p *envoyPolicy) bool { return len(p.origins) > 0 }); p != nil {
+		c.origins(p.from, envoyOrigins(p.origins), cfg)
+	}
+	if p := first(ps, func(p *envoyPolicy) bool { return p.methods != "" }); p != nil {
+		c.methods(p.from, commaList(p.methods), cfg)
+	}
+	if p := first(ps, func(p *envoyPolicy) bool { return p.headers != "" }); p != nil {
+		cfg.AllowHeaders = commaList(p.headers)
+	}
+	if p := first(ps, func(p *envoyPolicy) bool { return p.expose != "" }); p != nil {
+		cfg.ExposeHeaders = commaList(p.expose)
+	}
+	if p := first(ps, func(p *envoyPolicy) bool { return p.maxAge != "" }); p != nil {
+		if n, err := strconv.ParseInt(p.maxAge, 10, 64); err != nil {
+			c.refuse("%s: max_age %q is not a number of seconds", p.from, p.maxAge)
+		} else {
+			c.maxAge(p.from, n, cfg)
+		}
+	}
+	if p := first(ps, func(p *envoyPolicy) bool { return p.credentials != nil }); p != nil && p.credentials.Value {
+		cfg.AllowCredentials = boolPtr(true)
+	}
+	if p := first(ps, func(p *envoyPolicy) bool { return p.privateNetwork != nil }); p != nil && p.privateNetwork.Value {
+		cfg.AllowPrivateNetwork = boolPtr(true)
+	}
+	switch p := first(ps, func(p *envoyPolicy) bool { return p.forward != nil }); {
+	case p == nil:
+		c.note("%s: Envoy forwards preflights that fail the policy to the upstream by default (forward_not_matching_preflights); corswasm refuses them (403). Set \"on_unmatched_preflight\": \"forward\" if the upstream must answer them", ps[0].from)
+	case p.forward.Value:
+		cfg.OnUnmatchedPreflight = policy.Forward
+	default:
+		c.note("%s: Envoy answered a refused preflight 200 without CORS headers; corswasm answers 403 without them", p.from)
+	}
+	return cfg
+}
+
+func envoyOrigins(ms []*matcherv3.StringMatcher) []originMatcher {
+	var out []originMatcher
+	for _, m := range ms {
+		switch m.MatchPattern.(type) {
+		case *matcherv3.StringMatcher_Exact:
+			out = append(out, originMatcher{"exact", m.GetExact()})
+		case *matcherv3.StringMatcher_Prefix:
+			out = append(out, originMatcher{"prefix", m.GetPrefix()})
+		case *matcherv3.StringMatcher_Suffix:
+			out = append(out, originMatcher{"suffix", m.GetSuffix()})
+		case *matcherv3.StringMatcher_SafeRegex:
+			out = append(out, originMatcher{"regex", m.GetSafeRegex().GetRegex()})
+		case *matcherv3.StringMatcher_Contains:
+			out = append(out, originMatcher{"contains", m.GetContains()})
+		default:
+			out = append(out, originMatcher{"custom", ""})
+		}
+	}
+	return out
+}
+
+// enforcement maps the most specific policy's filter_enabled and
+// shadow_enabled onto corswasm: "enforce", "audit" (shadow mode: Envoy
+// only counts origins, as audit mode changes nothing), or "" when the
+// filter does nothing (CorsFilter::decodeHeaders returns at once when
+// neither is on). ok is false when refused.
+func (c *converter) enforcement(p *envoyPolicy) (mode string, ok bool) {
+	enabled, ok := c.share(p.from, "filter_enabled", p.filterEnabled, true)
+	switch {
+	case !ok:
+		return "", false
+	case enabled:
+		return policy.Enforce, true
+	}
+	shadow, ok := c.share(p.from, "shadow_enabled", p.shadowEnabled, false)
+	switch {
+	case !ok:
+		return "", false
+	case shadow:
+		c.note("%s: filter_enabled 0%% with shadow_enabled 100%%: Envoy only counts allowed and refused origins; the rule is in \"mode\": \"audit\", which changes nothing either and compares corswasm's answers with the upstream's", p.from)
+		return policy.Audit, true
+	}
+	c.note("%s: filter_enabled 0%%: Envoy's CORS filter leaves these requests alone; so does the rule (\"enabled\": false)", p.from)
+	return "", true
+}
+
+// share reads a RuntimeFractionalPercent that is either always or never
+// on; absent, it is unset. Envoy evaluates it per request
+// (SnapshotImpl::featureEnabled in source/common/runtime/runtime_impl.cc):
+// the runtime key's value when the runtime sets one, the default
+// otherwise, on for a random value below the numerator out of the
+// denominator (ProtobufPercentHelper::evaluateFractionalPercent): never
+// at 0, always from the denominator up. Any other share, and a runtime
+// key, whose value the file does not show, are refused: corswasm decides
+// all of a rule's requests or none, and has no runtime.
+func (c *converter) share(from, field string, f *corev3.RuntimeFractionalPercent, unset bool) (on, ok bool) {
+	if f == nil {
+		return unset, true
+	}
+	num, den := uint64(f.GetDefaultValue().GetNumerator()), denominator(f.GetDefaultValue().GetDenominator())
+	pct := fmt.Sprintf("%d/%d", num, den)
+	if f.RuntimeKey != "" {
+		c.refuse("%s: %s takes its share of requests from Envoy's runtime key %q when the runtime sets it (%s otherwise), which the file does not show, and corswasm has no runtime; if the runtime does not set %q (see Envoy's /runtime admin page), remove runtime_key and convert again", from, field, f.RuntimeKey, pct, f.RuntimeKey)
+		return false, false
+	}
+	switch {
+	case num == 0:
+		return false, true
+	case num >= den:
+		return true, true
+	}
+	c.refuse("%s: %s %s: Envoy applies it to that share of requests, chosen at random; a corswasm rule decides all of its requests or none", from, field, pct)
+	return false, false
+}
+
+func denominator(d typev3.FractionalPercent_DenominatorType) uint64 {
+	switch d {
+	case typev3.FractionalPercent_TEN_THOUSAND:
+		return 10000
+	case typev3.FractionalPercent_MILLION:
+		return 1000000
+	}
+	return 100
+}

@@ -1,0 +1,32 @@
+package convert
+
+import (
+	"testing"
+
+	"github.com/corswasm/corswasm/policy"
+)
+
+// Convert never panics, and a conversion it does not refuse is a
+// configuration the filter loads.
+func FuzzConvert(f *testing.F) {
+	a := corsPolicy(`allow_origin_string_match: [{exact: "https://a.example"}, {prefix: "http://localhost:"}]`)
+	for _, seed := range []string{
+		envoyRoutes(a, corsPolicy(vhAll), corsPolicy(`filter_enabled: {default_value: {numerator: 0}}, shadow_enabled: {default_value: {numerator: 100}}`), "", ""),
+		envoyVH(`{match: {prefix: /, headers: [{name: x, present_match: true}]}, route: {cluster: a}, `+b+`}`, `{match: {path_separated_prefix: /v1}, route: {cluster: a}}`),
+		bootstrap(corsAndRouter, `rds: {route_config_name: local, config_source: {ads: {}}}`),
+		sharedHost("a", "/", "/a/") + "---\n" + sharedHost("b", "/a/"),
+		httpRoute("  - matches: [{path: {type: Exact, value: /a}}, {path: {type: PathPrefix, value: /b/}, method: PUT}]\n    filters: [{type: CORS, cors: {allowOrigins: [\"https://*.example.com\"]}}]\n"),
+		"apiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: List, items: []}]\n",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := Convert(Input{Data: data})
+		if err != nil || len(r.Refusals) > 0 {
+			return
+		}
+		if _, err := policy.Load(r.JSON); err != nil {
+			t.Fatalf("a conversion not refused does not load: %v\n%s", err, r.JSON)
+		}
+	})
+}

@@ -1,0 +1,51 @@
+package convert
+
+import (
+	"strings"
+	"testing"
+)
+
+// Every refusal says what is refused and why; each of those no other test
+// reaches, with its reason.
+func TestRefusalReasons(t *testing.T) {
+	a := corsPolicy(`allow_origin_string_match: [{exact: "https://a.example"}]`)
+	route := `{match: {prefix: /}, route: {cluster: api}}`
+	for _, tc := range []struct {
+		desc, doc, reason string
+	}{
+		{"max_age not a number", envoyRoutes("", corsPolicy(`allow_origin_string_match: [{exact: "https://a.example"}], max_age: "10m"`), "", "", ""),
+			`virtual_hosts[0] "api": max_age "10m" is not a number of seconds`},
+		{"two CORS policies at one level", `name: edge
+virtual_hosts:
+- name: api
+  domains: [api.example.com]
+  typed_per_filter_config: {cors: ` + a + `, envoy.filters.http.cors: ` + corsPolicy(`allow_origin_string_match: [{exact: "https://b.example"}]`) + `}
+  routes: [` + route + `]
+`, `virtual_hosts[0] "api": two different CORS policies in typed_per_filter_config: Envoy reads the one named as its CORS filter`},
+		{"a domain wildcard inside a label", `name: edge
+virtual_hosts: [{name: api, domains: ["*api.example.com"], routes: [` + route + `]}]
+`, `domain "*api.example.com": corswasm matches hosts exactly or by a whole-label wildcard (*.example.com)`},
+		{"VHDS", "name: edge\nvhds: {config_source: {ads: {}}}\nvirtual_hosts: []\n",
+			`route configuration "edge": virtual hosts come from VHDS (vhds), which are not in the input`},
+		{"a matcher tree", `name: edge
+virtual_hosts: [{name: api, domains: [api.example.com], matcher: {on_no_match: {action: {name: r, typed_config: {"@type": type.googleapis.com/envoy.config.route.v3.Route, match: {prefix: /}, route: {cluster: api}}}}}}]
+`, `virtual_hosts[0] "api" chooses its routes with a matcher tree (matcher), which corswasm cannot convert`},
+		{"require_tls", `name: edge
+virtual_hosts: [{name: api, domains: [api.example.com], require_tls: ALL, typed_per_filter_config: {envoy.filters.http.cors: ` + a + `}, routes: [` + route + `]}]
+`, `virtual_hosts[0] "api": require_tls ALL: Envoy redirects plain-HTTP requests to https without CORS handling, and corswasm rules cannot select requests by scheme`},
+		{"scoped routes", bootstrap(corsAndRouter, `scoped_routes: {name: s, scope_key_builder: {fragments: []}, rds_config_source: {ads: {}}, scoped_rds: {scoped_rds_config_source: {ads: {}}}}`),
+			`takes its routes from scoped route configurations (scoped_routes), which corswasm cannot convert`},
+		{"a domain with a port alone, no other virtual host", `name: edge
+virtual_hosts: [{name: api, domains: ["api.example.com:8443"], typed_per_filter_config: {envoy.filters.http.cors: ` + a + `}, routes: [` + route + `]}]
+`, `domain api.example.com with a port: Envoy routes the requests to api.example.com on other ports to no virtual host (no CORS handling)`},
+		{"an Istio delegate", virtualService("  - match: [{uri: {prefix: /a/}}]\n    delegate: {name: a, namespace: team}\n"),
+			`VirtualService shop/api http[0] delegates to VirtualService team/a: convert that one instead`},
+		{"a Gateway API origin for every host of a scheme", httpRoute("  - filters: [{type: CORS, cors: {allowOrigins: [\"https://*\"]}}]\n"),
+			`HTTPRoute shop/api rules[0]: origin "https://*" allows every host of its scheme`},
+	} {
+		r := convertRaw(t, tc.doc)
+		if !hasLine(r.Refusals, tc.reason) {
+			t.Errorf("%s: refusals\n%s\nwant one with %q", tc.desc, strings.Join(r.Refusals, "\n"), tc.reason)
+		}
+	}
+}

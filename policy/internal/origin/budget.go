@@ -1,0 +1,91 @@
+package origin
+
+import (
+	"math/bits"
+	"strconv"
+)
+
+// The work of analysing a pattern. The analysis runs while the proxy
+// starts, in every worker VM, so what it costs must be bounded by constants
+// rather than by what a pattern makes of it. The size bounds (size.go)
+// bound the program, and the 2,048-state cap the automaton's states, but
+// not the work: each state can hold most of the program, and a pattern of
+// stacked optional repetitions within both took seconds and gigabytes. So
+// every loop of the analysis spends steps from a budget before it runs,
+// and stops when none is left. A step is a unit of work whose time and
+// memory are bounded by a constant: an instruction visited in a closure or
+// scanned in a state, a word of a state's key, a transition, a state of a
+// search, a byte parsed. The proof stops with errOverBudget and the
+// pattern is refused as too complex; the examples of messages and the
+// warnings have a budget of their own (messages), and do without an
+// example or a warning when it runs out.
+//
+// maxWork bounds the proof of one pattern and maxMessageWork its messages
+// and warnings; the worst shapes found take under 10 ns a step natively
+// (BenchmarkRegexWorstShapes), so at most 15 ms a pattern, and the proofs
+// of origin patterns take a few percent to a quarter of it. maxConfigWork
+// bounds the analyses of one configuration together (Budget): about 0.1 s
+// of CPU natively at worst (BenchmarkRegexConfiguration in package
+// policy).
+const (
+	maxWork        = 1 << 20
+	maxMessageWork = 1 << 19
+	maxConfigWork  = 32 * maxWork
+)
+
+// The costs of Go's regexp, in steps: a pattern's least, for the objects
+// any pattern makes; a byte of its text, a parse's worst shapes (a
+// thousand empty alternatives, or groups) taking Go's parser a microsecond
+// a byte.
+const (
+	patternCost = 1 << 10
+	parseCost   = 128
+)
+
+// compileCost is the steps of compiling a program: a microsecond an
+// instruction, and a few dozen nanoseconds a rune of its classes, which
+// regexp.Compile copies and merges when it tries a one-pass matcher
+// (regexp/onepass.go).
+func compileCost(p program) int { return 64*p.insts + 4*p.runes }
+
+// matchCost is the steps of matching s with a program of size
+// instructions: every instruction on every byte, an eighth of a step each.
+func matchCost(size int, s string) int { return 1 + size*(len(s)+1)/8 }
+
+// sortCost is the steps of sorting a set of n: n log n.
+func sortCost(n int) int { return n * bits.Len(uint(n)) }
+
+// budget counts the steps an analysis may still take.
+type budget struct{ left int }
+
+// spend takes n steps; it reports false when they exceed what is left, and
+// from then on.
+func (b *budget) spend(n int) bool {
+	b.left -= n
+	return b.left >= 0
+}
+
+// spent is the steps taken of a budget of n.
+func (b *budget) spent(n int) int { return n - max(b.left, 0) }
+
+// Budget is what the analyses of one configuration's patterns may still
+// cost together, in steps: a configuration's allow_origin_regexes,
+// top-level and rules' lists alike, are analysed against one Budget. A
+// pattern is analysed while some is left, on a budget of its own, so that
+// all of them cost at most maxConfigWork and one pattern's more.
+type Budget struct{ left int }
+
+// NewBudget returns the budget of one configuration's patterns.
+func NewBudget() *Budget { return &Budget{left: maxConfigWork} }
+
+// tooCostly is the fault of a proof that ran out of its budget.
+func tooCostly() *Error {
+	return fail(FaultRegexComplex, "too complex to prove safe: its analysis takes more than the "+strconv.Itoa(maxWork)+" steps each pattern may"+splitIt)
+}
+
+// overTotal is the fault of a pattern left when a configuration's budget
+// is spent.
+func overTotal() *Error {
+	return fail(FaultRegexTotal, "not analysed: this configuration's allow_origin_regexes, all lists together and each distinct pattern once, take more than the "+
+		strconv.Itoa(maxConfigWork)+" steps their analysis may; use fewer or simpler patterns, or list the origins in allow_origins")
+}

@@ -1,0 +1,127 @@
+package policy
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/corswasm/corswasm/internal/testconfig"
+)
+
+// regexConfigAlloc bounds what loading the largest configuration of costly
+// allow_origin_regexes allocates natively, garbage included, and
+// regexConfigHeld what the loaded Policy holds of it.
+const (
+	regexConfigAlloc = 256 << 20
+	regexConfigHeld  = 1 << 20
+)
+
+// The analyses of a configuration's allow_origin_regexes share one budget:
+// the largest configuration of costly patterns loads within
+// regexConfigAlloc, and one pattern more is refused, alone, with
+// regexes_too_complex. Not parallel: TotalAlloc counts every goroutine's
+// allocations.
+func TestRegexBudgetOfAConfiguration(t *testing.T) {
+	largest := testconfig.CostlyRegexes{N: testconfig.MaxCostlyRegexes, Credentials: true}
+	var before, loaded, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	p, err := Load(largest.JSON())
+	runtime.ReadMemStats(&loaded)
+	if err != nil {
+		t.Fatalf("the largest configuration: %v", err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if a := loaded.TotalAlloc - before.TotalAlloc; a > regexConfigAlloc {
+		t.Errorf("loading it allocated %d MiB; want at most %d", a>>20, regexConfigAlloc>>20)
+	}
+	if held := int64(after.HeapAlloc) - int64(before.HeapAlloc); held > regexConfigHeld {
+		t.Errorf("the Policy holds %d KiB; want at most %d", held>>10, regexConfigHeld>>10)
+	}
+	for _, i := range []int{0, largest.N - 1} {
+		var d Decision
+		p.Evaluate(actual("GET", largest.Origin(i)), &d)
+		if d.Kind != ActualAllowed {
+			t.Errorf("%s: %v; want it allowed", largest.Origin(i), d.Kind)
+		}
+	}
+	runtime.KeepAlive(p)
+
+	over := largest
+	over.N++
+	checkProblems(t, over.JSON(), []string{fmt.Sprintf("allow_origin_regexes[%d]", largest.N)}, CodeRegexesTooComplex)
+}
+
+// A pattern in several lists is analysed once; the lists of the rules and
+// the top level's spend one budget.
+func TestRegexBudgetAcrossRules(t *testing.T) {
+	t.Parallel()
+	largest := testconfig.CostlyRegexes{N: testconfig.MaxCostlyRegexes}
+	patterns := make([]string, largest.N)
+	for i := range patterns {
+		patterns[i] = largest.Pattern(i)
+	}
+	rule := func(name string, regexes []string) map[string]any {
+		return map[string]any{"name": name, "match": map[string]any{"hosts": []string{name + ".example"}}, "allow_origin_regexes": regexes}
+	}
+	var rules []any
+	for i := range 20 {
+		rules = append(rules, rule(fmt.Sprintf("same-%d", i), patterns))
+	}
+	same, _ := json.Marshal(map[string]any{"allow_origin_regexes": patterns, "rules": rules})
+	if _, err := Load(same); err != nil {
+		t.Errorf("the same patterns in 21 lists: %v", err)
+	}
+	other, _ := json.Marshal(map[string]any{"allow_origin_regexes": patterns, "rules": []any{rule("other", []string{largest.Pattern(largest.N)})}})
+	checkProblems(t, other, []string{`rules[0] "other": allow_origin_regexes[0]`}, CodeRegexesTooComplex)
+}
+
+// checkProblems loads a configuration that must be refused with exactly
+// the problems at paths, each with code.
+func checkProblems(t *testing.T, config []byte, paths []string, code Code) {
+	t.Helper()
+	_, err := Load(config)
+	var ce *ConfigError
+	if !errors.As(err, &ce) {
+		t.Fatalf("loaded: %v; want problems %q", err, paths)
+	}
+	var got []string
+	for _, e := range ce.Problems {
+		got = append(got, e.Path)
+		if e.Code != code {
+			t.Errorf("%s: %q; want code %q", e.Path, e.Code, code)
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(paths) {
+		t.Errorf("problems at %q; want %q", got, paths)
+	}
+}
+
+// BenchmarkRegexConfiguration loads the largest configuration of costly
+// allow_origin_regexes, and the slowest: patterns of the shape that takes
+// the most time a step (refused at the automaton's 2,048 states), until
+// they spend the budget (the rest refused unanalysed).
+func BenchmarkRegexConfiguration(b *testing.B) {
+	var slowest []string
+	for i := range 300 {
+		slowest = append(slowest, fmt.Sprintf(`https://.{0,480}%d`, i))
+	}
+	slow, _ := json.Marshal(map[string]any{"allow_origin_regexes": slowest})
+	for _, bc := range []struct {
+		name   string
+		config []byte
+	}{
+		{"largest", testconfig.CostlyRegexes{N: testconfig.MaxCostlyRegexes, Credentials: true}.JSON()},
+		{"slowest", slow},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Load(bc.config)
+			}
+		})
+	}
+}
