@@ -20,7 +20,7 @@ type CostlyRegexes struct {
 
 // MaxCostlyRegexes is how many CostlyRegexes patterns a configuration may
 // have: one more is refused as regexes_too_complex.
-const MaxCostlyRegexes = 37
+const MaxCostlyRegexes = 36
 
 // Pattern returns pattern i.
 func (c CostlyRegexes) Pattern(i int) string {
@@ -53,7 +53,7 @@ type OrdinaryRegexes struct {
 
 // MaxOrdinaryRegexes is how many OrdinaryRegexes patterns a configuration
 // may have: one more is refused as regexes_too_complex.
-const MaxOrdinaryRegexes = 173
+const MaxOrdinaryRegexes = 171
 
 // Pattern returns pattern i.
 func (c OrdinaryRegexes) Pattern(i int) string {
