@@ -63,6 +63,12 @@ func (b *Budget) CompileRegex(pattern string, credentials, insecureOK bool) (*Re
 	proof, messages := budget{left: maxWork}, budget{left: maxMessageWork}
 	r, err, warnings := compileRegex(pattern, credentials, insecureOK, &proof, &messages)
 	b.left -= proof.spent(maxWork) + messages.spent(maxMessageWork)
+	if r != nil && r.match != nil {
+		if r.match.size() > b.tables {
+			return nil, overTables(), nil
+		}
+		b.tables -= r.match.size()
+	}
 	return r, err, warnings
 }
 
