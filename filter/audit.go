@@ -14,10 +14,11 @@ import (
 // enforce, with every string the host returned copied into the stream's own
 // space. A context allocates it on its first audited stream and keeps it.
 type auditState struct {
-	req   policy.Request
-	path  string
-	d     policy.Decision
-	lines [policy.MaxRequestHeadersLines + 1]string
+	req     policy.Request
+	path    string
+	d       policy.Decision
+	origins [2]string
+	lines   [policy.MaxRequestHeadersLines + 1]string
 }
 
 // clear drops the views into a finished stream's space.
@@ -41,14 +42,16 @@ func (c *httpContext) startAudit(r *requestHeaders, d *policy.Decision) {
 	hs := a.d.Headers()
 	// policy.CompareUpstream reads these fields of the request.
 	a.req = policy.Request{
-		Origin: r.req.Origin, OriginCount: r.req.OriginCount,
 		RequestMethod: r.req.RequestMethod, RequestPrivateNetwork: r.req.RequestPrivateNetwork,
 	}
 	a.path = path
-	n := copy(a.lines[:], r.req.RequestHeaders)
-	a.req.RequestHeaders = a.lines[:n]
-	var kept [4 + len(a.lines) + 16]*string
-	ks := append(kept[:0], &a.req.Origin, &a.req.RequestMethod, &a.req.RequestPrivateNetwork, &a.path)
+	a.req.Origins = a.origins[:copy(a.origins[:], r.req.Origins)]
+	a.req.RequestHeaders = a.lines[:copy(a.lines[:], r.req.RequestHeaders)]
+	var kept [3 + len(a.origins) + len(a.lines) + 16]*string
+	ks := append(kept[:0], &a.req.RequestMethod, &a.req.RequestPrivateNetwork, &a.path)
+	for i := range a.req.Origins {
+		ks = append(ks, &a.req.Origins[i])
+	}
 	for i := range a.req.RequestHeaders {
 		ks = append(ks, &a.req.RequestHeaders[i])
 	}
@@ -65,8 +68,9 @@ func (c *httpContext) startAudit(r *requestHeaders, d *policy.Decision) {
 	for _, s := range ks {
 		*s = c.keep(*s)
 	}
-	// The refused token, a view of the request; audit mode does not show it.
-	a.d.Detail = ""
+	// The decision's Detail, the refused token, stays a view of the
+	// request: neither policy.CompareUpstream nor
+	// policy.AppendDescription reads it.
 }
 
 // compare counts and logs how the upstream's answer differs from what the
@@ -75,7 +79,7 @@ func (a *auditState) compare(p *pluginContext, m headermap.Map) {
 	u := &p.upstream
 	readUpstreamAnswer(m, u, &p.pairs)
 	k := policy.CompareUpstream(&a.req, &a.d, u)
-	p.metrics.audited(a.d.RuleIndex, k)
+	p.metrics.audited(a.d.RuleIndex(), k)
 	p.auditLog.flush(now())
 	// Each line goes after the previous one in the reused buffer, so that
 	// a host that kept a view of the last line (the SDK's emulator does)
@@ -87,15 +91,15 @@ func (a *auditState) compare(p *pluginContext, m headermap.Map) {
 		}
 		start := len(b)
 		b = append(b, "corswasm: audit: "...)
-		if a.d.Rule == "" {
+		if a.d.Rule() == "" {
 			b = append(b, "top-level policy"...)
 		} else {
-			b = strconv.AppendQuote(append(b, "rule "...), a.d.Rule)
+			b = strconv.AppendQuote(append(b, "rule "...), a.d.Rule())
 		}
 		b = append(b, " disagrees ("...)
 		b = append(b, kind.String()...)
 		b = append(b, "): origin "...)
-		b = appendLoggable(b, a.req.Origin)
+		b = appendLoggable(b, a.req.Origin())
 		b = append(b, ", path "...)
 		b = appendLoggable(b, a.path)
 		b = append(b, ": "...)

@@ -283,7 +283,7 @@ func TestRefusalLogIsEscaped(t *testing.T) {
 // allocate: refusals are common and the host usually discards the line.
 func TestRefusalLineDoesNotAllocate(t *testing.T) {
 	r := &requestHeaders{req: policy.Request{Path: "/items?token=secret"}}
-	r.req.Origin, r.req.OriginCount, r.req.Method = evil, 1, "OPTIONS"
+	r.req.Origins, r.req.Method = []string{evil}, "OPTIONS"
 	p := mustPolicy(t, config)
 	var d policy.Decision
 	p.Evaluate(&r.req, &d)
@@ -365,24 +365,24 @@ func TestMoreBehaviours(t *testing.T) {
 // The response scan sees every header policy.ResponseFacts records, and
 // the upstream CORS headers fit in its bit set.
 func TestResponseScanCoversUpstreamCORSHeaders(t *testing.T) {
-	if len(policy.UpstreamCORSHeaders) > 32 {
-		t.Fatalf("%d upstream CORS headers do not fit in ResponseFacts.CORS", len(policy.UpstreamCORSHeaders))
+	if len(policy.UpstreamCORSHeaders()) > 32 {
+		t.Fatalf("%d upstream CORS headers do not fit in ResponseFacts.CORS", len(policy.UpstreamCORSHeaders()))
 	}
 	var pairs [][2]string
-	for _, name := range policy.UpstreamCORSHeaders {
+	for _, name := range policy.UpstreamCORSHeaders() {
 		pairs = append(pairs, [2]string{name, "x"})
 	}
-	for _, name := range policy.IsolationHeaders {
+	for _, name := range policy.IsolationHeaders() {
 		pairs = append(pairs, [2]string{name, "x"})
 	}
 	pairs = append(pairs, [2]string{"vary", "Accept, Origin"})
 	var scratch []headermap.Pair
 	var f policy.ResponseFacts
 	readResponseFacts(headermap.FromPairs(pairs), &scratch, &f)
-	if want := uint32(1)<<len(policy.UpstreamCORSHeaders) - 1; f.CORS != want {
+	if want := uint32(1)<<len(policy.UpstreamCORSHeaders()) - 1; f.CORS != want {
 		t.Errorf("scan saw CORS headers %b; want %b", f.CORS, want)
 	}
-	if want := uint8(1)<<len(policy.IsolationHeaders) - 1; f.Isolation != want || !f.VaryCoversOrigin {
+	if want := uint8(1)<<len(policy.IsolationHeaders()) - 1; f.Isolation != want || !f.VaryCoversOrigin {
 		t.Errorf("scan saw isolation %b, vary %v; want %b, true", f.Isolation, f.VaryCoversOrigin, want)
 	}
 }

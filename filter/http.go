@@ -87,25 +87,25 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 		hostError("read request headers", "", err)
 		return action
 	}
-	// Shared, for a request without Origin: only read.
-	d := p.policy.Decide(&r.req, &p.decision)
+	d := &p.decision
+	p.policy.Evaluate(&r.req, d)
 	switch {
-	case d.Disabled:
+	case d.Disabled():
 		p.metrics.inc(disabled)
 		return action
-	case d.Audit:
+	case d.Audit():
 		// Audit mode changes nothing: the response is only compared.
-		if d.Kind != policy.NotCORS {
+		if d.Kind() != policy.NotCORS {
 			c.startAudit(r, d)
 			c.state = auditing
 		}
 		return action
 	}
 	p.metrics.inc(counterFor(d))
-	if d.Reason != policy.NoReason {
+	if d.Reason() != policy.NoReason {
 		p.logRefusal(r, d)
 	}
-	if d.Reply {
+	if d.Reply() {
 		if err := c.reply(d); err != nil {
 			hostError("send the local reply", "", err)
 			return action
@@ -113,7 +113,7 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 		c.state = answered
 		return types.ActionPause
 	}
-	if d.Kind == policy.PreflightRefused {
+	if d.Kind() == policy.PreflightRefused {
 		// Forwarded untouched: the upstream answers it as it likes.
 		return action
 	}
@@ -169,12 +169,12 @@ func (c *httpContext) reply(d *policy.Decision) error {
 	p.reply = appendReplyHeaders(p.reply[:0], d.Headers(), d.VaryValue())
 	details := "cors_preflight_allowed"
 	switch {
-	case d.Kind == policy.PreflightRefused:
+	case d.Kind() == policy.PreflightRefused:
 		details = "cors_preflight_rejected"
-	case d.Kind == policy.ActualDisallowed:
+	case d.Kind() == policy.ActualDisallowed:
 		details = "cors_origin_rejected"
 	}
-	return hostSendLocalReply(d.Status, details, p.reply)
+	return hostSendLocalReply(d.Status(), details, p.reply)
 }
 
 // appendReplyHeaders appends the proxy-wasm serialization of hs, and of

@@ -63,15 +63,15 @@ func (p *pluginContext) logRefusal(r *requestHeaders, d *policy.Decision) {
 // request's values quoted and truncated, the path without its query.
 func appendRefusal(b []byte, r *requestHeaders, d *policy.Decision) []byte {
 	b = append(b, "corswasm: "...)
-	b = append(b, d.Kind.String()...)
+	b = append(b, d.Kind().String()...)
 	b = append(b, " ("...)
-	b = append(b, d.Reason.String()...)
-	if d.Detail != "" {
+	b = append(b, d.Reason().String()...)
+	if d.Detail() != "" {
 		b = append(b, ": "...)
-		b = append(b, d.Detail...)
+		b = append(b, d.Detail()...)
 	}
 	b = append(b, "): origin "...)
-	b = appendLoggable(b, r.req.Origin)
+	b = appendLoggable(b, r.req.Origin())
 	b = append(b, ", method "...)
 	b = appendLoggable(b, r.req.Method)
 	b = append(b, ", path "...)

@@ -136,18 +136,18 @@ func (m *metrics) audited(ruleIndex int, k policy.Disagreement) {
 
 // counterFor names the counter a decision increments.
 func counterFor(d *policy.Decision) counter {
-	switch d.Kind {
+	switch d.Kind() {
 	case policy.PreflightAllowed:
 		return preflightAllowed
 	case policy.PreflightRefused:
-		if d.Reply {
+		if d.Reply() {
 			return preflightRejected
 		}
 		return preflightForwarded
 	case policy.ActualAllowed:
 		return actualAllowed
 	case policy.ActualDisallowed:
-		if d.Reply {
+		if d.Reply() {
 			return actualRejected
 		}
 		return actualDisallowed

@@ -107,10 +107,7 @@ func policyRequest(hs [][2]string) *policy.Request {
 		case ":path":
 			r.Path = h[1]
 		case policy.HeaderOrigin:
-			if r.OriginCount == 0 {
-				r.Origin = h[1]
-			}
-			r.OriginCount++
+			r.Origins = append(r.Origins, h[1])
 		case policy.HeaderRequestMethod:
 			r.RequestMethod = h[1]
 		case policy.HeaderRequestHeaders:

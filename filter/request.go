@@ -10,6 +10,9 @@ import (
 // request callback only.
 type requestHeaders struct {
 	req policy.Request
+	// origins backs req.Origins: a second Origin line makes the origin
+	// disallowed whatever follows, so the lines after it are not kept.
+	origins [2]string
 	// acrh backs req.RequestHeaders; one line more than the policy accepts,
 	// so that the policy sees there were too many.
 	acrh [policy.MaxRequestHeadersLines + 1]string
@@ -60,11 +63,12 @@ func (r *requestHeaders) fetch(rules ruleInputs, pairs *[]headermap.Pair) error 
 	return nil
 }
 
-// reset empties r for the next request. acrh is only read through
-// req.RequestHeaders, which read sets; the previous request's lines go
-// first: the array would otherwise keep that request's header bytes alive
-// after requests with fewer lines.
+// reset empties r for the next request. origins and acrh are only read
+// through req.Origins and req.RequestHeaders, which read sets; the previous
+// request's lines go first: the arrays would otherwise keep that request's
+// header bytes alive after requests with fewer lines.
 func (r *requestHeaders) reset() {
+	dropViews(r.req.Origins)
 	dropViews(r.req.RequestHeaders)
 	r.req.Reset()
 }
@@ -79,7 +83,7 @@ var requestLengths = headermap.Lengths(":path", policy.HeaderOrigin, ":method", 
 // headers of a request are
 // none of these: a switch on the name's length skips them cheaply.
 func (r *requestHeaders) read(m headermap.Map, pairs *[]headermap.Pair) {
-	n := 0
+	n, nOrigins := 0, 0
 	readPairs(pairs, m, requestLengths)
 	for _, p := range *pairs {
 		name, value := p.Name, p.Value
@@ -89,14 +93,11 @@ func (r *requestHeaders) read(m headermap.Map, pairs *[]headermap.Pair) {
 				r.req.Path = value
 			}
 		case len(policy.HeaderOrigin):
-			if name == policy.HeaderOrigin {
-				// Fetch §3.1: the first line is the origin; a second one
-				// makes the request's origin disallowed (the policy sees
-				// the count).
-				if r.req.OriginCount == 0 {
-					r.req.Origin = value
-				}
-				r.req.OriginCount++
+			if name == policy.HeaderOrigin && nOrigins < len(r.origins) {
+				// The first line is the origin; a second one makes the
+				// request's origin disallowed (see policy.Request).
+				r.origins[nOrigins] = value
+				nOrigins++
 			}
 		case len(":method"): // and ":scheme"
 			switch name {
@@ -124,6 +125,7 @@ func (r *requestHeaders) read(m headermap.Map, pairs *[]headermap.Pair) {
 			}
 		}
 	}
+	r.req.Origins = r.origins[:nOrigins]
 	r.req.RequestHeaders = r.acrh[:n]
 }
 

@@ -29,7 +29,7 @@ func TestContextResetCoversEveryField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pol.Evaluate(&policy.Request{Method: "GET", Origin: "https://a.example", OriginCount: 1}, &d)
+	pol.Evaluate(&policy.Request{Method: "GET", Origins: []string{"https://a.example"}}, &d)
 	c := &httpContext{plugin: p, state: forwarded, kept: make([]byte, 10, maxKeptRetained+1)}
 	c.plan.Reset(&d)
 	if c.plan.Empty() {
@@ -45,21 +45,23 @@ func TestContextResetCoversEveryField(t *testing.T) {
 	}
 }
 
-// The plugin's scratch space for a request (its header pairs and
+// The plugin's scratch space for a request (its header pairs, Origin and
 // Access-Control-Request-Headers lines) keeps no view of an earlier
 // request's header bytes once a request with fewer has been read.
 func TestRequestScratchDropsViews(t *testing.T) {
 	t.Parallel()
 	long := headermap.FromPairs([][2]string{{":method", "OPTIONS"}, {":path", "/"}, {"origin", "https://a.example"},
 		{"access-control-request-method", "PUT"}, {"access-control-request-headers", "x-a"},
-		{"access-control-request-headers", "x-b"}, {"access-control-request-headers", "x-c"}})
+		{"access-control-request-headers", "x-b"}, {"access-control-request-headers", "x-c"},
+		{"origin", "https://b.example"}})
 	short := headermap.FromPairs([][2]string{{":method", "GET"}, {"origin", "https://a.example"}})
 	var r requestHeaders
 	var pairs []headermap.Pair
 	r.reset()
 	r.read(long, &pairs)
-	if len(r.req.RequestHeaders) != 3 || len(pairs) != 7 {
-		t.Fatalf("read %d request header lines, %d pairs; want 3, 7", len(r.req.RequestHeaders), len(pairs))
+	if len(r.req.RequestHeaders) != 3 || len(r.req.Origins) != 2 || len(pairs) != 8 {
+		t.Fatalf("read %d request header lines, %d origin lines, %d pairs; want 3, 2, 8",
+			len(r.req.RequestHeaders), len(r.req.Origins), len(pairs))
 	}
 	r.reset()
 	r.read(short, &pairs)
@@ -67,6 +69,9 @@ func TestRequestScratchDropsViews(t *testing.T) {
 		if line != "" {
 			t.Errorf("acrh[%d] = %q after a request without Access-Control-Request-Headers", i, line)
 		}
+	}
+	if r.origins[1] != "" {
+		t.Errorf("origins[1] = %q after a request with one Origin line", r.origins[1])
 	}
 	for i, p := range pairs[len(pairs):cap(pairs)] {
 		if p != (headermap.Pair{}) {

@@ -11,7 +11,7 @@ import (
 // factLengths has bit n set when a header policy.ResponseFacts records has
 // a name n bytes long: the other headers are skipped after a length check.
 var factLengths = headermap.Lengths(append(append([]string{policy.HeaderVary},
-	policy.IsolationHeaders...), policy.UpstreamCORSHeaders...)...)
+	policy.IsolationHeaders()...), policy.UpstreamCORSHeaders()...)...)
 
 // readResponseFacts records the upstream's response headers in f, in one
 // pass; pairs is scratch space.

@@ -46,7 +46,7 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 		{"preflight, private network", pnaConfig, withPNA(preflight(appOrigin, "GET")), PreflightAllowed, NoReason},
 		{"preflight, origin refused", basicConfig, preflight(evilOrigin, "PUT"), PreflightRefused, OriginNotAllowed},
 		{"preflight, malformed origin", basicConfig, preflight(appOrigin+"/", "PUT"), PreflightRefused, MalformedOrigin},
-		{"preflight, second origin line", basicConfig, &Request{Method: "OPTIONS", Origin: appOrigin, OriginCount: 2, RequestMethod: "PUT"}, PreflightRefused, MalformedOrigin},
+		{"preflight, second origin line", basicConfig, &Request{Method: "OPTIONS", Origins: []string{appOrigin, appOrigin}, RequestMethod: "PUT"}, PreflightRefused, MalformedOrigin},
 		{"preflight, method refused", basicConfig, preflight(appOrigin, "DELETE"), PreflightRefused, MethodNotAllowed},
 		{"preflight, malformed method", basicConfig, preflight(appOrigin, "P T"), PreflightRefused, MalformedMethod},
 		{"preflight, method too long", credConfig, preflight(appOrigin, strings.Repeat("M", 1<<20)), PreflightRefused, MethodTooLong},
@@ -85,8 +85,8 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 			p := mustLoad(t, cfg)
 			var d Decision
 			p.Evaluate(tc.req, &d)
-			if d.Kind != tc.kind || d.Reason != tc.reason {
-				t.Errorf("%s (debug %v): %v (%v); want %v (%v)", tc.desc, debug, d.Kind, d.Reason, tc.kind, tc.reason)
+			if d.Kind() != tc.kind || d.Reason() != tc.reason {
+				t.Errorf("%s (debug %v): %v (%v); want %v (%v)", tc.desc, debug, d.Kind(), d.Reason(), tc.kind, tc.reason)
 				continue
 			}
 			if got := testing.AllocsPerRun(100, func() { p.Evaluate(tc.req, &d) }); got != 0 {

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/corswasm/corswasm/internal/httpfield"
@@ -80,7 +81,8 @@ func (k Disagreement) Kinds() []Disagreement {
 const AllDisagreements Disagreement = 1<<numDisagreements - 1
 
 // String names a kind, e.g. "preflight_methods"; a set of several kinds
-// is named by its kinds joined with "|".
+// is named by its kinds joined with "|", and bits that are no kind by
+// "Disagreement(0xNN)" among them.
 func (k Disagreement) String() string {
 	for i := range numDisagreements {
 		if k == 1<<i {
@@ -90,6 +92,9 @@ func (k Disagreement) String() string {
 	var names []string
 	for _, kind := range k.Kinds() {
 		names = append(names, kind.String())
+	}
+	if unknown := k &^ AllDisagreements; unknown != 0 {
+		names = append(names, "Disagreement(0x"+strconv.FormatUint(uint64(unknown), 16)+")")
 	}
 	return strings.Join(names, "|")
 }
@@ -111,14 +116,15 @@ func CompareUpstream(r *Request, d *Decision, u *UpstreamAnswer) Disagreement {
 	// Where enforcing would pass the upstream's answer through unchanged (a
 	// failing preflight forwarded, CORS headers the upstream set kept), that
 	// answer is the policy's own outcome.
-	if d.Kind == PreflightRefused && !d.Reply || d.Upstream == KeepUpstream && len(u.AllowOrigin) > 0 {
+	v := d.verdict()
+	if v.kind == PreflightRefused && !v.reply || v.upstream == KeepUpstream && len(u.AllowOrigin) > 0 {
 		return 0
 	}
 	var k Disagreement
-	switch d.Kind {
+	switch v.kind {
 	case PreflightAllowed, PreflightRefused:
-		policyOK := d.Kind == PreflightAllowed
-		upstreamOK := acceptsPreflight(r, d.credentials, u)
+		policyOK := v.kind == PreflightAllowed
+		upstreamOK := acceptsPreflight(r, v.credentials, u)
 		switch {
 		case policyOK != upstreamOK:
 			k |= PreflightVerdict
@@ -155,7 +161,7 @@ func acceptsPreflight(r *Request, credentials bool, u *UpstreamAnswer) bool {
 		return false
 	}
 	acao := u.AllowOrigin[0]
-	if acao != r.Origin && (acao != "*" || credentials) {
+	if acao != r.Origin() && (acao != "*" || credentials) {
 		return false
 	}
 	if credentials && !readsTrue(u.AllowCredentials) {
@@ -204,7 +210,7 @@ func acceptsPreflight(r *Request, credentials bool, u *UpstreamAnswer) bool {
 // lines appends the values of the decision's headers called name to buf.
 // Only x-cors-reason has a Detail, and no caller asks for it.
 func (d *Decision) lines(name string, buf []string) []string {
-	for _, h := range d.Headers() {
+	for _, h := range d.verdict().list() {
 		if h.Name == name {
 			buf = append(buf, h.Value)
 		}

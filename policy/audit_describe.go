@@ -38,11 +38,11 @@ func describedHeader(k Disagreement) string {
 
 func appendPolicyPhrase(b []byte, k Disagreement, d *Decision) []byte {
 	if k == PreflightVerdict {
-		if d.Kind == PreflightAllowed {
+		if d.Kind() == PreflightAllowed {
 			return append(b, "allow the preflight"...)
 		}
 		b = append(b, "refuse the preflight ("...)
-		b = append(b, d.Reason.String()...)
+		b = append(b, d.Reason().String()...)
 		return append(b, ')')
 	}
 	name := describedHeader(k)
@@ -56,7 +56,7 @@ func appendPolicyPhrase(b []byte, k Disagreement, d *Decision) []byte {
 
 func appendUpstreamPhrase(b []byte, k Disagreement, d *Decision, u *UpstreamAnswer) []byte {
 	if k == PreflightVerdict {
-		if d.Kind != PreflightAllowed {
+		if d.Kind() != PreflightAllowed {
 			return append(b, "sent an answer the browser would accept"...)
 		}
 		b = append(b, "sent an answer the browser would refuse (status "...)

@@ -16,8 +16,8 @@ func benchmarkEvaluate(b *testing.B, p *Policy, r *Request, want Kind) {
 	b.Helper()
 	var d Decision
 	p.Evaluate(r, &d)
-	if d.Kind != want {
-		b.Fatalf("decision %v (%v); want %v", d.Kind, d.Reason, want)
+	if d.Kind() != want {
+		b.Fatalf("decision %v (%v); want %v", d.Kind(), d.Reason(), want)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

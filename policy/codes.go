@@ -1,6 +1,10 @@
 package policy
 
-import "github.com/corswasm/corswasm/policy/internal/origin"
+import (
+	"slices"
+
+	"github.com/corswasm/corswasm/policy/internal/origin"
+)
 
 // Code classifies a configuration problem, so that tools (a CLI's JSON
 // output, an editor, a CI check) can tell kinds of problem apart without
@@ -86,8 +90,12 @@ const (
 	CodeRegexEquivalent Code = "regex_equivalent" // a regex allow_origins entries express exactly
 )
 
-// Codes lists every code, in the order of the README's table.
-var Codes = []Code{
+// Codes returns every code, in the order of the README's table. The slice
+// is the caller's.
+func Codes() []Code { return slices.Clone(codes) }
+
+// codes lists every code, in the order of the README's table.
+var codes = []Code{
 	CodeConfigMissing, CodeConfigSyntax, CodeConfigNotObject, CodeUnknownField, CodeDuplicateField,
 	CodeWrongType, CodeInvalidValue, CodeOutOfRange,
 	CodeOriginEmpty, CodeOriginWhitespace, CodeOriginMissingScheme, CodeOriginInvalidScheme,

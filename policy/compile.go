@@ -14,8 +14,8 @@ type scope struct {
 	origins     *origin.Set
 	credentials bool
 	// withoutOrigin is the verdict on every request without Origin,
-	// computed once the scope is compiled (see Policy.Decide).
-	withoutOrigin Decision
+	// computed once the scope is compiled (see Policy.Evaluate).
+	withoutOrigin verdict
 
 	anyMethod bool
 	methods   map[string]struct{}

@@ -48,8 +48,9 @@ type Config struct {
 	OnUnmatchedPreflight string `json:"on_unmatched_preflight,omitempty"`
 	// OnDisallowedOrigin is "omit" (default: forward the request, add no
 	// Access-Control-* headers) or "reject" (answer 403 locally, except for a
-	// same-origin request) for an actual request from a disallowed origin
-	// (JSON `on_disallowed_origin`).
+	// same-origin request) for an actual request from a disallowed origin,
+	// a cross-site form post included: any request but a preflight that
+	// carries Origin (JSON `on_disallowed_origin`).
 	OnDisallowedOrigin string `json:"on_disallowed_origin,omitempty"`
 	// UpstreamCORSHeaders is "replace" (default: remove the upstream's own
 	// Access-Control-Allow-* / -Max-Age / -Expose-Headers on responses to CORS

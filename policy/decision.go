@@ -1,37 +1,9 @@
 package policy
 
-// Request holds what the policy needs to know of a request: a few header
-// values, as the proxy received them. Strings are not copied; evaluating a
-// Request does not allocate for the common cases.
-type Request struct {
-	// Method is the request method (:method).
-	Method string
-	// Origin is the value of the first Origin header line.
-	Origin string
-	// OriginCount is the number of Origin header lines; 0 means the request
-	// is not a CORS request.
-	OriginCount int
-	// RequestMethod is Access-Control-Request-Method ("" when absent).
-	RequestMethod string
-	// RequestHeaders holds every Access-Control-Request-Headers line.
-	RequestHeaders []string
-	// RequestPrivateNetwork is Access-Control-Request-Private-Network.
-	RequestPrivateNetwork string
-	// Scheme and Authority are the request's :scheme and :authority, used to
-	// recognize a same-origin request and to choose a rule.
-	Scheme, Authority string
-	// Path is the request's :path, used to choose a rule.
-	Path string
-}
-
-// Reset empties r for the next request, field by field: in a wasm module
-// assigning Request{} is a memory.fill, a call out of the compiled code.
-// TestRequestReset keeps the list whole.
-func (r *Request) Reset() {
-	r.Method, r.Origin, r.OriginCount = "", "", 0
-	r.RequestMethod, r.RequestHeaders, r.RequestPrivateNetwork = "", nil, ""
-	r.Scheme, r.Authority, r.Path = "", "", ""
-}
+import (
+	"slices"
+	"strconv"
+)
 
 // Kind classifies a request and the policy's verdict on it.
 type Kind uint8
@@ -52,8 +24,9 @@ const (
 
 var kindNames = [...]string{"not CORS", "preflight allowed", "preflight refused", "actual allowed", "actual disallowed"}
 
-// String names the kind for logs.
-func (k Kind) String() string { return kindNames[k] }
+// String names the kind for logs; a value that is no kind is named
+// "Kind(n)".
+func (k Kind) String() string { return enumName(kindNames[:], k, "Kind") }
 
 // Reason says why a request was refused or disallowed.
 type Reason uint8
@@ -81,8 +54,19 @@ var reasonNames = [...]string{
 	"method too long",
 }
 
-// String gives the reason in a short, fixed vocabulary, safe to log or send.
-func (r Reason) String() string { return reasonNames[r] }
+// String gives the reason in a short, fixed vocabulary, safe to log or
+// send; a value that is no reason is named "Reason(n)".
+func (r Reason) String() string { return enumName(reasonNames[:], r, "Reason") }
+
+// enumName is names[v], or "Type(v)" for a value past the names: a value
+// converted from a number is a valid Go value, and naming it in a log line
+// must not panic.
+func enumName[E ~uint8](names []string, v E, typ string) string {
+	if int(v) < len(names) {
+		return names[v]
+	}
+	return typ + "(" + strconv.Itoa(int(v)) + ")"
+}
 
 // UpstreamHandling says what the response phase does with the CORS headers
 // the upstream set itself.
@@ -137,48 +121,42 @@ func (h *Header) AppendValue(b []byte) []byte {
 // x-cors-reason.
 const maxDecisionHeaders = 6 + MaxRequestHeadersLines
 
-// Decision is the policy's verdict on a request. The caller owns it and may
-// reuse it across requests: Evaluate sets every field anew (its header
-// storage is only read up to the count it sets).
+// Decision is the policy's verdict on a request, which Evaluate sets and
+// its methods read. The caller owns it and may reuse it across requests
+// (and copy it): Evaluate sets it anew.
+//
+// Nothing an importer can do to a Decision changes another one, nor the
+// policy: the verdict on a request without Origin, compiled with the
+// policy and shared by every such request, is only ever read (Headers
+// copies it into the Decision first), and every other verdict is written
+// into the Decision itself.
 type Decision struct {
-	// Kind classifies the request and the verdict.
-	Kind Kind
-	// Reason says why a request was refused or disallowed.
-	Reason Reason
-	// Detail adds to Reason a token of the request that passed validation
-	// (the method or header name that is not allowed), cut to 64 bytes;
-	// never raw request bytes.
-	Detail string
-	// Reply is set when the proxy must answer locally with Status and
-	// Headers instead of forwarding the request.
-	Reply bool
-	// Status is the status of the local reply.
-	Status int
-	// Vary is set when the response (local or upstream) must carry
-	// `Vary: Origin`. A local reply may vary on more request headers: see
-	// VaryValue.
-	Vary bool
+	// shared is the compiled verdict on a request without Origin, nil when
+	// own holds the verdict: Evaluate sets one pointer rather than
+	// writing a verdict for the most common request.
+	shared *verdict
+	own    verdict
+}
+
+// verdict is what a Decision says.
+type verdict struct {
+	kind   Kind
+	reason Reason
+	// detail is a token of the request that passed validation, cut to
+	// maxReasonDetail bytes.
+	detail string
+	reply  bool
+	status int
 	// vary is every request header the response depends on.
-	vary varySet
-	// Upstream says what to do with the upstream's own CORS headers.
-	Upstream UpstreamHandling
-
-	// Rule names the rule that decided ("" for the top-level policy);
-	// RuleIndex is 0 for the top-level policy and i+1 for rules[i].
-	Rule      string
-	RuleIndex int
-	// Disabled is set when the deciding policy has enabled: false: the
-	// request and its response pass through untouched.
-	Disabled bool
-	// Audit is set when the deciding policy is in audit mode: the filter
-	// changes nothing, and compares the decision with the upstream's answer
-	// (see CompareUpstream).
-	Audit bool
-	// Isolation lists the cross-origin isolation headers to add to the
-	// upstream's response where it lacks them. The slice is shared: do not
-	// modify it.
-	Isolation []Header
-
+	vary     varySet
+	upstream UpstreamHandling
+	rule     string
+	// ruleIndex is 0 for the top-level policy and i+1 for rules[i].
+	ruleIndex int
+	disabled  bool
+	audit     bool
+	// isolation is the deciding policy's, shared with it: only read.
+	isolation []Header
 	// credentials records the deciding policy's allow_credentials, which
 	// the browser-side checks of CompareUpstream depend on.
 	credentials bool
@@ -186,19 +164,19 @@ type Decision struct {
 	nHeaders    int
 }
 
-// reset makes d an empty verdict, as Decision{} but for the header array,
+// reset makes v an empty verdict, field by field but for the header array,
 // which is only ever read up to nHeaders: clearing its 16 headers on every
 // request was a bulk memory operation, and in a wasm module each is a call
 // out of the compiled code; only the headers in use are cleared.
-// TestDecisionReset keeps the list whole.
-func (d *Decision) reset() {
-	d.Kind, d.Reason, d.Detail = 0, NoReason, ""
-	d.Reply, d.Status = false, 0
-	d.Vary, d.vary, d.Upstream = false, 0, LeaveUpstream
-	d.Rule, d.RuleIndex = "", 0
-	d.Disabled, d.Audit, d.Isolation, d.credentials = false, false, nil, false
-	clearHeaders(d.headers[:d.nHeaders])
-	d.nHeaders = 0
+// TestVerdictReset keeps the list whole.
+func (v *verdict) reset() {
+	v.kind, v.reason, v.detail = 0, NoReason, ""
+	v.reply, v.status = false, 0
+	v.vary, v.upstream = 0, LeaveUpstream
+	v.rule, v.ruleIndex = "", 0
+	v.disabled, v.audit, v.isolation, v.credentials = false, false, nil, false
+	clearHeaders(v.headers[:v.nHeaders])
+	v.nHeaders = 0
 }
 
 // clearHeaders drops the strings of headers no longer in use, field by
@@ -212,23 +190,85 @@ func clearHeaders(hs []Header) {
 	}
 }
 
+// verdict returns what d says.
+func (d *Decision) verdict() *verdict {
+	if d.shared != nil {
+		return d.shared
+	}
+	return &d.own
+}
+
+// Kind classifies the request and the verdict.
+func (d *Decision) Kind() Kind { return d.verdict().kind }
+
+// Reason says why a request was refused or disallowed (NoReason
+// otherwise).
+func (d *Decision) Reason() Reason { return d.verdict().reason }
+
+// Detail adds to Reason a token of the request that passed validation (the
+// method or header name that is not allowed), cut to 64 bytes; never raw
+// request bytes.
+func (d *Decision) Detail() string { return d.verdict().detail }
+
+// Reply reports whether the proxy must answer locally with Status and
+// Headers instead of forwarding the request.
+func (d *Decision) Reply() bool { return d.verdict().reply }
+
+// Status is the status of the local reply.
+func (d *Decision) Status() int { return d.verdict().status }
+
+// Vary reports whether the response (local or upstream) must carry
+// `Vary: Origin`. A local reply may vary on more request headers: see
+// VaryValue.
+func (d *Decision) Vary() bool { return d.verdict().vary&varyOnOrigin != 0 }
+
+// Upstream says what to do with the upstream's own CORS headers.
+func (d *Decision) Upstream() UpstreamHandling { return d.verdict().upstream }
+
+// Rule names the rule that decided ("" for the top-level policy).
+func (d *Decision) Rule() string { return d.verdict().rule }
+
+// RuleIndex is 0 for the top-level policy and i+1 for rules[i] (see
+// Policy.RuleNames).
+func (d *Decision) RuleIndex() int { return d.verdict().ruleIndex }
+
+// Disabled reports whether the deciding policy has enabled: false: the
+// request and its response pass through untouched.
+func (d *Decision) Disabled() bool { return d.verdict().disabled }
+
+// Audit reports whether the deciding policy is in audit mode: the filter
+// changes nothing, and compares the decision with the upstream's answer
+// (see CompareUpstream).
+func (d *Decision) Audit() bool { return d.verdict().audit }
+
 // Headers returns the Access-Control-* headers to add: to the local reply
 // when Reply is set, otherwise to the upstream's response. Vary is not
-// among them (see Vary).
+// among them (see Vary), nor are the isolation headers (see Outcome).
+//
+// They are d's own: a caller may change them (to copy a value into memory
+// of its own, say), which changes d alone, until the next Evaluate. For a
+// verdict shared with other requests, Headers first copies it into d.
 func (d *Decision) Headers() []Header {
-	return d.headers[:d.nHeaders]
+	if d.shared != nil {
+		d.own = *d.shared
+		d.shared = nil
+	}
+	return d.own.headers[:d.own.nHeaders]
 }
+
+// list returns the verdict's headers, for the package to read.
+func (v *verdict) list() []Header { return v.headers[:v.nHeaders] }
 
 // add appends a header to the verdict. Its fields are set one by one: in
 // the wasm module a copy of a Header (48 bytes) is a memory.copy, which the
 // runtime runs as a call out of the compiled code.
-func (d *Decision) add(name, value string) { d.addDetailed(name, value, "") }
+func (v *verdict) add(name, value string) { v.addDetailed(name, value, "") }
 
-func (d *Decision) addDetailed(name, value, detail string) {
-	if d.nHeaders < len(d.headers) {
-		h := &d.headers[d.nHeaders]
+func (v *verdict) addDetailed(name, value, detail string) {
+	if v.nHeaders < len(v.headers) {
+		h := &v.headers[v.nHeaders]
 		h.Name, h.Value, h.Detail = name, value, detail
-		d.nHeaders++
+		v.nHeaders++
 	}
 }
 
@@ -253,12 +293,17 @@ const (
 	HeaderCrossOriginOpenerPolicy   = "cross-origin-opener-policy"
 )
 
-// UpstreamCORSHeaders are the headers ReplaceUpstream removes from an
+// upstreamCORSHeaders are the headers ReplaceUpstream removes from an
 // upstream response, and KeepUpstream leaves as the upstream set them.
 // Timing-Allow-Origin is among them: a browser's TAO check (Fetch, "TAO check")
 // combines every value, so an upstream "*" beside the policy's origin
 // would widen the policy's grant to every origin.
-var UpstreamCORSHeaders = []string{
+var upstreamCORSHeaders = []string{
 	HeaderAllowOrigin, HeaderAllowCredentials, HeaderAllowMethods,
 	HeaderAllowHeaders, HeaderMaxAge, HeaderExposeHeaders, HeaderTimingAllowOrigin,
 }
+
+// UpstreamCORSHeaders returns the headers ReplaceUpstream removes from an
+// upstream response, and KeepUpstream leaves as the upstream set them, in
+// the order of ResponseFacts.CORS's bits. The slice is the caller's.
+func UpstreamCORSHeaders() []string { return slices.Clone(upstreamCORSHeaders) }

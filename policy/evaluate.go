@@ -6,37 +6,29 @@ import (
 	"github.com/corswasm/corswasm/internal/httpfield"
 )
 
-// Evaluate decides what to do with a request and writes the verdict into d.
-// It does not allocate for exact origins, wildcard origins and the usual
+// Evaluate decides what to do with a request and sets d to the verdict. It
+// does not allocate for exact origins, wildcard origins and the usual
 // preflights; its cost does not grow with the number of exact origins.
 //
 // The first rule whose match holds decides; a request no rule matches uses
 // the top-level policy. Choosing the rule costs a hash lookup per host form
 // and a walk along the path, whatever the number of rules.
+//
+// A request without Origin, most of a service's requests, is not
+// evaluated: its verdict depends on nothing but the deciding policy, and
+// was computed when the policy was compiled. d then refers to that
+// verdict, which no method of d changes (see Decision).
 func (p *Policy) Evaluate(r *Request, d *Decision) {
 	s := p.top
 	if len(p.rules) > 0 {
 		s = p.scopeOf(r)
 	}
-	s.decide(r, d)
-}
-
-// Decide is Evaluate returning the verdict rather than writing it: for a
-// request without Origin, which depends on nothing but the deciding policy,
-// the verdict computed once when the policy was compiled, shared by every
-// such request (read it, never modify it); for any other, d, filled by
-// Evaluate. Most of a service's requests have no Origin; this spares them
-// the evaluation.
-func (p *Policy) Decide(r *Request, d *Decision) *Decision {
-	s := p.top
-	if len(p.rules) > 0 {
-		s = p.scopeOf(r)
+	if len(r.Origins) == 0 {
+		d.shared = &s.withoutOrigin
+		return
 	}
-	if r.OriginCount == 0 {
-		return &s.withoutOrigin
-	}
-	s.decide(r, d)
-	return d
+	d.shared = nil
+	s.decide(r, &d.own)
 }
 
 // scopeOf returns the policy deciding r when there are rules: the first
@@ -48,34 +40,34 @@ func (p *Policy) scopeOf(r *Request) *scope {
 	return p.top
 }
 
-// decide writes s's verdict on r into d.
-func (s *scope) decide(r *Request, d *Decision) {
-	d.reset()
-	d.Rule, d.RuleIndex = s.name, s.index
+// decide writes s's verdict on r into v.
+func (s *scope) decide(r *Request, v *verdict) {
+	v.reset()
+	v.rule, v.ruleIndex = s.name, s.index
 	if !s.enabled {
-		d.Disabled = true
+		v.disabled = true
 		return
 	}
-	d.Audit = s.audit
-	d.Isolation = s.isolation
-	d.credentials = s.credentials
-	s.evaluate(r, d)
+	v.audit = s.audit
+	v.isolation = s.isolation
+	v.credentials = s.credentials
+	s.evaluate(r, v)
 }
 
-func (s *scope) evaluate(r *Request, d *Decision) {
+func (s *scope) evaluate(r *Request, v *verdict) {
 	// Fetch §3.2.1: a CORS request is an HTTP request that includes an
 	// Origin header. Without one, only the cache needs telling that the
 	// response would differ for a CORS request.
-	if r.OriginCount == 0 {
-		d.Kind = NotCORS
+	if len(r.Origins) == 0 {
+		v.kind = NotCORS
 		if s.varyOrigin {
-			d.setVary(varyOnOrigin)
+			v.vary = varyOnOrigin
 		} else {
 			// Fetch §3.2.5: with "*" and no credentials the answer does not
 			// depend on the origin, so it goes on every response, and a
 			// cache may serve any of them to any request.
-			d.Upstream = s.upstream
-			s.addActualHeaders(d, "*")
+			v.upstream = s.upstream
+			s.addActualHeaders(v, "*")
 		}
 		return
 	}
@@ -83,20 +75,20 @@ func (s *scope) evaluate(r *Request, d *Decision) {
 	// Fetch §3.2.2: a CORS-preflight request is an OPTIONS request with an
 	// Origin and an Access-Control-Request-Method.
 	if r.Method == "OPTIONS" && r.RequestMethod != "" {
-		s.preflight(r, d, allowed, reason)
+		s.preflight(r, v, allowed, reason)
 		return
 	}
-	s.actual(r, d, allowed, reason)
+	s.actual(r, v, allowed, reason)
 }
 
 // checkOrigin decides whether the request's origin is allowed. A second
 // Origin line, or a value that is not a serialized origin, is never allowed
 // (and so never reflected).
 func (s *scope) checkOrigin(r *Request) (bool, Reason) {
-	if r.OriginCount > 1 {
+	if len(r.Origins) > 1 {
 		return false, MalformedOrigin
 	}
-	allowed, wellFormed := s.origins.Match(r.Origin)
+	allowed, wellFormed := s.origins.Match(r.Origins[0])
 	switch {
 	case !wellFormed:
 		return false, MalformedOrigin
@@ -113,15 +105,15 @@ func (s *scope) allowOrigin(r *Request) string {
 	if s.origins.Any() && !s.credentials {
 		return "*"
 	}
-	return r.Origin
+	return r.Origins[0]
 }
 
 // preflight answers a CORS-preflight request (Fetch §4.8, "CORS-preflight
 // fetch", seen from the server): the reply must let every check the browser
 // makes pass, or fail them all.
-func (s *scope) preflight(r *Request, d *Decision, allowed bool, reason Reason) {
+func (s *scope) preflight(r *Request, v *verdict, allowed bool, reason Reason) {
 	if !allowed {
-		s.refusePreflight(d, reason, "")
+		s.refusePreflight(v, reason, "")
 		return
 	}
 	// Fetch §4.8 step 7.7: the method must be CORS-safelisted or in
@@ -132,83 +124,83 @@ func (s *scope) preflight(r *Request, d *Decision, allowed bool, reason Reason) 
 	// a hash and an echo.
 	m := r.RequestMethod
 	if len(m) > MaxMethodLength {
-		s.refusePreflight(d, MethodTooLong, "")
+		s.refusePreflight(v, MethodTooLong, "")
 		return
 	}
 	if !httpfield.IsToken(m) {
-		s.refusePreflight(d, MalformedMethod, "")
+		s.refusePreflight(v, MalformedMethod, "")
 		return
 	}
 	if _, listed := s.methods[m]; !listed && !s.anyMethod && !isSafelistedMethod(m) {
-		s.refusePreflight(d, MethodNotAllowed, m)
+		s.refusePreflight(v, MethodNotAllowed, m)
 		return
 	}
 	if reason, name := s.checkRequestHeaders(r.RequestHeaders); reason != NoReason {
-		s.refusePreflight(d, reason, name)
+		s.refusePreflight(v, reason, name)
 		return
 	}
 	// Private Network Access: a preflight that asks for private network
 	// access must get it explicitly.
 	pna := r.RequestPrivateNetwork == "true"
 	if pna && !s.privateNetwork {
-		s.refusePreflight(d, PrivateNetworkNotAllowed, "")
+		s.refusePreflight(v, PrivateNetworkNotAllowed, "")
 		return
 	}
 
-	d.Kind = PreflightAllowed
-	d.Reply = true
-	d.Status = s.preflightStatus
-	d.setVary(s.preflightVary())
-	d.add(HeaderAllowOrigin, s.allowOrigin(r))
+	v.kind = PreflightAllowed
+	v.reply = true
+	v.status = s.preflightStatus
+	v.vary = s.preflightVary()
+	v.add(HeaderAllowOrigin, s.allowOrigin(r))
 	if s.credentials {
-		d.add(HeaderAllowCredentials, "true")
+		v.add(HeaderAllowCredentials, "true")
 	}
 	switch {
 	case s.acam != "":
-		d.add(HeaderAllowMethods, s.acam)
+		v.add(HeaderAllowMethods, s.acam)
 	case s.anyMethod:
 		// With credentials "*" is a method name to the browser: echo the
 		// requested method, a validated token.
-		d.add(HeaderAllowMethods, m)
+		v.add(HeaderAllowMethods, m)
 	}
 	switch {
 	case s.acah != "":
-		d.add(HeaderAllowHeaders, s.acah)
+		v.add(HeaderAllowHeaders, s.acah)
 	case s.anyHeader:
 		// With credentials, echo the requested names: every line was just
 		// validated as a list of tokens.
 		for _, line := range r.RequestHeaders {
 			if httpfield.HasToken(line) {
-				d.add(HeaderAllowHeaders, line)
+				v.add(HeaderAllowHeaders, line)
 			}
 		}
 	}
 	if s.acma != "" {
-		d.add(HeaderMaxAge, s.acma)
+		v.add(HeaderMaxAge, s.acma)
 	}
 	if pna {
-		d.add(HeaderAllowPrivateNetwork, "true")
+		v.add(HeaderAllowPrivateNetwork, "true")
 	}
 }
 
 // refusePreflight records a failed check. detail is the refused method or
 // header name, a validated token, cut to maxReasonDetail bytes so that
 // neither x-cors-reason nor a log line carries more of the request.
-func (s *scope) refusePreflight(d *Decision, reason Reason, detail string) {
-	d.Kind = PreflightRefused
-	d.Reason = reason
+func (s *scope) refusePreflight(v *verdict, reason Reason, detail string) {
+	v.kind = PreflightRefused
+	v.reason = reason
 	if len(detail) > maxReasonDetail {
 		detail = detail[:maxReasonDetail]
 	}
-	d.Detail = detail
+	v.detail = detail
 	if s.rejectPreflight {
-		d.Reply = true
-		d.Status = 403
-		d.setVary(s.refusalVary(reason))
-		s.addReason(d)
+		v.reply = true
+		v.status = 403
+		v.vary = s.refusalVary(reason)
+		s.addReason(v)
 		return
 	}
-	d.Upstream = LeaveUpstream
+	v.upstream = LeaveUpstream
 }
 
 // maxReasonDetail bounds the detail (a validated token) x-cors-reason shows.
@@ -219,11 +211,11 @@ const maxReasonDetail = 64
 // refused, as the Header's Detail (the header's value is "reason: detail";
 // kept in two parts, it costs no allocation). Only tokens the request
 // parsers validated ever appear in it, never raw request bytes.
-func (s *scope) addReason(d *Decision) {
+func (s *scope) addReason(v *verdict) {
 	if !s.debug {
 		return
 	}
-	d.addDetailed(HeaderReason, d.Reason.String(), d.Detail)
+	v.addDetailed(HeaderReason, v.reason.String(), v.detail)
 }
 
 // checkRequestHeaders checks every name of Access-Control-Request-Headers
@@ -283,45 +275,50 @@ func (s *scope) headerAllowed(name string, buf *[maxHeaderNameLength]byte) bool 
 // actual handles a CORS request that is not a preflight (Fetch §3.2.3, the
 // CORS check): the response tells the browser whether the origin may read
 // it.
-func (s *scope) actual(r *Request, d *Decision, allowed bool, reason Reason) {
+func (s *scope) actual(r *Request, v *verdict, allowed bool, reason Reason) {
 	if s.varyOrigin {
-		d.setVary(varyOnOrigin)
+		v.vary = varyOnOrigin
 	}
-	d.Upstream = s.upstream
+	v.upstream = s.upstream
 	if allowed {
-		d.Kind = ActualAllowed
-		s.addActualHeaders(d, s.allowOrigin(r))
+		v.kind = ActualAllowed
+		s.addActualHeaders(v, s.allowOrigin(r))
 		return
 	}
-	d.Kind = ActualDisallowed
-	d.Reason = reason
+	v.kind = ActualDisallowed
+	v.reason = reason
 	// With "*" only a malformed Origin is disallowed, and its response,
 	// unlike every other one, lacks Access-Control-Allow-Origin: a cache
 	// must keep it for that Origin only.
-	d.setVary(varyOnOrigin)
-	// A browser sends Origin on same-origin requests other than GET and
-	// HEAD; those never need CORS and are never rejected.
+	v.vary = varyOnOrigin
+	// reject refuses every such request, whatever its mode: Fetch §3.1
+	// ("append a request `Origin` header", steps 3-4) sends Origin on CORS
+	// requests and on every request whose method is neither GET nor HEAD,
+	// a cross-site form POST navigation included, the forgery reject exists
+	// to stop (SECURITY.md, threat 9). Same-origin requests other than GET
+	// and HEAD carry Origin too; they never need CORS and are never
+	// rejected.
 	if s.rejectDisallowed && !sameOrigin(r) {
-		d.Reply = true
-		d.Status = 403
-		d.Upstream = LeaveUpstream
-		s.addReason(d)
+		v.reply = true
+		v.status = 403
+		v.upstream = LeaveUpstream
+		s.addReason(v)
 	}
 }
 
 // addActualHeaders adds the headers of a response to an allowed origin
 // (Fetch §3.2.3): origin is the Access-Control-Allow-Origin value.
-func (s *scope) addActualHeaders(d *Decision, origin string) {
-	d.add(HeaderAllowOrigin, origin)
+func (s *scope) addActualHeaders(v *verdict, origin string) {
+	v.add(HeaderAllowOrigin, origin)
 	if s.credentials {
-		d.add(HeaderAllowCredentials, "true")
+		v.add(HeaderAllowCredentials, "true")
 	}
 	if s.aceh != "" {
-		d.add(HeaderExposeHeaders, s.aceh)
+		v.add(HeaderExposeHeaders, s.aceh)
 	}
 	if s.timingAllowOrigin {
 		// Resource Timing: the same origin may read detailed timings.
-		d.add(HeaderTimingAllowOrigin, origin)
+		v.add(HeaderTimingAllowOrigin, origin)
 	}
 }
 
@@ -329,10 +326,10 @@ func (s *scope) addActualHeaders(d *Decision, origin string) {
 // :scheme "://" :authority, the authority compared case-insensitively and
 // without the scheme's default port.
 func sameOrigin(r *Request) bool {
-	if r.OriginCount != 1 || r.Scheme == "" || r.Authority == "" {
+	if len(r.Origins) != 1 || r.Scheme == "" || r.Authority == "" {
 		return false
 	}
-	o := r.Origin
+	o := r.Origins[0]
 	if len(o) < len(r.Scheme)+3 || o[:len(r.Scheme)] != r.Scheme || o[len(r.Scheme):len(r.Scheme)+3] != "://" {
 		return false
 	}

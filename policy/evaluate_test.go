@@ -18,12 +18,12 @@ func mustLoad(tb testing.TB, cfg string) *Policy {
 // preflight builds a preflight request from origin, method and request
 // headers lines.
 func preflight(origin, method string, headers ...string) *Request {
-	return &Request{Method: "OPTIONS", Origin: origin, OriginCount: 1, RequestMethod: method, RequestHeaders: headers,
+	return &Request{Method: "OPTIONS", Origins: []string{origin}, RequestMethod: method, RequestHeaders: headers,
 		Scheme: "https", Authority: "api.example.com"}
 }
 
 func actual(method, origin string) *Request {
-	return &Request{Method: method, Origin: origin, OriginCount: 1, Scheme: "https", Authority: "api.example.com"}
+	return &Request{Method: method, Origins: []string{origin}, Scheme: "https", Authority: "api.example.com"}
 }
 
 type want struct {
@@ -98,7 +98,7 @@ func TestEvaluate(t *testing.T) {
 				h(HeaderAllowOrigin, appOrigin), h(HeaderAllowMethods, "PUT, PATCH"),
 				h(HeaderAllowHeaders, "content-type, x-request-id"), h(HeaderMaxAge, "600")}}},
 		{"private network allowed", `{"allow_origins": ["https://app.example.com"], "allow_private_network": true}`,
-			&Request{Method: "OPTIONS", Origin: appOrigin, OriginCount: 1, RequestMethod: "GET", RequestPrivateNetwork: "true"},
+			&Request{Method: "OPTIONS", Origins: []string{appOrigin}, RequestMethod: "GET", RequestPrivateNetwork: "true"},
 			want{kind: PreflightAllowed, reply: true, status: 204, vary: true, headers: []Header{
 				h(HeaderAllowOrigin, appOrigin), h(HeaderAllowPrivateNetwork, "true")}}},
 		{"null origin allowed", `{"allow_origins": ["null"]}`, preflight("null", "GET"),
@@ -153,7 +153,7 @@ func TestEvaluate(t *testing.T) {
 				h(HeaderAllowOrigin, appOrigin), h(HeaderAllowCredentials, "true"), h(HeaderAllowMethods, "GET")},
 				slices.Repeat([]Header{h(HeaderAllowHeaders, "x-a")}, MaxRequestHeadersLines)...)}},
 		{"private network refused", basicConfig,
-			&Request{Method: "OPTIONS", Origin: appOrigin, OriginCount: 1, RequestMethod: "GET", RequestPrivateNetwork: "true"},
+			&Request{Method: "OPTIONS", Origins: []string{appOrigin}, RequestMethod: "GET", RequestPrivateNetwork: "true"},
 			want{kind: PreflightRefused, reason: PrivateNetworkNotAllowed, reply: true, status: 403, vary: true}},
 		{"refused preflight forwarded", `{"allow_origins": ["https://app.example.com"], "on_unmatched_preflight": "forward"}`, preflight(evilOrigin, "GET"),
 			want{kind: PreflightRefused, reason: OriginNotAllowed, upstream: LeaveUpstream}},
@@ -163,7 +163,7 @@ func TestEvaluate(t *testing.T) {
 			want{kind: PreflightRefused, reason: MalformedOrigin, reply: true, status: 403, vary: true}},
 
 		// 3. Origin values.
-		{"second origin line", basicConfig, &Request{Method: "GET", Origin: appOrigin, OriginCount: 2},
+		{"second origin line", basicConfig, &Request{Method: "GET", Origins: []string{appOrigin, appOrigin}},
 			want{kind: ActualDisallowed, reason: MalformedOrigin, vary: true, upstream: ReplaceUpstream}},
 		// The one response without "*" varies on Origin, so a cache keeps
 		// it for that Origin only.
@@ -190,10 +190,10 @@ func TestEvaluate(t *testing.T) {
 		{"actual disallowed rejected", `{"allow_origins": ["https://app.example.com"], "on_disallowed_origin": "reject"}`, actual("POST", evilOrigin),
 			want{kind: ActualDisallowed, reason: OriginNotAllowed, reply: true, status: 403, vary: true}},
 		{"same origin never rejected", `{"allow_origins": ["https://app.example.com"], "on_disallowed_origin": "reject"}`,
-			&Request{Method: "POST", Origin: "https://api.example.com", OriginCount: 1, Scheme: "https", Authority: "API.example.com:443"},
+			&Request{Method: "POST", Origins: []string{"https://api.example.com"}, Scheme: "https", Authority: "API.example.com:443"},
 			want{kind: ActualDisallowed, reason: OriginNotAllowed, vary: true, upstream: ReplaceUpstream}},
 		{"other port is not same origin", `{"allow_origins": ["https://app.example.com"], "on_disallowed_origin": "reject"}`,
-			&Request{Method: "POST", Origin: "https://api.example.com:8443", OriginCount: 1, Scheme: "https", Authority: "api.example.com"},
+			&Request{Method: "POST", Origins: []string{"https://api.example.com:8443"}, Scheme: "https", Authority: "api.example.com"},
 			want{kind: ActualDisallowed, reason: OriginNotAllowed, reply: true, status: 403, vary: true}},
 		{"keep upstream headers", `{"allow_origins": ["https://app.example.com"], "upstream_cors_headers": "keep"}`, actual("GET", appOrigin),
 			want{kind: ActualAllowed, vary: true, upstream: KeepUpstream, headers: []Header{h(HeaderAllowOrigin, appOrigin)}}},
@@ -204,7 +204,7 @@ func TestEvaluate(t *testing.T) {
 			p := mustLoad(t, tc.cfg)
 			var d Decision
 			p.Evaluate(tc.req, &d)
-			got := want{d.Kind, d.Reason, d.Detail, d.Reply, d.Status, d.Vary, d.Upstream, d.Headers()}
+			got := want{d.Kind(), d.Reason(), d.Detail(), d.Reply(), d.Status(), d.Vary(), d.Upstream(), d.Headers()}
 			if got.kind != tc.want.kind || got.reason != tc.want.reason || got.detail != tc.want.detail ||
 				got.reply != tc.want.reply || got.status != tc.want.status || got.vary != tc.want.vary ||
 				got.upstream != tc.want.upstream || !slices.Equal(got.headers, tc.want.headers) {
@@ -241,15 +241,15 @@ func TestOriginMatching(t *testing.T) {
 		for _, o := range tc.allowed {
 			var d Decision
 			p.Evaluate(actual("GET", o), &d)
-			if d.Kind != ActualAllowed {
-				t.Errorf("%s: origin %q: %v (%v); want allowed", tc.entry, o, d.Kind, d.Reason)
+			if d.Kind() != ActualAllowed {
+				t.Errorf("%s: origin %q: %v (%v); want allowed", tc.entry, o, d.Kind(), d.Reason())
 			}
 		}
 		for _, o := range tc.refused {
 			var d Decision
 			p.Evaluate(actual("GET", o), &d)
-			if d.Kind != ActualDisallowed {
-				t.Errorf("%s: origin %q: %v; want disallowed", tc.entry, o, d.Kind)
+			if d.Kind() != ActualDisallowed {
+				t.Errorf("%s: origin %q: %v; want disallowed", tc.entry, o, d.Kind())
 			}
 		}
 	}
@@ -275,8 +275,8 @@ func TestWildcardBasesOfSeveralLengths(t *testing.T) {
 	} {
 		var d Decision
 		p.Evaluate(actual("GET", o), &d)
-		if (d.Kind == ActualAllowed) != allowed {
-			t.Errorf("origin %q: %v; want allowed=%v", o, d.Kind, allowed)
+		if (d.Kind() == ActualAllowed) != allowed {
+			t.Errorf("origin %q: %v; want allowed=%v", o, d.Kind(), allowed)
 		}
 	}
 }
@@ -292,8 +292,8 @@ func TestRegexOrigins(t *testing.T) {
 	} {
 		var d Decision
 		p.Evaluate(actual("GET", o), &d)
-		if (d.Kind == ActualAllowed) != allowed {
-			t.Errorf("origin %q: %v; want allowed=%v", o, d.Kind, allowed)
+		if (d.Kind() == ActualAllowed) != allowed {
+			t.Errorf("origin %q: %v; want allowed=%v", o, d.Kind(), allowed)
 		}
 	}
 }
@@ -306,7 +306,7 @@ func TestDecisionReuse(t *testing.T) {
 	var d Decision
 	p.Evaluate(preflight(appOrigin, "PUT", "content-type"), &d)
 	p.Evaluate(actual("GET", evilOrigin), &d)
-	if len(d.Headers()) != 0 || d.Reply || d.Kind != ActualDisallowed {
+	if len(d.Headers()) != 0 || d.Reply() || d.Kind() != ActualDisallowed {
 		t.Errorf("reused decision = %+v; want a clean disallowed verdict", d)
 	}
 }

@@ -21,12 +21,11 @@ func Example() {
 	var d policy.Decision
 	p.Evaluate(&policy.Request{
 		Method:         "OPTIONS",
-		Origin:         "https://pr-7.preview.example.com",
-		OriginCount:    1,
+		Origins:        []string{"https://pr-7.preview.example.com"},
 		RequestMethod:  "PUT",
 		RequestHeaders: []string{"authorization,content-type"},
 	}, &d)
-	fmt.Println(d.Kind, d.Status, "vary:", d.Vary)
+	fmt.Println(d.Kind(), d.Status(), "vary:", d.Vary())
 	for _, h := range d.Headers() {
 		fmt.Printf("%s: %s\n", h.Name, h.Value)
 	}

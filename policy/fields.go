@@ -117,7 +117,7 @@ var policyFields = []field{
 		valueSchema{enum: []any{200, 204}}, func(c *Config) **int { return &c.PreflightStatus }),
 	enumField("on_unmatched_preflight", `A failing preflight: "reject" answers 403 without Access-Control-* headers (default); "forward" passes it to the upstream untouched.`,
 		func(c *Config) *string { return &c.OnUnmatchedPreflight }, Reject, Forward),
-	enumField("on_disallowed_origin", `An actual request from a disallowed origin: "omit" forwards it without Access-Control-* headers (default); "reject" answers 403, except for a same-origin request.`,
+	enumField("on_disallowed_origin", `An actual request from a disallowed origin: "omit" forwards it without Access-Control-* headers (default); "reject" answers 403, cross-site form posts included, except for a same-origin request.`,
 		func(c *Config) *string { return &c.OnDisallowedOrigin }, Omit, Reject),
 	enumField("upstream_cors_headers", `"replace" removes the upstream's CORS headers from responses to CORS requests first (default); "keep" leaves them alone when the upstream set Access-Control-Allow-Origin.`,
 		func(c *Config) *string { return &c.UpstreamCORSHeaders }, Replace, Keep),

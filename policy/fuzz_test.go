@@ -27,7 +27,7 @@ func FuzzLoad(f *testing.F) {
 				t.Fatalf("Load error %v is not a non-empty *ConfigError", err)
 			}
 			for _, pr := range ce.Problems {
-				if pr.Reason == "" || !slices.Contains(Codes, pr.Code) {
+				if pr.Reason == "" || !slices.Contains(Codes(), pr.Code) {
 					t.Fatalf("problem without a reason or a known code: %+v", pr)
 				}
 			}
@@ -70,7 +70,7 @@ func FuzzRequestOrigin(f *testing.F) {
 				t.Fatalf("origin %q answered with %s: %q", value, hd.Name, hd.Value)
 			}
 		}
-		if d.Kind == ActualAllowed {
+		if d.Kind() == ActualAllowed {
 			allowed := value == appOrigin || value == "null" ||
 				strings.HasPrefix(value, "http://localhost") ||
 				strings.HasPrefix(value, "https://") && strings.HasSuffix(o.Host, ".example.org")
@@ -129,12 +129,12 @@ func FuzzRequestMethod(f *testing.F) {
 		switch {
 		case method == "":
 			// Not a preflight: an actual OPTIONS request.
-		case valid && d.Kind != PreflightAllowed:
-			t.Fatalf("method %q refused (%v)", method, d.Reason)
-		case !valid && d.Kind != PreflightRefused:
+		case valid && d.Kind() != PreflightAllowed:
+			t.Fatalf("method %q refused (%v)", method, d.Reason())
+		case !valid && d.Kind() != PreflightRefused:
 			t.Fatalf("method %q allowed", method)
-		case !valid && len(method) > MaxMethodLength && d.Reason != MethodTooLong:
-			t.Fatalf("method of %d bytes refused for %v; want %v", len(method), d.Reason, MethodTooLong)
+		case !valid && len(method) > MaxMethodLength && d.Reason() != MethodTooLong:
+			t.Fatalf("method of %d bytes refused for %v; want %v", len(method), d.Reason(), MethodTooLong)
 		}
 		for _, hd := range d.Headers() {
 			if hd.Name == HeaderAllowMethods && hd.Value != method {

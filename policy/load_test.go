@@ -35,12 +35,12 @@ func warningStrings(t *testing.T, p *Policy) []string {
 	return out
 }
 
-// checkCode fails the test if a problem's code is not one of Codes: every
+// checkCode fails the test if a problem's code is not one of Codes(): every
 // problem the error tables produce carries a documented code.
 func checkCode(t *testing.T, e *FieldError) {
 	t.Helper()
-	if !slices.Contains(Codes, e.Code) {
-		t.Errorf("%q has code %q, not one of Codes", e, e.Code)
+	if !slices.Contains(Codes(), e.Code) {
+		t.Errorf("%q has code %q, not one of Codes()", e, e.Code)
 	}
 }
 

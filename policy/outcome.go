@@ -26,8 +26,9 @@ const (
 
 var actionNames = [...]string{"pass through", "audit only", "local reply", "forward untouched", "forward, edit the response"}
 
-// String names the action.
-func (a Action) String() string { return actionNames[a] }
+// String names the action; a value that is no action is named
+// "Action(n)".
+func (a Action) String() string { return enumName(actionNames[:], a, "Action") }
 
 // Outcome is exactly what the filter does to a request and its response:
 // the response phase of the filter (filter/http.go) applied to a
@@ -55,21 +56,36 @@ type Outcome struct {
 // response callback on its own local reply too; the filter adds nothing
 // there, so the reply is exactly Status and Headers.
 func (d *Decision) Outcome(upstream []Header) Outcome {
-	switch {
-	case d.Disabled:
-		return Outcome{Action: PassThrough}
-	case d.Audit:
+	if d.Audit() {
 		return Outcome{Action: AuditOnly}
-	case d.Reply:
+	}
+	return d.outcome(upstream)
+}
+
+// EnforcedOutcome is Outcome as if the deciding policy were not in audit
+// mode: what audit mode compares the upstream's answer with.
+func (d *Decision) EnforcedOutcome(upstream []Header) Outcome {
+	var enforcing Decision
+	enforcing.own = *d.verdict()
+	enforcing.own.audit = false
+	return enforcing.outcome(upstream)
+}
+
+// outcome is Outcome for a decision not in audit mode.
+func (d *Decision) outcome(upstream []Header) Outcome {
+	switch {
+	case d.Disabled():
+		return Outcome{Action: PassThrough}
+	case d.Reply():
 		var hs []Header
-		for _, h := range d.Headers() {
+		for _, h := range d.verdict().list() {
 			hs = append(hs, Header{Name: h.Name, Value: string(h.AppendValue(nil))})
 		}
 		if v := d.VaryValue(); v != "" {
 			hs = append(hs, Header{Name: HeaderVary, Value: v})
 		}
-		return Outcome{Action: LocalReply, Status: d.Status, Headers: hs}
-	case d.Kind == PreflightRefused:
+		return Outcome{Action: LocalReply, Status: d.Status(), Headers: hs}
+	case d.Kind() == PreflightRefused:
 		return Outcome{Action: ForwardUntouched}
 	}
 	var f ResponseFacts
@@ -83,7 +99,7 @@ func (d *Decision) Outcome(upstream []Header) Outcome {
 		Action:       ForwardEdited,
 		Headers:      append([]Header(nil), e.Added()...),
 		Removed:      append([]string(nil), e.Removed()...),
-		KeptUpstream: d.Upstream == KeepUpstream && f.has(HeaderAllowOrigin),
+		KeptUpstream: d.Upstream() == KeepUpstream && f.has(HeaderAllowOrigin),
 	}
 }
 

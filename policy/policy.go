@@ -52,7 +52,7 @@ func compileConfig(c *Config, p *problems) (*Policy, error) {
 	if err := p.err(); err != nil {
 		return nil, err
 	}
-	// Each policy's verdict on a request without Origin (see Decide): the
+	// Each policy's verdict on a request without Origin (see Evaluate): the
 	// request's other fields play no part in it.
 	for _, s := range append([]*scope{pol.top}, pol.rules...) {
 		s.decide(&Request{}, &s.withoutOrigin)

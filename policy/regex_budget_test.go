@@ -46,8 +46,8 @@ func TestRegexBudgetOfAConfiguration(t *testing.T) {
 	for _, i := range []int{0, largest.N - 1} {
 		var d Decision
 		p.Evaluate(actual("GET", largest.Origin(i)), &d)
-		if d.Kind != ActualAllowed {
-			t.Errorf("%s: %v; want it allowed", largest.Origin(i), d.Kind)
+		if d.Kind() != ActualAllowed {
+			t.Errorf("%s: %v; want it allowed", largest.Origin(i), d.Kind())
 		}
 	}
 	runtime.KeepAlive(p)

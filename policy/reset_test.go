@@ -5,20 +5,20 @@ import (
 	"testing"
 )
 
-// Decision.reset, Request.Reset, ResponsePlan.Clear and the edits' reset set
+// verdict.reset, Request.Reset, ResponsePlan.Clear and the edits' reset set
 // fields one by one instead of assigning a zero value (a bulk memory call in
 // the wasm module), clearing of header arrays only the headers in use.
 // These tests fail when a field is added and not reset, and when a reset
 // leaves a field set.
 
-func TestDecisionReset(t *testing.T) {
+func TestVerdictReset(t *testing.T) {
 	t.Parallel()
 	// Every field but headers, of which reset clears those in use (only
 	// headers[:nHeaders] is read). A new field must be reset and listed here.
-	set := Decision{
-		Kind: PreflightAllowed, Reason: MethodNotAllowed, Detail: "PUT", Reply: true, Status: 204,
-		Vary: true, vary: varyOnOrigin, Upstream: KeepUpstream, Rule: "r", RuleIndex: 2,
-		Disabled: true, Audit: true, Isolation: []Header{{Name: "x"}}, credentials: true,
+	set := verdict{
+		kind: PreflightAllowed, reason: MethodNotAllowed, detail: "PUT", reply: true, status: 204,
+		vary: varyOnOrigin, upstream: KeepUpstream, rule: "r", ruleIndex: 2,
+		disabled: true, audit: true, isolation: []Header{{Name: "x"}}, credentials: true,
 		nHeaders: 3,
 	}
 	checkFieldsSet(t, set, "headers")
@@ -26,14 +26,14 @@ func TestDecisionReset(t *testing.T) {
 		set.headers[i] = Header{Name: "n", Value: "v", Detail: "d"}
 	}
 	set.reset()
-	if !reflect.DeepEqual(set, Decision{}) {
-		t.Errorf("after reset: %+v; want the zero Decision", set)
+	if !reflect.DeepEqual(set, verdict{}) {
+		t.Errorf("after reset: %+v; want the zero verdict", set)
 	}
 }
 
 func TestRequestReset(t *testing.T) {
 	t.Parallel()
-	set := Request{Method: "GET", Origin: "o", OriginCount: 1, RequestMethod: "PUT",
+	set := Request{Method: "GET", Origins: []string{"o"}, RequestMethod: "PUT",
 		RequestHeaders: []string{"x"}, RequestPrivateNetwork: "true", Scheme: "https", Authority: "a", Path: "/"}
 	checkFieldsSet(t, set, "")
 	set.Reset()
@@ -95,8 +95,8 @@ func TestReusedArraysDropViews(t *testing.T) {
 		"allow_methods": ["*"], "allow_headers": ["*"], "max_age": 60}`)
 	var d Decision
 	p.Evaluate(preflight(appOrigin, "PATCH", "x-a", "x-b", "x-c"), &d)
-	if d.nHeaders < 6 {
-		t.Fatalf("preflight verdict has %d headers; want several echoed ones", d.nHeaders)
+	if d.own.nHeaders < 6 {
+		t.Fatalf("preflight verdict has %d headers; want several echoed ones", d.own.nHeaders)
 	}
 	var plan ResponsePlan
 	var edits ResponseEdits
@@ -106,14 +106,14 @@ func TestReusedArraysDropViews(t *testing.T) {
 	big := edits.nAdded
 	// The same arrays for a request with fewer headers.
 	p.Evaluate(preflight(appOrigin, "PATCH", "x-a", "x-b", "x-c"), &d)
-	p.Evaluate(&Request{Method: "GET", Origin: "https://evil.example", OriginCount: 1}, &d)
+	p.Evaluate(&Request{Method: "GET", Origins: []string{"https://evil.example"}}, &d)
 	plan.Reset(&d)
 	plan.Edit(ResponseFacts{}, &edits)
 	if edits.nAdded >= big {
 		t.Fatalf("edits of a disallowed request: %d headers; want fewer than %d", edits.nAdded, big)
 	}
 	for name, tail := range map[string][]Header{
-		"Decision": d.headers[d.nHeaders:], "ResponsePlan": plan.headers[plan.nHeaders:], "ResponseEdits": edits.added[edits.nAdded:],
+		"Decision": d.own.headers[d.own.nHeaders:], "ResponsePlan": plan.headers[plan.nHeaders:], "ResponseEdits": edits.added[edits.nAdded:],
 	} {
 		for i, h := range tail {
 			if h != (Header{}) {

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/corswasm/corswasm/internal/httpfield"
@@ -17,8 +18,13 @@ import (
 // -Expose-Headers and Timing-Allow-Origin.
 const maxPlannedHeaders = 4
 
-// IsolationHeaders are the cross-origin isolation headers a policy may add.
-var IsolationHeaders = []string{HeaderCrossOriginResourcePolicy, HeaderCrossOriginEmbedderPolicy, HeaderCrossOriginOpenerPolicy}
+// isolationHeaderNames are the cross-origin isolation headers a policy may add.
+var isolationHeaderNames = []string{HeaderCrossOriginResourcePolicy, HeaderCrossOriginEmbedderPolicy, HeaderCrossOriginOpenerPolicy}
+
+// IsolationHeaders returns the cross-origin isolation headers a policy may
+// add, in the order of ResponseFacts.Isolation's bits. The slice is the
+// caller's.
+func IsolationHeaders() []string { return slices.Clone(isolationHeaderNames) }
 
 // ResponsePlan is what a decision asks of the upstream's response: small,
 // so that a filter keeps one per stream. Its header values may be views of
@@ -47,11 +53,12 @@ func (d *Decision) ResponsePlan() ResponsePlan {
 // keeping a plan per stream sets it without copying one.
 func (p *ResponsePlan) Reset(d *Decision) {
 	p.Clear()
-	if d.Reply || d.Audit || d.Disabled || d.Kind == PreflightRefused {
+	v := d.verdict()
+	if v.reply || v.audit || v.disabled || v.kind == PreflightRefused {
 		return
 	}
-	p.vary, p.upstream, p.isolation = d.Vary, d.Upstream, d.Isolation
-	p.nHeaders = copy(p.headers[:], d.Headers())
+	p.vary, p.upstream, p.isolation = v.vary&varyOnOrigin != 0, v.upstream, v.isolation
+	p.nHeaders = copy(p.headers[:], v.list())
 }
 
 // Clear makes p the empty plan. Its header array is only read up to
@@ -79,12 +86,12 @@ func (p *ResponsePlan) OnlyVary() bool {
 // ResponseFacts is what the response phase needs to know of the upstream's
 // response headers. Observe each header (name in lower case) to fill it.
 type ResponseFacts struct {
-	// CORS has bit i set when the upstream sent UpstreamCORSHeaders[i].
+	// CORS has bit i set when the upstream sent UpstreamCORSHeaders()[i].
 	CORS uint32
 	// VaryCoversOrigin is set when a Vary line lists Origin or is "*"
 	// (RFC 9110 §12.5.5).
 	VaryCoversOrigin bool
-	// Isolation has bit i set when the upstream sent IsolationHeaders[i].
+	// Isolation has bit i set when the upstream sent IsolationHeaders()[i].
 	Isolation uint8
 }
 
@@ -95,13 +102,13 @@ func (f *ResponseFacts) Observe(name, value string) {
 		f.VaryCoversOrigin = f.VaryCoversOrigin || varyCoversOrigin(value)
 		return
 	}
-	for i, h := range UpstreamCORSHeaders {
+	for i, h := range upstreamCORSHeaders {
 		if name == h {
 			f.CORS |= 1 << i
 			return
 		}
 	}
-	for i, h := range IsolationHeaders {
+	for i, h := range isolationHeaderNames {
 		if name == h {
 			f.Isolation |= 1 << i
 			return
@@ -126,12 +133,12 @@ func varyCoversOrigin(v string) bool {
 
 // has reports whether the upstream sent the CORS or isolation header name.
 func (f *ResponseFacts) has(name string) bool {
-	for i, h := range UpstreamCORSHeaders {
+	for i, h := range upstreamCORSHeaders {
 		if name == h {
 			return f.CORS&(1<<i) != 0
 		}
 	}
-	for i, h := range IsolationHeaders {
+	for i, h := range isolationHeaderNames {
 		if name == h {
 			return f.Isolation&(1<<i) != 0
 		}
@@ -177,7 +184,7 @@ func (p *ResponsePlan) Edit(f ResponseFacts, e *ResponseEdits) {
 	case ReplaceUpstream:
 		// Each CORS header then has the policy's value or none (Fetch
 		// §3.2.3 reads a header's lines joined: two values fail the check).
-		for i, name := range UpstreamCORSHeaders {
+		for i, name := range upstreamCORSHeaders {
 			if f.CORS&(1<<i) != 0 {
 				e.removed[e.nRemoved] = name
 				e.nRemoved++

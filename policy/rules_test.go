@@ -54,8 +54,8 @@ func TestRuleSelection(t *testing.T) {
 	for _, tc := range cases {
 		var d Decision
 		p.Evaluate(&Request{Method: "GET", Authority: tc.authority, Path: tc.path}, &d)
-		if d.Rule != tc.rule || d.RuleIndex != tc.index {
-			t.Errorf("%s%s: rule %q (%d); want %q (%d)", tc.authority, tc.path, d.Rule, d.RuleIndex, tc.rule, tc.index)
+		if d.Rule() != tc.rule || d.RuleIndex() != tc.index {
+			t.Errorf("%s%s: rule %q (%d); want %q (%d)", tc.authority, tc.path, d.Rule(), d.RuleIndex(), tc.rule, tc.index)
 		}
 	}
 }
@@ -66,22 +66,22 @@ func TestRuleInheritance(t *testing.T) {
 	t.Parallel()
 	p := mustLoad(t, edgeConfig)
 	var d Decision
-	p.Evaluate(&Request{Method: "OPTIONS", Origin: "https://partner.example.org", OriginCount: 1, RequestMethod: "PUT",
+	p.Evaluate(&Request{Method: "OPTIONS", Origins: []string{"https://partner.example.org"}, RequestMethod: "PUT",
 		Authority: "partner.example.com", Path: "/v1/x"}, &d)
 	want := []Header{
 		h(HeaderAllowOrigin, "https://partner.example.org"), h(HeaderAllowCredentials, "true"),
 		h(HeaderAllowMethods, "PUT"), h(HeaderMaxAge, "600"),
 	}
-	if d.Kind != PreflightAllowed || !slices.Equal(d.Headers(), want) {
-		t.Errorf("partner-api preflight: %v %q; want allowed with %q", d.Kind, d.Headers(), want)
+	if d.Kind() != PreflightAllowed || !slices.Equal(d.Headers(), want) {
+		t.Errorf("partner-api preflight: %v %q; want allowed with %q", d.Kind(), d.Headers(), want)
 	}
 	// The rule's allow_origins replaces the top-level list.
-	p.Evaluate(&Request{Method: "GET", Origin: "https://www.example.com", OriginCount: 1, Authority: "partner.example.com", Path: "/v1/x"}, &d)
-	if d.Kind != ActualDisallowed {
-		t.Errorf("top-level origin on partner-api: %v; want disallowed", d.Kind)
+	p.Evaluate(&Request{Method: "GET", Origins: []string{"https://www.example.com"}, Authority: "partner.example.com", Path: "/v1/x"}, &d)
+	if d.Kind() != ActualDisallowed {
+		t.Errorf("top-level origin on partner-api: %v; want disallowed", d.Kind())
 	}
 	// max_age overridden by tenants, allow_methods inherited.
-	p.Evaluate(&Request{Method: "OPTIONS", Origin: "https://x.test", OriginCount: 1, RequestMethod: "PUT", Authority: "t.tenants.example.com", Path: "/"}, &d)
+	p.Evaluate(&Request{Method: "OPTIONS", Origins: []string{"https://x.test"}, RequestMethod: "PUT", Authority: "t.tenants.example.com", Path: "/"}, &d)
 	want = []Header{h(HeaderAllowOrigin, "*"), h(HeaderAllowMethods, "PUT"), h(HeaderMaxAge, "5")}
 	if !slices.Equal(d.Headers(), want) {
 		t.Errorf("tenants preflight headers %q; want %q", d.Headers(), want)
@@ -123,8 +123,8 @@ func TestRulePathKinds(t *testing.T) {
 	for _, tc := range cases {
 		var d Decision
 		p.Evaluate(&Request{Method: "GET", Authority: tc.authority, Path: tc.path}, &d)
-		if d.Rule != tc.rule {
-			t.Errorf("%s%s: rule %q; want %q", tc.authority, tc.path, d.Rule, tc.rule)
+		if d.Rule() != tc.rule {
+			t.Errorf("%s%s: rule %q; want %q", tc.authority, tc.path, d.Rule(), tc.rule)
 		}
 	}
 }
@@ -162,9 +162,9 @@ func TestRuleOriginsInheritedAsOne(t *testing.T) {
 	}
 	for _, tc := range cases {
 		var d Decision
-		p.Evaluate(&Request{Method: "GET", Origin: tc.origin, OriginCount: 1, Path: tc.path}, &d)
-		if got := d.Kind == ActualAllowed; got != tc.allowed {
-			t.Errorf("%s from %s: %v; want allowed %v", tc.path, tc.origin, d.Kind, tc.allowed)
+		p.Evaluate(&Request{Method: "GET", Origins: []string{tc.origin}, Path: tc.path}, &d)
+		if got := d.Kind() == ActualAllowed; got != tc.allowed {
+			t.Errorf("%s from %s: %v; want allowed %v", tc.path, tc.origin, d.Kind(), tc.allowed)
 		}
 	}
 }
@@ -173,13 +173,13 @@ func TestRuleDisabled(t *testing.T) {
 	t.Parallel()
 	p := mustLoad(t, edgeConfig)
 	var d Decision
-	p.Evaluate(&Request{Method: "OPTIONS", Origin: "https://evil.test", OriginCount: 1, RequestMethod: "PUT", Path: "/healthz"}, &d)
-	if !d.Disabled || d.Reply || d.Vary || len(d.Headers()) != 0 || d.Kind != NotCORS {
+	p.Evaluate(&Request{Method: "OPTIONS", Origins: []string{"https://evil.test"}, RequestMethod: "PUT", Path: "/healthz"}, &d)
+	if !d.Disabled() || d.Reply() || d.Vary() || len(d.Headers()) != 0 || d.Kind() != NotCORS {
 		t.Errorf("disabled rule decision = %+v; want untouched", d)
 	}
 	top := mustLoad(t, `{"enabled": false, "allow_origins": ["*"]}`)
-	top.Evaluate(&Request{Method: "GET", Origin: "https://a.test", OriginCount: 1}, &d)
-	if !d.Disabled || len(d.Headers()) != 0 {
+	top.Evaluate(&Request{Method: "GET", Origins: []string{"https://a.test"}}, &d)
+	if !d.Disabled() || len(d.Headers()) != 0 {
 		t.Errorf("disabled top level decision = %+v; want untouched", d)
 	}
 }
@@ -310,10 +310,10 @@ func TestIsolationAndTiming(t *testing.T) {
 			"isolation": {"cross_origin_resource_policy": "cross-origin", "cross_origin_embedder_policy": "require-corp"}}]
 	}`)
 	var d Decision
-	p.Evaluate(&Request{Method: "GET", Origin: appOrigin, OriginCount: 1, Path: "/"}, &d)
+	p.Evaluate(&Request{Method: "GET", Origins: []string{appOrigin}, Path: "/"}, &d)
 	wantIso := []Header{h(HeaderCrossOriginResourcePolicy, "same-site"), h(HeaderCrossOriginOpenerPolicy, "same-origin")}
-	if !slices.Equal(d.Isolation, wantIso) {
-		t.Errorf("isolation = %q; want %q", d.Isolation, wantIso)
+	if !slices.Equal(d.verdict().isolation, wantIso) {
+		t.Errorf("isolation = %q; want %q", d.verdict().isolation, wantIso)
 	}
 	if got := d.value(HeaderTimingAllowOrigin); got != appOrigin {
 		t.Errorf("timing-allow-origin = %q; want %q", got, appOrigin)
@@ -321,17 +321,17 @@ func TestIsolationAndTiming(t *testing.T) {
 	// The rule sets two headers and inherits the third.
 	p.Evaluate(&Request{Method: "GET", Path: "/embed/x"}, &d)
 	wantIso = []Header{h(HeaderCrossOriginResourcePolicy, "cross-origin"), h(HeaderCrossOriginEmbedderPolicy, "require-corp"), h(HeaderCrossOriginOpenerPolicy, "same-origin")}
-	if !slices.Equal(d.Isolation, wantIso) {
-		t.Errorf("rule isolation = %q; want %q", d.Isolation, wantIso)
+	if !slices.Equal(d.verdict().isolation, wantIso) {
+		t.Errorf("rule isolation = %q; want %q", d.verdict().isolation, wantIso)
 	}
 	// Timing-Allow-Origin is for allowed origins only, and "*" with any
 	// origin without credentials.
-	p.Evaluate(&Request{Method: "GET", Origin: evilOrigin, OriginCount: 1, Path: "/"}, &d)
+	p.Evaluate(&Request{Method: "GET", Origins: []string{evilOrigin}, Path: "/"}, &d)
 	if got := d.value(HeaderTimingAllowOrigin); got != "" {
 		t.Errorf("timing-allow-origin for a disallowed origin = %q", got)
 	}
 	any := mustLoad(t, `{"allow_origins": ["*"], "timing_allow_origin": true}`)
-	any.Evaluate(&Request{Method: "GET", Origin: evilOrigin, OriginCount: 1}, &d)
+	any.Evaluate(&Request{Method: "GET", Origins: []string{evilOrigin}}, &d)
 	if got := d.value(HeaderTimingAllowOrigin); got != "*" {
 		t.Errorf("timing-allow-origin with any origin = %q; want *", got)
 	}
@@ -352,7 +352,7 @@ func TestDebugReasons(t *testing.T) {
 		{preflight(appOrigin, "PUT", "x-a x-b"), "malformed access-control-request-headers"},
 		{preflight(appOrigin, "PUT", "x-"+strings.Repeat("a", 200)), "header not allowed: x-" + strings.Repeat("a", maxReasonDetail-2)},
 		{preflight("https://app.example.com\r\nx: y", "PUT"), "malformed origin"},
-		{&Request{Method: "OPTIONS", Origin: appOrigin, OriginCount: 1, RequestMethod: "GET", RequestPrivateNetwork: "true"}, "private network not allowed"},
+		{&Request{Method: "OPTIONS", Origins: []string{appOrigin}, RequestMethod: "GET", RequestPrivateNetwork: "true"}, "private network not allowed"},
 		{actual("POST", evilOrigin), "origin not allowed"},
 		{actual("POST", "null"), "origin not allowed"},
 	}
@@ -391,8 +391,8 @@ func TestScaleConfiguration(t *testing.T) {
 		if k%2 == 1 {
 			wantKind = ActualDisallowed // odd rules set their own origins
 		}
-		if d.RuleIndex != k+1 || d.Kind != wantKind {
-			t.Errorf("rule %d: chose %q (%d), %v; want svc-%d, %v", k, d.Rule, d.RuleIndex, d.Kind, k, wantKind)
+		if d.RuleIndex() != k+1 || d.Kind() != wantKind {
+			t.Errorf("rule %d: chose %q (%d), %v; want svc-%d, %v", k, d.Rule(), d.RuleIndex(), d.Kind(), k, wantKind)
 		}
 	}
 }

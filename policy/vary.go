@@ -40,12 +40,6 @@ var varyValues = [1 << numVaryHeaders]string{
 	"Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network",
 }
 
-// setVary records the request headers the response depends on.
-func (d *Decision) setVary(set varySet) {
-	d.vary = set
-	d.Vary = set&varyOnOrigin != 0
-}
-
 // VaryValue returns the Vary value the response must carry, "" for none:
 // "Origin" when the answer depends on the origin and, on a local reply to a
 // preflight, the Access-Control-Request-* headers its answer depends on
@@ -53,7 +47,7 @@ func (d *Decision) setVary(set varySet) {
 // must say what they vary on). A filter sends it as is on its local reply;
 // on an upstream response only Origin is ever needed, merged with the
 // upstream's own Vary (see Vary).
-func (d *Decision) VaryValue() string { return varyValues[d.vary] }
+func (d *Decision) VaryValue() string { return varyValues[d.verdict().vary] }
 
 // preflightVary is what an allowed preflight reply of the scope depends on:
 // the origin unless any origin gets "*"; the requested method and headers

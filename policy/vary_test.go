@@ -76,10 +76,10 @@ func TestVaryValue(t *testing.T) {
 			var d Decision
 			mustLoad(t, tc.cfg).Evaluate(tc.req, &d)
 			if got := d.VaryValue(); got != tc.want {
-				t.Errorf("VaryValue() = %q; want %q (%v, %v)", got, tc.want, d.Kind, d.Reason)
+				t.Errorf("VaryValue() = %q; want %q (%v, %v)", got, tc.want, d.Kind(), d.Reason())
 			}
-			if d.Vary != strings.HasPrefix(tc.want, origin) {
-				t.Errorf("Vary = %v with VaryValue %q", d.Vary, tc.want)
+			if d.Vary() != strings.HasPrefix(tc.want, origin) {
+				t.Errorf("Vary = %v with VaryValue %q", d.Vary(), tc.want)
 			}
 		})
 	}

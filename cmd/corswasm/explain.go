@@ -184,39 +184,37 @@ func explainWith(pol *policy.Policy, r explainRequest, up []policy.Header) expla
 	req := &policy.Request{Method: r.Method, Scheme: r.Scheme, Authority: r.Host, Path: r.Path,
 		RequestMethod: r.RequestMethod, RequestHeaders: r.RequestHeaders}
 	if r.Origin != "" {
-		req.Origin, req.OriginCount = r.Origin, 1
+		req.Origins = []string{r.Origin}
 	}
 	if r.PrivateNetwork {
 		req.RequestPrivateNetwork = "true"
 	}
 	var d policy.Decision
 	pol.Evaluate(req, &d)
-	x := explanation{Request: r, RuleIndex: d.RuleIndex, Rule: d.Rule, Upstream: reportHeaders(up)}
+	x := explanation{Request: r, RuleIndex: d.RuleIndex(), Rule: d.Rule(), Upstream: reportHeaders(up)}
 	switch {
-	case req.OriginCount == 0:
+	case len(req.Origins) == 0:
 		x.Classification = "not CORS"
 	case req.Method == "OPTIONS" && req.RequestMethod != "":
 		x.Classification = "preflight"
 	default:
 		x.Classification = "actual"
 	}
-	x.Verdict = d.Kind.String()
-	if d.Disabled {
+	x.Verdict = d.Kind().String()
+	if d.Disabled() {
 		x.Verdict = "none: the policy is disabled"
 	}
-	if d.Reason != policy.NoReason {
-		x.Reason = d.Reason.String()
-		if d.Detail != "" {
-			x.Reason += ": " + d.Detail
+	if d.Reason() != policy.NoReason {
+		x.Reason = d.Reason().String()
+		if d.Detail() != "" {
+			x.Reason += ": " + d.Detail()
 		}
 	}
 	o := d.Outcome(up)
 	x.outcomeReport = reportOutcome(o)
 	x.Response = reportHeaders(o.Apply(up))
-	if d.Audit {
-		enforcing := d
-		enforcing.Audit = false
-		eo := reportOutcome(enforcing.Outcome(up))
+	if d.Audit() {
+		eo := reportOutcome(d.EnforcedOutcome(up))
 		x.Enforcing = &eo
 	}
 	return x

@@ -26,15 +26,15 @@ type req struct {
 // "disallowed" (an actual request without CORS headers).
 func outcome(d *policy.Decision) string {
 	switch {
-	case d.Disabled:
+	case d.Disabled():
 		return "none"
-	case d.Audit:
+	case d.Audit():
 		return "audit"
-	case d.Kind == policy.PreflightAllowed || d.Kind == policy.ActualAllowed:
+	case d.Kind() == policy.PreflightAllowed || d.Kind() == policy.ActualAllowed:
 		return "allowed"
-	case d.Kind == policy.PreflightRefused && d.Reply:
+	case d.Kind() == policy.PreflightRefused && d.Reply():
 		return "refused"
-	case d.Kind == policy.PreflightRefused:
+	case d.Kind() == policy.PreflightRefused:
 		return "forwarded"
 	}
 	return "disallowed"
@@ -78,7 +78,7 @@ func ask(p *policy.Policy, r req) *policy.Decision {
 	if r.path == "" {
 		r.path = "/"
 	}
-	pr := &policy.Request{Origin: r.origin, OriginCount: 1, Scheme: "https", Authority: r.host, Path: r.path, Method: "GET"}
+	pr := &policy.Request{Origins: []string{r.origin}, Scheme: "https", Authority: r.host, Path: r.path, Method: "GET"}
 	if r.acrm != "" {
 		pr.Method, pr.RequestMethod = "OPTIONS", r.acrm
 		if r.acrh != "" {
@@ -107,7 +107,7 @@ func check(t *testing.T, p *policy.Policy, what string, r req, want string, head
 	t.Helper()
 	d := ask(p, r)
 	if got := outcome(d); got != want {
-		t.Errorf("%s: %+v: %s (%s); want %s", what, r, got, d.Reason, want)
+		t.Errorf("%s: %+v: %s (%s); want %s", what, r, got, d.Reason(), want)
 		return
 	}
 	for name, v := range headers {

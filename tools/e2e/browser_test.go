@@ -289,23 +289,35 @@ type upstreamLog struct {
 // seenRequest is what the upstream recorded of one request.
 type seenRequest struct {
 	method, path, cookie string
+	// origin and fetchMode are the Origin and Sec-Fetch-Mode headers.
+	origin, fetchMode string
 }
 
 func (u *upstreamLog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	u.mu.Lock()
-	u.seen = append(u.seen, seenRequest{r.Method, r.URL.Path, strings.Join(r.Header.Values("Cookie"), "; ")})
+	u.seen = append(u.seen, seenRequest{r.Method, r.URL.Path, strings.Join(r.Header.Values("Cookie"), "; "),
+		r.Header.Get("Origin"), r.Header.Get("Sec-Fetch-Mode")})
 	u.mu.Unlock()
 	echo.Handler().ServeHTTP(w, r)
 }
 
 // methods lists the methods of the requests to path, in order.
 func (u *upstreamLog) methods(path string) []string {
+	var out []string
+	for _, s := range u.requests(path) {
+		out = append(out, s.method)
+	}
+	return out
+}
+
+// requests lists the requests to path, in order.
+func (u *upstreamLog) requests(path string) []seenRequest {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	var out []string
+	var out []seenRequest
 	for _, s := range u.seen {
 		if s.path == path {
-			out = append(out, s.method)
+			out = append(out, s)
 		}
 	}
 	return out
@@ -313,13 +325,9 @@ func (u *upstreamLog) methods(path string) []string {
 
 // cookies lists the Cookie headers of the requests to path, in order.
 func (u *upstreamLog) cookies(path string) []string {
-	u.mu.Lock()
-	defer u.mu.Unlock()
 	var out []string
-	for _, s := range u.seen {
-		if s.path == path {
-			out = append(out, s.cookie)
-		}
+	for _, s := range u.requests(path) {
+		out = append(out, s.cookie)
 	}
 	return out
 }
@@ -331,9 +339,10 @@ type browserAPI struct {
 	host *wasmhost.Host
 }
 
-// startBrowserAPI starts a local host with the configuration cfg in front
-// of upstream; the test's cleanup stops it.
-func startBrowserAPI(t *testing.T, upstream string, cfg map[string]any) *browserAPI {
+// startBrowserAPI starts a local host with the configuration cfg (a value
+// to marshal, or JSON as a json.RawMessage) in front of upstream; the
+// test's cleanup stops it.
+func startBrowserAPI(t *testing.T, upstream string, cfg any) *browserAPI {
 	t.Helper()
 	pluginConfig, err := json.Marshal(cfg)
 	if err != nil {

@@ -155,6 +155,15 @@ type tab struct {
 
 	mu         sync.Mutex
 	corsErrors []string // Network.loadingFailed's corsErrorStatus.corsError, in order
+	documents  []documentResponse
+}
+
+// documentResponse is a response to a navigation, as Chromium reported it
+// (Network.responseReceived for a document).
+type documentResponse struct {
+	url     string
+	status  int64
+	headers network.Headers
 }
 
 // openTab opens a tab in a new browser context (a fresh cookie jar and
@@ -164,10 +173,17 @@ func openTab(t *testing.T, chrome context.Context, pageURL string) *tab {
 	t.Helper()
 	tb := &tab{}
 	ctx, cancel := chromedp.NewContext(chrome, chromedp.WithNewBrowserContext(), chromedp.WithListener(func(ev any) {
-		if ev, ok := ev.(*network.EventLoadingFailed); ok && ev.CorsErrorStatus != nil {
-			tb.mu.Lock()
-			tb.corsErrors = append(tb.corsErrors, string(ev.CorsErrorStatus.CorsError))
-			tb.mu.Unlock()
+		tb.mu.Lock()
+		defer tb.mu.Unlock()
+		switch ev := ev.(type) {
+		case *network.EventLoadingFailed:
+			if ev.CorsErrorStatus != nil {
+				tb.corsErrors = append(tb.corsErrors, string(ev.CorsErrorStatus.CorsError))
+			}
+		case *network.EventResponseReceived:
+			if ev.Type == network.ResourceTypeDocument && ev.Response != nil {
+				tb.documents = append(tb.documents, documentResponse{ev.Response.URL, ev.Response.Status, ev.Response.Headers})
+			}
 		}
 	}))
 	t.Cleanup(cancel)
@@ -194,6 +210,26 @@ func (tb *tab) navigate(t *testing.T, rawURL string) {
 	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.Navigate(rawURL)); err != nil {
 		t.Fatalf("navigating to %s: %v", rawURL, err)
+	}
+}
+
+// waitDocument waits until the tab has received the response to a
+// navigation to rawURL, and returns it.
+func (tb *tab) waitDocument(t *testing.T, rawURL string) documentResponse {
+	t.Helper()
+	for deadline := time.Now().Add(browserStep); ; {
+		tb.mu.Lock()
+		for _, d := range tb.documents {
+			if d.url == rawURL {
+				tb.mu.Unlock()
+				return d
+			}
+		}
+		tb.mu.Unlock()
+		if time.Now().After(deadline) {
+			t.Fatalf("no response to a navigation to %s in %v", rawURL, browserStep)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

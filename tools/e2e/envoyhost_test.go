@@ -33,7 +33,8 @@ import (
 // notInEnvoyHost are the tests that cannot run in Envoy's host library, and
 // why; they skip there with this reason.
 var notInEnvoyHost = map[string]string{
-	"TestBrowser": "a browser speaks HTTP to a server, and the harness has no HTTP: it takes a request's headers and an upstream's response and prints the result",
+	"TestBrowser":         "a browser speaks HTTP to a server, and the harness has no HTTP: it takes a request's headers and an upstream's response and prints the result",
+	"TestBrowserFormPost": "a browser speaks HTTP to a server, and the harness has no HTTP (as TestBrowser)",
 }
 
 // skipInEnvoyHost skips a test listed in notInEnvoyHost when the suite runs

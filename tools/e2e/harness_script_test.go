@@ -67,14 +67,13 @@ func harnessSentinelAllowed(config []byte) error {
 	var d policy.Decision
 	p.Evaluate(&policy.Request{
 		Method:        "OPTIONS",
-		Origin:        harnessSentinelOrigin,
-		OriginCount:   1,
+		Origins:       []string{harnessSentinelOrigin},
 		RequestMethod: harnessSentinelMethod,
 		Scheme:        "http",
 		Authority:     fmt.Sprintf("127.0.0.1:%d", harnessFirstPort),
 	}, &d)
-	if d.Kind != policy.PreflightAllowed || !d.Reply || d.Status != 204 {
-		return fmt.Errorf("sentinel preflight: %s (%s), reply %t, status %d; want preflight allowed, reply 204", d.Kind, d.Reason, d.Reply, d.Status)
+	if d.Kind() != policy.PreflightAllowed || !d.Reply() || d.Status() != 204 {
+		return fmt.Errorf("sentinel preflight: %s (%s), reply %t, status %d; want preflight allowed, reply 204", d.Kind(), d.Reason(), d.Reply(), d.Status())
 	}
 	for _, h := range d.Headers() {
 		if h.Name == policy.HeaderAllowOrigin {
