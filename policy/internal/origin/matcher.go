@@ -4,21 +4,21 @@ import "encoding/binary"
 
 // matcher is how a request's Origin is matched against an accepted
 // pattern: the pattern's automaton, the one the proof stands on, from the
-// state after "scheme://" on, as a table. Go's regexp costs up to its
-// program's size (1,000 instructions) a byte of the Origin, and a
-// configuration's patterns were each tried in turn on every Origin no
-// other entry allowed; a table costs one lookup a byte, whatever the
-// pattern, and Set tries only the patterns indexed under a domain the host
-// lies at or under (anchor.go).
+// state after "scheme://" on, as a table. Go's regexp would cost up to its
+// program's size (1,000 instructions) a byte of the Origin, for each of a
+// configuration's patterns in turn on every Origin no other entry allowed;
+// a table costs one lookup a byte, whatever the pattern, and Set tries
+// only the patterns indexed under a domain the host lies at or under
+// (anchor.go).
 //
 // The automaton agrees with the anchored regexp on every origin Parse
 // accepts (FuzzAutomaton), and the table is its live part after the
 // scheme, so matching rest (host and port) from the state after
 // "scheme://" is matching the whole origin. It is not minimized: the
-// subset construction over the origin grammar already makes the
-// automata of origin patterns minimal or within a state of it (the
-// costliest accepted ones included; TestMatcherNearMinimal), so that
-// Hopcroft's algorithm would cost start-up time for no memory.
+// subset construction over the origin grammar already makes the automata
+// of origin patterns minimal or within a few states of it, within one for
+// the costliest accepted ones (TestMatcherNearMinimal), so that Hopcroft's
+// algorithm would cost start-up time and save next to no memory.
 type matcher struct {
 	// column maps a byte to its column of the table; column 0 is every
 	// byte no host or port of the pattern continues with (every byte
@@ -34,8 +34,8 @@ type matcher struct {
 }
 
 // maxTableCells bounds a table: its states are uint16 offsets. Accepted
-// patterns stay far below (the largest found have about 10,000); one
-// beyond is refused as too complex.
+// patterns stay far below (the widest found has about 13,000 cells:
+// widestPattern in the tests); one beyond is refused as too complex.
 const maxTableCells = 1 << 16
 
 // matches reports whether the pattern matches rest, the host and port of
