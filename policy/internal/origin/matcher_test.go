@@ -32,6 +32,7 @@ func matchPatterns(t testing.TB) []string {
 		testconfig.CostlyRegexes{}.Pattern(0),
 		testconfig.OrdinaryRegexes{}.Pattern(0),
 		`https://(a|b)\.x\.y\.tenant1\.example\.com`,
+		`https://(?:nant1|tenant1)\.example\.com`,
 		`https://x(?:ab\.)*example\.com`,
 		`https://(?:ab\.)+example\.com:(?:8080|8443)`,
 		`(?:https|wss)://[a-z]+\.(?:x|y)\.example\.com|http://(?:127\.0\.0\.1|\[::1\]):[0-9]{2,5}`,
