@@ -156,7 +156,7 @@ spec:
     route: [{destination: {host: web}}]
 `
 	r := corswasm(t, vs, "convert", "-")
-	want := "{\n  \"allow_origins\": [\n    \"https://app.example.com\"\n  ],\n  \"allow_methods\": [\n    \"PUT\"\n  ],\n  \"on_unmatched_preflight\": \"forward\"\n}\n"
+	want := "{\n  \"allow_origins\": [\n    \"https://app.example.com\"\n  ],\n  \"allow_methods\": [\n    \"PUT\"\n  ],\n  \"on_unmatched_preflight\": \"forward_disallowed_origin\"\n}\n"
 	if r.code != exitOK || r.stdout != want {
 		t.Errorf("exit %d:\n%s\nwant:\n%s%s", r.code, r.stdout, want, r.stderr)
 	}
@@ -174,7 +174,7 @@ func TestConvertRouteConfigurationPolicy(t *testing.T) {
 	}
 	r := cfg.Rules[0]
 	if r.Name != "web-0" || strings.Join(r.Match.Hosts, ",") != "www.example.com" || !*r.Enabled ||
-		strings.Join(r.AllowOrigins, ",") != "https://www.example.com" || r.OnUnmatchedPreflight != policy.Forward {
+		strings.Join(r.AllowOrigins, ",") != "https://www.example.com" || r.OnUnmatchedPreflight != policy.ForwardDisallowedOrigin {
 		t.Errorf("rules[0] = %+v", r)
 	}
 }

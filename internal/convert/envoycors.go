@@ -239,11 +239,12 @@ func (c *converter) envoyConfig(ps []*envoyPolicy) *policy.Config {
 	if p := first(ps, func(p *envoyPolicy) bool { return p.privateNetwork != nil }); p != nil && p.privateNetwork.Value {
 		cfg.AllowPrivateNetwork = boolPtr(true)
 	}
+	// forward_not_matching_preflights (default true) forwards the
+	// preflights whose origin is not allowed, and no other
+	// (CorsFilter::decodeHeaders): what "forward_disallowed_origin" does.
 	switch p := first(ps, func(p *envoyPolicy) bool { return p.forward != nil }); {
-	case p == nil:
-		c.note("%s: Envoy forwards preflights that fail the policy to the upstream by default (forward_not_matching_preflights); corswasm refuses them (403). Set \"on_unmatched_preflight\": \"forward\" if the upstream must answer them", ps[0].from)
-	case p.forward.Value:
-		cfg.OnUnmatchedPreflight = policy.Forward
+	case p == nil || p.forward.Value:
+		cfg.OnUnmatchedPreflight = policy.ForwardDisallowedOrigin
 	default:
 		c.note("%s: Envoy answered a refused preflight 200 without CORS headers; corswasm answers 403 without them", p.from)
 	}

@@ -200,13 +200,14 @@ func (c *converter) istioCORS(from string, p *networking.CorsPolicy) *policy.Con
 	if b := p.AllowCredentials; b != nil && b.Value {
 		cfg.AllowCredentials = boolPtr(true)
 	}
-	switch p.UnmatchedPreflights {
-	case networking.CorsPolicy_FORWARD:
-		cfg.OnUnmatchedPreflight = policy.Forward
-	case networking.CorsPolicy_IGNORE:
+	// Istio sets forward_not_matching_preflights unless unmatchedPreflights
+	// is IGNORE (forwardNotMatchingPreflights in pilot/pkg/networking/core/
+	// route/route.go), and Envoy then forwards the preflights whose origin
+	// is not allowed, and no other: "forward_disallowed_origin".
+	if p.UnmatchedPreflights == networking.CorsPolicy_IGNORE {
 		c.note("%s: unmatchedPreflights IGNORE: Envoy answered a refused preflight 200 without CORS headers; corswasm answers 403 without them (the browser fails it either way)", from)
-	default:
-		c.note("%s: Istio forwards preflights that fail the policy to the upstream by default; corswasm refuses them (403). Set \"on_unmatched_preflight\": \"forward\" if the upstream must answer them", from)
+	} else {
+		cfg.OnUnmatchedPreflight = policy.ForwardDisallowedOrigin
 	}
 	return cfg
 }
