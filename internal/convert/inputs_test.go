@@ -210,3 +210,23 @@ virtual_hosts:
 		t.Errorf("refusals %q", r.Refusals)
 	}
 }
+
+// A document that does not decode is an error naming its input and line,
+// never skipped: a VirtualService with a key given twice, skipped, would
+// leave its host to another document's CORS handling.
+func TestUndecodableDocument(t *testing.T) {
+	dup := vsA + `---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: web, namespace: shop}
+spec:
+  hosts: [www.example.com]
+  http:
+  - route: [{destination: {host: a}}]
+    route: [{destination: {host: b}}]
+`
+	_, err := Convert(Input{Name: "vs.yaml", Data: []byte(dup)})
+	if err == nil || err.Error() != `vs.yaml: line 20: mapping key "route" already defined at line 19` {
+		t.Errorf("error %v", err)
+	}
+}
