@@ -74,8 +74,19 @@ func (c *converter) httpRoute(js []byte) error {
 			name = string(*rule.Name)
 		}
 		var cors *policy.Config
+		redirects := slices.ContainsFunc(rule.Filters, func(f gatewayv1.HTTPRouteFilter) bool {
+			return f.Type == gatewayv1.HTTPRouteFilterRequestRedirect
+		})
 		for _, f := range rule.Filters {
-			if f.Type == gatewayv1.HTTPRouteFilterCORS && f.CORS != nil {
+			switch {
+			case f.Type != gatewayv1.HTTPRouteFilterCORS || f.CORS == nil:
+			case redirects:
+				// The Envoy-based implementations (Envoy Gateway, Istio)
+				// write a redirect route, on which Envoy's CORS filter
+				// does nothing (CorsFilter::decodeHeaders: routeEntry()
+				// is null for a redirect).
+				c.note("%s answers with a redirect (RequestRedirect): Envoy's CORS filter, which the Envoy-based implementations use, does nothing there, so its CORS filter has no effect; the rule leaves its requests alone", from)
+			default:
 				cors = c.gatewayCORS(from, f.CORS)
 			}
 		}
