@@ -184,6 +184,7 @@ func (c *converter) blockEntries(b block, reached map[*scope]bool) []entry {
 		}
 	}
 	out = mergeAdjacent(c.settle(out, where))
+	c.keepNotes(out)
 	if whole == nil && !anyHost {
 		vh := &c.vhosts[b.members[0]]
 		out = append(out, entry{scope: scope{from: vh.from, name: vh.name + "-unmatched", hosts: b.domains}, fence: vh})

@@ -57,7 +57,9 @@ type converter struct {
 	sources      []string
 	notes        []string
 	refusals     []string
-	said         map[string]bool
+	// pending are the policy notes of the route being converted.
+	pending []string
+	said    map[string]bool
 	// kinds records the kinds of source seen, for the notes about their
 	// behaviour.
 	kinds map[string]bool
@@ -67,6 +69,30 @@ type converter struct {
 func (c *converter) note(format string, args ...any) {
 	if n := fmt.Sprintf(format, args...); c.first("note: " + n) {
 		c.notes = append(c.notes, n)
+	}
+}
+
+// policyNote records a note about the CORS handling of the route being
+// converted: the route's scopes carry it (takeNotes), and it is printed
+// only if one of them is a rule of the result (keepNotes).
+func (c *converter) policyNote(format string, args ...any) {
+	c.pending = append(c.pending, fmt.Sprintf(format, args...))
+}
+
+// takeNotes returns the policy notes recorded since the last call, for
+// the scopes of the route just converted.
+func (c *converter) takeNotes() []string {
+	n := c.pending
+	c.pending = nil
+	return n
+}
+
+// keepNotes prints the notes of the scopes that are rules of the result.
+func (c *converter) keepNotes(entries []entry) {
+	for _, e := range entries {
+		for _, n := range e.notes {
+			c.note("%s", n)
+		}
 	}
 }
 

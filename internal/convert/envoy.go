@@ -188,15 +188,17 @@ func (c *converter) routes(from, vhName string, parents []corsLevel, routes []*r
 		if cors != nil && r.GetRoute() == nil && r.GetNonForwardingAction() == nil && r.GetFilterAction() == nil {
 			// CorsFilter::decodeHeaders does nothing on a route without a
 			// route entry: RouteEntryImplBase::routeEntry is null for
-			// redirects and direct responses.
-			c.note("%s answers with a redirect or a direct response: Envoy's CORS filter does nothing there, so its CORS policy has no effect; the rule leaves its requests alone", at)
+			// redirects and direct responses. The policy's own notes do
+			// not apply.
+			c.takeNotes()
+			c.policyNote("%s answers with a redirect or a direct response: Envoy's CORS filter does nothing there, so its CORS policy has no effect; the rule leaves its requests alone", at)
 			cors = nil
 		}
 		name := r.Name
 		if name == "" {
 			name = fmt.Sprintf("%s-%d", vhName, i)
 		}
-		scopes = append(scopes, scope{from: at, name: name, paths: paths, cors: cors, conditions: conditions})
+		scopes = append(scopes, scope{from: at, name: name, paths: paths, cors: cors, conditions: conditions, notes: c.takeNotes()})
 	}
 	return scopes
 }

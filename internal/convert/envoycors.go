@@ -246,7 +246,7 @@ func (c *converter) envoyConfig(ps []*envoyPolicy) *policy.Config {
 	case p == nil || p.forward.Value:
 		cfg.OnUnmatchedPreflight = policy.ForwardDisallowedOrigin
 	default:
-		c.note("%s: Envoy answered a refused preflight 200 without CORS headers; corswasm answers 403 without them", p.from)
+		c.policyNote("%s: Envoy answered a refused preflight 200 without CORS headers; corswasm answers 403 without them", p.from)
 	}
 	return cfg
 }
@@ -290,10 +290,10 @@ func (c *converter) enforcement(p *envoyPolicy) (mode string, ok bool) {
 	case !ok:
 		return "", false
 	case shadow:
-		c.note("%s: filter_enabled 0%% with shadow_enabled 100%%: Envoy only counts allowed and refused origins; the rule is in \"mode\": \"audit\", which changes nothing either and compares corswasm's answers with the upstream's", p.from)
+		c.policyNote("%s: filter_enabled 0%% with shadow_enabled 100%%: Envoy only counts allowed and refused origins; the rule is in \"mode\": \"audit\", which changes nothing either and compares corswasm's answers with the upstream's", p.from)
 		return policy.Audit, true
 	}
-	c.note("%s: filter_enabled 0%%: Envoy's CORS filter leaves these requests alone; so does the rule (\"enabled\": false)", p.from)
+	c.policyNote("%s: filter_enabled 0%%: Envoy's CORS filter leaves these requests alone; so does the rule (\"enabled\": false)", p.from)
 	return "", true
 }
 

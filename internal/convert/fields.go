@@ -45,7 +45,7 @@ func (c *converter) origins(from string, ms []originMatcher, cfg *policy.Config)
 			if labelSuffix.MatchString(strings.ToLower(v)) {
 				w := "https://*" + v
 				cfg.AllowOrigins = append(cfg.AllowOrigins, w)
-				c.note("%s: origin suffix %q matched every scheme; it became %q, https only (add \"http://*%s\" for plain http, never with credentials)", from, v, w, v)
+				c.policyNote("%s: origin suffix %q matched every scheme; it became %q, https only (add \"http://*%s\" for plain http, never with credentials)", from, v, w, v)
 				continue
 			}
 			c.refuse("%s: origin suffix %q is not on a label boundary: it also matches %q; write a suffix starting with \".\" (a subdomain wildcard)", from, v, "https://attacker"+strings.TrimPrefix(v, "."))
@@ -78,7 +78,7 @@ var safelisted = map[string]bool{"GET": true, "HEAD": true, "POST": true}
 func (c *converter) methods(from string, ms []string, cfg *policy.Config) {
 	for _, m := range ms {
 		if safelisted[m] {
-			c.note("GET, HEAD and POST are always allowed (CORS-safelisted); they are left out of allow_methods")
+			c.policyNote("GET, HEAD and POST are always allowed (CORS-safelisted); they are left out of allow_methods")
 			continue
 		}
 		cfg.AllowMethods = append(cfg.AllowMethods, m)
@@ -93,7 +93,7 @@ func (c *converter) maxAge(from string, seconds int64, cfg *policy.Config) {
 		c.refuse("%s: max age %d is negative", from, seconds)
 		return
 	case seconds > policy.MaxMaxAge:
-		c.note("%s: max age %d s became %d s: no browser caches a preflight longer (Firefox caps at 86400, Chromium at 7200)", from, seconds, policy.MaxMaxAge)
+		c.policyNote("%s: max age %d s became %d s: no browser caches a preflight longer (Firefox caps at 86400, Chromium at 7200)", from, seconds, policy.MaxMaxAge)
 		seconds = policy.MaxMaxAge
 	}
 	n := int(seconds)

@@ -50,8 +50,8 @@ func TestMaxAge(t *testing.T) {
 	c := &converter{}
 	var cfg policy.Config
 	c.maxAge("x", 100000, &cfg)
-	if *cfg.MaxAge != policy.MaxMaxAge || len(c.notes) != 1 {
-		t.Errorf("max_age %d, notes %q", *cfg.MaxAge, c.notes)
+	if *cfg.MaxAge != policy.MaxMaxAge || len(c.pending) != 1 {
+		t.Errorf("max_age %d, notes %q", *cfg.MaxAge, c.pending)
 	}
 	c.maxAge("x", -1, &cfg)
 	if len(c.refusals) != 1 {

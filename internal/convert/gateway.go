@@ -85,7 +85,7 @@ func (c *converter) httpRoute(js []byte) error {
 				// write a redirect route, on which Envoy's CORS filter
 				// does nothing (CorsFilter::decodeHeaders: routeEntry()
 				// is null for a redirect).
-				c.note("%s answers with a redirect (RequestRedirect): Envoy's CORS filter, which the Envoy-based implementations use, does nothing there, so its CORS filter has no effect; the rule leaves its requests alone", from)
+				c.policyNote("%s answers with a redirect (RequestRedirect): Envoy's CORS filter, which the Envoy-based implementations use, does nothing there, so its CORS filter has no effect; the rule leaves its requests alone", from)
 			default:
 				cors = c.gatewayCORS(from, f.CORS)
 			}
@@ -94,9 +94,10 @@ func (c *converter) httpRoute(js []byte) error {
 		if len(matches) == 0 {
 			matches = []gatewayv1.HTTPRouteMatch{{}}
 		}
+		notes := c.takeNotes()
 		for _, m := range matches {
 			gm := gatewayMatchOf(m)
-			gm.from, gm.name, gm.cors, gm.rule = from, name, cors, i
+			gm.from, gm.name, gm.cors, gm.rule, gm.notes = from, name, cors, i, notes
 			route.matches = append(route.matches, gm)
 		}
 	}
@@ -264,7 +265,7 @@ func (c *converter) gatewayCORS(from string, f *gatewayv1.HTTPCORSFilter) *polic
 	maxAge := int64(f.MaxAge)
 	if maxAge == 0 {
 		maxAge = gatewayDefaultMaxAge
-		c.note("%s: no maxAge: the Gateway API's default of %d s is written out", from, gatewayDefaultMaxAge)
+		c.policyNote("%s: no maxAge: the Gateway API's default of %d s is written out", from, gatewayDefaultMaxAge)
 	}
 	c.maxAge(from, maxAge, cfg)
 	if f.AllowCredentials != nil && *f.AllowCredentials {

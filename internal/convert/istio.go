@@ -59,20 +59,21 @@ func (c *converter) virtualService(js []byte) error {
 			// filter does nothing on a route that answers itself
 			// (CorsFilter::decodeHeaders: routeEntry() is null for
 			// redirects and direct responses).
-			c.note("%s answers with a redirect or a direct response: Envoy's CORS filter does nothing there, so its corsPolicy has no effect; the rule leaves its requests alone", from)
+			c.policyNote("%s answers with a redirect or a direct response: Envoy's CORS filter does nothing there, so its corsPolicy has no effect; the rule leaves its requests alone", from)
 		default:
 			cors = c.istioCORS(from, h.CorsPolicy)
 		}
 		// Istio emits no route after a catch-all one: neither the
 		// route's other match conditions nor the routes after it
 		// (BuildHTTPRoutesForVirtualService).
+		notes := c.takeNotes()
 		catchAll := len(h.Match) == 0
 		if catchAll {
-			vh.scopes = append(vh.scopes, scope{from: from, name: name, cors: cors, catchAll: true})
+			vh.scopes = append(vh.scopes, scope{from: from, name: name, cors: cors, catchAll: true, notes: notes})
 		}
 		for j, m := range h.Match {
 			s := c.istioMatch(fmt.Sprintf("%s match[%d]", from, j), m)
-			s.from, s.name, s.cors = from, name, cors
+			s.from, s.name, s.cors, s.notes = from, name, cors, notes
 			vh.scopes = append(vh.scopes, s)
 			if catchAll = s.catchAll && !s.conditional(); catchAll {
 				if j+1 < len(h.Match) {
@@ -170,7 +171,7 @@ func (c *converter) istioCORS(from string, p *networking.CorsPolicy) *policy.Con
 	switch {
 	case len(p.AllowOrigins) > 0:
 		if len(p.AllowOrigin) > 0 {
-			c.note("%s: allowOrigin is ignored: Istio uses allowOrigins alone when it is set", from)
+			c.policyNote("%s: allowOrigin is ignored: Istio uses allowOrigins alone when it is set", from)
 		}
 		for _, o := range p.AllowOrigins {
 			switch {
@@ -193,7 +194,7 @@ func (c *converter) istioCORS(from string, p *networking.CorsPolicy) *policy.Con
 	cfg.ExposeHeaders = p.ExposeHeaders
 	if d := p.MaxAge; d != nil {
 		if d.Nanos != 0 {
-			c.note("%s: max age %s: Envoy sends whole seconds; so does corswasm (%d)", from, d.AsDuration(), d.Seconds)
+			c.policyNote("%s: max age %s: Envoy sends whole seconds; so does corswasm (%d)", from, d.AsDuration(), d.Seconds)
 		}
 		c.maxAge(from, d.Seconds, cfg)
 	}
@@ -205,7 +206,7 @@ func (c *converter) istioCORS(from string, p *networking.CorsPolicy) *policy.Con
 	// route/route.go), and Envoy then forwards the preflights whose origin
 	// is not allowed, and no other: "forward_disallowed_origin".
 	if p.UnmatchedPreflights == networking.CorsPolicy_IGNORE {
-		c.note("%s: unmatchedPreflights IGNORE: Envoy answered a refused preflight 200 without CORS headers; corswasm answers 403 without them (the browser fails it either way)", from)
+		c.policyNote("%s: unmatchedPreflights IGNORE: Envoy answered a refused preflight 200 without CORS headers; corswasm answers 403 without them (the browser fails it either way)", from)
 	} else {
 		cfg.OnUnmatchedPreflight = policy.ForwardDisallowedOrigin
 	}

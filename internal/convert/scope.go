@@ -56,6 +56,9 @@ type scope struct {
 	// others (the Gateway API leaves a regular expression's precedence
 	// to the implementation).
 	unordered bool
+	// notes are about its CORS handling, printed only if the scope is a
+	// rule of the result (policyNote).
+	notes []string
 	// catchAll: Istio merges the routes of VirtualServices sharing a host
 	// with these last (a prefix "/" without header, query or metadata
 	// matches: IsCatchAllRoute in pilot/pkg/networking/core/route).
