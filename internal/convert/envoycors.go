@@ -254,20 +254,20 @@ func (c *converter) envoyConfig(ps []*envoyPolicy) *policy.Config {
 func envoyOrigins(ms []*matcherv3.StringMatcher) []originMatcher {
 	var out []originMatcher
 	for _, m := range ms {
+		o := originMatcher{kind: "custom", ignoreCase: m.IgnoreCase}
 		switch m.MatchPattern.(type) {
 		case *matcherv3.StringMatcher_Exact:
-			out = append(out, originMatcher{"exact", m.GetExact()})
+			o.kind, o.value = "exact", m.GetExact()
 		case *matcherv3.StringMatcher_Prefix:
-			out = append(out, originMatcher{"prefix", m.GetPrefix()})
+			o.kind, o.value = "prefix", m.GetPrefix()
 		case *matcherv3.StringMatcher_Suffix:
-			out = append(out, originMatcher{"suffix", m.GetSuffix()})
+			o.kind, o.value = "suffix", m.GetSuffix()
 		case *matcherv3.StringMatcher_SafeRegex:
-			out = append(out, originMatcher{"regex", m.GetSafeRegex().GetRegex()})
+			o.kind, o.value = "regex", m.GetSafeRegex().GetRegex()
 		case *matcherv3.StringMatcher_Contains:
-			out = append(out, originMatcher{"contains", m.GetContains()})
-		default:
-			out = append(out, originMatcher{"custom", ""})
+			o.kind, o.value = "contains", m.GetContains()
 		}
+		out = append(out, o)
 	}
 	return out
 }

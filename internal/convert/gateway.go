@@ -236,19 +236,35 @@ func gatewayMatchOf(m gatewayv1.HTTPRouteMatch) gatewayMatch {
 	return s
 }
 
+// gatewayOrigin writes a Gateway API origin as corswasm's allow_origins
+// do: in lower case, without the scheme's default port.
+func gatewayOrigin(o string) string {
+	o = strings.ToLower(o)
+	switch {
+	case strings.HasPrefix(o, "https://"):
+		return strings.TrimSuffix(o, ":443")
+	case strings.HasPrefix(o, "http://"):
+		return strings.TrimSuffix(o, ":80")
+	}
+	return o
+}
+
 // gatewayCORS converts an HTTPCORSFilter.
 func (c *converter) gatewayCORS(from string, f *gatewayv1.HTTPCORSFilter) *policy.Config {
 	cfg := &policy.Config{}
 	var ms []originMatcher
 	for _, o := range f.AllowOrigins {
-		v := string(o)
+		v := gatewayOrigin(string(o))
+		if v != string(o) {
+			c.policyNote("%s: origin %q is the origin %q: the Gateway API's origins are URIs, whose scheme and host compare case-insensitively (RFC 3986 sections 3.1 and 3.2.2), and the scheme's default port is assumed when none is given (HTTPCORSFilter.AllowOrigins)", from, string(o), v)
+		}
 		if anyHost.MatchString(v) {
 			c.refuse("%s: origin %q allows every host of its scheme; use \"*\" if that is meant (never with credentials), or list the origins", from, v)
 			continue
 		}
 		// The Gateway API's "*" host label matches one or more labels to
 		// its left, as corswasm's subdomain wildcard does.
-		ms = append(ms, originMatcher{"exact", v})
+		ms = append(ms, originMatcher{kind: "gateway", value: v})
 	}
 	c.origins(from, ms, cfg)
 	var methods []string

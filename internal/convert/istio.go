@@ -176,16 +176,16 @@ func (c *converter) istioCORS(from string, p *networking.CorsPolicy) *policy.Con
 		for _, o := range p.AllowOrigins {
 			switch {
 			case o.GetExact() != "":
-				ms = append(ms, originMatcher{"exact", o.GetExact()})
+				ms = append(ms, originMatcher{kind: "exact", value: o.GetExact()})
 			case o.GetPrefix() != "":
-				ms = append(ms, originMatcher{"prefix", o.GetPrefix()})
+				ms = append(ms, originMatcher{kind: "prefix", value: o.GetPrefix()})
 			case o.GetRegex() != "":
-				ms = append(ms, originMatcher{"regex", o.GetRegex()})
+				ms = append(ms, originMatcher{kind: "regex", value: o.GetRegex()})
 			}
 		}
 	default:
 		for _, o := range p.AllowOrigin {
-			ms = append(ms, originMatcher{"exact", o})
+			ms = append(ms, originMatcher{kind: "exact", value: o})
 		}
 	}
 	c.origins(from, ms, cfg)
