@@ -24,22 +24,25 @@ func (c *converter) envoy(obj map[string]any) error {
 		if name, _ := obj["name"].(string); c.claimed[name] {
 			return nil // converted with the connection manager that uses it
 		}
-		return c.routeConfiguration(obj, &hcm{})
+		return c.routeConfiguration(obj, nil)
 	case has(obj, "domains"):
 		var vh routev3.VirtualHost
 		if err := c.unmarshalEnvoy(obj, &vh, "VirtualHost"); err != nil {
 			return err
 		}
 		c.sources = append(c.sources, fmt.Sprintf("Envoy VirtualHost %q", vh.Name))
-		c.virtualHost(fmt.Sprintf("virtual host %q", vh.Name), &vh, nil, &hcm{})
+		from := fmt.Sprintf("virtual host %q", vh.Name)
+		c.virtualHost(from, &vh, nil, c.inputHCM(from, corsNames(virtualHostConfigs([]*routev3.VirtualHost{&vh})...)))
 	case has(obj, "match"):
 		var r routev3.Route
 		if err := c.unmarshalEnvoy(obj, &r, "Route"); err != nil {
 			return err
 		}
 		c.sources = append(c.sources, fmt.Sprintf("Envoy Route %q", r.Name))
-		c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: fmt.Sprintf("route %q", r.Name), name: "route", domains: []string{"*"},
-			scopes: c.routes("", "route", nil, []*routev3.Route{&r}, &hcm{})})
+		from := fmt.Sprintf("route %q", r.Name)
+		h := c.inputHCM(from, corsNames(routeConfigs([]*routev3.Route{&r})...))
+		c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: "route", domains: []string{"*"},
+			scopes: c.routes("", "route", nil, []*routev3.Route{&r}, h)})
 	default:
 		return nil
 	}
@@ -48,7 +51,7 @@ func (c *converter) envoy(obj map[string]any) error {
 }
 
 // routeConfiguration converts a RouteConfiguration served by the
-// connection manager h.
+// connection manager h (nil when the input does not hold it).
 func (c *converter) routeConfiguration(obj map[string]any, h *hcm) error {
 	var rc routev3.RouteConfiguration
 	if err := c.unmarshalEnvoy(obj, &rc, "RouteConfiguration"); err != nil {
@@ -57,6 +60,9 @@ func (c *converter) routeConfiguration(obj map[string]any, h *hcm) error {
 	c.sources = append(c.sources, fmt.Sprintf("Envoy RouteConfiguration %q", rc.Name))
 	c.kinds["envoy"] = true
 	from := fmt.Sprintf("route configuration %q", rc.Name)
+	if h == nil {
+		h = c.inputHCM(from, corsNames(append(virtualHostConfigs(rc.VirtualHosts), rc.TypedPerFilterConfig)...))
+	}
 	if rc.Vhds != nil {
 		c.refuse("%s: virtual hosts come from VHDS (vhds), which are not in the input; give the virtual hosts (Envoy's /config_dump has them)", from)
 	}
@@ -211,7 +217,7 @@ func (c *converter) weightedCORS(at string, r *routev3.Route, levels []corsLevel
 	for i, cw := range r.GetRoute().GetWeightedClusters().GetClusters() {
 		clusters = append(clusters, c.level(fmt.Sprintf("%s weighted_clusters.clusters[%d] %q", at, i, cw.Name), cw.TypedPerFilterConfig, nil, h))
 	}
-	if !slices.ContainsFunc(clusters, func(l corsLevel) bool { return l.typed != nil || l.disabled != nil }) {
+	if !slices.ContainsFunc(clusters, func(l corsLevel) bool { return l.typed != nil || l.canonical != nil || l.disabled != nil }) {
 		return c.routeCORS(levels, h)
 	}
 	var cors *policy.Config
