@@ -37,7 +37,7 @@ type entry struct {
 // did no CORS outside its routes) and each entry is a rule that sets
 // every field it needs, so that nothing is inherited.
 func (c *converter) assemble() *policy.Config {
-	c.portOnlyDomains()
+	c.tablesAgreeOnPorts()
 	var entries []entry
 	reached := make(map[*scope]bool)
 	for _, b := range c.blocks() {
@@ -290,6 +290,9 @@ func (c *converter) sharedDomain(d string, members []int) {
 		return
 	}
 	first := &c.vhosts[members[0]]
+	if first.ports != nil && !slices.ContainsFunc(members, func(m int) bool { return c.vhosts[m].ports != first.ports }) {
+		return // virtual hosts of one route configuration, apart by the port: portsAgree's
+	}
 	for _, m := range members[1:] {
 		if !sameHandling(first, &c.vhosts[m]) {
 			c.refuse("%s all take %s, and their CORS handling differs; the source tells their requests apart by what corswasm rules cannot match (the port, in a domain or in the listener, or the kind of proxy): convert them separately, one plugin configuration for each listener", list, d)

@@ -1,6 +1,9 @@
 package convert
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // Type URLs of the bootstrap parts read.
 const (
@@ -92,6 +95,10 @@ func connectionManagers(obj map[string]any) []connectionManager {
 					continue
 				}
 				h, names := corsFilters(cfg)
+				h.stripAnyPort, _ = field(cfg, "strip_any_host_port").(bool)
+				if strip, _ := field(cfg, "strip_matching_host_port").(bool); strip {
+					h.strippedPort = listenerPort(lm)
+				}
 				out = append(out, connectionManager{
 					from:      fmt.Sprintf("listener %q (static_resources.listeners[%d]) %s filters[%d], its HTTP connection manager,", lname, i, where[j], k),
 					hcm:       h,
@@ -158,4 +165,20 @@ func field(obj map[string]any, name string) any {
 		}
 	}
 	return obj[string(camel)]
+}
+
+// listenerPort returns a listener's port (address.socket_address.
+// port_value), "" when it has none.
+func listenerPort(l map[string]any) string {
+	addr, _ := field(l, "address").(map[string]any)
+	sock, _ := field(addr, "socket_address").(map[string]any)
+	switch p := field(sock, "port_value").(type) {
+	case float64:
+		return strconv.Itoa(int(p))
+	case int:
+		return strconv.Itoa(p)
+	case string:
+		return p
+	}
+	return ""
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"strings"
 
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -32,7 +31,7 @@ func (c *converter) envoy(obj map[string]any) error {
 		}
 		c.sources = append(c.sources, fmt.Sprintf("Envoy VirtualHost %q", vh.Name))
 		from := fmt.Sprintf("virtual host %q", vh.Name)
-		c.virtualHost(from, &vh, nil, &routeTable{h: c.inputHCM(from, corsNames(virtualHostConfigs([]*routev3.VirtualHost{&vh})...))})
+		c.virtualHost(from, &vh, nil, &routeTable{h: c.inputHCM(from, corsNames(virtualHostConfigs([]*routev3.VirtualHost{&vh})...)), ports: &portTable{}})
 	case has(obj, "match"):
 		var r routev3.Route
 		if err := c.unmarshalEnvoy(obj, &r, "Route"); err != nil {
@@ -42,7 +41,7 @@ func (c *converter) envoy(obj map[string]any) error {
 		from := fmt.Sprintf("route %q", r.Name)
 		h := c.inputHCM(from, corsNames(routeConfigs([]*routev3.Route{&r})...))
 		c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: "route", domains: []string{"*"},
-			scopes: c.routes("", "route", nil, []*routev3.Route{&r}, &routeTable{h: h})})
+			scopes: c.routes("", "route", nil, []*routev3.Route{&r}, &routeTable{h: h, ports: &portTable{}})})
 	default:
 		return nil
 	}
@@ -68,7 +67,8 @@ func (c *converter) routeConfiguration(obj map[string]any, h *hcm) error {
 	}
 	// A policy for the whole route configuration applies field by field
 	// where a virtual host or route sets none.
-	rt := &routeTable{h: h, ignorePathParameters: rc.IgnorePathParametersInPathMatching}
+	rt := &routeTable{h: h, ignorePathParameters: rc.IgnorePathParametersInPathMatching,
+		ports: &portTable{ignored: rc.IgnorePortInHostMatching || h.stripAnyPort, stripped: h.strippedPort}}
 	parents := []corsLevel{c.level(from, rc.TypedPerFilterConfig, nil, h)}
 	for i, vh := range rc.VirtualHosts {
 		c.virtualHost(fmt.Sprintf("%s virtual_hosts[%d] %q", from, i, vh.Name), vh, parents, rt)
@@ -148,26 +148,7 @@ func readsCORS(cfg any) bool {
 // virtualHost adds a virtual host: its domains and its routes; parents
 // are the levels above it (the route configuration's).
 func (c *converter) virtualHost(from string, vh *routev3.VirtualHost, parents []corsLevel, rt *routeTable) {
-	var domains, portOnly []string
-	for _, d := range vh.Domains {
-		d = strings.ToLower(d)
-		host, _, hasPort := strings.Cut(d, ":")
-		if hasPort && !strings.HasPrefix(d, "[") {
-			if !slices.ContainsFunc(vh.Domains, func(o string) bool { return strings.EqualFold(o, host) }) {
-				portOnly = append(portOnly, host)
-			} else {
-				c.note("%s: domain %q: corswasm ignores the port of :authority; the rules take %q on every port", from, d, host)
-			}
-			d = host
-		}
-		if d != "*" && (strings.HasPrefix(d, "*") && !strings.HasPrefix(d, "*.") || strings.HasSuffix(d, "*")) {
-			c.refuse("%s: domain %q: corswasm matches hosts exactly or by a whole-label wildcard (*.example.com)", from, d)
-			continue
-		}
-		if !slices.Contains(domains, d) {
-			domains = append(domains, d)
-		}
-	}
+	hosts, domains := c.envoyDomains(from, vh.Domains, rt.ports)
 	levels := append([]corsLevel{c.level(from, vh.TypedPerFilterConfig, vh.Cors, rt.h)}, parents...)
 	if vh.Matcher != nil {
 		c.refuse("%s chooses its routes with a matcher tree (matcher), which corswasm cannot convert", from)
@@ -176,13 +157,16 @@ func (c *converter) virtualHost(from string, vh *routev3.VirtualHost, parents []
 	if vh.RequireTls != routev3.VirtualHost_NONE && slices.ContainsFunc(scopes, func(s scope) bool { return s.cors != nil }) {
 		c.refuse("%s: require_tls %s: Envoy redirects plain-HTTP requests to https without CORS handling, and corswasm rules cannot select requests by scheme", from, vh.RequireTls)
 	}
-	c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: vh.Name, domains: domains, scopes: scopes, portOnly: portOnly})
+	c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: vh.Name, domains: hosts, scopes: scopes, authorities: domains, ports: rt.ports})
 }
 
 // routeTable is how a route configuration's routes are matched: its
 // connection manager's CORS filter, and its own matching fields.
 type routeTable struct {
 	h *hcm
+	// ports says how the port counts in choosing a virtual host; one for
+	// each route configuration.
+	ports *portTable
 	// ignorePathParameters: paths are matched up to their first ";"
 	// (ignore_path_parameters_in_path_matching).
 	ignorePathParameters bool

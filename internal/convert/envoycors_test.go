@@ -32,7 +32,7 @@ func envoyRoutes(rc, vh, route, extraVH, extraRoute string) string {
 	return fmt.Sprintf(`name: edge
 typed_per_filter_config: %s
 virtual_hosts:
-- {name: api, domains: [api.example.com], typed_per_filter_config: %s%s,
+- {name: api, domains: [api.example.com, "api.example.com:*"], typed_per_filter_config: %s%s,
    routes: [{name: all, match: {prefix: /}, route: {cluster: api%s}, typed_per_filter_config: %s}]}
 `, entry(rc), entry(vh), extraVH, extraRoute, entry(route))
 }
@@ -170,7 +170,7 @@ func TestEnvoyWeightedClusters(t *testing.T) {
 		return `name: edge
 virtual_hosts:
 - name: api
-  domains: [api.example.com]
+  domains: [api.example.com, "api.example.com:*"]
   typed_per_filter_config: {envoy.filters.http.cors: ` + corsPolicy(`allow_origin_string_match: [{exact: "https://a.example"}]`) + `}
   routes:
   - match: {prefix: /}

@@ -43,6 +43,11 @@ type hcm struct {
 	// disabled: the filter is disabled unless a route enables it
 	// (http_filters[].disabled).
 	disabled bool
+	// stripAnyPort: the connection manager removes the port from
+	// :authority (strip_any_host_port), or strippedPort, the listener's
+	// port, when :authority has it (strip_matching_host_port).
+	stripAnyPort bool
+	strippedPort string
 }
 
 // inputHCM stands for the connection manager of route configurations,

@@ -23,7 +23,7 @@ func TestCORSFilterName(t *testing.T) {
 		return `name: edge
 virtual_hosts:
 - name: api
-  domains: [api.example.com]
+  domains: [api.example.com, "api.example.com:*"]
   typed_per_filter_config: {` + vh + `}
   routes:
   - {match: {prefix: /internal/}, route: {cluster: api}, typed_per_filter_config: {` + internal + `}}

@@ -100,11 +100,22 @@ func (c *converter) virtualService(js []byte) error {
 func (c *converter) istioMatch(at string, m *networking.HTTPMatchRequest) scope {
 	var s scope
 	if a := m.Authority; a != nil {
+		// Istio matches the authority as a header (TranslateRouteMatch),
+		// whole and case-sensitively: "api.example.com" does not take
+		// "api.example.com:8443", which a gateway's virtual host takes
+		// too (its domains are the host and "host:*":
+		// buildGatewayVirtualHostDomains in pilot/pkg/networking/core/
+		// gateway.go), nor "API.example.com".
 		if e := a.GetExact(); e != "" {
 			host, port := c.authority(e)
 			s.hosts = []string{host}
 			if port {
 				s.conditions = append(s.conditions, "the port in :authority")
+			} else {
+				s.conditions = append(s.conditions, fmt.Sprintf("the port in :authority (Istio compares it whole: %q does not take %q)", e, e+":8443"))
+			}
+			if hasUpper(e) {
+				s.conditions = append(s.conditions, "the case of :authority (Istio compares it case-sensitively)")
 			}
 		} else {
 			s.conditions = append(s.conditions, "an authority prefix or regex")

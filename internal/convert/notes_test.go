@@ -48,7 +48,7 @@ func TestNotesApply(t *testing.T) {
 		{"an unreachable route's policy", `name: edge
 virtual_hosts:
 - name: api
-  domains: [api.example.com]
+  domains: [api.example.com, "api.example.com:*"]
   routes:
   - {match: {prefix: /}, route: {cluster: api}, typed_per_filter_config: {envoy.filters.http.cors: {"@type": type.googleapis.com/envoy.config.route.v3.FilterConfig, disabled: true}}}
   - {match: {prefix: /a/}, route: {cluster: api}, typed_per_filter_config: {envoy.filters.http.cors: ` + corsPolicy(`allow_origin_string_match: [{suffix: ".example.com"}], allow_methods: "GET,PUT", max_age: "100000", forward_not_matching_preflights: false`) + `}}

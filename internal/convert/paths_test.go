@@ -57,7 +57,7 @@ func TestPathParameters(t *testing.T) {
 ignore_path_parameters_in_path_matching: ` + ignore + `
 virtual_hosts:
 - name: api
-  domains: [api.example.com]
+  domains: [api.example.com, "api.example.com:*"]
   routes:
   - {match: {path: /admin}, route: {cluster: api}, typed_per_filter_config: {envoy.filters.http.cors: ` + corsPolicy(`allow_origin_string_match: [{exact: "https://a.example"}]`) + `}}
   - {match: {path_separated_prefix: /v1}, route: {cluster: api}, typed_per_filter_config: {envoy.filters.http.cors: ` + corsPolicy(`allow_origin_string_match: [{exact: "https://a.example"}]`) + `}}

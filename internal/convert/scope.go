@@ -25,10 +25,10 @@ type vhost struct {
 	domains []string
 	// scopes are its routes, in the order the source tries them.
 	scopes []scope
-	// portOnly are the domains the source chooses the vhost for on one
-	// port alone ("api.example.com:8443" without "api.example.com"),
-	// without the port (see ports.go).
-	portOnly []string
+	// authorities are an Envoy virtual host's domains with their ports,
+	// and ports the route configuration's port matching (see ports.go).
+	authorities []domain
+	ports       *portTable
 }
 
 // scope is a part of the traffic to which a source gives one CORS policy,
