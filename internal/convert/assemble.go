@@ -140,7 +140,7 @@ func (c *converter) blocks() []block {
 // a fence unless one of them takes every request.
 func (c *converter) blockEntries(b block, reached map[*scope]bool) []entry {
 	members := b.members
-	if slices.ContainsFunc(members, func(m int) bool { return c.vhosts[m].kind != "istio" }) {
+	if c.onSidecars() || slices.ContainsFunc(members, func(m int) bool { return c.vhosts[m].kind != "istio" }) {
 		// Converted once, or refused (sharedDomain).
 		members = members[:1]
 	}
@@ -285,8 +285,18 @@ func (c *converter) sharedDomain(d string, members []int) {
 	if d == "*" {
 		d = "every host"
 	}
-	if len(kinds) == 1 && kinds["istio"] {
-		c.note("%s share %s: Istio merges the routes of gateway-bound VirtualServices in creation order, catch-all routes last, and uses only one of them on sidecars; here they are merged in file order, catch-all routes last, so list them in creation order", list, d)
+	if len(kinds) == 1 && kinds["istio"] && !c.onSidecars() {
+		c.note("%s share %s: Istio merges the routes of gateway-bound VirtualServices in creation order, catch-all routes last; here they are merged in file order, catch-all routes last, so list them in creation order", list, d)
+		return
+	}
+	if c.onSidecars() {
+		for _, m := range members[1:] {
+			if !sameHandling(&c.vhosts[members[0]], &c.vhosts[m]) {
+				c.refuse("%s share %s, and their CORS handling differs: on sidecars Istio uses one VirtualService for a host, the oldest, and the documents do not show which; give them different hosts, or merge them into one", list, d)
+				return
+			}
+		}
+		c.note("%s share %s: on sidecars Istio uses one of them, and they give every request the same CORS handling: converted once", list, d)
 		return
 	}
 	first := &c.vhosts[members[0]]

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -45,7 +46,7 @@ func (c *converter) bootstrap(obj map[string]any) error {
 			c.refuse("%s runs %d CORS filters (%s): each reads its own per-route configurations and acts on the same requests; corswasm is one filter", cm.from, len(cm.corsNames), quoteAll(cm.corsNames))
 		}
 		if cm.hcm.name == "" {
-			c.note("%s has no CORS filter (envoy.filters.http.cors) among its http_filters: Envoy does no CORS handling there, whatever its routes say; so do the rules", cm.from)
+			c.parentNotes[cm.hcm.parent] = append(c.parentNotes[cm.hcm.parent], fmt.Sprintf("%s has no CORS filter (envoy.filters.http.cors) among its http_filters: Envoy does no CORS handling there, whatever its routes say; neither does the configuration", cm.from))
 		}
 		rds, _ := field(cm.cfg, "rds").(map[string]any)
 		name, _ := field(rds, "route_config_name").(string)
@@ -99,6 +100,10 @@ func connectionManagers(obj map[string]any) []connectionManager {
 				if strip, _ := field(cfg, "strip_matching_host_port").(bool); strip {
 					h.strippedPort = listenerPort(lm)
 				}
+				if lname == "" {
+					lname = fmt.Sprintf("listeners[%d]", i)
+				}
+				h.parent = parent{kind: "listener", name: lname, part: fmt.Sprintf("%s filters[%d]", where[j], k)}
 				out = append(out, connectionManager{
 					from:      fmt.Sprintf("listener %q (static_resources.listeners[%d]) %s filters[%d], its HTTP connection manager,", lname, i, where[j], k),
 					hcm:       h,
@@ -106,6 +111,13 @@ func connectionManagers(obj map[string]any) []connectionManager {
 					cfg:       cfg,
 				})
 			}
+		}
+	}
+	// A listener's one connection manager is the listener.
+	for i := range out {
+		p := &out[i].hcm.parent
+		if !slices.ContainsFunc(out, func(o connectionManager) bool { return o.hcm.parent.name == p.name && o.hcm.parent.part != p.part }) {
+			p.part = ""
 		}
 	}
 	return out

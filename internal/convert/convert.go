@@ -57,6 +57,11 @@ type converter struct {
 	sources      []string
 	notes        []string
 	refusals     []string
+	// parentNotes are notes about one parent, printed when the result
+	// is for it (see parents.go).
+	parentNotes map[parent][]string
+	// assembling is the parent whose configuration is being assembled.
+	assembling parent
 	// pending are the policy notes of the route being converted.
 	pending []string
 	said    map[string]bool
@@ -122,11 +127,18 @@ func (c *converter) first(msg string) bool {
 // routes. An error means an input could not be read or held nothing to
 // convert; a refusal is in the Result.
 func Convert(inputs ...Input) (*Result, error) {
+	return ConvertFor(Selection{}, inputs...)
+}
+
+// ConvertFor is Convert for the parents sel names alone (see parents.go):
+// an error when the inputs have none of them.
+func ConvertFor(sel Selection, inputs ...Input) (*Result, error) {
 	docs, err := readDocuments(inputs)
 	if err != nil {
 		return nil, err
 	}
-	c := &converter{kinds: make(map[string]bool), routeConfigs: make(map[string]map[string]any), claimed: make(map[string]bool)}
+	c := &converter{kinds: make(map[string]bool), routeConfigs: make(map[string]map[string]any), claimed: make(map[string]bool),
+		parentNotes: make(map[parent][]string)}
 	for _, d := range docs {
 		if name, ok := d.obj["name"].(string); ok && d.obj["kind"] == nil && has(d.obj, "virtual_hosts", "virtualHosts") && c.routeConfigs[name] == nil {
 			c.routeConfigs[name] = d.obj
@@ -147,9 +159,11 @@ func Convert(inputs ...Input) (*Result, error) {
 	if len(c.sources) == 0 {
 		return nil, ErrUnknownDocument
 	}
-	c.gatewayVHosts()
 	// Validated even when refused, so that every reason shows at once.
-	cfg := c.assemble()
+	cfg, err := c.assembleByParent(sel)
+	if err != nil {
+		return nil, err
+	}
 	js := c.validate(cfg)
 	r := &Result{Sources: c.sources, Notes: c.notes, Refusals: c.refusals}
 	if len(c.refusals) == 0 {

@@ -31,7 +31,7 @@ func (c *converter) envoy(obj map[string]any) error {
 		}
 		c.sources = append(c.sources, fmt.Sprintf("Envoy VirtualHost %q", vh.Name))
 		from := fmt.Sprintf("virtual host %q", vh.Name)
-		c.virtualHost(from, &vh, nil, &routeTable{h: c.inputHCM(from, corsNames(virtualHostConfigs([]*routev3.VirtualHost{&vh})...)), ports: &portTable{}})
+		c.virtualHost(from, &vh, nil, &routeTable{h: c.inputHCM(from, parent{kind: "envoy"}, corsNames(virtualHostConfigs([]*routev3.VirtualHost{&vh})...)), ports: &portTable{}})
 	case has(obj, "match"):
 		var r routev3.Route
 		if err := c.unmarshalEnvoy(obj, &r, "Route"); err != nil {
@@ -39,8 +39,8 @@ func (c *converter) envoy(obj map[string]any) error {
 		}
 		c.sources = append(c.sources, fmt.Sprintf("Envoy Route %q", r.Name))
 		from := fmt.Sprintf("route %q", r.Name)
-		h := c.inputHCM(from, corsNames(routeConfigs([]*routev3.Route{&r})...))
-		c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: "route", domains: []string{"*"},
+		h := c.inputHCM(from, parent{kind: "envoy"}, corsNames(routeConfigs([]*routev3.Route{&r})...))
+		c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: "route", domains: []string{"*"}, parents: []parent{h.parent},
 			scopes: c.routes("", "route", nil, []*routev3.Route{&r}, &routeTable{h: h, ports: &portTable{}})})
 	default:
 		return nil
@@ -60,7 +60,7 @@ func (c *converter) routeConfiguration(obj map[string]any, h *hcm) error {
 	c.kinds["envoy"] = true
 	from := fmt.Sprintf("route configuration %q", rc.Name)
 	if h == nil {
-		h = c.inputHCM(from, corsNames(append(virtualHostConfigs(rc.VirtualHosts), rc.TypedPerFilterConfig)...))
+		h = c.inputHCM(from, parent{kind: "route configuration", name: rc.Name}, corsNames(append(virtualHostConfigs(rc.VirtualHosts), rc.TypedPerFilterConfig)...))
 	}
 	if rc.Vhds != nil {
 		c.refuse("%s: virtual hosts come from VHDS (vhds), which are not in the input; give the virtual hosts (Envoy's /config_dump has them)", from)
@@ -157,7 +157,7 @@ func (c *converter) virtualHost(from string, vh *routev3.VirtualHost, parents []
 	if vh.RequireTls != routev3.VirtualHost_NONE && slices.ContainsFunc(scopes, func(s scope) bool { return s.cors != nil }) {
 		c.refuse("%s: require_tls %s: Envoy redirects plain-HTTP requests to https without CORS handling, and corswasm rules cannot select requests by scheme", from, vh.RequireTls)
 	}
-	c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: vh.Name, domains: hosts, scopes: scopes, authorities: domains, ports: rt.ports})
+	c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: vh.Name, domains: hosts, scopes: scopes, authorities: domains, ports: rt.ports, parents: []parent{rt.h.parent}})
 }
 
 // routeTable is how a route configuration's routes are matched: its

@@ -48,21 +48,24 @@ type hcm struct {
 	// port, when :authority has it (strip_matching_host_port).
 	stripAnyPort bool
 	strippedPort string
+	// parent is what its route configuration is attached to: the
+	// connection manager's listener, or the document given alone.
+	parent parent
 }
 
 // inputHCM stands for the connection manager of route configurations,
 // virtual hosts or routes read without it: it runs the CORS filter,
 // enabled, under the name their CORS policies have (envoy.filters.http.cors
 // when they have none), refused when they have several.
-func (c *converter) inputHCM(from string, names []string) *hcm {
+func (c *converter) inputHCM(from string, p parent, names []string) *hcm {
 	switch len(names) {
 	case 0:
-		return &hcm{name: corsFilterName}
+		return &hcm{name: corsFilterName, parent: p}
 	case 1:
-		return &hcm{name: names[0]}
+		return &hcm{name: names[0], parent: p}
 	}
 	c.refuse("%s: CORS policies under the names %s in typed_per_filter_config: Envoy reads those under the name its connection manager gives the CORS filter (http_filters), and those under %s only where there are none, so which apply depends on that name; convert with the bootstrap or listener that names it, or use one name", from, quoteAll(names), corsFilterName)
-	return &hcm{name: names[0]}
+	return &hcm{name: names[0], parent: p}
 }
 
 func quoteAll(names []string) string {

@@ -31,6 +31,8 @@ type httpRouteMatches struct {
 	created   time.Time
 	hostnames []string
 	matches   []gatewayMatch
+	// parents are the parents its parentRefs attach it to.
+	parents []parent
 }
 
 // gatewayMatch is one HTTPRouteMatch of a rule.
@@ -60,7 +62,7 @@ func (c *converter) httpRoute(js []byte) error {
 	}
 	c.sources = append(c.sources, "Gateway API HTTPRoute "+id)
 	c.kinds["gateway"] = true
-	route := httpRouteMatches{id: id, created: hr.CreationTimestamp.Time}
+	route := httpRouteMatches{id: id, created: hr.CreationTimestamp.Time, parents: routeParents(hr.Namespace, hr.Spec.ParentRefs)}
 	for _, h := range hr.Spec.Hostnames {
 		if h := strings.ToLower(string(h)); !slices.Contains(route.hostnames, h) {
 			route.hostnames = append(route.hostnames, h)
@@ -111,7 +113,7 @@ func (c *converter) httpRoute(js []byte) error {
 // (HTTPRouteRule.Matches): the path (see pathPrecedence), a method match,
 // the most header matches, the most query parameter matches, the oldest
 // route, the first route by "namespace/name", the first rule.
-func (c *converter) gatewayVHosts() {
+func (c *converter) gatewayVHosts(httpRoutes []*httpRouteMatches, p parent) []vhost {
 	type match struct {
 		route int
 		m     *gatewayMatch
@@ -119,8 +121,8 @@ func (c *converter) gatewayVHosts() {
 	byHost := make(map[string][]match)
 	routes := make(map[string][]string)
 	var order []string
-	for ri := range c.httpRoutes {
-		r := &c.httpRoutes[ri]
+	var out []vhost
+	for ri, r := range httpRoutes {
 		hosts := r.hostnames
 		if len(hosts) == 0 {
 			hosts = []string{"*"}
@@ -148,9 +150,9 @@ func (c *converter) gatewayVHosts() {
 			if d := cmp.Or(cmp.Compare(y.headers, x.headers), cmp.Compare(y.query, x.query)); d != 0 || a.route == b.route {
 				return cmp.Or(d, cmp.Compare(x.rule, y.rule))
 			}
-			return c.routeAge(h, &c.httpRoutes[a.route], &c.httpRoutes[b.route])
+			return c.routeAge(h, httpRoutes[a.route], httpRoutes[b.route])
 		})
-		vh := vhost{kind: "gateway", name: h, domains: []string{h},
+		vh := vhost{kind: "gateway", name: h, domains: []string{h}, parents: []parent{p},
 			from: fmt.Sprintf("hostname %q (HTTPRoute %s)", h, strings.Join(routes[h], ", "))}
 		if h == "*" {
 			vh.name, vh.from = "any-host", fmt.Sprintf("HTTPRoute %s without hostnames", strings.Join(routes[h], ", "))
@@ -158,8 +160,9 @@ func (c *converter) gatewayVHosts() {
 		for _, m := range ms {
 			vh.scopes = append(vh.scopes, m.m.scope)
 		}
-		c.vhosts = append(c.vhosts, vh)
+		out = append(out, vh)
 	}
+	return out
 }
 
 // pathPrecedence orders two matches by their paths, as the Gateway API

@@ -35,19 +35,20 @@ func TestKubernetesLists(t *testing.T) {
 	indent := func(doc string) string {
 		return "- " + strings.ReplaceAll(strings.TrimSuffix(doc, "\n"), "\n", "\n  ") + "\n"
 	}
-	list := "apiVersion: v1\nkind: List\nitems:\n" + indent(vsA) + indent(`apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
+	list := "apiVersion: v1\nkind: List\nitems:\n" + indent(vsA) + indent(`apiVersion: networking.istio.io/v1
+kind: VirtualService
 metadata: {name: web, namespace: shop}
 spec:
-  hostnames: [www.example.com]
-  rules: [{filters: [{type: CORS, cors: {allowOrigins: ["https://w.example"]}}]}]
+  hosts: [www.example.com]
+  gateways: [istio-system/public]
+  http: [{corsPolicy: {allowOrigins: [{exact: "https://w.example"}]}, route: [{destination: {host: web}}]}]
 `)
 	p, r := convertAll(t, list)
-	if strings.Join(r.Sources, "; ") != "Istio VirtualService shop/a; Gateway API HTTPRoute shop/web" {
+	if strings.Join(r.Sources, "; ") != "Istio VirtualService shop/a; Istio VirtualService shop/web" {
 		t.Errorf("sources %q", r.Sources)
 	}
 	check(t, p, "List item VirtualService", req{path: "/a/x", origin: "https://a.example"}, "allowed", nil)
-	check(t, p, "List item HTTPRoute", req{host: "www.example.com", origin: "https://w.example"}, "allowed", nil)
+	check(t, p, "another List item", req{host: "www.example.com", origin: "https://w.example"}, "allowed", nil)
 
 	typed := "apiVersion: networking.istio.io/v1\nkind: VirtualServiceList\nitems:\n" +
 		indent(strings.Replace(strings.Replace(vsA, "apiVersion: networking.istio.io/v1\n", "", 1), "kind: VirtualService\n", "", 1))

@@ -2,7 +2,6 @@ package convert
 
 import (
 	"fmt"
-	"strings"
 
 	"google.golang.org/protobuf/encoding/protojson"
 	networking "istio.io/api/networking/v1alpha3"
@@ -36,10 +35,8 @@ func (c *converter) virtualService(js []byte) error {
 	}
 	c.sources = append(c.sources, "Istio VirtualService "+id)
 	c.kinds["envoy"] = true
-	if len(vs.Gateways) > 0 {
-		c.note("VirtualService %s is bound to gateways %s: run the plugin on those (a WasmPlugin selecting them)", id, strings.Join(vs.Gateways, ", "))
-	}
-	vh := vhost{kind: "istio", from: "VirtualService " + id, name: obj.Metadata.Name, domains: c.istioDomains(id, obj.Metadata.Namespace, &vs)}
+	vh := vhost{kind: "istio", from: "VirtualService " + id, name: obj.Metadata.Name, domains: c.istioDomains(id, obj.Metadata.Namespace, &vs),
+		parents: istioParents(obj.Metadata.Namespace, vs.Gateways)}
 	for i, h := range vs.Http {
 		from := fmt.Sprintf("VirtualService %s http[%d]", id, i)
 		name := fmt.Sprintf("%s-%d", obj.Metadata.Name, i)

@@ -25,6 +25,8 @@ type vhost struct {
 	domains []string
 	// scopes are its routes, in the order the source tries them.
 	scopes []scope
+	// parents are what the vhost is attached to (see parents.go).
+	parents []parent
 	// authorities are an Envoy virtual host's domains with their ports,
 	// and ports the route configuration's port matching (see ports.go).
 	authorities []domain
