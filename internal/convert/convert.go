@@ -57,6 +57,8 @@ type converter struct {
 	sources      []string
 	notes        []string
 	refusals     []string
+	// envoyFilters are the Istio EnvoyFilters read.
+	envoyFilters []envoyFilter
 	// parentNotes are notes about one parent, printed when the result
 	// is for it (see parents.go).
 	parentNotes map[parent][]string
@@ -159,6 +161,7 @@ func ConvertFor(sel Selection, inputs ...Input) (*Result, error) {
 	if len(c.sources) == 0 {
 		return nil, ErrUnknownDocument
 	}
+	c.checkEnvoyFilters()
 	// Validated even when refused, so that every reason shows at once.
 	cfg, err := c.assembleByParent(sel)
 	if err != nil {
@@ -213,6 +216,12 @@ func (c *converter) document(obj map[string]any) error {
 			return err
 		}
 		return c.httpRoute(js)
+	case kind == "EnvoyFilter" && strings.HasPrefix(api, "networking.istio.io/"):
+		js, err := jsonOf(obj)
+		if err != nil {
+			return err
+		}
+		return c.readEnvoyFilter(js)
 	case kind != "":
 		return nil // another Kubernetes object in the same file
 	}
