@@ -26,17 +26,11 @@ type envoyFilter struct {
 
 // readEnvoyFilter reads an EnvoyFilter's spec.
 func (c *converter) readEnvoyFilter(js []byte) error {
-	var obj struct {
-		Metadata struct{ Name, Namespace string } `json:"metadata"`
-		Spec     rawJSON                          `json:"spec"`
+	obj, err := readIstioObject(js, "EnvoyFilter")
+	if err != nil {
+		return err
 	}
-	if err := decodeJSON(js, &obj); err != nil {
-		return fmt.Errorf("EnvoyFilter: %w", err)
-	}
-	id := obj.Metadata.Name
-	if obj.Metadata.Namespace != "" {
-		id = obj.Metadata.Namespace + "/" + id
-	}
+	id := obj.id
 	var spec networking.EnvoyFilter
 	if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(obj.Spec, &spec); err != nil {
 		return fmt.Errorf("EnvoyFilter %s: not a valid istio.networking.v1alpha3.EnvoyFilter spec: %w", id, err)

@@ -14,17 +14,11 @@ import (
 // its uri's paths) in the order Istio matches them: the first that matches
 // decides, even when a later one names the request's authority.
 func (c *converter) virtualService(js []byte) error {
-	var obj struct {
-		Metadata struct{ Name, Namespace string } `json:"metadata"`
-		Spec     rawJSON                          `json:"spec"`
+	obj, err := readIstioObject(js, "VirtualService")
+	if err != nil {
+		return err
 	}
-	if err := decodeJSON(js, &obj); err != nil {
-		return fmt.Errorf("VirtualService: %w", err)
-	}
-	id := obj.Metadata.Name
-	if obj.Metadata.Namespace != "" {
-		id = obj.Metadata.Namespace + "/" + id
-	}
+	id := obj.id
 	var vs networking.VirtualService
 	spec, err := goDurations(obj.Spec, vs.ProtoReflect().Descriptor())
 	if err != nil {
@@ -219,4 +213,25 @@ func (c *converter) istioCORS(from string, p *networking.CorsPolicy) *policy.Con
 		cfg.OnUnmatchedPreflight = policy.ForwardDisallowedOrigin
 	}
 	return cfg
+}
+
+// istioObject is an Istio resource's metadata and spec.
+type istioObject struct {
+	Metadata struct{ Name, Namespace string } `json:"metadata"`
+	Spec     rawJSON                          `json:"spec"`
+	// id is "namespace/name", or the name alone.
+	id string
+}
+
+// readIstioObject reads an Istio resource of the kind given.
+func readIstioObject(js []byte, kind string) (*istioObject, error) {
+	var obj istioObject
+	if err := decodeJSON(js, &obj); err != nil {
+		return nil, fmt.Errorf("%s: %w", kind, err)
+	}
+	obj.id = obj.Metadata.Name
+	if obj.Metadata.Namespace != "" {
+		obj.id = obj.Metadata.Namespace + "/" + obj.id
+	}
+	return &obj, nil
 }
