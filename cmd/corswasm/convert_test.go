@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -221,5 +224,44 @@ func TestConvertForOneParent(t *testing.T) {
 	r = corswasm(t, "", append([]string{"convert", "--gateway", "istio-system/nope"}, files...)...)
 	if r.code != exitUsage || !strings.Contains(r.stderr, `corswasm: no gateway istio-system/nope in the input, which has gateway "istio-system/public", parent "shop/public"`) {
 		t.Errorf("--gateway nope: exit %d:\n%s", r.code, r.stderr)
+	}
+}
+
+// The README's conversion example is what convert and check print, in
+// full: the notes of `corswasm convert virtualservice.yaml > cors.json`,
+// then check's verdict on the result.
+func TestConvertREADMEExample(t *testing.T) {
+	t.Chdir(repoRoot(t))
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const convertCmd, checkCmd = "$ corswasm convert virtualservice.yaml > cors.json\n", "$ corswasm check cors.json\n"
+	_, block, ok := strings.Cut(string(readme), convertCmd)
+	if !ok {
+		t.Fatalf("README.md lacks %q", convertCmd)
+	}
+	block, _, _ = strings.Cut(block, "```")
+	wantConvert, wantCheck, ok := strings.Cut(block, checkCmd)
+	if !ok {
+		t.Fatalf("README.md lacks %q after the conversion", checkCmd)
+	}
+	var cfg, notes bytes.Buffer
+	if code := run([]string{"convert", testdata("virtualservice.yaml")}, strings.NewReader(""), &cfg, &notes); code != exitOK {
+		t.Fatalf("convert: exit %d\n%s", code, notes.String())
+	}
+	if got := notes.String(); got != wantConvert {
+		t.Errorf("convert prints:\n%s\nthe README shows:\n%s", got, wantConvert)
+	}
+	file := filepath.Join(t.TempDir(), "cors.json")
+	if err := os.WriteFile(file, cfg.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if code := run([]string{"check", file}, strings.NewReader(""), &out, &out); code != exitOK {
+		t.Errorf("check: exit %d", code)
+	}
+	if got := strings.ReplaceAll(out.String(), file, "cors.json"); got != wantCheck {
+		t.Errorf("check prints:\n%s\nthe README shows:\n%s", got, wantCheck)
 	}
 }
