@@ -193,8 +193,8 @@ func (c *converter) assembleByParent(sel Selection) (*policy.Config, error) {
 		c.notesOf(parents)
 	}
 	if len(differ) > 0 {
-		c.refuse("%s: the configurations for %s and for %s differ, and a corswasm configuration applies alike on every listener its plugin runs on: convert for one of them at a time%s",
-			strings.Join(c.sources, ", "), parents[0], joinParents(differ, " and for "), flagsOf(parents))
+		c.refuse("the configurations for %s and for %s differ, and a corswasm configuration applies alike on every listener its plugin runs on: convert for one of them at a time%s",
+			parents[0], joinParents(differ, " and for "), flagsOf(parents))
 	}
 	return first, nil
 }
