@@ -122,11 +122,11 @@ BENCH_CALL_N ?= 10
 BENCH_CALL_LOCAL_N ?= 40000
 BENCH_CALL_ENVOY_LOOP ?= 20000
 
-bench: build $(ALLOCSTAT) ## the module benchmark table: cors.wasm and the floor module (its host calls alone) against a pass-through module, and one host call of each kind, local host and Envoy's host library; then what analysing allow_origin_regexes costs at worst, natively
+bench: build $(ALLOCSTAT) ## the module benchmark table: cors.wasm and the floor module (its host calls alone) against a pass-through module, and one host call of each kind, local host and Envoy's host library; then what allow_origin_regexes cost at worst, natively: analysing them, and matching a request
 	ENVOYHOST_KIT=$(KIT) $(TOOLS_GO) run ./bench -module $(CURDIR)/$(MODULE) -allocstat $(CURDIR)/$(ALLOCSTAT) -config $(CURDIR)/envoy/cors.json \
 		-runs $(BENCH_RUNS) -local-n $(BENCH_LOCAL_N) -envoy-loop $(BENCH_ENVOY_LOOP) -soak $(BENCH_SOAK) \
 		-call-n $(BENCH_CALL_N) -call-local-n $(BENCH_CALL_LOCAL_N) -call-envoy-loop $(BENCH_CALL_ENVOY_LOOP)
-	go test -run '^$$' -bench 'RegexWorstShapes|RegexConfiguration' -benchmem -benchtime $(BENCHTIME) ./policy/...
+	go test -run '^$$' -bench 'RegexWorstShapes|RegexConfiguration|RegexHostileOrigin' -benchmem -benchtime $(BENCHTIME) ./policy/...
 
 bench-go: build ## the Go benchmarks: the policy engine, and the module in the local host
 	go test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./policy/

@@ -39,7 +39,6 @@ func (c *httpContext) startAudit(r *requestHeaders, d *policy.Decision) {
 		path = path[:maxLoggedValue+1]
 	}
 	a.d = *d
-	hs := a.d.Headers()
 	// policy.CompareUpstream reads these fields of the request.
 	a.req = policy.Request{
 		RequestMethod: r.req.RequestMethod, RequestPrivateNetwork: r.req.RequestPrivateNetwork,
@@ -47,7 +46,7 @@ func (c *httpContext) startAudit(r *requestHeaders, d *policy.Decision) {
 	a.path = path
 	a.req.Origins = a.origins[:copy(a.origins[:], r.req.Origins)]
 	a.req.RequestHeaders = a.lines[:copy(a.lines[:], r.req.RequestHeaders)]
-	var kept [3 + len(a.origins) + len(a.lines) + 16]*string
+	var kept [3 + len(a.origins) + len(a.lines) + maxDecisionViews]*string
 	ks := append(kept[:0], &a.req.RequestMethod, &a.req.RequestPrivateNetwork, &a.path)
 	for i := range a.req.Origins {
 		ks = append(ks, &a.req.Origins[i])
@@ -55,11 +54,17 @@ func (c *httpContext) startAudit(r *requestHeaders, d *policy.Decision) {
 	for i := range a.req.RequestHeaders {
 		ks = append(ks, &a.req.RequestHeaders[i])
 	}
-	for i := range hs {
-		if hostOwned(hs[i].Value) {
-			ks = append(ks, &hs[i].Value)
+	views := len(ks)
+	ks = a.d.AppendViews(ks)
+	// Of the decision's strings, only those of the request's bytes.
+	n := views
+	for _, s := range ks[views:] {
+		if hostOwned(*s) {
+			ks[n] = s
+			n++
 		}
 	}
+	ks = ks[:n]
 	need := 0
 	for _, s := range ks {
 		need += len(*s)
@@ -68,10 +73,12 @@ func (c *httpContext) startAudit(r *requestHeaders, d *policy.Decision) {
 	for _, s := range ks {
 		*s = c.keep(*s)
 	}
-	// The decision's Detail, the refused token, stays a view of the
-	// request: neither policy.CompareUpstream nor
-	// policy.AppendDescription reads it.
 }
+
+// maxDecisionViews bounds the strings policy.Decision.AppendViews gives:
+// the refused token, and the value and detail of each of its headers (six,
+// and Access-Control-Allow-Headers echoed once per request line).
+const maxDecisionViews = 1 + 2*(6+policy.MaxRequestHeadersLines)
 
 // compare counts and logs how the upstream's answer differs from what the
 // policy would have sent. It changes nothing in the response.
@@ -119,7 +126,7 @@ var answerLengths = headermap.Lengths(":status", policy.HeaderAllowOrigin, polic
 func readUpstreamAnswer(m headermap.Map, u *policy.UpstreamAnswer, pairs *[]headermap.Pair) {
 	u.Reset()
 	lines := [...]*[]string{&u.AllowOrigin, &u.AllowCredentials, &u.AllowMethods, &u.AllowHeaders, &u.AllowPrivateNetwork}
-	*pairs, _ = headermap.AppendPairsIf((*pairs)[:0], m, answerLengths)
+	readPairs(pairs, m, answerLengths)
 	for _, p := range *pairs {
 		if p.Name == ":status" {
 			u.Status = parseStatus(p.Value)

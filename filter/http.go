@@ -80,7 +80,14 @@ func (c *httpContext) OnHttpRequestHeaders(numHeaders int, endOfStream bool) (ac
 	}
 	c.state = done
 	callTestHook(phaseRequest)
+	action = c.requestHeaders()
+	c.plugin.dropRequestViews()
+	return action
+}
 
+// requestHeaders is OnHttpRequestHeaders's work for a new stream.
+func (c *httpContext) requestHeaders() types.Action {
+	action := types.ActionContinue
 	p := c.plugin
 	r := &p.request
 	if err := r.fetch(p.ruleInputs, &p.pairs); err != nil {
@@ -217,6 +224,15 @@ func appendReplyHeaders(dst []byte, hs []policy.Header, vary string) []byte {
 func (c *httpContext) OnHttpResponseHeaders(numHeaders int, endOfStream bool) (action types.Action) {
 	action = types.ActionContinue
 	defer c.recoverPanic("response headers", &action)
+	action = c.responseHeaders()
+	// The response's header pairs are views of the host's buffer.
+	c.plugin.dropPairs()
+	return action
+}
+
+// responseHeaders is OnHttpResponseHeaders's work.
+func (c *httpContext) responseHeaders() types.Action {
+	action := types.ActionContinue
 	state := c.state
 	c.state = done
 	switch {

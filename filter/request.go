@@ -142,6 +142,31 @@ func readPairs(pairs *[]headermap.Pair, m headermap.Map, lengths uint64) {
 	}
 }
 
+// dropRequestViews lets go of the request's header bytes once its callback
+// is done, whatever the next request: what the response needs was copied
+// into the stream's own space (plan, kept, audit), and the host's buffer
+// behind these views is reused by later calls.
+func (p *pluginContext) dropRequestViews() {
+	if r := &p.request.req; len(r.Origins) == 0 {
+		// Without Origin only the pseudo-headers a rule chooses by were
+		// read, each alone; the verdict was the policy's own.
+		r.Authority, r.Path = "", ""
+		return
+	}
+	p.dropPairs()
+	p.request.reset()
+	p.decision.Reset()
+}
+
+// dropPairs empties the header pairs read, field by field (a cleared Pair
+// is a memory.fill in a wasm module), keeping their space.
+func (p *pluginContext) dropPairs() {
+	for i := range p.pairs {
+		p.pairs[i].Name, p.pairs[i].Value = "", ""
+	}
+	p.pairs = p.pairs[:0]
+}
+
 // dropViews empties the strings of s, one by one (a loop the compiler does
 // not turn into a memory.fill).
 func dropViews(s []string) {

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
+
 	"github.com/corswasm/corswasm/internal/headermap"
 	"github.com/corswasm/corswasm/policy"
 )
@@ -77,5 +79,63 @@ func TestRequestScratchDropsViews(t *testing.T) {
 		if p != (headermap.Pair{}) {
 			t.Errorf("pairs keeps %+v past its length (at %d)", p, len(pairs)+i)
 		}
+	}
+}
+
+// recordingVM is the filter's VM context, keeping the plugin context it
+// creates for a test to look into.
+type recordingVM struct {
+	vmContext
+	plugin *pluginContext
+}
+
+func (v *recordingVM) NewPluginContext(contextID uint32) types.PluginContext {
+	v.plugin = &pluginContext{}
+	return v.plugin
+}
+
+// Once a callback is done, the plugin's scratch space holds none of the
+// request's or the response's header bytes (views of a buffer the host's
+// later answers overwrite), whatever the next request: here a preflight
+// carrying a cookie, then a request without Origin, and audited requests,
+// whose response is read too.
+func TestNoViewsPastTheCallback(t *testing.T) {
+	held := func(t *testing.T, p *pluginContext, after string) {
+		t.Helper()
+		for i, pr := range p.pairs[:cap(p.pairs)] {
+			if pr != (headermap.Pair{}) {
+				t.Errorf("after %s: pairs[%d] = %+v", after, i, pr)
+			}
+		}
+		for _, s := range p.decision.AppendViews(nil) {
+			if *s != "" {
+				t.Errorf("after %s: the decision holds %q", after, *s)
+			}
+		}
+		if !reflect.DeepEqual(p.request.req, policy.Request{}) {
+			t.Errorf("after %s: the request holds %+v", after, p.request.req)
+		}
+		for i, line := range p.request.acrh {
+			if line != "" {
+				t.Errorf("after %s: acrh[%d] = %q", after, i, line)
+			}
+		}
+	}
+	vm := &recordingVM{}
+	host := startHost(t, vm, `{"allow_origins":["https://app.example.com"],"allow_credentials":true,"allow_methods":["PUT"],
+		"allow_headers":["*","authorization"], "rules": [{"name": "legacy", "match": {"paths": ["/legacy"]}, "mode": "audit"}]}`)
+	p := vm.plugin
+	roundTrip(t, host, request("OPTIONS", "/", "origin", "https://app.example.com", "cookie", "session=SECRET",
+		"access-control-request-method", "PUT", "access-control-request-headers", "x-a"), nil)
+	held(t, p, "a preflight")
+	roundTrip(t, host, request("GET", "/other"), upstreamResponse())
+	held(t, p, "a request without Origin")
+	roundTrip(t, host, request("GET", "/", "origin", "https://app.example.com", "cookie", "session=SECRET", "accept", "x"),
+		upstreamResponse("access-control-allow-origin", "https://app.example.com", "set-cookie", "a=b"))
+	held(t, p, "an actual request")
+	for range 2 {
+		roundTrip(t, host, request("GET", "/legacy", "origin", "https://app.example.com", "cookie", "session=SECRET", "accept", "x"),
+			upstreamResponse("access-control-allow-origin", "*", "x-a", "b"))
+		held(t, p, "an audited request")
 	}
 }

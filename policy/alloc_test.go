@@ -66,6 +66,7 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 		{"actual allowed, regex origin", regexConfig, actual("GET", "https://pr-12.preview.example.com"), ActualAllowed, NoReason},
 		{"actual disallowed", basicConfig, actual("GET", evilOrigin), ActualDisallowed, OriginNotAllowed},
 		{"actual disallowed, hostile origin", `{"allow_origins": ["https://*.example.com"]}`, actual("GET", "https://"+strings.Repeat("a.", 120)+"example.net"), ActualDisallowed, OriginNotAllowed},
+		{"actual disallowed, hostile origin under a regex's domain", regexConfig, actual("GET", testconfig.HostileOrigin("preview.example.com")), ActualDisallowed, OriginNotAllowed},
 		{"actual rejected", rejectConfig, actual("POST", evilOrigin), ActualDisallowed, OriginNotAllowed},
 		{"actual, same origin never rejected", rejectConfig, actual("POST", "https://api.example.com"), ActualDisallowed, OriginNotAllowed},
 		{"rule by exact host", rulesConfig, on("api.example.com", "/v1/x", actual("GET", appOrigin)), ActualAllowed, NoReason},

@@ -256,6 +256,32 @@ func (d *Decision) Headers() []Header {
 	return d.own.headers[:d.own.nHeaders]
 }
 
+// Reset empties d, letting go of the request's bytes its verdict refers to
+// (an echoed origin or header name, a refused token), for a caller that
+// keeps d between requests.
+func (d *Decision) Reset() {
+	d.shared = nil
+	d.own.reset()
+}
+
+// AppendViews appends to dst a pointer to each string of d that may be a
+// view of the request's bytes (the refused token; the values and details of
+// headers, which may echo the request), for a caller that keeps d after
+// those bytes are gone, to point them at copies of its own. A verdict
+// shared with other requests refers to no request: nothing is appended.
+func (d *Decision) AppendViews(dst []*string) []*string {
+	if d.shared != nil {
+		return dst
+	}
+	v := &d.own
+	dst = append(dst, &v.detail)
+	for i := range v.nHeaders {
+		h := &v.headers[i]
+		dst = append(dst, &h.Value, &h.Detail)
+	}
+	return dst
+}
+
 // list returns the verdict's headers, for the package to read.
 func (v *verdict) list() []Header { return v.headers[:v.nHeaders] }
 

@@ -24,6 +24,10 @@ func (p *Policy) Evaluate(r *Request, d *Decision) {
 		s = p.scopeOf(r)
 	}
 	if len(r.Origins) == 0 {
+		if d.shared == nil {
+			// The previous request's verdict: let go of its bytes.
+			d.own.reset()
+		}
 		d.shared = &s.withoutOrigin
 		return
 	}

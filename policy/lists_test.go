@@ -24,4 +24,12 @@ func TestExportedListsAreCopies(t *testing.T) {
 			t.Errorf("ResponseFacts no longer records %q after a caller changed its copy", want)
 		}
 	}
+	p := mustLoad(t, `{"allow_origins": ["https://a.example", "https://a.example"]}`)
+	w := p.Warnings()
+	want := *w[0]
+	w[0].Reason = "changed"
+	w[0] = &FieldError{Reason: "replaced"}
+	if got := p.Warnings(); len(got) != 1 || *got[0] != want {
+		t.Errorf("Warnings() = %v after a caller changed its copy; want %v", got, want)
+	}
 }

@@ -96,7 +96,12 @@ func (p *Policy) RuleInputs() (authority, path bool) {
 
 // Warnings lists what was accepted but is probably not what the operator
 // meant: duplicates, redundant entries, entries without effect, a policy that
-// allows no origin.
+// allows no origin. The list and its errors are the caller's own copies.
 func (p *Policy) Warnings() []*FieldError {
-	return p.warnings
+	out := make([]*FieldError, len(p.warnings))
+	for i, w := range p.warnings {
+		c := *w
+		out[i] = &c
+	}
+	return out
 }

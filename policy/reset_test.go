@@ -2,6 +2,7 @@ package policy
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -120,5 +121,45 @@ func TestReusedArraysDropViews(t *testing.T) {
 				t.Errorf("%s keeps header %+v past its count (at %d)", name, h, i)
 			}
 		}
+	}
+}
+
+// A Decision lets go of a request's bytes: Reset empties it, and a request
+// without Origin, whose verdict is the policy's own, drops the previous
+// request's. AppendViews lists every string of the request's bytes.
+func TestDecisionDropsRequestViews(t *testing.T) {
+	t.Parallel()
+	p := mustLoad(t, `{"allow_origins": ["https://app.example.com"], "allow_credentials": true,
+		"allow_methods": ["*"], "allow_headers": ["*"], "debug": true}`)
+	views := func(d *Decision) []string {
+		var out []string
+		for _, s := range d.AppendViews(nil) {
+			if *s != "" {
+				out = append(out, *s)
+			}
+		}
+		return out
+	}
+	echo := preflight(appOrigin, "PATCH", "x-a")
+	refused := preflight(appOrigin, "PATCH", "authorization")
+	var d Decision
+	p.Evaluate(echo, &d)
+	if got := views(&d); !slices.Contains(got, appOrigin) || !slices.Contains(got, "PATCH") || !slices.Contains(got, "x-a") {
+		t.Errorf("AppendViews of an echoing preflight: %q; want the origin, method and header echoed", got)
+	}
+	d.Reset()
+	if got := views(&d); len(got) != 0 || d.Kind() != NotCORS {
+		t.Errorf("after Reset: views %q, kind %v; want none", got, d.Kind())
+	}
+	p.Evaluate(refused, &d)
+	if d.Detail() == "" || !slices.Contains(views(&d), d.Detail()) {
+		t.Errorf("the refused token %q is not among the views %q", d.Detail(), views(&d))
+	}
+	p.Evaluate(&Request{Method: "GET"}, &d)
+	if got := views(&d); len(got) != 0 {
+		t.Errorf("a request without Origin after a preflight: views %q", got)
+	}
+	if d.own.nHeaders != 0 || d.own.detail != "" {
+		t.Errorf("a request without Origin keeps the previous verdict's %d headers, detail %q", d.own.nHeaders, d.own.detail)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 
 	"github.com/corswasm/corswasm/internal/configsource"
 	"github.com/corswasm/corswasm/policy"
@@ -198,16 +197,12 @@ func (c *checker) noConfiguration(in *inputFile, fr *fileReport, anyTaken bool) 
 }
 
 // patternFound fails the run when the --plugin pattern p names no Wasm
-// plugin of any file: a misspelt name would otherwise check nothing.
+// plugin of any file.
 func (c *checker) patternFound(p string, inputs []inputFile) {
-	for i := range inputs {
-		for _, f := range inputs[i].configs {
-			if f.Matches(p) {
-				return
-			}
-		}
+	prob := pluginNotFound(p, inputs)
+	if prob == nil {
+		return
 	}
-	prob := &policy.FieldError{Path: "--plugin", Value: strconv.Quote(p), Reason: "names no Wasm plugin of the files checked", Code: configsource.CodePluginNotFound}
 	c.failed()
 	c.report.Errors = append(c.report.Errors, reportProblem(prob))
 	if !c.json {

@@ -155,7 +155,15 @@ func (e *env) loadOne(file, pattern string) (*policy.Policy, int) {
 	taken := in.taken()
 	switch {
 	case len(taken) == 0:
-		printProblems(e.stderr, file, []*policy.FieldError{in.noConfiguration()}, nil)
+		prob := in.noConfiguration()
+		if pattern != "" {
+			// As check says it: the --plugin names nothing, rather than
+			// the file holds nothing.
+			if nf := pluginNotFound(pattern, []inputFile{in}); nf != nil {
+				prob = nf
+			}
+		}
+		printProblems(e.stderr, file, []*policy.FieldError{prob}, nil)
 		return nil, exitProblems
 	case len(taken) > 1:
 		fmt.Fprintf(e.stderr, "corswasm: %s holds %d corswasm configurations; choose one with --plugin:\n", file, len(taken))

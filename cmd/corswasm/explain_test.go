@@ -102,4 +102,9 @@ func TestExplainNeedsOneValidConfiguration(t *testing.T) {
 	if r := corswasm(t, "", "explain", "tools/e2e/envoy.yaml", "--origin", "https://a.example"); r.code != exitUsage || !strings.Contains(r.stderr, "choose one with --plugin") {
 		t.Errorf("seven configurations: exit %d:\n%s", r.code, r.stderr)
 	}
+	// A --plugin that names nothing is said as check says it.
+	if r := corswasm(t, "", "explain", testdata("wasmplugins-list.yaml"), "--plugin", "nomatch", "--origin", "https://a.example"); r.code != exitProblems ||
+		!strings.Contains(r.stderr, `--plugin: "nomatch": names no Wasm plugin of the files checked [plugin_not_found]`) {
+		t.Errorf("a --plugin naming nothing: exit %d:\n%s", r.code, r.stderr)
+	}
 }

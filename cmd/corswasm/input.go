@@ -5,6 +5,7 @@ import (
 	"flag"
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/corswasm/corswasm/internal/configsource"
 	"github.com/corswasm/corswasm/policy"
@@ -88,6 +89,20 @@ func (in *inputFile) taken() []found {
 		}
 	}
 	return out
+}
+
+// pluginNotFound is the problem of a --plugin pattern p that names no Wasm
+// plugin of the inputs (nil when one matches): a misspelt name would
+// otherwise check nothing.
+func pluginNotFound(p string, inputs []inputFile) *policy.FieldError {
+	for i := range inputs {
+		for _, f := range inputs[i].configs {
+			if f.Matches(p) {
+				return nil
+			}
+		}
+	}
+	return &policy.FieldError{Path: "--plugin", Value: strconv.Quote(p), Reason: "names no Wasm plugin of the files checked", Code: configsource.CodePluginNotFound}
 }
 
 // noConfiguration is the problem of a file without a corswasm

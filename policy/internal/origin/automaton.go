@@ -15,6 +15,10 @@ import (
 type automaton struct {
 	states []state
 	start  int // the initial state; -1 when the pattern matches no origin
+	// classes are the symbols alike to the program and the grammar
+	// (symbolClasses): every state goes to the same state on each symbol
+	// of a class.
+	classes [][]uint8
 	// work is the budget its searches spend (budget.go): the proof's
 	// while it runs, then the messages'.
 	work *budget
@@ -38,6 +42,9 @@ var (
 	errTooComplex  = errors.New("too complex")
 	errOverBudget  = errors.New("over budget")
 	errTooLarge    = errors.New("too large")
+	// errTableTooLarge: the table requests would be matched with is
+	// over maxTableCells (matcher.go).
+	errTableTooLarge = errors.New("table too large")
 )
 
 // newAutomaton builds the automaton of a pattern, anchored at both ends,
@@ -69,7 +76,7 @@ func newAutomaton(pattern string, work *budget) (*automaton, error) {
 	}
 	a := &automaton{start: -1, work: work}
 	b := &builder{prog: prog, a: a, ids: map[string]int32{}, mark: make([]uint32, 2*len(prog.Inst)), eats: eats(prog), at: []int{0}}
-	b.classes = symbolClasses(b.eats)
+	a.classes = symbolClasses(b.eats)
 	match, err := b.close(uint32(prog.Start), true, false)
 	if err != nil {
 		return nil, err
@@ -119,8 +126,6 @@ type builder struct {
 	arena []uint32
 	at    []int
 	eats  []uint64 // the symbols each instruction consumes (see eats)
-	// classes are the symbols alike to the program (symbolClasses).
-	classes [][]uint8
 	// mark[2*pc+end] == gen when instruction pc was visited by the current
 	// closure, with end set after an end-of-text assertion.
 	mark []uint32
@@ -171,7 +176,7 @@ func (b *builder) intern(pcs []uint32, p part, accept bool) (int32, error) {
 // time.
 func (b *builder) expand(id int32) error {
 	p := b.a.states[id].part
-	for _, class := range b.classes {
+	for _, class := range b.a.classes {
 		sym := class[0]
 		np := p.next(alphabet[sym])
 		if np == partDead {

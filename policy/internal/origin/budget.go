@@ -68,15 +68,25 @@ func (b *budget) spend(n int) bool {
 // spent is the steps taken of a budget of n.
 func (b *budget) spent(n int) int { return n - max(b.left, 0) }
 
+// maxConfigTables bounds the bytes of the tables a configuration's
+// patterns are matched with (matcher.go), which the proxy holds while it
+// runs. A table is 2 bytes a state and column: the widest patterns found,
+// literal labels of every host character, take 26 KB, so that the step
+// budget alone would allow about 1 MB of them; the costliest patterns
+// take 15 KB each.
+const maxConfigTables = 1 << 20
+
 // Budget is what the analyses of one configuration's patterns may still
 // cost together, in steps: a configuration's allow_origin_regexes,
 // top-level and rules' lists alike, are analysed against one Budget. A
 // pattern is analysed while some is left, on a budget of its own, so that
-// all of them cost at most maxConfigWork and one pattern's more.
-type Budget struct{ left int }
+// all of them cost at most maxConfigWork and one pattern's more. It also
+// holds the bytes their tables may still take: a pattern whose table does
+// not fit is refused, so that they take at most maxConfigTables.
+type Budget struct{ left, tables int }
 
 // NewBudget returns the budget of one configuration's patterns.
-func NewBudget() *Budget { return &Budget{left: maxConfigWork} }
+func NewBudget() *Budget { return &Budget{left: maxConfigWork, tables: maxConfigTables} }
 
 // tooCostly is the fault of a proof that ran out of its budget.
 func tooCostly() *Error {
@@ -88,4 +98,11 @@ func tooCostly() *Error {
 func overTotal() *Error {
 	return fail(FaultRegexTotal, "not analysed: this configuration's allow_origin_regexes, all lists together and each distinct pattern once, take more than the "+
 		strconv.Itoa(maxConfigWork)+" steps their analysis may; use fewer or simpler patterns, or list the origins in allow_origins")
+}
+
+// overTables is the fault of a pattern whose table would take more than a
+// configuration's tables have left.
+func overTables() *Error {
+	return fail(FaultRegexTotal, "not kept: this configuration's allow_origin_regexes, all lists together and each distinct pattern once, compile to more than the "+
+		strconv.Itoa(maxConfigTables)+" bytes of tables requests are matched with; use fewer or simpler patterns, or list the origins in allow_origins")
 }

@@ -1,6 +1,7 @@
 package origin
 
 import (
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -135,5 +136,31 @@ func TestBudgetOfAConfiguration(t *testing.T) {
 	}
 	if b.left != left {
 		t.Errorf("a pattern refused unanalysed spent %d steps", left-b.left)
+	}
+}
+
+// A configuration's tables take at most maxConfigTables bytes: a pattern
+// whose table does not fit in what is left is refused, alone.
+func TestBudgetOfTables(t *testing.T) {
+	t.Parallel()
+	b := NewBudget()
+	b.left = 1 << 40 // the tables only
+	held, accepted := 0, 0
+	for i := 0; ; i++ {
+		r, err, _ := b.CompileRegex(strings.Replace(widestPattern, "example", fmt.Sprintf("example%d", i), 1), false, false)
+		if err != nil {
+			if err.Fault != FaultRegexTotal || !strings.Contains(err.Reason, "bytes of tables") {
+				t.Fatalf("pattern %d: %v; want it refused for its table", i, err)
+			}
+			break
+		}
+		held += r.match.size()
+		accepted++
+	}
+	if held > maxConfigTables || held+b.tables != maxConfigTables {
+		t.Errorf("%d patterns hold %d bytes of tables, %d left; want at most %d in all", accepted, held, b.tables, maxConfigTables)
+	}
+	if _, err, _ := b.CompileRegex(`https://app\.example\.com`, false, false); err != nil {
+		t.Errorf("a pattern whose table fits: %v", err)
 	}
 }

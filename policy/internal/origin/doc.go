@@ -8,7 +8,9 @@
 //   - Parse checks that a request's Origin is a serialized origin;
 //   - Set matches an Origin against exact origins (one hash lookup), port
 //     wildcards, subdomain wildcards (a Suffixes index: one right-to-left
-//     scan of the host) and regular expressions;
+//     scan of the host) and regular expressions (the automata their proof
+//     built, as tables, indexed the same way by the domains their hosts
+//     lie under);
 //   - Suffixes is that label-suffix index, also used to choose a rule by
 //     host.
 //

@@ -75,7 +75,7 @@ func checkDomain(host string, special bool) *Error {
 	if strings.HasSuffix(host, ".") {
 		return fail(FaultInvalidHost, "remove the trailing dot of the host")
 	}
-	if len(host) > 253 {
+	if len(host) > maxHostLength {
 		return fail(FaultInvalidHost, "host name longer than 253 characters")
 	}
 	labels := strings.Split(host, ".")

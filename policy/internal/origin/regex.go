@@ -19,6 +19,14 @@ type Regex struct {
 	// or IP addresses) every host lies at or under, at most maxSites in all.
 	Schemes []string
 	Sites   map[string][]string
+
+	// anchors lists, per scheme, the anchor of each of Sites (anchor.go):
+	// Set indexes the pattern under them.
+	anchors map[string][]string
+	// match is the table Set matches requests with, and starts its state
+	// after each of Schemes' "scheme://" (matcher.go).
+	match  *matcher
+	starts []uint16
 }
 
 // maxSchemes bounds the schemes one pattern may match.
@@ -55,6 +63,12 @@ func (b *Budget) CompileRegex(pattern string, credentials, insecureOK bool) (*Re
 	proof, messages := budget{left: maxWork}, budget{left: maxMessageWork}
 	r, err, warnings := compileRegex(pattern, credentials, insecureOK, &proof, &messages)
 	b.left -= proof.spent(maxWork) + messages.spent(maxMessageWork)
+	if r != nil && r.match != nil {
+		if r.match.size() > b.tables {
+			return nil, overTables(), nil
+		}
+		b.tables -= r.match.size()
+	}
 	return r, err, warnings
 }
 
@@ -105,7 +119,7 @@ func compileRegex(pattern string, credentials, insecureOK bool, proof, messages 
 	if !proof.spend(matchCost(prog.insts, "null")) {
 		return nil, tooCostly(), nil
 	}
-	r := &Regex{Regexp: re, Null: re.MatchString("null"), Sites: map[string][]string{}}
+	r := &Regex{Regexp: re, Null: re.MatchString("null"), Sites: map[string][]string{}, anchors: map[string][]string{}}
 	x := &explainer{re: re, size: prog.insts, a: a, work: messages}
 	// (d): the pattern matches some origin. Only a search that looked at
 	// every text the automaton accepts may conclude that none is valid;
@@ -127,6 +141,12 @@ func compileRegex(pattern string, credentials, insecureOK bool, proof, messages 
 	}
 	if err := r.checkCredentials(x, credentials, insecureOK); err != nil {
 		return nil, err, nil
+	}
+	switch err := r.compileMatcher(a, proof); {
+	case errors.Is(err, errTableTooLarge):
+		return nil, fail(FaultRegexComplex, "too complex to match requests with: the table that matches it has more than "+strconv.Itoa(maxTableCells)+" entries"+splitIt), nil
+	case err != nil:
+		return nil, tooCostly(), nil
 	}
 	return r, nil, r.warnings(tree, x)
 }
@@ -164,8 +184,29 @@ func (r *Regex) prove(x *explainer) *Error {
 		if len(distinct) > maxSites {
 			return fail(FaultRegexSite, "matches origins of more than "+strconv.Itoa(maxSites)+" sites (registrable domains) across its schemes; a pattern may name at most "+strconv.Itoa(maxSites)+": split it, or use allow_origins")
 		}
+		for _, site := range h.sites {
+			r.anchors[s] = append(r.anchors[s], h.anchor(site))
+		}
 	}
 	return nil
+}
+
+// compileMatcher builds the table requests are matched with, from the
+// state after each scheme's "scheme://", spending from work.
+func (r *Regex) compileMatcher(a *automaton, work *budget) error {
+	if len(r.Schemes) == 0 {
+		return nil // "null" only
+	}
+	starts := make([]int, len(r.Schemes))
+	for i, s := range r.Schemes {
+		if !work.spend(len(s) + len("://")) {
+			return errOverBudget
+		}
+		starts[i] = a.walk(a.start, s+"://")
+	}
+	var err error
+	r.match, r.starts, err = newMatcher(a, starts, work)
+	return err
 }
 
 // checkCredentials establishes (c).

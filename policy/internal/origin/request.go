@@ -9,6 +9,10 @@ import (
 // not one, and is refused without being scanned further.
 const MaxLength = 1024
 
+// maxHostLength bounds a host's name (RFC 1035 §2.3.4: no longer name
+// resolves); see Parse.
+const maxHostLength = 253
+
 // Origin is an Origin header value split into its parts, substrings of the
 // value: splitting does not allocate.
 type Origin struct {
@@ -107,7 +111,7 @@ func scanDomain(s string) (end int, ok bool) {
 			break
 		}
 	}
-	if end == start || end-start > 63 || end > 253 {
+	if end == start || end-start > 63 || end > maxHostLength {
 		return end, false
 	}
 	if isNumeric(s[start:end]) {

@@ -1,7 +1,5 @@
 package origin
 
-import "regexp"
-
 // portScheme is what a wildcard entry requires besides its host.
 type portScheme struct {
 	scheme  string
@@ -15,8 +13,10 @@ func (w portScheme) matches(o Origin) bool {
 
 // Set is the compiled form of allow_origins and allow_origin_regexes.
 // Exact origins are one hash lookup; wildcards are one lookup per indexed
-// label count of the request's host; regular expressions, the only linear
-// part, are tried last. A Set is immutable once built; Match only reads it.
+// label count of the request's host; regular expressions are tried last,
+// only those indexed under a domain the host lies at or under, each at
+// most a table lookup a byte of the host and port. A Set is immutable once
+// built; Match only reads it.
 type Set struct {
 	any   bool
 	null  bool
@@ -31,7 +31,22 @@ type Set struct {
 	// subdomains holds subdomain wildcards ("https://*.example.com") under
 	// their base domain.
 	subdomains Suffixes[[]portScheme]
-	regexes    []*regexp.Regexp
+	// regexes holds allow_origin_regexes under the anchors of the sites
+	// their proof found (anchor.go): every host a pattern matches lies at
+	// or under one of them, so a request tries only the patterns indexed
+	// under its host or a domain above it.
+	regexes Suffixes[[]regexEntry]
+	// regexNull: a pattern matches "null"; regexCount counts the patterns.
+	regexNull  bool
+	regexCount int
+}
+
+// regexEntry is a pattern under one of its anchors, for one of its
+// schemes.
+type regexEntry struct {
+	scheme string
+	match  *matcher
+	start  uint16 // the state after "scheme://"
 }
 
 // NewSet returns an empty Set.
@@ -65,7 +80,16 @@ func (s *Set) Add(p Pattern) {
 }
 
 // AddRegex adds an accepted allow_origin_regexes entry (see CompileRegex).
-func (s *Set) AddRegex(r *Regex) { s.regexes = append(s.regexes, r.Regexp) }
+func (s *Set) AddRegex(r *Regex) {
+	s.regexCount++
+	s.regexNull = s.regexNull || r.Null
+	for i, scheme := range r.Schemes {
+		for _, anchor := range r.anchors[scheme] {
+			list, _ := s.regexes.Get(anchor)
+			s.regexes.Set(anchor, append(list, regexEntry{scheme, r.match, r.starts[i]}))
+		}
+	}
+}
 
 // Any reports whether the set allows every origin ("*").
 func (s *Set) Any() bool { return s.any }
@@ -73,7 +97,7 @@ func (s *Set) Any() bool { return s.any }
 // Empty reports whether the set allows no origin at all.
 func (s *Set) Empty() bool {
 	return !s.any && !s.null && len(s.exact) == 0 && s.unmatchable == 0 && len(s.ports) == 0 &&
-		s.subdomains.Len() == 0 && len(s.regexes) == 0
+		s.subdomains.Len() == 0 && s.regexCount == 0
 }
 
 // Match reports whether the Origin header value is allowed, and whether it
@@ -82,7 +106,7 @@ func (s *Set) Empty() bool {
 // form.
 func (s *Set) Match(origin string) (allowed, wellFormed bool) {
 	if origin == "null" {
-		return s.any || s.null || s.matchRegex(origin), true
+		return s.any || s.null || s.regexNull, true
 	}
 	// An exact entry first: one hash lookup, and a hit needs no parsing,
 	// since every key is a serialized origin Parse accepts (see Add). This
@@ -105,7 +129,11 @@ func (s *Set) Match(origin string) (allowed, wellFormed bool) {
 	if s.subdomains.Len() > 0 && o.Host[0] != '[' && s.matchSubdomain(o) {
 		return true, true
 	}
-	return s.matchRegex(origin), true
+	if s.regexes.Len() == 0 {
+		return false, true
+	}
+	matched, _ := s.matchRegex(o, origin)
+	return matched, true
 }
 
 // matchSubdomain looks the host up under the subdomain wildcards.
@@ -124,13 +152,30 @@ func (s *Set) matchSubdomain(o Origin) bool {
 	}
 }
 
-func (s *Set) matchRegex(origin string) bool {
-	for _, re := range s.regexes {
-		if re.MatchString(origin) {
-			return true
+// matchRegex tries the patterns indexed under the domains the host lies at
+// or under (one right-to-left scan of the host, as for subdomain
+// wildcards, and a lookup of the host itself) on the origin after its
+// "scheme://", until one matches: for each, at most a table lookup a byte
+// of the host and port. It returns the lookups too, which the bound on
+// what a request costs is stated in (TestRegexMatchBounded).
+func (s *Set) matchRegex(o Origin, origin string) (matched bool, lookups int) {
+	rest := origin[len(o.Scheme)+len("://"):]
+	scan := AtOrUnder(&s.regexes, o.Host)
+	for {
+		list, ok := scan.Next()
+		if !ok {
+			return false, lookups
+		}
+		for _, e := range list {
+			if e.scheme != o.Scheme {
+				continue
+			}
+			matched, n := e.match.matches(e.start, rest)
+			if lookups += n; matched {
+				return true, lookups
+			}
 		}
 	}
-	return false
 }
 
 // isSerializedOrigin reports whether Parse accepts s.

@@ -45,13 +45,21 @@ func Under[V any, H string | []byte](x *Suffixes[V], host H) SuffixScan[V, H] {
 	return SuffixScan[V, H]{x: x, host: host, i: len(host) - 1, labels: 1}
 }
 
+// AtOrUnder is Under, and then the value indexed under host itself.
+func AtOrUnder[V any, H string | []byte](x *Suffixes[V], host H) SuffixScan[V, H] {
+	s := Under(x, host)
+	s.self = true
+	return s
+}
+
 // SuffixScan is a scan in progress; see Under.
 type SuffixScan[V any, H string | []byte] struct {
 	x      *Suffixes[V]
 	host   H
-	i      int // next byte of host to look at, scanning leftwards
-	labels int // labels right of i
-	next   int // index in x.labels of the next label count to look up
+	i      int  // next byte of host to look at, scanning leftwards
+	labels int  // labels right of i
+	next   int  // index in x.labels of the next label count to look up
+	self   bool // host itself is still to look up (AtOrUnder)
 }
 
 // Next returns the next value, or ok=false when there is none.
@@ -71,6 +79,11 @@ func (s *SuffixScan[V, H]) Next() (v V, ok bool) {
 			s.i--
 			return v, true
 		}
+	}
+	if s.self {
+		s.self = false
+		v, ok = s.x.values[string(s.host)]
+		return v, ok
 	}
 	return v, false
 }
