@@ -58,6 +58,8 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 		{"preflight, too many lines", anyConfig, preflight(appOrigin, "GET", slices.Repeat([]string{"x"}, MaxRequestHeadersLines+1)...), PreflightRefused, TooManyHeaders},
 		{"preflight, private network refused", basicConfig, withPNA(preflight(appOrigin, "GET")), PreflightRefused, PrivateNetworkNotAllowed},
 		{"preflight refused, forwarded", `{"allow_origins": ["https://app.example.com"], "on_unmatched_preflight": "forward"}`, preflight(appOrigin, "DELETE"), PreflightRefused, MethodNotAllowed},
+		{"preflight refused for its origin, forwarded", `{"allow_origins": ["https://app.example.com"], "on_unmatched_preflight": "forward_disallowed_origin"}`, preflight(evilOrigin, "DELETE"), PreflightRefused, OriginNotAllowed},
+		{"preflight refused for its method, answered", `{"allow_origins": ["https://app.example.com"], "on_unmatched_preflight": "forward_disallowed_origin"}`, preflight(appOrigin, "DELETE"), PreflightRefused, MethodNotAllowed},
 		{"actual allowed", basicConfig, actual("GET", appOrigin), ActualAllowed, NoReason},
 		{"actual allowed, any origin", anyConfig, actual("GET", evilOrigin), ActualAllowed, NoReason},
 		{"actual allowed, wildcard origin", `{"allow_origins": ["https://*.example.com"]}`, actual("GET", "https://a.b.example.com"), ActualAllowed, NoReason},

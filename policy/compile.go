@@ -30,7 +30,7 @@ type scope struct {
 	privateNetwork bool
 
 	preflightStatus  int
-	rejectPreflight  bool
+	forwarding       preflightForwarding
 	rejectDisallowed bool
 	upstream         UpstreamHandling
 	// varyOrigin is set when the response headers depend on the Origin, which
@@ -104,7 +104,7 @@ func (k *compiler) compile() *scope {
 		credentials:     isTrue(c.AllowCredentials),
 		privateNetwork:  isTrue(c.AllowPrivateNetwork),
 		preflightStatus: 204,
-		rejectPreflight: c.OnUnmatchedPreflight != Forward,
+		forwarding:      forwardingOf(c.OnUnmatchedPreflight),
 		// "omit" is the default; "" means unset.
 		rejectDisallowed: c.OnDisallowedOrigin == Reject,
 		upstream:         ReplaceUpstream,

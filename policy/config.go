@@ -42,9 +42,11 @@ type Config struct {
 	// 204 (JSON `preflight_status`, default 204).
 	PreflightStatus *int `json:"preflight_status,omitempty"`
 	// OnUnmatchedPreflight is "reject" (default: answer 403 without
-	// Access-Control-* headers) or "forward" (let the preflight continue to
-	// the upstream untouched) for a preflight that fails the policy (JSON
-	// `on_unmatched_preflight`).
+	// Access-Control-* headers), "forward" (let the preflight continue to
+	// the upstream untouched) or "forward_disallowed_origin" (forward the
+	// preflights refused for their origin, reject the others: what Envoy's
+	// forward_not_matching_preflights does) for a preflight that fails the
+	// policy (JSON `on_unmatched_preflight`).
 	OnUnmatchedPreflight string `json:"on_unmatched_preflight,omitempty"`
 	// OnDisallowedOrigin is "omit" (default: forward the request, add no
 	// Access-Control-* headers) or "reject" (answer 403 locally, except for a
@@ -150,6 +152,9 @@ const (
 	Keep    = "keep"
 	Enforce = "enforce"
 	Audit   = "audit"
+	// ForwardDisallowedOrigin forwards a failing preflight only when its
+	// origin is the reason (not allowed, or malformed).
+	ForwardDisallowedOrigin = "forward_disallowed_origin"
 )
 
 // Limits of numeric fields.

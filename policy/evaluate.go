@@ -197,7 +197,7 @@ func (s *scope) refusePreflight(v *verdict, reason Reason, detail string) {
 		detail = detail[:maxReasonDetail]
 	}
 	v.detail = detail
-	if s.rejectPreflight {
+	if !s.forwards(reason) {
 		v.reply = true
 		v.status = 403
 		v.vary = s.refusalVary(reason)

@@ -44,6 +44,8 @@ const (
 	evilOrigin  = "https://evil.example.net"
 	basicConfig = `{"allow_origins": ["https://app.example.com"], "allow_methods": ["PUT", "PATCH"], "allow_headers": ["Content-Type", "X-Request-Id"], "expose_headers": ["X-Trace"], "max_age": 600}`
 	credConfig  = `{"allow_origins": ["https://app.example.com"], "allow_methods": ["*"], "allow_headers": ["*"], "allow_credentials": true}`
+	// forwardOriginConfig forwards the preflights refused for their origin.
+	forwardOriginConfig = `{"allow_origins": ["https://app.example.com"], "on_unmatched_preflight": "forward_disallowed_origin"}`
 )
 
 func TestEvaluate(t *testing.T) {
@@ -157,6 +159,23 @@ func TestEvaluate(t *testing.T) {
 			want{kind: PreflightRefused, reason: PrivateNetworkNotAllowed, reply: true, status: 403, vary: true}},
 		{"refused preflight forwarded", `{"allow_origins": ["https://app.example.com"], "on_unmatched_preflight": "forward"}`, preflight(evilOrigin, "GET"),
 			want{kind: PreflightRefused, reason: OriginNotAllowed, upstream: LeaveUpstream}},
+		// forward_disallowed_origin forwards what Envoy's
+		// forward_not_matching_preflights forwards, a preflight whose
+		// origin is refused, and answers the others (CorsFilter::
+		// decodeHeaders in source/extensions/filters/http/cors/cors_filter.cc).
+		{"disallowed origin's preflight forwarded", forwardOriginConfig, preflight(evilOrigin, "GET"),
+			want{kind: PreflightRefused, reason: OriginNotAllowed, upstream: LeaveUpstream}},
+		{"malformed origin's preflight forwarded", forwardOriginConfig, preflight(appOrigin+"/", "GET"),
+			want{kind: PreflightRefused, reason: MalformedOrigin, upstream: LeaveUpstream}},
+		{"allowed origin, method refused: answered", forwardOriginConfig, preflight(appOrigin, "DELETE"),
+			want{kind: PreflightRefused, reason: MethodNotAllowed, detail: "DELETE", reply: true, status: 403, vary: true}},
+		{"allowed origin, header refused: answered", forwardOriginConfig, preflight(appOrigin, "GET", "x-secret"),
+			want{kind: PreflightRefused, reason: HeaderNotAllowed, detail: "x-secret", reply: true, status: 403, vary: true}},
+		{"allowed origin, private network refused: answered", forwardOriginConfig,
+			&Request{Method: "OPTIONS", Origins: []string{appOrigin}, RequestMethod: "GET", RequestPrivateNetwork: "true"},
+			want{kind: PreflightRefused, reason: PrivateNetworkNotAllowed, reply: true, status: 403, vary: true}},
+		{"allowed origin's preflight allowed", forwardOriginConfig, preflight(appOrigin, "GET"),
+			want{kind: PreflightAllowed, reply: true, status: 204, vary: true, headers: []Header{h(HeaderAllowOrigin, appOrigin)}}},
 		// With "*" only a malformed Origin is refused, and only its 403
 		// depends on the Origin: a cache must keep it for that Origin only.
 		{"malformed origin refused with any origin", `{"allow_origins": ["*"]}`, preflight(appOrigin+"/", "GET"),

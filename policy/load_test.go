@@ -77,7 +77,7 @@ func TestLoadErrors(t *testing.T) {
 		{"null max_age", `{"max_age": null}`, []string{`max_age: null: must be an integer number of seconds`}},
 		{"preflight status", `{"preflight_status": 201}`, []string{`preflight_status: 201: must be 200 or 204`}},
 		{"preflight status type", `{"preflight_status": "204"}`, []string{`preflight_status: "204": must be 200 or 204`}},
-		{"enum case", `{"on_unmatched_preflight": "Reject"}`, []string{`on_unmatched_preflight: "Reject": must be "reject" or "forward"`}},
+		{"enum case", `{"on_unmatched_preflight": "Reject"}`, []string{`on_unmatched_preflight: "Reject": must be "reject", "forward" or "forward_disallowed_origin"`}},
 		{"enum disallowed", `{"on_disallowed_origin": "block"}`, []string{`on_disallowed_origin: "block": must be "omit" or "reject"`}},
 		{"enum upstream", `{"upstream_cors_headers": 1}`, []string{`upstream_cors_headers: 1: must be "replace" or "keep"`}},
 

@@ -17,7 +17,8 @@ const (
 	// request never reaches the upstream.
 	LocalReply
 	// ForwardUntouched: a failing preflight goes to the upstream, and its
-	// response passes untouched (on_unmatched_preflight: forward).
+	// response passes untouched (on_unmatched_preflight: forward, or
+	// forward_disallowed_origin for a refused origin).
 	ForwardUntouched
 	// ForwardEdited: the request goes to the upstream; its response loses
 	// the headers in Removed and gains those in Headers.

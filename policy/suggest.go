@@ -43,6 +43,21 @@ func unknownField(name string, fields []field) string {
 	return msg
 }
 
+// TopLevelField returns the top-level configuration field name is, or
+// the one it was probably meant to be (as the "did you mean" of an
+// unknown field: another spelling, another CORS implementation's name for
+// it, or a small edit distance); ok is false when name is neither. It
+// tells a corswasm configuration with typos from another plugin's.
+func TopLevelField(name string) (field string, ok bool) {
+	for _, f := range topFields {
+		if f.name == name {
+			return name, true
+		}
+	}
+	field = suggest(name, topFields)
+	return field, field != ""
+}
+
 // suggest returns the known field closest to name: one that differs only in
 // case and separators (allowOrigins, Allow-Origins), an alias from another
 // CORS implementation, or one within a small edit distance.

@@ -19,3 +19,26 @@ func TestSuggest(t *testing.T) {
 		}
 	}
 }
+
+// TopLevelField tells a top-level field, or a near miss of one, from a
+// name that is neither.
+func TestTopLevelField(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, field string
+		ok          bool
+	}{
+		{"allow_origins", "allow_origins", true},
+		{"rules", "rules", true},
+		{"allow_origin", "allow_origins", true},
+		{"allowed_origins", "allow_origins", true},
+		{"maxAge", "max_age", true},
+		{"redirect_uri", "", false},
+		{"client_id", "", false},
+		{"token_endpoint", "", false},
+	} {
+		if field, ok := TopLevelField(tc.name); field != tc.field || ok != tc.ok {
+			t.Errorf("TopLevelField(%q) = %q, %v; want %q, %v", tc.name, field, ok, tc.field, tc.ok)
+		}
+	}
+}

@@ -83,17 +83,25 @@ func TestCheckNoCorswasmConfiguration(t *testing.T) {
 	}
 }
 
-// A plugin whose module check cannot recognise, but whose configuration
-// names origins, is checked with a note rather than skipped unseen.
+// A plugin whose module check cannot recognise, but whose configuration's
+// fields are corswasm's or near misses of them (allow_origin), is checked
+// with a note rather than skipped unseen; another team's plugin whose
+// configuration names origins among other fields is skipped.
 func TestCheckGuessedPlugin(t *testing.T) {
 	renamed := testdata("wasmplugin-renamed.yaml")
 	r := corswasm(t, "", "check", renamed)
 	if r.code != exitProblems || !strings.Contains(r.stdout, renamed+`:10 (WasmPlugin shop/shop-cors): error: unknown field "allow_origin"; did you mean "allow_origins"? [unknown_field]`) {
 		t.Errorf("exit %d:\n%s", r.code, r.stdout)
 	}
-	want := renamed + `:10 (WasmPlugin shop/shop-cors): note: taken for corswasm's: its module "oci://registry.example.com/platform/cors-filter:2" is not corswasm's, but its configuration names origins as corswasm's does; name the plugins to check with --plugin [plugin_guessed]` + "\n"
+	want := renamed + `:10 (WasmPlugin shop/shop-cors): note: taken for corswasm's: its module "oci://registry.example.com/platform/cors-filter:2" is not corswasm's, but its configuration's fields are corswasm's or near misses of them, origins among them; name the plugins to check with --plugin [plugin_guessed]` + "\n"
 	if r.stderr != want {
 		t.Errorf("stderr:\n%s\nwant:\n%s", r.stderr, want)
+	}
+	oauth := testdata("wasmplugin-oauth.yaml")
+	r = corswasm(t, "", "check", oauth)
+	if r.code != exitOK || !strings.Contains(r.stderr, oauth+`:9 (WasmPlugin identity/oauth): note: skipped: its module "oci://registry.example.com/identity/oauth-filter:3" is not corswasm's`) ||
+		!strings.Contains(r.stdout, oauth+`:19 (WasmPlugin istio-system/corswasm): ok`) {
+		t.Errorf("an OAuth plugin naming origins: exit %d:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
 

@@ -16,8 +16,13 @@ import (
 func (e *env) convert(args []string) int {
 	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	var sel convert.Selection
+	fs.StringVar(&sel.Listener, "listener", "", "convert for the Envoy bootstrap's listener of this `name` alone")
+	fs.StringVar(&sel.Gateway, "gateway", "", "convert for the VirtualServices bound to this Istio gateway alone: `NAMESPACE/NAME`, or mesh")
+	fs.StringVar(&sel.Parent, "parent", "", "convert for the HTTPRoutes attached to this Gateway API parent alone: `NAMESPACE/NAME` of a Gateway, or NAMESPACE/NAME/SECTION of one of its listeners")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: corswasm convert FILE...   (Istio VirtualServices, Envoy bootstraps, RouteConfigurations, VirtualHosts or Routes, Gateway API HTTPRoutes, Kubernetes lists of them; several files are read as one, in order; \"-\" reads standard input)")
+		fmt.Fprintln(e.stderr, "usage: corswasm convert [--listener NAME] [--gateway NAMESPACE/NAME] [--parent NAMESPACE/NAME[/SECTION]] FILE...   (Istio VirtualServices, Envoy bootstraps, RouteConfigurations, VirtualHosts or Routes, Gateway API HTTPRoutes, Kubernetes lists of them; several files are read as one, in order; \"-\" reads standard input)")
+		fs.PrintDefaults()
 	}
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -36,7 +41,7 @@ func (e *env) convert(args []string) int {
 		}
 		inputs[i] = convert.Input{Name: f, Data: data}
 	}
-	r, err := convert.Convert(inputs...)
+	r, err := convert.ConvertFor(sel, inputs...)
 	if errors.Is(err, convert.ErrUnknownDocument) {
 		err = fmt.Errorf("%s: %w", strings.Join(files, ", "), err)
 	}

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -156,7 +159,7 @@ spec:
     route: [{destination: {host: web}}]
 `
 	r := corswasm(t, vs, "convert", "-")
-	want := "{\n  \"allow_origins\": [\n    \"https://app.example.com\"\n  ],\n  \"allow_methods\": [\n    \"PUT\"\n  ],\n  \"on_unmatched_preflight\": \"forward\"\n}\n"
+	want := "{\n  \"allow_origins\": [\n    \"https://app.example.com\"\n  ],\n  \"allow_methods\": [\n    \"PUT\"\n  ],\n  \"on_unmatched_preflight\": \"forward_disallowed_origin\"\n}\n"
 	if r.code != exitOK || r.stdout != want {
 		t.Errorf("exit %d:\n%s\nwant:\n%s%s", r.code, r.stdout, want, r.stderr)
 	}
@@ -174,7 +177,7 @@ func TestConvertRouteConfigurationPolicy(t *testing.T) {
 	}
 	r := cfg.Rules[0]
 	if r.Name != "web-0" || strings.Join(r.Match.Hosts, ",") != "www.example.com" || !*r.Enabled ||
-		strings.Join(r.AllowOrigins, ",") != "https://www.example.com" || r.OnUnmatchedPreflight != policy.Forward {
+		strings.Join(r.AllowOrigins, ",") != "https://www.example.com" || r.OnUnmatchedPreflight != policy.ForwardDisallowedOrigin {
 		t.Errorf("rules[0] = %+v", r)
 	}
 }
@@ -182,20 +185,83 @@ func TestConvertRouteConfigurationPolicy(t *testing.T) {
 // Several files are one configuration, read in the order given; a
 // refusal names them all, an unreadable document its file.
 func TestConvertSeveralFiles(t *testing.T) {
-	r := corswasm(t, "", "convert", testdata("virtualservice.yaml"), testdata("httproute.yaml"))
-	if r.code != exitOK || !strings.Contains(r.stderr, "converting Istio VirtualService shop/api\nconverting Gateway API HTTPRoute shop/store\n") {
+	r := corswasm(t, "", "convert", testdata("httproute.yaml"), testdata("httproutes-precedence.yaml"))
+	if r.code != exitOK || !strings.Contains(r.stderr, "converting Gateway API HTTPRoute shop/store\nconverting Gateway API HTTPRoute shop/site\n") {
 		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
 	}
 	var cfg policy.Config
-	if err := json.Unmarshal([]byte(r.stdout), &cfg); err != nil || len(cfg.Rules) != 5 {
-		t.Errorf("want the rules of both files (3 and 2): %v\n%s", err, r.stdout)
+	if err := json.Unmarshal([]byte(r.stdout), &cfg); err != nil || len(cfg.Rules) < 3 {
+		t.Errorf("want the rules of both files: %v\n%s", err, r.stdout)
 	}
 	r = corswasm(t, "", "convert", testdata("httproute.yaml"), testdata("virtualservice-unsafe.yaml"))
-	if want := "corswasm: " + testdata("httproute.yaml") + ", " + testdata("virtualservice-unsafe.yaml") + ": conversion refused (2 reasons)"; r.code != exitProblems || !strings.Contains(r.stderr, want) {
+	if want := "corswasm: " + testdata("httproute.yaml") + ", " + testdata("virtualservice-unsafe.yaml") + ": conversion refused (3 reasons)"; r.code != exitProblems || !strings.Contains(r.stderr, want) {
 		t.Errorf("exit %d; want %q:\n%s", r.code, want, r.stderr)
 	}
 	r = corswasm(t, "a: [", "convert", testdata("httproute.yaml"), "-")
 	if r.code != exitUsage || !strings.Contains(r.stderr, "corswasm: -: not valid YAML: ") {
 		t.Errorf("exit %d:\n%s", r.code, r.stderr)
+	}
+}
+
+// Routes attached to different parents (here an Istio gateway and a
+// Gateway API Gateway) convert to different configurations: refused with
+// the flags that convert for each; a flag converts for one, leaving the
+// others out.
+func TestConvertForOneParent(t *testing.T) {
+	files := []string{testdata("virtualservice.yaml"), testdata("httproute.yaml")}
+	r := corswasm(t, "", append([]string{"convert"}, files...)...)
+	if r.code != exitProblems || !strings.Contains(r.stderr, `convert for one of them at a time (--gateway istio-system/public, --parent shop/public)`) {
+		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+	}
+	r = corswasm(t, "", append([]string{"convert", "--parent", "shop/public"}, files...)...)
+	var cfg policy.Config
+	if err := json.Unmarshal([]byte(r.stdout), &cfg); r.code != exitOK || err != nil || len(cfg.Rules) != 2 || cfg.Rules[1].Match.Hosts[0] != "store.example.com" {
+		t.Errorf("--parent: exit %d: %v\n%s%s", r.code, err, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "note: VirtualService shop/api is not attached to parent shop/public: left out\n") {
+		t.Errorf("--parent: stderr lacks the note:\n%s", r.stderr)
+	}
+	r = corswasm(t, "", append([]string{"convert", "--gateway", "istio-system/nope"}, files...)...)
+	if r.code != exitUsage || !strings.Contains(r.stderr, `corswasm: no gateway istio-system/nope in the input, which has gateway "istio-system/public", parent "shop/public"`) {
+		t.Errorf("--gateway nope: exit %d:\n%s", r.code, r.stderr)
+	}
+}
+
+// The README's conversion example is what convert and check print, in
+// full: the notes of `corswasm convert virtualservice.yaml > cors.json`,
+// then check's verdict on the result.
+func TestConvertREADMEExample(t *testing.T) {
+	t.Chdir(repoRoot(t))
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const convertCmd, checkCmd = "$ corswasm convert virtualservice.yaml > cors.json\n", "$ corswasm check cors.json\n"
+	_, block, ok := strings.Cut(string(readme), convertCmd)
+	if !ok {
+		t.Fatalf("README.md lacks %q", convertCmd)
+	}
+	block, _, _ = strings.Cut(block, "```")
+	wantConvert, wantCheck, ok := strings.Cut(block, checkCmd)
+	if !ok {
+		t.Fatalf("README.md lacks %q after the conversion", checkCmd)
+	}
+	var cfg, notes bytes.Buffer
+	if code := run([]string{"convert", testdata("virtualservice.yaml")}, strings.NewReader(""), &cfg, &notes); code != exitOK {
+		t.Fatalf("convert: exit %d\n%s", code, notes.String())
+	}
+	if got := notes.String(); got != wantConvert {
+		t.Errorf("convert prints:\n%s\nthe README shows:\n%s", got, wantConvert)
+	}
+	file := filepath.Join(t.TempDir(), "cors.json")
+	if err := os.WriteFile(file, cfg.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if code := run([]string{"check", file}, strings.NewReader(""), &out, &out); code != exitOK {
+		t.Errorf("check: exit %d", code)
+	}
+	if got := strings.ReplaceAll(out.String(), file, "cors.json"); got != wantCheck {
+		t.Errorf("check prints:\n%s\nthe README shows:\n%s", got, wantCheck)
 	}
 }

@@ -57,7 +57,7 @@ func printOutcome(e *env, o outcomeReport, indent string) {
 	case "audit only":
 		fmt.Fprintf(w, "%saction:      the request and its response pass untouched (audit mode); the upstream's answer is compared with the verdict, and a disagreement counted and logged\n", indent)
 	case "forward untouched":
-		fmt.Fprintf(w, "%saction:      the preflight goes to the upstream untouched (on_unmatched_preflight: forward); its answer passes unchanged\n", indent)
+		fmt.Fprintf(w, "%saction:      the preflight goes to the upstream untouched (on_unmatched_preflight); its answer passes unchanged\n", indent)
 	case "local reply":
 		fmt.Fprintf(w, "%saction:      the filter answers locally, without a body; the upstream never sees the request\n", indent)
 		fmt.Fprintf(w, "%sreply:       %d\n", indent, o.Status)

@@ -3,7 +3,7 @@
 //
 //	corswasm check [--json] [--plugin PATTERN]... FILE...
 //	corswasm explain [--json] [--plugin PATTERN] FILE --origin O [--method M] ...
-//	corswasm convert FILE...
+//	corswasm convert [--listener NAME] [--gateway NS/NAME] [--parent NS/NAME[/SECTION]] FILE...
 //	corswasm schema
 //	corswasm version
 //
@@ -81,11 +81,13 @@ Usage:
           [--scheme S] [--response-header 'NAME: VALUE']...
       what the filter does with one request: the rule that decides, the
       verdict, and the exact headers it sends
-  corswasm convert FILE...
+  corswasm convert [--listener NAME] [--gateway NS/NAME] [--parent NS/NAME[/SECTION]] FILE...
       Istio VirtualService corsPolicies, Envoy CORS policies (a bootstrap,
       RouteConfigurations, VirtualHosts or Routes) or Gateway API HTTPRoute
       CORS filters to one corswasm configuration on standard output, the
-      files read as one in the order given; differences on standard error
+      files read as one in the order given; differences on standard error;
+      --listener, --gateway and --parent convert for one listener, Istio
+      gateway or Gateway API parent alone
   corswasm schema
       the JSON Schema of the configuration
   corswasm version

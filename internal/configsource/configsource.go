@@ -67,9 +67,10 @@ type Config struct {
 	// taken from the document (Data is then nil); ProblemPath is the
 	// document path it concerns when Where does not say it.
 	Problem, ProblemPath string
-	// namesOrigins is set when the configuration is an object with a
-	// top-level field whose name contains "origin": see Select.
-	namesOrigins bool
+	// corswasmLike is set when the configuration is an object whose
+	// top-level fields resemble corswasm's (resemblesCorswasm): see
+	// Select.
+	corswasmLike bool
 }
 
 // Label names a configuration of file in messages: the file, and, inside

@@ -3,7 +3,6 @@ package configsource
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -69,7 +68,7 @@ func wasmFilter(n *yaml.Node, path string) Config {
 	if typ := scalar(lookup(cfg, "@type")); typ != stringValueType {
 		// A Struct (or any other message) holding corswasm's fields still
 		// tells what the plugin is meant to be.
-		c.namesOrigins = hasOriginField(keys(v))
+		c.corswasmLike = resemblesCorswasm(keys(v))
 		c.Problem = fmt.Sprintf("configuration is a %q; want %s holding the JSON policy", typ, stringValueType)
 		return c
 	}
@@ -77,7 +76,7 @@ func wasmFilter(n *yaml.Node, path string) Config {
 		return c
 	}
 	if v.Kind != yaml.ScalarNode {
-		c.namesOrigins = hasOriginField(keys(v))
+		c.corswasmLike = resemblesCorswasm(keys(v))
 		c.Problem = "configuration's value must be a string: the JSON policy"
 		return c
 	}
@@ -89,7 +88,7 @@ func wasmFilter(n *yaml.Node, path string) Config {
 		for k := range top {
 			names = append(names, k)
 		}
-		c.namesOrigins = hasOriginField(names)
+		c.corswasmLike = resemblesCorswasm(names)
 	}
 	return c
 }
@@ -114,16 +113,4 @@ func keys(n *yaml.Node) []string {
 		out = append(out, n.Content[i].Value)
 	}
 	return out
-}
-
-// hasOriginField reports whether one of a configuration's top-level field
-// names contains "origin", as corswasm's allow_origins and
-// allow_origin_regexes do (and allow_origin, a likely typo).
-func hasOriginField(names []string) bool {
-	for _, n := range names {
-		if strings.Contains(strings.ToLower(n), "origin") {
-			return true
-		}
-	}
-	return false
 }

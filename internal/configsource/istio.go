@@ -31,7 +31,7 @@ func wasmPlugin(root *yaml.Node) Config {
 		return c
 	}
 	c.Line = pc.Line
-	c.namesOrigins = hasOriginField(keys(pc))
+	c.corswasmLike = resemblesCorswasm(keys(pc))
 	if pc.Kind != yaml.MappingNode {
 		c.Problem, c.ProblemPath = "must be an object: Istio hands it to the filter as JSON", "spec.pluginConfig"
 		return c

@@ -15,7 +15,8 @@ const (
 	// or, when plugins are named, one of those named.
 	Corswasm Verdict = iota
 	// Guessed is a plugin whose module is not recognisably corswasm's but
-	// whose configuration names origins: taken for corswasm's, with a note.
+	// whose configuration's fields are corswasm's or near misses of them,
+	// origins among them: taken for corswasm's, with a note.
 	Guessed
 	// Skipped is another plugin: left alone, with a note.
 	Skipped
@@ -37,10 +38,10 @@ func (c *Choice) Taken() bool { return c.Verdict != Skipped }
 // Select tells corswasm's configurations from other plugins'. A corswasm
 // JSON file is always corswasm's. Without patterns, a Wasm plugin is
 // corswasm's when its module is (CorswasmModule); a plugin whose module is
-// not recognisable is Guessed when its configuration has a top-level field
-// whose name contains "origin" (corswasm's allow_origins, or a typo of it:
-// skipping it would leave a corswasm policy unchecked), and Skipped
-// otherwise. With patterns, a plugin is corswasm's when one of them
+// not recognisable is Guessed when its configuration's top-level fields
+// resemble corswasm's (one names origins, and most are corswasm's fields
+// or near misses of them, as allow_origin: skipping it would leave a
+// corswasm policy unchecked), and Skipped otherwise. With patterns, a plugin is corswasm's when one of them
 // matches it (Matches), and Skipped otherwise, whatever its module.
 func Select(cs []Config, patterns []string) []Choice {
 	out := make([]Choice, len(cs))
@@ -54,9 +55,9 @@ func Select(cs []Config, patterns []string) []Choice {
 				ch.Verdict, ch.Code, ch.Note = Skipped, CodePluginSkipped, "skipped: no --plugin names it"
 			}
 		case CorswasmModule(c.Kind, c.Module):
-		case c.namesOrigins:
+		case c.corswasmLike:
 			ch.Verdict, ch.Code = Guessed, CodePluginGuessed
-			ch.Note = "taken for corswasm's: " + c.describeModule() + ", but its configuration names origins as corswasm's does; name the plugins to check with --plugin"
+			ch.Note = "taken for corswasm's: " + c.describeModule() + ", but its configuration's fields are corswasm's or near misses of them, origins among them; name the plugins to check with --plugin"
 		default:
 			ch.Verdict, ch.Code = Skipped, CodePluginSkipped
 			ch.Note = "skipped: " + c.describeModule() + "; if it is corswasm, name it with --plugin"
@@ -124,4 +125,21 @@ func globMatch(pattern, s string) bool {
 		}
 	}
 	return strings.Trim(pattern[p:], "*") == ""
+}
+
+// resemblesCorswasm reports whether a configuration's top-level field
+// names are corswasm's: one of them names origins (allow_origins, or a
+// typo such as allow_origin), and more than half of them are corswasm's
+// fields or near misses of them (policy.TopLevelField). Another plugin's
+// configuration that happens to name origins (an OAuth plugin's
+// allowed_origins beside redirect_uri and client_id) does not.
+func resemblesCorswasm(names []string) bool {
+	origins, known := false, 0
+	for _, n := range names {
+		if _, ok := policy.TopLevelField(n); ok {
+			known++
+			origins = origins || strings.Contains(strings.ToLower(n), "origin")
+		}
+	}
+	return origins && 2*known > len(names)
 }

@@ -6,8 +6,9 @@ import (
 )
 
 // mixedPlugins are corswasm's WasmPlugin (as envoy/wasmplugin.yaml), a WAF
-// team's, and a renamed corswasm image whose configuration still names
-// origins.
+// team's, a renamed corswasm image whose configuration has a typo of
+// allow_origins, and an identity team's OAuth plugin whose configuration
+// names origins among fields that are not corswasm's.
 const mixedPlugins = `apiVersion: extensions.istio.io/v1alpha1
 kind: WasmPlugin
 metadata: {name: corswasm, namespace: istio-system}
@@ -31,6 +32,16 @@ spec:
   url: oci://registry.example.com/platform/cors-filter:2
   pluginName: cors
   pluginConfig: {allow_origin: ["https://shop.example.com"]}
+---
+apiVersion: extensions.istio.io/v1alpha1
+kind: WasmPlugin
+metadata: {name: oauth, namespace: identity}
+spec:
+  url: oci://registry.example.com/identity/oauth-filter:3
+  pluginConfig:
+    allowed_origins: ["https://app.example.com"]
+    redirect_uri: https://app.example.com/callback
+    client_id: app
 `
 
 func TestSelect(t *testing.T) {
@@ -43,17 +54,18 @@ func TestSelect(t *testing.T) {
 	for _, tc := range []struct {
 		desc     string
 		patterns []string
-		want     []Verdict // corswasm, coraza-waf, shop-cors, the JSON file
+		want     []Verdict // corswasm, coraza-waf, shop-cors, oauth, the JSON file
 		note     []string  // in each note, in order
 	}{
-		{"by module, and by content", nil, []Verdict{Corswasm, Skipped, Guessed, Corswasm},
+		{"by module, and by content", nil, []Verdict{Corswasm, Skipped, Guessed, Skipped, Corswasm},
 			[]string{"", `skipped: its module "oci://ghcr.io/corazawaf/coraza-proxy-wasm:0.5.0" is not corswasm's; if it is corswasm, name it with --plugin`,
-				`taken for corswasm's: its module "oci://registry.example.com/platform/cors-filter:2" is not corswasm's, but its configuration names origins`, ""}},
-		{"by name", []string{"shop-cors"}, []Verdict{Skipped, Skipped, Corswasm, Corswasm}, []string{"no --plugin names it", "no --plugin names it", "", ""}},
-		{"by NAMESPACE/NAME and root ID", []string{"istio-system/corswasm", "cors"}, []Verdict{Corswasm, Skipped, Corswasm, Corswasm}, nil},
-		{"by module, with a wildcard", []string{"oci://registry.example.com/platform/*"}, []Verdict{Skipped, Skipped, Corswasm, Corswasm}, nil},
-		{"a pattern naming the WAF checks it", []string{"*coraza*"}, []Verdict{Skipped, Corswasm, Skipped, Corswasm}, nil},
-		{"a part of a name is no match", []string{"cors-filter"}, []Verdict{Skipped, Skipped, Skipped, Corswasm}, nil},
+				`taken for corswasm's: its module "oci://registry.example.com/platform/cors-filter:2" is not corswasm's, but its configuration's fields are corswasm's or near misses of them, origins among them`,
+				`skipped: its module "oci://registry.example.com/identity/oauth-filter:3" is not corswasm's`, ""}},
+		{"by name", []string{"shop-cors"}, []Verdict{Skipped, Skipped, Corswasm, Skipped, Corswasm}, []string{"no --plugin names it", "no --plugin names it", "", "no --plugin names it", ""}},
+		{"by NAMESPACE/NAME and root ID", []string{"istio-system/corswasm", "cors"}, []Verdict{Corswasm, Skipped, Corswasm, Skipped, Corswasm}, nil},
+		{"by module, with a wildcard", []string{"oci://registry.example.com/platform/*"}, []Verdict{Skipped, Skipped, Corswasm, Skipped, Corswasm}, nil},
+		{"a pattern naming the WAF checks it", []string{"*coraza*"}, []Verdict{Skipped, Corswasm, Skipped, Skipped, Corswasm}, nil},
+		{"a part of a name is no match", []string{"cors-filter"}, []Verdict{Skipped, Skipped, Skipped, Skipped, Corswasm}, nil},
 	} {
 		got := Select(cs, tc.patterns)
 		for i, ch := range got {
@@ -106,6 +118,30 @@ func TestGlobMatch(t *testing.T) {
 	} {
 		if got := globMatch(tc.pattern, tc.s); got != tc.want {
 			t.Errorf("globMatch(%q, %q) = %v; want %v", tc.pattern, tc.s, got, tc.want)
+		}
+	}
+}
+
+// A configuration resembles corswasm's when one of its fields names
+// origins and most are corswasm's fields or near misses of them (the
+// "did you mean" of an unknown field).
+func TestResemblesCorswasm(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		names []string
+		want  bool
+	}{
+		{[]string{"allow_origin"}, true},
+		{[]string{"allow_origins", "allow_methods", "max_age"}, true},
+		{[]string{"allowedOrigins", "allowCredentials", "x_team"}, true},
+		{[]string{"allowed_origins", "redirect_uri", "client_id"}, false},
+		{[]string{"allowed_origins", "redirect_uri"}, false},
+		{[]string{"enabled", "mode"}, false},
+		{[]string{"trusted_origin_header"}, false},
+		{nil, false},
+	} {
+		if got := resemblesCorswasm(tc.names); got != tc.want {
+			t.Errorf("resemblesCorswasm(%q) = %v; want %v", tc.names, got, tc.want)
 		}
 	}
 }

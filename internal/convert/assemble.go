@@ -37,7 +37,7 @@ type entry struct {
 // did no CORS outside its routes) and each entry is a rule that sets
 // every field it needs, so that nothing is inherited.
 func (c *converter) assemble() *policy.Config {
-	c.portOnlyDomains()
+	c.tablesAgreeOnPorts()
 	var entries []entry
 	reached := make(map[*scope]bool)
 	for _, b := range c.blocks() {
@@ -140,7 +140,7 @@ func (c *converter) blocks() []block {
 // a fence unless one of them takes every request.
 func (c *converter) blockEntries(b block, reached map[*scope]bool) []entry {
 	members := b.members
-	if slices.ContainsFunc(members, func(m int) bool { return c.vhosts[m].kind != "istio" }) {
+	if c.onSidecars() || slices.ContainsFunc(members, func(m int) bool { return c.vhosts[m].kind != "istio" }) {
 		// Converted once, or refused (sharedDomain).
 		members = members[:1]
 	}
@@ -184,6 +184,7 @@ func (c *converter) blockEntries(b block, reached map[*scope]bool) []entry {
 		}
 	}
 	out = mergeAdjacent(c.settle(out, where))
+	c.keepNotes(out)
 	if whole == nil && !anyHost {
 		vh := &c.vhosts[b.members[0]]
 		out = append(out, entry{scope: scope{from: vh.from, name: vh.name + "-unmatched", hosts: b.domains}, fence: vh})
@@ -284,11 +285,24 @@ func (c *converter) sharedDomain(d string, members []int) {
 	if d == "*" {
 		d = "every host"
 	}
-	if len(kinds) == 1 && kinds["istio"] {
-		c.note("%s share %s: Istio merges the routes of gateway-bound VirtualServices in creation order, catch-all routes last, and uses only one of them on sidecars; here they are merged in file order, catch-all routes last, so list them in creation order", list, d)
+	if len(kinds) == 1 && kinds["istio"] && !c.onSidecars() {
+		c.note("%s share %s: Istio merges the routes of gateway-bound VirtualServices in creation order, catch-all routes last; here they are merged in file order, catch-all routes last, so list them in creation order", list, d)
+		return
+	}
+	if c.onSidecars() {
+		for _, m := range members[1:] {
+			if !sameHandling(&c.vhosts[members[0]], &c.vhosts[m]) {
+				c.refuse("%s share %s, and their CORS handling differs: on sidecars Istio uses one VirtualService for a host, the oldest, and the documents do not show which; give them different hosts, or merge them into one", list, d)
+				return
+			}
+		}
+		c.note("%s share %s: on sidecars Istio uses one of them, and they give every request the same CORS handling: converted once", list, d)
 		return
 	}
 	first := &c.vhosts[members[0]]
+	if first.ports != nil && !slices.ContainsFunc(members, func(m int) bool { return c.vhosts[m].ports != first.ports }) {
+		return // virtual hosts of one route configuration, apart by the port: portsAgree's
+	}
 	for _, m := range members[1:] {
 		if !sameHandling(first, &c.vhosts[m]) {
 			c.refuse("%s all take %s, and their CORS handling differs; the source tells their requests apart by what corswasm rules cannot match (the port, in a domain or in the listener, or the kind of proxy): convert them separately, one plugin configuration for each listener", list, d)

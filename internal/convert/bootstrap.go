@@ -1,6 +1,10 @@
 package convert
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+	"strconv"
+)
 
 // Type URLs of the bootstrap parts read.
 const (
@@ -14,6 +18,8 @@ type connectionManager struct {
 	from string
 	hcm  hcm
 	cfg  map[string]any // its typed_config
+	// corsNames are the names of its CORS filters.
+	corsNames []string
 }
 
 // bootstrap converts the route configurations of an Envoy bootstrap's
@@ -36,8 +42,11 @@ func (c *converter) bootstrap(obj map[string]any) error {
 	}
 	for i := range cms {
 		cm := &cms[i]
-		if len(cm.hcm.names) == 0 {
-			c.note("%s has no CORS filter (envoy.filters.http.cors) among its http_filters: Envoy does no CORS handling there, whatever its routes say; so do the rules", cm.from)
+		if len(cm.corsNames) > 1 {
+			c.refuse("%s runs %d CORS filters (%s): each reads its own per-route configurations and acts on the same requests; corswasm is one filter", cm.from, len(cm.corsNames), quoteAll(cm.corsNames))
+		}
+		if cm.hcm.name == "" {
+			c.parentNotes[cm.hcm.parent] = append(c.parentNotes[cm.hcm.parent], fmt.Sprintf("%s has no CORS filter (envoy.filters.http.cors) among its http_filters: Envoy does no CORS handling there, whatever its routes say; neither does the configuration", cm.from))
 		}
 		rds, _ := field(cm.cfg, "rds").(map[string]any)
 		name, _ := field(rds, "route_config_name").(string)
@@ -50,7 +59,7 @@ func (c *converter) bootstrap(obj map[string]any) error {
 			if err := c.routeConfiguration(c.routeConfigs[name], &cm.hcm); err != nil {
 				return fmt.Errorf("route configuration %q: %w", name, err)
 			}
-		case len(cm.hcm.names) == 0:
+		case cm.hcm.name == "":
 		case rds != nil:
 			c.refuse("%s takes route configuration %q from RDS, and it is not in the input: give it as another FILE (Envoy's /config_dump has it)", cm.from, name)
 		case field(cm.cfg, "scoped_routes") != nil:
@@ -86,12 +95,29 @@ func connectionManagers(obj map[string]any) []connectionManager {
 				if cfg["@type"] != hcmType {
 					continue
 				}
+				h, names := corsFilters(cfg)
+				h.stripAnyPort, _ = field(cfg, "strip_any_host_port").(bool)
+				if strip, _ := field(cfg, "strip_matching_host_port").(bool); strip {
+					h.strippedPort = listenerPort(lm)
+				}
+				if lname == "" {
+					lname = fmt.Sprintf("listeners[%d]", i)
+				}
+				h.parent = parent{kind: "listener", name: lname, part: fmt.Sprintf("%s filters[%d]", where[j], k)}
 				out = append(out, connectionManager{
-					from: fmt.Sprintf("listener %q (static_resources.listeners[%d]) %s filters[%d], its HTTP connection manager,", lname, i, where[j], k),
-					hcm:  corsFilters(cfg),
-					cfg:  cfg,
+					from:      fmt.Sprintf("listener %q (static_resources.listeners[%d]) %s filters[%d], its HTTP connection manager,", lname, i, where[j], k),
+					hcm:       h,
+					corsNames: names,
+					cfg:       cfg,
 				})
 			}
+		}
+	}
+	// A listener's one connection manager is the listener.
+	for i := range out {
+		p := &out[i].hcm.parent
+		if !slices.ContainsFunc(out, func(o connectionManager) bool { return o.hcm.parent.name == p.name && o.hcm.parent.part != p.part }) {
+			p.part = ""
 		}
 	}
 	return out
@@ -99,20 +125,22 @@ func connectionManagers(obj map[string]any) []connectionManager {
 
 // corsFilters reads the CORS filters among a connection manager's
 // http_filters: their names, which per-route configurations are looked
-// up by, and whether they are disabled unless a route enables them.
-func corsFilters(cfg map[string]any) hcm {
-	h := hcm{known: true, names: make(map[string]bool)}
+// up by, and whether the first is disabled unless a route enables it.
+func corsFilters(cfg map[string]any) (h hcm, names []string) {
+	h.known = true
 	filters, _ := field(cfg, "http_filters").([]any)
 	for _, f := range filters {
 		fm, _ := f.(map[string]any)
 		name, _ := fm["name"].(string)
 		tc, present := field(fm, "typed_config").(map[string]any)
 		if present && tc["@type"] == corsFilterCfgT || !present && name == corsFilterName {
-			h.names[name] = true
-			h.disabled, _ = fm["disabled"].(bool)
+			if names = append(names, name); len(names) == 1 {
+				h.name = name
+				h.disabled, _ = fm["disabled"].(bool)
+			}
 		}
 	}
-	return h
+	return h, names
 }
 
 // rdsNames returns the route configurations a bootstrap's connection
@@ -149,4 +177,20 @@ func field(obj map[string]any, name string) any {
 		}
 	}
 	return obj[string(camel)]
+}
+
+// listenerPort returns a listener's port (address.socket_address.
+// port_value), "" when it has none.
+func listenerPort(l map[string]any) string {
+	addr, _ := field(l, "address").(map[string]any)
+	sock, _ := field(addr, "socket_address").(map[string]any)
+	switch p := field(sock, "port_value").(type) {
+	case float64:
+		return strconv.Itoa(int(p))
+	case int:
+		return strconv.Itoa(p)
+	case string:
+		return p
+	}
+	return ""
 }

@@ -9,7 +9,7 @@ func envoyVH(routes ...string) string {
 	s := `name: edge
 virtual_hosts:
 - name: api
-  domains: [api.example.com]
+  domains: [api.example.com, "api.example.com:*"]
   typed_per_filter_config: {envoy.filters.http.cors: ` + corsPolicy(`allow_origin_string_match: [{exact: "https://a.example"}], forward_not_matching_preflights: false`) + `}
   routes:
 `
@@ -94,6 +94,29 @@ func TestConditionalRoutes(t *testing.T) {
   - name: rest
     route: [{destination: {host: api}}]
 `), `VirtualService shop/api http[0] "tls": corswasm rules cannot select requests by the port in :authority`, req{}, ""},
+		// Istio compares the authority whole (a header match): one
+		// without a port does not take the host with a port, which the
+		// routes after it then take.
+		{"an Istio authority without a port, before a catch-all without CORS", virtualService(`  - name: partner
+    match: [{authority: {exact: api.example.com}}]
+    corsPolicy: {allowOrigins: [{exact: "https://b.example"}], allowCredentials: true}
+    route: [{destination: {host: api}}]
+  - name: rest
+    route: [{destination: {host: api}}]
+`), `VirtualService shop/api http[0] "partner": corswasm rules cannot select requests by the port in :authority (Istio compares it whole: "api.example.com" does not take "api.example.com:8443")`, req{}, ""},
+		{"an Istio authority without a port, before a catch-all with the same CORS", virtualService(`  - name: partner
+    match: [{authority: {exact: api.example.com}}]
+    corsPolicy: {allowOrigins: [{exact: "https://b.example"}]}
+    route: [{destination: {host: api}}]
+  - name: rest
+    corsPolicy: {allowOrigins: [{exact: "https://b.example"}]}
+    route: [{destination: {host: api}}]
+`), "", req{host: "api.example.com:8443", origin: "https://b.example"}, "allowed"},
+		{"an Istio authority in upper case", virtualService(`  - name: partner
+    match: [{authority: {exact: API.example.com}}]
+    corsPolicy: {allowOrigins: [{exact: "https://b.example"}]}
+    route: [{destination: {host: api}}]
+`), `corswasm rules cannot select requests by the port in :authority (Istio compares it whole: "API.example.com" does not take "API.example.com:8443"), the case of :authority (Istio compares it case-sensitively)`, req{}, ""},
 		{"a Gateway API match on the method, before the same path without CORS", httpRoute(`  - matches: [{path: {type: PathPrefix, value: /v1}, method: PUT}]
     filters: [{type: CORS, cors: {allowOrigins: ["https://b.example"]}}]
   - matches: [{path: {type: PathPrefix, value: /v1}}]

@@ -57,7 +57,16 @@ type converter struct {
 	sources      []string
 	notes        []string
 	refusals     []string
-	said         map[string]bool
+	// envoyFilters are the Istio EnvoyFilters read.
+	envoyFilters []envoyFilter
+	// parentNotes are notes about one parent, printed when the result
+	// is for it (see parents.go).
+	parentNotes map[parent][]string
+	// assembling is the parent whose configuration is being assembled.
+	assembling parent
+	// pending are the policy notes of the route being converted.
+	pending []string
+	said    map[string]bool
 	// kinds records the kinds of source seen, for the notes about their
 	// behaviour.
 	kinds map[string]bool
@@ -67,6 +76,30 @@ type converter struct {
 func (c *converter) note(format string, args ...any) {
 	if n := fmt.Sprintf(format, args...); c.first("note: " + n) {
 		c.notes = append(c.notes, n)
+	}
+}
+
+// policyNote records a note about the CORS handling of the route being
+// converted: the route's scopes carry it (takeNotes), and it is printed
+// only if one of them is a rule of the result (keepNotes).
+func (c *converter) policyNote(format string, args ...any) {
+	c.pending = append(c.pending, fmt.Sprintf(format, args...))
+}
+
+// takeNotes returns the policy notes recorded since the last call, for
+// the scopes of the route just converted.
+func (c *converter) takeNotes() []string {
+	n := c.pending
+	c.pending = nil
+	return n
+}
+
+// keepNotes prints the notes of the scopes that are rules of the result.
+func (c *converter) keepNotes(entries []entry) {
+	for _, e := range entries {
+		for _, n := range e.notes {
+			c.note("%s", n)
+		}
 	}
 }
 
@@ -96,11 +129,18 @@ func (c *converter) first(msg string) bool {
 // routes. An error means an input could not be read or held nothing to
 // convert; a refusal is in the Result.
 func Convert(inputs ...Input) (*Result, error) {
+	return ConvertFor(Selection{}, inputs...)
+}
+
+// ConvertFor is Convert for the parents sel names alone (see parents.go):
+// an error when the inputs have none of them.
+func ConvertFor(sel Selection, inputs ...Input) (*Result, error) {
 	docs, err := readDocuments(inputs)
 	if err != nil {
 		return nil, err
 	}
-	c := &converter{kinds: make(map[string]bool), routeConfigs: make(map[string]map[string]any), claimed: make(map[string]bool)}
+	c := &converter{kinds: make(map[string]bool), routeConfigs: make(map[string]map[string]any), claimed: make(map[string]bool),
+		parentNotes: make(map[parent][]string)}
 	for _, d := range docs {
 		if name, ok := d.obj["name"].(string); ok && d.obj["kind"] == nil && has(d.obj, "virtual_hosts", "virtualHosts") && c.routeConfigs[name] == nil {
 			c.routeConfigs[name] = d.obj
@@ -121,9 +161,12 @@ func Convert(inputs ...Input) (*Result, error) {
 	if len(c.sources) == 0 {
 		return nil, ErrUnknownDocument
 	}
-	c.gatewayVHosts()
+	c.checkEnvoyFilters()
 	// Validated even when refused, so that every reason shows at once.
-	cfg := c.assemble()
+	cfg, err := c.assembleByParent(sel)
+	if err != nil {
+		return nil, err
+	}
 	js := c.validate(cfg)
 	r := &Result{Sources: c.sources, Notes: c.notes, Refusals: c.refusals}
 	if len(c.refusals) == 0 {
@@ -173,6 +216,12 @@ func (c *converter) document(obj map[string]any) error {
 			return err
 		}
 		return c.httpRoute(js)
+	case kind == "EnvoyFilter" && strings.HasPrefix(api, "networking.istio.io/"):
+		js, err := jsonOf(obj)
+		if err != nil {
+			return err
+		}
+		return c.readEnvoyFilter(js)
 	case kind != "":
 		return nil // another Kubernetes object in the same file
 	}

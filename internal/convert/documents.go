@@ -1,7 +1,11 @@
 package convert
 
 import (
+	"errors"
 	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/corswasm/corswasm/internal/yamldocs"
 )
@@ -37,12 +41,31 @@ func readDocuments(inputs []Input) ([]document, error) {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		for _, root := range roots {
-			var obj map[string]any
-			if root.Decode(&obj) != nil || obj == nil {
+			where := fmt.Sprintf("%s: line %d", name, root.Line)
+			if root.Kind != yaml.MappingNode {
 				continue // not an object: nothing to convert
 			}
-			docs = append(docs, document{where: fmt.Sprintf("%s: line %d", name, root.Line), obj: obj})
+			// An object that does not decode (a key given twice, which
+			// the source system refuses, or that keeps one of) is an
+			// error: skipping it could leave its hosts to another
+			// document's CORS handling.
+			var obj map[string]any
+			if err := root.Decode(&obj); err != nil {
+				return nil, decodeError(name, where, err)
+			}
+			docs = append(docs, document{where: where, obj: obj})
 		}
 	}
 	return docs, nil
+}
+
+// decodeError names the input and the line of what did not decode: yaml's
+// own messages start with their line ("line 8: mapping key "route"
+// already defined at line 7").
+func decodeError(name, where string, err error) error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		return fmt.Errorf("%s: %s", name, strings.Join(te.Errors, "; "))
+	}
+	return fmt.Errorf("%s: %s", where, strings.TrimPrefix(err.Error(), "yaml: "))
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"strings"
 
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -24,22 +23,25 @@ func (c *converter) envoy(obj map[string]any) error {
 		if name, _ := obj["name"].(string); c.claimed[name] {
 			return nil // converted with the connection manager that uses it
 		}
-		return c.routeConfiguration(obj, &hcm{})
+		return c.routeConfiguration(obj, nil)
 	case has(obj, "domains"):
 		var vh routev3.VirtualHost
 		if err := c.unmarshalEnvoy(obj, &vh, "VirtualHost"); err != nil {
 			return err
 		}
 		c.sources = append(c.sources, fmt.Sprintf("Envoy VirtualHost %q", vh.Name))
-		c.virtualHost(fmt.Sprintf("virtual host %q", vh.Name), &vh, nil, &hcm{})
+		from := fmt.Sprintf("virtual host %q", vh.Name)
+		c.virtualHost(from, &vh, nil, &routeTable{h: c.inputHCM(from, parent{kind: "envoy"}, corsNames(virtualHostConfigs([]*routev3.VirtualHost{&vh})...)), ports: &portTable{}})
 	case has(obj, "match"):
 		var r routev3.Route
 		if err := c.unmarshalEnvoy(obj, &r, "Route"); err != nil {
 			return err
 		}
 		c.sources = append(c.sources, fmt.Sprintf("Envoy Route %q", r.Name))
-		c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: fmt.Sprintf("route %q", r.Name), name: "route", domains: []string{"*"},
-			scopes: c.routes("", "route", nil, []*routev3.Route{&r}, &hcm{})})
+		from := fmt.Sprintf("route %q", r.Name)
+		h := c.inputHCM(from, parent{kind: "envoy"}, corsNames(routeConfigs([]*routev3.Route{&r})...))
+		c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: "route", domains: []string{"*"}, parents: []parent{h.parent},
+			scopes: c.routes("", "route", nil, []*routev3.Route{&r}, &routeTable{h: h, ports: &portTable{}})})
 	default:
 		return nil
 	}
@@ -48,7 +50,7 @@ func (c *converter) envoy(obj map[string]any) error {
 }
 
 // routeConfiguration converts a RouteConfiguration served by the
-// connection manager h.
+// connection manager h (nil when the input does not hold it).
 func (c *converter) routeConfiguration(obj map[string]any, h *hcm) error {
 	var rc routev3.RouteConfiguration
 	if err := c.unmarshalEnvoy(obj, &rc, "RouteConfiguration"); err != nil {
@@ -57,14 +59,19 @@ func (c *converter) routeConfiguration(obj map[string]any, h *hcm) error {
 	c.sources = append(c.sources, fmt.Sprintf("Envoy RouteConfiguration %q", rc.Name))
 	c.kinds["envoy"] = true
 	from := fmt.Sprintf("route configuration %q", rc.Name)
+	if h == nil {
+		h = c.inputHCM(from, parent{kind: "route configuration", name: rc.Name}, corsNames(append(virtualHostConfigs(rc.VirtualHosts), rc.TypedPerFilterConfig)...))
+	}
 	if rc.Vhds != nil {
 		c.refuse("%s: virtual hosts come from VHDS (vhds), which are not in the input; give the virtual hosts (Envoy's /config_dump has them)", from)
 	}
 	// A policy for the whole route configuration applies field by field
 	// where a virtual host or route sets none.
+	rt := &routeTable{h: h, ignorePathParameters: rc.IgnorePathParametersInPathMatching,
+		ports: &portTable{ignored: rc.IgnorePortInHostMatching || h.stripAnyPort, stripped: h.strippedPort}}
 	parents := []corsLevel{c.level(from, rc.TypedPerFilterConfig, nil, h)}
 	for i, vh := range rc.VirtualHosts {
-		c.virtualHost(fmt.Sprintf("%s virtual_hosts[%d] %q", from, i, vh.Name), vh, parents, h)
+		c.virtualHost(fmt.Sprintf("%s virtual_hosts[%d] %q", from, i, vh.Name), vh, parents, rt)
 	}
 	return nil
 }
@@ -140,63 +147,58 @@ func readsCORS(cfg any) bool {
 
 // virtualHost adds a virtual host: its domains and its routes; parents
 // are the levels above it (the route configuration's).
-func (c *converter) virtualHost(from string, vh *routev3.VirtualHost, parents []corsLevel, h *hcm) {
-	var domains, portOnly []string
-	for _, d := range vh.Domains {
-		d = strings.ToLower(d)
-		host, _, hasPort := strings.Cut(d, ":")
-		if hasPort && !strings.HasPrefix(d, "[") {
-			if !slices.ContainsFunc(vh.Domains, func(o string) bool { return strings.EqualFold(o, host) }) {
-				portOnly = append(portOnly, host)
-			} else {
-				c.note("%s: domain %q: corswasm ignores the port of :authority; the rules take %q on every port", from, d, host)
-			}
-			d = host
-		}
-		if d != "*" && (strings.HasPrefix(d, "*") && !strings.HasPrefix(d, "*.") || strings.HasSuffix(d, "*")) {
-			c.refuse("%s: domain %q: corswasm matches hosts exactly or by a whole-label wildcard (*.example.com)", from, d)
-			continue
-		}
-		if !slices.Contains(domains, d) {
-			domains = append(domains, d)
-		}
-	}
-	levels := append([]corsLevel{c.level(from, vh.TypedPerFilterConfig, vh.Cors, h)}, parents...)
+func (c *converter) virtualHost(from string, vh *routev3.VirtualHost, parents []corsLevel, rt *routeTable) {
+	hosts, domains := c.envoyDomains(from, vh.Domains, rt.ports)
+	levels := append([]corsLevel{c.level(from, vh.TypedPerFilterConfig, vh.Cors, rt.h)}, parents...)
 	if vh.Matcher != nil {
 		c.refuse("%s chooses its routes with a matcher tree (matcher), which corswasm cannot convert", from)
 	}
-	scopes := c.routes(from, vh.Name, levels, vh.Routes, h)
+	scopes := c.routes(from, vh.Name, levels, vh.Routes, rt)
 	if vh.RequireTls != routev3.VirtualHost_NONE && slices.ContainsFunc(scopes, func(s scope) bool { return s.cors != nil }) {
 		c.refuse("%s: require_tls %s: Envoy redirects plain-HTTP requests to https without CORS handling, and corswasm rules cannot select requests by scheme", from, vh.RequireTls)
 	}
-	c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: vh.Name, domains: domains, scopes: scopes, portOnly: portOnly})
+	c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: vh.Name, domains: hosts, scopes: scopes, authorities: domains, ports: rt.ports, parents: []parent{rt.h.parent}})
+}
+
+// routeTable is how a route configuration's routes are matched: its
+// connection manager's CORS filter, and its own matching fields.
+type routeTable struct {
+	h *hcm
+	// ports says how the port counts in choosing a virtual host; one for
+	// each route configuration.
+	ports *portTable
+	// ignorePathParameters: paths are matched up to their first ";"
+	// (ignore_path_parameters_in_path_matching).
+	ignorePathParameters bool
 }
 
 // routes returns one scope per route, in order (Envoy takes the first
 // route that matches); parents are the levels above the routes.
-func (c *converter) routes(from, vhName string, parents []corsLevel, routes []*routev3.Route, h *hcm) []scope {
+func (c *converter) routes(from, vhName string, parents []corsLevel, routes []*routev3.Route, rt *routeTable) []scope {
 	var scopes []scope
 	for i, r := range routes {
 		at := routeName(from, i, r)
-		paths, conditions, never := c.envoyMatch(r.GetMatch())
-		if never {
-			c.note("%s: runtime_fraction 0%%: Envoy never takes this route: left out", at)
+		paths, conditions, never := envoyMatch(r.GetMatch(), rt)
+		if never != "" {
+			c.note("%s: %s: Envoy never takes this route: left out", at, never)
 			continue
 		}
-		levels := append([]corsLevel{c.level(at, r.TypedPerFilterConfig, r.GetRoute().GetCors(), h)}, parents...)
-		cors := c.weightedCORS(at, r, levels, h)
+		levels := append([]corsLevel{c.level(at, r.TypedPerFilterConfig, r.GetRoute().GetCors(), rt.h)}, parents...)
+		cors := c.weightedCORS(at, r, levels, rt.h)
 		if cors != nil && r.GetRoute() == nil && r.GetNonForwardingAction() == nil && r.GetFilterAction() == nil {
 			// CorsFilter::decodeHeaders does nothing on a route without a
 			// route entry: RouteEntryImplBase::routeEntry is null for
-			// redirects and direct responses.
-			c.note("%s answers with a redirect or a direct response: Envoy's CORS filter does nothing there, so its CORS policy has no effect; the rule leaves its requests alone", at)
+			// redirects and direct responses. The policy's own notes do
+			// not apply.
+			c.takeNotes()
+			c.policyNote("%s answers with a redirect or a direct response: Envoy's CORS filter does nothing there, so its CORS policy has no effect; the rule leaves its requests alone", at)
 			cors = nil
 		}
 		name := r.Name
 		if name == "" {
 			name = fmt.Sprintf("%s-%d", vhName, i)
 		}
-		scopes = append(scopes, scope{from: at, name: name, paths: paths, cors: cors, conditions: conditions})
+		scopes = append(scopes, scope{from: at, name: name, paths: paths, cors: cors, conditions: conditions, notes: c.takeNotes()})
 	}
 	return scopes
 }
@@ -209,7 +211,7 @@ func (c *converter) weightedCORS(at string, r *routev3.Route, levels []corsLevel
 	for i, cw := range r.GetRoute().GetWeightedClusters().GetClusters() {
 		clusters = append(clusters, c.level(fmt.Sprintf("%s weighted_clusters.clusters[%d] %q", at, i, cw.Name), cw.TypedPerFilterConfig, nil, h))
 	}
-	if !slices.ContainsFunc(clusters, func(l corsLevel) bool { return l.typed != nil || l.disabled != nil }) {
+	if !slices.ContainsFunc(clusters, func(l corsLevel) bool { return l.typed != nil || l.canonical != nil || l.disabled != nil }) {
 		return c.routeCORS(levels, h)
 	}
 	var cors *policy.Config
@@ -233,60 +235,4 @@ func routeName(from string, i int, r *routev3.Route) string {
 		at += fmt.Sprintf(" %q", r.Name)
 	}
 	return at
-}
-
-// envoyMatch converts a route's match: its paths, what else it selects
-// requests by, and whether it never matches (a runtime fraction of 0).
-func (c *converter) envoyMatch(m *routev3.RouteMatch) (paths pathSet, conditions []string, never bool) {
-	var value string
-	switch ps := m.GetPathSpecifier().(type) {
-	case *routev3.RouteMatch_Prefix:
-		if value = ps.Prefix; value != "" && value != "/" {
-			paths = pathSet{{pathPrefix, value}}
-		}
-	case *routev3.RouteMatch_Path:
-		value = ps.Path
-		paths = pathSet{{pathExact, value}}
-	case *routev3.RouteMatch_PathSeparatedPrefix:
-		value = ps.PathSeparatedPrefix
-		paths = pathSet{{pathSegments, value}}
-	case *routev3.RouteMatch_SafeRegex:
-		// The regex must match the whole path: ".*" takes every path.
-		if ps.SafeRegex.GetRegex() != ".*" {
-			conditions = append(conditions, "a regex path (safe_regex)")
-		}
-	case *routev3.RouteMatch_ConnectMatcher_:
-		conditions = append(conditions, "the CONNECT method (connect_matcher)")
-	default:
-		conditions = append(conditions, "a path template (path_match_policy)")
-	}
-	// case_sensitive applies to prefix, path and path_separated_prefix
-	// alone, and changes nothing for a value without letters.
-	if cs := m.GetCaseSensitive(); cs != nil && !cs.Value && hasLetters(value) {
-		conditions = append(conditions, "case-insensitive paths (case_sensitive: false)")
-	}
-	for _, other := range []struct {
-		set  bool
-		what string
-	}{
-		{len(m.GetHeaders()) > 0, "headers"}, {len(m.GetQueryParameters()) > 0, "query parameters"},
-		{len(m.GetCookies()) > 0, "cookies"}, {m.GetGrpc() != nil, "gRPC"}, {m.GetTlsContext() != nil, "the TLS context"},
-		{len(m.GetDynamicMetadata()) > 0, "dynamic metadata"}, {len(m.GetFilterState()) > 0, "filter state"},
-	} {
-		if other.set {
-			conditions = append(conditions, other.what)
-		}
-	}
-	if f := m.GetRuntimeFraction(); f != nil {
-		num, den := uint64(f.GetDefaultValue().GetNumerator()), denominator(f.GetDefaultValue().GetDenominator())
-		switch {
-		case f.RuntimeKey != "":
-			conditions = append(conditions, fmt.Sprintf("a runtime fraction (runtime key %q)", f.RuntimeKey))
-		case num == 0:
-			never = true
-		case num < den:
-			conditions = append(conditions, fmt.Sprintf("a runtime fraction (%d/%d)", num, den))
-		}
-	}
-	return paths, conditions, never
 }

@@ -2,8 +2,6 @@ package convert
 
 import (
 	"fmt"
-	"reflect"
-	"slices"
 	"strconv"
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
@@ -11,56 +9,10 @@ import (
 	corsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/cors/v3"
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
-	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/corswasm/corswasm/policy"
 )
-
-// Type URLs of typed_per_filter_config entries the CORS filter reads.
-const (
-	corsFilterType   = "type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy"
-	filterConfigType = "type.googleapis.com/envoy.config.route.v3.FilterConfig"
-	// corsFilterName is the name Envoy's documentation and Istio
-	// (wellknown.CORS) give the CORS filter.
-	corsFilterName = "envoy.filters.http.cors"
-)
-
-// hcm is what an HTTP connection manager says of its CORS filter. The
-// zero value stands for a route configuration read without one: its
-// connection manager is taken to run the CORS filter, enabled, under any
-// name a CORS policy is given.
-type hcm struct {
-	// known: the connection manager was read (from a bootstrap); names
-	// are then its CORS filters' names, none when it has no CORS filter.
-	known bool
-	names map[string]bool
-	// disabled: the filter is disabled unless a route enables it
-	// (http_filters[].disabled).
-	disabled bool
-}
-
-// isCORS reports whether a typed_per_filter_config entry named name is
-// the CORS filter's; typed tells whether its type is a CORS policy.
-func (h *hcm) isCORS(name string, typed bool) bool {
-	if h.known {
-		return h.names[name]
-	}
-	return typed || name == corsFilterName
-}
-
-// corsLevel is what one level of Envoy's route table (route
-// configuration, virtual host, route, weighted cluster) says to the CORS
-// filter.
-type corsLevel struct {
-	from string
-	// typed is the level's typed_per_filter_config CORS policy, and
-	// deprecated its cors field (virtual hosts and route actions).
-	typed, deprecated *envoyPolicy
-	// disabled is set by a FilterConfig entry: true disables the filter
-	// here, false enables it explicitly.
-	disabled *bool
-}
 
 // envoyPolicy holds the fields both of Envoy's CorsPolicy messages have,
 // and the level that set them.
@@ -89,68 +41,17 @@ func deprecatedPolicy(from string, p *routev3.CorsPolicy) *envoyPolicy {
 		forward: p.ForwardNotMatchingPreflights, filterEnabled: p.GetFilterEnabled(), shadowEnabled: p.ShadowEnabled}
 }
 
-// level reads a level's typed_per_filter_config entries for the CORS
-// filter, as Envoy's PerFilterConfigs does (source/common/router/
-// per_filter_config.cc): a CorsPolicy, or a FilterConfig that disables
-// the filter, enables it explicitly, or wraps a CorsPolicy.
-func (c *converter) level(from string, cfgs map[string]*anypb.Any, deprecated *routev3.CorsPolicy, h *hcm) corsLevel {
-	l := corsLevel{from: from, deprecated: deprecatedPolicy(from, deprecated)}
-	names := make([]string, 0, len(cfgs))
-	for name := range cfgs {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		a := cfgs[name]
-		var p corsv3.CorsPolicy
-		switch a.GetTypeUrl() {
-		case corsFilterType:
-			if !h.isCORS(name, true) || a.UnmarshalTo(&p) != nil {
-				continue
-			}
-			// A configuration enables the filter explicitly, as a
-			// FilterConfig that is not disabled does.
-			l.disabled = boolPtr(false)
-			c.setTyped(&l, typedPolicy(from, &p))
-		case filterConfigType:
-			var fc routev3.FilterConfig
-			if a.UnmarshalTo(&fc) != nil {
-				continue
-			}
-			inner := fc.GetConfig().GetTypeUrl()
-			if inner != "" && inner != corsFilterType || !h.isCORS(name, inner == corsFilterType) {
-				continue
-			}
-			l.disabled = boolPtr(fc.Disabled)
-			if !fc.Disabled && inner == corsFilterType && fc.Config.UnmarshalTo(&p) == nil {
-				c.setTyped(&l, typedPolicy(from, &p))
-			}
-		}
-	}
-	return l
-}
-
-// setTyped sets a level's typed policy, refusing a second, different one
-// (two entries under different names: which one Envoy reads depends on
-// the CORS filter's name in the connection manager).
-func (c *converter) setTyped(l *corsLevel, p *envoyPolicy) {
-	if l.typed != nil && !reflect.DeepEqual(l.typed, p) {
-		c.refuse("%s: two different CORS policies in typed_per_filter_config: Envoy reads the one named as its CORS filter; convert with the bootstrap that names it, or remove the other", l.from)
-		return
-	}
-	l.typed = p
-}
-
 // routeCORS returns the policy Envoy's CORS filter applies to requests
 // routed through levels (the most specific first: weighted cluster,
 // route, virtual host, route configuration): nil when it does nothing.
 //
 // It follows CorsFilter::initializeCorsPolicies and the field getters
 // (source/extensions/filters/http/cors/cors_filter.cc): the policies are
-// the typed_per_filter_config ones of every level (Http::Utility::
-// getAllPerFilterConfig, RouteEntryImplBase::perFilterConfigs), or, only
-// when no level has one, the deprecated cors fields of the route and its
-// virtual host. Each field comes from the most specific policy that sets
+// the typed_per_filter_config ones of every level under the filter's name
+// (Http::Utility::getAllPerFilterConfig, RouteEntryImplBase::
+// perFilterConfigs), or under its canonical name when no level has one
+// (see filtername.go), or, only when no level has either, the deprecated
+// cors fields of the route and its virtual host. Each field comes from the most specific policy that sets
 // it: origins from a non-empty list, methods, headers, exposed headers
 // and max age from a non-empty string, credentials, private network
 // access and forward_not_matching_preflights from a present wrapper.
@@ -160,8 +61,8 @@ func (c *converter) setTyped(l *corsLevel, p *envoyPolicy) {
 // connection manager's default) keeps the filter out of the request's
 // chain (RouteEntryImplBase::filterDisabled).
 func (c *converter) routeCORS(levels []corsLevel, h *hcm) *policy.Config {
-	if h.known && len(h.names) == 0 {
-		return nil
+	if h.name == "" {
+		return nil // the connection manager has no CORS filter
 	}
 	disabled := h.disabled
 	for _, l := range levels {
@@ -173,18 +74,12 @@ func (c *converter) routeCORS(levels []corsLevel, h *hcm) *policy.Config {
 	if disabled {
 		return nil
 	}
-	var ps []*envoyPolicy
-	for _, l := range levels {
-		if l.typed != nil {
-			ps = append(ps, l.typed)
-		}
+	ps := policiesOf(levels, func(l *corsLevel) *envoyPolicy { return l.typed })
+	if len(ps) == 0 {
+		ps = policiesOf(levels, func(l *corsLevel) *envoyPolicy { return l.canonical })
 	}
 	if len(ps) == 0 {
-		for _, l := range levels {
-			if l.deprecated != nil {
-				ps = append(ps, l.deprecated)
-			}
-		}
+		ps = policiesOf(levels, func(l *corsLevel) *envoyPolicy { return l.deprecated })
 	}
 	if len(ps) == 0 {
 		return nil
@@ -198,6 +93,17 @@ func (c *converter) routeCORS(levels []corsLevel, h *hcm) *policy.Config {
 		cfg.Mode = policy.Audit
 	}
 	return cfg
+}
+
+// policiesOf returns the policies of the levels that have one, by at.
+func policiesOf(levels []corsLevel, at func(*corsLevel) *envoyPolicy) []*envoyPolicy {
+	var ps []*envoyPolicy
+	for i := range levels {
+		if p := at(&levels[i]); p != nil {
+			ps = append(ps, p)
+		}
+	}
+	return ps
 }
 
 // first returns the most specific policy whose field set reports set.
@@ -239,13 +145,14 @@ func (c *converter) envoyConfig(ps []*envoyPolicy) *policy.Config {
 	if p := first(ps, func(p *envoyPolicy) bool { return p.privateNetwork != nil }); p != nil && p.privateNetwork.Value {
 		cfg.AllowPrivateNetwork = boolPtr(true)
 	}
+	// forward_not_matching_preflights (default true) forwards the
+	// preflights whose origin is not allowed, and no other
+	// (CorsFilter::decodeHeaders): what "forward_disallowed_origin" does.
 	switch p := first(ps, func(p *envoyPolicy) bool { return p.forward != nil }); {
-	case p == nil:
-		c.note("%s: Envoy forwards preflights that fail the policy to the upstream by default (forward_not_matching_preflights); corswasm refuses them (403). Set \"on_unmatched_preflight\": \"forward\" if the upstream must answer them", ps[0].from)
-	case p.forward.Value:
-		cfg.OnUnmatchedPreflight = policy.Forward
+	case p == nil || p.forward.Value:
+		cfg.OnUnmatchedPreflight = policy.ForwardDisallowedOrigin
 	default:
-		c.note("%s: Envoy answered a refused preflight 200 without CORS headers; corswasm answers 403 without them", p.from)
+		c.policyNote("%s: Envoy answered a refused preflight 200 without CORS headers; corswasm answers 403 without them", p.from)
 	}
 	return cfg
 }
@@ -253,20 +160,20 @@ func (c *converter) envoyConfig(ps []*envoyPolicy) *policy.Config {
 func envoyOrigins(ms []*matcherv3.StringMatcher) []originMatcher {
 	var out []originMatcher
 	for _, m := range ms {
+		o := originMatcher{kind: "custom", ignoreCase: m.IgnoreCase}
 		switch m.MatchPattern.(type) {
 		case *matcherv3.StringMatcher_Exact:
-			out = append(out, originMatcher{"exact", m.GetExact()})
+			o.kind, o.value = "exact", m.GetExact()
 		case *matcherv3.StringMatcher_Prefix:
-			out = append(out, originMatcher{"prefix", m.GetPrefix()})
+			o.kind, o.value = "prefix", m.GetPrefix()
 		case *matcherv3.StringMatcher_Suffix:
-			out = append(out, originMatcher{"suffix", m.GetSuffix()})
+			o.kind, o.value = "suffix", m.GetSuffix()
 		case *matcherv3.StringMatcher_SafeRegex:
-			out = append(out, originMatcher{"regex", m.GetSafeRegex().GetRegex()})
+			o.kind, o.value = "regex", m.GetSafeRegex().GetRegex()
 		case *matcherv3.StringMatcher_Contains:
-			out = append(out, originMatcher{"contains", m.GetContains()})
-		default:
-			out = append(out, originMatcher{"custom", ""})
+			o.kind, o.value = "contains", m.GetContains()
 		}
+		out = append(out, o)
 	}
 	return out
 }
@@ -289,10 +196,10 @@ func (c *converter) enforcement(p *envoyPolicy) (mode string, ok bool) {
 	case !ok:
 		return "", false
 	case shadow:
-		c.note("%s: filter_enabled 0%% with shadow_enabled 100%%: Envoy only counts allowed and refused origins; the rule is in \"mode\": \"audit\", which changes nothing either and compares corswasm's answers with the upstream's", p.from)
+		c.policyNote("%s: filter_enabled 0%% with shadow_enabled 100%%: Envoy only counts allowed and refused origins; the rule is in \"mode\": \"audit\", which changes nothing either and compares corswasm's answers with the upstream's", p.from)
 		return policy.Audit, true
 	}
-	c.note("%s: filter_enabled 0%%: Envoy's CORS filter leaves these requests alone; so does the rule (\"enabled\": false)", p.from)
+	c.policyNote("%s: filter_enabled 0%%: Envoy's CORS filter leaves these requests alone; so does the rule (\"enabled\": false)", p.from)
 	return "", true
 }
 

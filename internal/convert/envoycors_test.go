@@ -32,7 +32,7 @@ func envoyRoutes(rc, vh, route, extraVH, extraRoute string) string {
 	return fmt.Sprintf(`name: edge
 typed_per_filter_config: %s
 virtual_hosts:
-- {name: api, domains: [api.example.com], typed_per_filter_config: %s%s,
+- {name: api, domains: [api.example.com, "api.example.com:*"], typed_per_filter_config: %s%s,
    routes: [{name: all, match: {prefix: /}, route: {cluster: api%s}, typed_per_filter_config: %s}]}
 `, entry(rc), entry(vh), extraVH, extraRoute, entry(route))
 }
@@ -83,8 +83,11 @@ func TestEnvoyFieldByField(t *testing.T) {
 			preflight("https://a.example", "PUT", ""), "allowed", map[string]string{"access-control-allow-credentials": "", "access-control-max-age": "600"}},
 		{"private network: inherited", `max_age: "60"`,
 			req{origin: "https://a.example", acrm: "PUT", pna: "true"}, "allowed", map[string]string{"access-control-allow-private-network": "true"}},
+		// The origin is allowed: Envoy answers the preflight itself,
+		// without Access-Control-Allow-Private-Network, and forwards
+		// nothing (CorsFilter::decodeHeaders).
 		{"private network: a present false overrides", `allow_private_network_access: false`,
-			req{origin: "https://a.example", acrm: "PUT", pna: "true"}, "forwarded", nil},
+			req{origin: "https://a.example", acrm: "PUT", pna: "true"}, "refused", nil},
 		{"forward: inherited", `max_age: "60"`,
 			preflight("https://c.example", "PUT", ""), "forwarded", nil},
 		{"forward: a present false overrides", `forward_not_matching_preflights: false`,
@@ -167,7 +170,7 @@ func TestEnvoyWeightedClusters(t *testing.T) {
 		return `name: edge
 virtual_hosts:
 - name: api
-  domains: [api.example.com]
+  domains: [api.example.com, "api.example.com:*"]
   typed_per_filter_config: {envoy.filters.http.cors: ` + corsPolicy(`allow_origin_string_match: [{exact: "https://a.example"}]`) + `}
   routes:
   - match: {prefix: /}

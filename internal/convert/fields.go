@@ -3,6 +3,7 @@ package convert
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/corswasm/corswasm/policy"
 )
@@ -11,8 +12,12 @@ import (
 // Istio's StringMatch, or a Gateway API origin (exact, with its own
 // wildcard syntax).
 type originMatcher struct {
-	kind  string // "exact", "prefix", "suffix", "regex", "contains" or another matcher's name
+	kind  string // "exact", "prefix", "suffix", "regex", "contains", "gateway" or another matcher's name
 	value string
+	// ignoreCase: the matcher compares ASCII letters case-insensitively
+	// (Envoy's StringMatcher.ignore_case, which does not apply to a
+	// regex).
+	ignoreCase bool
 }
 
 // portPrefix is a prefix match that ends where a port begins:
@@ -24,39 +29,88 @@ var labelSuffix = regexp.MustCompile(`^(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
 
 // origins converts origin matchers into cfg's allow_origins and
 // allow_origin_regexes, refusing those that would allow origins the
-// operator cannot have meant.
+// operator cannot have meant. A matcher that no origin a browser sends
+// can match allowed nothing: it is left out, which keeps that meaning.
 func (c *converter) origins(from string, ms []originMatcher, cfg *policy.Config) {
 	for _, m := range ms {
 		v := m.value
+		if m.kind != "regex" && m.ignoreCase {
+			v = strings.ToLower(v)
+		}
+		if m.kind != "regex" && v != "*" && hasUpper(v) {
+			c.neverMatches(from, m, "a browser sends no upper-case letter in Origin, and the matcher compares case-sensitively")
+			continue
+		}
 		switch m.kind {
 		case "exact":
+			if v != "*" && !serialized(v) {
+				c.neverMatches(from, m, "it is not an origin as a browser serializes it (scheme://host[:port], no path, no default port)")
+				continue
+			}
 			cfg.AllowOrigins = append(cfg.AllowOrigins, v)
 		case "prefix":
-			if portPrefix.MatchString(strings.ToLower(v)) {
+			switch {
+			case !portPrefix.MatchString(v):
+				c.refuse("%s: origin prefix %q also matches origins that merely start with it, such as %q, which anyone can register; list the exact origins, or a subdomain wildcard such as \"https://*.example.com\"", from, v, prefixWitness(v))
+			case !serialized(v + "1"):
+				c.neverMatches(from, m, "no origin as a browser serializes it starts with it")
+			default:
 				// A serialized origin has a port only when it is not the
 				// scheme's default, and then only digits: the prefix
 				// allows the host on every other port, as the regex does.
 				// "http://localhost:*" would allow the default port too.
 				cfg.AllowOriginRegexes = append(cfg.AllowOriginRegexes, regexp.QuoteMeta(v)+"[0-9]+")
-				continue
 			}
-			c.refuse("%s: origin prefix %q also matches origins that merely start with it, such as %q, which anyone can register; list the exact origins, or a subdomain wildcard such as \"https://*.example.com\"", from, v, prefixWitness(v))
 		case "suffix":
-			if labelSuffix.MatchString(strings.ToLower(v)) {
+			if labelSuffix.MatchString(v) {
 				w := "https://*" + v
 				cfg.AllowOrigins = append(cfg.AllowOrigins, w)
-				c.note("%s: origin suffix %q matched every scheme; it became %q, https only (add \"http://*%s\" for plain http, never with credentials)", from, v, w, v)
+				c.policyNote("%s: origin suffix %q matched every scheme; it became %q, https only (add \"http://*%s\" for plain http, never with credentials)", from, v, w, v)
 				continue
 			}
 			c.refuse("%s: origin suffix %q is not on a label boundary: it also matches %q; write a suffix starting with \".\" (a subdomain wildcard)", from, v, "https://attacker"+strings.TrimPrefix(v, "."))
 		case "regex":
 			cfg.AllowOriginRegexes = append(cfg.AllowOriginRegexes, v)
+		case "gateway":
+			// Written as allow_origins entries already (gatewayOrigin).
+			cfg.AllowOrigins = append(cfg.AllowOrigins, v)
 		case "contains":
 			c.refuse("%s: origin matcher contains %q matches origins such as %q; list the exact origins", from, v, "https://"+strings.Trim(v, ".:/")+".attacker.example")
 		default:
 			c.refuse("%s: origin matcher %q cannot be converted; list the exact origins", from, m.kind)
 		}
 	}
+}
+
+// neverMatches notes an origin matcher left out because it matches no
+// origin a browser sends, and why.
+func (c *converter) neverMatches(from string, m originMatcher, why string) {
+	c.policyNote("%s: origin %s %q never matches: %s; the source allowed no origin by it, so it is left out", from, m.kind, m.value, why)
+}
+
+// anyOrigin is a policy allowing every origin: what it calls a malformed
+// Origin, the filter never allows.
+var anyOrigin = sync.OnceValue(func() *policy.Policy {
+	p, err := policy.Load([]byte(`{"allow_origins": ["*"]}`))
+	if err != nil {
+		panic(err)
+	}
+	return p
+})
+
+// serialized reports whether s is an origin as a browser serializes it
+// into Origin (the URL standard's origin serialization: lower case, no
+// default port, no path), which the filter reads by the same parser: the
+// only values an origin matcher of the source could have matched.
+func serialized(s string) bool {
+	var d policy.Decision
+	anyOrigin().Evaluate(&policy.Request{Origins: []string{s}, Method: "GET", Scheme: "https", Authority: "corswasm.invalid", Path: "/"}, &d)
+	return d.Reason() != policy.MalformedOrigin
+}
+
+// hasUpper reports whether s has an ASCII upper-case letter.
+func hasUpper(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r >= 'A' && r <= 'Z' })
 }
 
 // prefixWitness is an origin a prefix match allows that its author did not
@@ -78,7 +132,7 @@ var safelisted = map[string]bool{"GET": true, "HEAD": true, "POST": true}
 func (c *converter) methods(from string, ms []string, cfg *policy.Config) {
 	for _, m := range ms {
 		if safelisted[m] {
-			c.note("GET, HEAD and POST are always allowed (CORS-safelisted); they are left out of allow_methods")
+			c.policyNote("GET, HEAD and POST are always allowed (CORS-safelisted); they are left out of allow_methods")
 			continue
 		}
 		cfg.AllowMethods = append(cfg.AllowMethods, m)
@@ -93,7 +147,7 @@ func (c *converter) maxAge(from string, seconds int64, cfg *policy.Config) {
 		c.refuse("%s: max age %d is negative", from, seconds)
 		return
 	case seconds > policy.MaxMaxAge:
-		c.note("%s: max age %d s became %d s: no browser caches a preflight longer (Firefox caps at 86400, Chromium at 7200)", from, seconds, policy.MaxMaxAge)
+		c.policyNote("%s: max age %d s became %d s: no browser caches a preflight longer (Firefox caps at 86400, Chromium at 7200)", from, seconds, policy.MaxMaxAge)
 		seconds = policy.MaxMaxAge
 	}
 	n := int(seconds)

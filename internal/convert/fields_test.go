@@ -17,17 +17,17 @@ func TestOrigins(t *testing.T) {
 		regexes []string
 		refusal string // a part of the refusal, "" for none
 	}{
-		{originMatcher{"exact", "https://a.example"}, []string{"https://a.example"}, nil, ""},
-		{originMatcher{"prefix", "http://localhost:"}, nil, []string{"http://localhost:[0-9]+"}, ""},
-		{originMatcher{"prefix", "https://a.example"}, nil, nil, `such as "https://a.example.attacker.example"`},
-		{originMatcher{"prefix", "https://"}, nil, nil, `such as "https://attacker.example"`},
-		{originMatcher{"prefix", "https://a.example:"}, nil, []string{`https://a\.example:[0-9]+`}, ""},
-		{originMatcher{"suffix", ".example.com"}, []string{"https://*.example.com"}, nil, ""},
-		{originMatcher{"suffix", "example.com"}, nil, nil, `also matches "https://attackerexample.com"`},
-		{originMatcher{"suffix", ".example.com:8443"}, nil, nil, "not on a label boundary"},
-		{originMatcher{"regex", `https://a\.example`}, nil, []string{`https://a\.example`}, ""},
-		{originMatcher{"contains", "example"}, nil, nil, "list the exact origins"},
-		{originMatcher{"custom", ""}, nil, nil, "cannot be converted"},
+		{originMatcher{kind: "exact", value: "https://a.example"}, []string{"https://a.example"}, nil, ""},
+		{originMatcher{kind: "prefix", value: "http://localhost:"}, nil, []string{"http://localhost:[0-9]+"}, ""},
+		{originMatcher{kind: "prefix", value: "https://a.example"}, nil, nil, `such as "https://a.example.attacker.example"`},
+		{originMatcher{kind: "prefix", value: "https://"}, nil, nil, `such as "https://attacker.example"`},
+		{originMatcher{kind: "prefix", value: "https://a.example:"}, nil, []string{`https://a\.example:[0-9]+`}, ""},
+		{originMatcher{kind: "suffix", value: ".example.com"}, []string{"https://*.example.com"}, nil, ""},
+		{originMatcher{kind: "suffix", value: "example.com"}, nil, nil, `also matches "https://attackerexample.com"`},
+		{originMatcher{kind: "suffix", value: ".example.com:8443"}, nil, nil, "not on a label boundary"},
+		{originMatcher{kind: "regex", value: `https://a\.example`}, nil, []string{`https://a\.example`}, ""},
+		{originMatcher{kind: "contains", value: "example"}, nil, nil, "list the exact origins"},
+		{originMatcher{kind: "custom", value: ""}, nil, nil, "cannot be converted"},
 	}
 	for _, tc := range cases {
 		c := &converter{}
@@ -45,13 +45,82 @@ func TestOrigins(t *testing.T) {
 	}
 }
 
+// A matcher no origin a browser sends can match (a browser serializes
+// Origin in lower case, without the scheme's default port: the URL
+// standard's origin serialization) allowed nothing in the source: it is
+// left out with a note, never normalized into an origin it did not
+// allow. Envoy's ignore_case makes the lower-case form the one matched
+// (StringMatcher.ignore_case in envoy/type/matcher/v3/string.proto; it
+// does not apply to a regex).
+func TestOriginsNeverMatched(t *testing.T) {
+	const never = "never matches"
+	for _, tc := range []struct {
+		m       originMatcher
+		origins []string
+		regexes []string
+		note    string // a part of the note, "" for none
+	}{
+		{originMatcher{kind: "exact", value: "https://App.Example.com"}, nil, nil, `origin exact "https://App.Example.com" never matches: a browser sends no upper-case letter`},
+		{originMatcher{kind: "exact", value: "https://App.Example.com", ignoreCase: true}, []string{"https://app.example.com"}, nil, ""},
+		{originMatcher{kind: "exact", value: "https://b.example.com:443"}, nil, nil, `origin exact "https://b.example.com:443" never matches: it is not an origin as a browser serializes it`},
+		{originMatcher{kind: "exact", value: "https://B.example.com:443", ignoreCase: true}, nil, nil, never},
+		{originMatcher{kind: "exact", value: "https://b.example.com/"}, nil, nil, never},
+		{originMatcher{kind: "exact", value: "http://b.example.com:8080"}, []string{"http://b.example.com:8080"}, nil, ""},
+		{originMatcher{kind: "exact", value: "null"}, []string{"null"}, nil, ""},
+		{originMatcher{kind: "suffix", value: ".Example.org"}, nil, nil, never},
+		{originMatcher{kind: "suffix", value: ".Example.org", ignoreCase: true}, []string{"https://*.example.org"}, nil, "https only"},
+		{originMatcher{kind: "prefix", value: "HTTP://localhost:"}, nil, nil, never},
+		{originMatcher{kind: "prefix", value: "HTTP://LocalHost:", ignoreCase: true}, nil, []string{"http://localhost:[0-9]+"}, ""},
+		{originMatcher{kind: "prefix", value: "https://App.example"}, nil, nil, never},
+		{originMatcher{kind: "contains", value: "Example"}, nil, nil, never},
+		{originMatcher{kind: "regex", value: `https://App\.example`, ignoreCase: true}, nil, []string{`https://App\.example`}, ""},
+	} {
+		c := &converter{}
+		var cfg policy.Config
+		c.origins("x", []originMatcher{tc.m}, &cfg)
+		if !slices.Equal(cfg.AllowOrigins, tc.origins) || !slices.Equal(cfg.AllowOriginRegexes, tc.regexes) {
+			t.Errorf("%+v: origins %q, regexes %q; want %q, %q", tc.m, cfg.AllowOrigins, cfg.AllowOriginRegexes, tc.origins, tc.regexes)
+		}
+		if len(c.refusals) > 0 {
+			t.Errorf("%+v: refused: %q", tc.m, c.refusals)
+		}
+		if got := strings.Join(c.pending, "\n"); tc.note == "" && got != "" || !strings.Contains(got, tc.note) {
+			t.Errorf("%+v: notes %q; want %q", tc.m, got, tc.note)
+		}
+	}
+}
+
+// The Gateway API's origins are URIs: scheme and host compare
+// case-insensitively (RFC 3986 sections 3.1 and 3.2.2), and a missing
+// port is the scheme's default (HTTPCORSFilter.AllowOrigins).
+func TestGatewayOriginsNormalized(t *testing.T) {
+	p, r := convertAll(t, httpRoute(`  - filters: [{type: CORS, cors: {allowOrigins: ["HTTPS://App.Example.com:443", "https://*.Tenants.example.com", "http://a.example:8080"]}}]
+`))
+	check(t, p, "upper case and default port", req{origin: "https://app.example.com"}, "allowed", nil)
+	check(t, p, "wildcard", req{origin: "https://x.tenants.example.com"}, "allowed", nil)
+	check(t, p, "another port", req{origin: "http://a.example:8080"}, "allowed", nil)
+	if !hasLine(r.Notes, `origin "HTTPS://App.Example.com:443" is the origin "https://app.example.com"`) {
+		t.Errorf("notes %q", r.Notes)
+	}
+}
+
+// Envoy compares an exact origin byte for byte: one with an upper-case
+// letter or the default port allowed no origin a browser sends.
+func TestEnvoyOriginsBrowsersNeverSend(t *testing.T) {
+	p, _ := convertAll(t, envoyRoutes("", corsPolicy(`allow_origin_string_match: [{exact: "https://App.Example.com"}, {exact: "https://b.example.com:443"}, {suffix: ".Example.org"}, {exact: "https://C.example", ignore_case: true}], allow_credentials: true`), "", "", ""))
+	for _, o := range []string{"https://app.example.com", "https://b.example.com", "https://x.example.org"} {
+		check(t, p, "never matched in Envoy", req{origin: o}, "disallowed", nil)
+	}
+	check(t, p, "ignore_case", req{origin: "https://c.example"}, "allowed", map[string]string{"access-control-allow-credentials": "true"})
+}
+
 // Max ages above what any browser honours are capped, with a note.
 func TestMaxAge(t *testing.T) {
 	c := &converter{}
 	var cfg policy.Config
 	c.maxAge("x", 100000, &cfg)
-	if *cfg.MaxAge != policy.MaxMaxAge || len(c.notes) != 1 {
-		t.Errorf("max_age %d, notes %q", *cfg.MaxAge, c.notes)
+	if *cfg.MaxAge != policy.MaxMaxAge || len(c.pending) != 1 {
+		t.Errorf("max_age %d, notes %q", *cfg.MaxAge, c.pending)
 	}
 	c.maxAge("x", -1, &cfg)
 	if len(c.refusals) != 1 {

@@ -31,6 +31,8 @@ type httpRouteMatches struct {
 	created   time.Time
 	hostnames []string
 	matches   []gatewayMatch
+	// parents are the parents its parentRefs attach it to.
+	parents []parent
 }
 
 // gatewayMatch is one HTTPRouteMatch of a rule.
@@ -60,7 +62,7 @@ func (c *converter) httpRoute(js []byte) error {
 	}
 	c.sources = append(c.sources, "Gateway API HTTPRoute "+id)
 	c.kinds["gateway"] = true
-	route := httpRouteMatches{id: id, created: hr.CreationTimestamp.Time}
+	route := httpRouteMatches{id: id, created: hr.CreationTimestamp.Time, parents: routeParents(hr.Namespace, hr.Spec.ParentRefs)}
 	for _, h := range hr.Spec.Hostnames {
 		if h := strings.ToLower(string(h)); !slices.Contains(route.hostnames, h) {
 			route.hostnames = append(route.hostnames, h)
@@ -74,8 +76,19 @@ func (c *converter) httpRoute(js []byte) error {
 			name = string(*rule.Name)
 		}
 		var cors *policy.Config
+		redirects := slices.ContainsFunc(rule.Filters, func(f gatewayv1.HTTPRouteFilter) bool {
+			return f.Type == gatewayv1.HTTPRouteFilterRequestRedirect
+		})
 		for _, f := range rule.Filters {
-			if f.Type == gatewayv1.HTTPRouteFilterCORS && f.CORS != nil {
+			switch {
+			case f.Type != gatewayv1.HTTPRouteFilterCORS || f.CORS == nil:
+			case redirects:
+				// The Envoy-based implementations (Envoy Gateway, Istio)
+				// write a redirect route, on which Envoy's CORS filter
+				// does nothing (CorsFilter::decodeHeaders: routeEntry()
+				// is null for a redirect).
+				c.policyNote("%s answers with a redirect (RequestRedirect): Envoy's CORS filter, which the Envoy-based implementations use, does nothing there, so its CORS filter has no effect; the rule leaves its requests alone", from)
+			default:
 				cors = c.gatewayCORS(from, f.CORS)
 			}
 		}
@@ -83,9 +96,10 @@ func (c *converter) httpRoute(js []byte) error {
 		if len(matches) == 0 {
 			matches = []gatewayv1.HTTPRouteMatch{{}}
 		}
+		notes := c.takeNotes()
 		for _, m := range matches {
 			gm := gatewayMatchOf(m)
-			gm.from, gm.name, gm.cors, gm.rule = from, name, cors, i
+			gm.from, gm.name, gm.cors, gm.rule, gm.notes = from, name, cors, i, notes
 			route.matches = append(route.matches, gm)
 		}
 	}
@@ -99,7 +113,7 @@ func (c *converter) httpRoute(js []byte) error {
 // (HTTPRouteRule.Matches): the path (see pathPrecedence), a method match,
 // the most header matches, the most query parameter matches, the oldest
 // route, the first route by "namespace/name", the first rule.
-func (c *converter) gatewayVHosts() {
+func (c *converter) gatewayVHosts(httpRoutes []*httpRouteMatches, p parent) []vhost {
 	type match struct {
 		route int
 		m     *gatewayMatch
@@ -107,8 +121,8 @@ func (c *converter) gatewayVHosts() {
 	byHost := make(map[string][]match)
 	routes := make(map[string][]string)
 	var order []string
-	for ri := range c.httpRoutes {
-		r := &c.httpRoutes[ri]
+	var out []vhost
+	for ri, r := range httpRoutes {
 		hosts := r.hostnames
 		if len(hosts) == 0 {
 			hosts = []string{"*"}
@@ -136,9 +150,9 @@ func (c *converter) gatewayVHosts() {
 			if d := cmp.Or(cmp.Compare(y.headers, x.headers), cmp.Compare(y.query, x.query)); d != 0 || a.route == b.route {
 				return cmp.Or(d, cmp.Compare(x.rule, y.rule))
 			}
-			return c.routeAge(h, &c.httpRoutes[a.route], &c.httpRoutes[b.route])
+			return c.routeAge(h, httpRoutes[a.route], httpRoutes[b.route])
 		})
-		vh := vhost{kind: "gateway", name: h, domains: []string{h},
+		vh := vhost{kind: "gateway", name: h, domains: []string{h}, parents: []parent{p},
 			from: fmt.Sprintf("hostname %q (HTTPRoute %s)", h, strings.Join(routes[h], ", "))}
 		if h == "*" {
 			vh.name, vh.from = "any-host", fmt.Sprintf("HTTPRoute %s without hostnames", strings.Join(routes[h], ", "))
@@ -146,8 +160,9 @@ func (c *converter) gatewayVHosts() {
 		for _, m := range ms {
 			vh.scopes = append(vh.scopes, m.m.scope)
 		}
-		c.vhosts = append(c.vhosts, vh)
+		out = append(out, vh)
 	}
+	return out
 }
 
 // pathPrecedence orders two matches by their paths, as the Gateway API
@@ -224,19 +239,35 @@ func gatewayMatchOf(m gatewayv1.HTTPRouteMatch) gatewayMatch {
 	return s
 }
 
+// gatewayOrigin writes a Gateway API origin as corswasm's allow_origins
+// do: in lower case, without the scheme's default port.
+func gatewayOrigin(o string) string {
+	o = strings.ToLower(o)
+	switch {
+	case strings.HasPrefix(o, "https://"):
+		return strings.TrimSuffix(o, ":443")
+	case strings.HasPrefix(o, "http://"):
+		return strings.TrimSuffix(o, ":80")
+	}
+	return o
+}
+
 // gatewayCORS converts an HTTPCORSFilter.
 func (c *converter) gatewayCORS(from string, f *gatewayv1.HTTPCORSFilter) *policy.Config {
 	cfg := &policy.Config{}
 	var ms []originMatcher
 	for _, o := range f.AllowOrigins {
-		v := string(o)
+		v := gatewayOrigin(string(o))
+		if v != string(o) {
+			c.policyNote("%s: origin %q is the origin %q: the Gateway API's origins are URIs, whose scheme and host compare case-insensitively (RFC 3986 sections 3.1 and 3.2.2), and the scheme's default port is assumed when none is given (HTTPCORSFilter.AllowOrigins)", from, string(o), v)
+		}
 		if anyHost.MatchString(v) {
 			c.refuse("%s: origin %q allows every host of its scheme; use \"*\" if that is meant (never with credentials), or list the origins", from, v)
 			continue
 		}
 		// The Gateway API's "*" host label matches one or more labels to
 		// its left, as corswasm's subdomain wildcard does.
-		ms = append(ms, originMatcher{"exact", v})
+		ms = append(ms, originMatcher{kind: "gateway", value: v})
 	}
 	c.origins(from, ms, cfg)
 	var methods []string
@@ -253,7 +284,7 @@ func (c *converter) gatewayCORS(from string, f *gatewayv1.HTTPCORSFilter) *polic
 	maxAge := int64(f.MaxAge)
 	if maxAge == 0 {
 		maxAge = gatewayDefaultMaxAge
-		c.note("%s: no maxAge: the Gateway API's default of %d s is written out", from, gatewayDefaultMaxAge)
+		c.policyNote("%s: no maxAge: the Gateway API's default of %d s is written out", from, gatewayDefaultMaxAge)
 	}
 	c.maxAge(from, maxAge, cfg)
 	if f.AllowCredentials != nil && *f.AllowCredentials {

@@ -35,19 +35,20 @@ func TestKubernetesLists(t *testing.T) {
 	indent := func(doc string) string {
 		return "- " + strings.ReplaceAll(strings.TrimSuffix(doc, "\n"), "\n", "\n  ") + "\n"
 	}
-	list := "apiVersion: v1\nkind: List\nitems:\n" + indent(vsA) + indent(`apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
+	list := "apiVersion: v1\nkind: List\nitems:\n" + indent(vsA) + indent(`apiVersion: networking.istio.io/v1
+kind: VirtualService
 metadata: {name: web, namespace: shop}
 spec:
-  hostnames: [www.example.com]
-  rules: [{filters: [{type: CORS, cors: {allowOrigins: ["https://w.example"]}}]}]
+  hosts: [www.example.com]
+  gateways: [istio-system/public]
+  http: [{corsPolicy: {allowOrigins: [{exact: "https://w.example"}]}, route: [{destination: {host: web}}]}]
 `)
 	p, r := convertAll(t, list)
-	if strings.Join(r.Sources, "; ") != "Istio VirtualService shop/a; Gateway API HTTPRoute shop/web" {
+	if strings.Join(r.Sources, "; ") != "Istio VirtualService shop/a; Istio VirtualService shop/web" {
 		t.Errorf("sources %q", r.Sources)
 	}
 	check(t, p, "List item VirtualService", req{path: "/a/x", origin: "https://a.example"}, "allowed", nil)
-	check(t, p, "List item HTTPRoute", req{host: "www.example.com", origin: "https://w.example"}, "allowed", nil)
+	check(t, p, "another List item", req{host: "www.example.com", origin: "https://w.example"}, "allowed", nil)
 
 	typed := "apiVersion: networking.istio.io/v1\nkind: VirtualServiceList\nitems:\n" +
 		indent(strings.Replace(strings.Replace(vsA, "apiVersion: networking.istio.io/v1\n", "", 1), "kind: VirtualService\n", "", 1))
@@ -103,7 +104,7 @@ const (
 // route configurations from RDS are taken from the other inputs, and
 // refused when missing.
 func TestBootstrap(t *testing.T) {
-	routeConfig := `route_config: {name: local, virtual_hosts: [{name: api, domains: [api.example.com],
+	routeConfig := `route_config: {name: local, virtual_hosts: [{name: api, domains: [api.example.com, "api.example.com:*"],
             typed_per_filter_config: {cors: ` + corsPolicy(`allow_origin_string_match: [{exact: "https://a.example"}]`) + `},
             routes: [{match: {prefix: /}, route: {cluster: api}}]}]}`
 	p, _ := convertAll(t, bootstrap(corsAndRouter, routeConfig))
@@ -119,7 +120,7 @@ func TestBootstrap(t *testing.T) {
 	rc := `name: local
 virtual_hosts:
 - name: api
-  domains: [api.example.com]
+  domains: [api.example.com, "api.example.com:*"]
   routes:
   - {match: {prefix: /on/}, route: {cluster: api}, typed_per_filter_config: {cors: ` + corsPolicy(`allow_origin_string_match: [{exact: "https://a.example"}]`) + `}}
   - {match: {prefix: /}, route: {cluster: api}}
@@ -159,54 +160,31 @@ func TestIstioStopsAtCatchAll(t *testing.T) {
 // Envoy tells apart virtual hosts whose domains differ by the port alone
 // (and listeners by their port): corswasm, which ignores the port,
 // converts them when they give every request the same CORS handling, and
-// refuses them otherwise.
+// refuses them otherwise (ports_test.go has more).
 func TestDomainsApartByPort(t *testing.T) {
 	rc := func(a, b string) string {
 		return `name: edge
 virtual_hosts:
 - {name: tls, domains: ["api.example.com:8443"], typed_per_filter_config: {envoy.filters.http.cors: ` + corsPolicy(a) + `},
    routes: [{match: {prefix: /}, route: {cluster: api}}]}
-- {name: plain, domains: ["api.example.com"], typed_per_filter_config: {envoy.filters.http.cors: ` + corsPolicy(b) + `},
+- {name: plain, domains: ["api.example.com", "api.example.com:*"], typed_per_filter_config: {envoy.filters.http.cors: ` + corsPolicy(b) + `},
    routes: [{match: {prefix: /}, route: {cluster: api}}]}
 `
 	}
 	same := `allow_origin_string_match: [{exact: "https://a.example"}]`
-	p, r := convertAll(t, rc(same, same))
+	p, _ := convertAll(t, rc(same, same))
 	check(t, p, "same handling", req{origin: "https://a.example"}, "allowed", nil)
-	if !hasLine(r.Notes, `they give every request the same CORS handling: converted once`) {
-		t.Errorf("notes %q", r.Notes)
-	}
-	r = convertRaw(t, rc(same, `allow_origin_string_match: [{exact: "https://b.example"}]`))
-	if !hasLine(r.Refusals, `virtual_hosts[0] "tls" and route configuration "edge" virtual_hosts[1] "plain" all take api.example.com, and their CORS handling differs`) {
+	check(t, p, "same handling", req{host: "api.example.com:8443", origin: "https://a.example"}, "allowed", nil)
+	r := convertRaw(t, rc(same, `allow_origin_string_match: [{exact: "https://b.example"}]`))
+	if !hasLine(r.Refusals, `virtual_hosts[1] "plain", domain api.example.com: Envoy takes its requests on port 8443 to route configuration "edge" virtual_hosts[0] "tls", whose CORS handling differs`) {
 		t.Errorf("refusals %q", r.Refusals)
 	}
 	// Two listeners: plain HTTP redirects, TLS does CORS.
-	redirect := `route_config: {name: http, virtual_hosts: [{name: api, domains: [api.example.com], routes: [{match: {prefix: /}, redirect: {https_redirect: true}}]}]}`
-	withCORS := `route_config: {name: https, virtual_hosts: [{name: api, domains: [api.example.com],
+	redirect := `route_config: {name: http, virtual_hosts: [{name: api, domains: [api.example.com, "api.example.com:*"], routes: [{match: {prefix: /}, redirect: {https_redirect: true}}]}]}`
+	withCORS := `route_config: {name: https, virtual_hosts: [{name: api, domains: [api.example.com, "api.example.com:*"],
             typed_per_filter_config: {cors: ` + corsPolicy(same) + `}, routes: [{match: {prefix: /}, route: {cluster: api}}]}]}`
 	r = convertRaw(t, bootstrap(corsAndRouter, redirect), bootstrap(corsAndRouter, withCORS))
 	if !hasLine(r.Refusals, `convert them separately, one plugin configuration for each listener`) {
-		t.Errorf("refusals %q", r.Refusals)
-	}
-}
-
-// A domain with a port alone takes the host on that port; on the others
-// Envoy routes it to the most specific wildcard or "*" virtual host.
-func TestPortOnlyDomain(t *testing.T) {
-	rc := func(tls, any string) string {
-		return `name: edge
-virtual_hosts:
-- {name: tls, domains: ["api.example.com:8443"], typed_per_filter_config: {envoy.filters.http.cors: ` + corsPolicy(tls) + `},
-   routes: [{match: {prefix: /}, route: {cluster: api}}]}
-- {name: any, domains: ["*"], typed_per_filter_config: {envoy.filters.http.cors: ` + corsPolicy(any) + `},
-   routes: [{match: {prefix: /}, route: {cluster: api}}]}
-`
-	}
-	a, b := `allow_origin_string_match: [{exact: "https://a.example"}]`, `allow_origin_string_match: [{exact: "https://b.example"}]`
-	p, _ := convertAll(t, rc(a, a))
-	check(t, p, "same handling on every port", req{origin: "https://a.example"}, "allowed", nil)
-	r := convertRaw(t, rc(a, b))
-	if !hasLine(r.Refusals, `virtual_hosts[0] "tls": domain api.example.com with a port: Envoy routes the requests to api.example.com on other ports to route configuration "edge" virtual_hosts[1] "any", whose CORS handling differs`) {
 		t.Errorf("refusals %q", r.Refusals)
 	}
 }

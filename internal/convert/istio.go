@@ -2,7 +2,6 @@ package convert
 
 import (
 	"fmt"
-	"strings"
 
 	"google.golang.org/protobuf/encoding/protojson"
 	networking "istio.io/api/networking/v1alpha3"
@@ -15,17 +14,11 @@ import (
 // its uri's paths) in the order Istio matches them: the first that matches
 // decides, even when a later one names the request's authority.
 func (c *converter) virtualService(js []byte) error {
-	var obj struct {
-		Metadata struct{ Name, Namespace string } `json:"metadata"`
-		Spec     rawJSON                          `json:"spec"`
+	obj, err := readIstioObject(js, "VirtualService")
+	if err != nil {
+		return err
 	}
-	if err := decodeJSON(js, &obj); err != nil {
-		return fmt.Errorf("VirtualService: %w", err)
-	}
-	id := obj.Metadata.Name
-	if obj.Metadata.Namespace != "" {
-		id = obj.Metadata.Namespace + "/" + id
-	}
+	id := obj.id
 	var vs networking.VirtualService
 	spec, err := goDurations(obj.Spec, vs.ProtoReflect().Descriptor())
 	if err != nil {
@@ -36,10 +29,8 @@ func (c *converter) virtualService(js []byte) error {
 	}
 	c.sources = append(c.sources, "Istio VirtualService "+id)
 	c.kinds["envoy"] = true
-	if len(vs.Gateways) > 0 {
-		c.note("VirtualService %s is bound to gateways %s: run the plugin on those (a WasmPlugin selecting them)", id, strings.Join(vs.Gateways, ", "))
-	}
-	vh := vhost{kind: "istio", from: "VirtualService " + id, name: obj.Metadata.Name, domains: c.istioDomains(id, obj.Metadata.Namespace, &vs)}
+	vh := vhost{kind: "istio", from: "VirtualService " + id, name: obj.Metadata.Name, domains: c.istioDomains(id, obj.Metadata.Namespace, &vs),
+		parents: istioParents(obj.Metadata.Namespace, vs.Gateways)}
 	for i, h := range vs.Http {
 		from := fmt.Sprintf("VirtualService %s http[%d]", id, i)
 		name := fmt.Sprintf("%s-%d", obj.Metadata.Name, i)
@@ -59,20 +50,21 @@ func (c *converter) virtualService(js []byte) error {
 			// filter does nothing on a route that answers itself
 			// (CorsFilter::decodeHeaders: routeEntry() is null for
 			// redirects and direct responses).
-			c.note("%s answers with a redirect or a direct response: Envoy's CORS filter does nothing there, so its corsPolicy has no effect; the rule leaves its requests alone", from)
+			c.policyNote("%s answers with a redirect or a direct response: Envoy's CORS filter does nothing there, so its corsPolicy has no effect; the rule leaves its requests alone", from)
 		default:
 			cors = c.istioCORS(from, h.CorsPolicy)
 		}
 		// Istio emits no route after a catch-all one: neither the
 		// route's other match conditions nor the routes after it
 		// (BuildHTTPRoutesForVirtualService).
+		notes := c.takeNotes()
 		catchAll := len(h.Match) == 0
 		if catchAll {
-			vh.scopes = append(vh.scopes, scope{from: from, name: name, cors: cors, catchAll: true})
+			vh.scopes = append(vh.scopes, scope{from: from, name: name, cors: cors, catchAll: true, notes: notes})
 		}
 		for j, m := range h.Match {
 			s := c.istioMatch(fmt.Sprintf("%s match[%d]", from, j), m)
-			s.from, s.name, s.cors = from, name, cors
+			s.from, s.name, s.cors, s.notes = from, name, cors, notes
 			vh.scopes = append(vh.scopes, s)
 			if catchAll = s.catchAll && !s.conditional(); catchAll {
 				if j+1 < len(h.Match) {
@@ -99,11 +91,22 @@ func (c *converter) virtualService(js []byte) error {
 func (c *converter) istioMatch(at string, m *networking.HTTPMatchRequest) scope {
 	var s scope
 	if a := m.Authority; a != nil {
+		// Istio matches the authority as a header (TranslateRouteMatch),
+		// whole and case-sensitively: "api.example.com" does not take
+		// "api.example.com:8443", which a gateway's virtual host takes
+		// too (its domains are the host and "host:*":
+		// buildGatewayVirtualHostDomains in pilot/pkg/networking/core/
+		// gateway.go), nor "API.example.com".
 		if e := a.GetExact(); e != "" {
 			host, port := c.authority(e)
 			s.hosts = []string{host}
 			if port {
 				s.conditions = append(s.conditions, "the port in :authority")
+			} else {
+				s.conditions = append(s.conditions, fmt.Sprintf("the port in :authority (Istio compares it whole: %q does not take %q)", e, e+":8443"))
+			}
+			if hasUpper(e) {
+				s.conditions = append(s.conditions, "the case of :authority (Istio compares it case-sensitively)")
 			}
 		} else {
 			s.conditions = append(s.conditions, "an authority prefix or regex")
@@ -170,21 +173,21 @@ func (c *converter) istioCORS(from string, p *networking.CorsPolicy) *policy.Con
 	switch {
 	case len(p.AllowOrigins) > 0:
 		if len(p.AllowOrigin) > 0 {
-			c.note("%s: allowOrigin is ignored: Istio uses allowOrigins alone when it is set", from)
+			c.policyNote("%s: allowOrigin is ignored: Istio uses allowOrigins alone when it is set", from)
 		}
 		for _, o := range p.AllowOrigins {
 			switch {
 			case o.GetExact() != "":
-				ms = append(ms, originMatcher{"exact", o.GetExact()})
+				ms = append(ms, originMatcher{kind: "exact", value: o.GetExact()})
 			case o.GetPrefix() != "":
-				ms = append(ms, originMatcher{"prefix", o.GetPrefix()})
+				ms = append(ms, originMatcher{kind: "prefix", value: o.GetPrefix()})
 			case o.GetRegex() != "":
-				ms = append(ms, originMatcher{"regex", o.GetRegex()})
+				ms = append(ms, originMatcher{kind: "regex", value: o.GetRegex()})
 			}
 		}
 	default:
 		for _, o := range p.AllowOrigin {
-			ms = append(ms, originMatcher{"exact", o})
+			ms = append(ms, originMatcher{kind: "exact", value: o})
 		}
 	}
 	c.origins(from, ms, cfg)
@@ -193,20 +196,42 @@ func (c *converter) istioCORS(from string, p *networking.CorsPolicy) *policy.Con
 	cfg.ExposeHeaders = p.ExposeHeaders
 	if d := p.MaxAge; d != nil {
 		if d.Nanos != 0 {
-			c.note("%s: max age %s: Envoy sends whole seconds; so does corswasm (%d)", from, d.AsDuration(), d.Seconds)
+			c.policyNote("%s: max age %s: Envoy sends whole seconds; so does corswasm (%d)", from, d.AsDuration(), d.Seconds)
 		}
 		c.maxAge(from, d.Seconds, cfg)
 	}
 	if b := p.AllowCredentials; b != nil && b.Value {
 		cfg.AllowCredentials = boolPtr(true)
 	}
-	switch p.UnmatchedPreflights {
-	case networking.CorsPolicy_FORWARD:
-		cfg.OnUnmatchedPreflight = policy.Forward
-	case networking.CorsPolicy_IGNORE:
-		c.note("%s: unmatchedPreflights IGNORE: Envoy answered a refused preflight 200 without CORS headers; corswasm answers 403 without them (the browser fails it either way)", from)
-	default:
-		c.note("%s: Istio forwards preflights that fail the policy to the upstream by default; corswasm refuses them (403). Set \"on_unmatched_preflight\": \"forward\" if the upstream must answer them", from)
+	// Istio sets forward_not_matching_preflights unless unmatchedPreflights
+	// is IGNORE (forwardNotMatchingPreflights in pilot/pkg/networking/core/
+	// route/route.go), and Envoy then forwards the preflights whose origin
+	// is not allowed, and no other: "forward_disallowed_origin".
+	if p.UnmatchedPreflights == networking.CorsPolicy_IGNORE {
+		c.policyNote("%s: unmatchedPreflights IGNORE: Envoy answered a refused preflight 200 without CORS headers; corswasm answers 403 without them (the browser fails it either way)", from)
+	} else {
+		cfg.OnUnmatchedPreflight = policy.ForwardDisallowedOrigin
 	}
 	return cfg
+}
+
+// istioObject is an Istio resource's metadata and spec.
+type istioObject struct {
+	Metadata struct{ Name, Namespace string } `json:"metadata"`
+	Spec     rawJSON                          `json:"spec"`
+	// id is "namespace/name", or the name alone.
+	id string
+}
+
+// readIstioObject reads an Istio resource of the kind given.
+func readIstioObject(js []byte, kind string) (*istioObject, error) {
+	var obj istioObject
+	if err := decodeJSON(js, &obj); err != nil {
+		return nil, fmt.Errorf("%s: %w", kind, err)
+	}
+	obj.id = obj.Metadata.Name
+	if obj.Metadata.Namespace != "" {
+		obj.id = obj.Metadata.Namespace + "/" + obj.id
+	}
+	return &obj, nil
 }

@@ -93,3 +93,18 @@ func TestRedirectRoutesGetNoCORS(t *testing.T) {
 `))
 	check(t, p, "Istio redirect", req{path: "/old/x", origin: "https://a.example"}, "none", nil)
 }
+
+// A Gateway API rule with a RequestRedirect filter becomes a redirect
+// route in the Envoy-based implementations, where the CORS filter does
+// nothing, whatever the rule's CORS filter says.
+func TestGatewayRedirectGetsNoCORS(t *testing.T) {
+	p, r := convertAll(t, httpRoute(`  - matches: [{path: {type: PathPrefix, value: /old}}]
+    filters: [{type: RequestRedirect, requestRedirect: {scheme: https}}, {type: CORS, cors: {allowOrigins: ["https://a.example"], allowCredentials: true}}]
+  - filters: [{type: CORS, cors: {allowOrigins: ["https://a.example"]}}]
+`))
+	check(t, p, "redirect", req{path: "/old/x", origin: "https://a.example"}, "none", nil)
+	check(t, p, "other rule", req{path: "/new", origin: "https://a.example"}, "allowed", map[string]string{"access-control-allow-credentials": ""})
+	if !hasLine(r.Notes, `HTTPRoute shop/api rules[0] answers with a redirect (RequestRedirect)`) {
+		t.Errorf("notes %q", r.Notes)
+	}
+}

@@ -25,10 +25,12 @@ type vhost struct {
 	domains []string
 	// scopes are its routes, in the order the source tries them.
 	scopes []scope
-	// portOnly are the domains the source chooses the vhost for on one
-	// port alone ("api.example.com:8443" without "api.example.com"),
-	// without the port (see ports.go).
-	portOnly []string
+	// parents are what the vhost is attached to (see parents.go).
+	parents []parent
+	// authorities are an Envoy virtual host's domains with their ports,
+	// and ports the route configuration's port matching (see ports.go).
+	authorities []domain
+	ports       *portTable
 }
 
 // scope is a part of the traffic to which a source gives one CORS policy,
@@ -56,6 +58,9 @@ type scope struct {
 	// others (the Gateway API leaves a regular expression's precedence
 	// to the implementation).
 	unordered bool
+	// notes are about its CORS handling, printed only if the scope is a
+	// rule of the result (policyNote).
+	notes []string
 	// catchAll: Istio merges the routes of VirtualServices sharing a host
 	// with these last (a prefix "/" without header, query or metadata
 	// matches: IsCatchAllRoute in pilot/pkg/networking/core/route).

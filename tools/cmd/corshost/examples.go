@@ -108,10 +108,12 @@ func examples(pluginConfig []byte, base string, echoUpstream bool) exampleSet {
 
 	// Refuse by origin; with "*" among the origins, by method instead.
 	var refused request
+	forwarded := c.OnUnmatchedPreflight == "forward"
 	switch {
 	case !slices.Contains(c.AllowOrigins, "*"):
 		refused = preflight(foreignOrigin, method)
 		refused.title = "a refused preflight (origin not allowed): "
+		forwarded = forwarded || c.OnUnmatchedPreflight == "forward_disallowed_origin"
 	case !slices.Contains(c.AllowMethods, "*"):
 		refused = preflight(origin, unlistedMethod(c.AllowMethods))
 		refused.title = "a refused preflight (method not allowed): "
@@ -120,8 +122,8 @@ func examples(pluginConfig []byte, base string, echoUpstream bool) exampleSet {
 		refused.title = "a preflight from a foreign origin: "
 		set.notes = append(set.notes, `allow_origins and allow_methods both contain "*": the configuration allows any preflight, so the "refused" one passes too`)
 	}
-	if c.OnUnmatchedPreflight == "forward" {
-		refused.title += "on_unmatched_preflight is forward, so expect the upstream's answer without access-control-* headers"
+	if forwarded {
+		refused.title += "on_unmatched_preflight is " + c.OnUnmatchedPreflight + ", so expect the upstream's answer without access-control-* headers"
 	} else {
 		refused.title += "expect 403 without access-control-* headers"
 	}

@@ -85,6 +85,11 @@ func TestRunDerivesExamplesFromConfiguration(t *testing.T) {
 		config: `{"allow_origins": ["https://A.example"], "preflight_status": 200, "on_unmatched_preflight": "forward"}`,
 		want:   want{origin: "https://a.example", preflightStatus: 200, refusedStatus: 200, refusedByEcho: true},
 		note:   "expect 200 with",
+	}, {
+		name:   "preflights refused for their origin forwarded",
+		config: `{"allow_origins": ["https://a.example"], "on_unmatched_preflight": "forward_disallowed_origin"}`,
+		want:   want{origin: "https://a.example", preflightStatus: 204, refusedStatus: 200, refusedByEcho: true},
+		note:   "on_unmatched_preflight is forward_disallowed_origin, so expect the upstream's answer",
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := start(t, append([]string{"-module", module, "-config", configFile(t, tc.config), "-vms", "1"}, ephemeral...)...)

@@ -1,0 +1,374 @@
+package convert
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	"github.com/corswasm/corswasm/policy"
+)
+
+// A corswasm configuration applies alike to every request on the
+// listeners its plugin runs on, while the sources attach routes to
+// parents, each of which routes only its own requests: an Envoy
+// connection manager (a listener's), an Istio gateway (or the mesh's
+// sidecars: VirtualService.gateways), a Gateway API Gateway or one of its
+// listeners (HTTPRoute.parentRefs, the precedence of routes applying among
+// those of one listener). The conversion is done for each parent on its
+// own; when the parents' configurations differ, one configuration would
+// give some request on one parent the CORS handling of another, so the
+// conversion is refused, and Selection converts for one parent.
+
+// parent is what routes are attached to.
+type parent struct {
+	// kind is "listener" (an Envoy bootstrap's), "route configuration"
+	// (one given without its listener), "envoy" (virtual hosts and
+	// routes given alone), "gateway" (Istio's, "mesh" for sidecars) or
+	// "parent" (a Gateway API parentRef).
+	kind string
+	// name is the listener's or route configuration's name, or the
+	// gateway's or parent's NAMESPACE/NAME ("" for an HTTPRoute without
+	// parentRefs).
+	name string
+	// part is a listener's connection manager when it has several, or a
+	// Gateway API listener (sectionName, or port), "" for all of them.
+	part string
+}
+
+// String names the parent in refusals.
+func (p parent) String() string {
+	var s string
+	switch {
+	case p.kind == "gateway" && p.name == "mesh":
+		s = "the mesh (sidecars)"
+	case p.kind == "parent" && p.name == "":
+		s = "no parent (HTTPRoutes without parentRefs)"
+	case p.kind == "envoy":
+		s = "the virtual hosts and routes given alone"
+	default:
+		s = fmt.Sprintf("%s %q", p.kind, p.name)
+	}
+	if p.part != "" {
+		s += " " + p.part
+	}
+	return s
+}
+
+// flag is the corswasm convert flag that converts for p alone ("" for
+// none).
+func (p parent) flag() string {
+	switch p.kind {
+	case "listener":
+		return "--listener " + p.name
+	case "gateway":
+		return "--gateway " + p.name
+	case "parent":
+		if p.name == "" {
+			return ""
+		}
+		if p.part != "" {
+			return "--parent " + p.name + "/" + strings.TrimPrefix(p.part, "section ")
+		}
+		return "--parent " + p.name
+	}
+	return ""
+}
+
+// Selection converts for one parent alone; "" selects every parent of a
+// kind.
+type Selection struct {
+	// Listener is an Envoy bootstrap's listener name.
+	Listener string
+	// Gateway is an Istio gateway, NAMESPACE/NAME, or "mesh".
+	Gateway string
+	// Parent is a Gateway API parent, NAMESPACE/NAME of a Gateway, or
+	// NAMESPACE/NAME/SECTION for one of its listeners.
+	Parent string
+}
+
+// routeParents returns the parents an HTTPRoute's parentRefs attach it
+// to: a Gateway's listener by sectionName or port, or all of them.
+func routeParents(namespace string, refs []gatewayv1.ParentReference) []parent {
+	if len(refs) == 0 {
+		return []parent{{kind: "parent"}}
+	}
+	var out []parent
+	for _, r := range refs {
+		ns := namespace
+		if r.Namespace != nil {
+			ns = string(*r.Namespace)
+		}
+		p := parent{kind: "parent", name: ns + "/" + string(r.Name)}
+		if r.Kind != nil && *r.Kind != "Gateway" {
+			p.name = string(*r.Kind) + " " + p.name
+		}
+		switch {
+		case r.SectionName != nil:
+			p.part = "section " + string(*r.SectionName)
+		case r.Port != nil:
+			p.part = fmt.Sprintf("port %d", *r.Port)
+		}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// attached reports whether an HTTPRoute attached to parents takes the
+// requests of parent p: a route attached to a whole Gateway takes those
+// of each of its listeners.
+func attached(parents []parent, p parent) bool {
+	return slices.ContainsFunc(parents, func(q parent) bool {
+		return q == p || q.kind == p.kind && q.name == p.name && q.part == ""
+	})
+}
+
+// istioParents returns the gateways a VirtualService is bound to, with
+// their namespace (the VirtualService's when the name has none); "mesh"
+// when it names none (VirtualService.gateways).
+func istioParents(namespace string, gateways []string) []parent {
+	if len(gateways) == 0 {
+		return []parent{{kind: "gateway", name: "mesh"}}
+	}
+	var out []parent
+	for _, g := range gateways {
+		if g != "mesh" && !strings.Contains(g, "/") && namespace != "" {
+			g = namespace + "/" + g
+		}
+		if p := (parent{kind: "gateway", name: g}); !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// assembleByParent builds the configuration for the parents the
+// selection keeps: the one configuration of them all, refused when they
+// differ.
+func (c *converter) assembleByParent(sel Selection) (*policy.Config, error) {
+	if err := c.selectParents(sel); err != nil {
+		return nil, err
+	}
+	c.gatewayNotes()
+	parents := c.parents()
+	if len(parents) <= 1 {
+		var p parent
+		if len(parents) == 1 {
+			p = parents[0]
+		}
+		c.vhosts = append(c.vhosts, c.gatewayVHosts(c.routesOf(p, false), p)...)
+		c.notesOf(parents)
+		c.assembling = p
+		return c.assemble(), nil
+	}
+	all := c.vhosts
+	var first *policy.Config
+	var firstJSON []byte
+	var differ []parent
+	for _, p := range parents {
+		c.vhosts = nil
+		for _, vh := range all {
+			if slices.Contains(vh.parents, p) {
+				vh.domains = slices.Clone(vh.domains)
+				c.vhosts = append(c.vhosts, vh)
+			}
+		}
+		c.vhosts = append(c.vhosts, c.gatewayVHosts(c.routesOf(p, true), p)...)
+		c.assembling = p
+		cfg := c.assemble()
+		js, _ := json.Marshal(cfg)
+		switch {
+		case first == nil:
+			first, firstJSON = cfg, js
+		case string(js) != string(firstJSON):
+			differ = append(differ, p)
+		}
+	}
+	if len(differ) == 0 {
+		c.notesOf(parents)
+	}
+	if len(differ) > 0 {
+		c.refuse("the configurations for %s and for %s differ, and a corswasm configuration applies alike on every listener its plugin runs on: convert for one of them at a time%s",
+			parents[0], joinParents(differ, " and for "), flagsOf(parents))
+	}
+	return first, nil
+}
+
+func joinParents(ps []parent, sep string) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, sep)
+}
+
+// flagsOf says how to convert for each parent.
+func flagsOf(ps []parent) string {
+	var flags []string
+	for _, p := range ps {
+		if f := p.flag(); f != "" && !slices.Contains(flags, f) {
+			flags = append(flags, f)
+		}
+	}
+	if len(flags) == 0 {
+		return " (give their documents separately)"
+	}
+	return " (" + strings.Join(flags, ", ") + ")"
+}
+
+// parents returns the parents of the vhosts and HTTPRoutes read, in
+// order.
+func (c *converter) parents() []parent {
+	var out []parent
+	add := func(ps []parent) {
+		for _, p := range ps {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	for _, vh := range c.vhosts {
+		add(vh.parents)
+	}
+	for _, r := range c.httpRoutes {
+		add(r.parents)
+	}
+	return out
+}
+
+// routesOf returns the HTTPRoutes attached to p (every one when only is
+// false). A route attached to a whole Gateway takes the requests of each
+// of its listeners; beside routes attached to some of them, the whole
+// Gateway stands for its other listeners.
+func (c *converter) routesOf(p parent, only bool) []*httpRouteMatches {
+	var out []*httpRouteMatches
+	for i := range c.httpRoutes {
+		if r := &c.httpRoutes[i]; !only || attached(r.parents, p) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// selectParents keeps the vhosts and HTTPRoutes of the parent the
+// selection names, and drops the others': a listener's (each of its
+// connection managers), a gateway's, or a Gateway API parent's (a
+// Gateway's listener, with the routes attached to the whole Gateway).
+func (c *converter) selectParents(sel Selection) error {
+	var kind, want string
+	var choose func(parent) (parent, bool)
+	for _, s := range []struct {
+		kind, want string
+		choose     func(parent) (parent, bool)
+	}{
+		{"listener", sel.Listener, func(p parent) (parent, bool) { return p, p.name == sel.Listener }},
+		{"gateway", sel.Gateway, func(p parent) (parent, bool) { return p, p.name == sel.Gateway }},
+		{"parent", sel.Parent, func(p parent) (parent, bool) { return selectParent(sel.Parent, p) }},
+	} {
+		switch {
+		case s.want == "":
+		case want != "":
+			return errors.New("convert for one listener, gateway or parent at a time")
+		default:
+			kind, want, choose = s.kind, s.want, s.choose
+		}
+	}
+	if want == "" {
+		return nil
+	}
+	all := c.parents()
+	// keep rewrites parents for the selection; false drops them all.
+	keep := func(parents []parent) ([]parent, bool) {
+		var kept []parent
+		for _, p := range parents {
+			if q, ok := choose(p); ok && p.kind == kind && !slices.Contains(kept, q) {
+				kept = append(kept, q)
+			}
+		}
+		return kept, len(kept) > 0
+	}
+	var dropped []string
+	c.vhosts = slices.DeleteFunc(c.vhosts, func(vh vhost) bool {
+		_, ok := keep(vh.parents)
+		if !ok {
+			dropped = append(dropped, vh.from)
+		}
+		return !ok
+	})
+	for i := range c.vhosts {
+		c.vhosts[i].parents, _ = keep(c.vhosts[i].parents)
+	}
+	c.httpRoutes = slices.DeleteFunc(c.httpRoutes, func(r httpRouteMatches) bool {
+		_, ok := keep(r.parents)
+		if !ok {
+			dropped = append(dropped, "HTTPRoute "+r.id)
+		}
+		return !ok
+	})
+	for i := range c.httpRoutes {
+		c.httpRoutes[i].parents, _ = keep(c.httpRoutes[i].parents)
+	}
+	if len(c.vhosts) == 0 && len(c.httpRoutes) == 0 {
+		return fmt.Errorf("no %s %s in the input, which has %s", kind, want, joinParents(all, ", "))
+	}
+	for _, from := range dropped {
+		c.note("%s is not attached to %s %s: left out", from, kind, want)
+	}
+	// The notes about the sources' behaviour are about those kept.
+	c.kinds = map[string]bool{"envoy": len(c.vhosts) > 0} // Envoy's, and Istio's, which Envoy runs
+	if len(c.httpRoutes) > 0 {
+		c.kinds["gateway"] = true
+	}
+	return nil
+}
+
+// selectParent reports whether --parent NAMESPACE/NAME[/SECTION] names
+// the Gateway API parent p, and the parent it stands for: with a section,
+// the routes attached to the whole Gateway are attached to that listener.
+func selectParent(sel string, p parent) (parent, bool) {
+	if p.name == sel {
+		return p, true
+	}
+	section, ok := strings.CutPrefix(sel, p.name+"/")
+	if !ok || strings.Contains(section, "/") {
+		return p, false
+	}
+	want := parent{kind: p.kind, name: p.name, part: "section " + section}
+	return want, p.part == "" || p == want
+}
+
+// gatewayNotes says where to run the plugin for the VirtualServices bound
+// to gateways.
+func (c *converter) gatewayNotes() {
+	for _, vh := range c.vhosts {
+		var gateways []string
+		for _, p := range vh.parents {
+			if vh.kind == "istio" && p.name != "mesh" {
+				gateways = append(gateways, p.name)
+			}
+		}
+		if len(gateways) > 0 {
+			c.note("%s is bound to gateways %s: run the plugin on those (a WasmPlugin selecting them)", vh.from, strings.Join(gateways, ", "))
+		}
+	}
+}
+
+// notesOf prints the notes about the parents the result is for.
+func (c *converter) notesOf(parents []parent) {
+	for _, p := range parents {
+		for _, n := range c.parentNotes[p] {
+			c.note("%s", n)
+		}
+	}
+}
+
+// onSidecars reports whether the configuration being assembled is for
+// the mesh's sidecars.
+func (c *converter) onSidecars() bool {
+	return c.assembling == parent{kind: "gateway", name: "mesh"}
+}

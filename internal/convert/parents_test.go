@@ -1,0 +1,179 @@
+package convert
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/corswasm/corswasm/policy"
+)
+
+// convertFor converts the documents for the selection, requires no
+// refusal, and loads the result.
+func convertFor(t *testing.T, sel Selection, docs ...string) (*Result, error) {
+	t.Helper()
+	var in []Input
+	for i, d := range docs {
+		in = append(in, Input{Name: "input" + string(rune('1'+i)), Data: []byte(d)})
+	}
+	return ConvertFor(sel, in...)
+}
+
+// loadFor is convertFor that requires a configuration, loaded.
+func loadFor(t *testing.T, sel Selection, docs ...string) *Result {
+	t.Helper()
+	r, err := convertFor(t, sel, docs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Refusals) > 0 {
+		t.Fatalf("%+v: refused:\n%s", sel, strings.Join(r.Refusals, "\n"))
+	}
+	return r
+}
+
+// boundTo is a VirtualService shop/<name> for api.example.com bound to
+// the gateways given, allowing https://<name>.example.
+func boundTo(name, gateways string) string {
+	return `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ` + name + `, namespace: shop}
+spec:
+  hosts: [api.example.com]
+  gateways: [` + gateways + `]
+  http: [{corsPolicy: {allowOrigins: [{exact: "https://` + name + `.example"}]}, route: [{destination: {host: api}}]}]
+`
+}
+
+// Istio gives each gateway the VirtualServices bound to it
+// (VirtualService.gateways; a short name is in the VirtualService's
+// namespace; none is the mesh): a corswasm configuration runs alike on
+// every gateway its plugin selects, so different handling on two
+// gateways is refused, and --gateway converts for one.
+func TestIstioGateways(t *testing.T) {
+	public, internal := boundTo("public", "istio-system/public"), boundTo("internal", "internal")
+	r := convertRaw(t, public, internal)
+	if !hasLine(r.Refusals, `the configurations for gateway "istio-system/public" and for gateway "shop/internal" differ, and a corswasm configuration applies alike on every listener its plugin runs on: convert for one of them at a time (--gateway istio-system/public, --gateway shop/internal)`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+	for gw, origin := range map[string]string{"istio-system/public": "https://public.example", "shop/internal": "https://internal.example"} {
+		res := loadFor(t, Selection{Gateway: gw}, public, internal)
+		p := load(t, res)
+		check(t, p, gw, req{origin: origin}, "allowed", nil)
+		if !hasLine(res.Notes, "is not attached to gateway "+gw+": left out") {
+			t.Errorf("%s: notes %q", gw, res.Notes)
+		}
+	}
+	// One VirtualService bound to two gateways gives both the same.
+	p, _ := convertAll(t, boundTo("both", "istio-system/public, internal"))
+	check(t, p, "two gateways, one VirtualService", req{origin: "https://both.example"}, "allowed", nil)
+	// Mesh-bound and gateway-bound differ.
+	r = convertRaw(t, public, strings.Replace(boundTo("mesh", "mesh"), "  gateways: [mesh]\n", "", 1))
+	if !hasLine(r.Refusals, `for the mesh (sidecars) differ`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+}
+
+// attachedTo is an HTTPRoute shop/<name> for api.example.com attached to
+// parentRefs, whose rule matches path and allows https://<name>.example.
+func attachedTo(name, parentRefs, path string) string {
+	return `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: ` + name + `, namespace: shop}
+spec:
+  parentRefs: [` + parentRefs + `]
+  hostnames: [api.example.com]
+  rules: [{matches: [{path: ` + path + `}], filters: [{type: CORS, cors: {allowOrigins: ["https://` + name + `.example"]}}]}]
+`
+}
+
+// The Gateway API orders the routes attached to one listener
+// (HTTPRouteRule.Matches: "across all rules of the routes attached to the
+// same listener"): a route attached to another listener of the Gateway
+// (sectionName) takes no request of this one, and one attached to the
+// whole Gateway takes requests of each.
+func TestGatewayParents(t *testing.T) {
+	https := attachedTo("https", "{name: gw, sectionName: https}", "{type: PathPrefix, value: /api}")
+	http := attachedTo("http", "{name: gw, sectionName: http}", "{type: Exact, value: /api/x}")
+	whole := attachedTo("whole", "{name: gw}", "{type: PathPrefix, value: /}")
+	r := convertRaw(t, https, http, whole)
+	if !hasLine(r.Refusals, `convert for one of them at a time (--parent shop/gw/https, --parent shop/gw/http, --parent shop/gw)`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+	// For the https listener: its route and the whole Gateway's; the
+	// exact path of the http listener's route does not take /api/x.
+	p := load(t, loadFor(t, Selection{Parent: "shop/gw/https"}, https, http, whole))
+	check(t, p, "https listener", req{path: "/api/x", origin: "https://https.example"}, "allowed", nil)
+	check(t, p, "https listener, the whole Gateway's route", req{path: "/other", origin: "https://whole.example"}, "allowed", nil)
+	p = load(t, loadFor(t, Selection{Parent: "shop/gw/http"}, https, http, whole))
+	check(t, p, "http listener", req{path: "/api/x", origin: "https://http.example"}, "allowed", nil)
+	check(t, p, "http listener", req{path: "/api/y", origin: "https://whole.example"}, "allowed", nil)
+	// Routes attached to the whole Gateway alone.
+	p, _ = convertAll(t, whole, attachedTo("other", "{name: gw}", "{type: PathPrefix, value: /other}"))
+	check(t, p, "one parent", req{path: "/other/x", origin: "https://other.example"}, "allowed", nil)
+}
+
+// An Envoy bootstrap's listeners each route their own requests: a
+// listener without the CORS filter leaves them alone, another's CORS
+// applies to its own; the plugin runs on the listeners whose connection
+// managers name it, so differing listeners are refused and --listener
+// converts for one.
+func TestEnvoyListeners(t *testing.T) {
+	withCORS := bootstrap(corsAndRouter, `route_config: {name: https, virtual_hosts: [{name: api, domains: [api.example.com, "api.example.com:*"],
+            typed_per_filter_config: {cors: `+corsPolicy(`allow_origin_string_match: [{exact: "https://a.example"}]`)+`}, routes: [{match: {prefix: /}, route: {cluster: api}}]}]}`)
+	without := strings.Replace(bootstrap(routerOnly, `route_config: {name: plain, virtual_hosts: [{name: any, domains: ["*"], routes: [{match: {prefix: /}, route: {cluster: api}}]}]}`),
+		"name: public", "name: internal", 1)
+	r := convertRaw(t, withCORS, without)
+	if !hasLine(r.Refusals, `the configurations for listener "public" and for listener "internal" differ`, `(--listener public, --listener internal)`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+	if hasLine(r.Notes, `Envoy does no CORS handling there`) {
+		t.Errorf("a note that is not true of the result: %q", r.Notes)
+	}
+	p := load(t, loadFor(t, Selection{Listener: "public"}, withCORS, without))
+	check(t, p, "listener public", req{origin: "https://a.example"}, "allowed", nil)
+	res := loadFor(t, Selection{Listener: "internal"}, withCORS, without)
+	check(t, load(t, res), "listener internal", req{origin: "https://a.example"}, "none", nil)
+}
+
+// A selection names one parent the input has.
+func TestSelectionErrors(t *testing.T) {
+	for _, tc := range []struct {
+		sel  Selection
+		want string
+	}{
+		{Selection{Gateway: "istio-system/nope"}, `no gateway istio-system/nope in the input, which has gateway "istio-system/public", gateway "shop/internal"`},
+		{Selection{Gateway: "mesh", Listener: "public"}, `convert for one listener, gateway or parent at a time`},
+	} {
+		if _, err := convertFor(t, tc.sel, boundTo("public", "istio-system/public"), boundTo("internal", "internal")); err == nil || err.Error() != tc.want {
+			t.Errorf("%+v: error %v; want %q", tc.sel, err, tc.want)
+		}
+	}
+}
+
+// load loads a result's configuration as the filter does.
+func load(t *testing.T, r *Result) *policy.Policy {
+	t.Helper()
+	p, err := policy.Load(r.JSON)
+	if err != nil {
+		t.Fatalf("the converted configuration does not load: %v\n%s", err, r.JSON)
+	}
+	return p
+}
+
+// On sidecars Istio uses one VirtualService for a host, where a gateway
+// merges them: VirtualServices sharing a host in the mesh convert only
+// when they give the same CORS handling.
+func TestSidecarsUseOneVirtualService(t *testing.T) {
+	mesh := func(name, origin string) string {
+		return strings.Replace(strings.Replace(boundTo(name, "mesh"), "  gateways: [mesh]\n", "", 1), "https://"+name+".example", origin, 1)
+	}
+	r := convertRaw(t, mesh("a", "https://a.example"), mesh("b", "https://b.example"))
+	if !hasLine(r.Refusals, `VirtualService shop/a and VirtualService shop/b share api.example.com, and their CORS handling differs: on sidecars Istio uses one VirtualService for a host`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+	p, _ := convertAll(t, mesh("a", "https://a.example"), mesh("b", "https://a.example"))
+	check(t, p, "the same handling", req{origin: "https://a.example"}, "allowed", nil)
+	// On a gateway they are merged.
+	p, _ = convertAll(t, sharedHost("a", "/a/"), sharedHost("b", "/b/"))
+	check(t, p, "merged on a gateway", req{path: "/b/x", origin: "https://b.example"}, "allowed", nil)
+}
