@@ -97,6 +97,7 @@ func connectionManagers(obj map[string]any) []connectionManager {
 				}
 				h, names := corsFilters(cfg)
 				h.stripAnyPort, _ = field(cfg, "strip_any_host_port").(bool)
+				h.stripDot, _ = field(cfg, "strip_trailing_host_dot").(bool)
 				if strip, _ := field(cfg, "strip_matching_host_port").(bool); strip {
 					h.strippedPort = listenerPort(lm)
 				}
@@ -127,7 +128,6 @@ func connectionManagers(obj map[string]any) []connectionManager {
 // http_filters: their names, which per-route configurations are looked
 // up by, and whether the first is disabled unless a route enables it.
 func corsFilters(cfg map[string]any) (h hcm, names []string) {
-	h.known = true
 	filters, _ := field(cfg, "http_filters").([]any)
 	for _, f := range filters {
 		fm, _ := f.(map[string]any)

@@ -65,14 +65,7 @@ func TestPorts(t *testing.T) {
 		{"an IPv6 address on one port", rc("", `"[::1]:8443"`, credentialed, `"*"`, ""),
 			`domain [::1]: Envoy takes its requests without a port`, nil},
 	} {
-		r := convertRaw(t, tc.doc)
-		if tc.refusal != "" {
-			if !hasLine(r.Refusals, tc.refusal) {
-				t.Errorf("%s: refusals\n%s\nwant one with %q", tc.desc, strings.Join(r.Refusals, "\n"), tc.refusal)
-			}
-			continue
-		}
-		p, _ := convertAll(t, tc.doc)
+		p := convertOrRefused(t, tc.desc, tc.doc, tc.refusal)
 		for host, want := range tc.checks {
 			check(t, p, tc.desc, partner(host), want, nil)
 		}

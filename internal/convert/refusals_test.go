@@ -27,6 +27,10 @@ virtual_hosts: [{name: api, domains: ["*api.example.com"], routes: [` + route + 
 `, `domain "*api.example.com": corswasm matches hosts exactly or by a whole-label wildcard (*.example.com)`},
 		{"VHDS", "name: edge\nvhds: {config_source: {ads: {}}}\nvirtual_hosts: []\n",
 			`route configuration "edge": virtual hosts come from VHDS (vhds), which are not in the input`},
+		// RouteMatcher::findVirtualHost reads the host from vhost_header
+		// when set (source/common/router/config_impl.cc).
+		{"vhost_header", "name: edge\nvhost_header: x-vhost\nvirtual_hosts: [{name: api, domains: [\"*\"], typed_per_filter_config: {envoy.filters.http.cors: " + a + "}, routes: [" + route + "]}]\n",
+			`route configuration "edge": vhost_header "x-vhost": Envoy chooses the virtual host by that header instead of :authority, and corswasm rules match :authority`},
 		{"a matcher tree", `name: edge
 virtual_hosts: [{name: api, domains: [api.example.com, "api.example.com:*"], matcher: {on_no_match: {action: {name: r, typed_config: {"@type": type.googleapis.com/envoy.config.route.v3.Route, match: {prefix: /}, route: {cluster: api}}}}}}]
 `, `virtual_hosts[0] "api" chooses its routes with a matcher tree (matcher), which corswasm cannot convert`},
