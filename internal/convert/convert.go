@@ -70,6 +70,14 @@ type converter struct {
 	// kinds records the kinds of source seen, for the notes about their
 	// behaviour.
 	kinds map[string]bool
+	// domainsCompared counts the domains compared with a host in
+	// choosing virtual hosts (see agree): the conversion's largest work.
+	domainsCompared int
+}
+
+func newConverter() *converter {
+	return &converter{kinds: make(map[string]bool), routeConfigs: make(map[string]map[string]any), claimed: make(map[string]bool),
+		parentNotes: make(map[parent][]string)}
 }
 
 // note records a difference of behaviour, once.
@@ -139,8 +147,7 @@ func ConvertFor(sel Selection, inputs ...Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &converter{kinds: make(map[string]bool), routeConfigs: make(map[string]map[string]any), claimed: make(map[string]bool),
-		parentNotes: make(map[parent][]string)}
+	c := newConverter()
 	for _, d := range docs {
 		if name, ok := d.obj["name"].(string); ok && d.obj["kind"] == nil && has(d.obj, "virtual_hosts", "virtualHosts") && c.routeConfigs[name] == nil {
 			c.routeConfigs[name] = d.obj

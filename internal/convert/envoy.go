@@ -35,7 +35,7 @@ func (c *converter) envoy(obj map[string]any) error {
 		from := fmt.Sprintf("virtual host %q", vh.Name)
 		h := c.inputHCM(from, parent{kind: "envoy"}, virtualHostConfigs([]*routev3.VirtualHost{&vh}))
 		c.foreignUnderCORS(from, foreign, h)
-		c.virtualHost(from, &vh, nil, &routeTable{h: h, ports: &portTable{}})
+		c.virtualHost(from, &vh, nil, &routeTable{h: h, table: &authorityTable{source: "envoy"}})
 	case has(obj, "match"):
 		var r routev3.Route
 		foreign, err := c.unmarshalEnvoy(obj, &r, "Route")
@@ -47,7 +47,7 @@ func (c *converter) envoy(obj map[string]any) error {
 		h := c.inputHCM(from, parent{kind: "envoy"}, routeConfigs([]*routev3.Route{&r}))
 		c.foreignUnderCORS(from, foreign, h)
 		c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: "route", domains: []string{"*"}, parents: []parent{h.parent},
-			scopes: c.routes("", "route", nil, []*routev3.Route{&r}, &routeTable{h: h, ports: &portTable{}})})
+			scopes: c.routes("", "route", nil, []*routev3.Route{&r}, &routeTable{h: h, table: &authorityTable{source: "envoy"}})})
 	default:
 		return nil
 	}
@@ -81,7 +81,7 @@ func (c *converter) routeConfiguration(obj map[string]any, h *hcm) error {
 	// A policy for the whole route configuration applies field by field
 	// where a virtual host or route sets none.
 	rt := &routeTable{h: h, ignorePathParameters: rc.IgnorePathParametersInPathMatching,
-		ports: &portTable{ignored: rc.IgnorePortInHostMatching || h.stripAnyPort, stripped: h.strippedPort}}
+		table: &authorityTable{source: "envoy", ignored: rc.IgnorePortInHostMatching || h.stripAnyPort, stripped: h.strippedPort, dotStripped: h.stripDot}}
 	parents := []corsLevel{level(from, rc.TypedPerFilterConfig, nil)}
 	for i, vh := range rc.VirtualHosts {
 		c.virtualHost(fmt.Sprintf("%s virtual_hosts[%d] %q", from, i, vh.Name), vh, parents, rt)
@@ -116,7 +116,7 @@ func (c *converter) unmarshalEnvoy(obj map[string]any, m proto.Message, what str
 // virtualHost adds a virtual host: its domains and its routes; parents
 // are the levels above it (the route configuration's).
 func (c *converter) virtualHost(from string, vh *routev3.VirtualHost, parents []corsLevel, rt *routeTable) {
-	hosts, domains := c.envoyDomains(from, vh.Domains, rt.ports)
+	hosts, domains := c.envoyDomains(from, vh.Domains, rt.table)
 	levels := append([]corsLevel{level(from, vh.TypedPerFilterConfig, vh.Cors)}, parents...)
 	if vh.Matcher != nil {
 		c.refuse("%s chooses its routes with a matcher tree (matcher), which corswasm cannot convert", from)
@@ -125,16 +125,16 @@ func (c *converter) virtualHost(from string, vh *routev3.VirtualHost, parents []
 	if vh.RequireTls != routev3.VirtualHost_NONE && slices.ContainsFunc(scopes, func(s scope) bool { return s.cors != nil }) {
 		c.refuse("%s: require_tls %s: Envoy redirects plain-HTTP requests to https without CORS handling, and corswasm rules cannot select requests by scheme", from, vh.RequireTls)
 	}
-	c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: vh.Name, domains: hosts, scopes: scopes, authorities: domains, ports: rt.ports, parents: []parent{rt.h.parent}})
+	c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: vh.Name, domains: hosts, scopes: scopes, authorities: domains, table: rt.table, parents: []parent{rt.h.parent}})
 }
 
 // routeTable is how a route configuration's routes are matched: its
 // connection manager's CORS filter, and its own matching fields.
 type routeTable struct {
 	h *hcm
-	// ports says how the port counts in choosing a virtual host; one for
-	// each route configuration.
-	ports *portTable
+	// table says how the port and a trailing dot count in choosing a
+	// virtual host; one for each route configuration.
+	table *authorityTable
 	// ignorePathParameters: paths are matched up to their first ";"
 	// (ignore_path_parameters_in_path_matching).
 	ignorePathParameters bool

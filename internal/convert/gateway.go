@@ -152,7 +152,7 @@ func (c *converter) gatewayVHosts(httpRoutes []*httpRouteMatches, p parent) []vh
 			}
 			return c.routeAge(h, httpRoutes[a.route], httpRoutes[b.route])
 		})
-		vh := vhost{kind: "gateway", name: h, domains: []string{h}, parents: []parent{p},
+		vh := vhost{kind: "gateway", name: h, domains: []string{h}, authorities: []domain{{host: h}}, parents: []parent{p},
 			from: fmt.Sprintf("hostname %q (HTTPRoute %s)", h, strings.Join(routes[h], ", "))}
 		if h == "*" {
 			vh.name, vh.from = "any-host", fmt.Sprintf("HTTPRoute %s without hostnames", strings.Join(routes[h], ", "))

@@ -161,6 +161,9 @@ func (c *converter) assembleByParent(sel Selection) (*policy.Config, error) {
 		if len(parents) == 1 {
 			p = parents[0]
 		}
+		for i := range c.vhosts {
+			c.vhosts[i] = forParent(c.vhosts[i], p)
+		}
 		c.vhosts = append(c.vhosts, c.gatewayVHosts(c.routesOf(p, false), p)...)
 		c.notesOf(parents)
 		c.assembling = p
@@ -174,8 +177,7 @@ func (c *converter) assembleByParent(sel Selection) (*policy.Config, error) {
 		c.vhosts = nil
 		for _, vh := range all {
 			if slices.Contains(vh.parents, p) {
-				vh.domains = slices.Clone(vh.domains)
-				c.vhosts = append(c.vhosts, vh)
+				c.vhosts = append(c.vhosts, forParent(vh, p))
 			}
 		}
 		c.vhosts = append(c.vhosts, c.gatewayVHosts(c.routesOf(p, true), p)...)
@@ -365,6 +367,16 @@ func (c *converter) notesOf(parents []parent) {
 			c.note("%s", n)
 		}
 	}
+}
+
+// forParent returns a vhost as parent p sees it: its own domains, and
+// on the mesh's sidecars those they add.
+func forParent(vh vhost, p parent) vhost {
+	vh.domains = slices.Clone(vh.domains)
+	if p == (parent{kind: "gateway", name: "mesh"}) {
+		vh.domains = append(vh.domains, vh.sidecarDomains...)
+	}
+	return vh
 }
 
 // onSidecars reports whether the configuration being assembled is for

@@ -177,3 +177,36 @@ func TestSidecarsUseOneVirtualService(t *testing.T) {
 	p, _ = convertAll(t, sharedHost("a", "/a/"), sharedHost("b", "/b/"))
 	check(t, p, "merged on a gateway", req{path: "/b/x", origin: "https://b.example"}, "allowed", nil)
 }
+
+// A sidecar's virtual host for a Kubernetes service also takes its
+// shorter names (GenerateAltVirtualHosts); a gateway's takes the host as
+// written alone. A VirtualService bound to both (the reviewer's
+// vsalt.yaml) gives the gateway's configuration the full name alone.
+func TestSidecarNamesStayOnSidecars(t *testing.T) {
+	reviews := `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews, namespace: shop}
+spec:
+  hosts: [reviews.shop.svc.cluster.local]
+  gateways: [istio-system/edge, mesh]
+  http:
+  - corsPolicy: {allowOrigins: [{exact: "https://partner.example"}], allowCredentials: true}
+    route: [{destination: {host: reviews}}]
+`
+	short := []string{"reviews", "reviews.shop", "reviews.shop.svc"}
+	for gw, want := range map[string]string{"istio-system/edge": "none", "mesh": "allowed"} {
+		res := loadFor(t, Selection{Gateway: gw}, reviews)
+		p := load(t, res)
+		check(t, p, gw, req{host: "reviews.shop.svc.cluster.local", origin: "https://partner.example"}, "allowed", nil)
+		for _, h := range short {
+			check(t, p, gw, req{host: h, origin: "https://partner.example"}, want, nil)
+		}
+		if got := hasLine(res.Notes, "sidecars also route reviews, reviews.shop, reviews.shop.svc to it"); got != (gw == "mesh") {
+			t.Errorf("%s: notes %q", gw, res.Notes)
+		}
+	}
+	// Without a selection, the two configurations differ.
+	if r := convertRaw(t, reviews); !hasLine(r.Refusals, `the configurations for gateway "istio-system/edge" and for the mesh (sidecars) differ`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+}

@@ -39,9 +39,6 @@ virtual_hosts: [{name: api, domains: [api.example.com, "api.example.com:*"], req
 `, `virtual_hosts[0] "api": require_tls ALL: Envoy redirects plain-HTTP requests to https without CORS handling, and corswasm rules cannot select requests by scheme`},
 		{"scoped routes", bootstrap(corsAndRouter, `scoped_routes: {name: s, scope_key_builder: {fragments: []}, rds_config_source: {ads: {}}, scoped_rds: {scoped_rds_config_source: {ads: {}}}}`),
 			`takes its routes from scoped route configurations (scoped_routes), which corswasm cannot convert`},
-		{"a domain with a port alone, no other virtual host", `name: edge
-virtual_hosts: [{name: api, domains: ["api.example.com:8443"], typed_per_filter_config: {envoy.filters.http.cors: ` + a + `}, routes: [` + route + `]}]
-`, `virtual_hosts[0] "api", domain api.example.com: Envoy takes its requests without a port to no virtual host (Envoy answers 404, without CORS handling), and corswasm rules, which cannot tell ports apart, would give them this virtual host's CORS handling`},
 		{"two CORS filters in one connection manager", bootstrap(`[{name: cors, typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors}},
             {name: cors2, typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors}}]`, `route_config: {name: local, virtual_hosts: []}`),
 			`runs 2 CORS filters ("cors" and "cors2"): each reads its own per-route configurations and acts on the same requests`},
