@@ -128,23 +128,44 @@ func attached(parents []parent, p parent) bool {
 	})
 }
 
-// istioParents returns the gateways a VirtualService is bound to, with
-// their namespace (the VirtualService's when the name has none); "mesh"
-// when it names none (VirtualService.gateways).
+// istioParents returns the gateways a VirtualService is bound to, as
+// NAMESPACE/NAME (resolveGateway); "mesh" when it names none
+// (VirtualService.gateways).
 func istioParents(namespace string, gateways []string) []parent {
 	if len(gateways) == 0 {
 		return []parent{{kind: "gateway", name: "mesh"}}
 	}
 	var out []parent
 	for _, g := range gateways {
-		if g != "mesh" && !strings.Contains(g, "/") && namespace != "" {
-			g = namespace + "/" + g
-		}
-		if p := (parent{kind: "gateway", name: g}); !slices.Contains(out, p) {
+		if p := (parent{kind: "gateway", name: resolveGateway(namespace, g)}); !slices.Contains(out, p) {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// resolveGateway writes a VirtualService's gateway as NAMESPACE/NAME, as
+// Istio reads it (resolveGatewayName in pilot/pkg/model/
+// virtualservice.go): "mesh" alone is the sidecars; "./edge" and a name
+// without a dot are in the VirtualService's namespace; a name with a dot
+// is the older NAME.NAMESPACE[.svc.cluster.local]. Without a namespace, a
+// name without one is kept as written.
+func resolveGateway(namespace, g string) string {
+	switch name, dotted := strings.CutPrefix(g, "./"); {
+	case g == "mesh":
+		return g
+	case dotted && namespace != "":
+		return namespace + "/" + name
+	case strings.Contains(g, "/"):
+		return g
+	case strings.Contains(g, "."):
+		name, rest, _ := strings.Cut(g, ".")
+		ns, _, _ := strings.Cut(rest, ".")
+		return ns + "/" + name
+	case namespace != "":
+		return namespace + "/" + g
+	}
+	return g
 }
 
 // assembleByParent builds the configuration for the parents the
@@ -269,7 +290,7 @@ func (c *converter) selectParents(sel Selection) error {
 		choose     func(parent) (parent, bool)
 	}{
 		{"listener", sel.Listener, func(p parent) (parent, bool) { return p, p.name == sel.Listener }},
-		{"gateway", sel.Gateway, func(p parent) (parent, bool) { return p, p.name == sel.Gateway }},
+		{"gateway", sel.Gateway, func(p parent) (parent, bool) { return p, p.name == resolveGateway("", sel.Gateway) }},
 		{"parent", sel.Parent, func(p parent) (parent, bool) { return selectParent(sel.Parent, p) }},
 	} {
 		switch {

@@ -210,3 +210,50 @@ spec:
 		t.Errorf("refusals %q", r.Refusals)
 	}
 }
+
+// Istio reads a VirtualService's gateways as NAMESPACE/NAME, a name in the
+// VirtualService's namespace ("edge", "./edge"), or the older
+// NAME.NAMESPACE.svc.cluster.local (resolveGatewayName in pilot/pkg/
+// model/virtualservice.go): the reviewer's vsgw.yaml binds three
+// VirtualServices to istio-system/edge with each spelling.
+func TestGatewaySpellings(t *testing.T) {
+	for _, tc := range []struct{ namespace, gateway, want string }{
+		{"shop", "istio-system/edge", "istio-system/edge"},
+		{"istio-system", "./edge", "istio-system/edge"},
+		{"istio-system", "edge", "istio-system/edge"},
+		{"shop", "edge.istio-system.svc.cluster.local", "istio-system/edge"},
+		{"shop", "edge.istio-system", "istio-system/edge"},
+		{"shop", "mesh", "mesh"},
+	} {
+		if got := resolveGateway(tc.namespace, tc.gateway); got != tc.want {
+			t.Errorf("%s in namespace %s: %q; want %q", tc.gateway, tc.namespace, got, tc.want)
+		}
+	}
+	vs := func(name, namespace, gateway, route string) string {
+		return `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ` + name + `, namespace: ` + namespace + `}
+spec:
+  hosts: [api.example.com]
+  gateways: [` + gateway + `]
+  http:
+  - ` + route + `
+    route: [{destination: {host: api}}]
+`
+	}
+	docs := []string{
+		vs("api", "shop", "istio-system/edge", `corsPolicy: {allowOrigins: [{exact: "https://partner.example"}], allowCredentials: true}`),
+		vs("private", "istio-system", "./edge", "match: [{uri: {prefix: /private/}}]"),
+		vs("private2", "shop", "edge.istio-system.svc.cluster.local", "match: [{uri: {prefix: /secret/}}]"),
+	}
+	for _, sel := range []string{"istio-system/edge", "edge.istio-system.svc.cluster.local"} {
+		res := loadFor(t, Selection{Gateway: sel}, docs...)
+		p := load(t, res)
+		for path, want := range map[string]string{"/private/x": "none", "/secret/x": "none", "/x": "allowed"} {
+			check(t, p, sel, req{path: path, origin: "https://partner.example"}, want, nil)
+		}
+		if hasLine(res.Notes, "is not attached") {
+			t.Errorf("%s: notes %q", sel, res.Notes)
+		}
+	}
+}
