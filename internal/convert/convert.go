@@ -57,8 +57,10 @@ type converter struct {
 	sources      []string
 	notes        []string
 	refusals     []string
-	// envoyFilters are the Istio EnvoyFilters read.
+	// envoyFilters are the Istio EnvoyFilters read, and gateways the
+	// Gateway API Gateways' listeners by NAMESPACE/NAME.
 	envoyFilters []envoyFilter
+	gateways     map[string][]gatewayListener
 	// parentNotes are notes about one parent, printed when the result
 	// is for it (see parents.go).
 	parentNotes map[parent][]string
@@ -77,7 +79,7 @@ type converter struct {
 
 func newConverter() *converter {
 	return &converter{kinds: make(map[string]bool), routeConfigs: make(map[string]map[string]any), claimed: make(map[string]bool),
-		parentNotes: make(map[parent][]string)}
+		parentNotes: make(map[parent][]string), gateways: make(map[string][]gatewayListener)}
 }
 
 // note records a difference of behaviour, once.
@@ -168,6 +170,7 @@ func ConvertFor(sel Selection, inputs ...Input) (*Result, error) {
 	if len(c.sources) == 0 {
 		return nil, ErrUnknownDocument
 	}
+	c.attachRoutes()
 	c.checkEnvoyFilters()
 	// Validated even when refused, so that every reason shows at once.
 	cfg, err := c.assembleByParent(sel)
@@ -223,6 +226,12 @@ func (c *converter) document(obj map[string]any) error {
 			return err
 		}
 		return c.httpRoute(js)
+	case kind == "Gateway" && strings.HasPrefix(api, "gateway.networking.k8s.io/"):
+		js, err := jsonOf(obj)
+		if err != nil {
+			return err
+		}
+		return c.readGateway(js)
 	case kind == "EnvoyFilter" && strings.HasPrefix(api, "networking.istio.io/"):
 		js, err := jsonOf(obj)
 		if err != nil {

@@ -31,7 +31,9 @@ type httpRouteMatches struct {
 	created   time.Time
 	hostnames []string
 	matches   []gatewayMatch
-	// parents are the parents its parentRefs attach it to.
+	// refs are its parentRefs, and parents what they attach it to
+	// (attachRoutes).
+	refs    []parentRef
 	parents []parent
 }
 
@@ -62,7 +64,7 @@ func (c *converter) httpRoute(js []byte) error {
 	}
 	c.sources = append(c.sources, "Gateway API HTTPRoute "+id)
 	c.kinds["gateway"] = true
-	route := httpRouteMatches{id: id, created: hr.CreationTimestamp.Time, parents: routeParents(hr.Namespace, hr.Spec.ParentRefs)}
+	route := httpRouteMatches{id: id, created: hr.CreationTimestamp.Time, refs: readParentRefs(hr.Namespace, hr.Spec.ParentRefs)}
 	for _, h := range hr.Spec.Hostnames {
 		if h := strings.ToLower(string(h)); !slices.Contains(route.hostnames, h) {
 			route.hostnames = append(route.hostnames, h)

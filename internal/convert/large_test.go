@@ -114,6 +114,7 @@ func TestChoosingVirtualHostsIsLinear(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		c.attachRoutes()
 		if _, err := c.assembleByParent(Selection{}); err != nil {
 			t.Fatal(err)
 		}

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
-
 	"github.com/corswasm/corswasm/policy"
 )
 
@@ -67,12 +65,15 @@ func (p parent) flag() string {
 	case "gateway":
 		return "--gateway " + p.name
 	case "parent":
-		if p.name == "" {
+		section, named := strings.CutPrefix(p.part, "section ")
+		switch {
+		case p.name == "":
 			return ""
+		case named:
+			return "--parent " + p.name + "/" + section
 		}
-		if p.part != "" {
-			return "--parent " + p.name + "/" + strings.TrimPrefix(p.part, "section ")
-		}
+		// The whole Gateway, or its listeners on one port, the only
+		// parentRef of that Gateway (see attachRoutes).
 		return "--parent " + p.name
 	}
 	return ""
@@ -86,37 +87,9 @@ type Selection struct {
 	// Gateway is an Istio gateway, NAMESPACE/NAME, or "mesh".
 	Gateway string
 	// Parent is a Gateway API parent, NAMESPACE/NAME of a Gateway, or
-	// NAMESPACE/NAME/SECTION for one of its listeners.
+	// NAMESPACE/NAME/SECTION for one of its listeners (see
+	// gatewayparents.go); KIND:NAMESPACE/NAME for another kind.
 	Parent string
-}
-
-// routeParents returns the parents an HTTPRoute's parentRefs attach it
-// to: a Gateway's listener by sectionName or port, or all of them.
-func routeParents(namespace string, refs []gatewayv1.ParentReference) []parent {
-	if len(refs) == 0 {
-		return []parent{{kind: "parent"}}
-	}
-	var out []parent
-	for _, r := range refs {
-		ns := namespace
-		if r.Namespace != nil {
-			ns = string(*r.Namespace)
-		}
-		p := parent{kind: "parent", name: ns + "/" + string(r.Name)}
-		if r.Kind != nil && *r.Kind != "Gateway" {
-			p.name = string(*r.Kind) + " " + p.name
-		}
-		switch {
-		case r.SectionName != nil:
-			p.part = "section " + string(*r.SectionName)
-		case r.Port != nil:
-			p.part = fmt.Sprintf("port %d", *r.Port)
-		}
-		if !slices.Contains(out, p) {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // attached reports whether an HTTPRoute attached to parents takes the

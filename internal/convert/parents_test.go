@@ -257,3 +257,59 @@ spec:
 		}
 	}
 }
+
+// A parentRef's port attaches a route to every listener of the Gateway on
+// that port, and a sectionName to the listener of that name
+// (ParentReference in apis/v1/shared_types.go): which listener is on
+// which port is in the Gateway, read from the input (the reviewer's
+// gw1.yaml: route a attached to listener https, route b to port 443).
+func TestGatewayParentsByPort(t *testing.T) {
+	a := attachedTo("a", "{name: edge, namespace: infra, sectionName: https}", "{type: PathPrefix, value: /api}")
+	b := strings.Replace(attachedTo("b", "{name: edge, namespace: infra, port: 443}", "{type: PathPrefix, value: /api/private}"),
+		`filters: [{type: CORS, cors: {allowOrigins: ["https://b.example"]}}]`, "backendRefs: [{name: private, port: 8080}]", 1)
+	gateway := `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: edge, namespace: infra}
+spec:
+  gatewayClassName: eg
+  listeners:
+  - {name: https, port: 443, protocol: HTTPS}
+  - {name: http, port: 80, protocol: HTTP}
+  - {name: tls, port: 8443, protocol: TLS}
+`
+	r := convertRaw(t, a, b)
+	if !hasLine(r.Refusals, `HTTPRoute shop/b (port 443) attached to the listeners of Gateway infra/edge on a port (parentRefs port), and other parentRefs name that Gateway`,
+		`add it to the input (kubectl get gateway -n infra edge -o yaml) and convert for one of its listeners (--parent infra/edge/LISTENER)`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+	for _, sel := range []Selection{{}, {Parent: "infra/edge/https"}} {
+		p := load(t, loadFor(t, sel, a, b, gateway))
+		check(t, p, "listener https", req{path: "/api/x", origin: "https://a.example"}, "allowed", nil)
+		check(t, p, "route b on port 443", req{path: "/api/private/x", origin: "https://a.example"}, "none", nil)
+	}
+	// Listener http has no route: nothing to select.
+	if _, err := convertFor(t, Selection{Parent: "infra/edge/http"}, a, b, gateway); err == nil || !strings.Contains(err.Error(), `no parent infra/edge/http in the input, which has parent "infra/edge" section https`) {
+		t.Errorf("error %v", err)
+	}
+	// By port alone, the Gateway is not needed.
+	p := load(t, loadFor(t, Selection{}, strings.Replace(a, "sectionName: https", "port: 443", 1), b))
+	check(t, p, "both by port", req{path: "/api/x", origin: "https://a.example"}, "allowed", nil)
+	// A sectionName and a port that do not meet attach to nothing.
+	res := loadFor(t, Selection{}, strings.Replace(a, "sectionName: https", "sectionName: https, port: 80", 1), b, gateway)
+	if !hasLine(res.Notes, `HTTPRoute shop/a: its parentRefs name no HTTP or HTTPS listener of their Gateway: it takes no request: left out`) {
+		t.Errorf("notes %q", res.Notes)
+	}
+}
+
+// A parent of another kind (a Service, for the mesh) is named
+// KIND:NAMESPACE/NAME, and the refusal's flags are commands that work.
+func TestServiceParent(t *testing.T) {
+	mesh := attachedTo("mesh", "{kind: Service, name: api, port: 8080}", "{type: PathPrefix, value: /}")
+	edge := attachedTo("edge", "{name: edge}", "{type: PathPrefix, value: /}")
+	r := convertRaw(t, mesh, edge)
+	if !hasLine(r.Refusals, `(--parent Service:shop/api, --parent shop/edge)`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+	p := load(t, loadFor(t, Selection{Parent: "Service:shop/api"}, mesh, edge))
+	check(t, p, "the Service", req{origin: "https://mesh.example"}, "allowed", nil)
+}
