@@ -80,11 +80,15 @@ func connectionManagers(obj map[string]any) []connectionManager {
 		lname, _ := lm["name"].(string)
 		chains, _ := field(lm, "filter_chains").([]any)
 		where := make([]string, len(chains))
-		for j := range chains {
-			where[j] = fmt.Sprintf("filter_chains[%d]", j)
+		ids := make([]string, len(chains))
+		for j, ch := range chains {
+			where[j], ids[j] = fmt.Sprintf("filter_chains[%d]", j), strconv.Itoa(j)
+			if name, _ := ch.(map[string]any)["name"].(string); name != "" {
+				ids[j] = name
+			}
 		}
 		if d := field(lm, "default_filter_chain"); d != nil {
-			chains, where = append(chains, d), append(where, "default_filter_chain")
+			chains, where, ids = append(chains, d), append(where, "default_filter_chain"), append(ids, "default")
 		}
 		for j, ch := range chains {
 			chm, _ := ch.(map[string]any)
@@ -104,7 +108,9 @@ func connectionManagers(obj map[string]any) []connectionManager {
 				if lname == "" {
 					lname = fmt.Sprintf("listeners[%d]", i)
 				}
-				h.parent = parent{kind: "listener", name: lname, part: fmt.Sprintf("%s filters[%d]", where[j], k)}
+				// A connection manager is its filter chain's last filter:
+				// the chain names it.
+				h.parent = parent{kind: "listener", name: lname, part: chainPart + ids[j]}
 				out = append(out, connectionManager{
 					from:      fmt.Sprintf("listener %q (static_resources.listeners[%d]) %s filters[%d], its HTTP connection manager,", lname, i, where[j], k),
 					hcm:       h,
@@ -142,6 +148,10 @@ func corsFilters(cfg map[string]any) (h hcm, names []string) {
 	}
 	return h, names
 }
+
+// chainPart begins a listener's part: its filter chain's name or index
+// (--listener NAME/CHAIN), or "default" for default_filter_chain.
+const chainPart = "filter chain "
 
 // rdsNames returns the route configurations a bootstrap's connection
 // managers take from RDS.

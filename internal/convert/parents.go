@@ -61,6 +61,9 @@ func (p parent) String() string {
 func (p parent) flag() string {
 	switch p.kind {
 	case "listener":
+		if chain, ok := strings.CutPrefix(p.part, chainPart); ok {
+			return "--listener " + p.name + "/" + chain
+		}
 		return "--listener " + p.name
 	case "gateway":
 		return "--gateway " + p.name
@@ -82,7 +85,9 @@ func (p parent) flag() string {
 // Selection converts for one parent alone; "" selects every parent of a
 // kind.
 type Selection struct {
-	// Listener is an Envoy bootstrap's listener name.
+	// Listener is an Envoy bootstrap's listener name, or NAME/CHAIN for
+	// one of its filter chains, by name or index ("default" for
+	// default_filter_chain).
 	Listener string
 	// Gateway is an Istio gateway, NAMESPACE/NAME, or "mesh".
 	Gateway string
@@ -262,7 +267,9 @@ func (c *converter) selectParents(sel Selection) error {
 		kind, want string
 		choose     func(parent) (parent, bool)
 	}{
-		{"listener", sel.Listener, func(p parent) (parent, bool) { return p, p.name == sel.Listener }},
+		{"listener", sel.Listener, func(p parent) (parent, bool) {
+			return p, p.name == sel.Listener || p.name+"/"+strings.TrimPrefix(p.part, chainPart) == sel.Listener
+		}},
 		{"gateway", sel.Gateway, func(p parent) (parent, bool) { return p, p.name == resolveGateway("", sel.Gateway) }},
 		{"parent", sel.Parent, func(p parent) (parent, bool) { return selectParent(sel.Parent, p) }},
 	} {

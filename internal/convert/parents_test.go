@@ -313,3 +313,40 @@ func TestServiceParent(t *testing.T) {
 	p := load(t, loadFor(t, Selection{Parent: "Service:shop/api"}, mesh, edge))
 	check(t, p, "the Service", req{origin: "https://mesh.example"}, "allowed", nil)
 }
+
+// Each filter chain of a listener has its own connection manager, and its
+// own http_filters where the plugin is configured: --listener NAME/CHAIN
+// converts for one, by the chain's name or index (the reviewer's sni.yaml,
+// two chains told apart by SNI).
+func TestListenerFilterChains(t *testing.T) {
+	hcm := func(routes string) string {
+		return `
+      - name: envoy.filters.network.http_connection_manager
+        typed_config:
+          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+          stat_prefix: x
+          strip_trailing_host_dot: true
+          http_filters: ` + corsAndRouter + `
+          route_config: ` + routes
+	}
+	doc := `static_resources:
+  listeners:
+  - name: https
+    filter_chains:
+    - filter_chain_match: {server_names: [api.example.com]}
+      filters:` + hcm(`{name: edge, ignore_port_in_host_matching: true, virtual_hosts: [{name: api, domains: [api.example.com], typed_per_filter_config: {cors: `+corsPolicy(`allow_origin_string_match: [{exact: "https://a.example"}], allow_credentials: true`)+`}, routes: [{match: {prefix: /}, route: {cluster: api}}]},
+            {name: other, domains: ["*"], routes: [{match: {prefix: /}, route: {cluster: other}}]}]}`) + `
+    - name: rest
+      filters:` + hcm(`{name: other, virtual_hosts: [{name: o, domains: ["*"], routes: [{match: {prefix: /}, route: {cluster: o}}]}]}`) + "\n"
+	r := convertRaw(t, doc)
+	if !hasLine(r.Refusals, `the configurations for listener "https" filter chain 0 and for listener "https" filter chain rest differ`, `(--listener https/0, --listener https/rest)`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+	for sel, want := range map[string]string{"https/0": "allowed", "https/rest": "none"} {
+		p := load(t, loadFor(t, Selection{Listener: sel}, doc))
+		check(t, p, sel, req{origin: "https://a.example"}, want, nil)
+	}
+	if r, err := convertFor(t, Selection{Listener: "https"}, doc); err != nil || !hasLine(r.Refusals, "(--listener https/0, --listener https/rest)") {
+		t.Errorf("--listener https: %v %q", err, r.Refusals)
+	}
+}
