@@ -119,6 +119,7 @@ func TestConditionalRoutes(t *testing.T) {
 `), `corswasm rules cannot select requests by the port in :authority (Istio compares it whole: "API.example.com" does not take "API.example.com:8443"), the case of :authority (Istio compares it case-sensitively)`, req{}, ""},
 		{"a Gateway API match on the method, before the same path without CORS", httpRoute(`  - matches: [{path: {type: PathPrefix, value: /v1}, method: PUT}]
     filters: [{type: CORS, cors: {allowOrigins: ["https://b.example"]}}]
+    backendRefs: [{name: api, port: 8080}]
   - matches: [{path: {type: PathPrefix, value: /v1}}]
 `), `HTTPRoute shop/api rules[0]: corswasm rules cannot select requests by the method, and the CORS handling of requests to api.example.com depends on them`, req{}, ""},
 	} {

@@ -95,6 +95,7 @@ func TestOriginsNeverMatched(t *testing.T) {
 // port is the scheme's default (HTTPCORSFilter.AllowOrigins).
 func TestGatewayOriginsNormalized(t *testing.T) {
 	p, r := convertAll(t, httpRoute(`  - filters: [{type: CORS, cors: {allowOrigins: ["HTTPS://App.Example.com:443", "https://*.Tenants.example.com", "http://a.example:8080"]}}]
+    backendRefs: [{name: api, port: 8080}]
 `))
 	check(t, p, "upper case and default port", req{origin: "https://app.example.com"}, "allowed", nil)
 	check(t, p, "wildcard", req{origin: "https://x.tenants.example.com"}, "allowed", nil)

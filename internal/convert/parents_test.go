@@ -82,7 +82,7 @@ metadata: {name: ` + name + `, namespace: shop}
 spec:
   parentRefs: [` + parentRefs + `]
   hostnames: [api.example.com]
-  rules: [{matches: [{path: ` + path + `}], filters: [{type: CORS, cors: {allowOrigins: ["https://` + name + `.example"]}}]}]
+  rules: [{matches: [{path: ` + path + `}], filters: [{type: CORS, cors: {allowOrigins: ["https://` + name + `.example"]}}], backendRefs: [{name: api, port: 8080}]}]
 `
 }
 
@@ -266,7 +266,7 @@ spec:
 func TestGatewayParentsByPort(t *testing.T) {
 	a := attachedTo("a", "{name: edge, namespace: infra, sectionName: https}", "{type: PathPrefix, value: /api}")
 	b := strings.Replace(attachedTo("b", "{name: edge, namespace: infra, port: 443}", "{type: PathPrefix, value: /api/private}"),
-		`filters: [{type: CORS, cors: {allowOrigins: ["https://b.example"]}}]`, "backendRefs: [{name: private, port: 8080}]", 1)
+		`filters: [{type: CORS, cors: {allowOrigins: ["https://b.example"]}}], `, "", 1)
 	gateway := `apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: edge, namespace: infra}

@@ -44,7 +44,7 @@ virtual_hosts: [{name: api, domains: [api.example.com, "api.example.com:*"], req
 			`runs 2 CORS filters ("cors" and "cors2"): each reads its own per-route configurations and acts on the same requests`},
 		{"an Istio delegate", virtualService("  - match: [{uri: {prefix: /a/}}]\n    delegate: {name: a, namespace: team}\n"),
 			`VirtualService shop/api http[0] delegates to VirtualService team/a: convert that one instead`},
-		{"a Gateway API origin for every host of a scheme", httpRoute("  - filters: [{type: CORS, cors: {allowOrigins: [\"https://*\"]}}]\n"),
+		{"a Gateway API origin for every host of a scheme", httpRoute("  - filters: [{type: CORS, cors: {allowOrigins: [\"https://*\"]}}]\n    backendRefs: [{name: api, port: 8080}]\n"),
 			`HTTPRoute shop/api rules[0]: origin "https://*" allows every host of its scheme`},
 	} {
 		r := convertRaw(t, tc.doc)
