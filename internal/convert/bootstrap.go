@@ -42,6 +42,7 @@ func (c *converter) bootstrap(obj map[string]any) error {
 	}
 	for i := range cms {
 		cm := &cms[i]
+		done := c.about([]parent{cm.hcm.parent})
 		if len(cm.corsNames) > 1 {
 			c.refuse("%s runs %d CORS filters (%s): each reads its own per-route configurations and acts on the same requests; corswasm is one filter", cm.from, len(cm.corsNames), quoteAll(cm.corsNames))
 		}
@@ -65,6 +66,7 @@ func (c *converter) bootstrap(obj map[string]any) error {
 		case field(cm.cfg, "scoped_routes") != nil:
 			c.refuse("%s takes its routes from scoped route configurations (scoped_routes), which corswasm cannot convert", cm.from)
 		}
+		done()
 	}
 	return nil
 }

@@ -75,6 +75,43 @@ type converter struct {
 	// domainsCompared counts the domains compared with a host in
 	// choosing virtual hosts (see agree): the conversion's largest work.
 	domainsCompared int
+	// said holds the notes and refusals about the parts of the input
+	// attached to some parents, said when the result is for one of them
+	// (see attachedSay); saying is the one being read.
+	attachedSaid []*attachedSay
+	saying       *attachedSay
+}
+
+// attachedSay is what is said about a part of the input attached to
+// parents: a VirtualService, a route configuration, a virtual host.
+type attachedSay struct {
+	parents         []parent
+	notes, refusals []string
+}
+
+// about records the notes and refusals said until the function it
+// returns is called as those of a part attached to parents.
+func (c *converter) about(parents []parent) (done func()) {
+	s, outer := &attachedSay{parents: parents}, c.saying
+	c.attachedSaid = append(c.attachedSaid, s)
+	c.saying = s
+	return func() { c.saying = outer }
+}
+
+// sayAttached says the notes and refusals about the parts attached to
+// the parents the conversion is for (selected; nil: all of them).
+func (c *converter) sayAttached(selected func(parent) bool) {
+	for _, s := range c.attachedSaid {
+		if selected != nil && !slices.ContainsFunc(s.parents, selected) {
+			continue
+		}
+		for _, n := range s.notes {
+			c.note("%s", n)
+		}
+		for _, r := range s.refusals {
+			c.refuse("%s", r)
+		}
+	}
 }
 
 func newConverter() *converter {
@@ -84,7 +121,12 @@ func newConverter() *converter {
 
 // note records a difference of behaviour, once.
 func (c *converter) note(format string, args ...any) {
-	if n := fmt.Sprintf(format, args...); c.first("note: " + n) {
+	n := fmt.Sprintf(format, args...)
+	if c.saying != nil {
+		c.saying.notes = append(c.saying.notes, n)
+		return
+	}
+	if c.first("note: " + n) {
 		c.notes = append(c.notes, n)
 	}
 }
@@ -115,7 +157,12 @@ func (c *converter) keepNotes(entries []entry) {
 
 // refuse records a reason to refuse the conversion, once.
 func (c *converter) refuse(format string, args ...any) {
-	if r := fmt.Sprintf(format, args...); c.first("refused: " + r) {
+	r := fmt.Sprintf(format, args...)
+	if c.saying != nil {
+		c.saying.refusals = append(c.saying.refusals, r)
+		return
+	}
+	if c.first("refused: " + r) {
 		c.refusals = append(c.refusals, r)
 	}
 }

@@ -33,6 +33,7 @@ func (c *converter) envoy(obj map[string]any) error {
 		}
 		c.sources = append(c.sources, fmt.Sprintf("Envoy VirtualHost %q", vh.Name))
 		from := fmt.Sprintf("virtual host %q", vh.Name)
+		defer c.about([]parent{{kind: "envoy"}})()
 		h := c.inputHCM(from, parent{kind: "envoy"}, virtualHostConfigs([]*routev3.VirtualHost{&vh}))
 		c.foreignUnderCORS(from, foreign, h)
 		c.virtualHost(from, &vh, nil, &routeTable{h: h, table: &authorityTable{source: "envoy"}})
@@ -44,6 +45,7 @@ func (c *converter) envoy(obj map[string]any) error {
 		}
 		c.sources = append(c.sources, fmt.Sprintf("Envoy Route %q", r.Name))
 		from := fmt.Sprintf("route %q", r.Name)
+		defer c.about([]parent{{kind: "envoy"}})()
 		h := c.inputHCM(from, parent{kind: "envoy"}, routeConfigs([]*routev3.Route{&r}))
 		c.foreignUnderCORS(from, foreign, h)
 		c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: "route", domains: []string{"*"}, parents: []parent{h.parent},
@@ -66,8 +68,13 @@ func (c *converter) routeConfiguration(obj map[string]any, h *hcm) error {
 	c.sources = append(c.sources, fmt.Sprintf("Envoy RouteConfiguration %q", rc.Name))
 	c.kinds["envoy"] = true
 	from := fmt.Sprintf("route configuration %q", rc.Name)
+	p := parent{kind: "route configuration", name: rc.Name}
+	if h != nil {
+		p = h.parent
+	}
+	defer c.about([]parent{p})()
 	if h == nil {
-		h = c.inputHCM(from, parent{kind: "route configuration", name: rc.Name}, append(virtualHostConfigs(rc.VirtualHosts), rc.TypedPerFilterConfig))
+		h = c.inputHCM(from, p, append(virtualHostConfigs(rc.VirtualHosts), rc.TypedPerFilterConfig))
 	}
 	c.foreignUnderCORS(from, foreign, h)
 	if rc.Vhds != nil {
@@ -193,8 +200,15 @@ func (c *converter) nameIndependent(at string, r *routev3.Route, levels []corsLe
 // aside runs f and forgets the notes and refusals it records.
 func (c *converter) aside(f func()) {
 	pending, refusals, said := c.pending, len(c.refusals), maps.Clone(c.said)
+	var saying attachedSay
+	if c.saying != nil {
+		saying = *c.saying
+	}
 	f()
 	c.pending, c.refusals, c.said = pending, c.refusals[:refusals], said
+	if c.saying != nil {
+		c.saying.notes, c.saying.refusals = saying.notes, saying.refusals
+	}
 }
 
 // weightedCORS is routeCORS for a route whose weighted clusters may add a

@@ -150,9 +150,11 @@ func resolveGateway(namespace, g string) string {
 // selection keeps: the one configuration of them all, refused when they
 // differ.
 func (c *converter) assembleByParent(sel Selection) (*policy.Config, error) {
-	if err := c.selectParents(sel); err != nil {
+	selected, err := c.selectParents(sel)
+	if err != nil {
 		return nil, err
 	}
+	c.sayAttached(selected)
 	c.gatewayNotes()
 	parents := c.parents()
 	if len(parents) <= 1 {
@@ -259,8 +261,9 @@ func (c *converter) routesOf(p parent, only bool) []*httpRouteMatches {
 // selectParents keeps the vhosts and HTTPRoutes of the parent the
 // selection names, and drops the others': a listener's (each of its
 // connection managers), a gateway's, or a Gateway API parent's (a
-// Gateway's listener, with the routes attached to the whole Gateway).
-func (c *converter) selectParents(sel Selection) error {
+// Gateway's listener, with the routes attached to the whole Gateway). It
+// returns whether it keeps a parent, nil when there is no selection.
+func (c *converter) selectParents(sel Selection) (func(parent) bool, error) {
 	var kind, want string
 	var choose func(parent) (parent, bool)
 	for _, s := range []struct {
@@ -276,13 +279,13 @@ func (c *converter) selectParents(sel Selection) error {
 		switch {
 		case s.want == "":
 		case want != "":
-			return errors.New("convert for one listener, gateway or parent at a time")
+			return nil, errors.New("convert for one listener, gateway or parent at a time")
 		default:
 			kind, want, choose = s.kind, s.want, s.choose
 		}
 	}
 	if want == "" {
-		return nil
+		return nil, nil
 	}
 	all := c.parents()
 	// keep rewrites parents for the selection; false drops them all.
@@ -317,7 +320,7 @@ func (c *converter) selectParents(sel Selection) error {
 		c.httpRoutes[i].parents, _ = keep(c.httpRoutes[i].parents)
 	}
 	if len(c.vhosts) == 0 && len(c.httpRoutes) == 0 {
-		return fmt.Errorf("no %s %s in the input, which has %s", kind, want, joinParents(all, ", "))
+		return nil, fmt.Errorf("no %s %s in the input, which has %s", kind, want, joinParents(all, ", "))
 	}
 	for _, from := range dropped {
 		c.note("%s is not attached to %s %s: left out", from, kind, want)
@@ -327,7 +330,10 @@ func (c *converter) selectParents(sel Selection) error {
 	if len(c.httpRoutes) > 0 {
 		c.kinds["gateway"] = true
 	}
-	return nil
+	return func(p parent) bool {
+		_, ok := keep([]parent{p})
+		return ok
+	}, nil
 }
 
 // selectParent reports whether --parent NAMESPACE/NAME[/SECTION] names

@@ -350,3 +350,32 @@ func TestListenerFilterChains(t *testing.T) {
 		t.Errorf("--listener https: %v %q", err, r.Refusals)
 	}
 }
+
+// What is said about a VirtualService (or a listener's routes) that the
+// selection leaves out is not said: neither its notes nor its refusals
+// (the reviewer's vsnotes.yaml).
+func TestLeftOutSaysNothing(t *testing.T) {
+	edge := boundTo("a", "istio-system/edge")
+	mesh := `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: b, namespace: shop}
+spec:
+  hosts: [reviews]
+  http:
+  - corsPolicy: {allowOrigins: [{prefix: "https://app.example.com"}]}
+    route: [{destination: {host: reviews}}]
+  - match: [{uri: {prefix: /x}}]
+    route: [{destination: {host: reviews}}]
+`
+	res := loadFor(t, Selection{Gateway: "istio-system/edge"}, edge, mesh)
+	for _, n := range res.Notes {
+		if strings.Contains(n, "shop/b") && !strings.Contains(n, "is not attached to gateway istio-system/edge: left out") {
+			t.Errorf("a note about the VirtualService left out: %q", n)
+		}
+	}
+	r, err := convertFor(t, Selection{Gateway: "mesh"}, edge, mesh)
+	if err != nil || !hasLine(r.Notes, `VirtualService shop/b http[0] takes every request: Istio ignores the routes after it`) ||
+		!hasLine(r.Refusals, `VirtualService shop/b http[0]: origin prefix "https://app.example.com"`) {
+		t.Errorf("for the mesh: %v, notes %q, refusals %q", err, r.Notes, r.Refusals)
+	}
+}
