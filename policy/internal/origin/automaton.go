@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"regexp/syntax"
+	"slices"
 )
 
 // automaton is a deterministic automaton for the serialized origins a
@@ -19,6 +20,9 @@ type automaton struct {
 	// (symbolClasses): every state goes to the same state on each symbol
 	// of a class.
 	classes [][]uint8
+	// null is set when the pattern matches the opaque origin "null",
+	// which lies outside the grammar (matchesText).
+	null bool
 	// work is the budget its searches spend (budget.go): the proof's
 	// while it runs, then the messages'.
 	work *budget
@@ -67,7 +71,7 @@ func newAutomaton(pattern string, work *budget) (*automaton, error) {
 		return nil, errTooLarge
 	}
 	// Compiling, and the symbols each instruction consumes.
-	if !work.spend(compileCost(p) + p.insts*len(alphabet)) {
+	if !work.spend(compileCost(p)) {
 		return nil, errOverBudget
 	}
 	prog, err := syntax.Compile(re.Simplify())
@@ -77,6 +81,9 @@ func newAutomaton(pattern string, work *budget) (*automaton, error) {
 	a := &automaton{start: -1, work: work}
 	b := &builder{prog: prog, a: a, ids: map[string]int32{}, mark: make([]uint32, 2*len(prog.Inst)), eats: eats(prog), at: []int{0}}
 	a.classes = symbolClasses(b.eats)
+	if a.null, err = b.matchesText("null"); err != nil {
+		return nil, err
+	}
 	match, err := b.close(uint32(prog.Start), true, false)
 	if err != nil {
 		return nil, err
@@ -215,6 +222,35 @@ func (b *builder) expand(id int32) error {
 		}
 	}
 	return nil
+}
+
+// matchesText reports whether the program matches text, a few bytes,
+// whole: the closures of the subset construction, on text alone rather
+// than on the grammar, so that a text outside the grammar ("null") is
+// judged by the same program and the same closures as every origin.
+func (b *builder) matchesText(text string) (bool, error) {
+	match, err := b.close(uint32(b.prog.Start), true, false)
+	cur := slices.Clone(b.out)
+	for i := 0; i < len(text) && err == nil; i++ {
+		if !b.a.work.spend(len(cur)) {
+			return false, errOverBudget
+		}
+		b.gen++
+		b.out = b.out[:0]
+		match = false
+		for _, pc := range cur {
+			if !consumes(&b.prog.Inst[pc], rune(text[i])) {
+				continue
+			}
+			var m bool
+			if m, err = b.walk(b.prog.Inst[pc].Out, false, false); err != nil {
+				break
+			}
+			match = match || m
+		}
+		cur = append(cur[:0], b.out...)
+	}
+	return match, err
 }
 
 // close is walk for a fresh closure, into b.out.

@@ -42,15 +42,22 @@ const (
 	parseCost   = 128
 )
 
-// compileCost is the steps of compiling a program: a microsecond an
-// instruction, and a few dozen nanoseconds a rune of its classes, which
-// regexp.Compile copies and merges when it tries a one-pass matcher
-// (regexp/onepass.go).
-func compileCost(p program) int { return 64*p.insts + 4*p.runes }
+// compileCost is the steps of compiling a parsed pattern into its
+// program (Simplify, which walks the tree and copies what counted
+// repetitions repeat, and syntax.Compile), and of finding the symbols
+// each instruction consumes (eats) and the classes of symbols, each
+// symbol's key holding a byte per part of the grammar (symbolClasses).
+func compileCost(p program) int {
+	return 16*p.nodes + 64*p.insts + 4*p.runes + (p.insts+int(partPort5)+1)*len(alphabet)
+}
 
-// matchCost is the steps of matching s with a program of size
-// instructions: every instruction on every byte, an eighth of a step each.
-func matchCost(size int, s string) int { return 1 + size*(len(s)+1)/8 }
+// pslCost is the steps of looking a domain up in the Public Suffix List
+// (IsPublicSuffix and HasRuleBelow): five binary searches over its rules,
+// each building and comparing keys of the domain's length (internal/psl).
+func pslCost(domain string) int { return 512 + 8*len(domain) }
+
+// originCost is the steps of parsing s as an origin (Parse).
+func originCost(s string) int { return 32 + 2*len(s) }
 
 // sortCost is the steps of sorting a set of n: n log n.
 func sortCost(n int) int { return n * bits.Len(uint(n)) }

@@ -15,17 +15,20 @@ import (
 // budget of their own (work): a message whose example would cost more
 // goes without it.
 type explainer struct {
-	re   *regexp.Regexp
-	size int // of re's program, in instructions
 	a    *automaton
 	work *budget
 }
 
-// matches reports whether the pattern matches s, spending what Go's
-// matcher may take on it (matchCost). It reports false when that is more
+// matches reports whether the pattern matches the origin s, on the
+// automaton: a step a byte. An example must be an origin a browser can
+// send, so it reports false for any other text, and when the steps are more
 // than is left.
 func (x *explainer) matches(s string) bool {
-	return x.work.spend(matchCost(x.size, s)) && x.re.MatchString(s)
+	if !x.work.spend(originCost(s) + len(s)) {
+		return false
+	}
+	_, ok := Parse(s)
+	return ok && x.a.accepts(s)
 }
 
 // searches switches the automaton's searches to the messages' budget.
@@ -262,7 +265,7 @@ func (a *automaton) validOrigins() (first string, found, none bool) {
 			for i := n; queue[i].from >= 0; i = queue[i].from {
 				text = append(text, queue[i].c)
 			}
-			if !a.work.spend(len(text)) {
+			if !a.work.spend(len(text) + originCost(string(text))) {
 				return first, false, false
 			}
 			slices.Reverse(text)

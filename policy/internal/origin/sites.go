@@ -27,11 +27,6 @@ import (
 // allow_origins).
 const maxSites = 8
 
-// pslCost is what looking a domain up in the Public Suffix List costs, in
-// steps: a few binary searches over its rules (internal/psl), about two
-// microseconds.
-const pslCost = 256
-
 // siteFault says why the hosts of a pattern are refused.
 type siteFault uint8
 
@@ -167,7 +162,7 @@ func (h *hostScan) search(node []int32, rev []byte, lastPS string, onPath map[st
 	mode := hostMode(suffix)
 	// The host may be exactly what was read.
 	if slices.Contains(node, int32(h.start)) && len(rev) > 0 {
-		if !h.a.work.spend(pslCost) {
+		if !h.a.work.spend(pslCost(suffix)) {
 			return errOverBudget
 		}
 		if !h.wholeHost(suffix, mode, lastPS, node, rev) {
@@ -186,7 +181,7 @@ func (h *hostScan) search(node []int32, rev []byte, lastPS string, onPath map[st
 		ps := lastPS
 		if c == '.' && mode == modeDomain {
 			// The labels read are complete: do they fix the site?
-			if !h.a.work.spend(pslCost) {
+			if !h.a.work.spend(pslCost(suffix)) {
 				return errOverBudget
 			}
 			if psl.IsPublicSuffix(suffix) {
