@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/corswasm/corswasm/internal/testconfig"
+	"github.com/corswasm/corswasm/policy/internal/origin"
 )
 
 // regexConfigAlloc bounds what loading the largest configuration of costly
@@ -70,15 +71,73 @@ func TestRegexBudgetAcrossRules(t *testing.T) {
 		return map[string]any{"name": name, "match": map[string]any{"hosts": []string{name + ".example"}}, "allow_origin_regexes": regexes}
 	}
 	var rules []any
-	for i := range 20 {
+	lists := origin.MaxConfigRegexes / largest.N
+	for i := range lists - 1 {
 		rules = append(rules, rule(fmt.Sprintf("same-%d", i), patterns))
 	}
 	same, _ := json.Marshal(map[string]any{"allow_origin_regexes": patterns, "rules": rules})
 	if _, err := Load(same); err != nil {
-		t.Errorf("the same patterns in 21 lists: %v", err)
+		t.Errorf("the same patterns in %d lists: %v", lists, err)
 	}
 	other, _ := json.Marshal(map[string]any{"allow_origin_regexes": patterns, "rules": []any{rule("other", []string{largest.Pattern(largest.N)})}})
 	checkProblems(t, other, []string{`rules[0] "other": allow_origin_regexes[0]`}, CodeRegexesTooComplex)
+}
+
+// A configuration has at most origin.MaxConfigRegexes allow_origin_regexes
+// entries, counted as written, the top level's first, then each rule's:
+// the first entry of each list past it is refused, alone, and neither it
+// nor the entries after it are analysed, so that what is refused costs
+// next to nothing. The patterns are the cheapest the analysis accepts, so
+// that the step budget is not what refuses them. Not parallel: TotalAlloc
+// counts every goroutine's allocations.
+func TestRegexEntriesOfAConfiguration(t *testing.T) {
+	patterns := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf(`null|%d`, i)
+		}
+		return out
+	}
+	rule := func(name string, regexes []string) map[string]any {
+		return map[string]any{"name": name, "match": map[string]any{"hosts": []string{name + ".example"}}, "allow_origin_regexes": regexes}
+	}
+	config := func(top int, rules ...int) []byte {
+		c := map[string]any{"allow_origin_regexes": patterns(top)}
+		var rs []any
+		for i, n := range rules {
+			rs = append(rs, rule(fmt.Sprintf("r%d", i), patterns(n)))
+		}
+		if len(rs) > 0 {
+			c["rules"] = rs
+		}
+		out, _ := json.Marshal(c)
+		return out
+	}
+	const most = origin.MaxConfigRegexes
+	if _, err := Load(config(most-56, 50, 6)); err != nil {
+		t.Errorf("%d entries in three lists: %v", most, err)
+	}
+	checkProblems(t, config(most-56, 50, 7), []string{`rules[1] "r1": allow_origin_regexes[6]`}, CodeRegexesTooComplex)
+	checkProblems(t, config(most+1), []string{fmt.Sprintf("allow_origin_regexes[%d]", most)}, CodeRegexesTooComplex)
+	checkProblems(t, config(most, 1, 2), []string{`rules[0] "r0": allow_origin_regexes[0]`, `rules[1] "r1": allow_origin_regexes[0]`}, CodeRegexesTooComplex)
+
+	// Each entry past the bound costs what reading it from the JSON
+	// costs: a few dozen bytes, where an analysed pattern costs kilobytes.
+	const many, perEntry = 200_000, 160
+	alloc := func(config []byte) uint64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		Load(config)
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	over, huge := alloc(config(most+1)), alloc(config(many))
+	per := (huge - over) / (many - most - 1)
+	if per > perEntry {
+		t.Errorf("%d entries: %d bytes for each past the first %d; want at most %d", many, per, most, perEntry)
+	}
+	t.Logf("%d entries: %d bytes for each past the first %d", many, per, most)
+	checkProblems(t, config(many), []string{fmt.Sprintf("allow_origin_regexes[%d]", most)}, CodeRegexesTooComplex)
 }
 
 // checkProblems loads a configuration that must be refused with exactly

@@ -83,6 +83,16 @@ func (b *budget) spent(n int) int { return n - max(b.left, 0) }
 // take 15 KB each.
 const maxConfigTables = 1 << 20
 
+// MaxConfigRegexes bounds the allow_origin_regexes entries of one
+// configuration, as written: the top level's and every rule's, all lists
+// together. The step budget bounds what their analyses cost, but not what
+// each entry costs besides (its index entries in the Set, its problems, a
+// refusal once the budget is spent), nor how many patterns a request may
+// try when they share a domain (Set): each may read the whole host. A
+// pattern can name up to maxSites sites, and allow_origins any number of
+// origins, so that a configuration needing more has other ways to say it.
+const MaxConfigRegexes = 256
+
 // Budget is what the analyses of one configuration's patterns may still
 // cost together, in steps: a configuration's allow_origin_regexes,
 // top-level and rules' lists alike, are analysed against one Budget. A
@@ -95,21 +105,32 @@ type Budget struct{ left, tables int }
 // NewBudget returns the budget of one configuration's patterns.
 func NewBudget() *Budget { return &Budget{left: maxConfigWork, tables: maxConfigTables} }
 
+// TooManyRegexes is the fault of the first entry of a list past
+// MaxConfigRegexes: neither it nor the entries after it are analysed, and
+// its message says so, so that a configuration of a million entries costs
+// one problem a list rather than one an entry.
+func TooManyRegexes() *Error { return fail(FaultRegexTotal, tooManyReason) }
+
+// The reasons of the configuration's bounds, built once: every pattern
+// past a bound gets one.
+var (
+	tooManyReason = "not analysed, nor are the entries after it in this list: this configuration has more than " + strconv.Itoa(MaxConfigRegexes) +
+		" allow_origin_regexes entries, all lists together (top level and rules); use fewer patterns (one may name up to " + strconv.Itoa(maxSites) +
+		" sites), or list the origins in allow_origins"
+	overTotalReason = "not analysed: this configuration's allow_origin_regexes, all lists together and each distinct pattern once, take more than the " +
+		strconv.Itoa(maxConfigWork) + " steps their analysis may; use fewer or simpler patterns, or list the origins in allow_origins"
+	overTablesReason = "not kept: this configuration's allow_origin_regexes, all lists together and each distinct pattern once, compile to more than the " +
+		strconv.Itoa(maxConfigTables) + " bytes of tables requests are matched with; use fewer or simpler patterns, or list the origins in allow_origins"
+	tooCostlyReason = "too complex to prove safe: its analysis takes more than the " + strconv.Itoa(maxWork) + " steps each pattern may" + splitIt
+)
+
 // tooCostly is the fault of a proof that ran out of its budget.
-func tooCostly() *Error {
-	return fail(FaultRegexComplex, "too complex to prove safe: its analysis takes more than the "+strconv.Itoa(maxWork)+" steps each pattern may"+splitIt)
-}
+func tooCostly() *Error { return fail(FaultRegexComplex, tooCostlyReason) }
 
 // overTotal is the fault of a pattern left when a configuration's budget
 // is spent.
-func overTotal() *Error {
-	return fail(FaultRegexTotal, "not analysed: this configuration's allow_origin_regexes, all lists together and each distinct pattern once, take more than the "+
-		strconv.Itoa(maxConfigWork)+" steps their analysis may; use fewer or simpler patterns, or list the origins in allow_origins")
-}
+func overTotal() *Error { return fail(FaultRegexTotal, overTotalReason) }
 
 // overTables is the fault of a pattern whose table would take more than a
 // configuration's tables have left.
-func overTables() *Error {
-	return fail(FaultRegexTotal, "not kept: this configuration's allow_origin_regexes, all lists together and each distinct pattern once, compile to more than the "+
-		strconv.Itoa(maxConfigTables)+" bytes of tables requests are matched with; use fewer or simpler patterns, or list the origins in allow_origins")
-}
+func overTables() *Error { return fail(FaultRegexTotal, overTablesReason) }
