@@ -168,6 +168,11 @@ func (k *compiler) regexes(set *origin.Set, in originInputs) {
 	const field = "allow_origin_regexes"
 	seen := make(map[string]int)
 	for i, pat := range k.c.AllowOriginRegexes {
+		if i == k.regexAnalyses.admitted(k.own) {
+			err := origin.TooManyRegexes()
+			k.errorf(originCodes[err.Fault], field, i, quote(pat), err.Reason)
+			break
+		}
 		if k.skip(field, i) {
 			continue
 		}
@@ -176,11 +181,6 @@ func (k *compiler) regexes(set *origin.Set, in originInputs) {
 			continue
 		}
 		seen[pat] = i
-		if i == k.regexAnalyses.admitted(k.own) {
-			err := origin.TooManyRegexes()
-			k.errorf(originCodes[err.Fault], field, i, quote(pat), err.Reason)
-			break
-		}
 		a := k.regexAnalyses.analyse(pat, in)
 		re, err, warnings := a.re, a.err, a.warnings
 		if err != nil {
