@@ -45,6 +45,16 @@ func suchAs(example string) string {
 	return ", such as " + strconv.Quote(example)
 }
 
+// anOrigin returns o when it is an origin a browser can send (Parse), or
+// "": an example in a message must be one, or it would show what no
+// request can be.
+func anOrigin(o string) string {
+	if _, ok := Parse(o); !ok {
+		return ""
+	}
+	return o
+}
+
 // complete returns prefix followed by the shortest text that makes the
 // automaton accept, from state s after prefix ("" when none does).
 func (a *automaton) complete(s int, prefix string) string {
@@ -115,12 +125,12 @@ func (x *explainer) example(scheme, site string) string {
 	a := x.searches()
 	q := a.walk(a.start, scheme+"://")
 	for _, host := range []string{site, "a." + site} {
-		if o := a.complete(q, host); o != "" {
-			return scheme + "://" + o
+		if o := anOrigin(scheme + "://" + a.complete(q, host)); o != "" {
+			return o
 		}
 	}
 	if host, ok := a.shortest(q, func(t int) bool { return a.states[t].part.hostEnd() }); ok {
-		if o := a.complete(a.start, scheme+"://"+host); o != "" {
+		if o := anOrigin(a.complete(a.start, scheme+"://"+host)); o != "" {
 			return o
 		}
 	}
@@ -158,7 +168,7 @@ func (x *explainer) hostExample(scheme string, h *hostScan) string {
 	if !ok {
 		return ""
 	}
-	return a.complete(a.start, scheme+"://"+head+reversed(h.rev))
+	return anOrigin(a.complete(a.start, scheme+"://"+head+reversed(h.rev)))
 }
 
 // schemeFault explains why the schemes of a pattern are refused.
@@ -170,7 +180,7 @@ func (x *explainer) schemeFault(f schemeFault, prefix string) *Error {
 		return fail(FaultRegexScheme, "matches origins of more than "+strconv.Itoa(maxSchemes)+" schemes; split it into several patterns")
 	}
 	a := x.searches()
-	return fail(FaultRegexScheme, "matches origins of any scheme"+suchAs(a.complete(a.start, prefix))+
+	return fail(FaultRegexScheme, "matches origins of any scheme"+suchAs(anOrigin(a.complete(a.start, prefix)))+
 		"; spell the schemes out, as in \"https://…\" or \"(https|capacitor)://…\"")
 }
 
