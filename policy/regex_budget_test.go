@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/corswasm/corswasm/internal/testconfig"
@@ -12,27 +14,46 @@ import (
 )
 
 // The analyses of a configuration's allow_origin_regexes share one budget:
-// the largest configuration of costly patterns loads, every pattern of it
-// matching, and one pattern more is refused, alone, with
-// regexes_too_complex (what it holds: TestRegexMemoryOfAConfiguration).
+// the largest configurations of costly patterns, and of ordinary ones,
+// load, every pattern of them matching, and one pattern more is refused,
+// alone, with regexes_too_complex (what they hold:
+// TestRegexMemoryOfAConfiguration). The README says how many of each.
 func TestRegexBudgetOfAConfiguration(t *testing.T) {
 	t.Parallel()
-	largest := testconfig.CostlyRegexes{N: testconfig.MaxCostlyRegexes, Credentials: true}
-	p, err := Load(largest.JSON())
+	readme, err := os.ReadFile("../README.md")
 	if err != nil {
-		t.Fatalf("the largest configuration: %v", err)
+		t.Fatal(err)
 	}
-	for _, i := range []int{0, largest.N - 1} {
-		var d Decision
-		p.Evaluate(actual("GET", largest.Origin(i)), &d)
-		if d.Kind() != ActualAllowed {
-			t.Errorf("%s: %v; want it allowed", largest.Origin(i), d.Kind())
+	costly := testconfig.CostlyRegexes{N: testconfig.MaxCostlyRegexes, Credentials: true}
+	ordinary := testconfig.OrdinaryRegexes{N: testconfig.MaxOrdinaryRegexes}
+	for _, tc := range []struct {
+		desc          string
+		largest, over []byte
+		origin        func(int) string
+		n             int
+		readmeSays    string
+	}{
+		{"costly patterns", costly.JSON(), testconfig.CostlyRegexes{N: costly.N + 1, Credentials: true}.JSON(), costly.Origin, costly.N,
+			fmt.Sprintf("%d of the costliest patterns the proof accepts", costly.N)},
+		{"ordinary patterns", ordinary.JSON(), testconfig.OrdinaryRegexes{N: ordinary.N + 1}.JSON(), ordinary.Origin, ordinary.N,
+			fmt.Sprintf("%d such as `%s`", ordinary.N, ordinary.Pattern(1))},
+	} {
+		p, err := Load(tc.largest)
+		if err != nil {
+			t.Fatalf("the largest configuration of %s: %v", tc.desc, err)
+		}
+		for _, i := range []int{0, tc.n - 1} {
+			var d Decision
+			p.Evaluate(actual("GET", tc.origin(i)), &d)
+			if d.Kind() != ActualAllowed {
+				t.Errorf("%s: %v; want it allowed", tc.origin(i), d.Kind())
+			}
+		}
+		checkProblems(t, tc.over, []string{fmt.Sprintf("allow_origin_regexes[%d]", tc.n)}, CodeRegexesTooComplex)
+		if !strings.Contains(string(readme), tc.readmeSays) {
+			t.Errorf("README.md does not say %q", tc.readmeSays)
 		}
 	}
-
-	over := largest
-	over.N++
-	checkProblems(t, over.JSON(), []string{fmt.Sprintf("allow_origin_regexes[%d]", largest.N)}, CodeRegexesTooComplex)
 }
 
 // A pattern in several lists is analysed once; the lists of the rules and

@@ -53,7 +53,7 @@ type OrdinaryRegexes struct {
 
 // MaxOrdinaryRegexes is how many OrdinaryRegexes patterns a configuration
 // may have: one more is refused as regexes_too_complex.
-const MaxOrdinaryRegexes = 171
+const MaxOrdinaryRegexes = 173
 
 // Pattern returns pattern i.
 func (c OrdinaryRegexes) Pattern(i int) string {
