@@ -26,6 +26,7 @@ func TestRegexBudgetOfAConfiguration(t *testing.T) {
 	}
 	costly := testconfig.CostlyRegexes{N: testconfig.MaxCostlyRegexes, Credentials: true}
 	ordinary := testconfig.OrdinaryRegexes{N: testconfig.MaxOrdinaryRegexes}
+	shared := testconfig.SharedRegexes{N: testconfig.MaxSharedRegexes}
 	for _, tc := range []struct {
 		desc          string
 		largest, over []byte
@@ -37,6 +38,8 @@ func TestRegexBudgetOfAConfiguration(t *testing.T) {
 			fmt.Sprintf("%d of the costliest patterns the proof accepts", costly.N)},
 		{"ordinary patterns", ordinary.JSON(), testconfig.OrdinaryRegexes{N: ordinary.N + 1}.JSON(), ordinary.Origin, ordinary.N,
 			fmt.Sprintf("%d such as `%s`", ordinary.N, ordinary.Pattern(1))},
+		{"patterns sharing a domain", shared.JSON(), testconfig.SharedRegexes{N: shared.N + 1}.JSON(), shared.Origin, shared.N,
+			fmt.Sprintf("%d patterns, `%s` … `%s`", shared.N, shared.Pattern(0), shared.Pattern(shared.N-1))},
 	} {
 		p, err := Load(tc.largest)
 		if err != nil {
@@ -159,28 +162,45 @@ func checkProblems(t *testing.T, config []byte, paths []string, code Code) {
 	}
 }
 
-// BenchmarkRegexConfiguration loads the largest configuration of costly
-// allow_origin_regexes, and the slowest: patterns of the shape that takes
-// the most time a step (refused at the automaton's 2,048 states), until
-// they spend the budget (the rest refused unanalysed).
+// BenchmarkRegexConfiguration loads the configurations of
+// allow_origin_regexes whose start-up costs the most: the slowest, made of
+// the shapes that take the most time a step (the first refused at the
+// automaton's 2,048 states, the second after the search for a valid
+// origin gives up), until they spend the budget, the rest refused
+// unanalysed; the largest configurations the bounds accept
+// (testconfig.LargestRegexShapes, SharedRegexes); and 200,000 entries,
+// all but 256 refused unread. cpu-ns/op is the CPU time, the garbage
+// collector's on other cores included.
 func BenchmarkRegexConfiguration(b *testing.B) {
-	var slowest []string
-	for i := range 300 {
-		slowest = append(slowest, fmt.Sprintf(`https://.{0,480}%d`, i))
+	many := func(n int, pattern string) []byte {
+		patterns := make([]string, n)
+		for i := range patterns {
+			patterns[i] = fmt.Sprintf(pattern, i)
+		}
+		out, _ := json.Marshal(map[string]any{"allow_origin_regexes": patterns})
+		return out
 	}
-	slow, _ := json.Marshal(map[string]any{"allow_origin_regexes": slowest})
-	for _, bc := range []struct {
+	type config struct {
 		name   string
 		config []byte
-	}{
-		{"largest", testconfig.CostlyRegexes{N: testconfig.MaxCostlyRegexes, Credentials: true}.JSON()},
-		{"slowest", slow},
-	} {
+	}
+	configs := []config{
+		{"slowest, states", many(origin.MaxConfigRegexes, `https://.{0,480}%d`)},
+		{"slowest, texts", many(origin.MaxConfigRegexes, `null|https://.{12,}|https://a:4%d`)},
+		{"sharing a domain", testconfig.SharedRegexes{N: testconfig.MaxSharedRegexes}.JSON()},
+		{"200,000 entries", many(200_000, `null|%d`)},
+	}
+	for _, shape := range testconfig.LargestRegexShapes {
+		configs = append(configs, config{shape.Name, shape.JSON(shape.N)})
+	}
+	for _, bc := range configs {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
+			cpu, _ := testconfig.CPUTime()
 			for b.Loop() {
 				Load(bc.config)
 			}
+			testconfig.ReportCPU(b, cpu, 0, "")
 		})
 	}
 }

@@ -21,22 +21,28 @@ import (
 // example or a warning when it runs out.
 //
 // maxWork bounds the proof of one pattern and maxMessageWork its messages
-// and warnings; the worst shapes found take under 10 ns a step natively
-// (BenchmarkRegexWorstShapes), so at most 15 ms a pattern, and the proofs
-// of origin patterns take a few percent to a quarter of it. maxConfigWork
-// bounds the analyses of one configuration together (Budget): about 0.1 s
-// of CPU natively at worst (BenchmarkRegexConfiguration in package
-// policy).
+// and warnings. Work the analysis does not count itself, Go's parser and
+// compiler, a Public Suffix List lookup and the origin parser, is charged
+// by formulas (below), each measured to take at most about 3.5 ns a
+// charged step natively, as the counted steps do (BenchmarkStepCost). A
+// step takes 1.5 to 3.5 ns of CPU for most shapes, and at most about 11 ns
+// measured, the garbage collector's work included (cpu-ns/step in
+// BenchmarkRegexWorstShapes): so a pattern's proof and messages take at
+// most about 17 ms, and the proofs of origin patterns take 2 to 10 percent
+// of maxWork. maxConfigWork bounds the analyses of one configuration
+// together (Budget): with one pattern's more, at most about 0.4 s of CPU
+// at that rate; the slowest configuration found takes 0.16 to 0.31 s
+// (BenchmarkRegexConfiguration in package policy).
 const (
 	maxWork        = 1 << 20
 	maxMessageWork = 1 << 19
 	maxConfigWork  = 32 * maxWork
 )
 
-// The costs of Go's regexp, in steps: a pattern's least, for the objects
-// any pattern makes; a byte of its text, a parse's worst shapes (a
-// thousand empty alternatives, or groups) taking Go's parser a microsecond
-// a byte.
+// The costs of Go's regexp/syntax, in steps: a pattern's least, for the
+// objects any pattern makes; a byte of its text for Go's parser, whose
+// worst shapes found (a thousand empty alternatives, or groups) take it
+// about 200 ns a byte.
 const (
 	patternCost = 1 << 10
 	parseCost   = 128
