@@ -60,9 +60,7 @@ func newAutomaton(pattern string, work *budget) (*automaton, error) {
 	if !work.spend(parseCost * len(pattern)) {
 		return nil, errOverBudget
 	}
-	// Anchored as regexp.Compile is given it (CompileRegex), so that the
-	// automaton is that regexp's.
-	re, err := syntax.Parse("^(?:"+pattern+")$", syntax.Perl)
+	re, err := anchored(pattern)
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +105,25 @@ func newAutomaton(pattern string, work *budget) (*automaton, error) {
 		a.start = int(start)
 	}
 	return a, nil
+}
+
+// anchored parses a pattern and anchors it at both ends, as
+// "^(?:pattern)$" reads when the pattern parses on its own: the tree is
+// built rather than the text joined, so that a pattern cannot close the
+// group and leave an end unanchored (")|(" joined would read
+// "^(?:)|()$", which matches any text's empty prefix).
+func anchored(pattern string) (*syntax.Regexp, error) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil, err
+	}
+	body := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		body = re.Sub // as the parser flattens a concatenation in a group
+	}
+	sub := append([]*syntax.Regexp{{Op: syntax.OpBeginText, Flags: syntax.Perl}}, body...)
+	sub = append(sub, &syntax.Regexp{Op: syntax.OpEndText, Flags: syntax.Perl | syntax.WasDollar})
+	return &syntax.Regexp{Op: syntax.OpConcat, Flags: syntax.Perl, Sub: sub}, nil
 }
 
 // eats returns, for each instruction, the symbols of the alphabet it

@@ -69,6 +69,9 @@ var acceptedPatterns = []struct {
 	{pattern: `https://(?:a|b|c|d|e|f|g|h|x{64})\.com`, schemes: []string{"https"}, sites: map[string][]string{
 		"https": {"a.com", "b.com", "c.com", "d.com", "e.com", "f.com", "g.com", "h.com"}}},
 	{pattern: `https://(?:x{63}\.){3}(?:x{63}\.za|app\.example\.org)`, schemes: []string{"https"}, sites: map[string][]string{"https": {"example.org"}}},
+	// Anchored as parsed, not as joined text: "\Q" quotes to the end of
+	// the pattern, and "^(?:\Q…)$" would quote ")$" too.
+	{pattern: `\Qhttps://app.example.com`, credentials: true, schemes: []string{"https"}, sites: map[string][]string{"https": {"example.com"}}},
 	// Every match is no origin a browser sends: "null" is all it allows.
 	{pattern: `null|https://a:443`, schemes: nil, sites: map[string][]string{}, null: true},
 	{pattern: `null|https://app\.example\.com`, schemes: []string{"https"}, sites: map[string][]string{"https": {"example.com"}}, null: true},
@@ -122,6 +125,8 @@ var refusedPatterns = []struct {
 	{`http://app\.example\.com`, true, FaultRegexInsecure, `http origins`},
 	{`http://10\.0\.0\.1`, true, FaultRegexInsecure, `http origins`},
 	{`https://app\.example\.com\b`, false, FaultRegexUnsupported, `word boundaries`},
+	// A pattern that would close the anchoring group does not parse.
+	{`)|(https://.*`, false, FaultRegexSyntax, `unexpected )`},
 	{`https://app\.example\.com/`, false, FaultRegexNoMatch, `matches no origin`},
 	{`HTTPS://APP\.EXAMPLE\.COM`, false, FaultRegexNoMatch, `lower case`},
 	{`https://app\.example\.com:443`, false, FaultRegexNoMatch, `"https://app.example.com:443" is not one`},
