@@ -45,7 +45,7 @@ const (
 	CodeRegexNotASCII       Code = "regex_not_ascii"        // a regex with a character beyond ASCII or a Unicode class
 	CodeRegexTooLarge       Code = "regex_too_large"        // a regex over 1,024 bytes, or compiling to over 1,000 instructions
 	CodeRegexComplex        Code = "regex_too_complex"      // a regex too complex to prove safe
-	CodeRegexesTooComplex   Code = "regexes_too_complex"    // regexes beyond what a configuration's may cost together
+	CodeRegexesTooComplex   Code = "regexes_too_complex"    // regexes beyond what a configuration may have or cost together: over 256 entries, or their analyses' budget
 	CodeRegexNoMatch        Code = "regex_no_match"         // a regex matching no origin at all
 	CodeRegexScheme         Code = "regex_scheme"           // a regex matching unboundedly many, or more than 4, schemes
 	CodeRegexSite           Code = "regex_site"             // a regex matching hosts of sites it does not spell out, or of more than 8

@@ -102,10 +102,15 @@ func (k *compiler) origins(set *origin.Set, in originInputs) {
 // allow_origin_regexes, every list's: their results by pattern and
 // settings, so that a pattern in several lists is analysed once, and the
 // budget they spend together, which bounds what a configuration's patterns
-// cost at start-up (origin.Budget).
+// cost at start-up (origin.Budget); and how many entries of each list are
+// within origin.MaxConfigRegexes, counted in the order they are written,
+// the top level's first.
 type regexAnalyses struct {
 	budget *origin.Budget
 	done   map[regexKey]*regexAnalysis
+	// within holds that count for each rule's own list (by the rule's
+	// Config) and the top level's (nil).
+	within map[*Config]int
 }
 
 type regexKey struct {
@@ -120,8 +125,30 @@ type regexAnalysis struct {
 	warnings []*origin.Error
 }
 
-func newRegexAnalyses() *regexAnalyses {
-	return &regexAnalyses{budget: origin.NewBudget(), done: make(map[regexKey]*regexAnalysis)}
+func newRegexAnalyses(c *Config) *regexAnalyses {
+	r := &regexAnalyses{budget: origin.NewBudget(), done: make(map[regexKey]*regexAnalysis), within: make(map[*Config]int)}
+	left := origin.MaxConfigRegexes
+	count := func(key *Config, list []string) {
+		r.within[key] = min(len(list), left)
+		left -= r.within[key]
+	}
+	count(nil, c.AllowOriginRegexes)
+	for i := range c.Rules {
+		if list := c.Rules[i].AllowOriginRegexes; list != nil {
+			count(&c.Rules[i].Config, list)
+		}
+	}
+	return r
+}
+
+// admitted returns how many entries of the list compiled for a rule (own,
+// nil for the top level) are within origin.MaxConfigRegexes: all of them
+// but those past it.
+func (r *regexAnalyses) admitted(own *Config) int {
+	if own == nil || own.AllowOriginRegexes == nil {
+		own = nil // the top level's list
+	}
+	return r.within[own]
 }
 
 // analyse returns the analysis of a pattern with the settings in.
@@ -141,6 +168,11 @@ func (k *compiler) regexes(set *origin.Set, in originInputs) {
 	const field = "allow_origin_regexes"
 	seen := make(map[string]int)
 	for i, pat := range k.c.AllowOriginRegexes {
+		if i == k.regexAnalyses.admitted(k.own) {
+			err := origin.TooManyRegexes()
+			k.errorf(originCodes[err.Fault], field, i, quote(pat), err.Reason)
+			break
+		}
 		if k.skip(field, i) {
 			continue
 		}

@@ -46,7 +46,7 @@ func Compile(c *Config) (*Policy, error) {
 
 func compileConfig(c *Config, p *problems) (*Policy, error) {
 	pol := &Policy{index: newRuleIndex()}
-	top := &compiler{c: c, p: p, parsed: p, originSets: make(map[originInputs]*compiledOrigins), regexAnalyses: newRegexAnalyses()}
+	top := &compiler{c: c, p: p, parsed: p, originSets: make(map[originInputs]*compiledOrigins), regexAnalyses: newRegexAnalyses(c)}
 	pol.top = top.compile()
 	compileRules(c, top, pol)
 	if err := p.err(); err != nil {

@@ -24,8 +24,9 @@ var regexMatchShapes = []struct {
 // BenchmarkRegexHostileOrigin evaluates an actual request whose Origin
 // no allow_origins entry matches, so that allow_origin_regexes decide it:
 // for each shape alone, and for the largest configurations the analysis
-// budget accepts, of costly patterns each for a site of its own and of
-// ordinary patterns all for one site.
+// budget accepts, of costly patterns each for a site of its own, of
+// ordinary patterns all for one site, and of patterns all indexed under
+// one domain, each reading the whole host (the most a request may cost).
 func BenchmarkRegexHostileOrigin(b *testing.B) {
 	type config struct {
 		name   string
@@ -39,9 +40,11 @@ func BenchmarkRegexHostileOrigin(b *testing.B) {
 	}
 	costly := testconfig.CostlyRegexes{N: testconfig.MaxCostlyRegexes}
 	ordinary := testconfig.OrdinaryRegexes{N: testconfig.MaxOrdinaryRegexes}
+	shared := testconfig.SharedRegexes{N: testconfig.MaxSharedRegexes}
 	configs = append(configs,
 		config{"largest costly configuration", costly.JSON(), costly.HostileOrigin(costly.N - 1)},
-		config{"largest ordinary configuration", ordinary.JSON(), ordinary.HostileOrigin(ordinary.N - 1)})
+		config{"largest ordinary configuration", ordinary.JSON(), ordinary.HostileOrigin(ordinary.N - 1)},
+		config{"largest configuration sharing a domain", shared.JSON(), shared.HostileOrigin()})
 	for _, c := range configs {
 		b.Run(c.name, func(b *testing.B) {
 			benchmarkEvaluate(b, mustLoad(b, string(c.json)), actual("GET", c.origin), ActualDisallowed)

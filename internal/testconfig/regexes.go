@@ -53,7 +53,7 @@ type OrdinaryRegexes struct {
 
 // MaxOrdinaryRegexes is how many OrdinaryRegexes patterns a configuration
 // may have: one more is refused as regexes_too_complex.
-const MaxOrdinaryRegexes = 171
+const MaxOrdinaryRegexes = 173
 
 // Pattern returns pattern i.
 func (c OrdinaryRegexes) Pattern(i int) string {
@@ -74,6 +74,38 @@ func (c OrdinaryRegexes) HostileOrigin(i int) string {
 
 // JSON returns the configuration.
 func (c OrdinaryRegexes) JSON() []byte { return regexesJSON(c.N, c.Pattern, false) }
+
+// SharedRegexes describes a configuration of allow_origin_regexes all
+// indexed under one domain, example.com (the label before it is not
+// spelled out), each reading the whole of a host under it before it
+// fails: what makes a request try the most patterns, each reading the
+// most. MaxSharedRegexes of them are the most a configuration's analysis
+// budget takes.
+type SharedRegexes struct {
+	N int // patterns
+}
+
+// MaxSharedRegexes is how many SharedRegexes patterns a configuration may
+// have: one more is refused as regexes_too_complex.
+const MaxSharedRegexes = 189
+
+// Pattern returns pattern i.
+func (c SharedRegexes) Pattern(i int) string {
+	return fmt.Sprintf(`https://[a-z.]*%d\.example\.com`, i)
+}
+
+// Origin returns an origin pattern i allows.
+func (c SharedRegexes) Origin(i int) string {
+	return fmt.Sprintf("https://app%d.example.com", i)
+}
+
+// HostileOrigin returns an origin no pattern allows that every pattern
+// reads to the end of its host: as long a host as an origin may have,
+// under example.com.
+func (c SharedRegexes) HostileOrigin() string { return HostileOrigin("example.com") }
+
+// JSON returns the configuration.
+func (c SharedRegexes) JSON() []byte { return regexesJSON(c.N, c.Pattern, false) }
 
 // HostileOrigin returns an https origin whose host lies under site and is
 // as long as a host may be (253 bytes: labels of up to 63 "a"s), with a

@@ -21,6 +21,7 @@ import (
 func BenchmarkModuleRegexHostileOrigin(b *testing.B) {
 	costly := testconfig.CostlyRegexes{N: testconfig.MaxCostlyRegexes}
 	ordinary := testconfig.OrdinaryRegexes{N: testconfig.MaxOrdinaryRegexes}
+	shared := testconfig.SharedRegexes{N: testconfig.MaxSharedRegexes}
 	slowest, _ := json.Marshal(map[string]any{"allow_origin_regexes": []string{`https://(?:[a-z.]*a[a-z]{8}\.)*example\.com`}})
 	for _, c := range []struct {
 		name    string
@@ -29,6 +30,7 @@ func BenchmarkModuleRegexHostileOrigin(b *testing.B) {
 	}{
 		{"largest costly configuration", costly.JSON(), costly.HostileOrigin(costly.N - 1)},
 		{"largest ordinary configuration", ordinary.JSON(), ordinary.HostileOrigin(ordinary.N - 1)},
+		{"largest configuration sharing a domain", shared.JSON(), shared.HostileOrigin()},
 		{"labels with an a 9 from their end", slowest, testconfig.HostileOrigin("example.com")},
 	} {
 		h := benchHost(b, testmodule.Module(b), c.config)

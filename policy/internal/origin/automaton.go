@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"regexp/syntax"
+	"slices"
 )
 
 // automaton is a deterministic automaton for the serialized origins a
@@ -19,6 +20,9 @@ type automaton struct {
 	// (symbolClasses): every state goes to the same state on each symbol
 	// of a class.
 	classes [][]uint8
+	// null is set when the pattern matches the opaque origin "null",
+	// which lies outside the grammar (matchesText).
+	null bool
 	// work is the budget its searches spend (budget.go): the proof's
 	// while it runs, then the messages'.
 	work *budget
@@ -56,9 +60,7 @@ func newAutomaton(pattern string, work *budget) (*automaton, error) {
 	if !work.spend(parseCost * len(pattern)) {
 		return nil, errOverBudget
 	}
-	// Anchored as regexp.Compile is given it (CompileRegex), so that the
-	// automaton is that regexp's.
-	re, err := syntax.Parse("^(?:"+pattern+")$", syntax.Perl)
+	re, err := anchored(pattern)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +69,7 @@ func newAutomaton(pattern string, work *budget) (*automaton, error) {
 		return nil, errTooLarge
 	}
 	// Compiling, and the symbols each instruction consumes.
-	if !work.spend(compileCost(p) + p.insts*len(alphabet)) {
+	if !work.spend(compileCost(p)) {
 		return nil, errOverBudget
 	}
 	prog, err := syntax.Compile(re.Simplify())
@@ -77,6 +79,9 @@ func newAutomaton(pattern string, work *budget) (*automaton, error) {
 	a := &automaton{start: -1, work: work}
 	b := &builder{prog: prog, a: a, ids: map[string]int32{}, mark: make([]uint32, 2*len(prog.Inst)), eats: eats(prog), at: []int{0}}
 	a.classes = symbolClasses(b.eats)
+	if a.null, err = b.matchesText("null"); err != nil {
+		return nil, err
+	}
 	match, err := b.close(uint32(prog.Start), true, false)
 	if err != nil {
 		return nil, err
@@ -100,6 +105,25 @@ func newAutomaton(pattern string, work *budget) (*automaton, error) {
 		a.start = int(start)
 	}
 	return a, nil
+}
+
+// anchored parses a pattern and anchors it at both ends, as
+// "^(?:pattern)$" reads when the pattern parses on its own: the tree is
+// built rather than the text joined, so that a pattern cannot close the
+// group and leave an end unanchored (")|(" joined would read
+// "^(?:)|()$", which matches any text's empty prefix).
+func anchored(pattern string) (*syntax.Regexp, error) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil, err
+	}
+	body := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		body = re.Sub // as the parser flattens a concatenation in a group
+	}
+	sub := append([]*syntax.Regexp{{Op: syntax.OpBeginText, Flags: syntax.Perl}}, body...)
+	sub = append(sub, &syntax.Regexp{Op: syntax.OpEndText, Flags: syntax.Perl | syntax.WasDollar})
+	return &syntax.Regexp{Op: syntax.OpConcat, Flags: syntax.Perl, Sub: sub}, nil
 }
 
 // eats returns, for each instruction, the symbols of the alphabet it
@@ -215,6 +239,35 @@ func (b *builder) expand(id int32) error {
 		}
 	}
 	return nil
+}
+
+// matchesText reports whether the program matches text, a few bytes,
+// whole: the closures of the subset construction, on text alone rather
+// than on the grammar, so that a text outside the grammar ("null") is
+// judged by the same program and the same closures as every origin.
+func (b *builder) matchesText(text string) (bool, error) {
+	match, err := b.close(uint32(b.prog.Start), true, false)
+	cur := slices.Clone(b.out)
+	for i := 0; i < len(text) && err == nil; i++ {
+		if !b.a.work.spend(len(cur)) {
+			return false, errOverBudget
+		}
+		b.gen++
+		b.out = b.out[:0]
+		match = false
+		for _, pc := range cur {
+			if !consumes(&b.prog.Inst[pc], rune(text[i])) {
+				continue
+			}
+			var m bool
+			if m, err = b.walk(b.prog.Inst[pc].Out, false, false); err != nil {
+				break
+			}
+			match = match || m
+		}
+		cur = append(cur[:0], b.out...)
+	}
+	return match, err
 }
 
 // close is walk for a fresh closure, into b.out.

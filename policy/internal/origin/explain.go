@@ -15,17 +15,20 @@ import (
 // budget of their own (work): a message whose example would cost more
 // goes without it.
 type explainer struct {
-	re   *regexp.Regexp
-	size int // of re's program, in instructions
 	a    *automaton
 	work *budget
 }
 
-// matches reports whether the pattern matches s, spending what Go's
-// matcher may take on it (matchCost). It reports false when that is more
+// matches reports whether the pattern matches the origin s, on the
+// automaton: a step a byte. An example must be an origin a browser can
+// send, so it reports false for any other text, and when the steps are more
 // than is left.
 func (x *explainer) matches(s string) bool {
-	return x.work.spend(matchCost(x.size, s)) && x.re.MatchString(s)
+	if !x.work.spend(originCost(s) + len(s)) {
+		return false
+	}
+	_, ok := Parse(s)
+	return ok && x.a.accepts(s)
 }
 
 // searches switches the automaton's searches to the messages' budget.
@@ -40,6 +43,16 @@ func suchAs(example string) string {
 		return ""
 	}
 	return ", such as " + strconv.Quote(example)
+}
+
+// anOrigin returns o when it is an origin a browser can send (Parse), or
+// "": an example in a message must be one, or it would show what no
+// request can be.
+func anOrigin(o string) string {
+	if _, ok := Parse(o); !ok {
+		return ""
+	}
+	return o
 }
 
 // complete returns prefix followed by the shortest text that makes the
@@ -112,12 +125,12 @@ func (x *explainer) example(scheme, site string) string {
 	a := x.searches()
 	q := a.walk(a.start, scheme+"://")
 	for _, host := range []string{site, "a." + site} {
-		if o := a.complete(q, host); o != "" {
-			return scheme + "://" + o
+		if o := anOrigin(scheme + "://" + a.complete(q, host)); o != "" {
+			return o
 		}
 	}
 	if host, ok := a.shortest(q, func(t int) bool { return a.states[t].part.hostEnd() }); ok {
-		if o := a.complete(a.start, scheme+"://"+host); o != "" {
+		if o := anOrigin(a.complete(a.start, scheme+"://"+host)); o != "" {
 			return o
 		}
 	}
@@ -155,7 +168,7 @@ func (x *explainer) hostExample(scheme string, h *hostScan) string {
 	if !ok {
 		return ""
 	}
-	return a.complete(a.start, scheme+"://"+head+reversed(h.rev))
+	return anOrigin(a.complete(a.start, scheme+"://"+head+reversed(h.rev)))
 }
 
 // schemeFault explains why the schemes of a pattern are refused.
@@ -167,7 +180,7 @@ func (x *explainer) schemeFault(f schemeFault, prefix string) *Error {
 		return fail(FaultRegexScheme, "matches origins of more than "+strconv.Itoa(maxSchemes)+" schemes; split it into several patterns")
 	}
 	a := x.searches()
-	return fail(FaultRegexScheme, "matches origins of any scheme"+suchAs(a.complete(a.start, prefix))+
+	return fail(FaultRegexScheme, "matches origins of any scheme"+suchAs(anOrigin(a.complete(a.start, prefix)))+
 		"; spell the schemes out, as in \"https://…\" or \"(https|capacitor)://…\"")
 }
 
@@ -262,7 +275,7 @@ func (a *automaton) validOrigins() (first string, found, none bool) {
 			for i := n; queue[i].from >= 0; i = queue[i].from {
 				text = append(text, queue[i].c)
 			}
-			if !a.work.spend(len(text)) {
+			if !a.work.spend(len(text) + originCost(string(text))) {
 				return first, false, false
 			}
 			slices.Reverse(text)

@@ -2,7 +2,6 @@ package origin
 
 import (
 	"errors"
-	"regexp"
 	"regexp/syntax"
 	"strconv"
 	"strings"
@@ -11,7 +10,6 @@ import (
 // Regex is an accepted allow_origin_regexes entry and what the analysis
 // proved about every origin it matches.
 type Regex struct {
-	*regexp.Regexp
 	// Null is set when the pattern matches the opaque origin "null".
 	Null bool
 	// Schemes lists the schemes of the origins it matches, at most
@@ -23,6 +21,8 @@ type Regex struct {
 	// anchors lists, per scheme, the anchor of each of Sites (anchor.go):
 	// Set indexes the pattern under them.
 	anchors map[string][]string
+	// pattern is the entry as written.
+	pattern string
 	// match is the table Set matches requests with, and starts its state
 	// after each of Schemes' "scheme://" (matcher.go).
 	match  *matcher
@@ -81,11 +81,10 @@ func compileRegex(pattern string, credentials, insecureOK bool, proof, messages 
 	if nonASCII(pattern) {
 		return nil, fail(FaultRegexNotASCII, "has a character beyond ASCII or a Unicode class (\\p…): serialized origins are ASCII (hosts in punycode), so write the ASCII characters it should match, such as [a-z0-9-]"), nil
 	}
-	// Go's parser, twice here: ours and regexp's (the automaton's is
-	// newAutomaton's).
-	proof.spend(2 * parseCost * len(pattern))
-	// Parse the pattern as written first, so that an error quotes the
-	// operator's text rather than our anchored wrapper.
+	// Go's parser (the automaton's parse is newAutomaton's). Parse the
+	// pattern as written first, so that an error quotes the operator's
+	// text rather than our anchored wrapper.
+	proof.spend(parseCost * len(pattern))
 	tree, perr := syntax.Parse(pattern, syntax.Perl)
 	if perr != nil {
 		msg := perr.Error()
@@ -94,16 +93,8 @@ func compileRegex(pattern string, credentials, insecureOK bool, proof, messages 
 		}
 		return nil, fail(FaultRegexSyntax, "not a valid RE2 regular expression: "+msg), nil
 	}
-	reason, prog := programTooLarge(tree)
-	if reason != "" {
+	if reason, _ := programTooLarge(tree); reason != "" {
 		return nil, fail(FaultRegexTooLarge, reason), nil
-	}
-	if !proof.spend(compileCost(prog)) {
-		return nil, tooCostly(), nil
-	}
-	re, cerr := regexp.Compile("^(?:" + pattern + ")$")
-	if cerr != nil {
-		return nil, fail(FaultRegexSyntax, "not a valid RE2 regular expression: "+cerr.Error()), nil
 	}
 	a, aerr := newAutomaton(pattern, proof)
 	switch {
@@ -116,11 +107,8 @@ func compileRegex(pattern string, credentials, insecureOK bool, proof, messages 
 	case aerr != nil:
 		return nil, fail(FaultRegexSyntax, "not a valid RE2 regular expression: "+aerr.Error()), nil
 	}
-	if !proof.spend(matchCost(prog.insts, "null")) {
-		return nil, tooCostly(), nil
-	}
-	r := &Regex{Regexp: re, Null: re.MatchString("null"), Sites: map[string][]string{}, anchors: map[string][]string{}}
-	x := &explainer{re: re, size: prog.insts, a: a, work: messages}
+	r := &Regex{Null: a.null, Sites: map[string][]string{}, anchors: map[string][]string{}, pattern: pattern}
+	x := &explainer{a: a, work: messages}
 	// (d): the pattern matches some origin. Only a search that looked at
 	// every text the automaton accepts may conclude that none is valid;
 	// an undecided search leaves the proof to run on all of them, which

@@ -1,7 +1,9 @@
 package origin
 
 import (
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -60,6 +62,16 @@ var acceptedPatterns = []struct {
 	// search for one: accepted on the proof, which runs over the wider
 	// grammar (the host of "https://localhost:443" counts as a site).
 	{pattern: `https://localhost:443|https://[a-z]{12}\.example\.com`, schemes: []string{"https"}, sites: map[string][]string{"https": {"localhost", "example.com"}}},
+	// Hosts no browser sends (a label over 63 bytes, a host over 253) are
+	// neither sites nor public suffixes the pattern matches: no request has
+	// them.
+	{pattern: `https://(?:app\.example\.org|x{64})`, credentials: true, schemes: []string{"https"}, sites: map[string][]string{"https": {"example.org"}}},
+	{pattern: `https://(?:a|b|c|d|e|f|g|h|x{64})\.com`, schemes: []string{"https"}, sites: map[string][]string{
+		"https": {"a.com", "b.com", "c.com", "d.com", "e.com", "f.com", "g.com", "h.com"}}},
+	{pattern: `https://(?:x{63}\.){3}(?:x{63}\.za|app\.example\.org)`, schemes: []string{"https"}, sites: map[string][]string{"https": {"example.org"}}},
+	// Anchored as parsed, not as joined text: "\Q" quotes to the end of
+	// the pattern, and "^(?:\Q…)$" would quote ")$" too.
+	{pattern: `\Qhttps://app.example.com`, credentials: true, schemes: []string{"https"}, sites: map[string][]string{"https": {"example.com"}}},
 	// Every match is no origin a browser sends: "null" is all it allows.
 	{pattern: `null|https://a:443`, schemes: nil, sites: map[string][]string{}, null: true},
 	{pattern: `null|https://app\.example\.com`, schemes: []string{"https"}, sites: map[string][]string{"https": {"example.com"}}, null: true},
@@ -113,6 +125,8 @@ var refusedPatterns = []struct {
 	{`http://app\.example\.com`, true, FaultRegexInsecure, `http origins`},
 	{`http://10\.0\.0\.1`, true, FaultRegexInsecure, `http origins`},
 	{`https://app\.example\.com\b`, false, FaultRegexUnsupported, `word boundaries`},
+	// A pattern that would close the anchoring group does not parse.
+	{`)|(https://.*`, false, FaultRegexSyntax, `unexpected )`},
 	{`https://app\.example\.com/`, false, FaultRegexNoMatch, `matches no origin`},
 	{`HTTPS://APP\.EXAMPLE\.COM`, false, FaultRegexNoMatch, `lower case`},
 	{`https://app\.example\.com:443`, false, FaultRegexNoMatch, `"https://app.example.com:443" is not one`},
@@ -166,6 +180,45 @@ func TestCompileRegexRefuses(t *testing.T) {
 		case err.Fault != tc.fault || !strings.Contains(err.Reason, tc.says):
 			t.Errorf("CompileRegex(%q, credentials=%v) = fault %d %q; want fault %d saying %q",
 				tc.pattern, tc.credentials, err.Fault, err.Reason, tc.fault, tc.says)
+		}
+	}
+}
+
+// The examples in messages are origins a browser can send, and the hosts
+// named as public suffixes are hosts one can: a message tells what the
+// pattern matches, and no request has anything else.
+func TestRefusalExamplesAreOrigins(t *testing.T) {
+	t.Parallel()
+	examples := regexp.MustCompile(`(?:such as|as in) ("(?:[^"\\]|\\.)*")`)
+	suffixes := regexp.MustCompile(`public suffix ("(?:[^"\\]|\\.)*")`)
+	patterns := []string{
+		`https://(?:[a-z]{64}|app\.example\.org)`, `https://[a-z]{64}\.com|https://za`, `https://(?:x{63}\.){4}[a-z]+\.com`,
+		`https://(?:[a-z]{60}\.){4}[a-z]+`, `https://x{64}[a-z]*\.com`, `[a-z]{60}[a-z]*://app\.example\.com`,
+	}
+	for _, tc := range refusedPatterns {
+		patterns = append(patterns, tc.pattern)
+	}
+	for _, tc := range worstShapes {
+		patterns = append(patterns, tc.pattern)
+	}
+	for _, p := range patterns {
+		_, err, _ := CompileRegex(p, false, false)
+		if err == nil {
+			continue
+		}
+		for _, m := range examples.FindAllStringSubmatch(err.Reason, -1) {
+			o, _ := strconv.Unquote(m[1])
+			if !strings.Contains(o, "://") || strings.ContainsAny(o, `\…`) {
+				continue // a rule of the list, or a pattern to write
+			}
+			if _, ok := Parse(o); !ok && !strings.Contains(err.Reason, m[1]+" is not one") {
+				t.Errorf("%q: %q; the example %s is no origin a browser sends", p, err.Reason, m[1])
+			}
+		}
+		for _, m := range suffixes.FindAllStringSubmatch(err.Reason, -1) {
+			if host, _ := strconv.Unquote(m[1]); !validDomain(host) {
+				t.Errorf("%q: %q; the public suffix %s is no host a browser sends", p, err.Reason, m[1])
+			}
 		}
 	}
 }

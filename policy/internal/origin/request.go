@@ -13,6 +13,10 @@ const MaxLength = 1024
 // resolves); see Parse.
 const maxHostLength = 253
 
+// maxLabelLength bounds a label of a host's name (RFC 1035 §2.3.4); see
+// Parse.
+const maxLabelLength = 63
+
 // Origin is an Origin header value split into its parts, substrings of the
 // value: splitting does not allocate.
 type Origin struct {
@@ -103,7 +107,7 @@ func scanDomain(s string) (end int, ok bool) {
 	for ; end < len(s); end++ {
 		c := s[end]
 		if c == '.' {
-			if end == start || end-start > 63 {
+			if end == start || end-start > maxLabelLength {
 				return end, false
 			}
 			start = end + 1
@@ -111,7 +115,7 @@ func scanDomain(s string) (end int, ok bool) {
 			break
 		}
 	}
-	if end == start || end-start > 63 || end > maxHostLength {
+	if end == start || end-start > maxLabelLength || end > maxHostLength {
 		return end, false
 	}
 	if isNumeric(s[start:end]) {

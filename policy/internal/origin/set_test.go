@@ -63,15 +63,26 @@ func compileSet(t *testing.T, patterns []string) *Set {
 	return set
 }
 
+// maxRegexLookups bounds the table lookups matching one request's Origin
+// against allow_origin_regexes costs: a pattern is tried at most once (its
+// anchors for one scheme are distinct sites, so at most one lies on a
+// host's path), only the entries of the policy deciding the request are
+// tried, at most MaxConfigRegexes, and each reads at most the host and
+// port.
+const maxRegexLookups = MaxConfigRegexes * maxRestLength
+
 // What a request costs in allow_origin_regexes is at most maxRestLength
 // table lookups for each pattern indexed under a domain its host lies at
-// or under, whatever the patterns and the origin: for the largest
-// configurations the analysis budget accepts, each given the origin that
-// makes it read the most, that is none or one pattern's.
+// or under, whatever the patterns and the origin, and so at most
+// maxRegexLookups: for the largest configurations the analysis budget
+// accepts, each given the origin that makes it read the most, that is
+// none or one pattern's; or, for patterns all indexed under one domain
+// and reading a whole host under it, all of them (SharedRegexes).
 func TestRegexMatchBounded(t *testing.T) {
 	t.Parallel()
 	ordinary := testconfig.OrdinaryRegexes{N: testconfig.MaxOrdinaryRegexes}
 	costly := testconfig.CostlyRegexes{N: testconfig.MaxCostlyRegexes}
+	shared := testconfig.SharedRegexes{N: testconfig.MaxSharedRegexes}
 	patterns := func(n int, pattern func(int) string) []string {
 		out := make([]string, n)
 		for i := range out {
@@ -85,13 +96,15 @@ func TestRegexMatchBounded(t *testing.T) {
 		patterns []string
 		origin   string
 		tried    int // patterns the origin's host is indexed under
+		reads    int // bytes each of them reads at least, when known
 	}{
-		{"a pattern per tenant, a host of their site under none", patterns(ordinary.N, ordinary.Pattern), testconfig.HostileOrigin("example.com"), 0},
-		{"a pattern per tenant, a host under the last", patterns(ordinary.N, ordinary.Pattern), ordinary.HostileOrigin(ordinary.N - 1), 1},
-		{"costly patterns, a host under the last", patterns(costly.N, costly.Pattern), costly.HostileOrigin(costly.N - 1), 1},
-		{"costly patterns, a host of their site under none", patterns(costly.N, costly.Pattern), testconfig.HostileOrigin("example"), 0},
-		{"costly shapes of one site", shapes, testconfig.HostileOrigin("example.com"), len(shapes)},
-		{"costly shapes of one site, another site", shapes, testconfig.HostileOrigin("example.org"), 0},
+		{"a pattern per tenant, a host of their site under none", patterns(ordinary.N, ordinary.Pattern), testconfig.HostileOrigin("example.com"), 0, 0},
+		{"a pattern per tenant, a host under the last", patterns(ordinary.N, ordinary.Pattern), ordinary.HostileOrigin(ordinary.N - 1), 1, 0},
+		{"costly patterns, a host under the last", patterns(costly.N, costly.Pattern), costly.HostileOrigin(costly.N - 1), 1, 0},
+		{"costly patterns, a host of their site under none", patterns(costly.N, costly.Pattern), testconfig.HostileOrigin("example"), 0, 0},
+		{"costly shapes of one site", shapes, testconfig.HostileOrigin("example.com"), len(shapes), 0},
+		{"costly shapes of one site, another site", shapes, testconfig.HostileOrigin("example.org"), 0, 0},
+		{"patterns sharing a domain, a host under it", patterns(shared.N, shared.Pattern), shared.HostileOrigin(), shared.N, maxHostLength},
 	}
 	for _, tc := range cases {
 		set := compileSet(t, tc.patterns)
@@ -105,6 +118,13 @@ func TestRegexMatchBounded(t *testing.T) {
 			t.Errorf("%s: matched %v in %d lookups; want no match in at most %d (%d patterns of %d bytes), and none only when no pattern is tried",
 				tc.desc, matched, lookups, tc.tried*len(rest), tc.tried, len(rest))
 		}
+		if lookups < tc.tried*tc.reads {
+			t.Errorf("%s: %d lookups; want each of %d patterns to read at least %d bytes", tc.desc, lookups, tc.tried, tc.reads)
+		}
+		if lookups > maxRegexLookups {
+			t.Errorf("%s: %d lookups; want at most %d", tc.desc, lookups, maxRegexLookups)
+		}
+		t.Logf("%s: %d patterns tried, %d lookups", tc.desc, tc.tried, lookups)
 		if len(rest) > maxRestLength {
 			t.Errorf("%s: %d bytes after the scheme; an origin has at most %d", tc.desc, len(rest), maxRestLength)
 		}

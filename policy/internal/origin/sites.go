@@ -27,11 +27,6 @@ import (
 // allow_origins).
 const maxSites = 8
 
-// pslCost is what looking a domain up in the Public Suffix List costs, in
-// steps: a few binary searches over its rules (internal/psl), about two
-// microseconds.
-const pslCost = 256
-
 // siteFault says why the hosts of a pattern are refused.
 type siteFault uint8
 
@@ -47,6 +42,10 @@ type hostScan struct {
 	a     *automaton
 	start int    // the state after "scheme://"
 	in    []bool // states of the host region reachable from start
+	// from is, for each state of the region, the length of the shortest
+	// text that leads to it from start: the least a host through it has
+	// before it.
+	from []int32
 	// The states of the region that go to state t on symbol sym are
 	// predList[predAt[k]:predAt[k+1]], k = t*len(alphabet)+sym.
 	predAt   []int32
@@ -79,24 +78,24 @@ func newHostScan(a *automaton, start int) (*hostScan, error) {
 	if !a.work.spend(4 * n) {
 		return nil, errOverBudget
 	}
-	h := &hostScan{a: a, start: start, in: make([]bool, len(a.states)), predAt: make([]int32, n+1)}
-	// The region, and how many transitions go to each state on each
-	// symbol; then the transitions, placed by those counts.
+	h := &hostScan{a: a, start: start, in: make([]bool, len(a.states)), from: make([]int32, len(a.states)), predAt: make([]int32, n+1)}
+	// The region, breadth first, and how many transitions go to each
+	// state on each symbol; then the transitions, placed by those counts.
 	edge := func(s, sym int) (int32, bool) {
 		t := a.states[s].next[sym]
 		return t, t >= 0 && a.states[t].live && a.states[t].part.inHost()
 	}
-	work := []int{start}
+	queue := []int{start}
 	h.in[start] = true
-	for len(work) > 0 {
-		s := work[len(work)-1]
-		work = work[:len(work)-1]
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
 		for sym := range len(alphabet) {
 			if t, ok := edge(s, sym); ok {
 				h.predAt[int(t)*len(alphabet)+sym+1]++
 				if !h.in[t] {
-					h.in[t] = true
-					work = append(work, int(t))
+					h.in[t], h.from[t] = true, h.from[s]+1
+					queue = append(queue, int(t))
 				}
 			}
 		}
@@ -155,6 +154,11 @@ func (h *hostScan) search(node []int32, rev []byte, lastPS string, onPath map[st
 	if !h.a.work.spend(2*len(node) + len(rev)) {
 		return errOverBudget
 	}
+	suffix := reversed(rev)
+	mode := hostMode(suffix)
+	if len(rev) > 0 && !h.browserHosts(node, suffix, mode) {
+		return nil // no host that ends so is one a browser sends
+	}
 	key := nodeKey(node)
 	if onPath[key] {
 		h.fail(siteUnbounded, rev, node, lastPS)
@@ -163,11 +167,9 @@ func (h *hostScan) search(node []int32, rev []byte, lastPS string, onPath map[st
 	onPath[key] = true
 	defer delete(onPath, key)
 
-	suffix := reversed(rev)
-	mode := hostMode(suffix)
 	// The host may be exactly what was read.
 	if slices.Contains(node, int32(h.start)) && len(rev) > 0 {
-		if !h.a.work.spend(pslCost) {
+		if !h.a.work.spend(pslCost(suffix)) {
 			return errOverBudget
 		}
 		if !h.wholeHost(suffix, mode, lastPS, node, rev) {
@@ -186,7 +188,7 @@ func (h *hostScan) search(node []int32, rev []byte, lastPS string, onPath map[st
 		ps := lastPS
 		if c == '.' && mode == modeDomain {
 			// The labels read are complete: do they fix the site?
-			if !h.a.work.spend(pslCost) {
+			if !h.a.work.spend(pslCost(suffix)) {
 				return errOverBudget
 			}
 			if psl.IsPublicSuffix(suffix) {
@@ -222,6 +224,9 @@ func (h *hostScan) wholeHost(suffix string, mode hostKind, lastPS string, node [
 			return true // not a host a browser sends
 		}
 		return h.addSite(suffix, rev, node)
+	}
+	if !validDomain(suffix) {
+		return true // not a host a browser sends
 	}
 	if psl.IsPublicSuffix(suffix) {
 		if h.publicHost == "" {
@@ -274,6 +279,31 @@ func (h *hostScan) before(node []int32, sym int) ([]int32, error) {
 		out = append(out, h.predList[h.predAt[k]:h.predAt[k+1]]...)
 	}
 	return sortSet(out), nil
+}
+
+// browserHosts reports whether a host a browser sends (Parse) can end
+// with suffix, read as mode, from a state of node: no longer than
+// maxHostLength with the shortest text before it, and a domain's labels,
+// the first perhaps still being read, no longer than maxLabelLength. The
+// search need not read further where none can: no request's host is
+// there, so that nothing it would find there (a site, a public suffix as
+// the host) can be matched, nor be true of the pattern in a message.
+func (h *hostScan) browserHosts(node []int32, suffix string, mode hostKind) bool {
+	before := int32(maxHostLength)
+	for _, s := range node {
+		before = min(before, h.from[s])
+	}
+	if len(suffix)+int(before) > maxHostLength {
+		return false
+	}
+	if mode != modeDomain {
+		return true // IP addresses are checked whole (wholeHost)
+	}
+	label := strings.IndexByte(suffix, '.')
+	if label < 0 {
+		label = len(suffix)
+	}
+	return label <= maxLabelLength
 }
 
 // hostKind says how a host is read.

@@ -113,10 +113,9 @@ func programTooLarge(re *syntax.Regexp) (string, program) {
 }
 
 // program is what the program syntax.Compile makes of a pattern holds, at
-// most: its instructions, and the runes of its classes (regexp.Compile
-// copies and merges each class instruction's runes when it tries to make
-// a one-pass matcher, regexp/onepass.go).
-type program struct{ insts, runes int }
+// most: its instructions, and the runes of its classes; and the nodes of
+// the parse tree it is made from.
+type program struct{ insts, runes, nodes int }
 
 // measure bounds from above what the program that syntax.Compile makes of
 // re after Simplify holds: it counts what compile.go emits for each
@@ -131,6 +130,13 @@ func measure(re *syntax.Regexp, limit int) program {
 
 // measureTree is measure without the program's own instructions.
 func measureTree(re *syntax.Regexp, limit int) program {
+	p := measureOp(re, limit)
+	p.nodes++
+	return p
+}
+
+// measureOp is measureTree for the operator at the tree's root.
+func measureOp(re *syntax.Regexp, limit int) program {
 	var p program
 	switch re.Op {
 	case syntax.OpNoMatch:
@@ -151,7 +157,7 @@ func measureTree(re *syntax.Regexp, limit int) program {
 	case syntax.OpConcat, syntax.OpAlternate:
 		for _, sub := range re.Sub {
 			s := measureTree(sub, limit)
-			p.insts, p.runes = p.insts+s.insts, p.runes+s.runes
+			p.insts, p.runes, p.nodes = p.insts+s.insts, p.runes+s.runes, p.nodes+s.nodes
 			if p.insts > limit {
 				return p
 			}
@@ -172,7 +178,7 @@ func measureTree(re *syntax.Regexp, limit int) program {
 		if s.insts > 0 && copies > limit/s.insts {
 			return program{insts: limit + 1}
 		}
-		p.insts, p.runes = max(copies*s.insts+alts, 1), copies*s.runes
+		p.insts, p.runes, p.nodes = max(copies*s.insts+alts, 1), copies*s.runes, s.nodes
 	default:
 		p.insts = 1 // an empty-width assertion, an empty match
 	}
