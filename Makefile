@@ -128,8 +128,9 @@ bench: build $(ALLOCSTAT) ## the module benchmark table: cors.wasm and the floor
 		-call-n $(BENCH_CALL_N) -call-local-n $(BENCH_CALL_LOCAL_N) -call-envoy-loop $(BENCH_CALL_ENVOY_LOOP)
 	go test -run '^$$' -bench 'RegexWorstShapes|StepCost|RegexConfiguration|RegexHostileOrigin' -benchmem -benchtime $(BENCHTIME) ./policy/...
 
-bench-go: build ## the Go benchmarks: the policy engine, and the module in the local host
+bench-go: build ## the Go benchmarks: the policy engine, the module in the local host, and corswasm convert on large inputs
 	go test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./policy/
+	go test -run '^$$' -bench ConvertLarge -benchmem -benchtime 3x ./internal/convert/
 	CORSWASM_MODULE=$(CURDIR)/$(MODULE) $(TOOLS_GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./e2e/
 
 # Every fuzz target of both modules, found by .ci/fuzz (go test -list per

@@ -83,19 +83,28 @@ func TestCheckNoCorswasmConfiguration(t *testing.T) {
 	}
 }
 
-// A plugin whose module check cannot recognise, but whose configuration's
-// fields are corswasm's or near misses of them (allow_origin), is checked
-// with a note rather than skipped unseen; another team's plugin whose
-// configuration names origins among other fields is skipped.
+// A plugin whose module has no name (inline code), but whose
+// configuration's fields are corswasm's or near misses of them
+// (allow_origin), is checked with a note rather than skipped unseen. A
+// plugin whose module is named otherwise is skipped whatever its fields
+// (a renamed image, or another team's CORS plugin: --plugin names it),
+// and so is an inline plugin whose configuration names origins among
+// other fields.
 func TestCheckGuessedPlugin(t *testing.T) {
-	renamed := testdata("wasmplugin-renamed.yaml")
-	r := corswasm(t, "", "check", renamed)
-	if r.code != exitProblems || !strings.Contains(r.stdout, renamed+`:10 (WasmPlugin shop/shop-cors): error: unknown field "allow_origin"; did you mean "allow_origins"? [unknown_field]`) {
+	inline := testdata("envoy-inline-wasm.yaml")
+	r := corswasm(t, "", "check", inline)
+	if r.code != exitProblems || !strings.Contains(r.stdout, inline+`:15 (http_filters[0].typed_config.config.configuration): error: unknown field "allow_origin"; did you mean "allow_origins"? [unknown_field]`) {
 		t.Errorf("exit %d:\n%s", r.code, r.stdout)
 	}
-	want := renamed + `:10 (WasmPlugin shop/shop-cors): note: taken for corswasm's: its module "oci://registry.example.com/platform/cors-filter:2" is not corswasm's, but its configuration's fields are corswasm's or near misses of them, origins among them; name the plugins to check with --plugin [plugin_guessed]` + "\n"
+	want := inline + `:15 (http_filters[0].typed_config.config.configuration): note: taken for corswasm's: it names no module file, URL or image, but its configuration's fields are corswasm's or near misses of them, origins among them; name the plugins to check with --plugin [plugin_guessed]` + "\n"
 	if r.stderr != want {
 		t.Errorf("stderr:\n%s\nwant:\n%s", r.stderr, want)
+	}
+	renamed := testdata("wasmplugin-renamed.yaml")
+	r = corswasm(t, "", "check", renamed)
+	if r.code != exitProblems || r.stdout != renamed+": error: found no corswasm configuration: every Wasm plugin in it is skipped [no_corswasm_configuration]\n"+renamed+": 1 error, 0 warnings\n" ||
+		r.stderr != renamed+`:10 (WasmPlugin shop/shop-cors): note: skipped: its module "oci://registry.example.com/platform/cors-filter:2" is not corswasm's; if it is corswasm, name it with --plugin [plugin_skipped]`+"\n" {
+		t.Errorf("a module named otherwise: exit %d:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	oauth := testdata("wasmplugin-oauth.yaml")
 	r = corswasm(t, "", "check", oauth)
@@ -163,8 +172,16 @@ func TestCheckJSONPlugins(t *testing.T) {
 	if len(coraza.Configurations) != 0 || len(coraza.Skipped) != 1 || len(coraza.Notes) != 1 || coraza.Notes[0].Code != "no_corswasm_configuration" {
 		t.Errorf("coraza: %+v", coraza)
 	}
-	if c := renamed.Configurations; len(c) != 1 || c[0].OK || len(c[0].Notes) != 1 || c[0].Notes[0].Code != "plugin_guessed" || c[0].Errors[0].Code != "unknown_field" {
-		t.Errorf("renamed: %+v", renamed.Configurations)
+	if len(renamed.Configurations) != 0 || len(renamed.Skipped) != 1 || renamed.Skipped[0].Note.Code != "plugin_skipped" || len(renamed.Notes) != 1 || renamed.Notes[0].Code != "no_corswasm_configuration" {
+		t.Errorf("renamed: %+v", renamed)
+	}
+	r = corswasm(t, "", "check", "--json", testdata("envoy-inline-wasm.yaml"))
+	rep = checkReport{}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || len(rep.Files) != 1 {
+		t.Fatalf("not JSON with 1 file (%v):\n%s", err, r.stdout)
+	}
+	if c := rep.Files[0].Configurations; len(c) != 1 || c[0].OK || len(c[0].Notes) != 1 || c[0].Notes[0].Code != "plugin_guessed" || c[0].Errors[0].Code != "unknown_field" {
+		t.Errorf("inline: %+v", rep.Files[0].Configurations)
 	}
 }
 

@@ -17,11 +17,11 @@ func (e *env) convert(args []string) int {
 	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	var sel convert.Selection
-	fs.StringVar(&sel.Listener, "listener", "", "convert for the Envoy bootstrap's listener of this `name` alone")
+	fs.StringVar(&sel.Listener, "listener", "", "convert for the Envoy bootstrap's listener of this `name` alone, or NAME/CHAIN for one of its filter chains (by name or index)")
 	fs.StringVar(&sel.Gateway, "gateway", "", "convert for the VirtualServices bound to this Istio gateway alone: `NAMESPACE/NAME`, or mesh")
-	fs.StringVar(&sel.Parent, "parent", "", "convert for the HTTPRoutes attached to this Gateway API parent alone: `NAMESPACE/NAME` of a Gateway, or NAMESPACE/NAME/SECTION of one of its listeners")
+	fs.StringVar(&sel.Parent, "parent", "", "convert for the HTTPRoutes attached to this Gateway API parent alone: `NAMESPACE/NAME` of a Gateway, NAMESPACE/NAME/SECTION of one of its listeners, or KIND:NAMESPACE/NAME of another kind (a Service)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: corswasm convert [--listener NAME] [--gateway NAMESPACE/NAME] [--parent NAMESPACE/NAME[/SECTION]] FILE...   (Istio VirtualServices, Envoy bootstraps, RouteConfigurations, VirtualHosts or Routes, Gateway API HTTPRoutes, Kubernetes lists of them; several files are read as one, in order; \"-\" reads standard input)")
+		fmt.Fprintln(e.stderr, "usage: corswasm convert [--listener NAME[/CHAIN]] [--gateway NAMESPACE/NAME] [--parent NAMESPACE/NAME[/SECTION]] FILE...   (Istio VirtualServices, Envoy bootstraps, RouteConfigurations, VirtualHosts or Routes, Gateway API HTTPRoutes, Kubernetes lists of them; several files are read as one, in order; \"-\" reads standard input)")
 		fs.PrintDefaults()
 	}
 	files, err := parseInterspersed(fs, args)

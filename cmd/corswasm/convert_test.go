@@ -73,7 +73,7 @@ func TestConvertRefusesUnsafe(t *testing.T) {
 	for file, reasons := range map[string][]string{
 		"virtualservice-unsafe.yaml": {
 			`refused: VirtualService legacy http[0]: origin prefix "https://app.example.com" also matches origins that merely start with it, such as "https://app.example.com.attacker.example"`,
-			`refused: the converted configuration: allow_origins[0]: "*": cannot be used with allow_credentials`,
+			`allow_origins[0]: "*": cannot be used with allow_credentials`,
 		},
 		"envoy-suffix-unsafe.yaml": {
 			`refused: virtual host "api": origin suffix "example.com" is not on a label boundary: it also matches "https://attackerexample.com"`,

@@ -13,9 +13,9 @@ const (
 	// CodePluginSkipped: a Wasm plugin that is not corswasm's, or that no
 	// --plugin names; left alone (a note).
 	CodePluginSkipped policy.Code = "plugin_skipped"
-	// CodePluginGuessed: a Wasm plugin whose module is not recognisably
-	// corswasm's, taken for corswasm's because its configuration looks
-	// like corswasm's (a note; see Select).
+	// CodePluginGuessed: a Wasm plugin whose module has no name (inline
+	// code), taken for corswasm's because its configuration looks like
+	// corswasm's (a note; see Select).
 	CodePluginGuessed policy.Code = "plugin_guessed"
 	// CodePluginNotFound: a --plugin that names no Wasm plugin of any file
 	// (an error).

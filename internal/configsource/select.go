@@ -14,9 +14,10 @@ const (
 	// Corswasm is a corswasm JSON file, a plugin whose module is corswasm's,
 	// or, when plugins are named, one of those named.
 	Corswasm Verdict = iota
-	// Guessed is a plugin whose module is not recognisably corswasm's but
-	// whose configuration's fields are corswasm's or near misses of them,
-	// origins among them: taken for corswasm's, with a note.
+	// Guessed is a plugin whose module has no name (inline code, or
+	// none) but whose configuration's fields are corswasm's or near
+	// misses of them, origins among them: taken for corswasm's, with a
+	// note.
 	Guessed
 	// Skipped is another plugin: left alone, with a note.
 	Skipped
@@ -37,12 +38,16 @@ func (c *Choice) Taken() bool { return c.Verdict != Skipped }
 
 // Select tells corswasm's configurations from other plugins'. A corswasm
 // JSON file is always corswasm's. Without patterns, a Wasm plugin is
-// corswasm's when its module is (CorswasmModule); a plugin whose module is
-// not recognisable is Guessed when its configuration's top-level fields
-// resemble corswasm's (one names origins, and most are corswasm's fields
-// or near misses of them, as allow_origin: skipping it would leave a
-// corswasm policy unchecked), and Skipped otherwise. With patterns, a plugin is corswasm's when one of them
-// matches it (Matches), and Skipped otherwise, whatever its module.
+// corswasm's when its module is (CorswasmModule), and another's when its
+// module is named otherwise (an image, a URL or a file name), whatever its
+// configuration says: another team's CORS plugin has fields like
+// corswasm's. Only a plugin whose module has no name (inline code) is
+// Guessed from its configuration, when its top-level fields resemble
+// corswasm's (one names origins, and most are corswasm's fields or near
+// misses of them, as allow_origin: skipping it would leave a corswasm
+// policy unchecked), and Skipped otherwise. With patterns, a plugin is
+// corswasm's when one of them matches it (Matches), and Skipped
+// otherwise, whatever its module.
 func Select(cs []Config, patterns []string) []Choice {
 	out := make([]Choice, len(cs))
 	for i, c := range cs {
@@ -55,7 +60,7 @@ func Select(cs []Config, patterns []string) []Choice {
 				ch.Verdict, ch.Code, ch.Note = Skipped, CodePluginSkipped, "skipped: no --plugin names it"
 			}
 		case CorswasmModule(c.Kind, c.Module):
-		case c.corswasmLike:
+		case c.corswasmLike && c.Module == "":
 			ch.Verdict, ch.Code = Guessed, CodePluginGuessed
 			ch.Note = "taken for corswasm's: " + c.describeModule() + ", but its configuration's fields are corswasm's or near misses of them, origins among them; name the plugins to check with --plugin"
 		default:

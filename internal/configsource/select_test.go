@@ -6,9 +6,10 @@ import (
 )
 
 // mixedPlugins are corswasm's WasmPlugin (as envoy/wasmplugin.yaml), a WAF
-// team's, a renamed corswasm image whose configuration has a typo of
-// allow_origins, and an identity team's OAuth plugin whose configuration
-// names origins among fields that are not corswasm's.
+// team's, another image (a renamed corswasm, or another team's CORS
+// plugin) whose configuration has a typo of allow_origins, and an
+// identity team's OAuth plugin whose configuration names origins among
+// fields that are not corswasm's.
 const mixedPlugins = `apiVersion: extensions.istio.io/v1alpha1
 kind: WasmPlugin
 metadata: {name: corswasm, namespace: istio-system}
@@ -57,9 +58,11 @@ func TestSelect(t *testing.T) {
 		want     []Verdict // corswasm, coraza-waf, shop-cors, oauth, the JSON file
 		note     []string  // in each note, in order
 	}{
-		{"by module, and by content", nil, []Verdict{Corswasm, Skipped, Guessed, Skipped, Corswasm},
+		// A module named otherwise is another plugin's, whatever its
+		// configuration's fields.
+		{"by module", nil, []Verdict{Corswasm, Skipped, Skipped, Skipped, Corswasm},
 			[]string{"", `skipped: its module "oci://ghcr.io/corazawaf/coraza-proxy-wasm:0.5.0" is not corswasm's; if it is corswasm, name it with --plugin`,
-				`taken for corswasm's: its module "oci://registry.example.com/platform/cors-filter:2" is not corswasm's, but its configuration's fields are corswasm's or near misses of them, origins among them`,
+				`skipped: its module "oci://registry.example.com/platform/cors-filter:2" is not corswasm's; if it is corswasm, name it with --plugin`,
 				`skipped: its module "oci://registry.example.com/identity/oauth-filter:3" is not corswasm's`, ""}},
 		{"by name", []string{"shop-cors"}, []Verdict{Skipped, Skipped, Corswasm, Skipped, Corswasm}, []string{"no --plugin names it", "no --plugin names it", "", "no --plugin names it", ""}},
 		{"by NAMESPACE/NAME and root ID", []string{"istio-system/corswasm", "cors"}, []Verdict{Corswasm, Skipped, Corswasm, Skipped, Corswasm}, nil},
@@ -96,6 +99,28 @@ func TestSelectByVMIDAndNoModule(t *testing.T) {
 	inline := Config{Kind: Envoy, Name: "x", Data: []byte(`{"a": 1}`)}
 	if got := Select([]Config{inline}, nil)[0]; got.Verdict != Skipped || !strings.Contains(got.Note, "it names no module file, URL or image") {
 		t.Errorf("inline code: %+v", got)
+	}
+	// One whose configuration resembles corswasm's is guessed; the same
+	// configuration beside a module named otherwise is skipped (another
+	// team's CORS plugin: Higress-style fields).
+	inline.corswasmLike = true
+	if got := Select([]Config{inline}, nil)[0]; got.Verdict != Guessed || got.Code != CodePluginGuessed ||
+		got.Note != "taken for corswasm's: it names no module file, URL or image, but its configuration's fields are corswasm's or near misses of them, origins among them; name the plugins to check with --plugin" {
+		t.Errorf("inline code like corswasm's: %+v", got)
+	}
+	higress := `apiVersion: extensions.istio.io/v1alpha1
+kind: WasmPlugin
+metadata: {name: cors2, namespace: istio-system}
+spec:
+  url: oci://ghcr.io/other-team/cors-filter:2
+  pluginConfig: {allow_origins: ["*"], allow_origin_patterns: ["http://*.example.com"], allow_methods: ["*"], allow_credentials: true, max_age: 7200}
+`
+	cs, err = Find([]byte(higress))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Select(cs, nil)[0]; got.Verdict != Skipped || !cs[0].corswasmLike {
+		t.Errorf("another team's CORS plugin: %+v", got)
 	}
 }
 

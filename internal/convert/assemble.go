@@ -37,7 +37,7 @@ type entry struct {
 // did no CORS outside its routes) and each entry is a rule that sets
 // every field it needs, so that nothing is inherited.
 func (c *converter) assemble() *policy.Config {
-	c.tablesAgreeOnPorts()
+	c.tablesAgree()
 	var entries []entry
 	reached := make(map[*scope]bool)
 	for _, b := range c.blocks() {
@@ -144,19 +144,11 @@ func (c *converter) blockEntries(b block, reached map[*scope]bool) []entry {
 		// Converted once, or refused (sharedDomain).
 		members = members[:1]
 	}
-	var scopes []*scope
-	for _, m := range members {
-		for i := range c.vhosts[m].scopes {
-			scopes = append(scopes, &c.vhosts[m].scopes[i])
-		}
+	group := make([]*vhost, len(members))
+	for i, m := range members {
+		group[i] = &c.vhosts[m]
 	}
-	if len(members) > 1 {
-		// Istio merges VirtualServices of one host with their catch-all
-		// routes last (SortVHostRoutes in pilot/pkg/networking/core/route/route.go).
-		slices.SortStableFunc(scopes, func(x, y *scope) int {
-			return cmp.Compare(boolInt(x.catchAll), boolInt(y.catchAll))
-		})
-	}
+	scopes := mergedScopes(group)
 	anyHost := slices.Contains(b.domains, "*")
 	where := "every host"
 	if !anyHost {
@@ -250,17 +242,23 @@ func (c *converter) unreached(reached map[*scope]bool) {
 // pruneFences drops the fences no later enabled rule could pass: the
 // disabled top level already leaves those requests alone.
 func (c *converter) pruneFences(entries []entry) []entry {
+	// The hosts of the enabled rules after each entry, from the last.
+	later := newHostIndex()
+	keep := make([]bool, len(entries))
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := &entries[i]
+		keep[i] = e.fence == nil || later.overlaps(e.hosts)
+		if e.cors != nil {
+			later.add(e.hosts)
+		}
+	}
 	var out []entry
 	for i, e := range entries {
-		if e.fence == nil {
-			out = append(out, e)
-			continue
-		}
-		if !slices.ContainsFunc(entries[i+1:], func(l entry) bool { return l.cors != nil && overlap(e.hosts, l.hosts) }) {
+		if !keep[i] {
 			continue
 		}
 		out = append(out, e)
-		if e.fence.kind == "gateway" {
+		if e.fence != nil && e.fence.kind == "gateway" {
 			c.note("%s: requests to %s that match none of its rules get no CORS handling, as in the Envoy-based implementations (Envoy Gateway, Istio), where a more specific hostname's routes hide the others'; the Gateway API gives them precedence without saying whether less specific hostnames' rules still apply, and an implementation where they do would apply those", e.fence.from, strings.Join(e.hosts, ", "))
 		}
 	}
@@ -291,7 +289,7 @@ func (c *converter) sharedDomain(d string, members []int) {
 	}
 	if c.onSidecars() {
 		for _, m := range members[1:] {
-			if !sameHandling(&c.vhosts[members[0]], &c.vhosts[m]) {
+			if !sameHandling([]*vhost{&c.vhosts[members[0]]}, []*vhost{&c.vhosts[m]}) {
 				c.refuse("%s share %s, and their CORS handling differs: on sidecars Istio uses one VirtualService for a host, the oldest, and the documents do not show which; give them different hosts, or merge them into one", list, d)
 				return
 			}
@@ -300,11 +298,11 @@ func (c *converter) sharedDomain(d string, members []int) {
 		return
 	}
 	first := &c.vhosts[members[0]]
-	if first.ports != nil && !slices.ContainsFunc(members, func(m int) bool { return c.vhosts[m].ports != first.ports }) {
-		return // virtual hosts of one route configuration, apart by the port: portsAgree's
+	if first.table != nil && !slices.ContainsFunc(members, func(m int) bool { return c.vhosts[m].table != first.table }) {
+		return // virtual hosts of one route configuration, apart by the port: agree's
 	}
 	for _, m := range members[1:] {
-		if !sameHandling(first, &c.vhosts[m]) {
+		if !sameHandling([]*vhost{first}, []*vhost{&c.vhosts[m]}) {
 			c.refuse("%s all take %s, and their CORS handling differs; the source tells their requests apart by what corswasm rules cannot match (the port, in a domain or in the listener, or the kind of proxy): convert them separately, one plugin configuration for each listener", list, d)
 			return
 		}
@@ -312,23 +310,43 @@ func (c *converter) sharedDomain(d string, members []int) {
 	c.note("%s all take %s, where the source uses one of them by what corswasm rules cannot match (the port, in a domain or in the listener); they give every request the same CORS handling: converted once", list, d)
 }
 
-// sameHandling reports whether two vhosts route every request to the same
-// CORS handling, by the same routes.
-func sameHandling(a, b *vhost) bool {
+// sameHandling reports whether two vhosts, or groups of VirtualServices
+// Istio merges (see mergedScopes), route every request to the same CORS
+// handling, by the same routes.
+func sameHandling(a, b []*vhost) bool {
 	type handling struct {
 		hosts      []string
 		paths      pathSet
 		cors       *policy.Config
 		conditions []string
 	}
-	of := func(v *vhost) []handling {
+	of := func(group []*vhost) []handling {
 		var out []handling
-		for _, s := range v.scopes {
+		for _, s := range mergedScopes(group) {
 			out = append(out, handling{s.hosts, s.paths, s.cors, s.conditions})
 		}
 		return out
 	}
 	return reflect.DeepEqual(of(a), of(b))
+}
+
+// mergedScopes returns the routes of vhosts that share a domain in the
+// order they are tried: one vhost's in order, or VirtualServices' merged
+// with their catch-all routes last (SortVHostRoutes in
+// pilot/pkg/networking/core/route/route.go).
+func mergedScopes(vhosts []*vhost) []*scope {
+	var scopes []*scope
+	for _, vh := range vhosts {
+		for i := range vh.scopes {
+			scopes = append(scopes, &vh.scopes[i])
+		}
+	}
+	if len(vhosts) > 1 {
+		slices.SortStableFunc(scopes, func(x, y *scope) int {
+			return cmp.Compare(boolInt(x.catchAll), boolInt(y.catchAll))
+		})
+	}
+	return scopes
 }
 
 func boolInt(b bool) int {

@@ -42,6 +42,7 @@ func (c *converter) bootstrap(obj map[string]any) error {
 	}
 	for i := range cms {
 		cm := &cms[i]
+		done := c.about([]parent{cm.hcm.parent})
 		if len(cm.corsNames) > 1 {
 			c.refuse("%s runs %d CORS filters (%s): each reads its own per-route configurations and acts on the same requests; corswasm is one filter", cm.from, len(cm.corsNames), quoteAll(cm.corsNames))
 		}
@@ -65,6 +66,7 @@ func (c *converter) bootstrap(obj map[string]any) error {
 		case field(cm.cfg, "scoped_routes") != nil:
 			c.refuse("%s takes its routes from scoped route configurations (scoped_routes), which corswasm cannot convert", cm.from)
 		}
+		done()
 	}
 	return nil
 }
@@ -80,11 +82,15 @@ func connectionManagers(obj map[string]any) []connectionManager {
 		lname, _ := lm["name"].(string)
 		chains, _ := field(lm, "filter_chains").([]any)
 		where := make([]string, len(chains))
-		for j := range chains {
-			where[j] = fmt.Sprintf("filter_chains[%d]", j)
+		ids := make([]string, len(chains))
+		for j, ch := range chains {
+			where[j], ids[j] = fmt.Sprintf("filter_chains[%d]", j), strconv.Itoa(j)
+			if name, _ := ch.(map[string]any)["name"].(string); name != "" {
+				ids[j] = name
+			}
 		}
 		if d := field(lm, "default_filter_chain"); d != nil {
-			chains, where = append(chains, d), append(where, "default_filter_chain")
+			chains, where, ids = append(chains, d), append(where, "default_filter_chain"), append(ids, "default")
 		}
 		for j, ch := range chains {
 			chm, _ := ch.(map[string]any)
@@ -97,13 +103,16 @@ func connectionManagers(obj map[string]any) []connectionManager {
 				}
 				h, names := corsFilters(cfg)
 				h.stripAnyPort, _ = field(cfg, "strip_any_host_port").(bool)
+				h.stripDot, _ = field(cfg, "strip_trailing_host_dot").(bool)
 				if strip, _ := field(cfg, "strip_matching_host_port").(bool); strip {
 					h.strippedPort = listenerPort(lm)
 				}
 				if lname == "" {
 					lname = fmt.Sprintf("listeners[%d]", i)
 				}
-				h.parent = parent{kind: "listener", name: lname, part: fmt.Sprintf("%s filters[%d]", where[j], k)}
+				// A connection manager is its filter chain's last filter:
+				// the chain names it.
+				h.parent = parent{kind: "listener", name: lname, part: chainPart + ids[j]}
 				out = append(out, connectionManager{
 					from:      fmt.Sprintf("listener %q (static_resources.listeners[%d]) %s filters[%d], its HTTP connection manager,", lname, i, where[j], k),
 					hcm:       h,
@@ -127,7 +136,6 @@ func connectionManagers(obj map[string]any) []connectionManager {
 // http_filters: their names, which per-route configurations are looked
 // up by, and whether the first is disabled unless a route enables it.
 func corsFilters(cfg map[string]any) (h hcm, names []string) {
-	h.known = true
 	filters, _ := field(cfg, "http_filters").([]any)
 	for _, f := range filters {
 		fm, _ := f.(map[string]any)
@@ -142,6 +150,10 @@ func corsFilters(cfg map[string]any) (h hcm, names []string) {
 	}
 	return h, names
 }
+
+// chainPart begins a listener's part: its filter chain's name or index
+// (--listener NAME/CHAIN), or "default" for default_filter_chain.
+const chainPart = "filter chain "
 
 // rdsNames returns the route configurations a bootstrap's connection
 // managers take from RDS.

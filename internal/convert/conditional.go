@@ -13,10 +13,14 @@ import (
 // out sends its own requests there. Either way nothing changes when the
 // routes after it give every request the route could take the same CORS
 // handling as the route itself (checked conservatively: the same policy,
-// as converted): then it is left out; otherwise the conversion is
-// refused. A request that no route takes gets no CORS
-// handling in the sources (no route: Envoy's CORS filter does nothing),
-// as in the converted rules (a fence, or the disabled top level).
+// as converted): then it is left out. A request that no route takes gets
+// no CORS handling in the sources (no route: Envoy's CORS filter does
+// nothing), and the proxy answers it 404 itself (Router::Filter::
+// decodeHeaders: no route), as in Envoy when no virtual host takes it
+// (see ports.go); when the routes after it take some of the route's
+// requests with its CORS handling and no route takes the others, the
+// route is kept without its conditions: it adds CORS headers to those
+// 404s alone. Otherwise the conversion is refused.
 
 // settle leaves out each conditional entry of a block whose requests get
 // the same CORS handling without it, and refuses the others. entries are
@@ -34,7 +38,10 @@ func (c *converter) settle(entries []entry, where string) []entry {
 		case same:
 			c.note("%s is left out for %s: corswasm rules cannot select requests by %s, and it changes nothing: the routes after it give every request it could take the same CORS handling", e.from, where, conds)
 		case other == nil:
-			c.refuse("%s: corswasm rules cannot select requests by %s, and the CORS handling of requests to %s depends on them: those that meet them get its CORS handling, the others none (no later route takes them)", e.from, conds, where)
+			c.note("%s: corswasm rules cannot select requests by %s; the requests to %s that do not meet them match no route, which the proxy answers 404 itself without CORS handling: the rule takes them too, which adds CORS headers to those 404s alone", e.from, conds, where)
+			kept := *e
+			kept.conditions = nil
+			out = append(out, kept)
 		default:
 			c.refuse("%s: corswasm rules cannot select requests by %s, and the CORS handling of requests to %s depends on them: those that meet them get its CORS handling, the others that of %s, which differs", e.from, conds, where, other.from)
 		}

@@ -57,8 +57,10 @@ type converter struct {
 	sources      []string
 	notes        []string
 	refusals     []string
-	// envoyFilters are the Istio EnvoyFilters read.
+	// envoyFilters are the Istio EnvoyFilters read, and gateways the
+	// Gateway API Gateways' listeners by NAMESPACE/NAME.
 	envoyFilters []envoyFilter
+	gateways     map[string][]gatewayListener
 	// parentNotes are notes about one parent, printed when the result
 	// is for it (see parents.go).
 	parentNotes map[parent][]string
@@ -70,11 +72,61 @@ type converter struct {
 	// kinds records the kinds of source seen, for the notes about their
 	// behaviour.
 	kinds map[string]bool
+	// domainsCompared counts the domains compared with a host in
+	// choosing virtual hosts (see agree): the conversion's largest work.
+	domainsCompared int
+	// said holds the notes and refusals about the parts of the input
+	// attached to some parents, said when the result is for one of them
+	// (see attachedSay); saying is the one being read.
+	attachedSaid []*attachedSay
+	saying       *attachedSay
+}
+
+// attachedSay is what is said about a part of the input attached to
+// parents: a VirtualService, a route configuration, a virtual host.
+type attachedSay struct {
+	parents         []parent
+	notes, refusals []string
+}
+
+// about records the notes and refusals said until the function it
+// returns is called as those of a part attached to parents.
+func (c *converter) about(parents []parent) (done func()) {
+	s, outer := &attachedSay{parents: parents}, c.saying
+	c.attachedSaid = append(c.attachedSaid, s)
+	c.saying = s
+	return func() { c.saying = outer }
+}
+
+// sayAttached says the notes and refusals about the parts attached to
+// the parents the conversion is for (selected; nil: all of them).
+func (c *converter) sayAttached(selected func(parent) bool) {
+	for _, s := range c.attachedSaid {
+		if selected != nil && !slices.ContainsFunc(s.parents, selected) {
+			continue
+		}
+		for _, n := range s.notes {
+			c.note("%s", n)
+		}
+		for _, r := range s.refusals {
+			c.refuse("%s", r)
+		}
+	}
+}
+
+func newConverter() *converter {
+	return &converter{kinds: make(map[string]bool), routeConfigs: make(map[string]map[string]any), claimed: make(map[string]bool),
+		parentNotes: make(map[parent][]string), gateways: make(map[string][]gatewayListener)}
 }
 
 // note records a difference of behaviour, once.
 func (c *converter) note(format string, args ...any) {
-	if n := fmt.Sprintf(format, args...); c.first("note: " + n) {
+	n := fmt.Sprintf(format, args...)
+	if c.saying != nil {
+		c.saying.notes = append(c.saying.notes, n)
+		return
+	}
+	if c.first("note: " + n) {
 		c.notes = append(c.notes, n)
 	}
 }
@@ -105,7 +157,12 @@ func (c *converter) keepNotes(entries []entry) {
 
 // refuse records a reason to refuse the conversion, once.
 func (c *converter) refuse(format string, args ...any) {
-	if r := fmt.Sprintf(format, args...); c.first("refused: " + r) {
+	r := fmt.Sprintf(format, args...)
+	if c.saying != nil {
+		c.saying.refusals = append(c.saying.refusals, r)
+		return
+	}
+	if c.first("refused: " + r) {
 		c.refusals = append(c.refusals, r)
 	}
 }
@@ -139,8 +196,7 @@ func ConvertFor(sel Selection, inputs ...Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &converter{kinds: make(map[string]bool), routeConfigs: make(map[string]map[string]any), claimed: make(map[string]bool),
-		parentNotes: make(map[parent][]string)}
+	c := newConverter()
 	for _, d := range docs {
 		if name, ok := d.obj["name"].(string); ok && d.obj["kind"] == nil && has(d.obj, "virtual_hosts", "virtualHosts") && c.routeConfigs[name] == nil {
 			c.routeConfigs[name] = d.obj
@@ -161,6 +217,7 @@ func ConvertFor(sel Selection, inputs ...Input) (*Result, error) {
 	if len(c.sources) == 0 {
 		return nil, ErrUnknownDocument
 	}
+	c.attachRoutes()
 	c.checkEnvoyFilters()
 	// Validated even when refused, so that every reason shows at once.
 	cfg, err := c.assembleByParent(sel)
@@ -216,6 +273,12 @@ func (c *converter) document(obj map[string]any) error {
 			return err
 		}
 		return c.httpRoute(js)
+	case kind == "Gateway" && strings.HasPrefix(api, "gateway.networking.k8s.io/"):
+		js, err := jsonOf(obj)
+		if err != nil {
+			return err
+		}
+		return c.readGateway(js)
 	case kind == "EnvoyFilter" && strings.HasPrefix(api, "networking.istio.io/"):
 		js, err := jsonOf(obj)
 		if err != nil {

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 
@@ -26,22 +27,29 @@ func (c *converter) envoy(obj map[string]any) error {
 		return c.routeConfiguration(obj, nil)
 	case has(obj, "domains"):
 		var vh routev3.VirtualHost
-		if err := c.unmarshalEnvoy(obj, &vh, "VirtualHost"); err != nil {
+		foreign, err := c.unmarshalEnvoy(obj, &vh, "VirtualHost")
+		if err != nil {
 			return err
 		}
 		c.sources = append(c.sources, fmt.Sprintf("Envoy VirtualHost %q", vh.Name))
 		from := fmt.Sprintf("virtual host %q", vh.Name)
-		c.virtualHost(from, &vh, nil, &routeTable{h: c.inputHCM(from, parent{kind: "envoy"}, corsNames(virtualHostConfigs([]*routev3.VirtualHost{&vh})...)), ports: &portTable{}})
+		defer c.about([]parent{{kind: "envoy"}})()
+		h := c.inputHCM(from, parent{kind: "envoy"}, virtualHostConfigs([]*routev3.VirtualHost{&vh}))
+		c.foreignUnderCORS(from, foreign, h)
+		c.virtualHost(from, &vh, nil, &routeTable{h: h, table: &authorityTable{source: "envoy"}})
 	case has(obj, "match"):
 		var r routev3.Route
-		if err := c.unmarshalEnvoy(obj, &r, "Route"); err != nil {
+		foreign, err := c.unmarshalEnvoy(obj, &r, "Route")
+		if err != nil {
 			return err
 		}
 		c.sources = append(c.sources, fmt.Sprintf("Envoy Route %q", r.Name))
 		from := fmt.Sprintf("route %q", r.Name)
-		h := c.inputHCM(from, parent{kind: "envoy"}, corsNames(routeConfigs([]*routev3.Route{&r})...))
+		defer c.about([]parent{{kind: "envoy"}})()
+		h := c.inputHCM(from, parent{kind: "envoy"}, routeConfigs([]*routev3.Route{&r}))
+		c.foreignUnderCORS(from, foreign, h)
 		c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: "route", domains: []string{"*"}, parents: []parent{h.parent},
-			scopes: c.routes("", "route", nil, []*routev3.Route{&r}, &routeTable{h: h, ports: &portTable{}})})
+			scopes: c.routes("", "route", nil, []*routev3.Route{&r}, &routeTable{h: h, table: &authorityTable{source: "envoy"}})})
 	default:
 		return nil
 	}
@@ -53,23 +61,35 @@ func (c *converter) envoy(obj map[string]any) error {
 // connection manager h (nil when the input does not hold it).
 func (c *converter) routeConfiguration(obj map[string]any, h *hcm) error {
 	var rc routev3.RouteConfiguration
-	if err := c.unmarshalEnvoy(obj, &rc, "RouteConfiguration"); err != nil {
+	foreign, err := c.unmarshalEnvoy(obj, &rc, "RouteConfiguration")
+	if err != nil {
 		return err
 	}
 	c.sources = append(c.sources, fmt.Sprintf("Envoy RouteConfiguration %q", rc.Name))
 	c.kinds["envoy"] = true
 	from := fmt.Sprintf("route configuration %q", rc.Name)
-	if h == nil {
-		h = c.inputHCM(from, parent{kind: "route configuration", name: rc.Name}, corsNames(append(virtualHostConfigs(rc.VirtualHosts), rc.TypedPerFilterConfig)...))
+	p := parent{kind: "route configuration", name: rc.Name}
+	if h != nil {
+		p = h.parent
 	}
+	defer c.about([]parent{p})()
+	if h == nil {
+		h = c.inputHCM(from, p, append(virtualHostConfigs(rc.VirtualHosts), rc.TypedPerFilterConfig))
+	}
+	c.foreignUnderCORS(from, foreign, h)
 	if rc.Vhds != nil {
 		c.refuse("%s: virtual hosts come from VHDS (vhds), which are not in the input; give the virtual hosts (Envoy's /config_dump has them)", from)
+	}
+	if rc.VhostHeader != "" {
+		// RouteMatcher::findVirtualHost reads the host from that header,
+		// and chooses no virtual host when it is absent.
+		c.refuse("%s: vhost_header %q: Envoy chooses the virtual host by that header instead of :authority, and corswasm rules match :authority", from, rc.VhostHeader)
 	}
 	// A policy for the whole route configuration applies field by field
 	// where a virtual host or route sets none.
 	rt := &routeTable{h: h, ignorePathParameters: rc.IgnorePathParametersInPathMatching,
-		ports: &portTable{ignored: rc.IgnorePortInHostMatching || h.stripAnyPort, stripped: h.strippedPort}}
-	parents := []corsLevel{c.level(from, rc.TypedPerFilterConfig, nil, h)}
+		table: &authorityTable{source: "envoy", ignored: rc.IgnorePortInHostMatching || h.stripAnyPort, stripped: h.strippedPort, dotStripped: h.stripDot}}
+	parents := []corsLevel{level(from, rc.TypedPerFilterConfig, nil)}
 	for i, vh := range rc.VirtualHosts {
 		c.virtualHost(fmt.Sprintf("%s virtual_hosts[%d] %q", from, i, vh.Name), vh, parents, rt)
 	}
@@ -85,71 +105,26 @@ func has(obj map[string]any, keys ...string) bool {
 	return false
 }
 
-// unmarshalEnvoy reads obj as an Envoy message, after dropping the
-// per-filter configurations the CORS filter does not read.
-func (c *converter) unmarshalEnvoy(obj map[string]any, m proto.Message, what string) error {
-	dropForeignTypedConfigs(obj)
+// unmarshalEnvoy reads obj as an Envoy message, after removing the
+// per-filter configurations the CORS filter does not read, which it
+// returns (readTypedConfigs).
+func (c *converter) unmarshalEnvoy(obj map[string]any, m proto.Message, what string) ([]foreignEntry, error) {
+	foreign := readTypedConfigs(obj, "")
 	js, err := jsonOf(obj)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := protojson.Unmarshal(js, m); err != nil {
-		return fmt.Errorf("not a valid Envoy %s (envoy.config.route.v3): %w", what, err)
+		return nil, fmt.Errorf("not a valid Envoy %s (envoy.config.route.v3): %w", what, err)
 	}
-	return nil
-}
-
-// dropForeignTypedConfigs removes the per-filter configurations of other
-// filters than CORS, whose types this command does not link (protojson
-// would refuse them): it keeps CorsPolicy entries, and FilterConfig
-// entries that wrap one, wrap nothing, or wrap an empty configuration
-// (they may disable or enable the CORS filter).
-func dropForeignTypedConfigs(v any) {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, val := range v {
-			cfgs, ok := val.(map[string]any)
-			if !ok || k != "typed_per_filter_config" && k != "typedPerFilterConfig" {
-				dropForeignTypedConfigs(val)
-				continue
-			}
-			for name, cfg := range cfgs {
-				if !readsCORS(cfg) {
-					delete(cfgs, name)
-				}
-			}
-		}
-	case []any:
-		for _, e := range v {
-			dropForeignTypedConfigs(e)
-		}
-	}
-}
-
-// readsCORS reports whether a typed_per_filter_config entry may be the
-// CORS filter's.
-func readsCORS(cfg any) bool {
-	m, _ := cfg.(map[string]any)
-	switch m["@type"] {
-	case corsFilterType:
-		return true
-	case filterConfigType:
-		inner, present := m["config"]
-		if !present {
-			return true
-		}
-		im, _ := inner.(map[string]any)
-		t, _ := im["@type"].(string)
-		return im != nil && (t == "" && len(im) == 0 || t == corsFilterType)
-	}
-	return false
+	return foreign, nil
 }
 
 // virtualHost adds a virtual host: its domains and its routes; parents
 // are the levels above it (the route configuration's).
 func (c *converter) virtualHost(from string, vh *routev3.VirtualHost, parents []corsLevel, rt *routeTable) {
-	hosts, domains := c.envoyDomains(from, vh.Domains, rt.ports)
-	levels := append([]corsLevel{c.level(from, vh.TypedPerFilterConfig, vh.Cors, rt.h)}, parents...)
+	hosts, domains := c.envoyDomains(from, vh.Domains, rt.table)
+	levels := append([]corsLevel{level(from, vh.TypedPerFilterConfig, vh.Cors)}, parents...)
 	if vh.Matcher != nil {
 		c.refuse("%s chooses its routes with a matcher tree (matcher), which corswasm cannot convert", from)
 	}
@@ -157,16 +132,16 @@ func (c *converter) virtualHost(from string, vh *routev3.VirtualHost, parents []
 	if vh.RequireTls != routev3.VirtualHost_NONE && slices.ContainsFunc(scopes, func(s scope) bool { return s.cors != nil }) {
 		c.refuse("%s: require_tls %s: Envoy redirects plain-HTTP requests to https without CORS handling, and corswasm rules cannot select requests by scheme", from, vh.RequireTls)
 	}
-	c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: vh.Name, domains: hosts, scopes: scopes, authorities: domains, ports: rt.ports, parents: []parent{rt.h.parent}})
+	c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: vh.Name, domains: hosts, scopes: scopes, authorities: domains, table: rt.table, parents: []parent{rt.h.parent}})
 }
 
 // routeTable is how a route configuration's routes are matched: its
 // connection manager's CORS filter, and its own matching fields.
 type routeTable struct {
 	h *hcm
-	// ports says how the port counts in choosing a virtual host; one for
-	// each route configuration.
-	ports *portTable
+	// table says how the port and a trailing dot count in choosing a
+	// virtual host; one for each route configuration.
+	table *authorityTable
 	// ignorePathParameters: paths are matched up to their first ";"
 	// (ignore_path_parameters_in_path_matching).
 	ignorePathParameters bool
@@ -183,16 +158,19 @@ func (c *converter) routes(from, vhName string, parents []corsLevel, routes []*r
 			c.note("%s: %s: Envoy never takes this route: left out", at, never)
 			continue
 		}
-		levels := append([]corsLevel{c.level(at, r.TypedPerFilterConfig, r.GetRoute().GetCors(), rt.h)}, parents...)
-		cors := c.weightedCORS(at, r, levels, rt.h)
-		if cors != nil && r.GetRoute() == nil && r.GetNonForwardingAction() == nil && r.GetFilterAction() == nil {
+		levels := append([]corsLevel{level(at, r.TypedPerFilterConfig, r.GetRoute().GetCors())}, parents...)
+		var cors *policy.Config
+		if r.GetRoute() == nil && r.GetNonForwardingAction() == nil && r.GetFilterAction() == nil {
 			// CorsFilter::decodeHeaders does nothing on a route without a
 			// route entry: RouteEntryImplBase::routeEntry is null for
-			// redirects and direct responses. The policy's own notes do
-			// not apply.
-			c.takeNotes()
-			c.policyNote("%s answers with a redirect or a direct response: Envoy's CORS filter does nothing there, so its CORS policy has no effect; the rule leaves its requests alone", at)
-			cors = nil
+			// redirects and direct responses.
+			if c.weightedCORS(at, r, levels, rt.h) != nil {
+				c.takeNotes() // the policy's own notes do not apply
+				c.policyNote("%s answers with a redirect or a direct response: Envoy's CORS filter does nothing there, so its CORS policy has no effect; the rule leaves its requests alone", at)
+			}
+		} else {
+			cors = c.weightedCORS(at, r, levels, rt.h)
+			c.nameIndependent(at, r, levels, rt.h, cors)
 		}
 		name := r.Name
 		if name == "" {
@@ -203,15 +181,45 @@ func (c *converter) routes(from, vhName string, parents []corsLevel, routes []*r
 	return scopes
 }
 
+// nameIndependent refuses a route whose CORS handling, cors with the
+// filter named as h says, differs when the filter has one of h's
+// uncertain names instead (see inputHCM).
+func (c *converter) nameIndependent(at string, r *routev3.Route, levels []corsLevel, h *hcm, cors *policy.Config) {
+	for _, name := range h.uncertain {
+		alt := *h
+		alt.name, alt.uncertain = name, nil
+		var other *policy.Config
+		c.aside(func() { other = c.weightedCORS(at, r, levels, &alt) })
+		if !reflect.DeepEqual(other, cors) {
+			c.refuse("%s: a FilterConfig under %q in typed_per_filter_config disables or enables the CORS filter only if its connection manager names it %q, which the input does not show, and the CORS handling of these requests depends on it; convert with the bootstrap or listener whose http_filters name the CORS filter", at, name, name)
+			return
+		}
+	}
+}
+
+// aside runs f and forgets the notes and refusals it records.
+func (c *converter) aside(f func()) {
+	pending, refusals, said := c.pending, len(c.refusals), maps.Clone(c.said)
+	var saying attachedSay
+	if c.saying != nil {
+		saying = *c.saying
+	}
+	f()
+	c.pending, c.refusals, c.said = pending, c.refusals[:refusals], said
+	if c.saying != nil {
+		c.saying.notes, c.saying.refusals = saying.notes, saying.refusals
+	}
+}
+
 // weightedCORS is routeCORS for a route whose weighted clusters may add a
 // level of their own (WeightedClusterEntry::perFilterConfigs): the policy
 // must then be the same whichever cluster Envoy picks.
 func (c *converter) weightedCORS(at string, r *routev3.Route, levels []corsLevel, h *hcm) *policy.Config {
 	var clusters []corsLevel
 	for i, cw := range r.GetRoute().GetWeightedClusters().GetClusters() {
-		clusters = append(clusters, c.level(fmt.Sprintf("%s weighted_clusters.clusters[%d] %q", at, i, cw.Name), cw.TypedPerFilterConfig, nil, h))
+		clusters = append(clusters, level(fmt.Sprintf("%s weighted_clusters.clusters[%d] %q", at, i, cw.Name), cw.TypedPerFilterConfig, nil))
 	}
-	if !slices.ContainsFunc(clusters, func(l corsLevel) bool { return l.typed != nil || l.canonical != nil || l.disabled != nil }) {
+	if !slices.ContainsFunc(clusters, func(l corsLevel) bool { return len(l.cfgs) > 0 }) {
 		return c.routeCORS(levels, h)
 	}
 	var cors *policy.Config

@@ -65,21 +65,35 @@ func (c *converter) routeCORS(levels []corsLevel, h *hcm) *policy.Config {
 		return nil // the connection manager has no CORS filter
 	}
 	disabled := h.disabled
-	for _, l := range levels {
-		if l.disabled != nil {
-			disabled = *l.disabled
-			break
+	var typed, canonical, deprecated []*envoyPolicy
+	decided := false
+	for i := range levels {
+		l := &levels[i]
+		p, d := l.entry(h.name)
+		if d != nil && !decided {
+			disabled, decided = *d, true
+		}
+		if p != nil {
+			typed = append(typed, p)
+		}
+		if h.name != corsFilterName {
+			if p, _ := l.entry(corsFilterName); p != nil {
+				canonical = append(canonical, p)
+			}
+		}
+		if l.deprecated != nil {
+			deprecated = append(deprecated, l.deprecated)
 		}
 	}
 	if disabled {
 		return nil
 	}
-	ps := policiesOf(levels, func(l *corsLevel) *envoyPolicy { return l.typed })
+	ps := typed
 	if len(ps) == 0 {
-		ps = policiesOf(levels, func(l *corsLevel) *envoyPolicy { return l.canonical })
+		ps = canonical
 	}
 	if len(ps) == 0 {
-		ps = policiesOf(levels, func(l *corsLevel) *envoyPolicy { return l.deprecated })
+		ps = deprecated
 	}
 	if len(ps) == 0 {
 		return nil
@@ -93,17 +107,6 @@ func (c *converter) routeCORS(levels []corsLevel, h *hcm) *policy.Config {
 		cfg.Mode = policy.Audit
 	}
 	return cfg
-}
-
-// policiesOf returns the policies of the levels that have one, by at.
-func policiesOf(levels []corsLevel, at func(*corsLevel) *envoyPolicy) []*envoyPolicy {
-	var ps []*envoyPolicy
-	for i := range levels {
-		if p := at(&levels[i]); p != nil {
-			ps = append(ps, p)
-		}
-	}
-	return ps
 }
 
 // first returns the most specific policy whose field set reports set.

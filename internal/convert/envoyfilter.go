@@ -1,9 +1,7 @@
 package convert
 
 import (
-	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -39,11 +37,6 @@ func (c *converter) readEnvoyFilter(js []byte) error {
 	return nil
 }
 
-// corsWords are what a patch's value says when it may change the CORS
-// handling of what it patches: the CORS filter or its policies, the
-// filters that run, the routes and their matching, the hosts.
-var corsWords = regexp.MustCompile(`(?i)envoy\.filters\.http\.cors|filters\.http\.cors\.v3|"cors"|corsPolicy|typed_?per_?filter_?config|http_?filters|"match"|"domains"|"routes"|"virtual_?hosts"|redirect|direct_?response|require_?tls|route_?config|"rds"|strip_|ignore_?port|ignore_?path`)
-
 // checkEnvoyFilters refuses each patch that may change the CORS handling
 // of the converted routes.
 func (c *converter) checkEnvoyFilters() {
@@ -57,27 +50,72 @@ func (c *converter) checkEnvoyFilters() {
 	}
 }
 
+// The fields of what a patch may change whose value changes the CORS
+// handling of the routes: the filters that run and their order, the
+// routes and how a request is matched to them, the CORS policies, and
+// what answers a request instead of its route. The others (timeouts,
+// retries, headers added, ignore_port_in_host_matching and the
+// connection manager's strip_* fields, which only make Envoy ignore what
+// corswasm rules ignore) change nothing of it.
+var (
+	connectionManagerFields = []string{"http_filters", "route_config", "rds", "scoped_routes"}
+	routeConfigFields       = []string{"virtual_hosts", "vhds", "vhost_header", "typed_per_filter_config", "ignore_path_parameters_in_path_matching"}
+	virtualHostFields       = []string{"domains", "routes", "typed_per_filter_config", "cors", "require_tls", "matcher"}
+	routeFields             = []string{"match", "typed_per_filter_config", "redirect", "direct_response", "filter_action", "non_forwarding_action"}
+	routeActionFields       = []string{"cors", "weighted_clusters", "cluster_specifier_plugin", "inline_cluster_specifier_plugin"}
+	listenerFields          = []string{"filter_chains", "default_filter_chain", "filters"}
+)
+
 // patchTouches says what of the converted routes a patch may change, ""
-// when nothing.
+// when nothing: it reads the patch's applyTo, its operation, the filter it
+// patches or inserts, and the fields its value sets.
 func (c *converter) patchTouches(p *networking.EnvoyFilter_EnvoyConfigObjectPatch) string {
-	value, _ := json.Marshal(p.GetPatch().GetValue())
-	merge := p.GetPatch().GetOperation() == networking.EnvoyFilter_Patch_MERGE
-	mentions := corsWords.Match(value)
+	op := p.GetPatch().GetOperation()
+	value := p.GetPatch().GetValue().AsMap()
+	merge := op == networking.EnvoyFilter_Patch_MERGE
 	switch p.ApplyTo {
 	case networking.EnvoyFilter_HTTP_FILTER:
 		sub := p.GetMatch().GetListener().GetFilterChain().GetFilter().GetSubFilter().GetName()
 		switch {
 		case sub == corsFilterName || sub == "cors":
 			return "it patches the CORS filter, or inserts a filter beside it"
-		case mentions:
-			return "its value is about the CORS filter"
+		case isCORSFilter(value):
+			return "its value is the CORS filter"
+		}
+	case networking.EnvoyFilter_NETWORK_FILTER:
+		name := p.GetMatch().GetListener().GetFilterChain().GetFilter().GetName()
+		hcm := name == "" || name == "envoy.filters.network.http_connection_manager"
+		cfg, _ := field(value, "typed_config").(map[string]any)
+		switch {
+		case hcm && (op == networking.EnvoyFilter_Patch_REMOVE || op == networking.EnvoyFilter_Patch_REPLACE):
+			return "it removes or replaces the HTTP connection manager"
+		case !merge && typeOf(cfg) == hcmType:
+			return "it adds an HTTP connection manager"
+		case hcm && merge:
+			if set := setFields(cfg, connectionManagerFields); set != "" {
+				return "it sets the HTTP connection manager's " + set
+			}
+		}
+	case networking.EnvoyFilter_LISTENER, networking.EnvoyFilter_FILTER_CHAIN:
+		if op != networking.EnvoyFilter_Patch_REMOVE {
+			if set := setFields(value, listenerFields); set != "" {
+				return "it sets the " + set + " that route requests"
+			}
+		}
+	case networking.EnvoyFilter_EXTENSION_CONFIG:
+		if isCORSFilter(value) {
+			return "its value is the CORS filter"
 		}
 	case networking.EnvoyFilter_ROUTE_CONFIGURATION:
-		if mentions || !merge {
-			return "it patches the route configurations"
+		if !merge {
+			return "it replaces route configurations"
+		}
+		if set := setFields(value, routeConfigFields); set != "" {
+			return "it sets the route configurations' " + set
 		}
 	case networking.EnvoyFilter_VIRTUAL_HOST, networking.EnvoyFilter_HTTP_ROUTE:
-		if !mentions && merge {
+		why := c.routePatch(p.ApplyTo, op, value)
+		if why == "" {
 			return ""
 		}
 		vh := p.GetMatch().GetRouteConfiguration().GetVhost()
@@ -87,13 +125,63 @@ func (c *converter) patchTouches(p *networking.EnvoyFilter_EnvoyConfigObjectPatc
 		if r := vh.GetRoute().GetName(); r != "" && !c.convertsRoute(r) {
 			return ""
 		}
-		return "it patches their virtual hosts or routes"
-	case networking.EnvoyFilter_NETWORK_FILTER, networking.EnvoyFilter_LISTENER, networking.EnvoyFilter_FILTER_CHAIN, networking.EnvoyFilter_EXTENSION_CONFIG:
-		if mentions {
-			return "its value is about the HTTP filters, the routes or the hosts"
+		if p.ApplyTo == networking.EnvoyFilter_VIRTUAL_HOST && op == networking.EnvoyFilter_Patch_ADD {
+			domains, _ := field(value, "domains").([]any)
+			if !slices.ContainsFunc(domains, func(d any) bool { s, _ := d.(string); return c.convertsHost(strings.TrimSuffix(vhostHost(s, ""), ".")) }) {
+				return ""
+			}
+		}
+		return why
+	}
+	return ""
+}
+
+// routePatch says what a patch of virtual hosts or routes changes of
+// their CORS handling, "" when nothing.
+func (c *converter) routePatch(applyTo networking.EnvoyFilter_ApplyTo, op networking.EnvoyFilter_Patch_Operation, value map[string]any) string {
+	switch {
+	case op == networking.EnvoyFilter_Patch_REMOVE:
+		return "it removes virtual hosts or routes"
+	case op != networking.EnvoyFilter_Patch_MERGE && applyTo == networking.EnvoyFilter_VIRTUAL_HOST:
+		return "it adds a virtual host"
+	case op != networking.EnvoyFilter_Patch_MERGE:
+		return "it adds a route"
+	case applyTo == networking.EnvoyFilter_VIRTUAL_HOST:
+		if set := setFields(value, virtualHostFields); set != "" {
+			return "it sets their virtual hosts' " + set
+		}
+	default:
+		action, _ := field(value, "route").(map[string]any)
+		set := setFields(value, routeFields)
+		if a := setFields(action, routeActionFields); a != "" {
+			set = strings.TrimPrefix(set+", route."+strings.ReplaceAll(a, ", ", ", route."), ", ")
+		}
+		if set != "" {
+			return "it sets their routes' " + set
 		}
 	}
 	return ""
+}
+
+// setFields names the fields of obj among names (by their proto or JSON
+// name), "" for none.
+func setFields(obj map[string]any, names []string) string {
+	var set []string
+	for _, n := range names {
+		if field(obj, n) != nil {
+			set = append(set, n)
+		}
+	}
+	return strings.Join(set, ", ")
+}
+
+// isCORSFilter reports whether a patch's value is the CORS filter: its
+// name, or its typed_config (a TypedStruct's type_url too).
+func isCORSFilter(value map[string]any) bool {
+	name, _ := value["name"].(string)
+	cfg, _ := field(value, "typed_config").(map[string]any)
+	url, _ := field(cfg, "type_url").(string)
+	return name == corsFilterName || typeOf(cfg) == corsFilterCfgT || url == corsFilterCfgT
 }
 
 // vhostHost returns the host of an EnvoyFilter's virtual host match:

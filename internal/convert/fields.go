@@ -33,6 +33,18 @@ var labelSuffix = regexp.MustCompile(`^(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
 // can match allowed nothing: it is left out, which keeps that meaning.
 func (c *converter) origins(from string, ms []originMatcher, cfg *policy.Config) {
 	for _, m := range ms {
+		if matchesStar(m) {
+			// CorsFilter::isOriginAllowed (source/extensions/filters/
+			// http/cors/cors_filter.cc) allows any origin when a matcher
+			// matches "*", before it tries the origin.
+			if m.value != "*" {
+				c.policyNote("%s: origin %s %q matches \"*\", which Envoy's CORS filter takes for every origin: it becomes allow_origins [\"*\"]", from, m.kind, m.value)
+			}
+			cfg.AllowOrigins, cfg.AllowOriginRegexes = []string{"*"}, nil
+			return
+		}
+	}
+	for _, m := range ms {
 		v := m.value
 		if m.kind != "regex" && m.ignoreCase {
 			v = strings.ToLower(v)
@@ -80,6 +92,23 @@ func (c *converter) origins(from string, ms []originMatcher, cfg *policy.Config)
 			c.refuse("%s: origin matcher %q cannot be converted; list the exact origins", from, m.kind)
 		}
 	}
+}
+
+// matchesStar reports whether an origin matcher matches the string "*",
+// as Envoy's StringMatcher compares it (a regex whole, with RE2, whose
+// syntax Go's regexp shares); the Gateway API's "*" is every origin too
+// (HTTPCORSFilter.AllowOrigins).
+func matchesStar(m originMatcher) bool {
+	switch m.kind {
+	case "exact", "gateway":
+		return m.value == "*"
+	case "prefix", "suffix", "contains":
+		return m.value == "*" || m.value == ""
+	case "regex":
+		re, err := regexp.Compile(`^(?:` + m.value + `)$`)
+		return err == nil && re.MatchString("*")
+	}
+	return false
 }
 
 // neverMatches notes an origin matcher left out because it matches no

@@ -28,6 +28,15 @@ func TestOrigins(t *testing.T) {
 		{originMatcher{kind: "regex", value: `https://a\.example`}, nil, []string{`https://a\.example`}, ""},
 		{originMatcher{kind: "contains", value: "example"}, nil, nil, "list the exact origins"},
 		{originMatcher{kind: "custom", value: ""}, nil, nil, "cannot be converted"},
+		// Envoy's CorsFilter::isOriginAllowed allows any origin when a
+		// matcher matches "*" (the reviewer's vsany.yaml: regex ".*").
+		{originMatcher{kind: "regex", value: ".*"}, []string{"*"}, nil, ""},
+		{originMatcher{kind: "regex", value: `[^/]*`}, []string{"*"}, nil, ""},
+		{originMatcher{kind: "regex", value: `https://.*`}, nil, []string{`https://.*`}, ""},
+		{originMatcher{kind: "prefix", value: "*"}, []string{"*"}, nil, ""},
+		{originMatcher{kind: "suffix", value: "*"}, []string{"*"}, nil, ""},
+		{originMatcher{kind: "contains", value: "*"}, []string{"*"}, nil, ""},
+		{originMatcher{kind: "exact", value: "*"}, []string{"*"}, nil, ""},
 	}
 	for _, tc := range cases {
 		c := &converter{}
@@ -95,6 +104,7 @@ func TestOriginsNeverMatched(t *testing.T) {
 // port is the scheme's default (HTTPCORSFilter.AllowOrigins).
 func TestGatewayOriginsNormalized(t *testing.T) {
 	p, r := convertAll(t, httpRoute(`  - filters: [{type: CORS, cors: {allowOrigins: ["HTTPS://App.Example.com:443", "https://*.Tenants.example.com", "http://a.example:8080"]}}]
+    backendRefs: [{name: api, port: 8080}]
 `))
 	check(t, p, "upper case and default port", req{origin: "https://app.example.com"}, "allowed", nil)
 	check(t, p, "wildcard", req{origin: "https://x.tenants.example.com"}, "allowed", nil)
@@ -146,4 +156,27 @@ func TestPortPrefixKeepsTheDefaultPortOut(t *testing.T) {
 	check(t, p, "a port", req{origin: "http://localhost:3000"}, "allowed", nil)
 	check(t, p, "the default port", req{origin: "http://localhost"}, "disallowed", nil)
 	check(t, p, "another host", req{origin: "http://localhost.attacker.example:3000"}, "disallowed", nil)
+}
+
+// An Istio allowOrigins entry that matches "*" (the reviewer's
+// vsany.yaml: regex ".*") allows every origin in Envoy, whatever the
+// other entries: it converts to "*", and, with credentials, is refused
+// as corswasm check refuses "*" with credentials.
+func TestOriginMatchingStar(t *testing.T) {
+	vs := func(extra string) string {
+		return virtualService(`  - corsPolicy:
+      allowOrigins: [{exact: "https://a.example"}, {regex: ".*"}]
+      allowMethods: [GET, PUT]` + extra + `
+    route: [{destination: {host: api}}]
+`)
+	}
+	p, r := convertAll(t, vs(""))
+	check(t, p, "any origin", req{origin: "https://anyone.example", acrm: "PUT"}, "allowed", map[string]string{"access-control-allow-origin": "*"})
+	if !hasLine(r.Notes, `origin regex ".*" matches "*", which Envoy's CORS filter takes for every origin: it becomes allow_origins ["*"]`) {
+		t.Errorf("notes %q", r.Notes)
+	}
+	r = convertRaw(t, vs("\n      allowCredentials: true"))
+	if !hasLine(r.Refusals, `the converted configuration: `, `allow_origins`, `"*"`, `credentials`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
 }

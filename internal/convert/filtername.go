@@ -34,12 +34,14 @@ const (
 
 // hcm is what an HTTP connection manager says of its CORS filter.
 type hcm struct {
-	// known: the connection manager was read (from a bootstrap);
-	// otherwise name is the one the input's CORS policies have.
-	known bool
 	// name is the CORS filter's config name; "" when the connection
-	// manager has none.
+	// manager has none. Without the connection manager, it is the name
+	// under which the input puts its CORS policies.
 	name string
+	// uncertain are, without the connection manager, the names of
+	// FilterConfig entries that may be the CORS filter's (its name is
+	// not known): the CORS handling must not depend on whether they are.
+	uncertain []string
 	// disabled: the filter is disabled unless a route enables it
 	// (http_filters[].disabled).
 	disabled bool
@@ -48,24 +50,41 @@ type hcm struct {
 	// port, when :authority has it (strip_matching_host_port).
 	stripAnyPort bool
 	strippedPort string
+	// stripDot: the connection manager removes a trailing dot from the
+	// host (strip_trailing_host_dot).
+	stripDot bool
 	// parent is what its route configuration is attached to: the
 	// connection manager's listener, or the document given alone.
 	parent parent
 }
 
 // inputHCM stands for the connection manager of route configurations,
-// virtual hosts or routes read without it: it runs the CORS filter,
-// enabled, under the name their CORS policies have (envoy.filters.http.cors
-// when they have none), refused when they have several.
-func (c *converter) inputHCM(from string, p parent, names []string) *hcm {
+// virtual hosts or routes read without it (cfgs are their
+// typed_per_filter_config maps): it runs the CORS filter, enabled, under
+// the name their CORS policies have (envoy.filters.http.cors when they
+// have none), refused when they have several. When that name is the
+// canonical one, which Envoy also reads under any other name, a
+// FilterConfig under another name may be the filter's, unless the name is
+// another Envoy filter's canonical one (envoy.filters.http.ext_authz…):
+// such a name is uncertain, and a route whose CORS handling depends on it
+// is refused (see envoy.go's routes).
+func (c *converter) inputHCM(from string, p parent, cfgs []map[string]*anypb.Any) *hcm {
+	names, filterConfigs := entryNames(cfgs)
+	h := &hcm{name: corsFilterName, parent: p}
 	switch len(names) {
 	case 0:
-		return &hcm{name: corsFilterName, parent: p}
 	case 1:
-		return &hcm{name: names[0], parent: p}
+		h.name = names[0]
+	default:
+		c.refuse("%s: CORS policies under the names %s in typed_per_filter_config: Envoy reads those under the name its connection manager gives the CORS filter (http_filters), and those under %s only where there are none, so which apply depends on that name; convert with the bootstrap or listener that names it, or use one name", from, quoteAll(names), corsFilterName)
+		h.name = names[0]
 	}
-	c.refuse("%s: CORS policies under the names %s in typed_per_filter_config: Envoy reads those under the name its connection manager gives the CORS filter (http_filters), and those under %s only where there are none, so which apply depends on that name; convert with the bootstrap or listener that names it, or use one name", from, quoteAll(names), corsFilterName)
-	return &hcm{name: names[0], parent: p}
+	for _, n := range filterConfigs {
+		if h.name == corsFilterName && !strings.HasPrefix(n, "envoy.filters.http.") {
+			h.uncertain = append(h.uncertain, n)
+		}
+	}
+	return h
 }
 
 func quoteAll(names []string) string {
@@ -76,19 +95,26 @@ func quoteAll(names []string) string {
 	return strings.Join(q, " and ")
 }
 
-// corsNames returns the names under which typed_per_filter_config maps
-// hold a CORS policy, sorted.
-func corsNames(cfgs ...map[string]*anypb.Any) []string {
-	var names []string
+// entryNames returns the names under which typed_per_filter_config maps
+// hold a CORS policy, and those under which they hold a FilterConfig
+// without one, sorted.
+func entryNames(cfgs []map[string]*anypb.Any) (policies, filterConfigs []string) {
 	for _, m := range cfgs {
 		for name, a := range m {
-			if p, _ := corsEntry(a); p != nil && !slices.Contains(names, name) {
-				names = append(names, name)
+			p, _ := corsEntry(a)
+			switch {
+			case p != nil:
+				policies = append(policies, name)
+			case a.GetTypeUrl() == filterConfigType:
+				filterConfigs = append(filterConfigs, name)
 			}
 		}
 	}
-	slices.Sort(names)
-	return names
+	slices.Sort(policies)
+	slices.Sort(filterConfigs)
+	policies = slices.Compact(policies)
+	filterConfigs = slices.DeleteFunc(slices.Compact(filterConfigs), func(n string) bool { return slices.Contains(policies, n) })
+	return policies, filterConfigs
 }
 
 // routeConfigs returns the typed_per_filter_config maps of routes, their
@@ -117,42 +143,39 @@ func virtualHostConfigs(vhs []*routev3.VirtualHost) []map[string]*anypb.Any {
 
 // corsLevel is what one level of Envoy's route table (route
 // configuration, virtual host, route, weighted cluster) says to the CORS
-// filter.
+// filter: its typed_per_filter_config entries, read by the filter's name
+// (entry), and its deprecated cors field (virtual hosts and route
+// actions).
 type corsLevel struct {
-	from string
-	// typed is the level's CORS policy under the filter's name, canonical
-	// the one under its canonical name (when that is another), and
-	// deprecated its cors field (virtual hosts and route actions).
-	typed, canonical, deprecated *envoyPolicy
-	// disabled is set by an entry under the filter's name: true disables
-	// the filter here, false enables it explicitly.
-	disabled *bool
+	from       string
+	cfgs       map[string]*anypb.Any
+	deprecated *envoyPolicy
 }
 
-// level reads a level's typed_per_filter_config entries for the CORS
-// filter named as h says.
-func (c *converter) level(from string, cfgs map[string]*anypb.Any, deprecated *routev3.CorsPolicy, h *hcm) corsLevel {
-	l := corsLevel{from: from, deprecated: deprecatedPolicy(from, deprecated)}
-	if a, ok := cfgs[h.name]; ok && h.name != "" {
-		p, disabled := corsEntry(a)
-		l.disabled = &disabled
-		if p != nil {
-			l.typed = typedPolicy(from, p)
-		}
+func level(from string, cfgs map[string]*anypb.Any, deprecated *routev3.CorsPolicy) corsLevel {
+	return corsLevel{from: from, cfgs: cfgs, deprecated: deprecatedPolicy(from, deprecated)}
+}
+
+// entry reads the level's entry under name: its CORS policy, if any, and
+// whether it disables the filter (nil when there is no entry: the level
+// says neither way).
+func (l *corsLevel) entry(name string) (p *envoyPolicy, disabled *bool) {
+	a, ok := l.cfgs[name]
+	if !ok || name == "" {
+		return nil, nil
 	}
-	if a, ok := cfgs[corsFilterName]; ok && h.name != corsFilterName {
-		if p, _ := corsEntry(a); p != nil {
-			l.canonical = typedPolicy(from, p)
-		}
+	cp, d := corsEntry(a)
+	if cp != nil {
+		p = typedPolicy(l.from, cp)
 	}
-	return l
+	return p, &d
 }
 
 // corsEntry reads a typed_per_filter_config entry as PerFilterConfigs
 // does: a CorsPolicy, or a FilterConfig that disables the filter, enables
 // it explicitly (an empty config) or wraps a CorsPolicy. Entries of other
-// filters were dropped before the route table was read
-// (dropForeignTypedConfigs).
+// filters were removed before the route table was read
+// (readTypedConfigs).
 func corsEntry(a *anypb.Any) (p *corsv3.CorsPolicy, disabled bool) {
 	switch a.GetTypeUrl() {
 	case corsFilterType:

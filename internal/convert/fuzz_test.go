@@ -15,7 +15,7 @@ func FuzzConvert(f *testing.F) {
 		envoyVH(`{match: {prefix: /, headers: [{name: x, present_match: true}]}, route: {cluster: a}, `+b+`}`, `{match: {path_separated_prefix: /v1}, route: {cluster: a}}`),
 		bootstrap(corsAndRouter, `rds: {route_config_name: local, config_source: {ads: {}}}`),
 		sharedHost("a", "/", "/a/") + "---\n" + sharedHost("b", "/a/"),
-		httpRoute("  - matches: [{path: {type: Exact, value: /a}}, {path: {type: PathPrefix, value: /b/}, method: PUT}]\n    filters: [{type: CORS, cors: {allowOrigins: [\"https://*.example.com\"]}}]\n"),
+		httpRoute("  - matches: [{path: {type: Exact, value: /a}}, {path: {type: PathPrefix, value: /b/}, method: PUT}]\n    filters: [{type: CORS, cors: {allowOrigins: [\"https://*.example.com\"]}}]\n    backendRefs: [{name: api, port: 8080}]\n"),
 		"apiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: List, items: []}]\n",
 		"name: edge\nvirtual_hosts: [{name: a, domains: [\"[::1]:8443\", \"*:8443\", \"api.example.com:*\", \"*.example.com\"], routes: [{match: {path: /a}, route: {cluster: a}}]}]\n",
 		envoyFilterPatch("applyTo: HTTP_ROUTE\n    patch: {operation: MERGE, value: {typed_per_filter_config: {}}}") + "---\n" + boundTo("a", "mesh, istio-system/public"),

@@ -31,7 +31,9 @@ type httpRouteMatches struct {
 	created   time.Time
 	hostnames []string
 	matches   []gatewayMatch
-	// parents are the parents its parentRefs attach it to.
+	// refs are its parentRefs, and parents what they attach it to
+	// (attachRoutes).
+	refs    []parentRef
 	parents []parent
 }
 
@@ -62,7 +64,7 @@ func (c *converter) httpRoute(js []byte) error {
 	}
 	c.sources = append(c.sources, "Gateway API HTTPRoute "+id)
 	c.kinds["gateway"] = true
-	route := httpRouteMatches{id: id, created: hr.CreationTimestamp.Time, parents: routeParents(hr.Namespace, hr.Spec.ParentRefs)}
+	route := httpRouteMatches{id: id, created: hr.CreationTimestamp.Time, refs: readParentRefs(hr.Namespace, hr.Spec.ParentRefs)}
 	for _, h := range hr.Spec.Hostnames {
 		if h := strings.ToLower(string(h)); !slices.Contains(route.hostnames, h) {
 			route.hostnames = append(route.hostnames, h)
@@ -76,18 +78,30 @@ func (c *converter) httpRoute(js []byte) error {
 			name = string(*rule.Name)
 		}
 		var cors *policy.Config
-		redirects := slices.ContainsFunc(rule.Filters, func(f gatewayv1.HTTPRouteFilter) bool {
-			return f.Type == gatewayv1.HTTPRouteFilterRequestRedirect
-		})
+		has := func(t gatewayv1.HTTPRouteFilterType) bool {
+			return slices.ContainsFunc(rule.Filters, func(f gatewayv1.HTTPRouteFilter) bool { return f.Type == t })
+		}
 		for _, f := range rule.Filters {
 			switch {
 			case f.Type != gatewayv1.HTTPRouteFilterCORS || f.CORS == nil:
-			case redirects:
+			case has(gatewayv1.HTTPRouteFilterRequestRedirect):
 				// The Envoy-based implementations (Envoy Gateway, Istio)
 				// write a redirect route, on which Envoy's CORS filter
 				// does nothing (CorsFilter::decodeHeaders: routeEntry()
 				// is null for a redirect).
 				c.policyNote("%s answers with a redirect (RequestRedirect): Envoy's CORS filter, which the Envoy-based implementations use, does nothing there, so its CORS filter has no effect; the rule leaves its requests alone", from)
+			case has(gatewayv1.HTTPRouteFilterExtensionRef):
+				// An implementation's own filter may answer the request
+				// itself (Envoy Gateway's HTTPRouteFilter directResponse,
+				// written as a direct response, on which Envoy's CORS
+				// filter does nothing), or not.
+				c.refuse("%s has a CORS filter and an ExtensionRef filter, whose effect is the implementation's: one that answers the request itself (a direct response, in the Envoy-based implementations) leaves its CORS filter without effect, another does not; convert without the ExtensionRef filter if it never answers requests", from)
+			case len(rule.BackendRefs) == 0:
+				// With no backend and no filter that answers, the
+				// implementation answers 500 itself (HTTPRouteRule.
+				// BackendRefs); the Envoy-based ones write a direct
+				// response, on which Envoy's CORS filter does nothing.
+				c.policyNote("%s has no backendRefs: the implementation answers its requests itself (500; a direct response in the Envoy-based implementations, where Envoy's CORS filter does nothing), so its CORS filter has no effect; the rule leaves its requests alone", from)
 			default:
 				cors = c.gatewayCORS(from, f.CORS)
 			}
@@ -152,7 +166,7 @@ func (c *converter) gatewayVHosts(httpRoutes []*httpRouteMatches, p parent) []vh
 			}
 			return c.routeAge(h, httpRoutes[a.route], httpRoutes[b.route])
 		})
-		vh := vhost{kind: "gateway", name: h, domains: []string{h}, parents: []parent{p},
+		vh := vhost{kind: "gateway", name: h, domains: []string{h}, authorities: []domain{{host: h}}, parents: []parent{p},
 			from: fmt.Sprintf("hostname %q (HTTPRoute %s)", h, strings.Join(routes[h], ", "))}
 		if h == "*" {
 			vh.name, vh.from = "any-host", fmt.Sprintf("HTTPRoute %s without hostnames", strings.Join(routes[h], ", "))

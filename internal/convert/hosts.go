@@ -81,3 +81,76 @@ func coversHosts(a, b []string) bool {
 	}
 	return true
 }
+
+// hostIndex holds the hosts of rules (nil: every host; "*" never is a
+// rule's host) so that whether a list of hosts overlaps any of them is
+// answered in time proportional to the list's labels, as overlap answers
+// it for one rule.
+type hostIndex struct {
+	every bool
+	// exact are the exact hosts, and exactSuffixes each of their
+	// suffixes that starts with a dot; wild the ".suffix" of each
+	// wildcard, and wildSuffixes each suffix of those that starts with a
+	// dot.
+	exact, exactSuffixes, wild, wildSuffixes map[string]bool
+}
+
+func newHostIndex() *hostIndex {
+	return &hostIndex{exact: make(map[string]bool), exactSuffixes: make(map[string]bool), wild: make(map[string]bool), wildSuffixes: make(map[string]bool)}
+}
+
+// dotSuffixes calls f with each suffix of h that starts with a dot and
+// leaves a label before it.
+func dotSuffixes(h string, f func(string)) {
+	for i := 1; i < len(h); i++ {
+		if h[i] == '.' {
+			f(h[i:])
+		}
+	}
+}
+
+// add adds a rule's hosts.
+func (x *hostIndex) add(hosts []string) {
+	if hosts == nil {
+		x.every = true
+	}
+	for _, h := range hosts {
+		switch {
+		case strings.HasPrefix(h, "*."):
+			x.wild[h[1:]] = true
+			x.wildSuffixes[h[1:]] = true
+			dotSuffixes(h[1:], func(s string) { x.wildSuffixes[s] = true })
+		default:
+			x.exact[h] = true
+			dotSuffixes(h, func(s string) { x.exactSuffixes[s] = true })
+		}
+	}
+}
+
+// overlaps reports whether hosts (nil: every host) overlap those of some
+// rule added, as overlap does.
+func (x *hostIndex) overlaps(hosts []string) bool {
+	empty := len(x.exact) == 0 && len(x.wild) == 0
+	if x.every || hosts == nil && !empty {
+		return true
+	}
+	for _, h := range hosts {
+		switch {
+		case strings.HasPrefix(h, "*."):
+			// An exact host under it, a wildcard under it, or one above.
+			s := h[1:]
+			found := x.exactSuffixes[s] || x.wildSuffixes[s] || x.wild[s]
+			dotSuffixes(s, func(t string) { found = found || x.wild[t] })
+			if found {
+				return true
+			}
+		default:
+			found := x.exact[h]
+			dotSuffixes(h, func(t string) { found = found || x.wild[t] })
+			if found {
+				return true
+			}
+		}
+	}
+	return false
+}

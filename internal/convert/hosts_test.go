@@ -94,3 +94,36 @@ func TestPathPrecedence(t *testing.T) {
 		}
 	}
 }
+
+// hostIndex answers what overlap answers for each rule added, on every
+// combination of hosts built from a few labels (exact, wildcards, every
+// host).
+func TestHostIndexIsOverlap(t *testing.T) {
+	var hosts []string
+	for _, h := range []string{"example.com", "a.example.com", "b.a.example.com", "example.org", "com"} {
+		hosts = append(hosts, h, "*."+h)
+	}
+	lists := [][]string{nil}
+	for _, h := range hosts {
+		lists = append(lists, []string{h})
+		for _, g := range hosts {
+			lists = append(lists, []string{h, g})
+		}
+	}
+	for _, added := range lists {
+		for _, other := range [][]string{{"example.org"}, {"*.b.a.example.com"}} {
+			x := newHostIndex()
+			x.add(other)
+			x.add(added)
+			for _, q := range lists {
+				want := overlap(q, added) || overlap(q, other)
+				if got := x.overlaps(q); got != want {
+					t.Errorf("added %q and %q: overlaps(%q) = %v; want %v", other, added, q, got, want)
+				}
+			}
+		}
+	}
+	if newHostIndex().overlaps(nil) {
+		t.Error("an empty index overlaps every host")
+	}
+}

@@ -29,8 +29,11 @@ func (c *converter) virtualService(js []byte) error {
 	}
 	c.sources = append(c.sources, "Istio VirtualService "+id)
 	c.kinds["envoy"] = true
-	vh := vhost{kind: "istio", from: "VirtualService " + id, name: obj.Metadata.Name, domains: c.istioDomains(id, obj.Metadata.Namespace, &vs),
-		parents: istioParents(obj.Metadata.Namespace, vs.Gateways)}
+	parents := istioParents(obj.Metadata.Namespace, vs.Gateways)
+	defer c.about(parents)()
+	domains, sidecar := c.istioDomains(id, obj.Metadata.Namespace, &vs)
+	vh := vhost{kind: "istio", from: "VirtualService " + id, name: obj.Metadata.Name, domains: withoutDots(domains), sidecarDomains: sidecar,
+		authorities: istioAuthorities(domains), parents: parents}
 	for i, h := range vs.Http {
 		from := fmt.Sprintf("VirtualService %s http[%d]", id, i)
 		name := fmt.Sprintf("%s-%d", obj.Metadata.Name, i)

@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"fmt"
 	"net"
 	"slices"
 	"strings"
@@ -13,61 +14,86 @@ import (
 const kubeSuffix = ".svc.cluster.local"
 
 // istioDomains returns the hosts for which Istio chooses a VirtualService's
-// routes. A short name (no dot, not "*" or an IP address) is resolved in
-// the VirtualService's namespace (Istio's model.ResolveShortnameToFQDN:
-// reviews → reviews.<namespace>.svc.cluster.local); for sidecars, a
+// routes, and those sidecars add. A short name (no dot, not "*" or an IP
+// address) is resolved in the VirtualService's namespace (Istio's
+// model.ResolveShortnameToFQDN: reviews → reviews.<namespace>.svc.
+// cluster.local). Gateways route that name alone; for sidecars, a
 // Kubernetes service's virtual host also takes its shorter forms
 // (GenerateAltVirtualHosts in pilot/pkg/networking/core/httproute.go: name
 // and name.namespace.svc from clients in its namespace, name.namespace and
 // name.namespace.svc from the others). corswasm does not know the client's
-// namespace, so a VirtualService bound to the mesh gets all of them; one
-// bound only to gateways, the full name alone (gateway virtual hosts have
-// only that).
-func (c *converter) istioDomains(id, ns string, vs *networking.VirtualService) []string {
+// namespace, so a configuration for the mesh gets all of them (sidecar).
+func (c *converter) istioDomains(id, ns string, vs *networking.VirtualService) (domains, sidecar []string) {
 	if len(vs.Hosts) == 0 {
 		c.note("VirtualService %s has no hosts (a delegate): its routes are converted as if for every host", id)
-		return []string{"*"}
+		return []string{"*"}, nil
 	}
-	mesh := len(vs.Gateways) == 0 || slices.Contains(vs.Gateways, "mesh")
-	var out []string
-	add := func(hs ...string) {
+	add := func(out []string, hs ...string) []string {
 		for _, h := range hs {
 			if h = strings.ToLower(h); !slices.Contains(out, h) {
 				out = append(out, h)
 			}
 		}
+		return out
 	}
+	mesh := parent{kind: "gateway", name: "mesh"}
 	for _, h := range vs.Hosts {
 		short := h != "*" && !strings.Contains(h, ".") && net.ParseIP(h) == nil
 		switch {
 		case short && ns == "":
 			c.note("VirtualService %s has no metadata.namespace: Istio resolves its short host %q in the namespace it is applied to (%s.<namespace>%s); the rules match %q alone, so requests to %s.<namespace>%s, %s.<namespace> and %s.<namespace>.svc will not match them: set metadata.namespace and convert again",
 				id, h, h, kubeSuffix, h, h, kubeSuffix, h, h)
-			add(h)
+			domains = add(domains, h)
 			continue
 		case short:
-			add(h + "." + ns + kubeSuffix)
+			domains = add(domains, h+"."+ns+kubeSuffix)
 		default:
-			add(h)
+			domains = add(domains, h)
 		}
-		name, svcNS, isService := kubeService(out[len(out)-1])
+		name, svcNS, isService := kubeService(domains[len(domains)-1])
 		if !isService {
 			continue
 		}
 		fqdn := name + "." + svcNS + kubeSuffix
 		alt := []string{name, name + "." + svcNS, name + "." + svcNS + ".svc"}
-		var how string
-		switch {
-		case mesh:
-			add(alt...)
-			how = "sidecars also route " + strings.Join(alt, ", ") + " to it (" + name + " only from namespace " + svcNS + "): the rules match all four"
-		default:
-			how = "on gateways only that name is routed: the rules match it alone"
-		}
+		sidecar = add(sidecar, alt...)
 		if short {
-			c.note("VirtualService %s: host %q is a short name: Istio resolves it to %s (the VirtualService's namespace, and the default domain suffix cluster.local); %s", id, h, fqdn, how)
-		} else if mesh {
-			c.note("VirtualService %s: host %q: %s", id, h, how)
+			c.note("VirtualService %s: host %q is a short name: Istio resolves it to %s (the VirtualService's namespace, and the default domain suffix cluster.local)", id, h, fqdn)
+		}
+		c.parentNotes[mesh] = append(c.parentNotes[mesh], fmt.Sprintf("VirtualService %s: host %q: sidecars also route %s to it (%s only from namespace %s): the rules for the sidecars match all four", id, h, strings.Join(alt, ", "), name, svcNS))
+	}
+	sidecar = slices.DeleteFunc(sidecar, func(h string) bool { return slices.Contains(domains, h) })
+	return domains, sidecar
+}
+
+// withoutDots returns hosts without a trailing dot, which corswasm rules
+// ignore (Istio allows one: ValidateDNS1123Labels in pkg/config/
+// validation).
+func withoutDots(hosts []string) []string {
+	var out []string
+	for _, h := range hosts {
+		if h = strings.TrimSuffix(h, "."); !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// istioAuthorities returns the domains of the virtual hosts an Istio
+// gateway writes for hosts (buildGatewayVirtualHostDomains in pilot/pkg/
+// networking/core/gateway.go): "*" alone; a wildcard host, and on the
+// server's port; any other host, and on every port ("host:*", for a
+// gateway behind a load balancer on another port).
+func istioAuthorities(hosts []string) []domain {
+	var out []domain
+	for _, h := range hosts {
+		switch {
+		case h == "*":
+			out = append(out, domain{host: h})
+		case strings.HasPrefix(h, "*"):
+			out = append(out, domain{host: h}, domain{host: h, port: serverPort})
+		default:
+			out = append(out, domain{host: h}, domain{host: h, port: "*"})
 		}
 	}
 	return out

@@ -26,12 +26,15 @@ func TestPathKindsKept(t *testing.T) {
 `), map[string]string{"/health": "allowed", "/health/x": "none"}},
 		{"Gateway API Exact", httpRoute(`  - matches: [{path: {type: Exact, value: /health}}]
     filters: [{type: CORS, cors: {allowOrigins: ["https://b.example"]}}]
+    backendRefs: [{name: api, port: 8080}]
 `), map[string]string{"/health": "allowed", "/health/x": "none"}},
 		{"Gateway API PathPrefix (element-wise, a trailing \"/\" ignored)", httpRoute(`  - matches: [{path: {type: PathPrefix, value: /abc/}}]
     filters: [{type: CORS, cors: {allowOrigins: ["https://b.example"]}}]
+    backendRefs: [{name: api, port: 8080}]
 `), map[string]string{"/abc": "allowed", "/abc/": "allowed", "/abc/def": "allowed", "/abcd": "none"}},
 		{"Gateway API PathPrefix \"/\" takes every path", httpRoute(`  - matches: [{path: {type: PathPrefix, value: /}}]
     filters: [{type: CORS, cors: {allowOrigins: ["https://b.example"]}}]
+    backendRefs: [{name: api, port: 8080}]
 `), map[string]string{"/": "allowed", "/x/y": "allowed"}},
 	} {
 		p, _ := convertAll(t, tc.doc)
@@ -46,8 +49,10 @@ func TestPathKindsKept(t *testing.T) {
 func TestGatewayExactBeforeLongerPrefix(t *testing.T) {
 	p, _ := convertAll(t, httpRoute(`  - matches: [{path: {type: PathPrefix, value: /a/b}}]
     filters: [{type: CORS, cors: {allowOrigins: ["https://b.example"]}}]
+    backendRefs: [{name: api, port: 8080}]
   - matches: [{path: {type: Exact, value: /a}}]
     filters: [{type: CORS, cors: {allowOrigins: ["https://c.example"]}}]
+    backendRefs: [{name: api, port: 8080}]
 `))
 	check(t, p, "exact", req{path: "/a", origin: "https://c.example"}, "allowed", nil)
 	check(t, p, "prefix", req{path: "/a/b/x", origin: "https://b.example"}, "allowed", nil)
@@ -101,10 +106,45 @@ func TestGatewayRedirectGetsNoCORS(t *testing.T) {
 	p, r := convertAll(t, httpRoute(`  - matches: [{path: {type: PathPrefix, value: /old}}]
     filters: [{type: RequestRedirect, requestRedirect: {scheme: https}}, {type: CORS, cors: {allowOrigins: ["https://a.example"], allowCredentials: true}}]
   - filters: [{type: CORS, cors: {allowOrigins: ["https://a.example"]}}]
+    backendRefs: [{name: api, port: 8080}]
 `))
 	check(t, p, "redirect", req{path: "/old/x", origin: "https://a.example"}, "none", nil)
 	check(t, p, "other rule", req{path: "/new", origin: "https://a.example"}, "allowed", map[string]string{"access-control-allow-credentials": ""})
 	if !hasLine(r.Notes, `HTTPRoute shop/api rules[0] answers with a redirect (RequestRedirect)`) {
 		t.Errorf("notes %q", r.Notes)
 	}
+}
+
+// A Gateway API rule without backendRefs is answered by the
+// implementation itself, 500 (HTTPRouteRule.BackendRefs), a direct
+// response in the Envoy-based implementations, where Envoy's CORS filter
+// does nothing; an ExtensionRef filter's effect is the implementation's,
+// and may be such a response (the reviewer's gwx.yaml).
+func TestGatewayRulesAnsweredLocally(t *testing.T) {
+	p, r := convertAll(t, httpRoute(`  - matches: [{path: {type: PathPrefix, value: /nobackend}}]
+    filters: [{type: CORS, cors: {allowOrigins: ["https://a.example"], allowCredentials: true}}]
+  - filters: [{type: CORS, cors: {allowOrigins: ["https://a.example"]}}]
+    backendRefs: [{name: api, port: 8080}]
+`))
+	check(t, p, "no backendRefs", req{path: "/nobackend", origin: "https://a.example", acrm: "PUT"}, "none", nil)
+	check(t, p, "other rule", req{path: "/x", origin: "https://a.example"}, "allowed", map[string]string{"access-control-allow-credentials": ""})
+	if !hasLine(r.Notes, `HTTPRoute shop/api rules[0] has no backendRefs: the implementation answers its requests itself`) {
+		t.Errorf("notes %q", r.Notes)
+	}
+	r = convertRaw(t, httpRoute(`  - matches: [{path: {type: PathPrefix, value: /maintenance}}]
+    filters:
+    - {type: CORS, cors: {allowOrigins: ["https://a.example"], allowCredentials: true}}
+    - {type: ExtensionRef, extensionRef: {group: gateway.envoyproxy.io, kind: HTTPRouteFilter, name: direct-response}}
+    backendRefs: [{name: api, port: 8080}]
+`))
+	if !hasLine(r.Refusals, `HTTPRoute shop/api rules[0] has a CORS filter and an ExtensionRef filter, whose effect is the implementation's`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+	// Without a CORS filter, the rule does no CORS either way.
+	p, _ = convertAll(t, httpRoute(`  - matches: [{path: {type: PathPrefix, value: /maintenance}}]
+    filters: [{type: ExtensionRef, extensionRef: {group: gateway.envoyproxy.io, kind: HTTPRouteFilter, name: direct-response}}]
+  - filters: [{type: CORS, cors: {allowOrigins: ["https://a.example"]}}]
+    backendRefs: [{name: api, port: 8080}]
+`))
+	check(t, p, "an ExtensionRef without CORS", req{path: "/maintenance", origin: "https://a.example"}, "none", nil)
 }

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
-
 	"github.com/corswasm/corswasm/policy"
 )
 
@@ -63,16 +61,22 @@ func (p parent) String() string {
 func (p parent) flag() string {
 	switch p.kind {
 	case "listener":
+		if chain, ok := strings.CutPrefix(p.part, chainPart); ok {
+			return "--listener " + p.name + "/" + chain
+		}
 		return "--listener " + p.name
 	case "gateway":
 		return "--gateway " + p.name
 	case "parent":
-		if p.name == "" {
+		section, named := strings.CutPrefix(p.part, "section ")
+		switch {
+		case p.name == "":
 			return ""
+		case named:
+			return "--parent " + p.name + "/" + section
 		}
-		if p.part != "" {
-			return "--parent " + p.name + "/" + strings.TrimPrefix(p.part, "section ")
-		}
+		// The whole Gateway, or its listeners on one port, the only
+		// parentRef of that Gateway (see attachRoutes).
 		return "--parent " + p.name
 	}
 	return ""
@@ -81,42 +85,16 @@ func (p parent) flag() string {
 // Selection converts for one parent alone; "" selects every parent of a
 // kind.
 type Selection struct {
-	// Listener is an Envoy bootstrap's listener name.
+	// Listener is an Envoy bootstrap's listener name, or NAME/CHAIN for
+	// one of its filter chains, by name or index ("default" for
+	// default_filter_chain).
 	Listener string
 	// Gateway is an Istio gateway, NAMESPACE/NAME, or "mesh".
 	Gateway string
 	// Parent is a Gateway API parent, NAMESPACE/NAME of a Gateway, or
-	// NAMESPACE/NAME/SECTION for one of its listeners.
+	// NAMESPACE/NAME/SECTION for one of its listeners (see
+	// gatewayparents.go); KIND:NAMESPACE/NAME for another kind.
 	Parent string
-}
-
-// routeParents returns the parents an HTTPRoute's parentRefs attach it
-// to: a Gateway's listener by sectionName or port, or all of them.
-func routeParents(namespace string, refs []gatewayv1.ParentReference) []parent {
-	if len(refs) == 0 {
-		return []parent{{kind: "parent"}}
-	}
-	var out []parent
-	for _, r := range refs {
-		ns := namespace
-		if r.Namespace != nil {
-			ns = string(*r.Namespace)
-		}
-		p := parent{kind: "parent", name: ns + "/" + string(r.Name)}
-		if r.Kind != nil && *r.Kind != "Gateway" {
-			p.name = string(*r.Kind) + " " + p.name
-		}
-		switch {
-		case r.SectionName != nil:
-			p.part = "section " + string(*r.SectionName)
-		case r.Port != nil:
-			p.part = fmt.Sprintf("port %d", *r.Port)
-		}
-		if !slices.Contains(out, p) {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // attached reports whether an HTTPRoute attached to parents takes the
@@ -128,38 +106,64 @@ func attached(parents []parent, p parent) bool {
 	})
 }
 
-// istioParents returns the gateways a VirtualService is bound to, with
-// their namespace (the VirtualService's when the name has none); "mesh"
-// when it names none (VirtualService.gateways).
+// istioParents returns the gateways a VirtualService is bound to, as
+// NAMESPACE/NAME (resolveGateway); "mesh" when it names none
+// (VirtualService.gateways).
 func istioParents(namespace string, gateways []string) []parent {
 	if len(gateways) == 0 {
 		return []parent{{kind: "gateway", name: "mesh"}}
 	}
 	var out []parent
 	for _, g := range gateways {
-		if g != "mesh" && !strings.Contains(g, "/") && namespace != "" {
-			g = namespace + "/" + g
-		}
-		if p := (parent{kind: "gateway", name: g}); !slices.Contains(out, p) {
+		if p := (parent{kind: "gateway", name: resolveGateway(namespace, g)}); !slices.Contains(out, p) {
 			out = append(out, p)
 		}
 	}
 	return out
 }
 
+// resolveGateway writes a VirtualService's gateway as NAMESPACE/NAME, as
+// Istio reads it (resolveGatewayName in pilot/pkg/model/
+// virtualservice.go): "mesh" alone is the sidecars; "./edge" and a name
+// without a dot are in the VirtualService's namespace; a name with a dot
+// is the older NAME.NAMESPACE[.svc.cluster.local]. Without a namespace, a
+// name without one is kept as written.
+func resolveGateway(namespace, g string) string {
+	switch name, dotted := strings.CutPrefix(g, "./"); {
+	case g == "mesh":
+		return g
+	case dotted && namespace != "":
+		return namespace + "/" + name
+	case strings.Contains(g, "/"):
+		return g
+	case strings.Contains(g, "."):
+		name, rest, _ := strings.Cut(g, ".")
+		ns, _, _ := strings.Cut(rest, ".")
+		return ns + "/" + name
+	case namespace != "":
+		return namespace + "/" + g
+	}
+	return g
+}
+
 // assembleByParent builds the configuration for the parents the
 // selection keeps: the one configuration of them all, refused when they
 // differ.
 func (c *converter) assembleByParent(sel Selection) (*policy.Config, error) {
-	if err := c.selectParents(sel); err != nil {
+	selected, err := c.selectParents(sel)
+	if err != nil {
 		return nil, err
 	}
+	c.sayAttached(selected)
 	c.gatewayNotes()
 	parents := c.parents()
 	if len(parents) <= 1 {
 		var p parent
 		if len(parents) == 1 {
 			p = parents[0]
+		}
+		for i := range c.vhosts {
+			c.vhosts[i] = forParent(c.vhosts[i], p)
 		}
 		c.vhosts = append(c.vhosts, c.gatewayVHosts(c.routesOf(p, false), p)...)
 		c.notesOf(parents)
@@ -174,8 +178,7 @@ func (c *converter) assembleByParent(sel Selection) (*policy.Config, error) {
 		c.vhosts = nil
 		for _, vh := range all {
 			if slices.Contains(vh.parents, p) {
-				vh.domains = slices.Clone(vh.domains)
-				c.vhosts = append(c.vhosts, vh)
+				c.vhosts = append(c.vhosts, forParent(vh, p))
 			}
 		}
 		c.vhosts = append(c.vhosts, c.gatewayVHosts(c.routesOf(p, true), p)...)
@@ -258,28 +261,31 @@ func (c *converter) routesOf(p parent, only bool) []*httpRouteMatches {
 // selectParents keeps the vhosts and HTTPRoutes of the parent the
 // selection names, and drops the others': a listener's (each of its
 // connection managers), a gateway's, or a Gateway API parent's (a
-// Gateway's listener, with the routes attached to the whole Gateway).
-func (c *converter) selectParents(sel Selection) error {
+// Gateway's listener, with the routes attached to the whole Gateway). It
+// returns whether it keeps a parent, nil when there is no selection.
+func (c *converter) selectParents(sel Selection) (func(parent) bool, error) {
 	var kind, want string
 	var choose func(parent) (parent, bool)
 	for _, s := range []struct {
 		kind, want string
 		choose     func(parent) (parent, bool)
 	}{
-		{"listener", sel.Listener, func(p parent) (parent, bool) { return p, p.name == sel.Listener }},
-		{"gateway", sel.Gateway, func(p parent) (parent, bool) { return p, p.name == sel.Gateway }},
+		{"listener", sel.Listener, func(p parent) (parent, bool) {
+			return p, p.name == sel.Listener || p.name+"/"+strings.TrimPrefix(p.part, chainPart) == sel.Listener
+		}},
+		{"gateway", sel.Gateway, func(p parent) (parent, bool) { return p, p.name == resolveGateway("", sel.Gateway) }},
 		{"parent", sel.Parent, func(p parent) (parent, bool) { return selectParent(sel.Parent, p) }},
 	} {
 		switch {
 		case s.want == "":
 		case want != "":
-			return errors.New("convert for one listener, gateway or parent at a time")
+			return nil, errors.New("convert for one listener, gateway or parent at a time")
 		default:
 			kind, want, choose = s.kind, s.want, s.choose
 		}
 	}
 	if want == "" {
-		return nil
+		return nil, nil
 	}
 	all := c.parents()
 	// keep rewrites parents for the selection; false drops them all.
@@ -314,7 +320,7 @@ func (c *converter) selectParents(sel Selection) error {
 		c.httpRoutes[i].parents, _ = keep(c.httpRoutes[i].parents)
 	}
 	if len(c.vhosts) == 0 && len(c.httpRoutes) == 0 {
-		return fmt.Errorf("no %s %s in the input, which has %s", kind, want, joinParents(all, ", "))
+		return nil, fmt.Errorf("no %s %s in the input, which has %s", kind, want, joinParents(all, ", "))
 	}
 	for _, from := range dropped {
 		c.note("%s is not attached to %s %s: left out", from, kind, want)
@@ -324,7 +330,10 @@ func (c *converter) selectParents(sel Selection) error {
 	if len(c.httpRoutes) > 0 {
 		c.kinds["gateway"] = true
 	}
-	return nil
+	return func(p parent) bool {
+		_, ok := keep([]parent{p})
+		return ok
+	}, nil
 }
 
 // selectParent reports whether --parent NAMESPACE/NAME[/SECTION] names
@@ -365,6 +374,16 @@ func (c *converter) notesOf(parents []parent) {
 			c.note("%s", n)
 		}
 	}
+}
+
+// forParent returns a vhost as parent p sees it: its own domains, and
+// on the mesh's sidecars those they add.
+func forParent(vh vhost, p parent) vhost {
+	vh.domains = slices.Clone(vh.domains)
+	if p == (parent{kind: "gateway", name: "mesh"}) {
+		vh.domains = append(vh.domains, vh.sidecarDomains...)
+	}
+	return vh
 }
 
 // onSidecars reports whether the configuration being assembled is for

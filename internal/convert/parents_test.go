@@ -82,7 +82,7 @@ metadata: {name: ` + name + `, namespace: shop}
 spec:
   parentRefs: [` + parentRefs + `]
   hostnames: [api.example.com]
-  rules: [{matches: [{path: ` + path + `}], filters: [{type: CORS, cors: {allowOrigins: ["https://` + name + `.example"]}}]}]
+  rules: [{matches: [{path: ` + path + `}], filters: [{type: CORS, cors: {allowOrigins: ["https://` + name + `.example"]}}], backendRefs: [{name: api, port: 8080}]}]
 `
 }
 
@@ -176,4 +176,206 @@ func TestSidecarsUseOneVirtualService(t *testing.T) {
 	// On a gateway they are merged.
 	p, _ = convertAll(t, sharedHost("a", "/a/"), sharedHost("b", "/b/"))
 	check(t, p, "merged on a gateway", req{path: "/b/x", origin: "https://b.example"}, "allowed", nil)
+}
+
+// A sidecar's virtual host for a Kubernetes service also takes its
+// shorter names (GenerateAltVirtualHosts); a gateway's takes the host as
+// written alone. A VirtualService bound to both (the reviewer's
+// vsalt.yaml) gives the gateway's configuration the full name alone.
+func TestSidecarNamesStayOnSidecars(t *testing.T) {
+	reviews := `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews, namespace: shop}
+spec:
+  hosts: [reviews.shop.svc.cluster.local]
+  gateways: [istio-system/edge, mesh]
+  http:
+  - corsPolicy: {allowOrigins: [{exact: "https://partner.example"}], allowCredentials: true}
+    route: [{destination: {host: reviews}}]
+`
+	short := []string{"reviews", "reviews.shop", "reviews.shop.svc"}
+	for gw, want := range map[string]string{"istio-system/edge": "none", "mesh": "allowed"} {
+		res := loadFor(t, Selection{Gateway: gw}, reviews)
+		p := load(t, res)
+		check(t, p, gw, req{host: "reviews.shop.svc.cluster.local", origin: "https://partner.example"}, "allowed", nil)
+		for _, h := range short {
+			check(t, p, gw, req{host: h, origin: "https://partner.example"}, want, nil)
+		}
+		if got := hasLine(res.Notes, "sidecars also route reviews, reviews.shop, reviews.shop.svc to it"); got != (gw == "mesh") {
+			t.Errorf("%s: notes %q", gw, res.Notes)
+		}
+	}
+	// Without a selection, the two configurations differ.
+	if r := convertRaw(t, reviews); !hasLine(r.Refusals, `the configurations for gateway "istio-system/edge" and for the mesh (sidecars) differ`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+}
+
+// Istio reads a VirtualService's gateways as NAMESPACE/NAME, a name in the
+// VirtualService's namespace ("edge", "./edge"), or the older
+// NAME.NAMESPACE.svc.cluster.local (resolveGatewayName in pilot/pkg/
+// model/virtualservice.go): the reviewer's vsgw.yaml binds three
+// VirtualServices to istio-system/edge with each spelling.
+func TestGatewaySpellings(t *testing.T) {
+	for _, tc := range []struct{ namespace, gateway, want string }{
+		{"shop", "istio-system/edge", "istio-system/edge"},
+		{"istio-system", "./edge", "istio-system/edge"},
+		{"istio-system", "edge", "istio-system/edge"},
+		{"shop", "edge.istio-system.svc.cluster.local", "istio-system/edge"},
+		{"shop", "edge.istio-system", "istio-system/edge"},
+		{"shop", "mesh", "mesh"},
+	} {
+		if got := resolveGateway(tc.namespace, tc.gateway); got != tc.want {
+			t.Errorf("%s in namespace %s: %q; want %q", tc.gateway, tc.namespace, got, tc.want)
+		}
+	}
+	vs := func(name, namespace, gateway, route string) string {
+		return `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ` + name + `, namespace: ` + namespace + `}
+spec:
+  hosts: [api.example.com]
+  gateways: [` + gateway + `]
+  http:
+  - ` + route + `
+    route: [{destination: {host: api}}]
+`
+	}
+	docs := []string{
+		vs("api", "shop", "istio-system/edge", `corsPolicy: {allowOrigins: [{exact: "https://partner.example"}], allowCredentials: true}`),
+		vs("private", "istio-system", "./edge", "match: [{uri: {prefix: /private/}}]"),
+		vs("private2", "shop", "edge.istio-system.svc.cluster.local", "match: [{uri: {prefix: /secret/}}]"),
+	}
+	for _, sel := range []string{"istio-system/edge", "edge.istio-system.svc.cluster.local"} {
+		res := loadFor(t, Selection{Gateway: sel}, docs...)
+		p := load(t, res)
+		for path, want := range map[string]string{"/private/x": "none", "/secret/x": "none", "/x": "allowed"} {
+			check(t, p, sel, req{path: path, origin: "https://partner.example"}, want, nil)
+		}
+		if hasLine(res.Notes, "is not attached") {
+			t.Errorf("%s: notes %q", sel, res.Notes)
+		}
+	}
+}
+
+// A parentRef's port attaches a route to every listener of the Gateway on
+// that port, and a sectionName to the listener of that name
+// (ParentReference in apis/v1/shared_types.go): which listener is on
+// which port is in the Gateway, read from the input (the reviewer's
+// gw1.yaml: route a attached to listener https, route b to port 443).
+func TestGatewayParentsByPort(t *testing.T) {
+	a := attachedTo("a", "{name: edge, namespace: infra, sectionName: https}", "{type: PathPrefix, value: /api}")
+	b := strings.Replace(attachedTo("b", "{name: edge, namespace: infra, port: 443}", "{type: PathPrefix, value: /api/private}"),
+		`filters: [{type: CORS, cors: {allowOrigins: ["https://b.example"]}}], `, "", 1)
+	gateway := `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: edge, namespace: infra}
+spec:
+  gatewayClassName: eg
+  listeners:
+  - {name: https, port: 443, protocol: HTTPS}
+  - {name: http, port: 80, protocol: HTTP}
+  - {name: tls, port: 8443, protocol: TLS}
+`
+	r := convertRaw(t, a, b)
+	if !hasLine(r.Refusals, `HTTPRoute shop/b (port 443) attached to the listeners of Gateway infra/edge on a port (parentRefs port), and other parentRefs name that Gateway`,
+		`add it to the input (kubectl get gateway -n infra edge -o yaml) and convert for one of its listeners (--parent infra/edge/LISTENER)`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+	for _, sel := range []Selection{{}, {Parent: "infra/edge/https"}} {
+		p := load(t, loadFor(t, sel, a, b, gateway))
+		check(t, p, "listener https", req{path: "/api/x", origin: "https://a.example"}, "allowed", nil)
+		check(t, p, "route b on port 443", req{path: "/api/private/x", origin: "https://a.example"}, "none", nil)
+	}
+	// Listener http has no route: nothing to select.
+	if _, err := convertFor(t, Selection{Parent: "infra/edge/http"}, a, b, gateway); err == nil || !strings.Contains(err.Error(), `no parent infra/edge/http in the input, which has parent "infra/edge" section https`) {
+		t.Errorf("error %v", err)
+	}
+	// By port alone, the Gateway is not needed.
+	p := load(t, loadFor(t, Selection{}, strings.Replace(a, "sectionName: https", "port: 443", 1), b))
+	check(t, p, "both by port", req{path: "/api/x", origin: "https://a.example"}, "allowed", nil)
+	// A sectionName and a port that do not meet attach to nothing.
+	res := loadFor(t, Selection{}, strings.Replace(a, "sectionName: https", "sectionName: https, port: 80", 1), b, gateway)
+	if !hasLine(res.Notes, `HTTPRoute shop/a: its parentRefs name no HTTP or HTTPS listener of their Gateway: it takes no request: left out`) {
+		t.Errorf("notes %q", res.Notes)
+	}
+}
+
+// A parent of another kind (a Service, for the mesh) is named
+// KIND:NAMESPACE/NAME, and the refusal's flags are commands that work.
+func TestServiceParent(t *testing.T) {
+	mesh := attachedTo("mesh", "{kind: Service, name: api, port: 8080}", "{type: PathPrefix, value: /}")
+	edge := attachedTo("edge", "{name: edge}", "{type: PathPrefix, value: /}")
+	r := convertRaw(t, mesh, edge)
+	if !hasLine(r.Refusals, `(--parent Service:shop/api, --parent shop/edge)`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+	p := load(t, loadFor(t, Selection{Parent: "Service:shop/api"}, mesh, edge))
+	check(t, p, "the Service", req{origin: "https://mesh.example"}, "allowed", nil)
+}
+
+// Each filter chain of a listener has its own connection manager, and its
+// own http_filters where the plugin is configured: --listener NAME/CHAIN
+// converts for one, by the chain's name or index (the reviewer's sni.yaml,
+// two chains told apart by SNI).
+func TestListenerFilterChains(t *testing.T) {
+	hcm := func(routes string) string {
+		return `
+      - name: envoy.filters.network.http_connection_manager
+        typed_config:
+          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+          stat_prefix: x
+          strip_trailing_host_dot: true
+          http_filters: ` + corsAndRouter + `
+          route_config: ` + routes
+	}
+	doc := `static_resources:
+  listeners:
+  - name: https
+    filter_chains:
+    - filter_chain_match: {server_names: [api.example.com]}
+      filters:` + hcm(`{name: edge, ignore_port_in_host_matching: true, virtual_hosts: [{name: api, domains: [api.example.com], typed_per_filter_config: {cors: `+corsPolicy(`allow_origin_string_match: [{exact: "https://a.example"}], allow_credentials: true`)+`}, routes: [{match: {prefix: /}, route: {cluster: api}}]},
+            {name: other, domains: ["*"], routes: [{match: {prefix: /}, route: {cluster: other}}]}]}`) + `
+    - name: rest
+      filters:` + hcm(`{name: other, virtual_hosts: [{name: o, domains: ["*"], routes: [{match: {prefix: /}, route: {cluster: o}}]}]}`) + "\n"
+	r := convertRaw(t, doc)
+	if !hasLine(r.Refusals, `the configurations for listener "https" filter chain 0 and for listener "https" filter chain rest differ`, `(--listener https/0, --listener https/rest)`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+	for sel, want := range map[string]string{"https/0": "allowed", "https/rest": "none"} {
+		p := load(t, loadFor(t, Selection{Listener: sel}, doc))
+		check(t, p, sel, req{origin: "https://a.example"}, want, nil)
+	}
+	if r, err := convertFor(t, Selection{Listener: "https"}, doc); err != nil || !hasLine(r.Refusals, "(--listener https/0, --listener https/rest)") {
+		t.Errorf("--listener https: %v %q", err, r.Refusals)
+	}
+}
+
+// What is said about a VirtualService (or a listener's routes) that the
+// selection leaves out is not said: neither its notes nor its refusals
+// (the reviewer's vsnotes.yaml).
+func TestLeftOutSaysNothing(t *testing.T) {
+	edge := boundTo("a", "istio-system/edge")
+	mesh := `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: b, namespace: shop}
+spec:
+  hosts: [reviews]
+  http:
+  - corsPolicy: {allowOrigins: [{prefix: "https://app.example.com"}]}
+    route: [{destination: {host: reviews}}]
+  - match: [{uri: {prefix: /x}}]
+    route: [{destination: {host: reviews}}]
+`
+	res := loadFor(t, Selection{Gateway: "istio-system/edge"}, edge, mesh)
+	for _, n := range res.Notes {
+		if strings.Contains(n, "shop/b") && !strings.Contains(n, "is not attached to gateway istio-system/edge: left out") {
+			t.Errorf("a note about the VirtualService left out: %q", n)
+		}
+	}
+	r, err := convertFor(t, Selection{Gateway: "mesh"}, edge, mesh)
+	if err != nil || !hasLine(r.Notes, `VirtualService shop/b http[0] takes every request: Istio ignores the routes after it`) ||
+		!hasLine(r.Refusals, `VirtualService shop/b http[0]: origin prefix "https://app.example.com"`) {
+		t.Errorf("for the mesh: %v, notes %q, refusals %q", err, r.Notes, r.Refusals)
+	}
 }

@@ -27,6 +27,10 @@ virtual_hosts: [{name: api, domains: ["*api.example.com"], routes: [` + route + 
 `, `domain "*api.example.com": corswasm matches hosts exactly or by a whole-label wildcard (*.example.com)`},
 		{"VHDS", "name: edge\nvhds: {config_source: {ads: {}}}\nvirtual_hosts: []\n",
 			`route configuration "edge": virtual hosts come from VHDS (vhds), which are not in the input`},
+		// RouteMatcher::findVirtualHost reads the host from vhost_header
+		// when set (source/common/router/config_impl.cc).
+		{"vhost_header", "name: edge\nvhost_header: x-vhost\nvirtual_hosts: [{name: api, domains: [\"*\"], typed_per_filter_config: {envoy.filters.http.cors: " + a + "}, routes: [" + route + "]}]\n",
+			`route configuration "edge": vhost_header "x-vhost": Envoy chooses the virtual host by that header instead of :authority, and corswasm rules match :authority`},
 		{"a matcher tree", `name: edge
 virtual_hosts: [{name: api, domains: [api.example.com, "api.example.com:*"], matcher: {on_no_match: {action: {name: r, typed_config: {"@type": type.googleapis.com/envoy.config.route.v3.Route, match: {prefix: /}, route: {cluster: api}}}}}}]
 `, `virtual_hosts[0] "api" chooses its routes with a matcher tree (matcher), which corswasm cannot convert`},
@@ -35,15 +39,12 @@ virtual_hosts: [{name: api, domains: [api.example.com, "api.example.com:*"], req
 `, `virtual_hosts[0] "api": require_tls ALL: Envoy redirects plain-HTTP requests to https without CORS handling, and corswasm rules cannot select requests by scheme`},
 		{"scoped routes", bootstrap(corsAndRouter, `scoped_routes: {name: s, scope_key_builder: {fragments: []}, rds_config_source: {ads: {}}, scoped_rds: {scoped_rds_config_source: {ads: {}}}}`),
 			`takes its routes from scoped route configurations (scoped_routes), which corswasm cannot convert`},
-		{"a domain with a port alone, no other virtual host", `name: edge
-virtual_hosts: [{name: api, domains: ["api.example.com:8443"], typed_per_filter_config: {envoy.filters.http.cors: ` + a + `}, routes: [` + route + `]}]
-`, `virtual_hosts[0] "api", domain api.example.com: Envoy takes its requests without a port to no virtual host (Envoy answers 404, without CORS handling), and corswasm rules, which cannot tell ports apart, would give them this virtual host's CORS handling`},
 		{"two CORS filters in one connection manager", bootstrap(`[{name: cors, typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors}},
             {name: cors2, typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors}}]`, `route_config: {name: local, virtual_hosts: []}`),
 			`runs 2 CORS filters ("cors" and "cors2"): each reads its own per-route configurations and acts on the same requests`},
 		{"an Istio delegate", virtualService("  - match: [{uri: {prefix: /a/}}]\n    delegate: {name: a, namespace: team}\n"),
 			`VirtualService shop/api http[0] delegates to VirtualService team/a: convert that one instead`},
-		{"a Gateway API origin for every host of a scheme", httpRoute("  - filters: [{type: CORS, cors: {allowOrigins: [\"https://*\"]}}]\n"),
+		{"a Gateway API origin for every host of a scheme", httpRoute("  - filters: [{type: CORS, cors: {allowOrigins: [\"https://*\"]}}]\n    backendRefs: [{name: api, port: 8080}]\n"),
 			`HTTPRoute shop/api rules[0]: origin "https://*" allows every host of its scheme`},
 	} {
 		r := convertRaw(t, tc.doc)

@@ -21,16 +21,19 @@ type vhost struct {
 	// stands for its unmatched requests.
 	from, name string
 	// domains are the hosts chosen, in lower case and without a port:
-	// exact names, "*.suffix" wildcards, or "*" for every host.
-	domains []string
+	// exact names, "*.suffix" wildcards, or "*" for every host;
+	// sidecarDomains those an Istio VirtualService takes too on the
+	// mesh's sidecars (see istioDomains).
+	domains, sidecarDomains []string
 	// scopes are its routes, in the order the source tries them.
 	scopes []scope
 	// parents are what the vhost is attached to (see parents.go).
 	parents []parent
-	// authorities are an Envoy virtual host's domains with their ports,
-	// and ports the route configuration's port matching (see ports.go).
+	// authorities are the domains as Envoy compares them, with their
+	// ports; table is the Envoy route configuration's host matching (see
+	// ports.go), nil for the other sources.
 	authorities []domain
-	ports       *portTable
+	table       *authorityTable
 }
 
 // scope is a part of the traffic to which a source gives one CORS policy,

@@ -154,3 +154,18 @@ spec:
   rules:
 ` + rules
 }
+
+// convertOrRefused converts doc: with a refusal given, it requires one
+// that contains it and returns nil; otherwise it requires the conversion
+// and returns the configuration, loaded.
+func convertOrRefused(t *testing.T, desc, doc, refusal string) *policy.Policy {
+	t.Helper()
+	if refusal == "" {
+		p, _ := convertAll(t, doc)
+		return p
+	}
+	if r := convertRaw(t, doc); !hasLine(r.Refusals, refusal) {
+		t.Errorf("%s: refusals\n%s\nwant one with %q", desc, strings.Join(r.Refusals, "\n"), refusal)
+	}
+	return nil
+}

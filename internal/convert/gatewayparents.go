@@ -1,0 +1,138 @@
+package convert
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+)
+
+// An HTTPRoute's parentRef attaches it to a Gateway's listeners
+// (ParentReference in apis/v1/shared_types.go): with a sectionName, to the
+// listener of that name; with a port, to every listener on that port; with
+// both, to the named listener when it is on that port; with neither, to
+// every listener. Which listener is on which port is in the Gateway: read
+// from the input when it has the Gateway, when a parentRef names a port.
+// A parentRef of another kind (a Service, for the mesh) is its own
+// parent, KIND:NAMESPACE/NAME.
+
+// parentRef is one of an HTTPRoute's parentRefs.
+type parentRef struct {
+	// name is NAMESPACE/NAME, or KIND:NAMESPACE/NAME for another kind
+	// than Gateway.
+	name          string
+	section, port string
+}
+
+// gatewayListener is a listener of a Gateway in the input.
+type gatewayListener struct{ name, port string }
+
+// readParentRefs reads an HTTPRoute's parentRefs; none is the parent "".
+func readParentRefs(namespace string, refs []gatewayv1.ParentReference) []parentRef {
+	if len(refs) == 0 {
+		return []parentRef{{}}
+	}
+	var out []parentRef
+	for _, r := range refs {
+		ns := namespace
+		if r.Namespace != nil {
+			ns = string(*r.Namespace)
+		}
+		ref := parentRef{name: ns + "/" + string(r.Name)}
+		if r.Kind != nil && *r.Kind != "Gateway" {
+			ref.name = string(*r.Kind) + ":" + ref.name
+		}
+		if r.SectionName != nil {
+			ref.section = string(*r.SectionName)
+		}
+		if r.Port != nil {
+			ref.port = strconv.Itoa(int(*r.Port))
+		}
+		if !slices.Contains(out, ref) {
+			out = append(out, ref)
+		}
+	}
+	return out
+}
+
+// readGateway reads the listeners of a Gateway API Gateway: those that
+// take HTTPRoutes (HTTP and HTTPS).
+func (c *converter) readGateway(js []byte) error {
+	var gw gatewayv1.Gateway
+	if err := json.Unmarshal(js, &gw); err != nil {
+		return fmt.Errorf("not a valid gateway.networking.k8s.io/v1 Gateway: %w", err)
+	}
+	id := gw.Namespace + "/" + gw.Name
+	c.gateways[id] = []gatewayListener{}
+	for _, l := range gw.Spec.Listeners {
+		if l.Protocol == gatewayv1.HTTPProtocolType || l.Protocol == gatewayv1.HTTPSProtocolType {
+			c.gateways[id] = append(c.gateways[id], gatewayListener{name: string(l.Name), port: strconv.Itoa(int(l.Port))})
+		}
+	}
+	return nil
+}
+
+// attachRoutes gives each HTTPRoute its parents: with the Gateway in the
+// input, the listeners its parentRefs attach it to; otherwise the
+// Gateway ("" part: each of its listeners), its listener by sectionName,
+// or its listeners on a port. Without the Gateway, a parentRef by port
+// beside other parentRefs of that Gateway is refused: which routes apply
+// together depends on which listeners are on the port.
+func (c *converter) attachRoutes() {
+	unknown := make(map[string][]parentRef) // the distinct parentRefs of each Gateway not in the input
+	var order []string
+	byPort := make(map[string][]string) // … and the routes attached by a port
+	for i := range c.httpRoutes {
+		r := &c.httpRoutes[i]
+		r.parents = nil
+		for _, ref := range r.refs {
+			listeners, known := c.gateways[ref.name]
+			if known {
+				for _, l := range listeners {
+					if (ref.section == "" || ref.section == l.name) && (ref.port == "" || ref.port == l.port) {
+						r.addParent(parent{kind: "parent", name: ref.name, part: "section " + l.name})
+					}
+				}
+				continue
+			}
+			p := parent{kind: "parent", name: ref.name}
+			switch {
+			case ref.section != "":
+				p.part = "section " + ref.section
+			case ref.port != "":
+				p.part = "port " + ref.port
+			}
+			r.addParent(p)
+			if unknown[ref.name] == nil {
+				order = append(order, ref.name)
+			}
+			if !slices.Contains(unknown[ref.name], ref) {
+				unknown[ref.name] = append(unknown[ref.name], ref)
+			}
+			if ref.port != "" {
+				byPort[ref.name] = append(byPort[ref.name], fmt.Sprintf("HTTPRoute %s (port %s)", r.id, ref.port))
+			}
+		}
+		if len(r.parents) == 0 {
+			c.note("HTTPRoute %s: its parentRefs name no HTTP or HTTPS listener of their Gateway: it takes no request: left out", r.id)
+		}
+	}
+	for _, name := range order {
+		refs := unknown[name]
+		if len(byPort[name]) == 0 || len(refs) == 1 && refs[0].section == "" {
+			continue
+		}
+		ns, gw, _ := strings.Cut(name, "/")
+		c.refuse("%s attached to the listeners of Gateway %s on a port (parentRefs port), and other parentRefs name that Gateway: which routes apply together depends on which of its listeners are on that port, which the Gateway says: add it to the input (kubectl get gateway -n %s %s -o yaml) and convert for one of its listeners (--parent %s/LISTENER)",
+			strings.Join(slices.Compact(byPort[name]), " and "), name, ns, gw, name)
+	}
+}
+
+func (r *httpRouteMatches) addParent(p parent) {
+	if !slices.Contains(r.parents, p) {
+		r.parents = append(r.parents, p)
+	}
+}
