@@ -85,7 +85,8 @@ func connectionManagers(obj map[string]any) []connectionManager {
 		ids := make([]string, len(chains))
 		for j, ch := range chains {
 			where[j], ids[j] = fmt.Sprintf("filter_chains[%d]", j), strconv.Itoa(j)
-			if name, _ := ch.(map[string]any)["name"].(string); name != "" {
+			chm, _ := ch.(map[string]any)
+			if name, _ := chm["name"].(string); name != "" {
 				ids[j] = name
 			}
 		}
