@@ -239,15 +239,18 @@ func gatewayMatchOf(m gatewayv1.HTTPRouteMatch) gatewayMatch {
 		}
 	default:
 		s.pathRank, s.unordered = 2, true
-		s.conditions = append(s.conditions, fmt.Sprintf("a %s path", kind))
+		s.conditions = append(s.conditions, preflightToo(fmt.Sprintf("a %s path", kind)))
 	}
 	s.method, s.headers, s.query = m.Method != nil, len(m.Headers), len(m.QueryParams)
+	// The implementations match the method as a header (Envoy Gateway: a
+	// :method header match), which a preflight does not share with its
+	// request, nor headers (see condition).
 	for _, other := range []struct {
-		set  bool
-		what string
-	}{{s.method, "the method"}, {s.headers > 0, "headers"}, {s.query > 0, "query parameters"}} {
+		set bool
+		c   condition
+	}{{s.method, requestOnly("the method")}, {s.headers > 0, requestOnly("headers")}, {s.query > 0, preflightToo("query parameters")}} {
 		if other.set {
-			s.conditions = append(s.conditions, other.what)
+			s.conditions = append(s.conditions, other.c)
 		}
 	}
 	return s
