@@ -106,6 +106,7 @@ func (c *converter) httpRoute(js []byte) error {
 				cors = c.gatewayCORS(from, f.CORS)
 			}
 		}
+		c.backendCORS(from, rule.BackendRefs)
 		matches := rule.Matches
 		if len(matches) == 0 {
 			matches = []gatewayv1.HTTPRouteMatch{{}}
@@ -119,6 +120,20 @@ func (c *converter) httpRoute(js []byte) error {
 	}
 	c.httpRoutes = append(c.httpRoutes, route)
 	return nil
+}
+
+// backendCORS refuses a CORS filter on a backendRef: filters there run
+// "if and only if the request is being forwarded to the backend defined
+// here", with implementation-specific support (HTTPBackendRef.Filters in
+// apis/v1/httproute_types.go). Whether an implementation supports it, and
+// what it does with a preflight, which it would answer before any backend
+// is chosen, or with a rule whose backends differ, the API does not say.
+func (c *converter) backendCORS(from string, refs []gatewayv1.HTTPBackendRef) {
+	for i, ref := range refs {
+		if slices.ContainsFunc(ref.Filters, func(f gatewayv1.HTTPRouteFilter) bool { return f.Type == gatewayv1.HTTPRouteFilterCORS }) {
+			c.refuse("%s backendRefs[%d] has a CORS filter: the Gateway API leaves a backendRef's filters to the implementation (HTTPBackendRef.Filters: implementation-specific), and whether one applies it, and to which requests (a preflight is answered before a backend is chosen), the files do not show; move it to the rule's filters", from, i)
+		}
+	}
 }
 
 // gatewayVHosts makes a vhost of each hostname of the HTTPRoutes read
