@@ -32,9 +32,11 @@ type httpRouteMatches struct {
 	hostnames []string
 	matches   []gatewayMatch
 	// refs are its parentRefs, and parents what they attach it to
-	// (attachRoutes).
-	refs    []parentRef
-	parents []parent
+	// (attachRoutes); listenerHosts the hostnames it takes on each
+	// parent of a Gateway in the input (hostsOn).
+	refs          []parentRef
+	parents       []parent
+	listenerHosts map[parent][]string
 }
 
 // gatewayMatch is one HTTPRouteMatch of a rule.
@@ -136,8 +138,8 @@ func (c *converter) backendCORS(from string, refs []gatewayv1.HTTPBackendRef) {
 	}
 }
 
-// gatewayVHosts makes a vhost of each hostname of the HTTPRoutes read
-// (HTTPRoutes without hostnames take every host), with the matches of
+// gatewayVHosts makes a vhost of each hostname the HTTPRoutes attached
+// to p take there (see hostsOn), with the matches of
 // every HTTPRoute that has it, in the Gateway API's precedence
 // (HTTPRouteRule.Matches): the path (see pathPrecedence), a method match,
 // the most header matches, the most query parameter matches, the oldest
@@ -151,12 +153,9 @@ func (c *converter) gatewayVHosts(httpRoutes []*httpRouteMatches, p parent) []vh
 	routes := make(map[string][]string)
 	var order []string
 	var out []vhost
+	c.nestedHostnames(httpRoutes, p)
 	for ri, r := range httpRoutes {
-		hosts := r.hostnames
-		if len(hosts) == 0 {
-			hosts = []string{"*"}
-		}
-		for _, h := range hosts {
+		for _, h := range r.hostsOn(p) {
 			if _, seen := routes[h]; !seen {
 				order = append(order, h)
 			}
