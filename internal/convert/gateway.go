@@ -153,7 +153,7 @@ func (c *converter) gatewayVHosts(httpRoutes []*httpRouteMatches, p parent) []vh
 	routes := make(map[string][]string)
 	var order []string
 	var out []vhost
-	c.nestedHostnames(httpRoutes, p)
+	c.unknownHostnames(httpRoutes, p)
 	for ri, r := range httpRoutes {
 		for _, h := range r.hostsOn(p) {
 			if _, seen := routes[h]; !seen {

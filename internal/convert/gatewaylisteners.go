@@ -18,7 +18,7 @@ import (
 // converted port by port, each port's listeners together, their routes
 // narrowed to each listener's hostname. Without the Gateway, its
 // listeners' hostnames and ports are unknown: a conversion that depends on
-// them is refused (unknownListeners, nestedHostnames).
+// them is refused (unknownListeners, unknownHostnames).
 
 // attachToListener attaches route r to listener l of Gateway gw (whose
 // listeners are all), through the parent that stands for l's port, with
@@ -124,22 +124,34 @@ func (c *converter) unknownListeners(sel string, chosen func(parent) bool) {
 	}
 }
 
-// nestedHostnames refuses the HTTPRoutes attached to parent p of a
-// Gateway the input does not hold that have hostnames one within the
-// other (api.example.com, and *.example.com or none): a listener whose
-// hostname is the narrower one gives both routes that hostname, and the
-// implementations put their rules in one virtual host, while converted
-// apart the narrower one's rules hide the others'.
-func (c *converter) nestedHostnames(routes []*httpRouteMatches, p parent) {
+// unknownHostnames refuses what the hostnames of the listeners of parent
+// p, a Gateway the input does not hold, decide: HTTPRoutes with hostnames
+// one within the other (api.example.com, and *.example.com or none),
+// since a listener whose hostname is the narrower one gives both routes
+// that hostname, and the implementations put their rules in one virtual
+// host, while converted apart the narrower one's rules hide the others';
+// and, for one listener (or port), a route without hostnames or with a
+// wildcard, which the listener's hostname narrows, the other listeners
+// on its port taking the rest.
+func (c *converter) unknownHostnames(routes []*httpRouteMatches, p parent) {
 	if !c.unknownGateway(p) {
 		return
+	}
+	ns, gw, _ := strings.Cut(p.name, "/")
+	for _, r := range routes {
+		if p.part != "" && slices.ContainsFunc(r.hostsOn(p), func(h string) bool { return strings.HasPrefix(h, "*") }) {
+			what := "without hostnames"
+			if len(r.hostnames) > 0 {
+				what = "with hostnames " + strings.Join(r.hostnames, ", ")
+			}
+			c.refuse("HTTPRoute %s is attached to %s %s, which the listener's hostname narrows (a route without hostnames takes the listener's), the other listeners on its port taking the rest: which they are, the Gateway %s says: add it to the input (kubectl get gateway -n %s %s -o yaml)", r.id, p, what, p.name, ns, gw)
+		}
 	}
 	for i, a := range routes {
 		for _, b := range routes[i+1:] {
 			for _, x := range a.hostsOn(p) {
 				for _, y := range b.hostsOn(p) {
 					if x != y && (covers(x, y) || covers(y, x)) {
-						ns, gw, _ := strings.Cut(p.name, "/")
 						c.refuse("HTTPRoutes %s (%s) and %s (%s) are attached to Gateway %s, which the input does not hold: a listener's hostname narrows its routes' hostnames, and where it is within both, the implementations put both routes' rules in one virtual host, while without it the more specific hostname's rules hide the others'; add the Gateway to the input (kubectl get gateway -n %s %s -o yaml)", a.id, x, b.id, y, p.name, ns, gw)
 						return
 					}

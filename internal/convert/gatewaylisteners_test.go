@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/corswasm/corswasm/policy"
 )
 
 // edgeGateway is Gateway infra/edge with the given listeners (flow
@@ -117,13 +119,34 @@ func TestGatewayListenerHostnames(t *testing.T) {
 func TestGatewayListenersUnknown(t *testing.T) {
 	admin := edgeRoute("admin", "{name: edge}", "", "{type: Exact, value: /admin}", false)
 	site := edgeRoute("site", "{name: edge}", "[api.example.com]", "{type: PathPrefix, value: /}", true)
+	var p *policy.Policy
 	if r := convertRaw(t, admin, site); !hasLine(r.Refusals, `HTTPRoutes infra/admin (*) and infra/site (api.example.com) are attached to Gateway infra/edge, which the input does not hold`,
 		`add the Gateway to the input (kubectl get gateway -n infra edge -o yaml)`) {
 		t.Errorf("refusals %q", r.Refusals)
 	}
+	// One listener's routes: its hostname, and the other listeners on
+	// its port, decide which hosts they take.
+	ra := edgeRoute("ra", "{name: edge, sectionName: a}", "", "{type: PathPrefix, value: /}", true)
+	rb := edgeRoute("rb", "{name: edge, sectionName: b}", "", "{type: PathPrefix, value: /}", false)
+	if r := convertRaw(t, ra); !hasLine(r.Refusals, `HTTPRoute infra/ra is attached to parent "infra/edge" section a without hostnames, which the listener's hostname narrows`, `add it to the input (kubectl get gateway -n infra edge -o yaml)`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+	res, err := convertFor(t, Selection{Parent: "infra/edge/a"}, ra, rb)
+	if err != nil || !hasLine(res.Refusals, `HTTPRoute infra/rb is attached to parent "infra/edge" section b, and the conversion is for infra/edge/a`) {
+		t.Errorf("%v, refusals %q", err, res.Refusals)
+	}
+	wild := edgeRoute("wild", "{name: edge, sectionName: a}", `["*.example.com"]`, "{type: PathPrefix, value: /}", true)
+	if r := convertRaw(t, wild); !hasLine(r.Refusals, `HTTPRoute infra/wild is attached to parent "infra/edge" section a with hostnames *.example.com, which the listener's hostname narrows`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+	// Exact hostnames stay within themselves whatever the listener.
+	p = load(t, loadFor(t, Selection{}, edgeRoute("exact", "{name: edge, sectionName: a}", "[a.example.com]", "{type: PathPrefix, value: /}", true)))
+	check(t, p, "exact hostnames on one listener", req{host: "a.example.com", origin: "https://exact.example"}, "allowed", nil)
+	check(t, p, "exact hostnames on one listener", req{host: "b.example.com", origin: "https://exact.example"}, "none", nil)
+
 	same := edgeRoute("same", "{name: edge}", "[api.example.com]", "{type: Exact, value: /admin}", false)
 	other := edgeRoute("other", "{name: edge}", "[www.example.com]", "{type: PathPrefix, value: /}", false)
-	p := load(t, loadFor(t, Selection{}, same, site, other))
+	p = load(t, loadFor(t, Selection{}, same, site, other))
 	check(t, p, "the same hostname", req{host: "api.example.com", path: "/admin", origin: "https://site.example"}, "none", nil)
 	check(t, p, "the same hostname", req{host: "api.example.com", path: "/x", origin: "https://site.example"}, "allowed", nil)
 }
