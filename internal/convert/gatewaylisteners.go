@@ -24,18 +24,22 @@ import (
 // listeners are all), through the parent that stands for l's port, with
 // the hostnames l gives it.
 func (c *converter) attachToListener(r *httpRouteMatches, gw string, l gatewayListener, all []gatewayListener) {
+	var names []string
+	for _, o := range all {
+		if o.port == l.port {
+			names = append(names, o.name)
+		}
+	}
+	p := parent{kind: "parent", name: gw, part: "port " + l.port, listeners: strings.Join(names, ", ")}
+	// What is said here is said when the conversion is for p.
+	defer c.about([]parent{p})()
 	hosts := listenerHostnames(r.hostnames, l.hostname)
 	if len(hosts) == 0 {
 		c.note("HTTPRoute %s: none of its hostnames (%s) is within the hostname %s of listener %s of Gateway %s: it takes no request there", r.id, strings.Join(r.hostnames, ", "), l.hostname, l.name, gw)
 		return
 	}
-	var names []string
 	for _, o := range all {
-		if o.port != l.port {
-			continue
-		}
-		names = append(names, o.name)
-		if o == l || o.hostname == "" || o.hostname == l.hostname {
+		if o.port != l.port || o == l || o.hostname == "" || o.hostname == l.hostname {
 			continue
 		}
 		// A more specific listener on the port takes these hosts: the
@@ -49,7 +53,6 @@ func (c *converter) attachToListener(r *httpRouteMatches, gw string, l gatewayLi
 			}
 		}
 	}
-	p := parent{kind: "parent", name: gw, part: "port " + l.port, listeners: strings.Join(names, ", ")}
 	r.addParent(p)
 	if r.listenerHosts == nil {
 		r.listenerHosts = make(map[parent][]string)

@@ -100,6 +100,12 @@ func TestGatewayListenerHostnames(t *testing.T) {
 	if r := convertRaw(t, wildAndA, named, onA); !hasLine(r.Refusals, `HTTPRoute infra/named, attached to listener w of Gateway infra/edge, has hostname a.example.com, which listener a on the same port takes with its more specific hostname a.example.com`) {
 		t.Errorf("refusals %q", r.Refusals)
 	}
+	// … but not for another port.
+	withC := edgeGateway(`{name: w, hostname: "*.example.com", port: 443, protocol: HTTPS}`, `{name: a, hostname: a.example.com, port: 443, protocol: HTTPS}`,
+		`{name: c, port: 8080, protocol: HTTP}`)
+	onC := edgeRoute("onc", "{name: edge, sectionName: c}", "", "{type: PathPrefix, value: /}", true)
+	p = load(t, loadFor(t, Selection{Parent: "infra/edge/c"}, withC, named, onA, onC))
+	check(t, p, "another port", req{host: "a.example.com", origin: "https://onc.example"}, "allowed", nil)
 
 	// Listeners on other ports are other connection managers: converted
 	// one port at a time where they differ.
