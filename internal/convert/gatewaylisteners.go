@@ -163,3 +163,23 @@ func (c *converter) unknownHostnames(routes []*httpRouteMatches, p parent) {
 		}
 	}
 }
+
+// otherPorts says, of a conversion for one port of a Gateway in the
+// input, where to run the plugin: on that port alone, since its listeners
+// on other ports route otherwise.
+func (c *converter) otherPorts() {
+	for _, p := range c.parents() {
+		if p.kind != "parent" || p.listeners == "" {
+			continue
+		}
+		var others []string
+		for _, l := range c.gateways[p.name] {
+			if "port "+l.port != p.part && !slices.Contains(others, l.port) {
+				others = append(others, l.port)
+			}
+		}
+		if len(others) > 0 {
+			c.note("the configuration is for %s: run the plugin on that port alone (a WasmPlugin's match.ports, or a policy on those listeners), since the Gateway's listeners on port %s route otherwise", p, strings.Join(others, ", "))
+		}
+	}
+}

@@ -115,8 +115,11 @@ func TestGatewayListenerHostnames(t *testing.T) {
 	if r := convertRaw(t, twoPorts, ra, rb, rc); !hasLine(r.Refusals, `the configurations for parent "infra/edge" port 80 (listeners a, b) and for parent "infra/edge" port 8080 (listeners c) differ`, `(--parent infra/edge/a, --parent infra/edge/c)`) {
 		t.Errorf("refusals %q", r.Refusals)
 	}
-	p = load(t, loadFor(t, Selection{Parent: "infra/edge/b"}, twoPorts, ra, rb, rc))
-	check(t, p, "port 80 by listener b", req{host: "a.example.com", origin: "https://ra.example"}, "allowed", nil)
+	res = loadFor(t, Selection{Parent: "infra/edge/b"}, twoPorts, ra, rb, rc)
+	check(t, load(t, res), "port 80 by listener b", req{host: "a.example.com", origin: "https://ra.example"}, "allowed", nil)
+	if !hasLine(res.Notes, `the configuration is for parent "infra/edge" port 80 (listeners a, b): run the plugin on that port alone`, `listeners on port 8080 route otherwise`) {
+		t.Errorf("notes %q", res.Notes)
+	}
 }
 
 // Without the Gateway, its listeners' hostnames are unknown: routes whose

@@ -165,6 +165,9 @@ func (c *converter) assembleByParent(sel Selection) (*policy.Config, error) {
 		return nil, err
 	}
 	c.sayAttached(selected)
+	if selected != nil {
+		c.otherPorts()
+	}
 	c.gatewayNotes()
 	parents := c.parents()
 	if len(parents) <= 1 {
