@@ -37,6 +37,7 @@ func TestOrigins(t *testing.T) {
 		{originMatcher{kind: "suffix", value: "*"}, []string{"*"}, nil, ""},
 		{originMatcher{kind: "contains", value: "*"}, []string{"*"}, nil, ""},
 		{originMatcher{kind: "exact", value: "*"}, []string{"*"}, nil, ""},
+		{originMatcher{kind: "exact", value: "https://*.example.com"}, nil, []string{`https://\*\.example\.com`}, ""},
 	}
 	for _, tc := range cases {
 		c := &converter{}
@@ -178,5 +179,44 @@ func TestOriginMatchingStar(t *testing.T) {
 	r = convertRaw(t, vs("\n      allowCredentials: true"))
 	if !hasLine(r.Refusals, `the converted configuration: `, `allow_origins`, `"*"`, `credentials`) {
 		t.Errorf("refusals %q", r.Refusals)
+	}
+}
+
+// An exact origin with "*" in its host matched that origin alone: Envoy
+// compares an exact StringMatcher byte for byte, after trying "*" whole
+// (CorsFilter::isOriginAllowed in source/extensions/filters/http/cors/
+// cors_filter.cc), and Istio's exact and deprecated allowOrigin become
+// exact matchers (TranslateCORSPolicy in pilot/pkg/networking/core/route/
+// route.go). The URL standard allows "*" in a host (it is no forbidden
+// host code point; Node's new URL("https://*.example.com").origin keeps
+// it), so a browser can send that origin, and only it is allowed: never
+// the hosts under it, as allow_origins would read it.
+func TestExactOriginWithStar(t *testing.T) {
+	credentialed := map[string]string{"access-control-allow-credentials": "true"}
+	for _, tc := range []struct {
+		desc, doc string
+		literal   string // the origin the source allowed
+		under     string // an origin under it, which the source did not allow
+	}{
+		{"Istio exact", virtualService(`  - corsPolicy: {allowOrigins: [{exact: "https://*.example.com"}], allowCredentials: true}
+    route: [{destination: {host: api}}]
+`), "https://*.example.com", "https://evil.example.com"},
+		{"Istio allowOrigin", virtualService(`  - corsPolicy: {allowOrigin: ["https://*.example.com"], allowCredentials: true}
+    route: [{destination: {host: api}}]
+`), "https://*.example.com", "https://evil.example.com"},
+		{"Envoy exact with a port", envoyRoutes("", corsPolicy(`allow_origin_string_match: [{exact: "https://*.partner.example:8443"}], allow_credentials: true`), "", "", ""),
+			"https://*.partner.example:8443", "https://evil.partner.example:8443"},
+		{"Envoy exact, ignore_case", envoyRoutes("", corsPolicy(`allow_origin_string_match: [{exact: "https://*.Example.com", ignore_case: true}], allow_credentials: true`), "", "", ""),
+			"https://*.example.com", "https://evil.example.com"},
+	} {
+		p, r := convertAll(t, tc.doc)
+		check(t, p, tc.desc+": the literal origin", req{origin: tc.literal}, "allowed", credentialed)
+		check(t, p, tc.desc+": an origin under it", req{origin: tc.under}, "disallowed", nil)
+		if !hasLine(r.Notes, `matched that origin alone, with a literal "*" in its host`) {
+			t.Errorf("%s: notes %q", tc.desc, r.Notes)
+		}
+		if hasLine(r.Notes, "regex_equivalent", "prefer them") {
+			t.Errorf("%s: a warning suggests the wildcard: %q", tc.desc, r.Notes)
+		}
 	}
 }
