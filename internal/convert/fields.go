@@ -86,6 +86,9 @@ func (c *converter) origins(from string, ms []originMatcher, cfg *policy.Config)
 			}
 			c.refuse("%s: origin suffix %q is not on a label boundary: it also matches %q; write a suffix starting with \".\" (a subdomain wildcard)", from, v, "https://attacker"+strings.TrimPrefix(v, "."))
 		case "regex":
+			if c.anyScheme(from, m) {
+				continue
+			}
 			cfg.AllowOriginRegexes = append(cfg.AllowOriginRegexes, v)
 		case "gateway":
 			// Written as allow_origins entries already (gatewayOrigin).

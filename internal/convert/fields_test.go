@@ -2,6 +2,7 @@ package convert
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -219,4 +220,32 @@ func TestExactOriginWithStar(t *testing.T) {
 			t.Errorf("%s: a warning suggests the wildcard: %q", tc.desc, r.Notes)
 		}
 	}
+}
+
+// Envoy matches an origin regex against the whole Origin, so one that
+// matches every scheme (the Envoy CORS sandbox's ".*\.envoyproxy\.io",
+// examples/cors/backend/envoy.yaml in envoyproxy/envoy) allowed origins
+// of every scheme there too: it is refused, where the source has it, with
+// the regex to write instead when "https://" before it keeps only origins
+// it matched; that regex then converts.
+func TestOriginRegexOfAnyScheme(t *testing.T) {
+	doc := func(re string) string {
+		return envoyRoutes("", corsPolicy(`allow_origin_string_match: [{safe_regex: {regex: '`+re+`'}}], allow_methods: "GET"`), "", "", "")
+	}
+	for _, tc := range []struct{ re, fix string }{
+		{`.*\.envoyproxy\.io`, `if https was meant, write the regex "https://.*\\.envoyproxy\\.io" in the source`},
+		{`.+\.envoyproxy\.io`, `if https was meant, write the regex "https://.+\\.envoyproxy\\.io" in the source`},
+		{`[a-z]+://app\.example\.com`, `spell its schemes out in the source, as in "https://…"`},
+	} {
+		r := convertRaw(t, doc(tc.re))
+		if !hasLine(r.Refusals, `virtual_hosts[0] "api": origin regex `+strconv.Quote(tc.re)+` matches origins of any scheme, such as`, tc.fix) {
+			t.Errorf("%s: refusals\n%s\nwant one with %q", tc.re, strings.Join(r.Refusals, "\n"), tc.fix)
+		}
+		if hasLine(r.Refusals, "the converted configuration") {
+			t.Errorf("%s: refused twice: %q", tc.re, r.Refusals)
+		}
+	}
+	p, _ := convertAll(t, doc(`https://.*\.envoyproxy\.io`))
+	check(t, p, "the regex suggested", req{origin: "https://www.envoyproxy.io"}, "allowed", nil)
+	check(t, p, "the regex suggested", req{origin: "http://www.envoyproxy.io"}, "disallowed", nil)
 }
