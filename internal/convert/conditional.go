@@ -25,10 +25,11 @@ import (
 // 404s alone, and answers the preflights of requests the proxy answers
 // 404. That holds only when a preflight meets the route's conditions
 // exactly when its actual request does: a preflight that does not (a
-// header its request has, the method) matches no route in the source,
-// and fails, so the browser never sends the request; a rule would answer
-// it. Such a route is kept only where the rule would fail every
-// preflight too (it allows no origin), and refused otherwise.
+// header its request has, the method) goes to the routes after it, and
+// where none takes it the proxy answers it 404 and it fails, so the
+// browser never sends the request; a rule would answer it. Such a route
+// is kept only where the rule would fail every preflight too (it allows
+// no origin), and refused otherwise.
 //
 // A preflight is not its actual request (Fetch standard, "CORS-preflight
 // fetch", step 1): it has the request's URL, and so its path, query,
