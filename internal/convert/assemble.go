@@ -318,7 +318,7 @@ func sameHandling(a, b []*vhost) bool {
 		hosts      []string
 		paths      pathSet
 		cors       *policy.Config
-		conditions []string
+		conditions []condition
 	}
 	of := func(group []*vhost) []handling {
 		var out []handling

@@ -3,6 +3,8 @@ package convert
 import (
 	"reflect"
 	"strings"
+
+	"github.com/corswasm/corswasm/policy"
 )
 
 // A source may select a route by what corswasm rules cannot match: a
@@ -20,7 +22,51 @@ import (
 // (see ports.go); when the routes after it take some of the route's
 // requests with its CORS handling and no route takes the others, the
 // route is kept without its conditions: it adds CORS headers to those
-// 404s alone. Otherwise the conversion is refused.
+// 404s alone, and answers the preflights of requests the proxy answers
+// 404. That holds only when a preflight meets the route's conditions
+// exactly when its actual request does: a preflight that does not (a
+// header its request has, the method) goes to the routes after it, and
+// where none takes it the proxy answers it 404 and it fails, so the
+// browser never sends the request; a rule would answer it. Such a route
+// is kept only where the rule would fail every preflight too (it allows
+// no origin), and refused otherwise.
+//
+// A preflight is not its actual request (Fetch standard, "CORS-preflight
+// fetch", step 1): it has the request's URL, and so its path, query,
+// host, scheme and port, and comes from the same client, but its method
+// is OPTIONS, it carries none of the request's own headers (steps 2-5
+// add Accept, Access-Control-Request-Method and -Headers alone), and,
+// being sent without credentials, no cookies and no client certificate.
+
+// condition is something else a source selects a route's requests by.
+type condition struct {
+	// what names it in notes and refusals ("headers").
+	what string
+	// inPreflight: a preflight meets it exactly when its actual request
+	// does (a regex path, query parameters, the authority…).
+	inPreflight bool
+}
+
+// preflightToo is a condition on what a preflight shares with its
+// request.
+func preflightToo(what string) condition { return condition{what, true} }
+
+// requestOnly is a condition a preflight may meet otherwise than its
+// request.
+func requestOnly(what string) condition { return condition{what, false} }
+
+// conditionNames joins the names of the scope's conditions: all of
+// them, or those a preflight may meet otherwise than its request
+// (requestOnly).
+func (s *scope) conditionNames(requestOnly bool) string {
+	var names []string
+	for _, c := range s.conditions {
+		if !requestOnly || !c.inPreflight {
+			names = append(names, c.what)
+		}
+	}
+	return strings.Join(names, ", ")
+}
 
 // settle leaves out each conditional entry of a block whose requests get
 // the same CORS handling without it, and refuses the others. entries are
@@ -33,10 +79,12 @@ func (c *converter) settle(entries []entry, where string) []entry {
 			out = append(out, *e)
 			continue
 		}
-		conds := strings.Join(e.conditions, ", ")
+		conds := e.conditionNames(false)
 		switch other, same := sameWithout(entries, i); {
 		case same:
 			c.note("%s is left out for %s: corswasm rules cannot select requests by %s, and it changes nothing: the routes after it give every request it could take the same CORS handling", e.from, where, conds)
+		case other == nil && e.conditionNames(true) != "" && !allowsNoOrigin(e.cors):
+			c.refuse("%s: corswasm rules cannot select requests by %s, and a preflight may not meet %s as its request does (its method is OPTIONS, and it carries none of the request's own headers, cookies or credentials): in the source, a preflight of a request to %s that it takes matches no route unless a route after it takes the preflight, and the proxy answers it 404 itself, so the preflight fails and the browser never sends the request; a rule without those conditions would answer that preflight", e.from, conds, e.conditionNames(true), where)
 		case other == nil:
 			c.note("%s: corswasm rules cannot select requests by %s; the requests to %s that do not meet them match no route, which the proxy answers 404 itself without CORS handling: the rule takes them too, which adds CORS headers to those 404s alone", e.from, conds, where)
 			kept := *e
@@ -47,6 +95,12 @@ func (c *converter) settle(entries []entry, where string) []entry {
 		}
 	}
 	return out
+}
+
+// allowsNoOrigin reports whether a policy fails every preflight, as the
+// proxy's 404 does.
+func allowsNoOrigin(p *policy.Config) bool {
+	return len(p.AllowOrigins) == 0 && len(p.AllowOriginRegexes) == 0
 }
 
 // sameWithout reports whether every request entries[i] could take gets

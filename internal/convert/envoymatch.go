@@ -9,7 +9,7 @@ import (
 
 // envoyMatch converts a route's match: its paths, what else it selects
 // requests by, and why it never matches ("" when it may).
-func envoyMatch(m *routev3.RouteMatch, rt *routeTable) (paths pathSet, conditions []string, never string) {
+func envoyMatch(m *routev3.RouteMatch, rt *routeTable) (paths pathSet, conditions []condition, never string) {
 	var value string
 	switch ps := m.GetPathSpecifier().(type) {
 	case *routev3.RouteMatch_Prefix:
@@ -25,12 +25,12 @@ func envoyMatch(m *routev3.RouteMatch, rt *routeTable) (paths pathSet, condition
 	case *routev3.RouteMatch_SafeRegex:
 		// The regex must match the whole path: ".*" takes every path.
 		if ps.SafeRegex.GetRegex() != ".*" {
-			conditions = append(conditions, "a regex path (safe_regex)")
+			conditions = append(conditions, preflightToo("a regex path (safe_regex)"))
 		}
 	case *routev3.RouteMatch_ConnectMatcher_:
-		conditions = append(conditions, "the CONNECT method (connect_matcher)")
+		conditions = append(conditions, requestOnly("the CONNECT method (connect_matcher)"))
 	default:
-		conditions = append(conditions, "a path template (path_match_policy)")
+		conditions = append(conditions, preflightToo("a path template (path_match_policy)"))
 	}
 	if rt.ignorePathParameters {
 		var ok bool
@@ -41,29 +41,40 @@ func envoyMatch(m *routev3.RouteMatch, rt *routeTable) (paths pathSet, condition
 	// case_sensitive applies to prefix, path and path_separated_prefix
 	// alone, and changes nothing for a value without letters.
 	if cs := m.GetCaseSensitive(); cs != nil && !cs.Value && hasLetters(value) {
-		conditions = append(conditions, "case-insensitive paths (case_sensitive: false)")
+		conditions = append(conditions, preflightToo("case-insensitive paths (case_sensitive: false)"))
 	}
+	// A preflight has its request's URL and authority, but its own method
+	// and headers (see condition): a header match on a pseudo-header of
+	// the URL is met by both, any other may not be; gRPC matches the
+	// content-type header (GrpcRouteMatchOptions); a TLS context match
+	// the client certificate, which a preflight, sent without
+	// credentials, does not present.
 	for _, other := range []struct {
-		set  bool
-		what string
+		set bool
+		c   condition
 	}{
-		{len(m.GetHeaders()) > 0, "headers"}, {len(m.GetQueryParameters()) > 0, "query parameters"},
-		{len(m.GetCookies()) > 0, "cookies"}, {m.GetGrpc() != nil, "gRPC"}, {m.GetTlsContext() != nil, "the TLS context"},
-		{len(m.GetDynamicMetadata()) > 0, "dynamic metadata"}, {len(m.GetFilterState()) > 0, "filter state"},
+		{len(m.GetHeaders()) > 0, condition{"headers", urlHeadersOnly(m.GetHeaders())}},
+		{len(m.GetQueryParameters()) > 0, preflightToo("query parameters")},
+		{len(m.GetCookies()) > 0, requestOnly("cookies")}, {m.GetGrpc() != nil, requestOnly("gRPC")},
+		{m.GetTlsContext() != nil, requestOnly("the TLS context")},
+		{len(m.GetDynamicMetadata()) > 0, requestOnly("dynamic metadata")}, {len(m.GetFilterState()) > 0, requestOnly("filter state")},
 	} {
 		if other.set {
-			conditions = append(conditions, other.what)
+			conditions = append(conditions, other.c)
 		}
 	}
 	if f := m.GetRuntimeFraction(); f != nil {
 		num, den := uint64(f.GetDefaultValue().GetNumerator()), denominator(f.GetDefaultValue().GetDenominator())
 		switch {
+		// Envoy draws a random number each time it considers the route
+		// (RouteMatch.runtime_fraction): the preflight's apart from its
+		// request's.
 		case f.RuntimeKey != "":
-			conditions = append(conditions, fmt.Sprintf("a runtime fraction (runtime key %q)", f.RuntimeKey))
+			conditions = append(conditions, requestOnly(fmt.Sprintf("a runtime fraction (runtime key %q)", f.RuntimeKey)))
 		case num == 0:
 			never = "runtime_fraction 0%"
 		case num < den:
-			conditions = append(conditions, fmt.Sprintf("a runtime fraction (%d/%d)", num, den))
+			conditions = append(conditions, requestOnly(fmt.Sprintf("a runtime fraction (%d/%d)", num, den)))
 		}
 	}
 	return paths, conditions, never
@@ -87,4 +98,18 @@ func withoutParameters(paths pathSet) (out pathSet, ok bool) {
 		}
 	}
 	return out, true
+}
+
+// urlHeadersOnly reports whether every header matcher is on a
+// pseudo-header a preflight shares with its actual request: :authority,
+// :scheme and :path (the path and query).
+func urlHeadersOnly(headers []*routev3.HeaderMatcher) bool {
+	for _, h := range headers {
+		switch strings.ToLower(h.GetName()) {
+		case ":authority", ":scheme", ":path":
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -32,9 +32,11 @@ type httpRouteMatches struct {
 	hostnames []string
 	matches   []gatewayMatch
 	// refs are its parentRefs, and parents what they attach it to
-	// (attachRoutes).
-	refs    []parentRef
-	parents []parent
+	// (attachRoutes); listenerHosts the hostnames it takes on each
+	// parent of a Gateway in the input (hostsOn).
+	refs          []parentRef
+	parents       []parent
+	listenerHosts map[parent][]string
 }
 
 // gatewayMatch is one HTTPRouteMatch of a rule.
@@ -106,6 +108,7 @@ func (c *converter) httpRoute(js []byte) error {
 				cors = c.gatewayCORS(from, f.CORS)
 			}
 		}
+		c.backendCORS(from, rule.BackendRefs)
 		matches := rule.Matches
 		if len(matches) == 0 {
 			matches = []gatewayv1.HTTPRouteMatch{{}}
@@ -121,8 +124,22 @@ func (c *converter) httpRoute(js []byte) error {
 	return nil
 }
 
-// gatewayVHosts makes a vhost of each hostname of the HTTPRoutes read
-// (HTTPRoutes without hostnames take every host), with the matches of
+// backendCORS refuses a CORS filter on a backendRef: filters there run
+// "if and only if the request is being forwarded to the backend defined
+// here", with implementation-specific support (HTTPBackendRef.Filters in
+// apis/v1/httproute_types.go). Whether an implementation supports it, and
+// what it does with a preflight, which it would answer before any backend
+// is chosen, or with a rule whose backends differ, the API does not say.
+func (c *converter) backendCORS(from string, refs []gatewayv1.HTTPBackendRef) {
+	for i, ref := range refs {
+		if slices.ContainsFunc(ref.Filters, func(f gatewayv1.HTTPRouteFilter) bool { return f.Type == gatewayv1.HTTPRouteFilterCORS }) {
+			c.refuse("%s backendRefs[%d] has a CORS filter: the Gateway API leaves a backendRef's filters to the implementation (HTTPBackendRef.Filters: implementation-specific), and whether one applies it, and to which requests (a preflight is answered before a backend is chosen), the files do not show; move it to the rule's filters", from, i)
+		}
+	}
+}
+
+// gatewayVHosts makes a vhost of each hostname the HTTPRoutes attached
+// to p take there (see hostsOn), with the matches of
 // every HTTPRoute that has it, in the Gateway API's precedence
 // (HTTPRouteRule.Matches): the path (see pathPrecedence), a method match,
 // the most header matches, the most query parameter matches, the oldest
@@ -136,12 +153,9 @@ func (c *converter) gatewayVHosts(httpRoutes []*httpRouteMatches, p parent) []vh
 	routes := make(map[string][]string)
 	var order []string
 	var out []vhost
+	c.unknownHostnames(httpRoutes, p)
 	for ri, r := range httpRoutes {
-		hosts := r.hostnames
-		if len(hosts) == 0 {
-			hosts = []string{"*"}
-		}
-		for _, h := range hosts {
+		for _, h := range r.hostsOn(p) {
 			if _, seen := routes[h]; !seen {
 				order = append(order, h)
 			}
@@ -239,15 +253,18 @@ func gatewayMatchOf(m gatewayv1.HTTPRouteMatch) gatewayMatch {
 		}
 	default:
 		s.pathRank, s.unordered = 2, true
-		s.conditions = append(s.conditions, fmt.Sprintf("a %s path", kind))
+		s.conditions = append(s.conditions, preflightToo(fmt.Sprintf("a %s path", kind)))
 	}
 	s.method, s.headers, s.query = m.Method != nil, len(m.Headers), len(m.QueryParams)
+	// The implementations match the method as a header (Envoy Gateway: a
+	// :method header match), which a preflight does not share with its
+	// request, nor headers (see condition).
 	for _, other := range []struct {
-		set  bool
-		what string
-	}{{s.method, "the method"}, {s.headers > 0, "headers"}, {s.query > 0, "query parameters"}} {
+		set bool
+		c   condition
+	}{{s.method, requestOnly("the method")}, {s.headers > 0, requestOnly("headers")}, {s.query > 0, preflightToo("query parameters")}} {
 		if other.set {
-			s.conditions = append(s.conditions, other.what)
+			s.conditions = append(s.conditions, other.c)
 		}
 	}
 	return s

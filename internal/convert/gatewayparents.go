@@ -27,8 +27,9 @@ type parentRef struct {
 	section, port string
 }
 
-// gatewayListener is a listener of a Gateway in the input.
-type gatewayListener struct{ name, port string }
+// gatewayListener is a listener of a Gateway in the input: its name,
+// port, and hostname in lower case ("" for every host).
+type gatewayListener struct{ name, port, hostname string }
 
 // readParentRefs reads an HTTPRoute's parentRefs; none is the parent "".
 func readParentRefs(namespace string, refs []gatewayv1.ParentReference) []parentRef {
@@ -69,7 +70,11 @@ func (c *converter) readGateway(js []byte) error {
 	c.gateways[id] = []gatewayListener{}
 	for _, l := range gw.Spec.Listeners {
 		if l.Protocol == gatewayv1.HTTPProtocolType || l.Protocol == gatewayv1.HTTPSProtocolType {
-			c.gateways[id] = append(c.gateways[id], gatewayListener{name: string(l.Name), port: strconv.Itoa(int(l.Port))})
+			gl := gatewayListener{name: string(l.Name), port: strconv.Itoa(int(l.Port))}
+			if l.Hostname != nil {
+				gl.hostname = strings.ToLower(string(*l.Hostname))
+			}
+			c.gateways[id] = append(c.gateways[id], gl)
 		}
 	}
 	return nil
@@ -87,13 +92,13 @@ func (c *converter) attachRoutes() {
 	byPort := make(map[string][]string) // … and the routes attached by a port
 	for i := range c.httpRoutes {
 		r := &c.httpRoutes[i]
-		r.parents = nil
+		r.parents, r.listenerHosts = nil, nil
 		for _, ref := range r.refs {
 			listeners, known := c.gateways[ref.name]
 			if known {
 				for _, l := range listeners {
 					if (ref.section == "" || ref.section == l.name) && (ref.port == "" || ref.port == l.port) {
-						r.addParent(parent{kind: "parent", name: ref.name, part: "section " + l.name})
+						c.attachToListener(r, ref.name, l, listeners)
 					}
 				}
 				continue
@@ -117,7 +122,7 @@ func (c *converter) attachRoutes() {
 			}
 		}
 		if len(r.parents) == 0 {
-			c.note("HTTPRoute %s: its parentRefs name no HTTP or HTTPS listener of their Gateway: it takes no request: left out", r.id)
+			c.note("HTTPRoute %s: its parentRefs name no HTTP or HTTPS listener of their Gateway whose hostname it shares: it takes no request: left out", r.id)
 		}
 	}
 	for _, name := range order {
@@ -135,4 +140,22 @@ func (r *httpRouteMatches) addParent(p parent) {
 	if !slices.Contains(r.parents, p) {
 		r.parents = append(r.parents, p)
 	}
+}
+
+// selectParent reports whether --parent NAMESPACE/NAME[/SECTION] names
+// the Gateway API parent p, and the parent it stands for: with a section,
+// the routes attached to the whole Gateway are attached to that listener.
+func selectParent(sel string, p parent) (parent, bool) {
+	if p.name == sel {
+		return p, true
+	}
+	section, ok := strings.CutPrefix(sel, p.name+"/")
+	if !ok || strings.Contains(section, "/") {
+		return p, false
+	}
+	if p.listeners != "" {
+		return p, slices.Contains(strings.Split(p.listeners, ", "), section)
+	}
+	want := parent{kind: p.kind, name: p.name, part: "section " + section}
+	return want, p.part == "" || p == want
 }

@@ -105,15 +105,15 @@ func (c *converter) istioMatch(at string, m *networking.HTTPMatchRequest) scope 
 			host, port := c.authority(e)
 			s.hosts = []string{host}
 			if port {
-				s.conditions = append(s.conditions, "the port in :authority")
+				s.conditions = append(s.conditions, preflightToo("the port in :authority"))
 			} else {
-				s.conditions = append(s.conditions, fmt.Sprintf("the port in :authority (Istio compares it whole: %q does not take %q)", e, e+":8443"))
+				s.conditions = append(s.conditions, preflightToo(fmt.Sprintf("the port in :authority (Istio compares it whole: %q does not take %q)", e, e+":8443")))
 			}
 			if hasUpper(e) {
-				s.conditions = append(s.conditions, "the case of :authority (Istio compares it case-sensitively)")
+				s.conditions = append(s.conditions, preflightToo("the case of :authority (Istio compares it case-sensitively)"))
 			}
 		} else {
-			s.conditions = append(s.conditions, "an authority prefix or regex")
+			s.conditions = append(s.conditions, preflightToo("an authority prefix or regex"))
 		}
 	}
 	if u := m.Uri; u != nil {
@@ -127,32 +127,36 @@ func (c *converter) istioMatch(at string, m *networking.HTTPMatchRequest) scope 
 		default:
 			// ".*" takes every path (and is a catch-all, IsCatchAllRoute).
 			if u.GetRegex() != ".*" {
-				s.conditions = append(s.conditions, "a regex path")
+				s.conditions = append(s.conditions, preflightToo("a regex path"))
 			}
 		}
 		// ignoreUriCase sets case_sensitive false: it changes nothing for
 		// a path without letters.
 		if m.IgnoreUriCase && hasLetters(u.GetPrefix()+u.GetExact()+u.GetRegex()) {
-			s.conditions = append(s.conditions, "case-insensitive paths (ignoreUriCase)")
+			s.conditions = append(s.conditions, preflightToo("case-insensitive paths (ignoreUriCase)"))
 		}
 	}
 	// Istio translates these into header, query parameter or metadata
-	// matches, which make a route no catch-all (IsCatchAllRoute).
+	// matches, which make a route no catch-all (IsCatchAllRoute): the
+	// method into a :method header match, headers into header matches
+	// (a JWT claim's into metadata), which a preflight does not share
+	// with its request (see condition).
 	headerLike := []struct {
-		set  bool
-		what string
+		set bool
+		c   condition
 	}{
-		{m.Method != nil, "method"}, {m.Scheme != nil, "scheme"}, {len(m.Headers) > 0, "headers"},
-		{len(m.WithoutHeaders) > 0, "withoutHeaders"}, {len(m.QueryParams) > 0, "queryParams"},
+		{m.Method != nil, requestOnly("method")}, {m.Scheme != nil, preflightToo("scheme")}, {len(m.Headers) > 0, requestOnly("headers")},
+		{len(m.WithoutHeaders) > 0, requestOnly("withoutHeaders")}, {len(m.QueryParams) > 0, preflightToo("queryParams")},
 	}
 	s.catchAll = s.paths == nil && m.Authority == nil && (m.Uri == nil || m.Uri.GetRegex() == "" || m.Uri.GetRegex() == ".*")
 	for _, h := range headerLike {
 		if h.set {
-			s.conditions = append(s.conditions, h.what)
+			s.conditions = append(s.conditions, h.c)
 			s.catchAll = false
 		}
 	}
-	// These choose the proxies and ports that get the route at all.
+	// These choose the proxies and ports that get the route at all, the
+	// same for a preflight, sent by the same client to the same port.
 	for _, other := range []struct {
 		set  bool
 		what string
@@ -161,7 +165,7 @@ func (c *converter) istioMatch(at string, m *networking.HTTPMatchRequest) scope 
 		{len(m.Gateways) > 0, "gateways"},
 	} {
 		if other.set {
-			s.conditions = append(s.conditions, other.what)
+			s.conditions = append(s.conditions, preflightToo(other.what))
 		}
 	}
 	return s

@@ -148,3 +148,25 @@ func TestGatewayRulesAnsweredLocally(t *testing.T) {
 `))
 	check(t, p, "an ExtensionRef without CORS", req{path: "/maintenance", origin: "https://a.example"}, "none", nil)
 }
+
+// A CORS filter on a backendRef is the implementation's to apply, or not
+// (HTTPBackendRef.Filters: implementation-specific): refused, never
+// dropped as if the rule did no CORS.
+func TestGatewayBackendRefCORS(t *testing.T) {
+	r := convertRaw(t, httpRoute(`  - backendRefs:
+    - name: api
+      port: 8080
+      filters: [{type: CORS, cors: {allowOrigins: ["https://a.example"], allowCredentials: true}}]
+`))
+	if !hasLine(r.Refusals, `HTTPRoute shop/api rules[0] backendRefs[0] has a CORS filter: the Gateway API leaves a backendRef's filters to the implementation`, "move it to the rule's filters") {
+		t.Errorf("refusals %q", r.Refusals)
+	}
+	// Other filters on a backendRef change no CORS handling.
+	p, _ := convertAll(t, httpRoute(`  - filters: [{type: CORS, cors: {allowOrigins: ["https://a.example"]}}]
+    backendRefs:
+    - name: api
+      port: 8080
+      filters: [{type: RequestHeaderModifier, requestHeaderModifier: {add: [{name: x-a, value: "1"}]}}]
+`))
+	check(t, p, "a header modifier on a backendRef", req{origin: "https://a.example"}, "allowed", nil)
+}

@@ -35,6 +35,9 @@ type parent struct {
 	// part is a listener's connection manager when it has several, or a
 	// Gateway API listener (sectionName, or port), "" for all of them.
 	part string
+	// listeners are the names of a Gateway's listeners on the port part
+	// names, when the input holds the Gateway (see gatewaylisteners.go).
+	listeners string
 }
 
 // String names the parent in refusals.
@@ -53,6 +56,9 @@ func (p parent) String() string {
 	if p.part != "" {
 		s += " " + p.part
 	}
+	if p.listeners != "" {
+		s += " (listeners " + p.listeners + ")"
+	}
 	return s
 }
 
@@ -69,9 +75,12 @@ func (p parent) flag() string {
 		return "--gateway " + p.name
 	case "parent":
 		section, named := strings.CutPrefix(p.part, "section ")
+		first, _, _ := strings.Cut(p.listeners, ", ")
 		switch {
 		case p.name == "":
 			return ""
+		case first != "":
+			return "--parent " + p.name + "/" + first
 		case named:
 			return "--parent " + p.name + "/" + section
 		}
@@ -92,8 +101,9 @@ type Selection struct {
 	// Gateway is an Istio gateway, NAMESPACE/NAME, or "mesh".
 	Gateway string
 	// Parent is a Gateway API parent, NAMESPACE/NAME of a Gateway, or
-	// NAMESPACE/NAME/SECTION for one of its listeners (see
-	// gatewayparents.go); KIND:NAMESPACE/NAME for another kind.
+	// NAMESPACE/NAME/SECTION for one of its listeners, with the others on
+	// its port when the input holds the Gateway (see gatewayparents.go);
+	// KIND:NAMESPACE/NAME for another kind.
 	Parent string
 }
 
@@ -155,6 +165,9 @@ func (c *converter) assembleByParent(sel Selection) (*policy.Config, error) {
 		return nil, err
 	}
 	c.sayAttached(selected)
+	if selected != nil {
+		c.otherPorts()
+	}
 	c.gatewayNotes()
 	parents := c.parents()
 	if len(parents) <= 1 {
@@ -165,7 +178,7 @@ func (c *converter) assembleByParent(sel Selection) (*policy.Config, error) {
 		for i := range c.vhosts {
 			c.vhosts[i] = forParent(c.vhosts[i], p)
 		}
-		c.vhosts = append(c.vhosts, c.gatewayVHosts(c.routesOf(p, false), p)...)
+		c.vhosts = append(c.vhosts, c.gatewayVHosts(c.routesOf(p), p)...)
 		c.notesOf(parents)
 		c.assembling = p
 		return c.assemble(), nil
@@ -181,7 +194,7 @@ func (c *converter) assembleByParent(sel Selection) (*policy.Config, error) {
 				c.vhosts = append(c.vhosts, forParent(vh, p))
 			}
 		}
-		c.vhosts = append(c.vhosts, c.gatewayVHosts(c.routesOf(p, true), p)...)
+		c.vhosts = append(c.vhosts, c.gatewayVHosts(c.routesOf(p), p)...)
 		c.assembling = p
 		cfg := c.assemble()
 		js, _ := json.Marshal(cfg)
@@ -244,14 +257,14 @@ func (c *converter) parents() []parent {
 	return out
 }
 
-// routesOf returns the HTTPRoutes attached to p (every one when only is
-// false). A route attached to a whole Gateway takes the requests of each
-// of its listeners; beside routes attached to some of them, the whole
-// Gateway stands for its other listeners.
-func (c *converter) routesOf(p parent, only bool) []*httpRouteMatches {
+// routesOf returns the HTTPRoutes attached to p; not those attached to
+// no listener. A route attached to a whole Gateway takes the requests of
+// each of its listeners; beside routes attached to some of them, the
+// whole Gateway stands for its other listeners.
+func (c *converter) routesOf(p parent) []*httpRouteMatches {
 	var out []*httpRouteMatches
 	for i := range c.httpRoutes {
-		if r := &c.httpRoutes[i]; !only || attached(r.parents, p) {
+		if r := &c.httpRoutes[i]; attached(r.parents, p) {
 			out = append(out, r)
 		}
 	}
@@ -288,6 +301,9 @@ func (c *converter) selectParents(sel Selection) (func(parent) bool, error) {
 		return nil, nil
 	}
 	all := c.parents()
+	if kind == "parent" {
+		c.unknownListeners(want, func(p parent) bool { _, ok := choose(p); return ok })
+	}
 	// keep rewrites parents for the selection; false drops them all.
 	keep := func(parents []parent) ([]parent, bool) {
 		var kept []parent
@@ -334,21 +350,6 @@ func (c *converter) selectParents(sel Selection) (func(parent) bool, error) {
 		_, ok := keep([]parent{p})
 		return ok
 	}, nil
-}
-
-// selectParent reports whether --parent NAMESPACE/NAME[/SECTION] names
-// the Gateway API parent p, and the parent it stands for: with a section,
-// the routes attached to the whole Gateway are attached to that listener.
-func selectParent(sel string, p parent) (parent, bool) {
-	if p.name == sel {
-		return p, true
-	}
-	section, ok := strings.CutPrefix(sel, p.name+"/")
-	if !ok || strings.Contains(section, "/") {
-		return p, false
-	}
-	want := parent{kind: p.kind, name: p.name, part: "section " + section}
-	return want, p.part == "" || p == want
 }
 
 // gatewayNotes says where to run the plugin for the VirtualServices bound

@@ -99,12 +99,24 @@ func TestGatewayParents(t *testing.T) {
 	if !hasLine(r.Refusals, `convert for one of them at a time (--parent shop/gw/https, --parent shop/gw/http, --parent shop/gw)`) {
 		t.Errorf("refusals %q", r.Refusals)
 	}
+	// Which listeners share a port, and so a connection manager and a
+	// plugin, the Gateway says: without it, one listener is not converted
+	// alone.
+	res, err := convertFor(t, Selection{Parent: "shop/gw/https"}, https, http, whole)
+	if err != nil || !hasLine(res.Refusals, `HTTPRoute shop/http is attached to parent "shop/gw" section http, and the conversion is for shop/gw/https`, `add it to the input (kubectl get gateway -n shop gw -o yaml)`) {
+		t.Errorf("without the Gateway: %v, refusals %q", err, res.Refusals)
+	}
+	gateway := gatewayDoc("shop", "gw", `{name: https, port: 443, protocol: HTTPS}`, `{name: http, port: 80, protocol: HTTP}`)
+	r = convertRaw(t, https, http, whole, gateway)
+	if !hasLine(r.Refusals, `convert for one of them at a time (--parent shop/gw/https, --parent shop/gw/http)`) {
+		t.Errorf("refusals %q", r.Refusals)
+	}
 	// For the https listener: its route and the whole Gateway's; the
 	// exact path of the http listener's route does not take /api/x.
-	p := load(t, loadFor(t, Selection{Parent: "shop/gw/https"}, https, http, whole))
+	p := load(t, loadFor(t, Selection{Parent: "shop/gw/https"}, https, http, whole, gateway))
 	check(t, p, "https listener", req{path: "/api/x", origin: "https://https.example"}, "allowed", nil)
 	check(t, p, "https listener, the whole Gateway's route", req{path: "/other", origin: "https://whole.example"}, "allowed", nil)
-	p = load(t, loadFor(t, Selection{Parent: "shop/gw/http"}, https, http, whole))
+	p = load(t, loadFor(t, Selection{Parent: "shop/gw/http"}, https, http, whole, gateway))
 	check(t, p, "http listener", req{path: "/api/x", origin: "https://http.example"}, "allowed", nil)
 	check(t, p, "http listener", req{path: "/api/y", origin: "https://whole.example"}, "allowed", nil)
 	// Routes attached to the whole Gateway alone.
@@ -267,16 +279,7 @@ func TestGatewayParentsByPort(t *testing.T) {
 	a := attachedTo("a", "{name: edge, namespace: infra, sectionName: https}", "{type: PathPrefix, value: /api}")
 	b := strings.Replace(attachedTo("b", "{name: edge, namespace: infra, port: 443}", "{type: PathPrefix, value: /api/private}"),
 		`filters: [{type: CORS, cors: {allowOrigins: ["https://b.example"]}}], `, "", 1)
-	gateway := `apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: edge, namespace: infra}
-spec:
-  gatewayClassName: eg
-  listeners:
-  - {name: https, port: 443, protocol: HTTPS}
-  - {name: http, port: 80, protocol: HTTP}
-  - {name: tls, port: 8443, protocol: TLS}
-`
+	gateway := edgeGateway(`{name: https, port: 443, protocol: HTTPS}`, `{name: http, port: 80, protocol: HTTP}`, `{name: tls, port: 8443, protocol: TLS}`)
 	r := convertRaw(t, a, b)
 	if !hasLine(r.Refusals, `HTTPRoute shop/b (port 443) attached to the listeners of Gateway infra/edge on a port (parentRefs port), and other parentRefs name that Gateway`,
 		`add it to the input (kubectl get gateway -n infra edge -o yaml) and convert for one of its listeners (--parent infra/edge/LISTENER)`) {
@@ -288,7 +291,7 @@ spec:
 		check(t, p, "route b on port 443", req{path: "/api/private/x", origin: "https://a.example"}, "none", nil)
 	}
 	// Listener http has no route: nothing to select.
-	if _, err := convertFor(t, Selection{Parent: "infra/edge/http"}, a, b, gateway); err == nil || !strings.Contains(err.Error(), `no parent infra/edge/http in the input, which has parent "infra/edge" section https`) {
+	if _, err := convertFor(t, Selection{Parent: "infra/edge/http"}, a, b, gateway); err == nil || !strings.Contains(err.Error(), `no parent infra/edge/http in the input, which has parent "infra/edge" port 443 (listeners https)`) {
 		t.Errorf("error %v", err)
 	}
 	// By port alone, the Gateway is not needed.
@@ -296,7 +299,7 @@ spec:
 	check(t, p, "both by port", req{path: "/api/x", origin: "https://a.example"}, "allowed", nil)
 	// A sectionName and a port that do not meet attach to nothing.
 	res := loadFor(t, Selection{}, strings.Replace(a, "sectionName: https", "sectionName: https, port: 80", 1), b, gateway)
-	if !hasLine(res.Notes, `HTTPRoute shop/a: its parentRefs name no HTTP or HTTPS listener of their Gateway: it takes no request: left out`) {
+	if !hasLine(res.Notes, `HTTPRoute shop/a: its parentRefs name no HTTP or HTTPS listener of their Gateway whose hostname it shares: it takes no request: left out`) {
 		t.Errorf("notes %q", res.Notes)
 	}
 }

@@ -52,11 +52,11 @@ type scope struct {
 	// cors is the policy; nil when the source does no CORS here, so the
 	// filter must leave these requests alone.
 	cors *policy.Config
-	// conditions name what else the source selects the scope's requests
+	// conditions are what else the source selects the scope's requests
 	// by, which corswasm rules cannot express ("headers", "a regex
 	// path"…); such a scope is left out where that changes nothing, and
 	// refused elsewhere (see conditional.go).
-	conditions []string
+	conditions []condition
 	// unordered: the source does not say where the scope comes among the
 	// others (the Gateway API leaves a regular expression's precedence
 	// to the implementation).
