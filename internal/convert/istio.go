@@ -97,9 +97,8 @@ func (c *converter) istioMatch(at string, m *networking.HTTPMatchRequest) scope 
 		// Istio matches the authority as a header (TranslateRouteMatch),
 		// whole and case-sensitively: "api.example.com" does not take
 		// "api.example.com:8443", which a gateway's virtual host takes
-		// too (its domains are the host and "host:*":
-		// buildGatewayVirtualHostDomains in pilot/pkg/networking/core/
-		// gateway.go), nor "API.example.com".
+		// too (it ignores the port: see istioAuthorities), nor
+		// "API.example.com".
 		if e := a.GetExact(); e != "" {
 			host, port := c.authority(e)
 			s.hosts = []string{host}
