@@ -2,6 +2,7 @@ package convert
 
 import (
 	"fmt"
+	"time"
 
 	"google.golang.org/protobuf/encoding/protojson"
 	networking "istio.io/api/networking/v1alpha3"
@@ -33,7 +34,7 @@ func (c *converter) virtualService(js []byte) error {
 	defer c.about(parents)()
 	domains, sidecar := c.istioDomains(id, obj.Metadata.Namespace, &vs)
 	vh := vhost{kind: "istio", from: "VirtualService " + id, name: obj.Metadata.Name, domains: withoutDots(domains), sidecarDomains: sidecar,
-		authorities: istioAuthorities(domains), parents: parents}
+		authorities: istioAuthorities(domains), parents: parents, namespace: obj.Metadata.Namespace, created: obj.Metadata.CreationTimestamp}
 	for i, h := range vs.Http {
 		from := fmt.Sprintf("VirtualService %s http[%d]", id, i)
 		name := fmt.Sprintf("%s-%d", obj.Metadata.Name, i)
@@ -219,8 +220,13 @@ func (c *converter) istioCORS(from string, p *networking.CorsPolicy) *policy.Con
 
 // istioObject is an Istio resource's metadata and spec.
 type istioObject struct {
-	Metadata struct{ Name, Namespace string } `json:"metadata"`
-	Spec     rawJSON                          `json:"spec"`
+	Metadata struct {
+		Name, Namespace string
+		// CreationTimestamp orders VirtualServices that Istio merges
+		// (see mergedScopes); zero when the document does not show it.
+		CreationTimestamp time.Time `json:"creationTimestamp"`
+	} `json:"metadata"`
+	Spec rawJSON `json:"spec"`
 	// id is "namespace/name", or the name alone.
 	id string
 }
