@@ -80,7 +80,8 @@ spec:
   gateways: [istio-system/edge]
   http:
   - route: [{destination: {host: other}}]
-`
+---
+` + edgeGateway(`"*"`)
 	}
 	convertOrRefused(t, "vsdot.yaml", vsdot("api.example.com"), `VirtualService shop/api, domain api.example.com: Envoy takes its requests with a trailing dot (api.example.com.) without a port to VirtualService shop/catchall, whose CORS handling differs, and corswasm rules, which ignore a trailing dot, would give them this VirtualService's CORS handling; Istio's gateways keep a trailing dot in :authority (they do not set strip_trailing_host_dot), so that another VirtualService takes it: add the host "api.example.com." to this VirtualService's hosts if a trailing dot should not matter`)
 	p, _ = convertAll(t, vsdot("api.example.com, api.example.com."))
@@ -135,9 +136,9 @@ spec:
 		desc, doc string
 		checks    map[string]string
 	}{
-		{"vswild.yaml", vs("api", `"*.example.com", "*.example.com."`, credentialed) + "---\n" + vs("catchall", `"*"`, ""),
+		{"vswild.yaml with its Gateway", vs("api", `"*.example.com", "*.example.com."`, credentialed) + "---\n" + vs("catchall", `"*"`, "") + "---\n" + edgeGateway(`"*"`),
 			map[string]string{"a.example.com:8443": "allowed", "a.example.com": "allowed", "a.example.com.:8443": "allowed", "www.other.example:8443": "none"}},
-		{"an exact host", vs("api", `api.example.com, api.example.com.`, credentialed) + "---\n" + vs("catchall", `"*"`, ""),
+		{"an exact host", vs("api", `api.example.com, api.example.com.`, credentialed) + "---\n" + vs("catchall", `"*"`, "") + "---\n" + edgeGateway(`"*"`),
 			map[string]string{"api.example.com:8443": "allowed", "www.example.com:8443": "none"}},
 		{"no \"*\" VirtualService", vs("api", `"*.example.com"`, credentialed),
 			map[string]string{"api.example.com:8443": "allowed"}},

@@ -13,13 +13,9 @@ import (
 // older, so /api/internal/users is internal's.
 func TestIstioMergesInCreationOrder(t *testing.T) {
 	vs := func(name, created, prefix, cors string) string {
-		meta := "{name: " + name + ", namespace: shop"
-		if created != "" {
-			meta += `, creationTimestamp: "` + created + `"`
-		}
 		return `apiVersion: networking.istio.io/v1
 kind: VirtualService
-metadata: ` + meta + `}
+metadata: ` + istioMeta(name, "shop", created) + `
 spec:
   hosts: [api.example.com]
   gateways: [istio-system/edge]
