@@ -239,7 +239,7 @@ func (c *converter) tablesConsistent(gw string, group []*vhost, order []string, 
 			for _, t := range order {
 				got := chosenOn(group, tables[t], h)
 				if got != nil && !sameDecisions(mergedScopes(got), mergedScopes(want)) {
-					c.refuse("Gateway %s: its route configurations %s and %s give requests to %s the routes of %s and of %s, whose CORS handling differs; corswasm rules cannot tell them apart (by port or certificate): convert them separately", gw, order[0], t, d, joinFrom(want), joinFrom(got))
+					c.refuse("Gateway %s: the route configuration of its servers %s gives requests to %s the routes of %s, its servers together those of %s, whose CORS handling differs; corswasm rules cannot tell its servers apart (by port or certificate)", gw, t, d, joinFrom(got), joinFrom(want))
 					return
 				}
 			}

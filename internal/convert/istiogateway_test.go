@@ -143,7 +143,7 @@ spec:
 `)
 	// On 443 api.example.com gets wild's /admin too; on 8443 api's alone.
 	convertOrRefused(t, "two servers", strings.Join([]string{servers("api.example.com", `"*.example.com"`), api, wild}, "---\n"),
-		"Gateway istio-system/edge: its route configurations https.443.servers[0] and https.8443.servers[1] give requests to api.example.com the routes of VirtualService istio-system/api and VirtualService istio-system/wild and of VirtualService istio-system/api, whose CORS handling differs")
+		"Gateway istio-system/edge: the route configuration of its servers https.8443.servers[1] gives requests to api.example.com the routes of VirtualService istio-system/api, its servers together those of VirtualService istio-system/api and VirtualService istio-system/wild, whose CORS handling differs; corswasm rules cannot tell its servers apart (by port or certificate)")
 	// Two certificates for two hosts: each host its own VirtualService.
 	www := istioVS("www", "www.example.com", "", `  - route: [{destination: {host: www}}]
 `)
