@@ -183,18 +183,34 @@ func (c *converter) routes(from, vhName string, parents []corsLevel, routes []*r
 
 // nameIndependent refuses a route whose CORS handling, cors with the
 // filter named as h says, differs when the filter has one of h's
-// uncertain names instead (see inputHCM).
+// uncertain names instead, or one of its other names and the deprecated
+// cors fields then apply (see inputHCM).
 func (c *converter) nameIndependent(at string, r *routev3.Route, levels []corsLevel, h *hcm, cors *policy.Config) {
 	for _, name := range h.uncertain {
-		alt := *h
-		alt.name, alt.uncertain = name, nil
-		var other *policy.Config
-		c.aside(func() { other = c.weightedCORS(at, r, levels, &alt) })
-		if !reflect.DeepEqual(other, cors) {
+		if other := c.corsNamed(at, r, levels, h, name); !reflect.DeepEqual(other, cors) {
 			c.refuse("%s: a FilterConfig under %q in typed_per_filter_config disables or enables the CORS filter only if its connection manager names it %q, which the input does not show, and the CORS handling of these requests depends on it; convert with the bootstrap or listener whose http_filters name the CORS filter", at, name, name)
 			return
 		}
 	}
+	// Policies under their own name are taken to be read (an input that
+	// names them so means it), unless the filter named otherwise would
+	// apply the deprecated cors fields here instead.
+	for _, name := range h.others {
+		if other := c.corsNamed(at, r, levels, h, name); other != nil && !reflect.DeepEqual(other, cors) {
+			c.refuse("%s: its CORS policy is under %q in typed_per_filter_config, which Envoy reads only if its connection manager names the CORS filter %q; named otherwise (%q), the filter reads the deprecated cors field of the route or virtual host here instead, and the input does not show the name; convert with the bootstrap or listener whose http_filters name the CORS filter, or move the policy under %q", at, h.name, h.name, name, name)
+			return
+		}
+	}
+}
+
+// corsNamed is the route's CORS handling with the filter named name
+// instead of h's name, without notes or refusals.
+func (c *converter) corsNamed(at string, r *routev3.Route, levels []corsLevel, h *hcm, name string) *policy.Config {
+	alt := *h
+	alt.name, alt.uncertain, alt.others = name, nil, nil
+	var cors *policy.Config
+	c.aside(func() { cors = c.weightedCORS(at, r, levels, &alt) })
+	return cors
 }
 
 // aside runs f and forgets the notes and refusals it records.

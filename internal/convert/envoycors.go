@@ -126,14 +126,19 @@ func (c *converter) envoyConfig(ps []*envoyPolicy) *policy.Config {
 	if p := first(ps, func(p *envoyPolicy) bool { return len(p.origins) > 0 }); p != nil {
 		c.origins(p.from, envoyOrigins(p.origins), cfg)
 	}
+	credentials := false
+	if p := first(ps, func(p *envoyPolicy) bool { return p.credentials != nil }); p != nil && p.credentials.Value {
+		credentials = true
+		cfg.AllowCredentials = boolPtr(true)
+	}
 	if p := first(ps, func(p *envoyPolicy) bool { return p.methods != "" }); p != nil {
-		c.methods(p.from, commaList(p.methods), cfg)
+		c.envoyLists(p.from, envoyFields, p.methods, "", "", credentials, cfg)
 	}
 	if p := first(ps, func(p *envoyPolicy) bool { return p.headers != "" }); p != nil {
-		cfg.AllowHeaders = commaList(p.headers)
+		c.envoyLists(p.from, envoyFields, "", p.headers, "", credentials, cfg)
 	}
 	if p := first(ps, func(p *envoyPolicy) bool { return p.expose != "" }); p != nil {
-		cfg.ExposeHeaders = commaList(p.expose)
+		c.envoyLists(p.from, envoyFields, "", "", p.expose, credentials, cfg)
 	}
 	if p := first(ps, func(p *envoyPolicy) bool { return p.maxAge != "" }); p != nil {
 		if n, err := strconv.ParseInt(p.maxAge, 10, 64); err != nil {
@@ -141,9 +146,6 @@ func (c *converter) envoyConfig(ps []*envoyPolicy) *policy.Config {
 		} else {
 			c.maxAge(p.from, n, cfg)
 		}
-	}
-	if p := first(ps, func(p *envoyPolicy) bool { return p.credentials != nil }); p != nil && p.credentials.Value {
-		cfg.AllowCredentials = boolPtr(true)
 	}
 	if p := first(ps, func(p *envoyPolicy) bool { return p.privateNetwork != nil }); p != nil && p.privateNetwork.Value {
 		cfg.AllowPrivateNetwork = boolPtr(true)

@@ -59,6 +59,10 @@ func (c *converter) origins(from string, ms []originMatcher, cfg *policy.Config)
 				c.neverMatches(from, m, "it is not an origin as a browser serializes it (scheme://host[:port], no path, no default port)")
 				continue
 			}
+			if strings.Contains(v, "*") {
+				c.literalStar(from, m, v, cfg)
+				continue
+			}
 			cfg.AllowOrigins = append(cfg.AllowOrigins, v)
 		case "prefix":
 			switch {
@@ -82,6 +86,9 @@ func (c *converter) origins(from string, ms []originMatcher, cfg *policy.Config)
 			}
 			c.refuse("%s: origin suffix %q is not on a label boundary: it also matches %q; write a suffix starting with \".\" (a subdomain wildcard)", from, v, "https://attacker"+strings.TrimPrefix(v, "."))
 		case "regex":
+			if c.anyScheme(from, m) {
+				continue
+			}
 			cfg.AllowOriginRegexes = append(cfg.AllowOriginRegexes, v)
 		case "gateway":
 			// Written as allow_origins entries already (gatewayOrigin).
@@ -92,6 +99,19 @@ func (c *converter) origins(from string, ms []originMatcher, cfg *policy.Config)
 			c.refuse("%s: origin matcher %q cannot be converted; list the exact origins", from, m.kind)
 		}
 	}
+}
+
+// literalStar keeps an exact origin v with a "*" in its host, which the
+// source compared byte for byte (Envoy's StringMatcher exact; Istio's
+// exact and allowOrigin become one, TranslateCORSPolicy): it matched that
+// origin alone, which a browser can send, since the URL standard's host
+// parser allows "*" (it is no forbidden host code point). allow_origins
+// would read the "*" as a subdomain wildcard, so the origin becomes a
+// regex of its escaped text, which matches it alone.
+func (c *converter) literalStar(from string, m originMatcher, v string, cfg *policy.Config) {
+	re := regexp.QuoteMeta(v)
+	cfg.AllowOriginRegexes = append(cfg.AllowOriginRegexes, re)
+	c.policyNote("%s: origin %s %q matched that origin alone, with a literal \"*\" in its host, not the hosts under it: it becomes allow_origin_regexes %q, which matches it alone (allow_origins would read \"*\" as a wildcard, which the source did not allow)", from, m.kind, m.value, re)
 }
 
 // matchesStar reports whether an origin matcher matches the string "*",

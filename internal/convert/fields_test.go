@@ -2,6 +2,7 @@ package convert
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -37,6 +38,7 @@ func TestOrigins(t *testing.T) {
 		{originMatcher{kind: "suffix", value: "*"}, []string{"*"}, nil, ""},
 		{originMatcher{kind: "contains", value: "*"}, []string{"*"}, nil, ""},
 		{originMatcher{kind: "exact", value: "*"}, []string{"*"}, nil, ""},
+		{originMatcher{kind: "exact", value: "https://*.example.com"}, nil, []string{`https://\*\.example\.com`}, ""},
 	}
 	for _, tc := range cases {
 		c := &converter{}
@@ -179,4 +181,71 @@ func TestOriginMatchingStar(t *testing.T) {
 	if !hasLine(r.Refusals, `the converted configuration: `, `allow_origins`, `"*"`, `credentials`) {
 		t.Errorf("refusals %q", r.Refusals)
 	}
+}
+
+// An exact origin with "*" in its host matched that origin alone: Envoy
+// compares an exact StringMatcher byte for byte, after trying "*" whole
+// (CorsFilter::isOriginAllowed in source/extensions/filters/http/cors/
+// cors_filter.cc), and Istio's exact and deprecated allowOrigin become
+// exact matchers (TranslateCORSPolicy in pilot/pkg/networking/core/route/
+// route.go). The URL standard allows "*" in a host (it is no forbidden
+// host code point; Node's new URL("https://*.example.com").origin keeps
+// it), so a browser can send that origin, and only it is allowed: never
+// the hosts under it, as allow_origins would read it.
+func TestExactOriginWithStar(t *testing.T) {
+	credentialed := map[string]string{"access-control-allow-credentials": "true"}
+	for _, tc := range []struct {
+		desc, doc string
+		literal   string // the origin the source allowed
+		under     string // an origin under it, which the source did not allow
+	}{
+		{"Istio exact", virtualService(`  - corsPolicy: {allowOrigins: [{exact: "https://*.example.com"}], allowCredentials: true}
+    route: [{destination: {host: api}}]
+`), "https://*.example.com", "https://evil.example.com"},
+		{"Istio allowOrigin", virtualService(`  - corsPolicy: {allowOrigin: ["https://*.example.com"], allowCredentials: true}
+    route: [{destination: {host: api}}]
+`), "https://*.example.com", "https://evil.example.com"},
+		{"Envoy exact with a port", envoyRoutes("", corsPolicy(`allow_origin_string_match: [{exact: "https://*.partner.example:8443"}], allow_credentials: true`), "", "", ""),
+			"https://*.partner.example:8443", "https://evil.partner.example:8443"},
+		{"Envoy exact, ignore_case", envoyRoutes("", corsPolicy(`allow_origin_string_match: [{exact: "https://*.Example.com", ignore_case: true}], allow_credentials: true`), "", "", ""),
+			"https://*.example.com", "https://evil.example.com"},
+	} {
+		p, r := convertAll(t, tc.doc)
+		check(t, p, tc.desc+": the literal origin", req{origin: tc.literal}, "allowed", credentialed)
+		check(t, p, tc.desc+": an origin under it", req{origin: tc.under}, "disallowed", nil)
+		if !hasLine(r.Notes, `matched that origin alone, with a literal "*" in its host`) {
+			t.Errorf("%s: notes %q", tc.desc, r.Notes)
+		}
+		if hasLine(r.Notes, "regex_equivalent", "prefer them") {
+			t.Errorf("%s: a warning suggests the wildcard: %q", tc.desc, r.Notes)
+		}
+	}
+}
+
+// Envoy matches an origin regex against the whole Origin, so one that
+// matches every scheme (the Envoy CORS sandbox's ".*\.envoyproxy\.io",
+// examples/cors/backend/envoy.yaml in envoyproxy/envoy) allowed origins
+// of every scheme there too: it is refused, where the source has it, with
+// the regex to write instead when "https://" before it keeps only origins
+// it matched; that regex then converts.
+func TestOriginRegexOfAnyScheme(t *testing.T) {
+	doc := func(re string) string {
+		return envoyRoutes("", corsPolicy(`allow_origin_string_match: [{safe_regex: {regex: '`+re+`'}}], allow_methods: "GET"`), "", "", "")
+	}
+	for _, tc := range []struct{ re, fix string }{
+		{`.*\.envoyproxy\.io`, `if https was meant, write the regex "https://.*\\.envoyproxy\\.io" in the source`},
+		{`.+\.envoyproxy\.io`, `if https was meant, write the regex "https://.+\\.envoyproxy\\.io" in the source`},
+		{`[a-z]+://app\.example\.com`, `spell its schemes out in the source, as in "https://…"`},
+	} {
+		r := convertRaw(t, doc(tc.re))
+		if !hasLine(r.Refusals, `virtual_hosts[0] "api": origin regex `+strconv.Quote(tc.re)+` matches origins of any scheme, such as`, tc.fix) {
+			t.Errorf("%s: refusals\n%s\nwant one with %q", tc.re, strings.Join(r.Refusals, "\n"), tc.fix)
+		}
+		if hasLine(r.Refusals, "the converted configuration") {
+			t.Errorf("%s: refused twice: %q", tc.re, r.Refusals)
+		}
+	}
+	p, _ := convertAll(t, doc(`https://.*\.envoyproxy\.io`))
+	check(t, p, "the regex suggested", req{origin: "https://www.envoyproxy.io"}, "allowed", nil)
+	check(t, p, "the regex suggested", req{origin: "http://www.envoyproxy.io"}, "disallowed", nil)
 }

@@ -42,6 +42,13 @@ type hcm struct {
 	// FilterConfig entries that may be the CORS filter's (its name is
 	// not known): the CORS handling must not depend on whether they are.
 	uncertain []string
+	// others are, without the connection manager and with its CORS
+	// policies under another name than the canonical one, names the
+	// filter may have instead, under which those policies are not read
+	// and the deprecated cors fields apply where no level has one: a
+	// route whose CORS handling those fields then give differently must
+	// not depend on the name.
+	others []string
 	// disabled: the filter is disabled unless a route enables it
 	// (http_filters[].disabled).
 	disabled bool
@@ -83,6 +90,9 @@ func (c *converter) inputHCM(from string, p parent, cfgs []map[string]*anypb.Any
 		if h.name == corsFilterName && !strings.HasPrefix(n, "envoy.filters.http.") {
 			h.uncertain = append(h.uncertain, n)
 		}
+	}
+	if h.name != corsFilterName {
+		h.others = []string{corsFilterName}
 	}
 	return h
 }

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"google.golang.org/protobuf/encoding/protojson"
@@ -194,16 +195,15 @@ func (c *converter) istioCORS(from string, p *networking.CorsPolicy) *policy.Con
 		}
 	}
 	c.origins(from, ms, cfg)
-	c.methods(from, p.AllowMethods, cfg)
-	cfg.AllowHeaders = p.AllowHeaders
-	cfg.ExposeHeaders = p.ExposeHeaders
+	credentials := p.AllowCredentials.GetValue()
+	c.envoyLists(from, istioFields, strings.Join(p.AllowMethods, ","), strings.Join(p.AllowHeaders, ","), strings.Join(p.ExposeHeaders, ","), credentials, cfg)
 	if d := p.MaxAge; d != nil {
 		if d.Nanos != 0 {
 			c.policyNote("%s: max age %s: Envoy sends whole seconds; so does corswasm (%d)", from, d.AsDuration(), d.Seconds)
 		}
 		c.maxAge(from, d.Seconds, cfg)
 	}
-	if b := p.AllowCredentials; b != nil && b.Value {
+	if credentials {
 		cfg.AllowCredentials = boolPtr(true)
 	}
 	// Istio sets forward_not_matching_preflights unless unmatchedPreflights

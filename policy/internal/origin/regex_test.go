@@ -244,6 +244,10 @@ func TestCompileRegexWarnings(t *testing.T) {
 		`null|https://app\.example\.com`:           `allow_origins "https://app.example.com", "null"`,
 		`https://api.\.example\.com`:               `an unescaped "."`,
 		`https://pr-[0-9]+\.preview\.example\.com`: ``,
+		// A "*" in an allow_origins host is a wildcard: no entry says a
+		// literal "*", which the URL standard allows in a host.
+		`https://\*\.example\.com`:             ``,
+		`https://a\*b\.example\.com(:[0-9]+)?`: ``,
 	} {
 		_, err, warnings := CompileRegex(pattern, false, false)
 		if err != nil {
