@@ -76,8 +76,10 @@ func TestConvertIstioHostsBeforeRoutes(t *testing.T) {
 		{"admin.example.com", "/other"}: "api-unmatched",
 		{"www.example.com", "/v1/x"}:    "all",
 	})
-	if !strings.Contains(notes, "VirtualService shop/extra and VirtualService shop/api share api.example.com: Istio merges") {
-		t.Errorf("stderr lacks the note about the shared host:\n%s", notes)
+	// The order of extra and api does not matter (api's one route is not
+	// catch-all): nothing is said about it.
+	if strings.Contains(notes, "share api.example.com") {
+		t.Errorf("stderr has a note or refusal about the shared host:\n%s", notes)
 	}
 }
 

@@ -267,7 +267,8 @@ func (c *converter) pruneFences(entries []entry) []entry {
 
 // sharedDomain handles a domain several vhosts choose. Istio merges
 // VirtualServices of one host: their routes are tried one vhost after the
-// other, in file order. Otherwise the source tells them apart by what
+// other, in creation order (see istioorder.go), refused where the
+// documents do not show it and it matters. Otherwise the source tells them apart by what
 // corswasm does not see (the port, in a domain or in the listener), and
 // uses one vhost's routes alone: converted when every vhost gives every
 // request the same CORS handling (the first's rules are then written),
@@ -284,7 +285,13 @@ func (c *converter) sharedDomain(d string, members []int) {
 		d = "every host"
 	}
 	if len(kinds) == 1 && kinds["istio"] && !c.onSidecars() {
-		c.note("%s share %s: Istio merges the routes of gateway-bound VirtualServices in creation order, catch-all routes last; here they are merged in file order, catch-all routes last, so list them in creation order", list, d)
+		group := make([]*vhost, len(members))
+		for i, m := range members {
+			group[i] = &c.vhosts[m]
+		}
+		if _, known := creationOrder(group); !known && orderMatters(group) {
+			c.refuse("%s share %s, and the CORS handling of some request there depends on the order Istio merges their routes in, their creation order (then name and namespace), which the documents do not show: give each its metadata.creationTimestamp (as `kubectl get -o yaml` writes it)", list, d)
+		}
 		return
 	}
 	if c.onSidecars() {
@@ -332,9 +339,11 @@ func sameHandling(a, b []*vhost) bool {
 
 // mergedScopes returns the routes of vhosts that share a domain in the
 // order they are tried: one vhost's in order, or VirtualServices' merged
-// with their catch-all routes last (SortVHostRoutes in
-// pilot/pkg/networking/core/route/route.go).
+// in creation order when the documents show it (see istioorder.go), else
+// in the order given, with their catch-all routes last (SortVHostRoutes
+// in pilot/pkg/networking/core/route/route.go).
 func mergedScopes(vhosts []*vhost) []*scope {
+	vhosts, _ = creationOrder(vhosts)
 	var scopes []*scope
 	for _, vh := range vhosts {
 		for i := range vh.scopes {

@@ -61,6 +61,9 @@ type converter struct {
 	// Gateway API Gateways' listeners by NAMESPACE/NAME.
 	envoyFilters []envoyFilter
 	gateways     map[string][]gatewayListener
+	// istioGateways are the Istio Gateways' servers by NAMESPACE/NAME
+	// (see istiogateway.go).
+	istioGateways map[string][]istioServer
 	// parentNotes are notes about one parent, printed when the result
 	// is for it (see parents.go).
 	parentNotes map[parent][]string
@@ -116,7 +119,7 @@ func (c *converter) sayAttached(selected func(parent) bool) {
 
 func newConverter() *converter {
 	return &converter{kinds: make(map[string]bool), routeConfigs: make(map[string]map[string]any), claimed: make(map[string]bool),
-		parentNotes: make(map[parent][]string), gateways: make(map[string][]gatewayListener)}
+		parentNotes: make(map[parent][]string), gateways: make(map[string][]gatewayListener), istioGateways: make(map[string][]istioServer)}
 }
 
 // note records a difference of behaviour, once.
@@ -279,6 +282,12 @@ func (c *converter) document(obj map[string]any) error {
 			return err
 		}
 		return c.readGateway(js)
+	case kind == "Gateway" && strings.HasPrefix(api, "networking.istio.io/"):
+		js, err := jsonOf(obj)
+		if err != nil {
+			return err
+		}
+		return c.readIstioGateway(js)
 	case kind == "EnvoyFilter" && strings.HasPrefix(api, "networking.istio.io/"):
 		js, err := jsonOf(obj)
 		if err != nil {

@@ -80,7 +80,8 @@ spec:
   gateways: [istio-system/edge]
   http:
   - route: [{destination: {host: other}}]
-`
+---
+` + istioEdgeGateway(`"*"`)
 	}
 	convertOrRefused(t, "vsdot.yaml", vsdot("api.example.com"), `VirtualService shop/api, domain api.example.com: Envoy takes its requests with a trailing dot (api.example.com.) without a port to VirtualService shop/catchall, whose CORS handling differs, and corswasm rules, which ignore a trailing dot, would give them this VirtualService's CORS handling; Istio's gateways keep a trailing dot in :authority (they do not set strip_trailing_host_dot), so that another VirtualService takes it: add the host "api.example.com." to this VirtualService's hosts if a trailing dot should not matter`)
 	p, _ = convertAll(t, vsdot("api.example.com, api.example.com."))
@@ -110,11 +111,12 @@ spec:
 	convertOrRefused(t, "gwdot.yaml", gwdot, `hostname "api.example.com" (HTTPRoute shop/a), domain api.example.com: Envoy takes its requests with a trailing dot (api.example.com.) without a port to HTTPRoute shop/b without hostnames, whose CORS handling differs`)
 }
 
-// Istio gives a gateway's virtual host for a wildcard host the domains
-// "*.example.com" and "*.example.com:<the server's port>" alone, where an
-// exact host also gets "host:*" (buildGatewayVirtualHostDomains in
-// pilot/pkg/networking/core/gateway.go): a.example.com on another port
-// goes to the "*" VirtualService (the reviewer's vswild.yaml), or to none.
+// Istio's gateways (since 1.15) give a virtual host its host alone, in a
+// route configuration that ignores the port (buildGatewayHTTPRouteConfig
+// in pilot/pkg/networking/core/gateway.go: IgnorePortInHostMatching;
+// istio/istio#40475): a.example.com:8443 goes to the "*.example.com"
+// VirtualService, as a.example.com does (the reviewer's vswild.yaml).
+// Older Istio wrote "*.example.com:<server port>" and sent it to "*".
 func TestIstioWildcardHostPorts(t *testing.T) {
 	vs := func(name, hosts, cors string) string {
 		return `apiVersion: networking.istio.io/v1
@@ -129,15 +131,24 @@ spec:
 	}
 	credentialed := `corsPolicy: {allowOrigins: [{exact: "https://partner.example"}], allowCredentials: true}
     `
-	convertOrRefused(t, "vswild.yaml", vs("api", `"*.example.com", "*.example.com."`, credentialed)+"---\n"+vs("catchall", `"*"`, ""),
-		`VirtualService shop/api, domain *.example.com: Envoy takes its requests on any other port to VirtualService shop/catchall, whose CORS handling differs, and corswasm rules, which cannot tell ports apart, would give them this VirtualService's CORS handling; Istio gives a wildcard host's virtual host the gateway server's port alone`)
-	for desc, doc := range map[string]string{
-		"an exact host takes every port": vs("api", `api.example.com, api.example.com.`, credentialed) + "---\n" + vs("catchall", `"*"`, ""),
-		"no \"*\" VirtualService":        vs("api", `"*.example.com"`, credentialed),
-		"\"*\" with the same handling":   vs("api", `"*.example.com"`, credentialed) + "---\n" + vs("catchall", `"*"`, credentialed),
+	partner := func(host string) req { return req{host: host, origin: "https://partner.example"} }
+	for _, tc := range []struct {
+		desc, doc string
+		checks    map[string]string
+	}{
+		{"vswild.yaml with its Gateway", vs("api", `"*.example.com", "*.example.com."`, credentialed) + "---\n" + vs("catchall", `"*"`, "") + "---\n" + istioEdgeGateway(`"*"`),
+			map[string]string{"a.example.com:8443": "allowed", "a.example.com": "allowed", "a.example.com.:8443": "allowed", "www.other.example:8443": "none"}},
+		{"an exact host", vs("api", `api.example.com, api.example.com.`, credentialed) + "---\n" + vs("catchall", `"*"`, "") + "---\n" + istioEdgeGateway(`"*"`),
+			map[string]string{"api.example.com:8443": "allowed", "www.example.com:8443": "none"}},
+		{"no \"*\" VirtualService", vs("api", `"*.example.com"`, credentialed),
+			map[string]string{"api.example.com:8443": "allowed"}},
+		{"\"*\" with the same handling", vs("api", `"*.example.com"`, credentialed) + "---\n" + vs("catchall", `"*"`, credentialed),
+			map[string]string{"api.example.com:8443": "allowed", "www.other.example:8443": "allowed"}},
 	} {
-		p, _ := convertAll(t, doc)
-		check(t, p, desc, req{host: "api.example.com:8443", origin: "https://partner.example"}, "allowed", nil)
+		p, _ := convertAll(t, tc.doc)
+		for host, want := range tc.checks {
+			check(t, p, tc.desc, partner(host), want, nil)
+		}
 	}
 }
 

@@ -62,13 +62,28 @@ spec:
 }
 
 // Several inputs are one configuration, as if concatenated in the order
-// given: for VirtualServices sharing a host, the first file's routes come
-// first.
+// given. VirtualServices sharing a host are merged in creation order,
+// whatever the order of the files (sortConfigByCreationTime), and refused
+// without their creationTimestamps where the order matters, as with vsA
+// and vsB, which give /a/ different policies.
 func TestSeveralInputsInOrder(t *testing.T) {
-	p, _ := convertAll(t, vsA, vsB)
-	check(t, p, "a first", req{path: "/a/x", origin: "https://a.example"}, "allowed", nil)
-	p, _ = convertAll(t, vsB, vsA)
-	check(t, p, "b first", req{path: "/a/x", origin: "https://b.example"}, "allowed", nil)
+	created := func(doc, at string) string {
+		return strings.Replace(doc, "namespace: shop}", "namespace: shop, creationTimestamp: \""+at+"\"}", 1)
+	}
+	a, b := created(vsA, "2024-05-01T00:00:00Z"), created(vsB, "2023-01-01T00:00:00Z")
+	for _, files := range [][]string{{a, b}, {b, a}} {
+		p, _ := convertAll(t, files...)
+		check(t, p, "b is older", req{path: "/a/x", origin: "https://b.example"}, "allowed", nil)
+		check(t, p, "b is older", req{path: "/a/x", origin: "https://a.example"}, "disallowed", nil)
+	}
+	// Created in the same second: by name.
+	p, _ := convertAll(t, created(vsB, "2024-05-01T00:00:00Z"), created(vsA, "2024-05-01T00:00:00Z"))
+	check(t, p, "a by name", req{path: "/a/x", origin: "https://a.example"}, "allowed", nil)
+	for _, files := range [][]string{{vsA, vsB}, {a, vsB}} {
+		if r := convertRaw(t, files...); !hasLine(r.Refusals, "VirtualService shop/a and VirtualService shop/b share api.example.com, and the CORS handling of some request there depends on the order Istio merges their routes in, their creation order (then name and namespace), which the documents do not show") {
+			t.Errorf("refusals %q", r.Refusals)
+		}
+	}
 	_, err := Convert(Input{Name: "one.yaml", Data: []byte(vsA)}, Input{Name: "two.yaml", Data: []byte("a: [")})
 	if err == nil || !strings.HasPrefix(err.Error(), "two.yaml: not valid YAML: ") {
 		t.Errorf("error %v; want it to name two.yaml", err)

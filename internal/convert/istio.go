@@ -3,6 +3,7 @@ package convert
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"google.golang.org/protobuf/encoding/protojson"
 	networking "istio.io/api/networking/v1alpha3"
@@ -34,7 +35,7 @@ func (c *converter) virtualService(js []byte) error {
 	defer c.about(parents)()
 	domains, sidecar := c.istioDomains(id, obj.Metadata.Namespace, &vs)
 	vh := vhost{kind: "istio", from: "VirtualService " + id, name: obj.Metadata.Name, domains: withoutDots(domains), sidecarDomains: sidecar,
-		authorities: istioAuthorities(domains), parents: parents}
+		authorities: istioAuthorities(domains), parents: parents, namespace: obj.Metadata.Namespace, created: obj.Metadata.CreationTimestamp}
 	for i, h := range vs.Http {
 		from := fmt.Sprintf("VirtualService %s http[%d]", id, i)
 		name := fmt.Sprintf("%s-%d", obj.Metadata.Name, i)
@@ -98,9 +99,8 @@ func (c *converter) istioMatch(at string, m *networking.HTTPMatchRequest) scope 
 		// Istio matches the authority as a header (TranslateRouteMatch),
 		// whole and case-sensitively: "api.example.com" does not take
 		// "api.example.com:8443", which a gateway's virtual host takes
-		// too (its domains are the host and "host:*":
-		// buildGatewayVirtualHostDomains in pilot/pkg/networking/core/
-		// gateway.go), nor "API.example.com".
+		// too (it ignores the port: see istioAuthorities), nor
+		// "API.example.com".
 		if e := a.GetExact(); e != "" {
 			host, port := c.authority(e)
 			s.hosts = []string{host}
@@ -224,8 +224,13 @@ func (c *converter) istioCORS(from string, p *networking.CorsPolicy) *policy.Con
 
 // istioObject is an Istio resource's metadata and spec.
 type istioObject struct {
-	Metadata struct{ Name, Namespace string } `json:"metadata"`
-	Spec     rawJSON                          `json:"spec"`
+	Metadata struct {
+		Name, Namespace string
+		// CreationTimestamp orders VirtualServices that Istio merges
+		// (see mergedScopes); zero when the document does not show it.
+		CreationTimestamp time.Time `json:"creationTimestamp"`
+	} `json:"metadata"`
+	Spec rawJSON `json:"spec"`
 	// id is "namespace/name", or the name alone.
 	id string
 }

@@ -80,21 +80,20 @@ func withoutDots(hosts []string) []string {
 }
 
 // istioAuthorities returns the domains of the virtual hosts an Istio
-// gateway writes for hosts (buildGatewayVirtualHostDomains in pilot/pkg/
-// networking/core/gateway.go): "*" alone; a wildcard host, and on the
-// server's port; any other host, and on every port ("host:*", for a
-// gateway behind a load balancer on another port).
+// gateway writes for hosts: each host as it is, without a port, in a
+// route configuration that ignores the port (buildGatewayHTTPRouteConfig
+// in pilot/pkg/networking/core/gateway.go: Domains: the host alone,
+// IgnorePortInHostMatching: true but for proxyless gRPC, which gateways
+// are not). Istio does so since 1.15 (istio/istio#40475, "Ignore port
+// number in domain matching entirely", in the 1.15.0 change notes: a
+// wildcard host and a port in the Host header); before, a gateway wrote
+// "host:*" for an exact host and "*.suffix:<server port>" for a
+// wildcard, which this conversion does not model (README: the minimum
+// Istio version).
 func istioAuthorities(hosts []string) []domain {
-	var out []domain
-	for _, h := range hosts {
-		switch {
-		case h == "*":
-			out = append(out, domain{host: h})
-		case strings.HasPrefix(h, "*"):
-			out = append(out, domain{host: h}, domain{host: h, port: serverPort})
-		default:
-			out = append(out, domain{host: h}, domain{host: h, port: "*"})
-		}
+	out := make([]domain, len(hosts))
+	for i, h := range hosts {
+		out[i] = domain{host: h}
 	}
 	return out
 }

@@ -178,6 +178,7 @@ func (c *converter) assembleByParent(sel Selection) (*policy.Config, error) {
 		for i := range c.vhosts {
 			c.vhosts[i] = forParent(c.vhosts[i], p)
 		}
+		c.istioGatewayHosts(p)
 		c.vhosts = append(c.vhosts, c.gatewayVHosts(c.routesOf(p), p)...)
 		c.notesOf(parents)
 		c.assembling = p
@@ -194,6 +195,7 @@ func (c *converter) assembleByParent(sel Selection) (*policy.Config, error) {
 				c.vhosts = append(c.vhosts, forParent(vh, p))
 			}
 		}
+		c.istioGatewayHosts(p)
 		c.vhosts = append(c.vhosts, c.gatewayVHosts(c.routesOf(p), p)...)
 		c.assembling = p
 		cfg := c.assemble()
@@ -381,6 +383,7 @@ func (c *converter) notesOf(parents []parent) {
 // on the mesh's sidecars those they add.
 func forParent(vh vhost, p parent) vhost {
 	vh.domains = slices.Clone(vh.domains)
+	vh.authorities = slices.Clone(vh.authorities)
 	if p == (parent{kind: "gateway", name: "mesh"}) {
 		vh.domains = append(vh.domains, vh.sidecarDomains...)
 	}

@@ -42,11 +42,6 @@ type domain struct {
 	port string
 }
 
-// serverPort stands for the port of an Istio gateway's server, which the
-// documents do not show: Istio gives a wildcard host's virtual host that
-// port alone (see istioAuthorities).
-const serverPort = "<server port>"
-
 // String writes the domain as Envoy's configuration does.
 func (d domain) String() string {
 	if d.port == "" {
@@ -172,8 +167,6 @@ func (a authority) phrase(h string) string {
 		p = "without a port"
 	case "0":
 		p = "on any other port"
-	case serverPort:
-		p = "on the gateway server's port"
 	default:
 		p = "on port " + a.port
 	}
@@ -379,8 +372,6 @@ func fixFor(h string, a authority, t *authorityTable) string {
 	switch {
 	case t.source == "istio" && a.dot:
 		return fmt.Sprintf("; Istio's gateways keep a trailing dot in :authority (they do not set strip_trailing_host_dot), so that another VirtualService takes it: add the host %q to this VirtualService's hosts if a trailing dot should not matter", h+".")
-	case t.source == "istio":
-		return "; Istio gives a wildcard host's virtual host the gateway server's port alone (buildGatewayVirtualHostDomains in pilot/pkg/networking/core/gateway.go), so that another VirtualService takes the others"
 	case t.source == "gateway":
 		return "; the Envoy-based implementations keep a trailing dot in :authority unless told to strip it, so that another hostname's routes take it"
 	case a.dot:
@@ -418,7 +409,9 @@ func isIP(h string) bool {
 func (c *converter) tablesAgree() {
 	var order []*authorityTable
 	groups := make(map[*authorityTable][]*vhost)
-	istio := &authorityTable{source: "istio"}
+	// Istio's gateways ignore the port (see istioAuthorities) and keep a
+	// trailing dot.
+	istio := &authorityTable{source: "istio", ignored: true}
 	// The Envoy-based implementations ignore the port (Envoy Gateway
 	// writes ignore_port_in_host_matching) and keep a trailing dot.
 	gateway := &authorityTable{source: "gateway", ignored: true}

@@ -3,6 +3,7 @@ package convert
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/corswasm/corswasm/policy"
 )
@@ -34,6 +35,11 @@ type vhost struct {
 	// ports.go), nil for the other sources.
 	authorities []domain
 	table       *authorityTable
+	// namespace and created are an Istio VirtualService's, which order
+	// the VirtualServices Istio merges (see mergedScopes); created is
+	// zero when the document does not show it.
+	namespace string
+	created   time.Time
 }
 
 // scope is a part of the traffic to which a source gives one CORS policy,

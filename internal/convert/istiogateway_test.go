@@ -1,0 +1,153 @@
+package convert
+
+import (
+	"strings"
+	"testing"
+)
+
+// istioEdgeGateway is the Istio Gateway istio-system/edge with one HTTPS
+// server for hosts (a YAML flow sequence's inside).
+func istioEdgeGateway(hosts string) string {
+	return `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: edge, namespace: istio-system}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: [` + hosts + `]
+    tls: {mode: SIMPLE, credentialName: api-cert}
+`
+}
+
+// istioMeta is a resource's metadata as a YAML flow mapping, with its
+// creationTimestamp unless created is "".
+func istioMeta(name, namespace, created string) string {
+	meta := "{name: " + name + ", namespace: " + namespace
+	if created != "" {
+		meta += `, creationTimestamp: "` + created + `"`
+	}
+	return meta + "}"
+}
+
+// istioVS is a VirtualService of namespace istio-system bound to the
+// edge gateway, with its hosts (a YAML flow sequence's inside) and http
+// routes (YAML, indented as under http:).
+func istioVS(name, hosts, created, http string) string {
+	return `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: ` + istioMeta(name, "istio-system", created) + `
+spec:
+  hosts: [` + hosts + `]
+  gateways: [edge]
+  http:
+` + http
+}
+
+// An Istio gateway gives a VirtualService the hosts it has in common with
+// the gateway's servers (host.Names.Intersection in
+// buildGatewayHTTPRouteConfig, pilot/pkg/networking/core/gateway.go), and
+// merges the routes of every VirtualService of a host: the reviewer's
+// istiogw.yaml, whose server names api.example.com alone, adds the "*"
+// VirtualService's /admin route to api.example.com's virtual host, before
+// api's catch-all route.
+func TestIstioGatewayIntersectsHosts(t *testing.T) {
+	internal := istioVS("internal", `"*"`, "", `  - match: [{uri: {exact: /admin}}]
+    route: [{destination: {host: admin}}]
+`)
+	api := istioVS("api", "api.example.com, api.example.com.", "", `  - route: [{destination: {host: api}}]
+    corsPolicy:
+      allowOrigins: [{exact: "https://app.example.com"}]
+      allowCredentials: true
+`)
+	app := func(host, path string) req { return req{host: host, path: path, origin: "https://app.example.com"} }
+	for _, tc := range []struct {
+		desc, serverHosts, refusal string
+		checks                     map[req]string
+	}{
+		{"istiogw.yaml", "api.example.com", "", map[req]string{
+			app("api.example.com", "/admin"): "none", app("api.example.com", "/x"): "allowed",
+			// Not a host of the server: Envoy answers 404.
+			app("www.example.com", "/x"): "none",
+		}},
+		{"a server for every host", `"*"`, "", map[req]string{
+			app("api.example.com", "/admin"): "allowed", app("api.example.com.", "/admin"): "allowed", app("www.example.com", "/admin"): "none",
+		}},
+		{"a wildcard server", `"*.example.com"`, "", map[req]string{
+			app("api.example.com", "/admin"): "allowed", app("www.example.com", "/admin"): "none",
+		}},
+		{"another namespace's host", "shop/api.example.com", "", map[req]string{app("api.example.com", "/x"): "none"}},
+		{"this namespace's host", "istio-system/api.example.com", "", map[req]string{app("api.example.com", "/admin"): "none", app("api.example.com", "/x"): "allowed"}},
+		{"the gateway's namespace as .", "./api.example.com", `Gateway istio-system/edge: a server host in the namespace "." (the Gateway's): write it NAMESPACE/HOST`, nil},
+	} {
+		doc := strings.Join([]string{istioEdgeGateway(tc.serverHosts), internal, api}, "---\n")
+		if tc.refusal != "" {
+			convertOrRefused(t, tc.desc, doc, tc.refusal)
+			continue
+		}
+		p, _ := convertAll(t, doc)
+		for r, want := range tc.checks {
+			check(t, p, tc.desc, r, want, nil)
+		}
+	}
+
+	// Without the Gateway, its servers may name api.example.com: refused.
+	convertOrRefused(t, "istiogw.yaml without the Gateway", internal+"---\n"+api,
+		"VirtualService istio-system/api, host api.example.com: Gateway istio-system/edge is not in the files, and if one of its servers names api.example.com (or a host under it), Istio adds the routes of VirtualService istio-system/internal to it (host.Names.Intersection in buildGatewayHTTPRouteConfig), which changes the CORS handling of some request there: give the Gateway's document with the VirtualServices")
+	// Where the "*" VirtualService's routes would change nothing there
+	// (it is newer, and api's catch-all comes first), it converts.
+	same := istioVS("internal", `"*"`, "2025-01-01T00:00:00Z", `  - route: [{destination: {host: admin}}]
+`)
+	apiOld := strings.Replace(api, "namespace: istio-system}", `namespace: istio-system, creationTimestamp: "2024-01-01T00:00:00Z"}`, 1)
+	p, r := convertAll(t, same+"---\n"+apiOld)
+	check(t, p, "a newer catch-all", app("api.example.com", "/admin"), "allowed", nil)
+	if !hasLine(r.Notes, "Gateway istio-system/edge is not in the files: converted with the VirtualServices' hosts as written; a server of it for fewer hosts may add a wildcard VirtualService's routes to a host of another, which changes no request's CORS handling here") {
+		t.Errorf("notes %q", r.Notes)
+	}
+	// The reviewer's vswild.yaml, without its Gateway or timestamps: a
+	// server for a host under *.example.com would merge both catch-all
+	// routes in an order the documents do not show.
+	vswild := istioVS("api", `"*.example.com"`, "", `  - route: [{destination: {host: api}}]
+    corsPolicy: {allowOrigins: [{exact: "https://app.example.com"}], allowCredentials: true}
+`) + "---\n" + istioVS("catchall", `"*"`, "", `  - route: [{destination: {host: other}}]
+`)
+	convertOrRefused(t, "vswild.yaml alone", vswild, "VirtualService istio-system/api, host *.example.com: Gateway istio-system/edge is not in the files")
+}
+
+// The route configurations of a gateway's servers (the plain HTTP servers
+// of a port share one; each HTTPS server has its own) must give a host
+// the same CORS handling: rules see neither the port nor the certificate.
+func TestIstioGatewayServersAgree(t *testing.T) {
+	servers := func(a, b string) string {
+		return `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: edge, namespace: istio-system}
+spec:
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: [` + a + `]
+    tls: {mode: SIMPLE, credentialName: a}
+  - port: {number: 8443, name: https-alt, protocol: HTTPS}
+    hosts: [` + b + `]
+    tls: {mode: SIMPLE, credentialName: b}
+  - port: {number: 80, name: http, protocol: HTTP}
+    hosts: ["*"]
+    tls: {httpsRedirect: true}
+`
+	}
+	api := istioVS("api", "api.example.com", "", `  - route: [{destination: {host: api}}]
+    corsPolicy: {allowOrigins: [{exact: "https://app.example.com"}], allowCredentials: true}
+`)
+	wild := istioVS("wild", `"*.example.com"`, "", `  - match: [{uri: {prefix: /admin}}]
+    route: [{destination: {host: admin}}]
+`)
+	// On 443 api.example.com gets wild's /admin too; on 8443 api's alone.
+	convertOrRefused(t, "two servers", strings.Join([]string{servers("api.example.com", `"*.example.com"`), api, wild}, "---\n"),
+		"Gateway istio-system/edge: the route configuration of its servers https.8443.servers[1] gives requests to api.example.com the routes of VirtualService istio-system/api, its servers together those of VirtualService istio-system/api and VirtualService istio-system/wild, whose CORS handling differs; corswasm rules cannot tell its servers apart (by port or certificate)")
+	// Two certificates for two hosts: each host its own VirtualService.
+	www := istioVS("www", "www.example.com", "", `  - route: [{destination: {host: www}}]
+`)
+	p, _ := convertAll(t, strings.Join([]string{servers("api.example.com", "www.example.com"), api, www}, "---\n"))
+	check(t, p, "two certificates", req{host: "api.example.com", origin: "https://app.example.com"}, "allowed", nil)
+	check(t, p, "two certificates", req{host: "www.example.com", origin: "https://app.example.com"}, "none", nil)
+}
