@@ -22,6 +22,7 @@ PANICTEST  := build/cors-panictest.wasm
 # A test-only module that counts its heap allocations in a counter (see
 # internal/abi/stats_alloc.go).
 ALLOCSTAT  := build/cors-allocstat.wasm
+LATEGC     := build/cors-lategc.wasm
 FUZZTIME   ?= 20s
 BENCHTIME  ?= 1s
 # go in the tools module; relative paths given to it start in tools/.
@@ -79,10 +80,13 @@ $(PANICTEST): build
 $(ALLOCSTAT): build
 	$(WASM_BUILD) -tags corswasm_allocstat -o $(ALLOCSTAT) .
 
-TEST_ENV := CORSWASM_MODULE=$(CURDIR)/$(MODULE) CORSWASM_PANICTEST_MODULE=$(CURDIR)/$(PANICTEST) \
-	CORSWASM_ALLOCSTAT_MODULE=$(CURDIR)/$(ALLOCSTAT) CORSWASM_VERSION=$(VERSION) CORSWASM_OCI_LAYOUT=$(CURDIR)/$(OCI)
+$(LATEGC): build
+	$(WASM_BUILD) -tags corswasm_lategc -o $(LATEGC) .
 
-test: build $(PANICTEST) $(ALLOCSTAT) oci vet ## build the module and its image, then run every test (both modules) against them, also in Envoy's host library
+TEST_ENV := CORSWASM_MODULE=$(CURDIR)/$(MODULE) CORSWASM_PANICTEST_MODULE=$(CURDIR)/$(PANICTEST) \
+	CORSWASM_ALLOCSTAT_MODULE=$(CURDIR)/$(ALLOCSTAT) CORSWASM_LATEGC_MODULE=$(CURDIR)/$(LATEGC) CORSWASM_VERSION=$(VERSION) CORSWASM_OCI_LAYOUT=$(CURDIR)/$(OCI)
+
+test: build $(PANICTEST) $(ALLOCSTAT) $(LATEGC) oci vet ## build the module and its image, then run every test (both modules) against them, also in Envoy's host library
 	$(TEST_ENV) go test -count=1 ./...
 	$(TEST_ENV) $(TOOLS_GO) test -count=1 ./...
 	@$(MAKE) --no-print-directory test-envoyhost
@@ -92,7 +96,7 @@ test: build $(PANICTEST) $(ALLOCSTAT) oci vet ## build the module and its image,
 ENVOYHOST_KIT ?= ../shared/envoyhost
 KIT := $(abspath $(ENVOYHOST_KIT))
 
-test-envoyhost: build $(PANICTEST) $(ALLOCSTAT) ## build the envoyhost kit, then run the e2e suite, start-up checks, soaks and allocation proof in Envoy's Wasm host library
+test-envoyhost: build $(PANICTEST) $(ALLOCSTAT) $(LATEGC) ## build the envoyhost kit, then run the e2e suite, start-up checks, soaks and allocation proof in Envoy's Wasm host library
 	@if [ ! -f "$(KIT)/build.sh" ]; then \
 		msg="no envoyhost kit at $(KIT) (../shared/envoyhost beside the repository, or set ENVOYHOST_KIT)"; \
 		if [ -n "$$CI" ]; then echo "test-envoyhost: $$msg; CI must run the tests in Envoy's host library" >&2; exit 1; fi; \
@@ -107,6 +111,7 @@ vet: ## go vet, natively and for wasip1, in both modules
 	go vet ./...
 	GOOS=wasip1 GOARCH=wasm go vet ./...
 	GOOS=wasip1 GOARCH=wasm go vet -tags corswasm_allocstat ./...
+	GOOS=wasip1 GOARCH=wasm go vet -tags corswasm_lategc ./...
 	$(TOOLS_GO) vet ./...
 	GOOS=wasip1 GOARCH=wasm $(TOOLS_GO) vet ./...
 

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"errors"
+	"runtime/debug"
 
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 
@@ -47,6 +48,17 @@ var (
 	_ abi.HttpContextRecycler = (*pluginContext)(nil)
 )
 
+// compileMemoryLimit is the Go runtime's soft memory limit while a
+// configuration compiles. Compiling allocates far more than the policy
+// keeps (each allow_origin_regexes pattern's analysis is garbage once
+// done) and a VM's linear memory never shrinks; the collector's pacing
+// follows wall-clock measurements, so without a limit how much of that
+// garbage a VM's memory ends up holding depends on the machine's load.
+// Under the limit the collector reclaims it before the heap grows past
+// it; a configuration whose policy holds more only makes the collector
+// run more often until compilation ends.
+const compileMemoryLimit = 10 << 20
+
 // OnPluginStart reads and compiles the plugin configuration. On any problem
 // it logs every one of them at critical level and returns false, so that
 // Envoy rejects the configuration instead of serving without CORS.
@@ -62,6 +74,7 @@ func (p *pluginContext) OnPluginStart(size int) (status types.OnPluginStartStatu
 		logf(logCritical, "corswasm: cannot read the plugin configuration: %v", err)
 		return false
 	}
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(compileMemoryLimit))
 	pol, err := policy.Load(data)
 	if err != nil {
 		var ce *policy.ConfigError

@@ -2,7 +2,7 @@
 // only by tests.
 //
 // With CORSWASM_MODULE (and CORSWASM_PANICTEST_MODULE,
-// CORSWASM_ALLOCSTAT_MODULE) set, as `make test`
+// CORSWASM_ALLOCSTAT_MODULE, CORSWASM_LATEGC_MODULE) set, as `make test`
 // sets them, tests use those files: the very build/cors.wasm that ships.
 // Without, the module is built from the current sources with the same
 // command the Makefile uses, so that a plain `go test ./...` never tests a
@@ -38,6 +38,10 @@ const PanicTestTag = "corswasm_panictest"
 // allocations in a counter (see internal/abi's AllocMetric) and allocates on
 // demand (filter.AllocHeader).
 const AllocStatTag = "corswasm_allocstat"
+
+// LateGCTag is the build tag of the test module whose garbage collector
+// starts late (see filter's testhook_lategc.go).
+const LateGCTag = "corswasm_lategc"
 
 var cache sync.Map // build tag → *result
 
@@ -76,6 +80,16 @@ func PanicTestModule(tb testing.TB) []byte {
 func AllocStatModule(tb testing.TB) []byte {
 	tb.Helper()
 	bin, err := get(AllocStatTag, "CORSWASM_ALLOCSTAT_MODULE")
+	if err != nil {
+		tb.Fatalf("the wasm module: %v", err)
+	}
+	return bin
+}
+
+// LateGCModule returns the module built with LateGCTag.
+func LateGCModule(tb testing.TB) []byte {
+	tb.Helper()
+	bin, err := get(LateGCTag, "CORSWASM_LATEGC_MODULE")
 	if err != nil {
 		tb.Fatalf("the wasm module: %v", err)
 	}

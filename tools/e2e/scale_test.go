@@ -21,8 +21,14 @@ var scale = testconfig.Scale{Origins: 10000, Wildcards: 1000, Rules: 100}
 
 func startHost(tb testing.TB, config []byte, upstream string) *wasmhost.Host {
 	tb.Helper()
+	return startModule(tb, testmodule.Module(tb), config, upstream)
+}
+
+// startModule is startHost with another build of the module.
+func startModule(tb testing.TB, module, config []byte, upstream string) *wasmhost.Host {
+	tb.Helper()
 	u, _ := url.Parse(upstream)
-	h, err := wasmhost.New(context.Background(), wasmhost.Config{Module: testmodule.Module(tb), PluginConfig: config, Upstream: u, VMs: 1})
+	h, err := wasmhost.New(context.Background(), wasmhost.Config{Module: module, PluginConfig: config, Upstream: u, VMs: 1})
 	if err != nil {
 		tb.Fatal(err)
 	}
