@@ -271,10 +271,13 @@ func (c *converter) withoutIstioGateway(gw string, group []*vhost) {
 					}
 				}
 			}
+			slices.SortFunc(covering, func(a, b *vhost) int { return place[a] - place[b] })
+			if !c.namespacesAgree(gw, vh, h, exact, covering) {
+				return
+			}
 			if len(covering) == len(exact) {
 				continue
 			}
-			slices.SortFunc(covering, func(a, b *vhost) int { return place[a] - place[b] })
 			_, known := creationOrder(covering)
 			if !known && orderMatters(covering) || !sameDecisions(mergedScopes(exact), mergedScopes(covering)) {
 				c.refuse("%s, host %s: Gateway %s is not in the files, and if one of its servers names %s (or a host under it), Istio adds the routes of %s to it (host.Names.Intersection in buildGatewayHTTPRouteConfig), which changes the CORS handling of some request there: give the Gateway's document with the VirtualServices", vh.from, h, gw, h, joinFrom(slices.DeleteFunc(covering, func(o *vhost) bool { return slices.Contains(exact, o) })))
@@ -307,11 +310,18 @@ func coveringWildcards(h string) []string {
 
 // sameDecisions reports whether two lists of routes, each tried in order,
 // give every request the same CORS handling (no route and a route without
-// CORS alike). It is checked conservatively: two routes, one of each list,
-// that may take the same request, unless an unconditional route before
-// one of them takes all of the other's, have the same policy; and a route
-// with CORS is covered by an unconditional route of the other list.
+// CORS alike).
 func sameDecisions(a, b []*scope) bool {
+	return decidesAsIn(a, b) && decidesAsIn(b, a)
+}
+
+// decidesAsIn reports whether every request that routes a, tried in
+// order, choose, routes b choose too and give it the same CORS handling.
+// It is checked conservatively: two routes, one of each list, that may
+// take the same request, unless an unconditional route before one of
+// them takes all of the other's, have the same policy; and a route of a
+// with CORS is covered by an unconditional route of b.
+func decidesAsIn(a, b []*scope) bool {
 	before := func(list []*scope, i int, s *scope) bool {
 		return slices.ContainsFunc(list[:i], func(o *scope) bool { return !o.conditional() && o.covers(s) })
 	}
@@ -322,11 +332,9 @@ func sameDecisions(a, b []*scope) bool {
 			}
 		}
 	}
-	for _, lists := range [][2][]*scope{{a, b}, {b, a}} {
-		for _, s := range lists[0] {
-			if s.cors != nil && !before(lists[1], len(lists[1]), s) {
-				return false
-			}
+	for _, s := range a {
+		if s.cors != nil && !before(b, len(b), s) {
+			return false
 		}
 	}
 	return true

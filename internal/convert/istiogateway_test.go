@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -150,4 +151,64 @@ spec:
 	p, _ := convertAll(t, strings.Join([]string{servers("api.example.com", "www.example.com"), api, www}, "---\n"))
 	check(t, p, "two certificates", req{host: "api.example.com", origin: "https://app.example.com"}, "allowed", nil)
 	check(t, p, "two certificates", req{host: "www.example.com", origin: "https://app.example.com"}, "none", nil)
+}
+
+// A server host NAMESPACE/HOST gives the host the routes of that
+// namespace's VirtualServices alone (host.NamesForNamespace in
+// buildGatewayHTTPRouteConfig): without the Gateway, VirtualServices of
+// several namespaces sharing a host are refused where a server naming it
+// for some of them would decide a request otherwise (the reviewer's
+// nsgw-vs.yaml: with a server for team-b/api.example.com, team-a's
+// credentialed /api/internal route is not there).
+func TestIstioGatewayNamespaceHosts(t *testing.T) {
+	vs := func(name, namespace, created, http string) string {
+		return `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: ` + istioMeta(name, namespace, created) + `
+spec:
+  hosts: [api.example.com]
+  gateways: [istio-system/edge]
+  http:
+` + http
+	}
+	internal := vs("a", "team-a", "2023-01-01T00:00:00Z", `  - match: [{uri: {prefix: /api/internal}}]
+    route: [{destination: {host: internal}}]
+    corsPolicy: {allowOrigins: [{exact: "https://partner.example"}], allowCredentials: true}
+`)
+	public := vs("b", "team-b", "2024-01-01T00:00:00Z", `  - route: [{destination: {host: public}}]
+    corsPolicy: {allowOrigins: [{exact: "https://app.example.com"}]}
+`)
+	convertOrRefused(t, "nsgw-vs.yaml", internal+"---\n"+public,
+		"VirtualService team-a/a, host api.example.com: Gateway istio-system/edge is not in the files, and VirtualServices of namespaces team-a, team-b share the host: a server host NAMESPACE/api.example.com gives it the routes of that namespace's VirtualServices alone (host.NamesForNamespace in buildGatewayHTTPRouteConfig), and the routes of VirtualService team-b/b decide some request there otherwise than those of VirtualService team-a/a and VirtualService team-b/b: give the Gateway's document with the VirtualServices")
+
+	// With the Gateway's server for team-b/api.example.com, team-a/a is
+	// left out.
+	gw := `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: edge, namespace: istio-system}
+spec:
+  servers:
+  - port: {number: 80, name: http, protocol: HTTP}
+    hosts: [team-b/api.example.com]
+`
+	p, _ := convertAll(t, strings.Join([]string{gw, internal, public}, "---\n"))
+	check(t, p, "nsgw-gw.yaml", req{host: "api.example.com", path: "/api/internal/x", origin: "https://partner.example"}, "disallowed", nil)
+	check(t, p, "nsgw-gw.yaml", req{host: "api.example.com", path: "/api/internal/x", origin: "https://app.example.com"}, "allowed", nil)
+
+	// Where every namespace's routes decide alike, it converts: two
+	// namespaces' VirtualServices for the host without CORS on one.
+	plain := vs("a", "team-a", "2023-01-01T00:00:00Z", `  - match: [{uri: {prefix: /static}}]
+    route: [{destination: {host: static}}]
+    corsPolicy: {allowOrigins: [{exact: "https://app.example.com"}]}
+`)
+	p, _ = convertAll(t, plain+"---\n"+public)
+	check(t, p, "the same policy in both namespaces", req{host: "api.example.com", path: "/static/x", origin: "https://app.example.com"}, "allowed", nil)
+
+	// Beyond the namespaces it checks, refused.
+	var many []string
+	for i := range 7 {
+		many = append(many, vs("v", fmt.Sprintf("ns%d", i), "", `  - route: [{destination: {host: public}}]
+`))
+	}
+	convertOrRefused(t, "seven namespaces", strings.Join(many, "---\n"), "VirtualService ns0/v, host api.example.com: Gateway istio-system/edge is not in the files, and VirtualServices of 7 namespaces share the host, too many to check")
 }
