@@ -21,6 +21,19 @@ spec:
 `
 }
 
+// istioHTTPGateway is the Istio Gateway istio-system/edge with one plain
+// HTTP server on port 80 for hosts (a YAML flow sequence's inside).
+func istioHTTPGateway(hosts string) string {
+	return `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: edge, namespace: istio-system}
+spec:
+  servers:
+  - port: {number: 80, name: http, protocol: HTTP}
+    hosts: [` + hosts + `]
+`
+}
+
 // istioMeta is a resource's metadata as a YAML flow mapping, with its
 // creationTimestamp unless created is "".
 func istioMeta(name, namespace, created string) string {
@@ -183,14 +196,7 @@ spec:
 
 	// With the Gateway's server for team-b/api.example.com, team-a/a is
 	// left out.
-	gw := `apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: {name: edge, namespace: istio-system}
-spec:
-  servers:
-  - port: {number: 80, name: http, protocol: HTTP}
-    hosts: [team-b/api.example.com]
-`
+	gw := istioHTTPGateway("team-b/api.example.com")
 	p, _ := convertAll(t, strings.Join([]string{gw, internal, public}, "---\n"))
 	check(t, p, "nsgw-gw.yaml", req{host: "api.example.com", path: "/api/internal/x", origin: "https://partner.example"}, "disallowed", nil)
 	check(t, p, "nsgw-gw.yaml", req{host: "api.example.com", path: "/api/internal/x", origin: "https://app.example.com"}, "allowed", nil)

@@ -256,14 +256,7 @@ spec:
 	// The Gateway names api.example.com for every namespace: without it,
 	// a server host NAMESPACE/api.example.com could give the host one
 	// namespace's VirtualServices alone (see istionamespaces.go).
-	gw := `apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: {name: edge, namespace: istio-system}
-spec:
-  servers:
-  - port: {number: 80, name: http, protocol: HTTP}
-    hosts: [api.example.com]
-`
+	gw := istioHTTPGateway("api.example.com")
 	docs := []string{
 		gw,
 		vs("api", "shop", "istio-system/edge", `corsPolicy: {allowOrigins: [{exact: "https://partner.example"}], allowCredentials: true}`),
