@@ -36,6 +36,9 @@ type istioServer struct {
 	table string
 	// hosts are as written: [NAMESPACE/]HOST.
 	hosts []string
+	// gateway is the Gateway's NAMESPACE/NAME: only the VirtualServices
+	// bound to it get routes from the server.
+	gateway string
 }
 
 // readIstioGateway reads an Istio Gateway's servers that route HTTP.
@@ -54,12 +57,13 @@ func (c *converter) readIstioGateway(js []byte) error {
 		switch proto := strings.ToUpper(s.GetPort().GetProtocol()); {
 		case s.GetTls().GetHttpsRedirect():
 		case proto == "HTTP" || proto == "HTTP2" || proto == "GRPC" || proto == "GRPC-WEB":
-			servers = append(servers, istioServer{table: "http." + port, hosts: s.Hosts})
+			servers = append(servers, istioServer{table: "http." + port, hosts: s.Hosts, gateway: obj.id})
 		case proto == "HTTPS" && s.GetTls().GetMode() != networking.ServerTLSSettings_PASSTHROUGH && s.GetTls().GetMode() != networking.ServerTLSSettings_AUTO_PASSTHROUGH:
-			servers = append(servers, istioServer{table: fmt.Sprintf("https.%s.servers[%d]", port, i), hosts: s.Hosts})
+			servers = append(servers, istioServer{table: fmt.Sprintf("https.%s.servers[%d]", port, i), hosts: s.Hosts, gateway: obj.id})
 		}
 	}
 	c.istioGateways[obj.id] = servers
+	c.istioSelectors[obj.id] = gw.Selector
 	return nil
 }
 
@@ -139,27 +143,41 @@ func (c *converter) istioGatewayHosts(p parent) {
 	if len(group) == 0 {
 		return
 	}
-	servers, known := c.istioGateways[p.name]
-	if !known {
-		c.withoutIstioGateway(p.name, group)
-		return
+	var servers []istioServer
+	members := c.istioGatewaysOf(p.name)
+	for _, gw := range members {
+		ss, known := c.istioGateways[gw]
+		if !known {
+			c.withoutIstioGateway(p.name, group)
+			return
+		}
+		servers = append(servers, ss...)
 	}
 	tables := make(map[string]map[*vhost][]string)
 	var order []string
 	for _, s := range servers {
-		if tables[s.table] == nil {
-			tables[s.table] = make(map[*vhost][]string)
-			order = append(order, s.table)
+		// The plain HTTP servers of a port share http.PORT whichever
+		// Gateway they are in; an HTTPS server's is its own.
+		table := s.table
+		if len(members) > 1 && !strings.HasPrefix(table, "http.") {
+			table = s.gateway + " " + table
+		}
+		if tables[table] == nil {
+			tables[table] = make(map[*vhost][]string)
+			order = append(order, table)
 		}
 		for _, vh := range group {
+			if !vh.boundTo(s.gateway) {
+				continue
+			}
 			hosts, ok := s.hostsFor(vh.namespace)
 			if !ok {
 				c.refuse("Gateway %s: a server host in the namespace \".\" (the Gateway's): write it NAMESPACE/HOST", p.name)
 				return
 			}
 			for _, h := range intersect(hosts, istioHostsOf(vh)) {
-				if !slices.Contains(tables[s.table][vh], h) {
-					tables[s.table][vh] = append(tables[s.table][vh], h)
+				if !slices.Contains(tables[table][vh], h) {
+					tables[table][vh] = append(tables[table][vh], h)
 				}
 			}
 		}
