@@ -10,7 +10,8 @@ import (
 // An Istio Gateway applies to the gateway pods its selector matches
 // (every label of the selector on the pod; a Gateway without a selector
 // applies to every gateway pod: gatewayWithInstances in pilot/pkg/model/
-// push_context.go), and a pod routes the servers of all of its Gateways
+// push_context.go; in any namespace unless PILOT_SCOPE_GATEWAY_TO_NAMESPACE
+// is set, which this conversion does not model), and a pod routes the servers of all of its Gateways
 // merged: the plain HTTP servers of one port, whichever Gateway they are
 // in, share one route configuration, http.PORT, where each server's hosts
 // get the routes of the VirtualServices bound to its own Gateway
