@@ -53,6 +53,14 @@ func (c *converter) readIstioGateway(js []byte) error {
 	}
 	servers := []istioServer{}
 	for i, s := range gw.Servers {
+		// Istio reads a host of the namespace "." as one of the
+		// Gateway's namespace (sanitizeServerHostNamespace in
+		// pilot/pkg/model/gateway.go, called by MergeGateways).
+		for j, h := range s.Hosts {
+			if rest, dot := strings.CutPrefix(h, "./"); dot && obj.Metadata.Namespace != "" {
+				s.Hosts[j] = obj.Metadata.Namespace + "/" + rest
+			}
+		}
 		port := strconv.Itoa(int(s.GetPort().GetNumber()))
 		switch proto := strings.ToUpper(s.GetPort().GetProtocol()); {
 		case s.GetTls().GetHttpsRedirect():
@@ -69,7 +77,8 @@ func (c *converter) readIstioGateway(js []byte) error {
 
 // hostsFor returns the hosts of a server that a VirtualService of
 // namespace ns may take (host.NamesForNamespace), in lower case; false
-// for a host of the namespace "." (the gateway's), which is refused.
+// for a host of the namespace "." (the Gateway's) that readIstioGateway
+// could not resolve, the Gateway having no namespace: refused.
 func (s istioServer) hostsFor(ns string) ([]string, bool) {
 	var out []string
 	for _, h := range s.hosts {
@@ -172,7 +181,7 @@ func (c *converter) istioGatewayHosts(p parent) {
 			}
 			hosts, ok := s.hostsFor(vh.namespace)
 			if !ok {
-				c.refuse("Gateway %s: a server host in the namespace \".\" (the Gateway's): write it NAMESPACE/HOST", p.name)
+				c.refuse("Gateway %s: a server host in the namespace \".\" (the Gateway's), and the Gateway has no metadata.namespace: set it", p.name)
 				return
 			}
 			for _, h := range intersect(hosts, istioHostsOf(vh)) {

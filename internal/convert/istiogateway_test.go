@@ -92,7 +92,9 @@ func TestIstioGatewayIntersectsHosts(t *testing.T) {
 		}},
 		{"another namespace's host", "shop/api.example.com", "", map[req]string{app("api.example.com", "/x"): "none"}},
 		{"this namespace's host", "istio-system/api.example.com", "", map[req]string{app("api.example.com", "/admin"): "none", app("api.example.com", "/x"): "allowed"}},
-		{"the gateway's namespace as .", "./api.example.com", `Gateway istio-system/edge: a server host in the namespace "." (the Gateway's): write it NAMESPACE/HOST`, nil},
+		// Istio reads "." as the Gateway's namespace
+		// (sanitizeServerHostNamespace in pilot/pkg/model/gateway.go).
+		{"the gateway's namespace as .", "./api.example.com", "", map[req]string{app("api.example.com", "/admin"): "none", app("api.example.com", "/x"): "allowed"}},
 	} {
 		doc := strings.Join([]string{istioEdgeGateway(tc.serverHosts), internal, api}, "---\n")
 		if tc.refusal != "" {
@@ -200,6 +202,17 @@ spec:
 	p, _ := convertAll(t, strings.Join([]string{gw, internal, public}, "---\n"))
 	check(t, p, "nsgw-gw.yaml", req{host: "api.example.com", path: "/api/internal/x", origin: "https://partner.example"}, "disallowed", nil)
 	check(t, p, "nsgw-gw.yaml", req{host: "api.example.com", path: "/api/internal/x", origin: "https://app.example.com"}, "allowed", nil)
+
+	// The reviewer's dotgw.yaml: "./" is the Gateway's namespace
+	// (sanitizeServerHostNamespace in pilot/pkg/model/gateway.go), so
+	// team-a's VirtualService is left out.
+	p, _ = convertAll(t, strings.Join([]string{istioHTTPGateway("./api.example.com"), internal, strings.Replace(public, "team-b", "istio-system", 1)}, "---\n"))
+	check(t, p, "dotgw.yaml", req{host: "api.example.com", path: "/api/internal/x", origin: "https://partner.example"}, "disallowed", nil)
+	check(t, p, "dotgw.yaml", req{host: "api.example.com", path: "/api/internal/x", origin: "https://app.example.com"}, "allowed", nil)
+	// Without the Gateway's namespace, "./" names none: refused.
+	noNamespace := func(doc string) string { return strings.ReplaceAll(doc, ", namespace: istio-system", "") }
+	convertOrRefused(t, "a Gateway without a namespace", noNamespace(istioHTTPGateway("./api.example.com"))+"---\n"+noNamespace(istioVS("api", "api.example.com", "", `  - route: [{destination: {host: api}}]
+`)), `Gateway edge: a server host in the namespace "." (the Gateway's), and the Gateway has no metadata.namespace: set it`)
 
 	// Where every namespace's routes decide alike, it converts: two
 	// namespaces' VirtualServices for the host without CORS on one.
