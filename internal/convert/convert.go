@@ -64,6 +64,8 @@ type converter struct {
 	// istioGateways are the Istio Gateways' servers by NAMESPACE/NAME
 	// (see istiogateway.go).
 	istioGateways map[string][]istioServer
+	// istioRedirects are their servers that redirect to HTTPS.
+	istioRedirects map[string][]istioServer
 	// istioSelectors are their selectors; istioMembers the Gateways a
 	// group converted as one stands for, by its name, and istioGroupOf
 	// the group of each of them (see istioselectors.go).
@@ -125,7 +127,7 @@ func (c *converter) sayAttached(selected func(parent) bool) {
 
 func newConverter() *converter {
 	return &converter{kinds: make(map[string]bool), routeConfigs: make(map[string]map[string]any), claimed: make(map[string]bool),
-		parentNotes: make(map[parent][]string), gateways: make(map[string][]gatewayListener), istioGateways: make(map[string][]istioServer),
+		parentNotes: make(map[parent][]string), gateways: make(map[string][]gatewayListener), istioGateways: make(map[string][]istioServer), istioRedirects: make(map[string][]istioServer),
 		istioSelectors: make(map[string]map[string]string), istioMembers: make(map[string][]string)}
 }
 

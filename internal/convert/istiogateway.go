@@ -25,9 +25,16 @@ import (
 // that terminates TLS has its own; the others route no HTTP. corswasm
 // rules see neither the port nor the certificate: the route
 // configurations must give each host the same CORS handling, or none.
-// A server that redirects to HTTPS (tls.httpsRedirect) answers every
-// request with Envoy's own redirect, which no upstream sees: like a host
-// no virtual host takes (see ports.go), it is left out.
+// A server that redirects to HTTPS (tls.httpsRedirect) gets virtual
+// hosts with require_tls ALL (buildGatewayHTTPRouteConfig), whose route
+// is Envoy's SslRedirectRoute, a direct response the router filter sends
+// (source/common/router/config_impl.h, router.cc): no upstream sees the
+// request, and Envoy's CORS filter does nothing there (no route entry).
+// The plugin, before the router, sees it: its rules answer the preflight
+// and put CORS headers on the redirect, which exposes nothing, as on a
+// 404 the proxy answers itself (see ports.go). So the server routes no
+// host here, and a note says so where a host it names does CORS (see
+// redirectNotes); Envoy's require_tls is read alike (envoy.go).
 
 // istioServer is an Istio Gateway server that routes HTTP.
 type istioServer struct {
@@ -39,6 +46,9 @@ type istioServer struct {
 	// gateway is the Gateway's NAMESPACE/NAME: only the VirtualServices
 	// bound to it get routes from the server.
 	gateway string
+	// redirect is the port of a server that redirects to HTTPS, which
+	// routes nothing ("" for the others).
+	redirect string
 }
 
 // readIstioGateway reads an Istio Gateway's servers that route HTTP.
@@ -52,6 +62,7 @@ func (c *converter) readIstioGateway(js []byte) error {
 		return fmt.Errorf("Gateway %s: not a valid istio.networking.v1alpha3.Gateway spec: %w", obj.id, err)
 	}
 	servers := []istioServer{}
+	var redirects []istioServer
 	for i, s := range gw.Servers {
 		// Istio reads a host of the namespace "." as one of the
 		// Gateway's namespace (sanitizeServerHostNamespace in
@@ -64,6 +75,7 @@ func (c *converter) readIstioGateway(js []byte) error {
 		port := strconv.Itoa(int(s.GetPort().GetNumber()))
 		switch proto := strings.ToUpper(s.GetPort().GetProtocol()); {
 		case s.GetTls().GetHttpsRedirect():
+			redirects = append(redirects, istioServer{redirect: port, hosts: s.Hosts, gateway: obj.id})
 		case proto == "HTTP" || proto == "HTTP2" || proto == "GRPC" || proto == "GRPC-WEB":
 			servers = append(servers, istioServer{table: "http." + port, hosts: s.Hosts, gateway: obj.id})
 		case proto == "HTTPS" && s.GetTls().GetMode() != networking.ServerTLSSettings_PASSTHROUGH && s.GetTls().GetMode() != networking.ServerTLSSettings_AUTO_PASSTHROUGH:
@@ -71,6 +83,7 @@ func (c *converter) readIstioGateway(js []byte) error {
 		}
 	}
 	c.istioGateways[obj.id] = servers
+	c.istioRedirects[obj.id] = redirects
 	c.istioSelectors[obj.id] = gw.Selector
 	return nil
 }
@@ -204,6 +217,7 @@ func (c *converter) istioGatewayHosts(p parent) {
 	if len(order) > 1 {
 		c.tablesConsistent(p.name, group, order, tables, union)
 	}
+	c.redirectNotes(members, group, union)
 	for _, vh := range group {
 		if len(union[vh]) == 0 {
 			c.note("%s: none of its hosts is a host of Gateway %s's servers: Istio gives it no routes there: left out", vh.from, p.name)
