@@ -11,17 +11,9 @@ import (
 // it cannot see is refused, not converted.
 func TestIstioExportTo(t *testing.T) {
 	vs := func(namespace, gateways, exportTo string) string {
-		return `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: {name: api, namespace: ` + namespace + `}
-spec:
-  hosts: [api.example.com]
-  gateways: [` + gateways + `]
-  exportTo: [` + exportTo + `]
-  http:
-  - route: [{destination: {host: api}}]
+		return strings.Replace(istioVirtualService(istioMeta("api", namespace, ""), "api.example.com", gateways, `  - route: [{destination: {host: api}}]
     corsPolicy: {allowOrigins: [{exact: "https://app.example.com"}], allowCredentials: true}
-`
+`), "  http:\n", "  exportTo: ["+exportTo+"]\n  http:\n", 1)
 	}
 	gw := istioHTTPGateway(`"*/api.example.com"`)
 	app := req{host: "api.example.com", origin: "https://app.example.com"}

@@ -48,12 +48,19 @@ func istioMeta(name, namespace, created string) string {
 // edge gateway, with its hosts (a YAML flow sequence's inside) and http
 // routes (YAML, indented as under http:).
 func istioVS(name, hosts, created, http string) string {
+	return istioVirtualService(istioMeta(name, "istio-system", created), hosts, "edge", http)
+}
+
+// istioVirtualService is a VirtualService with metadata meta (a YAML flow
+// mapping), hosts and gateways (YAML flow sequences' insides), and http
+// routes (YAML, indented as under http:).
+func istioVirtualService(meta, hosts, gateways, http string) string {
 	return `apiVersion: networking.istio.io/v1
 kind: VirtualService
-metadata: ` + istioMeta(name, "istio-system", created) + `
+metadata: ` + meta + `
 spec:
   hosts: [` + hosts + `]
-  gateways: [edge]
+  gateways: [` + gateways + `]
   http:
 ` + http
 }
@@ -177,14 +184,7 @@ spec:
 // credentialed /api/internal route is not there).
 func TestIstioGatewayNamespaceHosts(t *testing.T) {
 	vs := func(name, namespace, created, http string) string {
-		return `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: ` + istioMeta(name, namespace, created) + `
-spec:
-  hosts: [api.example.com]
-  gateways: [istio-system/edge]
-  http:
-` + http
+		return istioVirtualService(istioMeta(name, namespace, created), "api.example.com", "istio-system/edge", http)
 	}
 	internal := vs("a", "team-a", "2023-01-01T00:00:00Z", `  - match: [{uri: {prefix: /api/internal}}]
     route: [{destination: {host: internal}}]

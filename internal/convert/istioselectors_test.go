@@ -25,15 +25,7 @@ spec:
 `
 	}
 	vs := func(name, hosts, gateway, cors string) string {
-		return `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: {name: ` + name + `, namespace: istio-system}
-spec:
-  hosts: [` + hosts + `]
-  gateways: [` + gateway + `]
-  http:
-  - route: [{destination: {host: ` + name + `}}]
-` + cors
+		return istioVirtualService(istioMeta(name, "istio-system", ""), hosts, gateway, "  - route: [{destination: {host: "+name+"}}]\n"+cors)
 	}
 	credentialed := `    corsPolicy: {allowOrigins: [{exact: "https://partner.example"}], allowCredentials: true}
 `
