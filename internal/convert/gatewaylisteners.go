@@ -95,20 +95,7 @@ func listenerHostnames(hostnames []string, listener string) []string {
 	case listener == "":
 		return hostnames
 	}
-	var out []string
-	for _, h := range hostnames {
-		var got string
-		switch {
-		case covers(listener, h):
-			got = h
-		case covers(h, listener):
-			got = listener
-		}
-		if got != "" && !slices.Contains(out, got) {
-			out = append(out, got)
-		}
-	}
-	return out
+	return narrowerOfPairs(hostnames, []string{listener}, func(h, d string) bool { return covers(d, h) })
 }
 
 // hostsOn returns the hostnames route r takes on parent p: those its
