@@ -28,15 +28,19 @@ var anyHost = regexp.MustCompile(`^[a-z]+://\*(:[0-9]+)?$`)
 // orders them by.
 type httpRouteMatches struct {
 	id        string // "namespace/name", or the name alone
+	namespace string
 	created   time.Time
 	hostnames []string
 	matches   []gatewayMatch
 	// refs are its parentRefs, and parents what they attach it to
 	// (attachRoutes); listenerHosts the hostnames it takes on each
-	// parent of a Gateway in the input (hostsOn).
+	// parent of a Gateway in the input (hostsOn); uncertain those of its
+	// hostnames on a parent it may not be attached to, by why
+	// (gatewayallowed.go).
 	refs          []parentRef
 	parents       []parent
 	listenerHosts map[parent][]string
+	uncertain     map[parent]map[string]string
 }
 
 // gatewayMatch is one HTTPRouteMatch of a rule.
@@ -66,7 +70,7 @@ func (c *converter) httpRoute(js []byte) error {
 	}
 	c.sources = append(c.sources, "Gateway API HTTPRoute "+id)
 	c.kinds["gateway"] = true
-	route := httpRouteMatches{id: id, created: hr.CreationTimestamp.Time, refs: readParentRefs(hr.Namespace, hr.Spec.ParentRefs)}
+	route := httpRouteMatches{id: id, namespace: hr.Namespace, created: hr.CreationTimestamp.Time, refs: readParentRefs(hr.Namespace, hr.Spec.ParentRefs)}
 	for _, h := range hr.Spec.Hostnames {
 		if h := strings.ToLower(string(h)); !slices.Contains(route.hostnames, h) {
 			route.hostnames = append(route.hostnames, h)
@@ -154,6 +158,7 @@ func (c *converter) gatewayVHosts(httpRoutes []*httpRouteMatches, p parent) []vh
 	var order []string
 	var out []vhost
 	c.unknownHostnames(httpRoutes, p)
+	c.uncertainRoutes(httpRoutes, p)
 	for ri, r := range httpRoutes {
 		for _, h := range r.hostsOn(p) {
 			if _, seen := routes[h]; !seen {

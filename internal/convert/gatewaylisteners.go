@@ -33,6 +33,11 @@ func (c *converter) attachToListener(r *httpRouteMatches, gw string, l gatewayLi
 	p := parent{kind: "parent", name: gw, part: "port " + l.port, listeners: strings.Join(names, ", ")}
 	// What is said here is said when the conversion is for p.
 	defer c.about([]parent{p})()
+	admission, why := l.admits(gw, r.namespace)
+	if admission == turnedAway {
+		c.note("HTTPRoute %s: %s: it is not attached there (NotAllowedByListeners), and its rules do not apply there", r.id, why)
+		return
+	}
 	hosts := listenerHostnames(r.hostnames, l.hostname)
 	if len(hosts) == 0 {
 		c.note("HTTPRoute %s: none of its hostnames (%s) is within the hostname %s of listener %s of Gateway %s: it takes no request there", r.id, strings.Join(r.hostnames, ", "), l.hostname, l.name, gw)
@@ -57,10 +62,22 @@ func (c *converter) attachToListener(r *httpRouteMatches, gw string, l gatewayLi
 	if r.listenerHosts == nil {
 		r.listenerHosts = make(map[parent][]string)
 	}
+	var uncertain []string
 	for _, h := range hosts {
-		if !slices.Contains(r.listenerHosts[p], h) {
+		_, wasUncertain := r.uncertain[p][h]
+		known := slices.Contains(r.listenerHosts[p], h)
+		switch {
+		case admission == admitted:
+			delete(r.uncertain[p], h)
+		case !known || wasUncertain:
+			uncertain = append(uncertain, h)
+		}
+		if !known {
 			r.listenerHosts[p] = append(r.listenerHosts[p], h)
 		}
+	}
+	if len(uncertain) > 0 {
+		r.mayAttach(p, uncertain, why)
 	}
 }
 
@@ -78,20 +95,7 @@ func listenerHostnames(hostnames []string, listener string) []string {
 	case listener == "":
 		return hostnames
 	}
-	var out []string
-	for _, h := range hostnames {
-		var got string
-		switch {
-		case covers(listener, h):
-			got = h
-		case covers(h, listener):
-			got = listener
-		}
-		if got != "" && !slices.Contains(out, got) {
-			out = append(out, got)
-		}
-	}
-	return out
+	return narrowerOfPairs(hostnames, []string{listener}, func(h, d string) bool { return covers(d, h) })
 }
 
 // hostsOn returns the hostnames route r takes on parent p: those its

@@ -28,8 +28,16 @@ type parentRef struct {
 }
 
 // gatewayListener is a listener of a Gateway in the input: its name,
-// port, and hostname in lower case ("" for every host).
-type gatewayListener struct{ name, port, hostname string }
+// port, hostname in lower case ("" for every host), and which HTTPRoutes
+// it takes (see admits).
+type gatewayListener struct {
+	name, port, hostname string
+	// from is its allowedRoutes.namespaces.from ("Same" when unset);
+	// httpRoutes is false when its allowedRoutes.kinds leave out
+	// HTTPRoute.
+	from       gatewayv1.FromNamespaces
+	httpRoutes bool
+}
 
 // readParentRefs reads an HTTPRoute's parentRefs; none is the parent "".
 func readParentRefs(namespace string, refs []gatewayv1.ParentReference) []parentRef {
@@ -70,9 +78,20 @@ func (c *converter) readGateway(js []byte) error {
 	c.gateways[id] = []gatewayListener{}
 	for _, l := range gw.Spec.Listeners {
 		if l.Protocol == gatewayv1.HTTPProtocolType || l.Protocol == gatewayv1.HTTPSProtocolType {
-			gl := gatewayListener{name: string(l.Name), port: strconv.Itoa(int(l.Port))}
+			gl := gatewayListener{name: string(l.Name), port: strconv.Itoa(int(l.Port)), from: gatewayv1.NamespacesFromSame, httpRoutes: true}
 			if l.Hostname != nil {
 				gl.hostname = strings.ToLower(string(*l.Hostname))
+			}
+			if a := l.AllowedRoutes; a != nil {
+				if a.Namespaces != nil && a.Namespaces.From != nil {
+					gl.from = *a.Namespaces.From
+				}
+				gl.httpRoutes = len(a.Kinds) == 0 || slices.ContainsFunc(a.Kinds, takesHTTPRoutes)
+			}
+			switch gl.from {
+			case gatewayv1.NamespacesFromAll, gatewayv1.NamespacesFromSame, gatewayv1.NamespacesFromSelector:
+			default:
+				return fmt.Errorf("Gateway %s listener %s: allowedRoutes.namespaces.from %q is not All, Same or Selector", id, gl.name, gl.from)
 			}
 			c.gateways[id] = append(c.gateways[id], gl)
 		}
@@ -92,7 +111,7 @@ func (c *converter) attachRoutes() {
 	byPort := make(map[string][]string) // … and the routes attached by a port
 	for i := range c.httpRoutes {
 		r := &c.httpRoutes[i]
-		r.parents, r.listenerHosts = nil, nil
+		r.parents, r.listenerHosts, r.uncertain = nil, nil, nil
 		for _, ref := range r.refs {
 			listeners, known := c.gateways[ref.name]
 			if known {
@@ -111,6 +130,9 @@ func (c *converter) attachRoutes() {
 				p.part = "port " + ref.port
 			}
 			r.addParent(p)
+			if why := unknownGatewayAdmits(ref.name, r.namespace); why != "" && ref.name != "" && !strings.Contains(ref.name, ":") {
+				r.mayAttach(p, r.hostsOn(p), why)
+			}
 			if unknown[ref.name] == nil {
 				order = append(order, ref.name)
 			}
@@ -122,7 +144,7 @@ func (c *converter) attachRoutes() {
 			}
 		}
 		if len(r.parents) == 0 {
-			c.note("HTTPRoute %s: its parentRefs name no HTTP or HTTPS listener of their Gateway whose hostname it shares: it takes no request: left out", r.id)
+			c.note("HTTPRoute %s: its parentRefs name no HTTP or HTTPS listener of their Gateway that takes it and whose hostname it shares: it takes no request: left out", r.id)
 		}
 	}
 	for _, name := range order {

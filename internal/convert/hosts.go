@@ -36,6 +36,28 @@ func covers(d, h string) bool {
 	return d == h
 }
 
+// narrowerOfPairs returns the hosts two lists have in common: for each
+// pair, one of a and one of b, of which one is within the other
+// (within(x, y): x is within y), the narrower, once, in the order of a.
+func narrowerOfPairs(a, b []string, within func(x, y string) bool) []string {
+	var out []string
+	for _, x := range a {
+		for _, y := range b {
+			h := ""
+			switch {
+			case within(x, y):
+				h = x
+			case within(y, x):
+				h = y
+			}
+			if h != "" && !slices.Contains(out, h) {
+				out = append(out, h)
+			}
+		}
+	}
+	return out
+}
+
 // overlap reports whether two rules' hosts (nil: every host) can match
 // the same request's host.
 func overlap(a, b []string) bool {

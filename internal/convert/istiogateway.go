@@ -120,22 +120,7 @@ func istioSubset(n, o string) bool {
 // intersect returns the hosts two lists have in common, as Istio's
 // host.Names.Intersection: for each pair, the narrower.
 func intersect(server, vs []string) []string {
-	var out []string
-	for _, s := range server {
-		for _, v := range vs {
-			h := ""
-			switch {
-			case istioSubset(s, v):
-				h = s
-			case istioSubset(v, s):
-				h = v
-			}
-			if h != "" && !slices.Contains(out, h) {
-				out = append(out, h)
-			}
-		}
-	}
-	return out
+	return narrowerOfPairs(server, vs, istioSubset)
 }
 
 // istioHostsOf returns the hosts a VirtualService names, as Envoy compares

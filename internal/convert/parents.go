@@ -190,6 +190,7 @@ func (c *converter) assembleByParent(sel Selection) (*policy.Config, error) {
 	var first *policy.Config
 	var firstJSON []byte
 	var differ []parent
+	var each []parentConfig
 	for _, p := range parents {
 		c.vhosts = nil
 		for _, vh := range all {
@@ -201,12 +202,19 @@ func (c *converter) assembleByParent(sel Selection) (*policy.Config, error) {
 		c.vhosts = append(c.vhosts, c.gatewayVHosts(c.routesOf(p), p)...)
 		c.assembling = p
 		cfg := c.assemble()
+		each = append(each, parentConfig{p, c.vhosts, cfg})
 		js, _ := json.Marshal(cfg)
 		switch {
 		case first == nil:
 			first, firstJSON = cfg, js
 		case string(js) != string(firstJSON):
 			differ = append(differ, p)
+		}
+	}
+	if len(differ) > 0 {
+		if w, ok := servingAll(each); ok {
+			c.note("the configurations for %s and for %s differ only on hosts that some of them do not route, which those answer 404 themselves (a rule's CORS headers there expose nothing), and give each host they both route the same CORS handling: the configuration for %s, which routes every host the others route, is written", parents[0], joinParents(differ, " and for "), w.parent)
+			first, differ = w.cfg, nil
 		}
 	}
 	if len(differ) == 0 {
