@@ -109,18 +109,10 @@ func (s istioServer) hostsFor(ns string) ([]string, bool) {
 	return out, true
 }
 
-// istioSubset reports whether host n is covered by host o, as Istio's
-// host.Name.SubsetOf (n.SubsetOf(o)): covers with Istio's argument order.
-// They differ only for a host that starts with a dot, which Istio's
-// validation refuses.
-func istioSubset(n, o string) bool {
-	return covers(o, n)
-}
-
 // intersect returns the hosts two lists have in common, as Istio's
 // host.Names.Intersection: for each pair, the narrower.
 func intersect(server, vs []string) []string {
-	return narrowerOfPairs(server, vs, istioSubset)
+	return narrowerOfPairs(server, vs, within)
 }
 
 // istioHostsOf returns the hosts a VirtualService names, as Envoy compares
@@ -318,7 +310,7 @@ func (c *converter) withoutIstioGateway(gw string, group []*vhost) {
 }
 
 // coveringWildcards returns the wildcard hosts other than h that cover
-// host h (istioSubset): "*", and "*.suffix" for each suffix of h after
+// host h (within): "*", and "*.suffix" for each suffix of h after
 // a dot.
 func coveringWildcards(h string) []string {
 	out := []string{"*"}
