@@ -64,6 +64,14 @@ type converter struct {
 	// istioGateways are the Istio Gateways' servers by NAMESPACE/NAME
 	// (see istiogateway.go).
 	istioGateways map[string][]istioServer
+	// istioRedirects are their servers that redirect to HTTPS.
+	istioRedirects map[string][]istioServer
+	// istioSelectors are their selectors; istioMembers the Gateways a
+	// group converted as one stands for, by its name, and istioGroupOf
+	// the group of each of them (see istioselectors.go).
+	istioSelectors map[string]map[string]string
+	istioMembers   map[string][]string
+	istioGroupOf   map[string]string
 	// parentNotes are notes about one parent, printed when the result
 	// is for it (see parents.go).
 	parentNotes map[parent][]string
@@ -119,7 +127,8 @@ func (c *converter) sayAttached(selected func(parent) bool) {
 
 func newConverter() *converter {
 	return &converter{kinds: make(map[string]bool), routeConfigs: make(map[string]map[string]any), claimed: make(map[string]bool),
-		parentNotes: make(map[parent][]string), gateways: make(map[string][]gatewayListener), istioGateways: make(map[string][]istioServer)}
+		parentNotes: make(map[parent][]string), gateways: make(map[string][]gatewayListener), istioGateways: make(map[string][]istioServer), istioRedirects: make(map[string][]istioServer),
+		istioSelectors: make(map[string]map[string]string), istioMembers: make(map[string][]string)}
 }
 
 // note records a difference of behaviour, once.
@@ -221,6 +230,7 @@ func ConvertFor(sel Selection, inputs ...Input) (*Result, error) {
 		return nil, ErrUnknownDocument
 	}
 	c.attachRoutes()
+	c.istioGatewayGroups()
 	c.checkEnvoyFilters()
 	// Validated even when refused, so that every reason shows at once.
 	cfg, err := c.assembleByParent(sel)

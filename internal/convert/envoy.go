@@ -130,7 +130,7 @@ func (c *converter) virtualHost(from string, vh *routev3.VirtualHost, parents []
 	}
 	scopes := c.routes(from, vh.Name, levels, vh.Routes, rt)
 	if vh.RequireTls != routev3.VirtualHost_NONE && slices.ContainsFunc(scopes, func(s scope) bool { return s.cors != nil }) {
-		c.refuse("%s: require_tls %s: Envoy redirects plain-HTTP requests to https without CORS handling, and corswasm rules cannot select requests by scheme", from, vh.RequireTls)
+		c.note("%s: require_tls %s: %s", from, vh.RequireTls, redirectAnswered)
 	}
 	c.vhosts = append(c.vhosts, vhost{kind: "envoy", from: from, name: vh.Name, domains: hosts, scopes: scopes, authorities: domains, table: rt.table, parents: []parent{rt.h.parent}})
 }

@@ -95,7 +95,7 @@ func listenerHostnames(hostnames []string, listener string) []string {
 	case listener == "":
 		return hostnames
 	}
-	return narrowerOfPairs(hostnames, []string{listener}, func(h, d string) bool { return covers(d, h) })
+	return narrowerOfPairs(hostnames, []string{listener}, within)
 }
 
 // hostsOn returns the hostnames route r takes on parent p: those its

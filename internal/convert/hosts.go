@@ -36,6 +36,15 @@ func covers(d, h string) bool {
 	return d == h
 }
 
+// within reports whether host x is within host y (y covers x), as
+// Istio's host.Name.SubsetOf (x.SubsetOf(y)) and the Gateway API's
+// hostname intersection see it (covers takes a wildcard x too: a
+// narrower wildcard is within a wider one). It differs from Istio's for
+// a host that starts with a dot alone, which Istio's validation refuses.
+func within(x, y string) bool {
+	return covers(y, x)
+}
+
 // narrowerOfPairs returns the hosts two lists have in common: for each
 // pair, one of a and one of b, of which one is within the other
 // (within(x, y): x is within y), the narrower, once, in the order of a.

@@ -33,6 +33,7 @@ func (c *converter) virtualService(js []byte) error {
 	c.kinds["envoy"] = true
 	parents := istioParents(obj.Metadata.Namespace, vs.Gateways)
 	defer c.about(parents)()
+	c.exportedTo(id, obj.Metadata.Namespace, vs.ExportTo, parents)
 	domains, sidecar := c.istioDomains(id, obj.Metadata.Namespace, &vs)
 	vh := vhost{kind: "istio", from: "VirtualService " + id, name: obj.Metadata.Name, domains: withoutDots(domains), sidecarDomains: sidecar,
 		authorities: istioAuthorities(domains), parents: parents, namespace: obj.Metadata.Namespace, created: obj.Metadata.CreationTimestamp}

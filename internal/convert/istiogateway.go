@@ -25,9 +25,16 @@ import (
 // that terminates TLS has its own; the others route no HTTP. corswasm
 // rules see neither the port nor the certificate: the route
 // configurations must give each host the same CORS handling, or none.
-// A server that redirects to HTTPS (tls.httpsRedirect) answers every
-// request with Envoy's own redirect, which no upstream sees: like a host
-// no virtual host takes (see ports.go), it is left out.
+// A server that redirects to HTTPS (tls.httpsRedirect) gets virtual
+// hosts with require_tls ALL (buildGatewayHTTPRouteConfig), whose route
+// is Envoy's SslRedirectRoute, a direct response the router filter sends
+// (source/common/router/config_impl.h, router.cc): no upstream sees the
+// request, and Envoy's CORS filter does nothing there (no route entry).
+// The plugin, before the router, sees it: its rules answer the preflight
+// and put CORS headers on the redirect, which exposes nothing, as on a
+// 404 the proxy answers itself (see ports.go). So the server routes no
+// host here, and a note says so where a host it names does CORS (see
+// redirectNotes); Envoy's require_tls is read alike (envoy.go).
 
 // istioServer is an Istio Gateway server that routes HTTP.
 type istioServer struct {
@@ -36,6 +43,12 @@ type istioServer struct {
 	table string
 	// hosts are as written: [NAMESPACE/]HOST.
 	hosts []string
+	// gateway is the Gateway's NAMESPACE/NAME: only the VirtualServices
+	// bound to it get routes from the server.
+	gateway string
+	// redirect is the port of a server that redirects to HTTPS, which
+	// routes nothing ("" for the others).
+	redirect string
 }
 
 // readIstioGateway reads an Istio Gateway's servers that route HTTP.
@@ -49,23 +62,36 @@ func (c *converter) readIstioGateway(js []byte) error {
 		return fmt.Errorf("Gateway %s: not a valid istio.networking.v1alpha3.Gateway spec: %w", obj.id, err)
 	}
 	servers := []istioServer{}
+	var redirects []istioServer
 	for i, s := range gw.Servers {
+		// Istio reads a host of the namespace "." as one of the
+		// Gateway's namespace (sanitizeServerHostNamespace in
+		// pilot/pkg/model/gateway.go, called by MergeGateways).
+		for j, h := range s.Hosts {
+			if rest, dot := strings.CutPrefix(h, "./"); dot && obj.Metadata.Namespace != "" {
+				s.Hosts[j] = obj.Metadata.Namespace + "/" + rest
+			}
+		}
 		port := strconv.Itoa(int(s.GetPort().GetNumber()))
 		switch proto := strings.ToUpper(s.GetPort().GetProtocol()); {
 		case s.GetTls().GetHttpsRedirect():
+			redirects = append(redirects, istioServer{redirect: port, hosts: s.Hosts, gateway: obj.id})
 		case proto == "HTTP" || proto == "HTTP2" || proto == "GRPC" || proto == "GRPC-WEB":
-			servers = append(servers, istioServer{table: "http." + port, hosts: s.Hosts})
+			servers = append(servers, istioServer{table: "http." + port, hosts: s.Hosts, gateway: obj.id})
 		case proto == "HTTPS" && s.GetTls().GetMode() != networking.ServerTLSSettings_PASSTHROUGH && s.GetTls().GetMode() != networking.ServerTLSSettings_AUTO_PASSTHROUGH:
-			servers = append(servers, istioServer{table: fmt.Sprintf("https.%s.servers[%d]", port, i), hosts: s.Hosts})
+			servers = append(servers, istioServer{table: fmt.Sprintf("https.%s.servers[%d]", port, i), hosts: s.Hosts, gateway: obj.id})
 		}
 	}
 	c.istioGateways[obj.id] = servers
+	c.istioRedirects[obj.id] = redirects
+	c.istioSelectors[obj.id] = gw.Selector
 	return nil
 }
 
 // hostsFor returns the hosts of a server that a VirtualService of
 // namespace ns may take (host.NamesForNamespace), in lower case; false
-// for a host of the namespace "." (the gateway's), which is refused.
+// for a host of the namespace "." (the Gateway's) that readIstioGateway
+// could not resolve, the Gateway having no namespace: refused.
 func (s istioServer) hostsFor(ns string) ([]string, bool) {
 	var out []string
 	for _, h := range s.hosts {
@@ -83,26 +109,10 @@ func (s istioServer) hostsFor(ns string) ([]string, bool) {
 	return out, true
 }
 
-// istioSubset reports whether host n is covered by host o, as Istio's
-// host.Name.SubsetOf: a host under a wildcard, a narrower wildcard, or
-// the same.
-func istioSubset(n, o string) bool {
-	nw, ow := strings.HasPrefix(n, "*"), strings.HasPrefix(o, "*")
-	switch {
-	case nw && ow:
-		return len(n) >= len(o) && strings.HasSuffix(n[1:], o[1:])
-	case nw:
-		return false
-	case ow:
-		return strings.HasSuffix(n, o[1:])
-	}
-	return n == o
-}
-
 // intersect returns the hosts two lists have in common, as Istio's
 // host.Names.Intersection: for each pair, the narrower.
 func intersect(server, vs []string) []string {
-	return narrowerOfPairs(server, vs, istioSubset)
+	return narrowerOfPairs(server, vs, within)
 }
 
 // istioHostsOf returns the hosts a VirtualService names, as Envoy compares
@@ -132,27 +142,41 @@ func (c *converter) istioGatewayHosts(p parent) {
 	if len(group) == 0 {
 		return
 	}
-	servers, known := c.istioGateways[p.name]
-	if !known {
-		c.withoutIstioGateway(p.name, group)
-		return
+	var servers []istioServer
+	members := c.istioGatewaysOf(p.name)
+	for _, gw := range members {
+		ss, known := c.istioGateways[gw]
+		if !known {
+			c.withoutIstioGateway(p.name, group)
+			return
+		}
+		servers = append(servers, ss...)
 	}
 	tables := make(map[string]map[*vhost][]string)
 	var order []string
 	for _, s := range servers {
-		if tables[s.table] == nil {
-			tables[s.table] = make(map[*vhost][]string)
-			order = append(order, s.table)
+		// The plain HTTP servers of a port share http.PORT whichever
+		// Gateway they are in; an HTTPS server's is its own.
+		table := s.table
+		if len(members) > 1 && !strings.HasPrefix(table, "http.") {
+			table = s.gateway + " " + table
+		}
+		if tables[table] == nil {
+			tables[table] = make(map[*vhost][]string)
+			order = append(order, table)
 		}
 		for _, vh := range group {
+			if !vh.boundTo(s.gateway) {
+				continue
+			}
 			hosts, ok := s.hostsFor(vh.namespace)
 			if !ok {
-				c.refuse("Gateway %s: a server host in the namespace \".\" (the Gateway's): write it NAMESPACE/HOST", p.name)
+				c.refuse("Gateway %s: a server host in the namespace \".\" (the Gateway's), and the Gateway has no metadata.namespace: set it", p.name)
 				return
 			}
 			for _, h := range intersect(hosts, istioHostsOf(vh)) {
-				if !slices.Contains(tables[s.table][vh], h) {
-					tables[s.table][vh] = append(tables[s.table][vh], h)
+				if !slices.Contains(tables[table][vh], h) {
+					tables[table][vh] = append(tables[table][vh], h)
 				}
 			}
 		}
@@ -170,6 +194,7 @@ func (c *converter) istioGatewayHosts(p parent) {
 	if len(order) > 1 {
 		c.tablesConsistent(p.name, group, order, tables, union)
 	}
+	c.redirectNotes(members, group, union)
 	for _, vh := range group {
 		if len(union[vh]) == 0 {
 			c.note("%s: none of its hosts is a host of Gateway %s's servers: Istio gives it no routes there: left out", vh.from, p.name)
@@ -264,10 +289,13 @@ func (c *converter) withoutIstioGateway(gw string, group []*vhost) {
 					}
 				}
 			}
+			slices.SortFunc(covering, func(a, b *vhost) int { return place[a] - place[b] })
+			if !c.namespacesAgree(gw, vh, h, exact, covering) {
+				return
+			}
 			if len(covering) == len(exact) {
 				continue
 			}
-			slices.SortFunc(covering, func(a, b *vhost) int { return place[a] - place[b] })
 			_, known := creationOrder(covering)
 			if !known && orderMatters(covering) || !sameDecisions(mergedScopes(exact), mergedScopes(covering)) {
 				c.refuse("%s, host %s: Gateway %s is not in the files, and if one of its servers names %s (or a host under it), Istio adds the routes of %s to it (host.Names.Intersection in buildGatewayHTTPRouteConfig), which changes the CORS handling of some request there: give the Gateway's document with the VirtualServices", vh.from, h, gw, h, joinFrom(slices.DeleteFunc(covering, func(o *vhost) bool { return slices.Contains(exact, o) })))
@@ -282,7 +310,7 @@ func (c *converter) withoutIstioGateway(gw string, group []*vhost) {
 }
 
 // coveringWildcards returns the wildcard hosts other than h that cover
-// host h (istioSubset): "*", and "*.suffix" for each suffix of h after
+// host h (within): "*", and "*.suffix" for each suffix of h after
 // a dot.
 func coveringWildcards(h string) []string {
 	out := []string{"*"}
@@ -300,11 +328,18 @@ func coveringWildcards(h string) []string {
 
 // sameDecisions reports whether two lists of routes, each tried in order,
 // give every request the same CORS handling (no route and a route without
-// CORS alike). It is checked conservatively: two routes, one of each list,
-// that may take the same request, unless an unconditional route before
-// one of them takes all of the other's, have the same policy; and a route
-// with CORS is covered by an unconditional route of the other list.
+// CORS alike).
 func sameDecisions(a, b []*scope) bool {
+	return decidesAsIn(a, b) && decidesAsIn(b, a)
+}
+
+// decidesAsIn reports whether every request that routes a, tried in
+// order, choose, routes b choose too and give it the same CORS handling.
+// It is checked conservatively: two routes, one of each list, that may
+// take the same request, unless an unconditional route before one of
+// them takes all of the other's, have the same policy; and a route of a
+// with CORS is covered by an unconditional route of b.
+func decidesAsIn(a, b []*scope) bool {
 	before := func(list []*scope, i int, s *scope) bool {
 		return slices.ContainsFunc(list[:i], func(o *scope) bool { return !o.conditional() && o.covers(s) })
 	}
@@ -315,11 +350,9 @@ func sameDecisions(a, b []*scope) bool {
 			}
 		}
 	}
-	for _, lists := range [][2][]*scope{{a, b}, {b, a}} {
-		for _, s := range lists[0] {
-			if s.cors != nil && !before(lists[1], len(lists[1]), s) {
-				return false
-			}
+	for _, s := range a {
+		if s.cors != nil && !before(b, len(b), s) {
+			return false
 		}
 	}
 	return true

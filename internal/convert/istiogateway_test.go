@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -20,6 +21,19 @@ spec:
 `
 }
 
+// istioHTTPGateway is the Istio Gateway istio-system/edge with one plain
+// HTTP server on port 80 for hosts (a YAML flow sequence's inside).
+func istioHTTPGateway(hosts string) string {
+	return `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: edge, namespace: istio-system}
+spec:
+  servers:
+  - port: {number: 80, name: http, protocol: HTTP}
+    hosts: [` + hosts + `]
+`
+}
+
 // istioMeta is a resource's metadata as a YAML flow mapping, with its
 // creationTimestamp unless created is "".
 func istioMeta(name, namespace, created string) string {
@@ -34,12 +48,19 @@ func istioMeta(name, namespace, created string) string {
 // edge gateway, with its hosts (a YAML flow sequence's inside) and http
 // routes (YAML, indented as under http:).
 func istioVS(name, hosts, created, http string) string {
+	return istioVirtualService(istioMeta(name, "istio-system", created), hosts, "edge", http)
+}
+
+// istioVirtualService is a VirtualService with metadata meta (a YAML flow
+// mapping), hosts and gateways (YAML flow sequences' insides), and http
+// routes (YAML, indented as under http:).
+func istioVirtualService(meta, hosts, gateways, http string) string {
 	return `apiVersion: networking.istio.io/v1
 kind: VirtualService
-metadata: ` + istioMeta(name, "istio-system", created) + `
+metadata: ` + meta + `
 spec:
   hosts: [` + hosts + `]
-  gateways: [edge]
+  gateways: [` + gateways + `]
   http:
 ` + http
 }
@@ -78,7 +99,9 @@ func TestIstioGatewayIntersectsHosts(t *testing.T) {
 		}},
 		{"another namespace's host", "shop/api.example.com", "", map[req]string{app("api.example.com", "/x"): "none"}},
 		{"this namespace's host", "istio-system/api.example.com", "", map[req]string{app("api.example.com", "/admin"): "none", app("api.example.com", "/x"): "allowed"}},
-		{"the gateway's namespace as .", "./api.example.com", `Gateway istio-system/edge: a server host in the namespace "." (the Gateway's): write it NAMESPACE/HOST`, nil},
+		// Istio reads "." as the Gateway's namespace
+		// (sanitizeServerHostNamespace in pilot/pkg/model/gateway.go).
+		{"the gateway's namespace as .", "./api.example.com", "", map[req]string{app("api.example.com", "/admin"): "none", app("api.example.com", "/x"): "allowed"}},
 	} {
 		doc := strings.Join([]string{istioEdgeGateway(tc.serverHosts), internal, api}, "---\n")
 		if tc.refusal != "" {
@@ -150,4 +173,61 @@ spec:
 	p, _ := convertAll(t, strings.Join([]string{servers("api.example.com", "www.example.com"), api, www}, "---\n"))
 	check(t, p, "two certificates", req{host: "api.example.com", origin: "https://app.example.com"}, "allowed", nil)
 	check(t, p, "two certificates", req{host: "www.example.com", origin: "https://app.example.com"}, "none", nil)
+}
+
+// A server host NAMESPACE/HOST gives the host the routes of that
+// namespace's VirtualServices alone (host.NamesForNamespace in
+// buildGatewayHTTPRouteConfig): without the Gateway, VirtualServices of
+// several namespaces sharing a host are refused where a server naming it
+// for some of them would decide a request otherwise (the reviewer's
+// nsgw-vs.yaml: with a server for team-b/api.example.com, team-a's
+// credentialed /api/internal route is not there).
+func TestIstioGatewayNamespaceHosts(t *testing.T) {
+	vs := func(name, namespace, created, http string) string {
+		return istioVirtualService(istioMeta(name, namespace, created), "api.example.com", "istio-system/edge", http)
+	}
+	internal := vs("a", "team-a", "2023-01-01T00:00:00Z", `  - match: [{uri: {prefix: /api/internal}}]
+    route: [{destination: {host: internal}}]
+    corsPolicy: {allowOrigins: [{exact: "https://partner.example"}], allowCredentials: true}
+`)
+	public := vs("b", "team-b", "2024-01-01T00:00:00Z", `  - route: [{destination: {host: public}}]
+    corsPolicy: {allowOrigins: [{exact: "https://app.example.com"}]}
+`)
+	convertOrRefused(t, "nsgw-vs.yaml", internal+"---\n"+public,
+		"VirtualService team-a/a, host api.example.com: Gateway istio-system/edge is not in the files, and VirtualServices of namespaces team-a, team-b share the host: a server host NAMESPACE/api.example.com gives it the routes of that namespace's VirtualServices alone (host.NamesForNamespace in buildGatewayHTTPRouteConfig), and the routes of VirtualService team-b/b decide some request there otherwise than those of VirtualService team-a/a and VirtualService team-b/b: give the Gateway's document with the VirtualServices")
+
+	// With the Gateway's server for team-b/api.example.com, team-a/a is
+	// left out.
+	gw := istioHTTPGateway("team-b/api.example.com")
+	p, _ := convertAll(t, strings.Join([]string{gw, internal, public}, "---\n"))
+	check(t, p, "nsgw-gw.yaml", req{host: "api.example.com", path: "/api/internal/x", origin: "https://partner.example"}, "disallowed", nil)
+	check(t, p, "nsgw-gw.yaml", req{host: "api.example.com", path: "/api/internal/x", origin: "https://app.example.com"}, "allowed", nil)
+
+	// The reviewer's dotgw.yaml: "./" is the Gateway's namespace
+	// (sanitizeServerHostNamespace in pilot/pkg/model/gateway.go), so
+	// team-a's VirtualService is left out.
+	p, _ = convertAll(t, strings.Join([]string{istioHTTPGateway("./api.example.com"), internal, strings.Replace(public, "team-b", "istio-system", 1)}, "---\n"))
+	check(t, p, "dotgw.yaml", req{host: "api.example.com", path: "/api/internal/x", origin: "https://partner.example"}, "disallowed", nil)
+	check(t, p, "dotgw.yaml", req{host: "api.example.com", path: "/api/internal/x", origin: "https://app.example.com"}, "allowed", nil)
+	// Without the Gateway's namespace, "./" names none: refused.
+	noNamespace := func(doc string) string { return strings.ReplaceAll(doc, ", namespace: istio-system", "") }
+	convertOrRefused(t, "a Gateway without a namespace", noNamespace(istioHTTPGateway("./api.example.com"))+"---\n"+noNamespace(istioVS("api", "api.example.com", "", `  - route: [{destination: {host: api}}]
+`)), `Gateway edge: a server host in the namespace "." (the Gateway's), and the Gateway has no metadata.namespace: set it`)
+
+	// Where every namespace's routes decide alike, it converts: two
+	// namespaces' VirtualServices for the host without CORS on one.
+	plain := vs("a", "team-a", "2023-01-01T00:00:00Z", `  - match: [{uri: {prefix: /static}}]
+    route: [{destination: {host: static}}]
+    corsPolicy: {allowOrigins: [{exact: "https://app.example.com"}]}
+`)
+	p, _ = convertAll(t, plain+"---\n"+public)
+	check(t, p, "the same policy in both namespaces", req{host: "api.example.com", path: "/static/x", origin: "https://app.example.com"}, "allowed", nil)
+
+	// Beyond the namespaces it checks, refused.
+	var many []string
+	for i := range 7 {
+		many = append(many, vs("v", fmt.Sprintf("ns%d", i), "", `  - route: [{destination: {host: public}}]
+`))
+	}
+	convertOrRefused(t, "seven namespaces", strings.Join(many, "---\n"), "VirtualService ns0/v, host api.example.com: Gateway istio-system/edge is not in the files, and VirtualServices of 7 namespaces share the host, too many to check")
 }

@@ -72,7 +72,9 @@ func (p parent) flag() string {
 		}
 		return "--listener " + p.name
 	case "gateway":
-		return "--gateway " + p.name
+		// Gateways converted as one: any of them names them all.
+		first, _, _ := strings.Cut(p.name, ", ")
+		return "--gateway " + first
 	case "parent":
 		section, named := strings.CutPrefix(p.part, "section ")
 		first, _, _ := strings.Cut(p.listeners, ", ")
@@ -296,7 +298,7 @@ func (c *converter) selectParents(sel Selection) (func(parent) bool, error) {
 		{"listener", sel.Listener, func(p parent) (parent, bool) {
 			return p, p.name == sel.Listener || p.name+"/"+strings.TrimPrefix(p.part, chainPart) == sel.Listener
 		}},
-		{"gateway", sel.Gateway, func(p parent) (parent, bool) { return p, p.name == resolveGateway("", sel.Gateway) }},
+		{"gateway", sel.Gateway, func(p parent) (parent, bool) { return p, p.name == c.istioGatewayNamed(sel.Gateway) }},
 		{"parent", sel.Parent, func(p parent) (parent, bool) { return selectParent(sel.Parent, p) }},
 	} {
 		switch {

@@ -259,7 +259,12 @@ spec:
     route: [{destination: {host: api}}]
 `
 	}
+	// The Gateway names api.example.com for every namespace: without it,
+	// a server host NAMESPACE/api.example.com could give the host one
+	// namespace's VirtualServices alone (see istionamespaces.go).
+	gw := istioHTTPGateway("api.example.com")
 	docs := []string{
+		gw,
 		vs("api", "shop", "istio-system/edge", `corsPolicy: {allowOrigins: [{exact: "https://partner.example"}], allowCredentials: true}`),
 		vs("private", "istio-system", "./edge", "match: [{uri: {prefix: /private/}}]"),
 		vs("private2", "shop", "edge.istio-system.svc.cluster.local", "match: [{uri: {prefix: /secret/}}]"),

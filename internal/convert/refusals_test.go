@@ -34,9 +34,6 @@ virtual_hosts: [{name: api, domains: ["*api.example.com"], routes: [` + route + 
 		{"a matcher tree", `name: edge
 virtual_hosts: [{name: api, domains: [api.example.com, "api.example.com:*"], matcher: {on_no_match: {action: {name: r, typed_config: {"@type": type.googleapis.com/envoy.config.route.v3.Route, match: {prefix: /}, route: {cluster: api}}}}}}]
 `, `virtual_hosts[0] "api" chooses its routes with a matcher tree (matcher), which corswasm cannot convert`},
-		{"require_tls", `name: edge
-virtual_hosts: [{name: api, domains: [api.example.com, "api.example.com:*"], require_tls: ALL, typed_per_filter_config: {envoy.filters.http.cors: ` + a + `}, routes: [` + route + `]}]
-`, `virtual_hosts[0] "api": require_tls ALL: Envoy redirects plain-HTTP requests to https without CORS handling, and corswasm rules cannot select requests by scheme`},
 		{"scoped routes", bootstrap(corsAndRouter, `scoped_routes: {name: s, scope_key_builder: {fragments: []}, rds_config_source: {ads: {}}, scoped_rds: {scoped_rds_config_source: {ads: {}}}}`),
 			`takes its routes from scoped route configurations (scoped_routes), which corswasm cannot convert`},
 		{"two CORS filters in one connection manager", bootstrap(`[{name: cors, typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors}},

@@ -28,8 +28,11 @@ type vhost struct {
 	domains, sidecarDomains []string
 	// scopes are its routes, in the order the source tries them.
 	scopes []scope
-	// parents are what the vhost is attached to (see parents.go).
-	parents []parent
+	// parents are what the vhost is attached to (see parents.go);
+	// gateways, for a VirtualService bound to Gateways converted as one,
+	// those it names (see istioselectors.go), nil otherwise.
+	parents  []parent
+	gateways []string
 	// authorities are the domains as Envoy compares them, with their
 	// ports; table is the Envoy route configuration's host matching (see
 	// ports.go), nil for the other sources.
