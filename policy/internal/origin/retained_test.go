@@ -27,22 +27,37 @@ func TestRegexKeepsItsTableOnly(t *testing.T) {
 	)
 	const beyondTable = 16 << 10 // schemes, sites and anchors: 32 of up to 253 bytes, twice
 	for _, p := range patterns {
-		before := testconfig.LiveBytes()
-		r, err, _ := CompileRegex(p, false, true)
-		held := testconfig.LiveBytes() - before
+		// What the analysis keeps is the same each time; what the test
+		// binary's other goroutines (the runtime's, earlier tests' still
+		// winding down) hold at the moment of a measurement only adds to
+		// it, and varies: the least of a few measurements is the analysis's.
+		var held int64
+		var table int
+		var err *Error
+		for attempt := range 3 {
+			before := testconfig.LiveBytes()
+			var r *Regex
+			r, err, _ = CompileRegex(p, false, true)
+			kept := testconfig.LiveBytes() - before
+			if err != nil {
+				break
+			}
+			if r.match != nil {
+				table = r.match.size()
+			}
+			if attempt == 0 || kept < held {
+				held = kept
+			}
+			runtime.KeepAlive(r)
+		}
 		if err != nil {
 			if err.Fault != FaultRegexComplex {
 				t.Fatalf("%q: %v", p, err)
 			}
 			continue
 		}
-		table := 0
-		if r.match != nil {
-			table = r.match.size()
-		}
 		if held > int64(table+beyondTable) {
 			t.Errorf("%q: its analysis keeps %d bytes; want at most its table's %d and %d more", p, held, table, beyondTable)
 		}
-		runtime.KeepAlive(r)
 	}
 }
