@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,8 +82,12 @@ func observationLines(t *testing.T, h *wasmhost.Host) []map[string]any {
 // as a configuration recording none, and a configuration without audit
 // mode defines no observation counter.
 func TestObservationsInOneVM(t *testing.T) {
-	if backend != localBackend {
-		t.Skip("uses the in-process host")
+	switch backend {
+	case envoyBackend:
+		t.Skip("needs one VM and its log")
+	case envoyhostBackend:
+		observationsInEnvoyHost(t)
+		return
 	}
 	module := testmodule.Module(t)
 	h := localObserveHost(t, module, 5)
@@ -125,6 +130,62 @@ func TestObservationsInOneVM(t *testing.T) {
 	}
 	if _, ok := localObserveHost(t, module, 0).Counter(observationsLogged); ok {
 		t.Errorf("max_entries 0 defines %s; want no counter", observationsLogged)
+	}
+}
+
+// observationsInEnvoyHost is TestObservationsInOneVM in Envoy's host
+// library: one VM logs each distinct observation once, up to max_entries;
+// and the host calls of a run with recording on are those of the same run
+// with it off but for the counters' definitions, one line logged and one
+// count: the answer's extra headers come in audit mode's one read.
+func observationsInEnvoyHost(t *testing.T) {
+	module := writeModule(t, testmodule.Module(t))
+	requests := []envoyhost.Request{observedRequest(0).harnessRequest(), observedRequest(0).harnessRequest()}
+	for i := range 10 {
+		requests = append(requests, observedRequest(i).harnessRequest())
+	}
+	run := runInEnvoyHost(t, module, fmt.Appendf(nil, observeConfig, 5), requests)
+	var lines []int // the stream of each observation line
+	for i, s := range run.Streams {
+		for _, l := range s.Logs {
+			if rest, ok := strings.CutPrefix(l.Msg, observationMarker); ok {
+				lines = append(lines, i)
+				if !json.Valid([]byte(rest)) {
+					t.Errorf("stream %d: observation %q is not JSON", i, rest)
+				}
+			}
+		}
+	}
+	if want := []int{0, 3, 4, 5, 6}; !slices.Equal(lines, want) {
+		t.Errorf("observation lines in streams %v; want %v", lines, want)
+	}
+	if got := run.End.Metrics["wasmcustom."+observationsLogged]; got != 5 {
+		t.Errorf("%s = %d; want 5", observationsLogged, got)
+	}
+	if got := run.End.Metrics["wasmcustom."+observationsDrop]; got != 5 {
+		t.Errorf("%s = %d; want 5", observationsDrop, got)
+	}
+
+	same := []envoyhost.Request{observedRequest(0).harnessRequest(), observedRequest(0).harnessRequest(), observedRequest(0).harnessRequest()}
+	on := runInEnvoyHost(t, module, fmt.Appendf(nil, observeConfig, 5), same).End.Hostcalls
+	off := runInEnvoyHost(t, module, fmt.Appendf(nil, observeConfig, 0), same).End.Hostcalls
+	diff := map[string]int64{}
+	for k := range on {
+		// The Go runtime reads the clock a varying number of times while
+		// the configuration compiles: the clock is left out.
+		if d := on[k] - off[k]; d != 0 && k != "wasi_snapshot_preview1.clock_time_get" {
+			diff[k] = d
+		}
+	}
+	for k := range off {
+		if _, ok := on[k]; !ok {
+			diff[k] = -off[k]
+		}
+	}
+	// The plugin starts twice, in the VM that checks the configuration and
+	// in the worker VM: each defines the two counters.
+	if want := map[string]int64{"env.proxy_define_metric": 4, "env.proxy_log": 1, "env.proxy_increment_metric": 1}; !maps.Equal(diff, want) {
+		t.Errorf("host calls with recording on minus off: %v; want %v", diff, want)
 	}
 }
 
