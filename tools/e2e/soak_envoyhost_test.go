@@ -88,6 +88,7 @@ func soakInEnvoyHost(t *testing.T) {
 	t.Run("example configuration", func(t *testing.T) {
 		soakMixInEnvoyHost(t, harnessRead(t, "envoy/cors.json"), exampleSoakMix, envoyHostExampleSoakRequests, envoyHostMemoryBound)
 	})
+	t.Run("streams seen only at the log phase", soakLogPhaseInEnvoyHost)
 }
 
 // soakMixInEnvoyHost runs n requests of the mix through one worker VM of
