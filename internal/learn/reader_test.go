@@ -75,9 +75,9 @@ func TestReaderHostileLines(t *testing.T) {
 	huge := strings.Repeat("x", 3<<20)
 	long := line(t, act("a.example", "/", "https://b.example", "GET", a(hVary, strings.Repeat("o", 300<<10))))
 	text := strings.Join([]string{
-		huge,                                   // 3 MB without the marker: ignored
+		huge,                                     // 3 MB without the marker: ignored
 		Marker + `{"v":1,"host":"` + huge + `"}`, // 3 MB with it: malformed
-		long,                                   // 300 KB observation: read
+		long,                                     // 300 KB observation: read
 		strings.Replace(good, "b.example", "b.\xff\xfeexample", 1), // invalid UTF-8: read, replaced
 		Marker + "\x00\x1b[2J",
 		good,

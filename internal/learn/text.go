@@ -24,7 +24,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	for _, s := range r.Services {
 		b.WriteString("\n")
-		fmt.Fprintf(&b, "service %s%s (audit rule %s): %s\n", show(s.Host), show(s.Path), ruleList(s.AuditRules), s.Policy)
+		fmt.Fprintf(&b, "service %s%s, audited by %s; proposed: %s\n", show(s.Host), show(s.Path), ruleList(s.AuditRules), s.Policy)
 		e, d := s.Evidence, s.Does
 		fmt.Fprintf(&b, "  observations: %d (preflights: %d, %d accepted; actual requests: %d, %d accepted)\n",
 			e.Observations, e.Preflights, e.AcceptedPreflights, e.Actual, e.AcceptedActual)
@@ -97,10 +97,15 @@ func list(l []string) string {
 	return strings.Join(out, ", ")
 }
 
+// ruleList names the audit configuration's policies: its rules by name,
+// "the top level" for "".
 func ruleList(rules []string) string {
 	out := make([]string, len(rules))
 	for i, r := range rules {
-		out[i] = strconv.Quote(r)
+		out[i] = "rule " + strconv.Quote(r)
+		if r == "" {
+			out[i] = "the top level"
+		}
 	}
 	return strings.Join(out, ", ")
 }
