@@ -9,22 +9,22 @@ import (
 // browserView is what a browser makes of one observation's answer.
 type browserView struct {
 	// originOK: the answer passes the CORS check for the origin sent
-	// (Fetch §4.10 "CORS check": Access-Control-Allow-Origin is "*" or the
+	// (Fetch §4.9 "CORS check": Access-Control-Allow-Origin is "*" or the
 	// serialized request origin, byte for byte).
 	originOK bool
 	// wildcard: it passed by "*", which a request with credentials fails.
 	wildcard bool
 	// credentials: Access-Control-Allow-Credentials is "true" (Fetch
-	// §4.10 step 6) and the origin echoed: a request with credentials
+	// §4.9, the CORS check's last steps) and the origin echoed: a request with credentials
 	// passes too.
 	credentials bool
 	// accepted: the answer as a whole is accepted: the CORS check, and for
 	// a preflight an ok status, the method and the headers asked for
-	// (Fetch §4.9 "CORS-preflight fetch", steps 7.1–7.8) and, when asked,
+	// (Fetch §4.8 "CORS-preflight fetch", step 7) and, when asked,
 	// private network access.
 	accepted bool
-	// methods and headers are the preflight answer's lists (Fetch §4.9
-	// step 7.3–7.4, "extract header list values"); nil when absent or not
+	// methods and headers are the preflight answer's lists (Fetch §4.8
+	// step 7, "extracting header list values"); nil when absent or not
 	// a list of tokens.
 	methods, headers []string
 	listsOK          bool
@@ -34,7 +34,8 @@ type browserView struct {
 func view(o *Observation) browserView {
 	var v browserView
 	acao, ok := o.header(hACAO)
-	// Fetch §4.10 step 2: no (or a combined, several-line) value fails.
+	// Fetch §4.9: no value, or one that is not the origin (several field
+	// lines combine into one value), fails.
 	if ok && !o.cut(hACAO) {
 		v.wildcard = acao == "*"
 		v.originOK = v.wildcard || acao == o.Origin
@@ -45,7 +46,7 @@ func view(o *Observation) browserView {
 		v.accepted = v.originOK
 		return v
 	}
-	// Fetch §4.9 step 7: a preflight needs a CORS check and an ok status.
+	// Fetch §4.8 step 7: a preflight needs a CORS check and an ok status.
 	if !v.originOK || o.Status < 200 || o.Status > 299 {
 		return v
 	}
@@ -54,10 +55,10 @@ func view(o *Observation) browserView {
 	v.headers, okH = tokenList(o, hACAH, true)
 	v.listsOK = okM && okH
 	if !v.listsOK {
-		return v // step 7.4: a list that does not parse is a network error
+		return v // step 7.3: a list that does not parse is a network error
 	}
-	// Step 7.5: with no Access-Control-Allow-Methods the method asked for
-	// is the list.
+	// With no Access-Control-Allow-Methods the method asked for is the
+	// list (step 7).
 	methods := v.methods
 	if _, present := o.Answer[hACAM]; !present {
 		methods = []string{o.Method}

@@ -63,7 +63,7 @@ func topFields(b *behaviour) fields {
 }
 
 // browserDefaultMaxAge is the seconds a browser caches a preflight answer
-// without Access-Control-Max-Age (Fetch §4.9 step 7.9).
+// without Access-Control-Max-Age (Fetch §4.8: max-age defaults to 5).
 const browserDefaultMaxAge = 5
 
 // ruleFields are a rule's fields for a behaviour under the top level: every
@@ -87,6 +87,10 @@ func ruleFields(b *behaviour, top fields) fields {
 	}
 	if b.ActualSeen {
 		f.ExposeHeaders = ptr(append([]string{}, b.Expose...))
+	} else if b.Credentials && top.ExposeHeaders != nil && slices.Contains(*top.ExposeHeaders, "*") {
+		// Inherited, "*" would be read as a header named "*" with
+		// credentials, which corswasm refuses: the rule lists none.
+		f.ExposeHeaders = ptr([]string{})
 	}
 	return f
 }

@@ -87,6 +87,9 @@ func (s *service) infer(v *validator, risks riskFlags) {
 			b.PrivateNetwork = true
 		}
 	}
+	if ev.Credentials > 0 && ev.Credentials < ev.Origins {
+		s.note("%d of %d accepted answers allowed credentials; the proposal allows them for every origin it lists", ev.Credentials, ev.Origins)
+	}
 	s.inferOrigins(v, echoed, starred, risks)
 	if b.PreflightSeen {
 		b.Methods = s.keep(v, "allow_methods", methods.sorted(), v.method)

@@ -154,3 +154,16 @@ func TestNoObservations(t *testing.T) {
 		t.Errorf("got %v, %v; want ErrNoObservations with a report", res, err)
 	}
 }
+
+// A rule with credentials under a top level exposing "*" does not inherit
+// it: corswasm refuses "*" with credentials.
+func TestRuleWithCredentialsDoesNotInheritExposeStar(t *testing.T) {
+	t.Parallel()
+	star := func(h string) *Observation { return act(h, "/", app, "GET", a(hACAO, "*", hACEH, "*")) }
+	creds := pre("z.example.com", "/", app, "PUT", "", 204, echo(app, hACAC, "true", hACAM, "PUT"))
+	res := learnAll(t, Options{Segments: -1}, star("a.example.com"), star("b.example.com"), creds)
+	c := proposal(t, res)
+	if join(c.ExposeHeaders) != "*" || len(c.Rules) != 1 || c.Rules[0].ExposeHeaders == nil || len(c.Rules[0].ExposeHeaders) != 0 {
+		t.Errorf("top expose %v, rules %+v; want * at the top, none in the rule", c.ExposeHeaders, c.Rules)
+	}
+}
