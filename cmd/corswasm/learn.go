@@ -52,7 +52,11 @@ func (e *env) learn(args []string) int {
 		defer fh.Close()
 		inputs[i] = learn.Input{Name: f, R: fh}
 	}
-	res, err := learn.Learn(inputs, learn.Options{Segments: *segments})
+	var opt learn.Options
+	if *segments >= 0 {
+		opt.Segments = segments
+	}
+	res, err := learn.Learn(inputs, opt)
 	if res == nil {
 		fmt.Fprintf(e.stderr, "corswasm: %v\n", err)
 		return exitUsage

@@ -66,8 +66,8 @@ func FuzzLearn(f *testing.F) {
 	f.Add([]byte(strings.Repeat("\x03\x02\x05\x01\x00\x01\x05\x00\x01\x06", 12)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		obs := fuzzObservations(data)
-		for _, segments := range []int{-1, 0, 1} {
-			res, err := LearnObservations(obs, Options{Segments: segments})
+		for _, opt := range []Options{{}, {Segments: ptr(0)}, {Segments: ptr(1)}} {
+			res, err := LearnObservations(obs, opt)
 			switch {
 			case len(obs) == 0:
 				if !errors.Is(err, ErrNoObservations) {
@@ -107,7 +107,7 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("counts %+v", rd.counts)
 		}
 		if len(rd.obs) > 0 {
-			if _, err := LearnObservations(rd.obs, Options{Segments: -1}); err != nil && !errors.Is(err, ErrNoProposal) {
+			if _, err := LearnObservations(rd.obs, Options{}); err != nil && !errors.Is(err, ErrNoProposal) {
 				t.Fatal(err)
 			}
 		}

@@ -162,7 +162,7 @@ func TestInference(t *testing.T) {
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			t.Parallel()
-			tc.want(t, learnAll(t, Options{Segments: -1}, tc.obs...))
+			tc.want(t, learnAll(t, Options{}, tc.obs...))
 		})
 	}
 }

@@ -14,10 +14,10 @@ var ErrNoObservations = errors.New("no corswasm observation found")
 
 // Options tune Learn.
 type Options struct {
-	// Segments re-buckets paths to this many leading segments; negative
-	// keeps the buckets as recorded. It cannot add segments the filter
-	// did not record.
-	Segments int
+	// Segments, when set, re-buckets paths to this many leading segments
+	// (0 or more); nil keeps the buckets as recorded. It cannot add
+	// segments the filter did not record.
+	Segments *int
 }
 
 // Result is a proposal and its report.
@@ -58,8 +58,9 @@ func learnFrom(rd *reading, opt Options) (*Result, error) {
 	if len(rd.obs) == 0 {
 		return res, ErrNoObservations
 	}
-	segments := opt.Segments
-	if segments >= 0 {
+	segments := -1
+	if opt.Segments != nil && *opt.Segments >= 0 {
+		segments = *opt.Segments
 		if p, ok := shallowerBucket(rd.obs, segments); ok {
 			rep.note("--segments %d asks for more path segments than the logs recorded for some paths (such as %q): those are kept as recorded, never split further", segments, shorten(p))
 		}

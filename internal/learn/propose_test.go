@@ -25,7 +25,7 @@ func TestProposalGroupsServices(t *testing.T) {
 	partner := func(h, p string) *Observation {
 		return act(h, p, "https://partner.example.org", "GET", echo("https://partner.example.org"))
 	}
-	res := learnAll(t, Options{Segments: -1},
+	res := learnAll(t, Options{},
 		top("a.example.com", "/x/"), top("b.example.com:8443", "/x/"), top("c.example.com", "/y"),
 		partner("P.example.com", "/v1/"), partner("q.example.com", "/v1/"), // same paths: one rule
 		partner("r.example.com", "/v2/"), // other paths: a rule of its own
@@ -102,7 +102,7 @@ func TestSegmentsRebucket(t *testing.T) {
 		act("b.example.com", "/", app, "GET", echo(app)),
 		act("c.example.com", "/", app, "GET", echo(app)),
 	}
-	res := learnAll(t, Options{Segments: 1}, obs...)
+	res := learnAll(t, Options{Segments: ptr(1)}, obs...)
 	if res.Report.Counts.Services != 3 {
 		t.Errorf("services %d; want 3 (a's paths in one bucket)", res.Report.Counts.Services)
 	}
@@ -110,12 +110,12 @@ func TestSegmentsRebucket(t *testing.T) {
 	if len(c.Rules) != 1 || !slices.Equal(c.Rules[0].Match.PathPrefixes, []string{"/v1/"}) || len(c.Rules[0].Match.Paths) != 0 {
 		t.Errorf("rules %+v; want one for prefix /v1/", c.Rules)
 	}
-	res = learnAll(t, Options{Segments: 4}, obs...)
+	res = learnAll(t, Options{Segments: ptr(4)}, obs...)
 	if len(res.Report.Notes) < 2 {
 		t.Errorf("asking for more segments than recorded is not said: %q", res.Report.Notes)
 	}
 	// With 0 segments every path is "/": a rule matches its hosts alone.
-	res = learnAll(t, Options{Segments: 0}, obs...)
+	res = learnAll(t, Options{Segments: ptr(0)}, obs...)
 	c = proposal(t, res)
 	if len(c.Rules) != 1 || c.Rules[0].Match.Paths != nil || c.Rules[0].Match.PathPrefixes != nil {
 		t.Errorf("rules %+v; want one matching a.example.com alone", c.Rules)
@@ -127,7 +127,7 @@ func TestUnusableServices(t *testing.T) {
 	t.Parallel()
 	cut := act("x.example.com", "/", "https://partner.example.org", "GET", echo("https://partner.example.org"))
 	cut.Cut = []string{"host"}
-	res := learnAll(t, Options{Segments: -1},
+	res := learnAll(t, Options{},
 		act("a.example.com", "/", app, "GET", echo(app)),
 		act("bad host", "/p q", "https://partner.example.org", "GET", echo("https://partner.example.org")),
 		cut)
@@ -149,7 +149,7 @@ func TestUnusableServices(t *testing.T) {
 
 func TestNoObservations(t *testing.T) {
 	t.Parallel()
-	res, err := LearnObservations(nil, Options{Segments: -1})
+	res, err := LearnObservations(nil, Options{})
 	if err != ErrNoObservations || res == nil || res.Report == nil || res.Config != nil {
 		t.Errorf("got %v, %v; want ErrNoObservations with a report", res, err)
 	}
@@ -161,7 +161,7 @@ func TestRuleWithCredentialsDoesNotInheritExposeStar(t *testing.T) {
 	t.Parallel()
 	star := func(h string) *Observation { return act(h, "/", app, "GET", a(hACAO, "*", hACEH, "*")) }
 	creds := pre("z.example.com", "/", app, "PUT", "", 204, echo(app, hACAC, "true", hACAM, "PUT"))
-	res := learnAll(t, Options{Segments: -1}, star("a.example.com"), star("b.example.com"), creds)
+	res := learnAll(t, Options{}, star("a.example.com"), star("b.example.com"), creds)
 	c := proposal(t, res)
 	if join(c.ExposeHeaders) != "*" || len(c.Rules) != 1 || c.Rules[0].ExposeHeaders == nil || len(c.Rules[0].ExposeHeaders) != 0 {
 		t.Errorf("top expose %v, rules %+v; want * at the top, none in the rule", c.ExposeHeaders, c.Rules)

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -157,8 +159,10 @@ func inStrings(v any, depth int) (*Observation, bool) {
 			return o, err == nil
 		}
 	case map[string]any:
-		for _, x := range v {
-			if o, ok := inStrings(x, depth+1); ok {
+		// In the keys' order, so that a record with two observations
+		// always yields the same one.
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			if o, ok := inStrings(v[k], depth+1); ok {
 				return o, true
 			}
 		}

@@ -80,7 +80,7 @@ func TestRisks(t *testing.T) {
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			t.Parallel()
-			res := learnAll(t, Options{Segments: -1}, tc.obs...)
+			res := learnAll(t, Options{}, tc.obs...)
 			if got := risksOf(res.Report, host); !slices.Equal(got, tc.want) {
 				t.Errorf("risks %v; want %v", got, tc.want)
 			}
@@ -118,7 +118,7 @@ func dropped(s Service) string {
 // credentials, and names the risk.
 func TestStarWithCredentialsProposesTheOriginsSeen(t *testing.T) {
 	t.Parallel()
-	res := learnAll(t, Options{Segments: -1},
+	res := learnAll(t, Options{},
 		act(host, "/", app, "GET", a(hACAO, "*", hACAC, "true")),
 		act(host, "/", "null", "GET", a(hACAO, "*", hACAC, "true")))
 	c := proposal(t, res)
