@@ -55,6 +55,8 @@ func TestLearnMixedFleet(t *testing.T) {
 		"risk reflects_any_origin: billing.example.com/billing/",
 		"risk credentials_with_any_origin: billing.example.com/billing/",
 		"service api.example.com/api/, audited by rule \"api\"; proposed: top level",
+		"note: requests to paths or hosts never observed get the top-level policy",
+		"suggestion: api.example.com/api/, app.example.com/api/, shop.example.com/api/: \"https://*.example.com\" would allow every subdomain",
 	} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("the report lacks %q:\n%s", want, r.stderr)

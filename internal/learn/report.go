@@ -91,7 +91,11 @@ func (r *Report) describe(services []*service, cfg *proposedConfig) {
 		}
 		r.Services = append(r.Services, sr)
 	}
-	r.note("requests to paths or hosts never observed get the top-level policy")
+	if cfg != nil && len(cfg.Rules) > 0 && cfg.Rules[len(cfg.Rules)-1].Match.Paths == nil && cfg.Rules[len(cfg.Rules)-1].Match.PathPrefixes == nil {
+		r.note("rules match their hosts on every path (paths were recorded without segments); requests to hosts never observed get the top-level policy")
+	} else {
+		r.note("requests to paths or hosts never observed get the top-level policy")
+	}
 	r.suggest(services)
 }
 
