@@ -4,6 +4,7 @@
 //	corswasm check [--json] [--plugin PATTERN]... FILE...
 //	corswasm explain [--json] [--plugin PATTERN] FILE --origin O [--method M] ...
 //	corswasm convert [--listener NAME[/CHAIN]] [--gateway NS/NAME] [--parent NS/NAME[/SECTION]] FILE...
+//	corswasm learn [--segments N] [--report FILE] [--json] FILE...
 //	corswasm schema
 //	corswasm version
 //
@@ -13,7 +14,8 @@
 //
 // Exit status: 0 when every configuration is valid (or the command did its
 // work), 1 when a configuration has problems, check finds no corswasm
-// configuration in any file, or a conversion is refused, 2 for a usage
+// configuration in any file, a conversion is refused, or learn finds no
+// observation or cannot propose a configuration, 2 for a usage
 // error or an input that cannot be read.
 package main
 
@@ -55,6 +57,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return e.explain(args[1:])
 	case "convert":
 		return e.convert(args[1:])
+	case "learn":
+		return e.learn(args[1:])
 	case "schema":
 		return e.schema(args[1:])
 	case "version", "--version":
@@ -67,7 +71,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
-const usage = `corswasm checks, explains and converts corswasm CORS configurations.
+const usage = `corswasm checks, explains, converts and learns corswasm CORS configurations.
 
 Usage:
   corswasm check [--json] [--plugin PATTERN]... FILE...
@@ -88,11 +92,17 @@ Usage:
       files read as one in the order given; differences on standard error;
       --listener, --gateway and --parent convert for one listener, Istio
       gateway or Gateway API parent alone
+  corswasm learn [--segments N] [--report FILE] [--json] FILE...
+      read the observations corswasm logs in audit mode (proxy logs,
+      kubectl logs output, JSON log records) and propose a configuration
+      doing what the upstreams do, on standard output; the report (what
+      each service does, on what evidence, its risks) on standard error
+      or --report FILE, as JSON with --json
   corswasm schema
       the JSON Schema of the configuration
   corswasm version
 
 Exit status: 0 valid (warnings allowed) or done; 1 problems found, no
-corswasm configuration in any file, or conversion refused; 2 usage error
-or unreadable input.
+corswasm configuration in any file, conversion refused, or no observation
+to learn from; 2 usage error or unreadable input.
 `

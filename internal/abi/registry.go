@@ -20,7 +20,8 @@ import (
 )
 
 // registry maps the host's context ids to the contexts created for them.
-// Entries are removed on proxy_on_delete, so its size follows the number of
+// Entries are removed on proxy_on_log or proxy_on_delete, whichever comes
+// first, so its size follows the number of
 // live streams rather than the number of requests ever served; with a steady
 // number of live streams, creating and deleting them allocates nothing here.
 type registry struct {
@@ -216,17 +217,28 @@ func (r *registry) guardedResponseHeaders(h types.HttpContext, id uint32, numHea
 	return h.OnHttpResponseHeaders(numHeaders, endOfStream)
 }
 
-// streamDone handles proxy_on_log, the last callback of a stream before it is done
-// and deleted.
+// streamDone handles proxy_on_log, the last callback of a stream that does
+// anything, then forgets the stream as proxy_on_delete would. Envoy does not
+// always delete what it logs: for a stream the filter never saw (an earlier
+// filter answered) it creates a context at the log phase, and with HTTP/3
+// deferred logging it does so after it already deleted the stream's
+// context; it deletes neither. A proxy_on_done or proxy_on_delete that
+// follows the log names an id the registry no longer holds, which both
+// treat as done.
 func (r *registry) streamDone(id uint32) {
 	h, ok := r.streams.get(id)
-	switch {
-	case !ok:
-		return
-	case r.httpRecovers:
-		h.OnHttpStreamDone()
+	if !ok {
 		return
 	}
+	if r.httpRecovers {
+		h.OnHttpStreamDone()
+	} else {
+		r.guardedStreamDone(h, id)
+	}
+	r.forget(id)
+}
+
+func (r *registry) guardedStreamDone(h types.HttpContext, id uint32) {
 	defer r.recoverVoid("proxy_on_log", id)
 	h.OnHttpStreamDone()
 }

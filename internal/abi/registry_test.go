@@ -214,6 +214,58 @@ func TestLifecycleDispatch(t *testing.T) {
 	}
 }
 
+// Envoy creates a context at the log phase for a stream the filter never
+// saw, and with HTTP/3 deferred logging after it deleted the stream's
+// context, and deletes neither: the log callback forgets the stream, once.
+func TestLogPhaseStreamsAreForgotten(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		calls func(r *registry)
+		want  []string
+	}{
+		{"a normal stream", func(r *registry) {
+			r.contextCreate(2, 1)
+			r.requestHeaders(2, 4, true)
+			r.responseHeaders(2, 5, true)
+			r.streamDone(2)
+			r.done(2)
+			r.forget(2)
+		}, []string{"plugin 1 new http 2", "http 2 request headers 4 true", "http 2 response headers 5 true", "http 2 stream done", "http 2 deleted"}},
+		{"a stream first seen at the log phase", func(r *registry) {
+			r.contextCreate(2, 1)
+			r.streamDone(2)
+		}, []string{"plugin 1 new http 2", "http 2 stream done", "http 2 deleted"}},
+		{"deferred logging", func(r *registry) {
+			r.contextCreate(2, 1)
+			r.requestHeaders(2, 4, true)
+			r.responseHeaders(2, 5, true)
+			r.done(2)
+			r.forget(2)
+			r.contextCreate(2, 1)
+			r.streamDone(2)
+		}, []string{"plugin 1 new http 2", "http 2 request headers 4 true", "http 2 response headers 5 true", "http 2 deleted",
+			"plugin 1 new http 2", "http 2 stream done", "http 2 deleted"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := &fakes{requestAction: types.ActionPause, pluginDone: true}
+			r, logs := newTestRegistry(f)
+			r.contextCreate(1, 0)
+			tc.calls(r)
+			if got := r.contextCount(); got != 1 {
+				t.Errorf("contextCount = %d, want 1 (the plugin): the stream's context is kept", got)
+			}
+			if !slices.Equal(f.events[1:], tc.want) {
+				t.Errorf("events:\n got %q\nwant %q", f.events[1:], tc.want)
+			}
+			if len(*logs) != 0 {
+				t.Errorf("unexpected reports: %v", *logs)
+			}
+		})
+	}
+}
+
 func TestVMStartIgnoresRootID(t *testing.T) {
 	t.Parallel()
 	// proxytest's wasm wrapper creates the root context under id 1 and then

@@ -92,6 +92,7 @@ func soakInEnvoyHost(t *testing.T) {
 		soakMixInEnvoyHost(t, harnessRead(t, "envoy/cors.json"), exampleSoakMix, envoyHostExampleSoakRequests, envoyHostMemoryBound)
 	})
 	t.Run("audit observations filling their table", soakObservationsInEnvoyHost)
+	t.Run("streams seen only at the log phase", soakLogPhaseInEnvoyHost)
 }
 
 // soakObservationsInEnvoyHost soaks the edge configuration with a table of

@@ -51,6 +51,9 @@ type SoakResult struct {
 	HostErrorCount int64            `json:"host_error_count"`
 	Notable        []string         `json:"notable"`
 	Metrics        map[string]int64 `json:"metrics"`
+	// ContextsNeverDeleted counts the streams whose context the host
+	// created without ever deleting it (see Request.DeferredLog).
+	ContextsNeverDeleted int64 `json:"contexts_never_deleted"`
 	HostCalls
 }
 

@@ -1,0 +1,206 @@
+package learn
+
+import (
+	"strings"
+	"testing"
+)
+
+const (
+	host = "api.example.com"
+	app  = "https://app.example.com"
+	adm  = "https://admin.example.com"
+)
+
+// Each case is one service's observations and what the proposal's top
+// level (the only service's behaviour) must be.
+func TestInference(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		desc string
+		obs  []*Observation
+		want func(t *testing.T, res *Result)
+	}{
+		{"exact origins with credentials",
+			[]*Observation{
+				act(host, "/", app, "GET", a(hACAO, app, hACAC, "true", hVary, "Origin")),
+				act(host, "/", adm, "GET", a(hACAO, adm, hACAC, "true", hVary, "Origin")),
+				act(host, "/", "https://other.example.org", "GET", a(hVary, "Origin")),
+			},
+			func(t *testing.T, res *Result) {
+				c := proposal(t, res)
+				if join(c.AllowOrigins) != adm+","+app || c.AllowCredentials == nil || !*c.AllowCredentials {
+					t.Errorf("origins %v, credentials %v", c.AllowOrigins, c.AllowCredentials)
+				}
+			}},
+		{"* without credentials is faithful",
+			[]*Observation{act(host, "/", app, "GET", a(hACAO, "*")), act(host, "/", adm, "GET", a(hACAO, "*"))},
+			func(t *testing.T, res *Result) {
+				if c := proposal(t, res); join(c.AllowOrigins) != "*" || c.AllowCredentials != nil {
+					t.Errorf("origins %v, credentials %v; want [*] and none", c.AllowOrigins, c.AllowCredentials)
+				}
+			}},
+		{"a combined or mismatched Access-Control-Allow-Origin fails the CORS check",
+			[]*Observation{
+				act(host, "/", app, "GET", a(hACAO, app, hACAO, app)),
+				act(host, "/", adm, "GET", a(hACAO, adm+"/")),
+				act(host, "/", "https://x.example.com", "GET", a(hACAO, "https://X.example.com")),
+			},
+			func(t *testing.T, res *Result) {
+				if c := proposal(t, res); len(c.AllowOrigins) != 0 {
+					t.Errorf("origins %v; want none", c.AllowOrigins)
+				}
+			}},
+		{"methods from accepted preflights, safelisted ones left out",
+			[]*Observation{
+				pre(host, "/", app, "PUT", "", 204, a(hACAO, app, hACAM, "GET, PUT,DELETE", hACAM, "PATCH")),
+				pre(host, "/", app, "POST", "", 204, a(hACAO, app)),
+				pre(host, "/", app, "PURGE", "", 403, a(hACAO, app, hACAM, "PURGE")),
+				pre(host, "/", app, "MOVE", "", 204, a(hACAO, app, hACAM, "COPY")),
+			},
+			func(t *testing.T, res *Result) {
+				if c := proposal(t, res); join(c.AllowMethods) != "DELETE,PATCH,PUT" {
+					t.Errorf("methods %v; want DELETE, PATCH, PUT", c.AllowMethods)
+				}
+			}},
+		{"request headers, lower-cased; * lists those asked",
+			[]*Observation{
+				pre(host, "/", app, "GET", "X-A", 200, a(hACAO, app, hACAH, "X-A, Content-Type")),
+				pre(host, "/", app, "GET", "x-b", 200, a(hACAO, app, hACAH, "*")),
+				pre(host, "/", app, "GET", "x-c, authorization", 200, a(hACAO, app, hACAH, "*")),
+			},
+			func(t *testing.T, res *Result) {
+				c := proposal(t, res)
+				if join(c.AllowHeaders) != "content-type,x-a,x-b" {
+					t.Errorf("headers %v; want content-type, x-a, x-b (authorization is never allowed by *)", c.AllowHeaders)
+				}
+				if c.PreflightStatus == nil || *c.PreflightStatus != 200 {
+					t.Errorf("preflight_status %v; want 200", c.PreflightStatus)
+				}
+			}},
+		{"exposed headers from actual responses",
+			[]*Observation{act(host, "/", app, "GET", a(hACAO, app, hACEH, "X-Request-Id, ETag")), act(host, "/", app, "GET", a(hACAO, app, hACEH, "x-trace"))},
+			func(t *testing.T, res *Result) {
+				if c := proposal(t, res); join(c.ExposeHeaders) != "etag,x-request-id,x-trace" {
+					t.Errorf("expose %v", c.ExposeHeaders)
+				}
+			}},
+		{"max age: the most common, capped at 86400",
+			[]*Observation{
+				pre(host, "/", app, "PUT", "", 204, a(hACAO, app, hACAM, "PUT", hACMA, "100000")),
+				pre(host, "/", adm, "PUT", "", 204, a(hACAO, adm, hACAM, "PUT", hACMA, "100000")),
+				pre(host, "/", adm, "PUT", "", 204, a(hACAO, adm, hACAM, "PUT", hACMA, "600", hVary, "origin")),
+			},
+			func(t *testing.T, res *Result) {
+				if c := proposal(t, res); c.MaxAge == nil || *c.MaxAge != 86400 {
+					t.Errorf("max_age %v; want 86400", c.MaxAge)
+				}
+				if s := serviceReport(t, res.Report, host, "/"); !strings.Contains(join(s.Notes), "above corswasm's limit") {
+					t.Errorf("notes %q", s.Notes)
+				}
+			}},
+		{"private network access",
+			[]*Observation{
+				func() *Observation {
+					o := pre(host, "/", app, "GET", "", 204, a(hACAO, app, hACPN, "true"))
+					o.RequestPrivateNetwork = true
+					return o
+				}(),
+			},
+			func(t *testing.T, res *Result) {
+				if c := proposal(t, res); c.AllowPrivateNetwork == nil || !*c.AllowPrivateNetwork {
+					t.Errorf("allow_private_network %v", c.AllowPrivateNetwork)
+				}
+			}},
+		{"a private network preflight without the answer is refused",
+			[]*Observation{
+				func() *Observation {
+					o := pre(host, "/", app, "PUT", "", 204, a(hACAO, app, hACAM, "PUT"))
+					o.RequestPrivateNetwork = true
+					return o
+				}(),
+			},
+			func(t *testing.T, res *Result) {
+				if c := proposal(t, res); len(c.AllowMethods) != 0 || c.AllowPrivateNetwork != nil {
+					t.Errorf("methods %v, pna %v; want none", c.AllowMethods, c.AllowPrivateNetwork)
+				}
+			}},
+		{"an odd preflight status is reported, not proposed",
+			[]*Observation{pre(host, "/", app, "PUT", "", 202, a(hACAO, app, hACAM, "PUT"))},
+			func(t *testing.T, res *Result) {
+				if c := proposal(t, res); c.PreflightStatus != nil {
+					t.Errorf("preflight_status %v", *c.PreflightStatus)
+				}
+				if s := serviceReport(t, res.Report, host, "/"); !strings.Contains(join(s.Notes), "202") {
+					t.Errorf("notes %q", s.Notes)
+				}
+			}},
+		{"what was never observed is said",
+			[]*Observation{act(host, "/", app, "GET", a(hACAO, app))},
+			func(t *testing.T, res *Result) {
+				s := serviceReport(t, res.Report, host, "/")
+				got := join(s.NeverObserved)
+				for _, want := range []string{"no preflight seen", "no answer allowed credentials"} {
+					if !strings.Contains(got, want) {
+						t.Errorf("never observed %q lacks %q", got, want)
+					}
+				}
+				if s.Does.Methods != nil || s.Evidence.Origins != 1 || s.Evidence.AcceptedActual != 1 {
+					t.Errorf("does %+v, evidence %+v", s.Does, s.Evidence)
+				}
+			}},
+		{"a cut origin is never proposed",
+			[]*Observation{func() *Observation {
+				o := act(host, "/", app, "GET", a(hACAO, app))
+				o.Cut = []string{"origin"}
+				return o
+			}()},
+			func(t *testing.T, res *Result) {
+				if c := proposal(t, res); len(c.AllowOrigins) != 0 {
+					t.Errorf("origins %v", c.AllowOrigins)
+				}
+			}},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
+			tc.want(t, learnAll(t, Options{}, tc.obs...))
+		})
+	}
+}
+
+func TestOriginSyntax(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		origin          string
+		valid, loopback bool
+		site            string
+		plausible       bool
+	}{
+		{"https://app.example.com", true, false, "example.com", true},
+		{"https://a.b.example.co.uk:8443", true, false, "example.co.uk", true},
+		{"http://localhost:3000", true, true, "localhost", true},
+		{"http://127.0.0.1:8080", true, true, "127.0.0.1", true},
+		{"http://[::1]", true, true, "[::1]", true},
+		{"https://x.invalid", true, false, "invalid", false},
+		{"https://evil.notarealtld", true, false, "evil.notarealtld", false},
+		{"https://App.example.com", false, false, "", false},
+		{"https://app.example.com:443", false, false, "", false},
+		{"https://app.example.com/", false, false, "", false},
+		{"https://user@app.example.com", false, false, "", false},
+		{"app.example.com", false, false, "", false},
+		{"null", false, false, "", false},
+		{"https://[::0001]", false, false, "", false},
+		{"https://bücher.example", false, false, "", false},
+	} {
+		so, ok := parseOrigin(tc.origin)
+		if ok != tc.valid {
+			t.Errorf("parseOrigin(%q): %v; want %v", tc.origin, ok, tc.valid)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if so.loopback() != tc.loopback || so.site() != tc.site || so.plausible() != tc.plausible {
+			t.Errorf("%q: loopback %v, site %q, plausible %v; want %v, %q, %v", tc.origin, so.loopback(), so.site(), so.plausible(), tc.loopback, tc.site, tc.plausible)
+		}
+	}
+}
