@@ -159,8 +159,9 @@ func TestPathBucket(t *testing.T) {
 		{"/a/b", 0, "/"}, {"/a/b", 1, "/a/"}, {"/a/b", 2, "/a/b"},
 		{"/billing/invoices/7", 1, "/billing/"}, {"/billing/invoices/7", 2, "/billing/invoices/"},
 		{"/billing/invoices/7", 8, "/billing/invoices/7"}, {"//x", 1, "//"}, {"*", 1, "*"}, {"", 1, ""},
+		{"/a/b?x", 0, "/"}, {"/a/b?x", 1, "/a/"}, {"/a/b?x", 2, "/a/b"}, {"/a?x/y/", 1, "/a"},
 	} {
-		got := pathBucket(tc.path, tc.segments)
+		got := pathBucket(pathOnly(tc.path), tc.segments)
 		if got != tc.want {
 			t.Errorf("pathBucket(%q, %d) = %q; want %q", tc.path, tc.segments, got, tc.want)
 		}
