@@ -182,11 +182,15 @@ func (o *observer) appendObservation(b []byte, a *auditState, u *policy.Upstream
 	b = appendCutString(append(b, `,"method":`...), method, &cut, cutMethod)
 	if preflight && len(a.req.RequestHeaders) > 0 {
 		j := o.joined[:0]
+		// No more than shows, and one byte to tell it was cut: j never
+		// outgrows its space.
 		for i, l := range a.req.RequestHeaders {
+			if len(j) > maxObservedValue {
+				break
+			}
 			if i > 0 {
 				j = append(j, ',')
 			}
-			// No more than shows, and one byte to tell it was cut.
 			j = append(j, l[:min(len(l), max(0, maxObservedValue+1-len(j)))]...)
 		}
 		o.joined = j

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
@@ -92,5 +93,31 @@ func TestObservationDoesNotAllocate(t *testing.T) {
 	}
 	if o.n != 150 {
 		t.Errorf("%d observations in the table; want it full (150)", o.n)
+	}
+}
+
+// Joining Access-Control-Request-Headers lines stays within the space the
+// observer allocated, whatever their lengths.
+func TestObservationJoinKeepsItsSpace(t *testing.T) {
+	pol, err := policy.Load([]byte(observeCfg("")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := newObserver(pol.Observations())
+	space := cap(o.joined)
+	for _, lines := range [][]string{
+		{strings.Repeat("a", maxObservedValue+1), "b"}, {strings.Repeat("a", maxObservedValue), "b", "c"},
+		{strings.Repeat("a", 10*maxObservedValue)}, {"", "", strings.Repeat("a", maxObservedValue-1), "bc"},
+	} {
+		a := &auditState{path: "/billing/", host: "h"}
+		a.req = policy.Request{Method: "OPTIONS", Origins: []string{app}, RequestMethod: "PUT", RequestHeaders: lines}
+		pol.Evaluate(&a.req, &a.d)
+		b, _, _ := o.appendObservation(nil, a, &policy.UpstreamAnswer{}, nil)
+		if cap(o.joined) != space {
+			t.Errorf("lines of %d bytes: the join space grew from %d to %d", len(strings.Join(lines, ",")), space, cap(o.joined))
+		}
+		if !strings.Contains(string(b), `"request_headers"`) || !strings.Contains(string(b), `"cut":["request_headers"]`) {
+			t.Errorf("lines of %d bytes: %s; want request_headers cut", len(strings.Join(lines, ",")), b)
+		}
 	}
 }
