@@ -16,6 +16,7 @@ import (
 type auditState struct {
 	req     policy.Request
 	path    string
+	host    string // :authority, kept when observations are on
 	d       policy.Decision
 	origins [2]string
 	lines   [policy.MaxRequestHeadersLines + 1]string
@@ -26,28 +27,31 @@ func (a *auditState) clear() { *a = auditState{} }
 
 // startAudit keeps what the response phase compares: the request's origin,
 // Access-Control-Request-* values and path (for the log line, cut to what
-// the line shows), and the decision.
+// the lines show), and the decision; for an observation also the method and
+// :authority.
 func (c *httpContext) startAudit(r *requestHeaders, d *policy.Decision) {
 	a := c.audit
 	if a == nil {
 		a = &auditState{}
 		c.audit = a
 	}
-	path := pathOnly(r.req.Path)
-	if len(path) > maxLoggedValue+1 {
-		// Longer than the log line shows: it is cut the same way.
-		path = path[:maxLoggedValue+1]
-	}
+	// Longer than the log lines show: cut, keeping one more byte, so that
+	// the lines can tell it was cut.
+	const shown = max(maxLoggedValue, maxObservedValue) + 1
+	a.path = cutTo(pathOnly(r.req.Path), shown)
 	a.d = *d
 	// policy.CompareUpstream reads these fields of the request.
 	a.req = policy.Request{
 		RequestMethod: r.req.RequestMethod, RequestPrivateNetwork: r.req.RequestPrivateNetwork,
 	}
-	a.path = path
+	if c.plugin.observer != nil {
+		a.req.Method = r.req.Method
+		a.host = cutTo(r.req.Authority, shown)
+	}
 	a.req.Origins = a.origins[:copy(a.origins[:], r.req.Origins)]
 	a.req.RequestHeaders = a.lines[:copy(a.lines[:], r.req.RequestHeaders)]
-	var kept [3 + len(a.origins) + len(a.lines) + maxDecisionViews]*string
-	ks := append(kept[:0], &a.req.RequestMethod, &a.req.RequestPrivateNetwork, &a.path)
+	var kept [5 + len(a.origins) + len(a.lines) + maxDecisionViews]*string
+	ks := append(kept[:0], &a.req.RequestMethod, &a.req.RequestPrivateNetwork, &a.path, &a.req.Method, &a.host)
 	for i := range a.req.Origins {
 		ks = append(ks, &a.req.Origins[i])
 	}
@@ -75,16 +79,29 @@ func (c *httpContext) startAudit(r *requestHeaders, d *policy.Decision) {
 	}
 }
 
+// cutTo returns s cut to at most n bytes.
+func cutTo(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
 // maxDecisionViews bounds the strings policy.Decision.AppendViews gives:
 // the refused token, and the value and detail of each of its headers (six,
 // and Access-Control-Allow-Headers echoed once per request line).
 const maxDecisionViews = 1 + 2*(6+policy.MaxRequestHeadersLines)
 
 // compare counts and logs how the upstream's answer differs from what the
-// policy would have sent. It changes nothing in the response.
+// policy would have sent, and records the observation (observe.go). It
+// changes nothing in the response.
 func (a *auditState) compare(p *pluginContext, m headermap.Map) {
 	u := &p.upstream
-	readUpstreamAnswer(m, u, &p.pairs)
+	lengths := answerLengths
+	if p.observer != nil {
+		lengths = observedLengths
+	}
+	readUpstreamAnswer(m, u, &p.pairs, lengths)
 	k := policy.CompareUpstream(&a.req, &a.d, u)
 	p.metrics.audited(a.d.RuleIndex(), k)
 	p.auditLog.flush(now())
@@ -114,6 +131,9 @@ func (a *auditState) compare(p *pluginContext, m headermap.Map) {
 		hostLog(logInfo, unsafe.String(&b[start], len(b)-start))
 	}
 	p.logBuf = b
+	if p.observer != nil {
+		p.observer.observe(a, u, p.pairs)
+	}
 	u.Reset()
 }
 
@@ -122,11 +142,12 @@ var answerLengths = headermap.Lengths(":status", policy.HeaderAllowOrigin, polic
 	policy.HeaderAllowMethods, policy.HeaderAllowHeaders, policy.HeaderAllowPrivateNetwork)
 
 // readUpstreamAnswer collects what audit mode compares in a response, into
-// u's reused space.
-func readUpstreamAnswer(m headermap.Map, u *policy.UpstreamAnswer, pairs *[]headermap.Pair) {
+// u's reused space, leaving in *pairs the pairs whose names have a length
+// in lengths (answerLengths, or observedLengths for an observation).
+func readUpstreamAnswer(m headermap.Map, u *policy.UpstreamAnswer, pairs *[]headermap.Pair, lengths uint64) {
 	u.Reset()
 	lines := [...]*[]string{&u.AllowOrigin, &u.AllowCredentials, &u.AllowMethods, &u.AllowHeaders, &u.AllowPrivateNetwork}
-	readPairs(pairs, m, answerLengths)
+	readPairs(pairs, m, lengths)
 	for _, p := range *pairs {
 		if p.Name == ":status" {
 			u.Status = parseStatus(p.Value)

@@ -21,6 +21,12 @@ const (
 	// (policy.Disagreement's String, e.g. "preflight_methods"), counts the
 	// disagreements of that kind.
 	MetricAuditDisagreementsPrefix = "corswasm.audit.disagreements."
+	// MetricAuditObservationsLogged counts the distinct observations
+	// logged, and MetricAuditObservationsDropped the new ones not logged
+	// because the VM's table was full. Defined only when observations are
+	// on.
+	MetricAuditObservationsLogged  = "corswasm.audit.observations.logged"
+	MetricAuditObservationsDropped = "corswasm.audit.observations.dropped"
 )
 
 // auditPolicyMetric names the per-policy audit counters: for the top-level
@@ -87,6 +93,8 @@ type metrics struct {
 	// auditByPolicy[RuleIndex] holds the agreements and disagreements of
 	// each policy in audit mode.
 	auditByPolicy [][2]metricID
+	// observations holds the logged and dropped observations counters.
+	observations [2]metricID
 }
 
 // define asks the host for every counter. Envoy returns the same counter to
@@ -97,6 +105,9 @@ func (m *metrics) define(p *policy.Policy) {
 	}
 	for i, k := range policy.AllDisagreements.Kinds() {
 		m.disagreements[i] = defineCounter(MetricAuditDisagreementsPrefix + k.String())
+	}
+	if p.Observations().MaxEntries > 0 {
+		m.observations = [2]metricID{defineCounter(MetricAuditObservationsLogged), defineCounter(MetricAuditObservationsDropped)}
 	}
 	names := append([]string{""}, p.RuleNames()...)
 	m.auditByPolicy = make([][2]metricID, len(names))

@@ -38,6 +38,8 @@ type pluginContext struct {
 
 	auditLog logLimiter
 	logBuf   []byte
+	// observer records audit mode's observations; nil when off.
+	observer *observer
 
 	// free holds the contexts of deleted streams, for new streams.
 	free []*httpContext
@@ -95,6 +97,9 @@ func (p *pluginContext) OnPluginStart(size int) (status types.OnPluginStartStatu
 	// Room for the usual log lines, so that logging does not allocate
 	// later, when a refusal or a disagreement is first logged.
 	p.logBuf = make([]byte, 0, 1024)
+	if p.observer = newObserver(pol.Observations()); p.observer != nil {
+		p.observer.logged, p.observer.dropped = p.metrics.observations[0], p.metrics.observations[1]
+	}
 	p.pairs = make([]headermap.Pair, 0, 32)
 	p.auditLog.buf = make([]byte, 0, 128)
 	p.ruleInputs.authority, p.ruleInputs.path = pol.RuleInputs()

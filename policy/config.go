@@ -91,6 +91,9 @@ type Config struct {
 	// the top-level value; allow_origins and allow_origin_regexes are one
 	// setting, which a rule setting either list replaces whole.
 	Rules []Rule `json:"rules,omitempty"`
+	// AuditObservations configures the observations audit mode records
+	// (JSON `audit_observations`, top level only; nil: the defaults).
+	AuditObservations *AuditObservations `json:"audit_observations,omitempty"`
 }
 
 // Isolation holds the cross-origin isolation headers to add; "" leaves one
@@ -117,7 +120,7 @@ type Rule struct {
 	// nil when missing).
 	Match *Match `json:"match"`
 	// Config holds the policy fields the rule sets, inline in the rule's
-	// JSON object; its Rules is ignored.
+	// JSON object; its Rules and AuditObservations are ignored.
 	Config
 }
 

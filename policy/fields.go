@@ -173,7 +173,7 @@ var topFields = append([]field{{
 	name:   "rules",
 	read:   (*reader).rules,
 	schema: valueSchema{typ: typeObjects, fields: ruleFields, required: []string{"name", "match"}, doc: `Per host/path policies: the first rule whose match holds decides; a field a rule does not set takes the top-level value; a rule that sets allow_origins or allow_origin_regexes replaces both.`},
-}}, policyFields...)
+}}, append(policyFields, auditObservationsField)...)
 
 // ruleFields are the fields of a rule: its name, its match and a policy.
 var ruleFields = append([]field{

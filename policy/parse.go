@@ -115,9 +115,27 @@ func (r *reader) object(obj gjson.Result, fields []field) {
 				return true
 			}
 		}
-		r.p.error(&FieldError{Path: trimSeparator(r.prefix), Reason: unknownField(name, fields), Code: CodeUnknownField})
+		reason := unknownField(name, fields)
+		if r.rule != nil && isTopLevelOnly(name) {
+			reason = "unknown field " + quote(name) + " in a rule: it is set at the top level only"
+		}
+		r.p.error(&FieldError{Path: trimSeparator(r.prefix), Reason: reason, Code: CodeUnknownField})
 		return true
 	})
+}
+
+// topLevelOnly names the fields of the configuration object that rules do
+// not have (TestTopLevelOnlyFields keeps the list whole).
+var topLevelOnly = []string{"rules", "audit_observations"}
+
+// isTopLevelOnly reports whether name is one of topLevelOnly.
+func isTopLevelOnly(name string) bool {
+	for _, n := range topLevelOnly {
+		if n == name {
+			return true
+		}
+	}
+	return false
 }
 
 // strings reads an array of strings. An element of another type is reported

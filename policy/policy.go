@@ -9,6 +9,8 @@ type Policy struct {
 	rules    []*scope // rules[i] is the effective policy of Config.Rules[i]
 	index    *ruleIndex
 	warnings []*FieldError
+	// observations is how audit mode records observations (Observations).
+	observations Observations
 }
 
 // Load parses, validates and compiles a JSON configuration. A configuration
@@ -49,6 +51,8 @@ func compileConfig(c *Config, p *problems) (*Policy, error) {
 	top := &compiler{c: c, p: p, parsed: p, originSets: make(map[originInputs]*compiledOrigins), regexAnalyses: newRegexAnalyses(c)}
 	pol.top = top.compile()
 	compileRules(c, top, pol)
+	compileObservations(c, p, pol)
+	warnObservationsUnused(c, p, pol)
 	if err := p.err(); err != nil {
 		return nil, err
 	}

@@ -244,7 +244,7 @@ func TestRuleErrors(t *testing.T) {
 			`rules[0] "a": allow_origins[0]: "https://x.test/": an origin has no path; remove "/"`,
 		}},
 		{"nested rules", `{"rules": [{"name": "a", "match": {"path_prefixes": ["/a"]}, "rules": []}]}`, []string{
-			`rules[0] "a": unknown field "rules"`,
+			`rules[0] "a": unknown field "rules" in a rule: it is set at the top level only`,
 		}},
 		// The effective policy is validated: the rule's credentials meet the
 		// inherited wildcard origin.

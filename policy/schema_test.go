@@ -118,10 +118,15 @@ func TestCommittedSchemaIsGenerated(t *testing.T) {
 // not.
 func TestSchemaValuesAgreeWithLoad(t *testing.T) {
 	t.Parallel()
-	for _, f := range append(slices.Clone(policyFields), isolationFields...) {
+	for _, f := range append(append(slices.Clone(policyFields), isolationFields...), observationFields...) {
 		prefix, suffix, path := `{"`+f.name+`": `, `}`, f.name
-		if slices.ContainsFunc(isolationFields, func(g field) bool { return g.name == f.name }) {
-			prefix, suffix, path = `{"isolation": {"`+f.name+`": `, `}}`, "isolation."+f.name
+		for _, obj := range []struct {
+			name   string
+			fields []field
+		}{{"isolation", isolationFields}, {"audit_observations", observationFields}} {
+			if slices.ContainsFunc(obj.fields, func(g field) bool { return g.name == f.name }) {
+				prefix, suffix, path = `{"`+obj.name+`": {"`+f.name+`": `, `}}`, obj.name+"."+f.name
+			}
 		}
 		check := func(value string, ok bool) {
 			t.Helper()

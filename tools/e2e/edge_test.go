@@ -111,7 +111,8 @@ func rules() []exchange {
 }
 
 // In audit mode the filter changes nothing and compares the upstream's
-// answer with the policy's.
+// answer with the policy's; each distinct request and answer is logged as
+// an observation once per VM (TestObservationsInOneVM shows the once).
 func TestAuditMode(t *testing.T) { runExchanges(t, auditMode()) }
 
 func auditMode() []exchange {
@@ -123,13 +124,16 @@ func auditMode() []exchange {
 			upstream: []string{"access-control-allow-origin", www},
 			status:   200, by: byUpstream, access: map[string][]string{"access-control-allow-origin": {www}},
 			others:   with(noIsolation, map[string][]string{"timing-allow-origin": nil}),
-			counters: []string{"corswasm.audit.agreements", "corswasm.audit.rule.legacy-billing.agreements"},
+			counters: []string{"corswasm.audit.agreements", "corswasm.audit.rule.legacy-billing.agreements", observationsLogged},
+			logs: []string{`,"rule":"legacy-billing","path":"/billing/","kind":"actual","origin":"` + www + `","method":"GET","status":200,` +
+				`"answer":{"access-control-allow-origin":["` + www + `"]}}`},
 		},
 		{
 			desc: "an upstream that disagrees: counted and logged", config: "edge", method: "GET", path: "/billing/invoices", headers: []string{"Origin", www},
 			status: 200, by: byUpstream, others: noIsolation,
-			counters: []string{"corswasm.audit.disagreements.actual_origin", "corswasm.audit.rule.legacy-billing.disagreements"},
-			logs:     []string{`corswasm: audit: rule "legacy-billing" disagrees (actual_origin): origin "` + www + `", path "/billing/invoices"`},
+			counters: []string{"corswasm.audit.disagreements.actual_origin", "corswasm.audit.rule.legacy-billing.disagreements", observationsLogged},
+			logs: []string{`corswasm: audit: rule "legacy-billing" disagrees (actual_origin): origin "` + www + `", path "/billing/invoices"`,
+				`"kind":"actual","origin":"` + www + `","method":"GET","status":200,"answer":{}}`},
 		},
 		{
 			desc: "a preflight goes to the upstream", config: "edge", method: "OPTIONS", path: "/billing/invoices",
@@ -142,7 +146,10 @@ func auditMode() []exchange {
 				"access-control-allow-headers": {"content-type"},
 				"access-control-max-age":       {"600"},
 			},
-			counters: []string{"corswasm.audit.agreements", "corswasm.audit.rule.legacy-billing.agreements"},
+			counters: []string{"corswasm.audit.agreements", "corswasm.audit.rule.legacy-billing.agreements", observationsLogged},
+			logs: []string{`,"rule":"legacy-billing","path":"/billing/","kind":"preflight","origin":"` + www + `","method":"PUT","request_headers":"content-type",` +
+				`"status":200,"answer":{"access-control-allow-origin":["` + www + `"],"access-control-allow-methods":["PUT, DELETE"],` +
+				`"access-control-allow-headers":["content-type"],"access-control-max-age":["600"]}}`},
 		},
 		{
 			desc: "an upstream accepting a preflight the policy would refuse", config: "edge", method: "OPTIONS", path: "/billing/invoices",
@@ -153,11 +160,14 @@ func auditMode() []exchange {
 				"access-control-allow-origin":  {evil},
 				"access-control-allow-methods": {"PUT"},
 			},
-			counters: []string{"corswasm.audit.disagreements.preflight_verdict", "corswasm.audit.rule.legacy-billing.disagreements"},
-			logs:     []string{`corswasm: audit: rule "legacy-billing" disagrees (preflight_verdict): origin "` + evil + `"`},
+			counters: []string{"corswasm.audit.disagreements.preflight_verdict", "corswasm.audit.rule.legacy-billing.disagreements", observationsLogged},
+			logs:     []string{`corswasm: audit: rule "legacy-billing" disagrees (preflight_verdict): origin "` + evil + `"`, `corswasm: observation {"v":1,"host":`},
 		},
 	}
 }
+
+// observationsLogged counts audit mode's distinct observations.
+const observationsLogged = "corswasm.audit.observations.logged"
 
 // Isolation headers go on upstream responses the enforcing policy decides,
 // unless the upstream set its own; never on the filter's local replies.

@@ -4,7 +4,10 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"maps"
+	"slices"
 	"testing"
 
 	"github.com/corswasm/corswasm/internal/testmodule"
@@ -88,7 +91,41 @@ func soakInEnvoyHost(t *testing.T) {
 	t.Run("example configuration", func(t *testing.T) {
 		soakMixInEnvoyHost(t, harnessRead(t, "envoy/cors.json"), exampleSoakMix, envoyHostExampleSoakRequests, envoyHostMemoryBound)
 	})
+	t.Run("audit observations filling their table", soakObservationsInEnvoyHost)
 	t.Run("streams seen only at the log phase", soakLogPhaseInEnvoyHost)
+}
+
+// soakObservationsInEnvoyHost soaks the edge configuration with a table of
+// 1,000 observations and 3,000 distinct origins besides the mixed soak's
+// requests: the table fills in the first round, every later new observation
+// is dropped, and linear memory stays flat.
+func soakObservationsInEnvoyHost(t *testing.T) {
+	const (
+		origins = 3000
+		entries = 1000
+		rounds  = 50
+	)
+	var cfg map[string]any
+	if err := json.Unmarshal(readConfig(t, "edge"), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	cfg["audit_observations"] = map[string]any{"max_entries": entries}
+	config, _ := json.Marshal(cfg)
+	mix := slices.Clone(edgeSoakMix)
+	for i := range origins {
+		mix = append(mix, soakKind{exchange{method: "GET", path: "/billing/x", headers: []string{"Origin", fmt.Sprintf("https://o%d.example", i)}},
+			"200", []string{"corswasm.audit.agreements", "corswasm.audit.rule.legacy-billing.agreements"}})
+	}
+	s := soakMixInEnvoyHost(t, config, mix, rounds*len(mix), 0)
+	// The distinct observations: the origins', and the mixed soak's two
+	// audited requests (one request, two answers).
+	distinct := int64(origins + 2)
+	if got := s.Metrics["wasmcustom."+observationsLogged]; got != entries {
+		t.Errorf("%s = %d; want %d", observationsLogged, got, entries)
+	}
+	if got, want := s.Metrics["wasmcustom.corswasm.audit.observations.dropped"], (distinct-entries)*rounds; got != want {
+		t.Errorf("dropped observations %d; want %d", got, want)
+	}
 }
 
 // soakMixInEnvoyHost runs n requests of the mix through one worker VM of
@@ -97,7 +134,7 @@ func soakInEnvoyHost(t *testing.T) {
 // the first pass of the same request, each request must move its counters,
 // the Go runtime must never call poll_oneoff, and linear memory must stay
 // within a page of its start-up size and, if bound is not 0, at most bound.
-func soakMixInEnvoyHost(t *testing.T, config []byte, mix []soakKind, n int, bound int64) {
+func soakMixInEnvoyHost(t *testing.T, config []byte, mix []soakKind, n int, bound int64) envoyhost.SoakResult {
 	if n%len(mix) != 0 {
 		t.Fatalf("%d requests are not a whole number of rounds of the %d-request mix", n, len(mix))
 	}
@@ -145,4 +182,5 @@ func soakMixInEnvoyHost(t *testing.T, config []byte, mix []soakKind, n int, boun
 		t.Errorf("linear memory reached %d bytes (%.2f MiB); want at most %d (%.2f MiB)",
 			s.MemoryMax, float64(s.MemoryMax)/(1<<20), bound, float64(bound)/(1<<20))
 	}
+	return s
 }
