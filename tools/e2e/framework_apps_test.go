@@ -1,0 +1,248 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// This file checks the Python framework apps under frameworks/ on their own,
+// without corswasm: each configuration in a framework's configs.json starts,
+// answers /health, and answers a few CORS requests as its README says
+// (framework_apps_checks_test.go holds those answers).
+
+// appPython is the interpreter Debian's framework packages serve.
+const appPython = "/usr/bin/python3"
+
+// appModules names the modules each Python framework app imports.
+var appModules = map[string]string{
+	"flask":     "flask, flask_cors",
+	"django":    "django, corsheaders",
+	"starlette": "starlette, uvicorn",
+}
+
+// appRiskCodes are the risk codes a configs.json may name.
+var appRiskCodes = []string{
+	"reflects_any_origin", "allows_null_origin", "allows_invalid_origin", "credentials_with_any_origin",
+	"missing_vary_origin", "allows_any_request_header", "allows_any_method",
+}
+
+// appConfigs is a framework's configs.json.
+type appConfigs struct {
+	Framework string   `json:"framework"`
+	Command   []string `json:"command"`
+	Configs   []struct {
+		Name        string   `json:"name"`
+		Risks       []string `json:"risks"`
+		Description string   `json:"description"`
+		Settings    string   `json:"settings"`
+	} `json:"configs"`
+}
+
+func TestFrameworkApps(t *testing.T) {
+	for _, framework := range []string{"flask", "django", "starlette"} {
+		t.Run(framework, func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join("frameworks", framework)
+			cfgs := appReadConfigs(t, dir)
+			appRequireModules(t, appModules[framework])
+			for _, c := range cfgs.Configs {
+				t.Run(c.Name, func(t *testing.T) {
+					base := appStart(t, dir, cfgs.Command, c.Name)
+					for _, check := range appChecks[framework][c.Name] {
+						if err := check.run(base); err != nil {
+							t.Errorf("%s: %v", check.req, err)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// appReadConfigs reads dir/configs.json and checks it against the contract:
+// the command's placeholders, known risk codes, settings quoted verbatim
+// from the app, and checks in this file for exactly its configurations.
+func appReadConfigs(t *testing.T, dir string) appConfigs {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "configs.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfgs appConfigs
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cfgs); err != nil {
+		t.Fatalf("configs.json: %v", err)
+	}
+	if cfgs.Framework != filepath.Base(dir) {
+		t.Errorf("framework = %q; want %q", cfgs.Framework, filepath.Base(dir))
+	}
+	if len(cfgs.Command) == 0 || cfgs.Command[0] != appPython ||
+		!slices.Contains(cfgs.Command, "{config}") || !slices.Contains(cfgs.Command, "{port}") {
+		t.Errorf("command = %q; want %s with {config} and {port}", cfgs.Command, appPython)
+	}
+	app, err := os.ReadFile(filepath.Join(dir, "app.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	vulnerable := 0
+	for _, c := range cfgs.Configs {
+		names = append(names, c.Name)
+		if c.Description == "" {
+			t.Errorf("%s: no description", c.Name)
+		}
+		if !appQuotes(string(app), c.Settings) {
+			t.Errorf("%s: settings are not quoted verbatim from app.py:\n%s", c.Name, c.Settings)
+		}
+		for _, r := range c.Risks {
+			if !slices.Contains(appRiskCodes, r) {
+				t.Errorf("%s: unknown risk code %q", c.Name, r)
+			}
+		}
+		if slices.Contains(c.Risks, "credentials_with_any_origin") {
+			vulnerable++
+		}
+		if len(appChecks[cfgs.Framework][c.Name]) == 0 {
+			t.Errorf("%s: no checks for this configuration", c.Name)
+		}
+	}
+	for name := range appChecks[cfgs.Framework] {
+		if !slices.Contains(names, name) {
+			t.Errorf("checks for %s, which configs.json does not have", name)
+		}
+	}
+	if vulnerable != 1 {
+		t.Errorf("%d configurations send credentials to any origin; want exactly one vulnerable", vulnerable)
+	}
+	return cfgs
+}
+
+// appQuotes reports whether settings appear in source as whole consecutive
+// lines, ignoring each line's indentation.
+func appQuotes(source, settings string) bool {
+	trim := func(s string) string {
+		lines := strings.Split(strings.TrimSpace(s), "\n")
+		for i, l := range lines {
+			lines[i] = strings.TrimSpace(l)
+		}
+		return "\n" + strings.Join(lines, "\n") + "\n"
+	}
+	return strings.TrimSpace(settings) != "" && strings.Contains(trim(source), trim(settings))
+}
+
+// appRequireModules skips the test when the Python modules are missing,
+// except under CI, where it fails.
+func appRequireModules(t *testing.T, modules string) {
+	t.Helper()
+	out, err := exec.Command(appPython, "-c", "import "+modules).CombinedOutput()
+	if err == nil {
+		return
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	msg := fmt.Sprintf("%s cannot import %s (%v: %s); install Debian's python3-flask-cors, "+
+		"python3-django-cors-headers, python3-starlette and uvicorn", appPython, modules, err, lines[len(lines)-1])
+	if os.Getenv("CI") != "" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
+// appStart runs one configuration of the app in dir on a free port, waits
+// until GET /health answers 200 and returns the app's base URL. The app is
+// stopped with SIGTERM when the test ends.
+func appStart(t *testing.T, dir string, command []string, config string) string {
+	t.Helper()
+	port := appFreePort(t)
+	args := make([]string, len(command))
+	for i, a := range command {
+		args[i] = strings.NewReplacer("{config}", config, "{port}", strconv.Itoa(port)).Replace(a)
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Dir = dir
+	var logs appLog
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+			t.Errorf("%s did not exit on SIGTERM", config)
+		}
+		if t.Failed() {
+			t.Logf("%s's output:\n%s", config, logs.String())
+		}
+	})
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	client := &http.Client{Timeout: 2 * time.Second}
+	// A guard against a hung start, not a measurement: the app usually
+	// answers within a second or two.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		select {
+		case err := <-exited:
+			exited <- err
+			t.Fatalf("%s exited before answering /health: %v\n%s", config, err, logs.String())
+		default:
+		}
+		if resp, err := client.Get(base + "/health"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return base
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: GET /health did not answer 200\n%s", config, logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// appFreePort returns a 127.0.0.1 port nothing listened on a moment ago.
+func appFreePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// appLog collects an app's output safely from its two pipes.
+type appLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *appLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *appLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
