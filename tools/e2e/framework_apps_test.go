@@ -4,18 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
-	"time"
 )
 
 // This file checks the Python framework apps under frameworks/ on their own,
@@ -60,7 +54,7 @@ func TestFrameworkApps(t *testing.T) {
 			appRequireModules(t, appModules[framework])
 			for _, c := range cfgs.Configs {
 				t.Run(c.Name, func(t *testing.T) {
-					base := appStart(t, dir, cfgs.Command, c.Name)
+					base := startFrameworkApp(t, frameworkApp{Framework: framework, Command: cfgs.Command, dir: dir}, c.Name).url
 					for _, check := range appChecks[framework][c.Name] {
 						if err := check.run(base); err != nil {
 							t.Errorf("%s: %v", check.req, err)
@@ -159,90 +153,4 @@ func appRequireModules(t *testing.T, modules string) {
 		t.Fatal(msg)
 	}
 	t.Skip(msg)
-}
-
-// appStart runs one configuration of the app in dir on a free port, waits
-// until GET /health answers 200 and returns the app's base URL. The app is
-// stopped with SIGTERM when the test ends.
-func appStart(t *testing.T, dir string, command []string, config string) string {
-	t.Helper()
-	port := appFreePort(t)
-	args := make([]string, len(command))
-	for i, a := range command {
-		args[i] = strings.NewReplacer("{config}", config, "{port}", strconv.Itoa(port)).Replace(a)
-	}
-	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Dir = dir
-	var logs appLog
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-			t.Errorf("%s did not exit on SIGTERM", config)
-		}
-		if t.Failed() {
-			t.Logf("%s's output:\n%s", config, logs.String())
-		}
-	})
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	client := &http.Client{Timeout: 2 * time.Second}
-	// A guard against a hung start, not a measurement: the app usually
-	// answers within a second or two.
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		select {
-		case err := <-exited:
-			exited <- err
-			t.Fatalf("%s exited before answering /health: %v\n%s", config, err, logs.String())
-		default:
-		}
-		if resp, err := client.Get(base + "/health"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return base
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: GET /health did not answer 200\n%s", config, logs.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// appFreePort returns a 127.0.0.1 port nothing listened on a moment ago.
-func appFreePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// appLog collects an app's output safely from its two pipes.
-type appLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *appLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *appLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
 }

@@ -18,8 +18,8 @@ import (
 // can observe of one fetch. Two services answer a fetch alike when their
 // answers are equal.
 type browserAnswer struct {
-	// Preflight: "" when none was needed; "ok"; or why it failed (a
-	// network error for the page).
+	// Preflight: "" when none was needed, "ok", or "failed" (a network
+	// error for the page).
 	Preflight string
 	// PreflightStatus is the preflight response's status (0: none). The
 	// page never sees it, but developer tools and logs do.
@@ -29,9 +29,9 @@ type browserAnswer struct {
 	MaxAge string
 	// Sent: the request itself reached the service.
 	Sent bool
-	// Blocked is why the CORS check failed on the response ("" when the
-	// page can read it).
-	Blocked string
+	// Blocked: the CORS check failed on the response, a network error for
+	// the page.
+	Blocked bool
 	// Status is the status the page reads (0 when blocked).
 	Status int
 	// Exposed are the page-readable of the response's X-Request-Id and
@@ -40,12 +40,25 @@ type browserAnswer struct {
 	// VaryOrigin: the response's Vary names Origin (or is *), so that a
 	// cache keeps one answer per origin.
 	VaryOrigin bool
+
+	// why is the check that failed, for the developer console alone: two
+	// answers that differ only in why are alike to a page.
+	why string
+}
+
+// alike says whether a page and caches observe the two answers alike.
+func (a browserAnswer) alike(b browserAnswer) bool {
+	a.why, b.why = "", ""
+	return a == b
 }
 
 func (a browserAnswer) String() string {
 	var parts []string
 	if a.Preflight != "" {
 		parts = append(parts, fmt.Sprintf("preflight %d %s", a.PreflightStatus, a.Preflight))
+		if a.Preflight == "failed" {
+			parts = append(parts, a.why)
+		}
 		if a.MaxAge != "" {
 			parts = append(parts, "max-age "+a.MaxAge)
 		}
@@ -53,8 +66,8 @@ func (a browserAnswer) String() string {
 	switch {
 	case !a.Sent:
 		parts = append(parts, "not sent")
-	case a.Blocked != "":
-		parts = append(parts, "sent, blocked: "+a.Blocked)
+	case a.Blocked:
+		parts = append(parts, "sent, blocked: "+a.why)
 	default:
 		parts = append(parts, fmt.Sprintf("readable: %d, exposed [%s]", a.Status, a.Exposed))
 	}
@@ -78,7 +91,7 @@ func browse(f browserFetch, send func(httpRequest) response) browserAnswer {
 		p := send(f.preflight())
 		a.PreflightStatus = p.status
 		if err := preflightCheck(f, p); err != "" {
-			a.Preflight = err
+			a.Preflight, a.why = "failed", err
 			return a // a network error: the request is never sent
 		}
 		a.Preflight = "ok"
@@ -88,7 +101,7 @@ func browse(f browserFetch, send func(httpRequest) response) browserAnswer {
 	a.Sent = true
 	a.VaryOrigin = varyNamesOrigin(r.header)
 	if err := corsCheck(f, r); err != "" {
-		a.Blocked = err
+		a.Blocked, a.why = true, err
 		return a
 	}
 	a.Status = r.status

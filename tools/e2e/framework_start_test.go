@@ -93,8 +93,12 @@ func readFrameworkApps(t *testing.T) []frameworkApp {
 }
 
 // missingRuntime says what of the framework's runtime is missing, or "".
+// A Python app's runtime is the modules it imports (appModules).
 func (app frameworkApp) missingRuntime() string {
 	check := app.Check
+	if modules, ok := appModules[app.Framework]; ok && len(check) == 0 {
+		check = []string{appPython, "-c", "import " + modules}
+	}
 	if len(check) == 0 {
 		if _, err := exec.LookPath(app.Command[0]); err != nil {
 			return fmt.Sprintf("%s: %v", app.Command[0], err)
@@ -117,7 +121,7 @@ func (app frameworkApp) requireRuntime(t *testing.T) {
 	if missing == "" {
 		return
 	}
-	msg := fmt.Sprintf("%s is not installed here: %s (`make frameworks` installs Express's packages; .ci/run installs the Debian packages)", app.Framework, missing)
+	msg := fmt.Sprintf("%s is not installed here: %s (`make frameworks` installs Express's packages; .ci/run installs nginx and the Python frameworks from Debian)", app.Framework, missing)
 	if os.Getenv("CI") != "" {
 		t.Fatal(msg + "; CI must run every framework")
 	}
