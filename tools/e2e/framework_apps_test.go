@@ -27,12 +27,6 @@ var appModules = map[string]string{
 	"starlette": "starlette, uvicorn",
 }
 
-// appRiskCodes are the risk codes a configs.json may name.
-var appRiskCodes = []string{
-	"reflects_any_origin", "allows_null_origin", "allows_invalid_origin", "credentials_with_any_origin",
-	"missing_vary_origin", "allows_any_request_header", "allows_any_method",
-}
-
 // appConfigs is a framework's configs.json.
 type appConfigs struct {
 	Framework string   `json:"framework"`
@@ -66,9 +60,9 @@ func TestFrameworkApps(t *testing.T) {
 	}
 }
 
-// appReadConfigs reads dir/configs.json and checks it against the contract:
-// the command's placeholders, known risk codes, settings quoted verbatim
-// from the app, and checks in this file for exactly its configurations.
+// appReadConfigs reads dir/configs.json and checks what is Python's in it:
+// the command, and checks in this file for exactly its configurations
+// (TestFrameworkConfigs checks the rest of the contract).
 func appReadConfigs(t *testing.T, dir string) appConfigs {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, "configs.json"))
@@ -88,28 +82,9 @@ func appReadConfigs(t *testing.T, dir string) appConfigs {
 		!slices.Contains(cfgs.Command, "{config}") || !slices.Contains(cfgs.Command, "{port}") {
 		t.Errorf("command = %q; want %s with {config} and {port}", cfgs.Command, appPython)
 	}
-	app, err := os.ReadFile(filepath.Join(dir, "app.py"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var names []string
-	vulnerable := 0
 	for _, c := range cfgs.Configs {
 		names = append(names, c.Name)
-		if c.Description == "" {
-			t.Errorf("%s: no description", c.Name)
-		}
-		if !appQuotes(string(app), c.Settings) {
-			t.Errorf("%s: settings are not quoted verbatim from app.py:\n%s", c.Name, c.Settings)
-		}
-		for _, r := range c.Risks {
-			if !slices.Contains(appRiskCodes, r) {
-				t.Errorf("%s: unknown risk code %q", c.Name, r)
-			}
-		}
-		if slices.Contains(c.Risks, "credentials_with_any_origin") {
-			vulnerable++
-		}
 		if len(appChecks[cfgs.Framework][c.Name]) == 0 {
 			t.Errorf("%s: no checks for this configuration", c.Name)
 		}
@@ -119,23 +94,7 @@ func appReadConfigs(t *testing.T, dir string) appConfigs {
 			t.Errorf("checks for %s, which configs.json does not have", name)
 		}
 	}
-	if vulnerable != 1 {
-		t.Errorf("%d configurations send credentials to any origin; want exactly one vulnerable", vulnerable)
-	}
 	return cfgs
-}
-
-// appQuotes reports whether settings appear in source as whole consecutive
-// lines, ignoring each line's indentation.
-func appQuotes(source, settings string) bool {
-	trim := func(s string) string {
-		lines := strings.Split(strings.TrimSpace(s), "\n")
-		for i, l := range lines {
-			lines[i] = strings.TrimSpace(l)
-		}
-		return "\n" + strings.Join(lines, "\n") + "\n"
-	}
-	return strings.TrimSpace(settings) != "" && strings.Contains(trim(source), trim(settings))
 }
 
 // appRequireModules skips the test when the Python modules are missing,
