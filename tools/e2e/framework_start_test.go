@@ -33,7 +33,11 @@ import (
 // (an empty temporary directory of the run) substituted; the app listens on
 // 127.0.0.1:{port}, answers GET /health 200 when ready and exits on SIGTERM.
 // check, when present, is a command that succeeds when the framework's
-// runtime is installed (otherwise command's program must be found).
+// runtime is installed (otherwise, for a Python app, /usr/bin/python3 must
+// import appModules' modules, and for others command's program must be
+// found). settings quotes the app's sources line for line (indentation
+// aside); a line "..." separates excerpts. policies/<config>.json is the
+// corswasm policy each configuration maps to (framework_migration_test.go).
 
 // frameworksDir holds one directory per framework.
 const frameworksDir = "frameworks"
