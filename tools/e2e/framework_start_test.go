@@ -151,8 +151,33 @@ func freePort(t *testing.T) int {
 
 // startFrameworkApp starts the app with one configuration on a free port and
 // waits until GET /health answers 200. The test's cleanup stops it with
-// SIGTERM; its output is shown if the test failed.
+// SIGTERM; its output is shown if the test failed. An app that could not
+// bind its port (another socket took it after freePort let it go) starts
+// again on another, at most twice.
 func startFrameworkApp(t *testing.T, app frameworkApp, config string) *runningApp {
+	t.Helper()
+	for attempt := 1; ; attempt++ {
+		r, exitErr := tryStartFrameworkApp(t, app, config)
+		if r.url != "" {
+			return r
+		}
+		if attempt < 3 && portTaken(r.output.String()) {
+			t.Logf("%s %s could not bind its port; starting it on another:\n%s", app.Framework, config, r.output)
+			continue
+		}
+		t.Fatalf("%s %s exited before it was ready (%v):\n%s", app.Framework, config, exitErr, r.output)
+	}
+}
+
+// portTaken says whether an app's output says its port was in use.
+func portTaken(output string) bool {
+	return strings.Contains(strings.ToLower(output), "address already in use") // EADDRINUSE's text
+}
+
+// tryStartFrameworkApp starts the app once; it returns the running app
+// (ready: url set), or the app with its output and the exit error when the
+// app exited before it was ready.
+func tryStartFrameworkApp(t *testing.T, app frameworkApp, config string) (*runningApp, error) {
 	t.Helper()
 	port := strconv.Itoa(freePort(t))
 	dir := t.TempDir()
@@ -182,19 +207,19 @@ func startFrameworkApp(t *testing.T, app frameworkApp, config string) *runningAp
 			t.Logf("%s %s output:\n%s", app.Framework, config, out)
 		}
 	})
-	r := &runningApp{url: "http://127.0.0.1:" + port, output: out}
+	url := "http://127.0.0.1:" + port
 	// A bound on start-up, not an assertion on speed: an app that never
 	// answers fails here rather than hanging the suite.
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		select {
 		case err := <-exited:
-			exited <- err
-			t.Fatalf("%s %s exited before it was ready (%v):\n%s", app.Framework, config, err, out)
+			exited <- err // for the cleanup
+			return &runningApp{output: out}, err
 		default:
 		}
-		if healthy(r.url) {
-			return r
+		if healthy(url) {
+			return &runningApp{url: url, output: out}, nil
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("%s %s: GET /health did not answer 200:\n%s", app.Framework, config, out)
