@@ -28,7 +28,7 @@ BENCHTIME  ?= 1s
 # go in the tools module; relative paths given to it start in tools/.
 TOOLS_GO   := go -C tools
 
-.PHONY: help build test test-envoyhost vet bench bench-go fuzz psl e2e-envoy clean oci push schema corswasm
+.PHONY: help build test test-envoyhost vet bench bench-go fuzz psl e2e-envoy clean oci push schema corswasm frameworks
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -86,7 +86,21 @@ $(LATEGC): build
 TEST_ENV := CORSWASM_MODULE=$(CURDIR)/$(MODULE) CORSWASM_PANICTEST_MODULE=$(CURDIR)/$(PANICTEST) \
 	CORSWASM_ALLOCSTAT_MODULE=$(CURDIR)/$(ALLOCSTAT) CORSWASM_LATEGC_MODULE=$(CURDIR)/$(LATEGC) CORSWASM_VERSION=$(VERSION) CORSWASM_OCI_LAYOUT=$(CURDIR)/$(OCI)
 
-test: build $(PANICTEST) $(ALLOCSTAT) $(LATEGC) oci vet ## build the module and its image, then run every test (both modules) against them, also in Envoy's host library
+# The framework migration tests' Express app: its packages, exactly as
+# package-lock.json pins them, installed again only when the lock changed.
+# Without npm the tests skip Express (except under CI, where they fail).
+EXPRESS := tools/e2e/frameworks/express
+
+$(EXPRESS)/node_modules/.package-lock.json: $(EXPRESS)/package-lock.json $(EXPRESS)/package.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+		if [ -n "$$CI" ]; then echo "frameworks: npm not found; CI must run the Express migration tests" >&2; exit 1; fi; \
+		echo "frameworks: skipped: npm not found (the Express migration tests will skip)"; exit 0; \
+	fi; \
+	cd $(EXPRESS) && npm ci --no-audit --no-fund --loglevel=error
+
+frameworks: $(EXPRESS)/node_modules/.package-lock.json ## install the framework migration tests' Express packages (npm ci, when package-lock.json changed)
+
+test: build $(PANICTEST) $(ALLOCSTAT) $(LATEGC) oci vet frameworks ## build the module and its image, then run every test (both modules) against them, also in Envoy's host library
 	$(TEST_ENV) go test -count=1 ./...
 	$(TEST_ENV) $(TOOLS_GO) test -count=1 ./...
 	@$(MAKE) --no-print-directory test-envoyhost

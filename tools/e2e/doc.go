@@ -7,6 +7,12 @@
 // Envoy's own Wasm host library with E2E_HOST=envoyhost (the envoyhost kit,
 // `make test-envoyhost`, see envoyhost_test.go).
 //
+// The framework migration tests (framework_*_test.go) run real web
+// frameworks (frameworks/: Express, nginx, Flask, Django, Starlette) as
+// upstreams and check, fetch by fetch as a browser sees it, that corswasm
+// enforcing the policy each configuration maps to answers as the framework
+// did, except for listed deliberate differences.
+//
 // The harness's files (docker-compose.yaml, envoy.yaml, envoy-harness.sh) and
 // the user-facing examples in envoy/ are checked statically by
 // harness_test.go, so that they stay valid where no Docker engine runs.
