@@ -53,7 +53,7 @@ func TestConvertVirtualService(t *testing.T) {
 		t.Errorf("rules[2] = %+v", public)
 	}
 	for _, want := range []string{
-		// The lines README.md shows.
+		// The lines docs/migrating.md shows.
 		"converting Istio VirtualService shop/api\n",
 		"note: VirtualService shop/api is bound to gateways istio-system/public: run the plugin on those (a WasmPlugin selecting them)\n",
 		"note: GET, HEAD and POST are always allowed (CORS-safelisted); they are left out of allow_methods\n",
@@ -227,31 +227,31 @@ func TestConvertForOneParent(t *testing.T) {
 	}
 }
 
-// The README's conversion example is what convert and check print, in
-// full: the notes of `corswasm convert virtualservice.yaml > cors.json`,
-// then check's verdict on the result.
-func TestConvertREADMEExample(t *testing.T) {
+// The migration guide's conversion example is what convert and check
+// print, in full: the notes of `corswasm convert virtualservice.yaml >
+// cors.json`, then check's verdict on the result.
+func TestConvertDocsExample(t *testing.T) {
 	t.Chdir(repoRoot(t))
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile(filepath.Join("docs", "migrating.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	const convertCmd, checkCmd = "$ corswasm convert virtualservice.yaml > cors.json\n", "$ corswasm check cors.json\n"
 	_, block, ok := strings.Cut(string(readme), convertCmd)
 	if !ok {
-		t.Fatalf("README.md lacks %q", convertCmd)
+		t.Fatalf("docs/migrating.md lacks %q", convertCmd)
 	}
 	block, _, _ = strings.Cut(block, "```")
 	wantConvert, wantCheck, ok := strings.Cut(block, checkCmd)
 	if !ok {
-		t.Fatalf("README.md lacks %q after the conversion", checkCmd)
+		t.Fatalf("docs/migrating.md lacks %q after the conversion", checkCmd)
 	}
 	var cfg, notes bytes.Buffer
 	if code := run([]string{"convert", testdata("virtualservice.yaml")}, strings.NewReader(""), &cfg, &notes); code != exitOK {
 		t.Fatalf("convert: exit %d\n%s", code, notes.String())
 	}
 	if got := notes.String(); got != wantConvert {
-		t.Errorf("convert prints:\n%s\nthe README shows:\n%s", got, wantConvert)
+		t.Errorf("convert prints:\n%s\ndocs/migrating.md shows:\n%s", got, wantConvert)
 	}
 	file := filepath.Join(t.TempDir(), "cors.json")
 	if err := os.WriteFile(file, cfg.Bytes(), 0o644); err != nil {
@@ -262,6 +262,6 @@ func TestConvertREADMEExample(t *testing.T) {
 		t.Errorf("check: exit %d", code)
 	}
 	if got := strings.ReplaceAll(out.String(), file, "cors.json"); got != wantCheck {
-		t.Errorf("check prints:\n%s\nthe README shows:\n%s", got, wantCheck)
+		t.Errorf("check prints:\n%s\ndocs/migrating.md shows:\n%s", got, wantCheck)
 	}
 }

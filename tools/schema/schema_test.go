@@ -56,8 +56,8 @@ type example struct {
 }
 
 // examples collects every example configuration: the JSON files, the
-// configurations inside the Envoy and Istio YAML files, and the README's
-// JSON blocks.
+// configurations inside the Envoy and Istio YAML files, and the JSON
+// blocks of the README and docs/.
 func examples(t *testing.T, root string) []example {
 	t.Helper()
 	var out []example
@@ -87,16 +87,23 @@ func examples(t *testing.T, root string) []example {
 			}
 		}
 	}
-	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	docs, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks := regexp.MustCompile("(?s)```json\n(.*?)```").FindAllSubmatch(readme, -1)
-	if len(blocks) == 0 {
-		t.Fatal("the README has no JSON example: did the pattern stop matching?")
-	}
-	for i, b := range blocks {
-		out = append(out, example{"README.md json block " + strconv.Itoa(i+1), b[1]})
+	for _, file := range append([]string{filepath.Join(root, "README.md")}, docs...) {
+		text, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(root, file)
+		blocks := regexp.MustCompile("(?s)```json\n(.*?)```").FindAllSubmatch(text, -1)
+		if len(blocks) == 0 && rel == "README.md" {
+			t.Fatal("the README has no JSON example: did the pattern stop matching?")
+		}
+		for i, b := range blocks {
+			out = append(out, example{rel + " json block " + strconv.Itoa(i+1), b[1]})
+		}
 	}
 	return out
 }
