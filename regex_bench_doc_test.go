@@ -8,11 +8,12 @@ import (
 	"testing"
 )
 
-// The README's command that measures what allow_origin_regexes cost is
+// The configuration reference's command (docs/configuration.md) that
+// measures what allow_origin_regexes cost is
 // the one `make bench` runs, and it runs: once each benchmark, every one
 // it names reporting.
 func TestRegexBenchCommandRuns(t *testing.T) {
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile("docs/configuration.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,19 +23,19 @@ func TestRegexBenchCommandRuns(t *testing.T) {
 	}
 	command := regexp.MustCompile(`(?m)^go test -run '\^\$' -bench '(Regex[^']*)' -benchmem \./policy/\.\.\.$`).FindSubmatch(readme)
 	if command == nil {
-		t.Fatal("README.md shows no `go test … -bench 'Regex…' … ./policy/...` command")
+		t.Fatal("docs/configuration.md shows no `go test … -bench 'Regex…' … ./policy/...` command")
 	}
 	pattern := string(command[1])
 	if !strings.Contains(string(makefile), "-bench '"+pattern+"' -benchmem -benchtime $(BENCHTIME) ./policy/...") {
-		t.Errorf("make bench does not run the README's -bench %q", pattern)
+		t.Errorf("make bench does not run docs/configuration.md's -bench %q", pattern)
 	}
 	out, err := exec.Command("go", "test", "-run", "^$", "-bench", pattern, "-benchmem", "-benchtime", "1x", "./policy/...").CombinedOutput()
 	if err != nil {
-		t.Fatalf("the README's command: %v\n%s", err, out)
+		t.Fatalf("docs/configuration.md's command: %v\n%s", err, out)
 	}
 	for _, name := range strings.Split(pattern, "|") {
 		if !strings.Contains(string(out), "Benchmark"+name) {
-			t.Errorf("the README's command ran no Benchmark%s:\n%s", name, out)
+			t.Errorf("docs/configuration.md's command ran no Benchmark%s:\n%s", name, out)
 		}
 	}
 }

@@ -6,16 +6,16 @@ import (
 	"github.com/corswasm/corswasm/internal/testmodule"
 )
 
-// idpCallbackRecipe marks the recipe in the README.
+// idpCallbackRecipe marks the recipe in docs/behaviour.md.
 const idpCallbackRecipe = "<!-- idp-callback-recipe -->"
 
-// The README's recipe for an identity provider's callback, as written:
+// The recipe for an identity provider's callback in docs/behaviour.md, as written:
 // the provider's cross-site form POST (SAML's HTTP-POST binding, OpenID
 // Connect's form_post) reaches the callback paths and no other, and gets
 // no read access anywhere; everything else "reject" refuses stays refused.
 func TestIdentityProviderCallbackRecipe(t *testing.T) {
 	t.Parallel()
-	recipe, err := testmodule.ReadmeJSON(idpCallbackRecipe)
+	recipe, err := testmodule.DocJSON("docs/behaviour.md", idpCallbackRecipe)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,10 +17,10 @@ import (
 // the largest configurations of costly patterns, and of ordinary ones,
 // load, every pattern of them matching, and one pattern more is refused,
 // alone, with regexes_too_complex (what they hold:
-// TestRegexMemoryOfAConfiguration). The README says how many of each.
+// TestRegexMemoryOfAConfiguration). The configuration reference (docs/configuration.md) says how many of each.
 func TestRegexBudgetOfAConfiguration(t *testing.T) {
 	t.Parallel()
-	readme, err := os.ReadFile("../README.md")
+	readme, err := os.ReadFile("../docs/configuration.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestRegexBudgetOfAConfiguration(t *testing.T) {
 		}
 		checkProblems(t, tc.over, []string{fmt.Sprintf("allow_origin_regexes[%d]", tc.n)}, CodeRegexesTooComplex)
 		if !strings.Contains(string(readme), tc.readmeSays) {
-			t.Errorf("README.md does not say %q", tc.readmeSays)
+			t.Errorf("docs/configuration.md does not say %q", tc.readmeSays)
 		}
 	}
 }

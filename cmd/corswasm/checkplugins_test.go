@@ -198,23 +198,23 @@ func TestExplainSkipsOtherPlugins(t *testing.T) {
 	}
 }
 
-// The README's example of skipped plugins is what check prints, notes
+// The example of skipped plugins in docs/cli.md is what check prints, notes
 // (standard error) and results (standard output) in the order they come.
-func TestCheckREADMEExample(t *testing.T) {
+func TestCheckDocExample(t *testing.T) {
 	t.Chdir(repoRoot(t))
-	readme, err := os.ReadFile("README.md")
+	doc, err := os.ReadFile("docs/cli.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	const cmd = "$ corswasm check wasmplugins.yaml\n"
-	_, block, ok := strings.Cut(string(readme), cmd)
+	_, block, ok := strings.Cut(string(doc), cmd)
 	if !ok {
-		t.Fatalf("README.md lacks %q", cmd)
+		t.Fatalf("docs/cli.md lacks %q", cmd)
 	}
 	block, _, _ = strings.Cut(block, "```")
 	var out bytes.Buffer
 	run([]string{"check", testdata("wasmplugins-mixed.yaml")}, strings.NewReader(""), &out, &out)
 	if got := strings.ReplaceAll(out.String(), testdata("wasmplugins-mixed.yaml"), "wasmplugins.yaml"); got != block {
-		t.Errorf("check prints:\n%s\nthe README shows:\n%s", got, block)
+		t.Errorf("check prints:\n%s\ndocs/cli.md shows:\n%s", got, block)
 	}
 }

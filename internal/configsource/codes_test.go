@@ -9,11 +9,12 @@ import (
 	"github.com/corswasm/corswasm/policy"
 )
 
-// The README documents every code of this package, in order, and none is
+// The configuration reference (docs/configuration.md) documents every code
+// of this package, in order, and none is
 // also one of policy's.
 func TestCodesDocumented(t *testing.T) {
 	t.Parallel()
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../docs/configuration.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,7 +22,7 @@ func TestCodesDocumented(t *testing.T) {
 	start := strings.Index(doc, "<!-- document-codes -->")
 	end := strings.Index(doc, "<!-- /document-codes -->")
 	if start < 0 || end < start {
-		t.Fatal("README.md has no <!-- document-codes --> … <!-- /document-codes --> table")
+		t.Fatal("docs/configuration.md has no <!-- document-codes --> … <!-- /document-codes --> table")
 	}
 	var documented []policy.Code
 	for _, line := range strings.Split(doc[start:end], "\n") {
@@ -30,7 +31,7 @@ func TestCodesDocumented(t *testing.T) {
 		}
 	}
 	if !slices.Equal(documented, Codes) {
-		t.Errorf("README documents codes %q;\nwant, in order, %q", documented, Codes)
+		t.Errorf("docs/configuration.md documents codes %q;\nwant, in order, %q", documented, Codes)
 	}
 	for _, c := range Codes {
 		if slices.Contains(policy.Codes(), c) {

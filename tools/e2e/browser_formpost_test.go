@@ -14,7 +14,7 @@ import (
 	"github.com/corswasm/corswasm/internal/testmodule"
 )
 
-// TestBrowserFormPost runs the README's recipe for an identity provider's
+// TestBrowserFormPost runs the recipe of docs/behaviour.md for an identity provider's
 // callback ("What on_disallowed_origin: "reject" refuses"), as written, in
 // Chromium: a page on the provider's origin submits a form to the service,
 // as SAML's HTTP-POST binding and OpenID Connect's form_post do, a
@@ -26,7 +26,7 @@ func TestBrowserFormPost(t *testing.T) {
 	skipInEnvoyHost(t)
 	requireLocalHost(t, "the browser tests start their own local hosts")
 	exe := findChromium(t)
-	recipe, err := testmodule.ReadmeJSON("<!-- idp-callback-recipe -->")
+	recipe, err := testmodule.DocJSON("docs/behaviour.md", "<!-- idp-callback-recipe -->")
 	if err != nil {
 		t.Fatal(err)
 	}
