@@ -188,8 +188,7 @@ func refusedAsked(o *Observation, bv browserView) (header, method bool) {
 			header = true
 		}
 	}
-	if _, present := o.Answer[hACAM]; present && !safelistedMethod(o.Method) &&
-		!contains(bv.methods, o.Method) && !(anyOK && contains(bv.methods, "*")) {
+	if !safelistedMethod(o.Method) && !contains(bv.methods, o.Method) && !(anyOK && contains(bv.methods, "*")) {
 		method = true
 	}
 	return header, method
