@@ -96,13 +96,18 @@ func checkExpectedDifferences(t *testing.T, apps []frameworkApp) {
 // expectedDifferences lists for key, and that each of those occurs.
 func compareMigration(t *testing.T, key, authority, upstream string, policy []byte) {
 	t.Helper()
+	compareCorpus(t, key, authority, upstream, policy, browserCorpus(), expectedDifferences[key])
+}
+
+// compareCorpus is compareMigration with the corpus and the kinds of
+// deliberate differences expected (want) given.
+func compareCorpus(t *testing.T, key, authority, upstream string, policy []byte, corpus []browserFetch, want []string) {
+	t.Helper()
 	proxy := startPolicyHost(t, upstream, policy)
 	direct := &corpusSender{t: t, base: upstream, authority: authority}
 	through := &corpusSender{t: t, base: proxy, authority: authority}
-	want := expectedDifferences[key]
-	seen := map[string]int{}
-	var unexplained []string
-	corpus := browserCorpus()
+	seen, unlisted := map[string]int{}, map[string]int{}
+	var unexplained, examples []string
 	for _, f := range corpus {
 		fw := browse(f, direct.send)
 		cw := browse(f, through.send)
@@ -117,8 +122,13 @@ func compareMigration(t *testing.T, key, authority, upstream string, policy []by
 			unexplained = append(unexplained, fmt.Sprintf("%s: a difference %s not listed for %s:\n\t%s: %s\n\tcorswasm: %s",
 				f, kind, key, key, fw, cw))
 		default:
+			if seen[kind] == 0 {
+				examples = append(examples, fmt.Sprintf("%s, e.g. %s:\n\t%s: %s\n\tcorswasm: %s", kind, f, key, fw, cw))
+			}
 			seen[kind]++
+			continue
 		}
+		unlisted[kind]++
 	}
 	for i, u := range unexplained {
 		if i == 20 {
@@ -126,6 +136,17 @@ func compareMigration(t *testing.T, key, authority, upstream string, policy []by
 			break
 		}
 		t.Errorf("unexplained difference: %s", u)
+	}
+	if len(unexplained) > 0 {
+		var counts []string
+		for kind, n := range unlisted {
+			if kind == "" {
+				kind = "of no deliberate kind"
+			}
+			counts = append(counts, fmt.Sprintf("%s ×%d", kind, n))
+		}
+		slices.Sort(counts)
+		t.Errorf("%s: unexplained differences: %s", key, strings.Join(counts, ", "))
 	}
 	for _, kind := range want {
 		if seen[kind] == 0 {
@@ -138,6 +159,9 @@ func compareMigration(t *testing.T, key, authority, upstream string, policy []by
 	}
 	t.Logf("%d fetches (%d requests directly, %d through corswasm); deliberate differences: %s",
 		len(corpus), len(direct.seen), len(through.seen), strings.Join(summary, ", "))
+	for _, e := range examples {
+		t.Logf("deliberate difference %s", e)
+	}
 }
 
 // startPolicyHost starts a local host running the module with policy in
