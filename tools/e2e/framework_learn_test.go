@@ -122,8 +122,10 @@ func auditService(t *testing.T, policy, authority, upstream string) []string {
 		t.Fatal(err)
 	}
 	var log lockedBuffer
+	upstreamTransport := frameworkTransport()
 	h, err := wasmhost.New(context.Background(), wasmhost.Config{
 		Module: testmodule.Module(t), PluginConfig: []byte(policy), Upstream: u, LogOutput: &log,
+		Transport: upstreamTransport,
 	})
 	if err != nil {
 		t.Fatalf("starting a local host with %s: %v", policy, err)
@@ -131,6 +133,7 @@ func auditService(t *testing.T, policy, authority, upstream string) []string {
 	srv := httptest.NewServer(h)
 	defer func() {
 		srv.Close()
+		upstreamTransport.CloseIdleConnections()
 		h.Close(context.Background())
 	}()
 	direct := &corpusSender{t: t, base: upstream, authority: authority}

@@ -38,10 +38,26 @@ import (
 // proxy (tests talk to 127.0.0.1 alone).
 var frameworkClient = &http.Client{
 	Timeout:   10 * time.Second,
-	Transport: &http.Transport{MaxIdleConnsPerHost: 4},
+	Transport: frameworkTransport(),
 	CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	},
+}
+
+// frameworkIdleTimeout is how long a connection to a framework app (or to
+// a local host in front of one) may stay idle before it is reused: well
+// under the apps' own keep-alive timeouts (5 s for uvicorn and Node), so
+// that a request is never sent on a connection the app is closing at that
+// moment. Such a request (a PUT, say, which is not replayable) fails with
+// "connection reset by peer" or EOF: under load, an app's connection can
+// sit idle for seconds between two tests' phases.
+const frameworkIdleTimeout = time.Second
+
+// frameworkTransport is a transport to the framework apps: no proxy, no
+// transparent gzip (responses arrive as sent), idle connections dropped
+// after frameworkIdleTimeout.
+func frameworkTransport() *http.Transport {
+	return &http.Transport{MaxIdleConnsPerHost: 4, IdleConnTimeout: frameworkIdleTimeout, DisableCompression: true}
 }
 
 func TestFrameworkMigration(t *testing.T) {
@@ -172,8 +188,9 @@ func startPolicyHost(t *testing.T, upstream string, policy []byte) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	upstreamTransport := frameworkTransport()
 	h, err := wasmhost.New(context.Background(), wasmhost.Config{
-		Module: testmodule.Module(t), PluginConfig: policy, Upstream: u,
+		Module: testmodule.Module(t), PluginConfig: policy, Upstream: u, Transport: upstreamTransport,
 	})
 	if err != nil {
 		t.Fatalf("starting a local host with %s: %v", policy, err)
@@ -181,6 +198,7 @@ func startPolicyHost(t *testing.T, upstream string, policy []byte) string {
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() {
 		srv.Close()
+		upstreamTransport.CloseIdleConnections()
 		if n := h.DoubleLocalReplies(); n != 0 {
 			t.Errorf("the filter sent %d second local replies", n)
 		}
