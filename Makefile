@@ -15,6 +15,8 @@ endif
 export GOTOOLCHAIN := $(shell sed -n 's/^toolchain //p' go.mod)
 WASM_BUILD := GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath -ldflags "-s -X github.com/corswasm/corswasm/filter.Version=$(VERSION)"
 MODULE     := build/cors.wasm
+# The corswasm command; the learned framework migration test runs it.
+CLI        := build/corswasm
 # The OCI image layout `make oci` writes (see tools/oci).
 OCI        := build/oci
 # A test-only module whose filter panics on demand (see filter/testhook.go).
@@ -38,9 +40,15 @@ build: ## build build/cors.wasm
 	$(WASM_BUILD) -o $(MODULE) .
 	@ls -l $(MODULE)
 
-corswasm: ## build the corswasm command (check, explain, convert) into build/corswasm
+corswasm: $(CLI) ## build the corswasm command (check, explain, convert, learn) into build/corswasm
+
+# Always run: go build itself decides whether the command is stale.
+$(CLI): FORCE
 	@mkdir -p build
-	go build -ldflags "-X main.stampedVersion=$(VERSION)" -o build/corswasm ./cmd/corswasm
+	go build -ldflags "-X main.stampedVersion=$(VERSION)" -o $(CLI) ./cmd/corswasm
+
+.PHONY: FORCE
+FORCE:
 
 oci: build ## write build/oci: the module as an OCI image Istio's WasmPlugin pulls
 	$(TOOLS_GO) run ./cmd/oci build -module $(CURDIR)/$(MODULE) -out $(CURDIR)/$(OCI) -tag $(VERSION)
@@ -84,7 +92,8 @@ $(LATEGC): build
 	$(WASM_BUILD) -tags corswasm_lategc -o $(LATEGC) .
 
 TEST_ENV := CORSWASM_MODULE=$(CURDIR)/$(MODULE) CORSWASM_PANICTEST_MODULE=$(CURDIR)/$(PANICTEST) \
-	CORSWASM_ALLOCSTAT_MODULE=$(CURDIR)/$(ALLOCSTAT) CORSWASM_LATEGC_MODULE=$(CURDIR)/$(LATEGC) CORSWASM_VERSION=$(VERSION) CORSWASM_OCI_LAYOUT=$(CURDIR)/$(OCI)
+	CORSWASM_ALLOCSTAT_MODULE=$(CURDIR)/$(ALLOCSTAT) CORSWASM_LATEGC_MODULE=$(CURDIR)/$(LATEGC) CORSWASM_VERSION=$(VERSION) CORSWASM_OCI_LAYOUT=$(CURDIR)/$(OCI) \
+	CORSWASM_CLI=$(CURDIR)/$(CLI)
 
 # The framework migration tests' Express app: its packages, exactly as
 # package-lock.json pins them, installed again only when the lock changed.
@@ -100,7 +109,7 @@ $(EXPRESS)/node_modules/.package-lock.json: $(EXPRESS)/package-lock.json $(EXPRE
 
 frameworks: $(EXPRESS)/node_modules/.package-lock.json ## install the framework migration tests' Express packages (npm ci, when package-lock.json changed)
 
-test: build $(PANICTEST) $(ALLOCSTAT) $(LATEGC) oci vet frameworks ## build the module and its image, then run every test (both modules) against them, also in Envoy's host library
+test: build $(PANICTEST) $(ALLOCSTAT) $(LATEGC) $(CLI) oci vet frameworks ## build the module and its image, then run every test (both modules) against them, also in Envoy's host library
 	$(TEST_ENV) go test -count=1 ./...
 	$(TEST_ENV) $(TOOLS_GO) test -count=1 ./...
 	@$(MAKE) --no-print-directory test-envoyhost

@@ -57,12 +57,11 @@ func view(o *Observation) browserView {
 	if !v.listsOK {
 		return v // step 7.3: a list that does not parse is a network error
 	}
-	// With no Access-Control-Allow-Methods the method asked for is the
-	// list (step 7).
+	// With no Access-Control-Allow-Methods the list is empty: step 7
+	// makes it the method asked for only "if methods is null and
+	// request's use-CORS-preflight flag is set", which fetch() never sets
+	// (an XMLHttpRequest with upload listeners does).
 	methods := v.methods
-	if _, present := o.Answer[hACAM]; !present {
-		methods = []string{o.Method}
-	}
 	anyOK := !v.credentials // "*" counts only without credentials
 	// Step 7.7: a method neither listed nor CORS-safelisted fails.
 	if !safelistedMethod(o.Method) && !contains(methods, o.Method) && !(anyOK && contains(methods, "*")) {

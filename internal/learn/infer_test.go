@@ -62,6 +62,16 @@ func TestInference(t *testing.T) {
 					t.Errorf("methods %v; want DELETE, PATCH, PUT", c.AllowMethods)
 				}
 			}},
+		{"a preflight answered without Access-Control-Allow-Methods allows no method that is not safelisted",
+			[]*Observation{
+				pre(host, "/", app, "PUT", "", 200, a(hACAO, app, hACAM, "PUT")),
+				pre(host, "/", app, "PATCH", "", 200, a(hACAO, app)),
+			},
+			func(t *testing.T, res *Result) {
+				if c := proposal(t, res); join(c.AllowMethods) != "PUT" {
+					t.Errorf("methods %v; want PUT (fetch() fails PATCH without Access-Control-Allow-Methods)", c.AllowMethods)
+				}
+			}},
 		{"request headers, lower-cased; * lists those asked",
 			[]*Observation{
 				pre(host, "/", app, "GET", "X-A", 200, a(hACAO, app, hACAH, "X-A, Content-Type")),

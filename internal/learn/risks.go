@@ -125,7 +125,10 @@ func (s *service) findRisks() riskFlags {
 }
 
 // echoes finds the accepted preflights whose Access-Control-Allow-Headers
-// (Methods) was "*", or echoed what was asked when what was asked varied.
+// (Methods) was "*", or echoed what was asked when what was asked varied,
+// unless the service also refused a header (method) an allowed origin
+// asked for: one that answers with the part of a fixed list that was
+// asked allows some headers, not any.
 func echoes(obs []*Observation) (headers, methods []*Observation) {
 	var hEcho, mEcho []*Observation
 	hAsked, mAsked := set{}, set{}
@@ -136,6 +139,8 @@ func echoes(obs []*Observation) (headers, methods []*Observation) {
 		}
 		bv := view(o)
 		if !bv.accepted {
+			h, m := refusedAsked(o, bv)
+			hOther, mOther = hOther || h, mOther || m
 			continue
 		}
 		if contains(bv.headers, "*") {
@@ -168,6 +173,25 @@ func echoes(obs []*Observation) (headers, methods []*Observation) {
 		methods = append(methods, mEcho...)
 	}
 	return headers, methods
+}
+
+// refusedAsked says whether a preflight that passed the CORS check with an
+// ok status (Fetch §4.8 step 7) was refused for a header (method) it asked
+// for: one neither listed nor allowed by "*" (step 7.8; step 7.7).
+func refusedAsked(o *Observation, bv browserView) (header, method bool) {
+	if !bv.originOK || !bv.listsOK {
+		return false, false
+	}
+	anyOK := !bv.credentials
+	for _, h := range requestedHeaders(o) {
+		if !contains(bv.headers, h) && !(anyOK && h != "authorization" && contains(bv.headers, "*")) {
+			header = true
+		}
+	}
+	if !safelistedMethod(o.Method) && !contains(bv.methods, o.Method) && !(anyOK && contains(bv.methods, "*")) {
+		method = true
+	}
+	return header, method
 }
 
 // varyOrigin reports whether the answer's Vary lists Origin or "*".

@@ -156,17 +156,40 @@ func freePort(t *testing.T) int {
 // again on another, at most twice.
 func startFrameworkApp(t *testing.T, app frameworkApp, config string) *runningApp {
 	t.Helper()
-	for attempt := 1; ; attempt++ {
-		r, exitErr := tryStartFrameworkApp(t, app, config)
-		if r.url != "" {
-			return r
-		}
-		if attempt < 3 && portTaken(r.output.String()) {
-			t.Logf("%s %s could not bind its port; starting it on another:\n%s", app.Framework, config, r.output)
-			continue
-		}
-		t.Fatalf("%s %s exited before it was ready (%v):\n%s", app.Framework, config, exitErr, r.output)
+	return startFrameworkApps(t, []appStart{{app, config}})[0]
+}
+
+// appStart names an app and the configuration to start it with.
+type appStart struct {
+	app    frameworkApp
+	config string
+}
+
+// startFrameworkApps starts every app at once and waits until each is
+// ready, as startFrameworkApp does for one: the start-ups overlap.
+func startFrameworkApps(t *testing.T, starts []appStart) []*runningApp {
+	t.Helper()
+	launched := make([]*launchedApp, len(starts))
+	for i, s := range starts {
+		launched[i] = launchFrameworkApp(t, s.app, s.config)
 	}
+	running := make([]*runningApp, len(starts))
+	for i, s := range starts {
+		for attempt := 1; ; attempt++ {
+			r, exitErr := launched[i].waitReady(t)
+			if r.url != "" {
+				running[i] = r
+				break
+			}
+			if attempt < 3 && portTaken(r.output.String()) {
+				t.Logf("%s %s could not bind its port; starting it on another:\n%s", s.app.Framework, s.config, r.output)
+				launched[i] = launchFrameworkApp(t, s.app, s.config)
+				continue
+			}
+			t.Fatalf("%s %s exited before it was ready (%v):\n%s", s.app.Framework, s.config, exitErr, r.output)
+		}
+	}
+	return running
 }
 
 // portTaken says whether an app's output says its port was in use.
@@ -174,10 +197,18 @@ func portTaken(output string) bool {
 	return strings.Contains(strings.ToLower(output), "address already in use") // EADDRINUSE's text
 }
 
-// tryStartFrameworkApp starts the app once; it returns the running app
-// (ready: url set), or the app with its output and the exit error when the
-// app exited before it was ready.
-func tryStartFrameworkApp(t *testing.T, app frameworkApp, config string) (*runningApp, error) {
+// launchedApp is an app process started and not yet known to be ready.
+type launchedApp struct {
+	app    frameworkApp
+	config string
+	url    string
+	output *lockedBuffer
+	exited chan error
+}
+
+// launchFrameworkApp starts the app once on a free port; the test's cleanup
+// stops it.
+func launchFrameworkApp(t *testing.T, app frameworkApp, config string) *launchedApp {
 	t.Helper()
 	port := strconv.Itoa(freePort(t))
 	dir := t.TempDir()
@@ -197,7 +228,8 @@ func tryStartFrameworkApp(t *testing.T, app frameworkApp, config string) (*runni
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		select {
-		case <-exited:
+		case err := <-exited:
+			exited <- err
 		case <-time.After(20 * time.Second):
 			_ = cmd.Process.Kill()
 			<-exited
@@ -207,22 +239,29 @@ func tryStartFrameworkApp(t *testing.T, app frameworkApp, config string) (*runni
 			t.Logf("%s %s output:\n%s", app.Framework, config, out)
 		}
 	})
-	url := "http://127.0.0.1:" + port
+	return &launchedApp{app: app, config: config, url: "http://127.0.0.1:" + port, output: out, exited: exited}
+}
+
+// waitReady waits until the app answers GET /health 200; it returns the
+// running app (url set), or the app with its output and the exit error
+// when the app exited before it was ready.
+func (l *launchedApp) waitReady(t *testing.T) (*runningApp, error) {
+	t.Helper()
 	// A bound on start-up, not an assertion on speed: an app that never
 	// answers fails here rather than hanging the suite.
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		select {
-		case err := <-exited:
-			exited <- err // for the cleanup
-			return &runningApp{output: out}, err
+		case err := <-l.exited:
+			l.exited <- err // for the cleanup
+			return &runningApp{output: l.output}, err
 		default:
 		}
-		if healthy(url) {
-			return &runningApp{url: url, output: out}, nil
+		if healthy(l.url) {
+			return &runningApp{url: l.url, output: l.output}, nil
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s %s: GET /health did not answer 200:\n%s", app.Framework, config, out)
+			t.Fatalf("%s %s: GET /health did not answer 200:\n%s", l.app.Framework, l.config, l.output)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
