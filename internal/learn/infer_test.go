@@ -232,3 +232,17 @@ func policyFor(t *testing.T, res *Result, h string) *policy.Config {
 	}
 	return c
 }
+
+// A preflight answered without Access-Control-Allow-Methods allows no
+// method that is not CORS-safelisted (Fetch §4.8, CORS-preflight fetch).
+func TestMissingAllowMethodsAllowsNoMethod(t *testing.T) {
+	t.Parallel()
+	res := learnFile(t, "noacam.log")
+	s := serviceReport(t, res.Report, host, "/v1/")
+	if s.Evidence.AcceptedPreflights != 0 || s.Does.Methods == nil || len(*s.Does.Methods) != 0 {
+		t.Errorf("accepted preflights %d, methods %v; want none", s.Evidence.AcceptedPreflights, s.Does.Methods)
+	}
+	if c := policyFor(t, res, host); len(c.AllowMethods) != 0 {
+		t.Errorf("proposed methods %v; want none", c.AllowMethods)
+	}
+}
