@@ -246,3 +246,38 @@ func TestMissingAllowMethodsAllowsNoMethod(t *testing.T) {
 		t.Errorf("proposed methods %v; want none", c.AllowMethods)
 	}
 }
+
+// With credentials, the proposal lists only the origins seen allowed with
+// them; one that only got "*" is left out and named.
+func TestCredentialsOnlyForOriginsSeenWithThem(t *testing.T) {
+	t.Parallel()
+	res := learnFile(t, "partial.log")
+	c := policyFor(t, res, host)
+	if join(c.AllowOrigins) != app || c.AllowCredentials == nil || !*c.AllowCredentials {
+		t.Errorf("origins %v, credentials %v; want [%s] with credentials", c.AllowOrigins, c.AllowCredentials, app)
+	}
+	s := serviceReport(t, res.Report, host, "/v1/")
+	if len(s.Dropped) != 1 || s.Dropped[0].Value != "https://public.example.org" || !strings.Contains(s.Dropped[0].Reason, "never seen allowed with credentials") {
+		t.Errorf("dropped %+v; want https://public.example.org, never seen with credentials", s.Dropped)
+	}
+}
+
+// A value the filter cut is never proposed: an origin (even one answered
+// "*"), a method, request headers.
+func TestCutValuesAreNeverProposed(t *testing.T) {
+	t.Parallel()
+	res := learnFile(t, "cutorigin.log")
+	for _, o := range policyFor(t, res, host).AllowOrigins {
+		if strings.HasPrefix(o, "https://xy.") {
+			t.Errorf("the cut origin %q is proposed", o)
+		}
+	}
+	long := "X-" + strings.Repeat("a", 254)
+	cutMethod := pre(host, "/", app, "PURGE"+strings.Repeat("X", 251), long, 204, a(hACAO, app, hACAM, "*", hACAH, "*", hVary, "Origin"))
+	cutMethod.Cut = []string{"method", "request_headers"}
+	res = learnAll(t, Options{}, cutMethod, pre(host, "/", app, "PUT", "x-a", 204, a(hACAO, app, hACAM, "PUT", hACAH, "x-a", hVary, "Origin")))
+	c := policyFor(t, res, host)
+	if join(c.AllowMethods) != "PUT" || join(c.AllowHeaders) != "x-a" {
+		t.Errorf("methods %v, headers %v; want PUT and x-a, nothing cut", c.AllowMethods, c.AllowHeaders)
+	}
+}
