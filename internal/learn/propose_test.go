@@ -237,3 +237,24 @@ func TestTopLevelTieGoesToTheNarrower(t *testing.T) {
 		t.Errorf("top level allows credentials; want the narrower behaviour, without")
 	}
 }
+
+// A host with a trailing dot is the same host, as the filter matches it:
+// one service, whose origins the rule for the host lists.
+func TestHostsCompareAsTheFilterDoes(t *testing.T) {
+	t.Parallel()
+	res := learnFile(t, "dot.log")
+	for _, s := range res.Report.Services {
+		if strings.HasSuffix(s.Host, ".") {
+			t.Errorf("service %s%s: the host keeps its trailing dot", s.Host, s.Path)
+		}
+	}
+	s := serviceReport(t, res.Report, host, "/v1/")
+	if s.Evidence.Observations != 2 || !strings.HasPrefix(s.Policy, "rule ") {
+		t.Errorf("%s/v1/: %d observations, policy %q; want 2 and a rule of its own", host, s.Evidence.Observations, s.Policy)
+	}
+	for _, h := range []struct{ in, want string }{{"API.example.com.:8443", host}, {"[::1]:80", "[::1]"}, {"a.example.com:x", "a.example.com"}} {
+		if got := hostOf(h.in); got != h.want {
+			t.Errorf("hostOf(%q) = %q; want %q", h.in, got, h.want)
+		}
+	}
+}
