@@ -215,16 +215,14 @@ func longestPath(r *proposedRule) int {
 // own, or none when it fits the top level.
 func simulate(services []*service, cfg *proposedConfig) []*service {
 	var wrong []*service
+	index := newRuleIndex(cfg.Rules)
 	for _, s := range services {
 		if s.unusable != "" {
 			continue
 		}
 		var got *proposedRule
-		for i := range cfg.Rules {
-			if matches(&cfg.Rules[i].Match, s.key) {
-				got = &cfg.Rules[i]
-				break
-			}
+		if i := index.first(s.key); i >= 0 {
+			got = &cfg.Rules[i]
 		}
 		switch {
 		case got == nil && !fits(&s.b, cfg.fields):

@@ -258,3 +258,31 @@ func TestHostsCompareAsTheFilterDoes(t *testing.T) {
 		}
 	}
 }
+
+// The rule index picks the rule a scan of the rules in order picks.
+func TestRuleIndexPicksAsTheRulesInOrder(t *testing.T) {
+	t.Parallel()
+	rules := []proposedRule{
+		{Match: policy.Match{Hosts: []string{"a.example.com"}, PathPrefixes: []string{"/a/b/"}}},
+		{Match: policy.Match{Hosts: []string{"a.example.com", "b.example.com"}, Paths: []string{"/a/b/c"}}},
+		{Match: policy.Match{Hosts: []string{"a.example.com"}, PathPrefixes: []string{"/a/"}}},
+		{Match: policy.Match{PathPrefixes: []string{"/x"}}},
+		{Match: policy.Match{Hosts: []string{"b.example.com"}}},
+		{Match: policy.Match{PathPrefixes: []string{"/"}}},
+	}
+	x := newRuleIndex(rules)
+	for _, h := range []string{"a.example.com", "b.example.com", "c.example.com"} {
+		for _, p := range []string{"/", "/a", "/a/", "/a/b", "/a/b/", "/a/b/c", "/a/b/c/d", "/x", "/xy/", "/y/"} {
+			want := -1
+			for i := range rules {
+				if matches(&rules[i].Match, ServiceKey{Host: h, Path: p}) {
+					want = i
+					break
+				}
+			}
+			if got := x.first(ServiceKey{Host: h, Path: p}); got != want {
+				t.Errorf("%s%s: rule %d; want %d", h, p, got, want)
+			}
+		}
+	}
+}
