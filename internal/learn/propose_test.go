@@ -286,3 +286,12 @@ func TestRuleIndexPicksAsTheRulesInOrder(t *testing.T) {
 		}
 	}
 }
+
+// The report says why the top level allows no origin.
+func TestEmptyTopLevelIsExplained(t *testing.T) {
+	t.Parallel()
+	res := learnAll(t, Options{}, act(host, "/", app, "GET", echo(app)))
+	if !slices.ContainsFunc(res.Report.Notes, func(n string) bool { return strings.Contains(n, "the top level allows no origin") }) {
+		t.Errorf("notes %q; want the empty top level explained", res.Report.Notes)
+	}
+}

@@ -92,13 +92,14 @@ func (s *service) findRisks() riskFlags {
 	// allowlist cannot be told from reflection: both answer what they
 	// were sent.
 	unrefused := credentials && len(sites) >= credentialSites && !refusedAny
-	if everyOrigin && len(sites) >= reflectionSites || len(probes) > 0 || unrefused {
+	every := everyOrigin && len(sites) >= reflectionSites
+	if every || len(probes) > 0 || unrefused {
 		f.reflects = true
 		msg := fmt.Sprintf("allowed every origin it was sent, from %d unrelated sites", len(sites))
 		switch {
 		case len(probes) > 0:
 			msg = fmt.Sprintf("allowed an origin it cannot have meant, %q: it reflects the Origin it is sent", shorten(probes[0].Origin))
-		case unrefused:
+		case !every:
 			msg = fmt.Sprintf("allowed credentials to origins of %d sites and refused no origin: an allowlist cannot be told from reflection without a refused origin (%s)", len(sites), originsBySite(bySite))
 		}
 		s.risk(RiskReflectsAnyOrigin, echoed, msg+"; the proposal lists the plausible origins seen instead: review them, a reflecting service allows whoever asks")
