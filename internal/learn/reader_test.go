@@ -2,6 +2,7 @@ package learn
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -57,6 +58,9 @@ func TestReaderCountsMalformedObservations(t *testing.T) {
 		{"trailing text", good + " trailing", "text after"},
 		{"mistyped", strings.Replace(good, `"status":200`, `"status":"200"`, 1), "not an observation object"},
 		{"relative path", strings.Replace(good, `"path":"/"`, `"path":"x"`, 1), "path"},
+		{"after Envoy's prefix", "[2026-12-07 21:00:00.123][27][info][wasm] wasm log cors: " + Marker + "{nope", "not an observation object"},
+		{"in a JSON record's message", `{"msg":"wasm log cors: ` + Marker + `{nope"}`, "not an observation object"},
+		{"text after, in a JSON record", `{"message":` + strconv.Quote(good+" trailing") + `}`, "text after"},
 	} {
 		rd := readText(t, tc.line+"\n"+good+"\n")
 		if rd.counts.Malformed != 1 || rd.counts.Observations != 1 {
