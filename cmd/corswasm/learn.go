@@ -23,7 +23,7 @@ func (e *env) learn(args []string) int {
 	reportFile := fs.String("report", "", "write the report to this `file` instead of standard error")
 	asJSON := fs.Bool("json", false, "write the report as JSON")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: corswasm learn [--segments N] [--report FILE] [--json] FILE...   (logs holding \"corswasm: observation\" lines: Envoy's or Istio's proxy logs, kubectl logs output, JSON log records; \"-\" reads standard input)")
+		fmt.Fprintln(e.stderr, "usage: corswasm learn [--segments N] [--report FILE] [--json] FILE...   (the proxies' application logs holding \"corswasm: observation\" lines: Envoy's or Istio's, kubectl logs output, JSON log records; access logs never count; \"-\" reads standard input)")
 		fs.PrintDefaults()
 	}
 	files, err := parseInterspersed(fs, args)

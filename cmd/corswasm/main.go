@@ -93,7 +93,7 @@ Usage:
       --listener, --gateway and --parent convert for one listener, Istio
       gateway or Gateway API parent alone
   corswasm learn [--segments N] [--report FILE] [--json] FILE...
-      read the observations corswasm logs in audit mode (proxy logs,
+      read the observations corswasm logs in audit mode (the proxies' application logs,
       kubectl logs output, JSON log records) and propose a configuration
       doing what the upstreams do, on standard output; the report (what
       each service does, on what evidence, its risks) on standard error

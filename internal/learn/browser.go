@@ -57,10 +57,11 @@ func view(o *Observation) browserView {
 	if !v.listsOK {
 		return v // step 7.3: a list that does not parse is a network error
 	}
-	// With no Access-Control-Allow-Methods the list is empty: step 7
-	// makes it the method asked for only "if methods is null and
-	// request's use-CORS-preflight flag is set", which fetch() never sets
-	// (an XMLHttpRequest with upload listeners does).
+	// With no Access-Control-Allow-Methods the list is empty: Fetch §4.8
+	// makes it the request's method only "if methods is null and
+	// request's use-CORS-preflight flag is set", a flag XMLHttpRequest
+	// sets for upload listeners, not a preflight for a method that is not
+	// CORS-safelisted.
 	methods := v.methods
 	anyOK := !v.credentials // "*" counts only without credentials
 	// Step 7.7: a method neither listed nor CORS-safelisted fails.

@@ -98,6 +98,7 @@ func FuzzRead(f *testing.F) {
 	f.Add(Marker + `{"v":1,"host":"a","rule":"","path":"/","kind":"actual","origin":"x","method":"GET","status":200,"answer":{}}` + "\n")
 	f.Add(`{"msg":"` + Marker + `{\"v\":1}"}`)
 	f.Add(Marker + "\xff\n\n" + Marker)
+	f.Add(`wasm log a: ` + Marker + `{"v":1}`)
 	f.Fuzz(func(t *testing.T, text string) {
 		var rd reading
 		if err := rd.read(Input{Name: "fuzz", R: strings.NewReader(text)}); err != nil {
@@ -109,6 +110,17 @@ func FuzzRead(f *testing.F) {
 		if len(rd.obs) > 0 {
 			if _, err := LearnObservations(rd.obs, Options{}); err != nil && !errors.Is(err, ErrNoProposal) {
 				t.Fatal(err)
+			}
+		}
+		// A client's value in an access log line never makes an
+		// observation, nor a malformed one.
+		if !strings.ContainsAny(text, "\r\n") {
+			var acc reading
+			if err := acc.read(Input{Name: "access", R: strings.NewReader(`[2026-12-07T21:00:05.000Z] "GET /x HTTP/1.1" 200 "` + text + `" "-"`)}); err != nil {
+				t.Fatal(err)
+			}
+			if acc.counts.Observations+acc.counts.Malformed != 0 {
+				t.Fatalf("an access log line read as %+v", acc.counts)
 			}
 		}
 	})

@@ -2,6 +2,8 @@ package learn
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -89,3 +91,13 @@ func risksOf(r *Report, host string) []string {
 }
 
 func join(l []string) string { return strings.Join(l, ",") }
+
+// readTestdata is a file of testdata/.
+func readTestdata(t testing.TB, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -11,7 +11,8 @@ import (
 func (s *service) infer(v *validator, risks riskFlags) {
 	b, ev := &s.b, &s.ev
 	ev.Observations = len(s.obs)
-	echoed, starred := set{}, set{}
+	// A value the filter cut is not the one sent: it is never proposed.
+	echoed, starred, withCredentials := set{}, set{}, set{}
 	methods, headers, expose := set{}, set{}, set{}
 	maxAges, statuses := map[int]int{}, map[int]int{}
 	starExpose := false
@@ -28,14 +29,19 @@ func (s *service) infer(v *validator, risks riskFlags) {
 			continue
 		}
 		ev.Origins++
-		if bv.wildcard {
+		switch {
+		case o.cut("origin"):
+		case bv.wildcard:
 			starred[o.Origin] = true
-		} else if !o.cut("origin") {
+		default:
 			echoed[o.Origin] = true
 		}
 		if bv.credentials {
 			ev.Credentials++
 			b.Credentials = true
+			if !o.cut("origin") {
+				withCredentials[o.Origin] = true
+			}
 		}
 		if o.Kind == KindActual {
 			ev.AcceptedActual++
@@ -60,7 +66,7 @@ func (s *service) infer(v *validator, risks riskFlags) {
 				methods[m] = true
 			}
 		}
-		if !safelistedMethod(o.Method) {
+		if !safelistedMethod(o.Method) && !o.cut("method") {
 			methods[o.Method] = true // allowed: step 7.7 passed
 		}
 		if _, ok := o.Answer[hACAH]; ok {
@@ -71,8 +77,10 @@ func (s *service) infer(v *validator, risks riskFlags) {
 				headers[h] = true
 			}
 		}
-		for _, h := range requestedHeaders(o) {
-			headers[h] = true // allowed: step 7.8 passed
+		if !o.cut("request_headers") {
+			for _, h := range requestedHeaders(o) {
+				headers[h] = true // allowed: step 7.8 passed
+			}
 		}
 		if acma, ok := o.header(hACMA); ok {
 			ev.MaxAge++
@@ -88,9 +96,9 @@ func (s *service) infer(v *validator, risks riskFlags) {
 		}
 	}
 	if ev.Credentials > 0 && ev.Credentials < ev.Origins {
-		s.note("%d of %d accepted answers allowed credentials; the proposal allows them for every origin it lists", ev.Credentials, ev.Origins)
+		s.note("%d of %d accepted answers allowed credentials; the proposal allows them, and lists only the origins seen allowed with them", ev.Credentials, ev.Origins)
 	}
-	s.inferOrigins(v, echoed, starred, risks)
+	s.inferOrigins(v, echoed, starred, withCredentials, risks)
 	if b.PreflightSeen {
 		b.Methods = s.keep(v, "allow_methods", methods.sorted(), v.method)
 		b.Headers = s.keep(v, "allow_headers", headers.sorted(), v.header)
@@ -122,9 +130,10 @@ func (s *service) infer(v *validator, risks riskFlags) {
 }
 
 // inferOrigins sets the allowed origins: "*" when the service answered "*"
-// without credentials, the exact origins seen allowed otherwise, less
-// those corswasm would refuse or the service could not have meant.
-func (s *service) inferOrigins(v *validator, echoed, starred set, risks riskFlags) {
+// without credentials, the exact origins seen allowed otherwise (with
+// credentials: seen allowed with them), less those corswasm would refuse
+// or the service could not have meant.
+func (s *service) inferOrigins(v *validator, echoed, starred, withCredentials set, risks riskFlags) {
 	b := &s.b
 	if len(starred) > 0 && !b.Credentials && !risks.starWithCredentials {
 		b.Origins = []string{"*"}
@@ -150,6 +159,8 @@ func (s *service) inferOrigins(v *validator, echoed, starred set, risks riskFlag
 			s.drop("allow_origins", o, "not an origin as browsers send it")
 		case risks.reflects && !so.plausible():
 			s.drop("allow_origins", o, "not a plausible site: a probe the service reflected")
+		case b.Credentials && !withCredentials[o]:
+			s.drop("allow_origins", o, "never seen allowed with credentials (it got \"*\" or no Access-Control-Allow-Credentials: true), and the proposal allows them")
 		case b.Credentials && so.scheme == "http" && !so.loopback():
 			s.drop("allow_origins", o, "an http origin with credentials: anyone on the network path can impersonate it")
 		default:

@@ -1,8 +1,11 @@
 package learn
 
 import (
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/corswasm/corswasm/policy"
 )
 
 const (
@@ -12,7 +15,8 @@ const (
 )
 
 // Each case is one service's observations and what the proposal's top
-// level (the only service's behaviour) must be.
+// level must be: the same observations on a second host make the
+// behaviour the top level's (two hosts share it).
 func TestInference(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -27,7 +31,7 @@ func TestInference(t *testing.T) {
 				act(host, "/", "https://other.example.org", "GET", a(hVary, "Origin")),
 			},
 			func(t *testing.T, res *Result) {
-				c := proposal(t, res)
+				c := policyFor(t, res, host)
 				if join(c.AllowOrigins) != adm+","+app || c.AllowCredentials == nil || !*c.AllowCredentials {
 					t.Errorf("origins %v, credentials %v", c.AllowOrigins, c.AllowCredentials)
 				}
@@ -35,7 +39,7 @@ func TestInference(t *testing.T) {
 		{"* without credentials is faithful",
 			[]*Observation{act(host, "/", app, "GET", a(hACAO, "*")), act(host, "/", adm, "GET", a(hACAO, "*"))},
 			func(t *testing.T, res *Result) {
-				if c := proposal(t, res); join(c.AllowOrigins) != "*" || c.AllowCredentials != nil {
+				if c := policyFor(t, res, host); join(c.AllowOrigins) != "*" || c.AllowCredentials != nil {
 					t.Errorf("origins %v, credentials %v; want [*] and none", c.AllowOrigins, c.AllowCredentials)
 				}
 			}},
@@ -46,7 +50,7 @@ func TestInference(t *testing.T) {
 				act(host, "/", "https://x.example.com", "GET", a(hACAO, "https://X.example.com")),
 			},
 			func(t *testing.T, res *Result) {
-				if c := proposal(t, res); len(c.AllowOrigins) != 0 {
+				if c := policyFor(t, res, host); len(c.AllowOrigins) != 0 {
 					t.Errorf("origins %v; want none", c.AllowOrigins)
 				}
 			}},
@@ -58,7 +62,7 @@ func TestInference(t *testing.T) {
 				pre(host, "/", app, "MOVE", "", 204, a(hACAO, app, hACAM, "COPY")),
 			},
 			func(t *testing.T, res *Result) {
-				if c := proposal(t, res); join(c.AllowMethods) != "DELETE,PATCH,PUT" {
+				if c := policyFor(t, res, host); join(c.AllowMethods) != "DELETE,PATCH,PUT" {
 					t.Errorf("methods %v; want DELETE, PATCH, PUT", c.AllowMethods)
 				}
 			}},
@@ -68,7 +72,7 @@ func TestInference(t *testing.T) {
 				pre(host, "/", app, "PATCH", "", 200, a(hACAO, app)),
 			},
 			func(t *testing.T, res *Result) {
-				if c := proposal(t, res); join(c.AllowMethods) != "PUT" {
+				if c := policyFor(t, res, host); join(c.AllowMethods) != "PUT" {
 					t.Errorf("methods %v; want PUT (fetch() fails PATCH without Access-Control-Allow-Methods)", c.AllowMethods)
 				}
 			}},
@@ -79,7 +83,7 @@ func TestInference(t *testing.T) {
 				pre(host, "/", app, "GET", "x-c, authorization", 200, a(hACAO, app, hACAH, "*")),
 			},
 			func(t *testing.T, res *Result) {
-				c := proposal(t, res)
+				c := policyFor(t, res, host)
 				if join(c.AllowHeaders) != "content-type,x-a,x-b" {
 					t.Errorf("headers %v; want content-type, x-a, x-b (authorization is never allowed by *)", c.AllowHeaders)
 				}
@@ -90,7 +94,7 @@ func TestInference(t *testing.T) {
 		{"exposed headers from actual responses",
 			[]*Observation{act(host, "/", app, "GET", a(hACAO, app, hACEH, "X-Request-Id, ETag")), act(host, "/", app, "GET", a(hACAO, app, hACEH, "x-trace"))},
 			func(t *testing.T, res *Result) {
-				if c := proposal(t, res); join(c.ExposeHeaders) != "etag,x-request-id,x-trace" {
+				if c := policyFor(t, res, host); join(c.ExposeHeaders) != "etag,x-request-id,x-trace" {
 					t.Errorf("expose %v", c.ExposeHeaders)
 				}
 			}},
@@ -101,7 +105,7 @@ func TestInference(t *testing.T) {
 				pre(host, "/", adm, "PUT", "", 204, a(hACAO, adm, hACAM, "PUT", hACMA, "600", hVary, "origin")),
 			},
 			func(t *testing.T, res *Result) {
-				if c := proposal(t, res); c.MaxAge == nil || *c.MaxAge != 86400 {
+				if c := policyFor(t, res, host); c.MaxAge == nil || *c.MaxAge != 86400 {
 					t.Errorf("max_age %v; want 86400", c.MaxAge)
 				}
 				if s := serviceReport(t, res.Report, host, "/"); !strings.Contains(join(s.Notes), "above corswasm's limit") {
@@ -117,7 +121,7 @@ func TestInference(t *testing.T) {
 				}(),
 			},
 			func(t *testing.T, res *Result) {
-				if c := proposal(t, res); c.AllowPrivateNetwork == nil || !*c.AllowPrivateNetwork {
+				if c := policyFor(t, res, host); c.AllowPrivateNetwork == nil || !*c.AllowPrivateNetwork {
 					t.Errorf("allow_private_network %v", c.AllowPrivateNetwork)
 				}
 			}},
@@ -130,14 +134,14 @@ func TestInference(t *testing.T) {
 				}(),
 			},
 			func(t *testing.T, res *Result) {
-				if c := proposal(t, res); len(c.AllowMethods) != 0 || c.AllowPrivateNetwork != nil {
+				if c := policyFor(t, res, host); len(c.AllowMethods) != 0 || c.AllowPrivateNetwork != nil && *c.AllowPrivateNetwork {
 					t.Errorf("methods %v, pna %v; want none", c.AllowMethods, c.AllowPrivateNetwork)
 				}
 			}},
 		{"an odd preflight status is reported, not proposed",
 			[]*Observation{pre(host, "/", app, "PUT", "", 202, a(hACAO, app, hACAM, "PUT"))},
 			func(t *testing.T, res *Result) {
-				if c := proposal(t, res); c.PreflightStatus != nil {
+				if c := policyFor(t, res, host); c.PreflightStatus != nil {
 					t.Errorf("preflight_status %v", *c.PreflightStatus)
 				}
 				if s := serviceReport(t, res.Report, host, "/"); !strings.Contains(join(s.Notes), "202") {
@@ -165,14 +169,14 @@ func TestInference(t *testing.T) {
 				return o
 			}()},
 			func(t *testing.T, res *Result) {
-				if c := proposal(t, res); len(c.AllowOrigins) != 0 {
+				if c := policyFor(t, res, host); len(c.AllowOrigins) != 0 {
 					t.Errorf("origins %v", c.AllowOrigins)
 				}
 			}},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			t.Parallel()
-			tc.want(t, learnAll(t, Options{}, tc.obs...))
+			tc.want(t, learnAll(t, Options{}, onTwoHosts(tc.obs)...))
 		})
 	}
 }
@@ -212,5 +216,78 @@ func TestOriginSyntax(t *testing.T) {
 		if so.loopback() != tc.loopback || so.site() != tc.site || so.plausible() != tc.plausible {
 			t.Errorf("%q: loopback %v, site %q, plausible %v; want %v, %q, %v", tc.origin, so.loopback(), so.site(), so.plausible(), tc.loopback, tc.site, tc.plausible)
 		}
+	}
+}
+
+// onTwoHosts is the observations, and the same on a second host.
+func onTwoHosts(obs []*Observation) []*Observation {
+	out := slices.Clone(obs)
+	for _, o := range obs {
+		c := *o
+		c.Host = "api2.example.com"
+		out = append(out, &c)
+	}
+	return out
+}
+
+// policyFor is the policy the proposal gives the host: its rule's fields,
+// or the top level's when no rule names it.
+func policyFor(t *testing.T, res *Result, h string) *policy.Config {
+	t.Helper()
+	c := proposal(t, res)
+	for _, r := range c.Rules {
+		if slices.Contains(r.Match.Hosts, h) {
+			return &r.Config
+		}
+	}
+	return c
+}
+
+// A preflight answered without Access-Control-Allow-Methods allows no
+// method that is not CORS-safelisted (Fetch §4.8, CORS-preflight fetch).
+func TestMissingAllowMethodsAllowsNoMethod(t *testing.T) {
+	t.Parallel()
+	res := learnFile(t, "noacam.log")
+	s := serviceReport(t, res.Report, host, "/v1/")
+	if s.Evidence.AcceptedPreflights != 0 || s.Does.Methods == nil || len(*s.Does.Methods) != 0 {
+		t.Errorf("accepted preflights %d, methods %v; want none", s.Evidence.AcceptedPreflights, s.Does.Methods)
+	}
+	if c := policyFor(t, res, host); len(c.AllowMethods) != 0 {
+		t.Errorf("proposed methods %v; want none", c.AllowMethods)
+	}
+}
+
+// With credentials, the proposal lists only the origins seen allowed with
+// them; one that only got "*" is left out and named.
+func TestCredentialsOnlyForOriginsSeenWithThem(t *testing.T) {
+	t.Parallel()
+	res := learnFile(t, "partial.log")
+	c := policyFor(t, res, host)
+	if join(c.AllowOrigins) != app || c.AllowCredentials == nil || !*c.AllowCredentials {
+		t.Errorf("origins %v, credentials %v; want [%s] with credentials", c.AllowOrigins, c.AllowCredentials, app)
+	}
+	s := serviceReport(t, res.Report, host, "/v1/")
+	if len(s.Dropped) != 1 || s.Dropped[0].Value != "https://public.example.org" || !strings.Contains(s.Dropped[0].Reason, "never seen allowed with credentials") {
+		t.Errorf("dropped %+v; want https://public.example.org, never seen with credentials", s.Dropped)
+	}
+}
+
+// A value the filter cut is never proposed: an origin (even one answered
+// "*"), a method, request headers.
+func TestCutValuesAreNeverProposed(t *testing.T) {
+	t.Parallel()
+	res := learnFile(t, "cutorigin.log")
+	for _, o := range policyFor(t, res, host).AllowOrigins {
+		if strings.HasPrefix(o, "https://xy.") {
+			t.Errorf("the cut origin %q is proposed", o)
+		}
+	}
+	long := "X-" + strings.Repeat("a", 254)
+	cutMethod := pre(host, "/", app, "PURGE"+strings.Repeat("X", 251), long, 204, a(hACAO, app, hACAM, "*", hACAH, "*", hVary, "Origin"))
+	cutMethod.Cut = []string{"method", "request_headers"}
+	res = learnAll(t, Options{}, cutMethod, pre(host, "/", app, "PUT", "x-a", 204, a(hACAO, app, hACAM, "PUT", hACAH, "x-a", hVary, "Origin")))
+	c := policyFor(t, res, host)
+	if join(c.AllowMethods) != "PUT" || join(c.AllowHeaders) != "x-a" {
+		t.Errorf("methods %v, headers %v; want PUT and x-a, nothing cut", c.AllowMethods, c.AllowHeaders)
 	}
 }

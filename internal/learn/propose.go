@@ -15,22 +15,26 @@ import (
 // accepts could be written.
 var ErrNoProposal = errors.New("no configuration corswasm accepts could be proposed")
 
-// propose builds the configuration: the most common behaviour at the top
-// level, one rule per group of services that do something else.
+// propose builds the configuration: the behaviour most hosts share at the
+// top level (or no origin allowed), one rule per group of services that do
+// something else.
 func propose(services []*service, v *validator, rootAll bool) (*proposedConfig, error) {
-	top := topBehaviour(services)
 	cfg := &proposedConfig{}
-	if top != nil {
+	if top := topBehaviour(services); top != nil {
 		cfg.fields = topFields(top)
+	} else {
+		cfg.fields = fields{AllowOrigins: ptr([]string{})}
 	}
+	forced := map[*service]bool{}
 	for _, s := range services {
 		if s.unusable == "" {
 			if p := v.match(s.key.Host, s.key.Path, strings.HasSuffix(s.key.Path, "/")); p != "" {
 				s.unusable = "no rule can match it: " + p
 			}
 		}
+		// A service with a risk gets a rule of its own, which names it.
+		forced[s] = len(s.risks) > 0
 	}
-	forced := map[*service]bool{}
 	for attempt := 0; attempt < 5; attempt++ {
 		cfg.Rules = buildRules(services, cfg.fields, rootAll, forced, attempt < 2)
 		wrong := simulate(services, cfg)
@@ -44,31 +48,48 @@ func propose(services []*service, v *validator, rootAll bool) (*proposedConfig, 
 	return nil, fmt.Errorf("%w: the rules could not be ordered so that each service gets its own", ErrNoProposal)
 }
 
-// topBehaviour is the behaviour most services have (then: most
-// observations; then the first by key).
+// minTopHosts is how many distinct hosts must share a behaviour for it to
+// be the top level's: a client can create path buckets at will, not hosts.
+const minTopHosts = 2
+
+// topBehaviour is the behaviour shared by the most distinct hosts among
+// services without a risk, when at least minTopHosts share it; a tie goes
+// to the narrower (fewer origins, then no credentials), then to the first
+// by key. Nil when none qualifies: the top level then allows no origin.
 func topBehaviour(services []*service) *behaviour {
 	type tally struct {
-		b             *behaviour
-		services, obs int
-		key           string
+		b     *behaviour
+		hosts set
+		key   string
 	}
 	byKey := map[string]*tally{}
 	for _, s := range services {
-		if s.unusable != "" {
+		if s.unusable != "" || len(s.risks) > 0 {
 			continue
 		}
 		k := s.b.key()
 		t := byKey[k]
 		if t == nil {
-			t = &tally{b: &s.b, key: k}
+			t = &tally{b: &s.b, hosts: set{}, key: k}
 			byKey[k] = t
 		}
-		t.services++
-		t.obs += len(s.obs)
+		t.hosts[s.key.Host] = true
+	}
+	narrower := func(a, b *tally) bool {
+		if len(a.b.Origins) != len(b.b.Origins) {
+			return len(a.b.Origins) < len(b.b.Origins)
+		}
+		if a.b.Credentials != b.b.Credentials {
+			return !a.b.Credentials
+		}
+		return a.key < b.key
 	}
 	var best *tally
 	for _, t := range byKey {
-		if best == nil || t.services > best.services || t.services == best.services && (t.obs > best.obs || t.obs == best.obs && t.key < best.key) {
+		if len(t.hosts) < minTopHosts {
+			continue
+		}
+		if best == nil || len(t.hosts) > len(best.hosts) || len(t.hosts) == len(best.hosts) && narrower(t, best) {
 			best = t
 		}
 	}
@@ -194,16 +215,14 @@ func longestPath(r *proposedRule) int {
 // own, or none when it fits the top level.
 func simulate(services []*service, cfg *proposedConfig) []*service {
 	var wrong []*service
+	index := newRuleIndex(cfg.Rules)
 	for _, s := range services {
 		if s.unusable != "" {
 			continue
 		}
 		var got *proposedRule
-		for i := range cfg.Rules {
-			if matches(&cfg.Rules[i].Match, s.key) {
-				got = &cfg.Rules[i]
-				break
-			}
+		if i := index.first(s.key); i >= 0 {
+			got = &cfg.Rules[i]
 		}
 		switch {
 		case got == nil && !fits(&s.b, cfg.fields):

@@ -3,6 +3,7 @@ package learn
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/corswasm/corswasm/policy"
@@ -131,8 +132,10 @@ func TestUnusableServices(t *testing.T) {
 		act("a.example.com", "/", app, "GET", echo(app)),
 		act("bad host", "/p q", "https://partner.example.org", "GET", echo("https://partner.example.org")),
 		cut)
-	if c := proposal(t, res); len(c.Rules) != 0 {
-		t.Errorf("rules %+v; want none", c.Rules)
+	for _, r := range proposal(t, res).Rules {
+		if !slices.Equal(r.Match.Hosts, []string{"a.example.com"}) {
+			t.Errorf("rule %+v; want none but a.example.com's", r)
+		}
 	}
 	for _, h := range []string{"bad host", "x.example.com"} {
 		var s Service
@@ -165,5 +168,130 @@ func TestRuleWithCredentialsDoesNotInheritExposeStar(t *testing.T) {
 	c := proposal(t, res)
 	if join(c.ExposeHeaders) != "*" || len(c.Rules) != 1 || c.Rules[0].ExposeHeaders == nil || len(c.Rules[0].ExposeHeaders) != 0 {
 		t.Errorf("top expose %v, rules %+v; want * at the top, none in the rule", c.ExposeHeaders, c.Rules)
+	}
+}
+
+// learnFile runs Learn on a file of testdata/.
+func learnFile(t *testing.T, name string) *Result {
+	t.Helper()
+	res, err := Learn([]Input{{Name: name, R: strings.NewReader(readTestdata(t, name))}}, Options{})
+	if err != nil {
+		t.Fatalf("Learn %s: %v", name, err)
+	}
+	mustCheck(t, res.Config)
+	return res
+}
+
+// A client creates path buckets at will, not hosts: the top level is the
+// behaviour most hosts share, however many buckets another one has.
+func TestTopLevelIsWhatMostHostsDo(t *testing.T) {
+	t.Parallel()
+	res := learnFile(t, "vote.log") // three hosts allow app; one host, five buckets, evil
+	c := proposal(t, res)
+	if join(c.AllowOrigins) != app || c.AllowCredentials == nil || !*c.AllowCredentials {
+		t.Errorf("top level: origins %v, credentials %v; want [%s] with credentials", c.AllowOrigins, c.AllowCredentials, app)
+	}
+	for _, r := range c.Rules {
+		if slices.Contains(r.AllowOrigins, "https://evil.example.net") && !slices.Equal(r.Match.Hosts, []string{"refl.example.com"}) {
+			t.Errorf("rule %s gives evil.example.net to %v", r.Name, r.Match.Hosts)
+		}
+	}
+	if s := serviceReport(t, res.Report, "refl.example.com", "/z0/"); !strings.HasPrefix(s.Policy, "rule ") {
+		t.Errorf("refl.example.com/z0/: policy %q; want a rule of its own", s.Policy)
+	}
+}
+
+// One host alone, however many buckets, does not make the top level, nor
+// does a behaviour with a risk: the top level then allows no origin and
+// every service gets its rule.
+func TestTopLevelNeedsTwoHostsWithoutRisk(t *testing.T) {
+	t.Parallel()
+	var obs []*Observation
+	for _, p := range []string{"/a/", "/b/", "/c/"} {
+		obs = append(obs, act(host, p, app, "GET", a(hACAO, app, hVary, "Origin")))
+	}
+	for _, h := range []string{"x.example.com", "y.example.com", "z.example.com"} {
+		obs = append(obs, act(h, "/", "null", "GET", a(hACAO, "null", hVary, "Origin")))
+	}
+	res := learnAll(t, Options{}, obs...)
+	c := proposal(t, res)
+	if c.AllowOrigins == nil || len(c.AllowOrigins) != 0 || !strings.Contains(string(res.Config), `"allow_origins": []`) {
+		t.Errorf("top level origins %v; want []\n%s", c.AllowOrigins, res.Config)
+	}
+	for _, s := range res.Report.Services {
+		if !strings.HasPrefix(s.Policy, "rule ") {
+			t.Errorf("%s%s: policy %q; want a rule", s.Host, s.Path, s.Policy)
+		}
+	}
+}
+
+// A tie between behaviours goes to the narrower one.
+func TestTopLevelTieGoesToTheNarrower(t *testing.T) {
+	t.Parallel()
+	res := learnAll(t, Options{},
+		act("a.example.com", "/", app, "GET", a(hACAO, app, hACAC, "true", hVary, "Origin")),
+		act("b.example.com", "/", app, "GET", a(hACAO, app, hACAC, "true", hVary, "Origin")),
+		act("c.example.com", "/", app, "GET", a(hACAO, app, hVary, "Origin")),
+		act("d.example.com", "/", app, "GET", a(hACAO, app, hVary, "Origin")))
+	if c := proposal(t, res); c.AllowCredentials != nil && *c.AllowCredentials {
+		t.Errorf("top level allows credentials; want the narrower behaviour, without")
+	}
+}
+
+// A host with a trailing dot is the same host, as the filter matches it:
+// one service, whose origins the rule for the host lists.
+func TestHostsCompareAsTheFilterDoes(t *testing.T) {
+	t.Parallel()
+	res := learnFile(t, "dot.log")
+	for _, s := range res.Report.Services {
+		if strings.HasSuffix(s.Host, ".") {
+			t.Errorf("service %s%s: the host keeps its trailing dot", s.Host, s.Path)
+		}
+	}
+	s := serviceReport(t, res.Report, host, "/v1/")
+	if s.Evidence.Observations != 2 || !strings.HasPrefix(s.Policy, "rule ") {
+		t.Errorf("%s/v1/: %d observations, policy %q; want 2 and a rule of its own", host, s.Evidence.Observations, s.Policy)
+	}
+	for _, h := range []struct{ in, want string }{{"API.example.com.:8443", host}, {"[::1]:80", "[::1]"}, {"a.example.com:x", "a.example.com"}} {
+		if got := hostOf(h.in); got != h.want {
+			t.Errorf("hostOf(%q) = %q; want %q", h.in, got, h.want)
+		}
+	}
+}
+
+// The rule index picks the rule a scan of the rules in order picks.
+func TestRuleIndexPicksAsTheRulesInOrder(t *testing.T) {
+	t.Parallel()
+	rules := []proposedRule{
+		{Match: policy.Match{Hosts: []string{"a.example.com"}, PathPrefixes: []string{"/a/b/"}}},
+		{Match: policy.Match{Hosts: []string{"a.example.com", "b.example.com"}, Paths: []string{"/a/b/c"}}},
+		{Match: policy.Match{Hosts: []string{"a.example.com"}, PathPrefixes: []string{"/a/"}}},
+		{Match: policy.Match{PathPrefixes: []string{"/x"}}},
+		{Match: policy.Match{Hosts: []string{"b.example.com"}}},
+		{Match: policy.Match{PathPrefixes: []string{"/"}}},
+	}
+	x := newRuleIndex(rules)
+	for _, h := range []string{"a.example.com", "b.example.com", "c.example.com"} {
+		for _, p := range []string{"/", "/a", "/a/", "/a/b", "/a/b/", "/a/b/c", "/a/b/c/d", "/x", "/xy/", "/y/"} {
+			want := -1
+			for i := range rules {
+				if matches(&rules[i].Match, ServiceKey{Host: h, Path: p}) {
+					want = i
+					break
+				}
+			}
+			if got := x.first(ServiceKey{Host: h, Path: p}); got != want {
+				t.Errorf("%s%s: rule %d; want %d", h, p, got, want)
+			}
+		}
+	}
+}
+
+// The report says why the top level allows no origin.
+func TestEmptyTopLevelIsExplained(t *testing.T) {
+	t.Parallel()
+	res := learnAll(t, Options{}, act(host, "/", app, "GET", echo(app)))
+	if !slices.ContainsFunc(res.Report.Notes, func(n string) bool { return strings.Contains(n, "the top level allows no origin") }) {
+		t.Errorf("notes %q; want the empty top level explained", res.Report.Notes)
 	}
 }

@@ -2,12 +2,9 @@ package learn
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"maps"
-	"slices"
 	"strings"
 )
 
@@ -95,10 +92,15 @@ func (rd *reading) line(file string, n int, text string, long bool) {
 		return
 	}
 	if long {
-		rd.bad(file, n, fmt.Sprintf("a line longer than %d bytes", maxLine))
+		if _, at := messageAt(text); at {
+			rd.bad(file, n, fmt.Sprintf("a line longer than %d bytes", maxLine))
+		}
 		return
 	}
-	o, err := findObservation(text)
+	o, at, err := findObservation(text)
+	if !at {
+		return
+	}
 	if err != nil {
 		rd.bad(file, n, err.Error())
 		return
@@ -112,66 +114,4 @@ func (rd *reading) bad(file string, n int, reason string) {
 	if len(rd.malformed) < maxMalformedShown {
 		rd.malformed = append(rd.malformed, Malformed{File: file, Line: n, Reason: reason})
 	}
-}
-
-// findObservation finds the observation in a line: after the marker, up to
-// the end of the line (any prefix before it: Envoy's log format, kubectl's
-// --prefix and --timestamps), or in a string of a JSON log record the line
-// holds (Envoy's or Istio's JSON log format), decoded first.
-func findObservation(text string) (*Observation, error) {
-	text = strings.TrimRight(text, "\r\n")
-	i := strings.Index(text, Marker)
-	direct, err := parseObservation(text[i+len(Marker):])
-	if err == nil {
-		return direct, nil
-	}
-	if o, ok := fromRecord(text); ok {
-		return o, nil
-	}
-	return nil, err
-}
-
-// fromRecord decodes the JSON log record that starts at the line's first
-// "{" and returns the observation one of its strings holds.
-func fromRecord(text string) (*Observation, bool) {
-	start := strings.IndexByte(text, '{')
-	if start < 0 {
-		return nil, false
-	}
-	dec := json.NewDecoder(strings.NewReader(text[start:]))
-	dec.UseNumber()
-	var rec any
-	if dec.Decode(&rec) != nil {
-		return nil, false
-	}
-	return inStrings(rec, 0)
-}
-
-// inStrings searches the record's strings for the marker.
-func inStrings(v any, depth int) (*Observation, bool) {
-	if depth > 8 {
-		return nil, false
-	}
-	switch v := v.(type) {
-	case string:
-		if i := strings.Index(v, Marker); i >= 0 {
-			o, err := parseObservation(strings.TrimRight(v[i+len(Marker):], "\r\n"))
-			return o, err == nil
-		}
-	case map[string]any:
-		// In the keys' order, so that a record with two observations
-		// always yields the same one.
-		for _, k := range slices.Sorted(maps.Keys(v)) {
-			if o, ok := inStrings(v[k], depth+1); ok {
-				return o, true
-			}
-		}
-	case []any:
-		for _, x := range v {
-			if o, ok := inStrings(x, depth+1); ok {
-				return o, true
-			}
-		}
-	}
-	return nil, false
 }

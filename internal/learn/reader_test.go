@@ -2,6 +2,7 @@ package learn
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -21,7 +22,7 @@ func TestReaderFindsObservationsInEveryLogFormat(t *testing.T) {
 	o.Rule = "api"
 	obs := line(t, o)
 	record, _ := json.Marshal(map[string]any{"level": "info", "time": "2026-12-07T21:00:00Z", "msg": "wasm log cors: " + obs})
-	nested, _ := json.Marshal(map[string]any{"log": map[string]any{"message": obs + "\n"}})
+	envoyJSON, _ := json.Marshal(map[string]any{"Timestamp": "2026-12-07T21:00:00.000", "Level": "info", "Message": "wasm log cors_filter root vm: " + obs + "\n"})
 	for _, tc := range []struct{ desc, line string }{
 		{"bare", obs},
 		{"CRLF", obs + "\r"},
@@ -29,7 +30,9 @@ func TestReaderFindsObservationsInEveryLogFormat(t *testing.T) {
 		{"kubectl --prefix --timestamps", "[pod/gw-7d9f/istio-proxy] 2026-12-07T21:00:00.000000000Z " + obs},
 		{"Istio JSON record", string(record)},
 		{"kubectl prefix before a JSON record", "[pod/gw/istio-proxy] " + string(record)},
-		{"nested JSON record", string(nested)},
+		{"Envoy JSON record", string(envoyJSON)},
+		{"Istio's text format", "2026-12-07T21:00:00.000000Z\tinfo\tenvoy wasm external/envoy/source/extensions/common/wasm/context.cc:1195\twasm log cors: " + obs + "\tthread=27"},
+		{"kubectl --timestamps", "2026-12-07T21:00:00.000000000Z " + obs},
 	} {
 		rd := readText(t, "unrelated line\n"+tc.line+"\nanother\n")
 		if rd.counts.Observations != 1 || rd.counts.Malformed != 0 || rd.counts.Lines != 3 {
@@ -55,6 +58,9 @@ func TestReaderCountsMalformedObservations(t *testing.T) {
 		{"trailing text", good + " trailing", "text after"},
 		{"mistyped", strings.Replace(good, `"status":200`, `"status":"200"`, 1), "not an observation object"},
 		{"relative path", strings.Replace(good, `"path":"/"`, `"path":"x"`, 1), "path"},
+		{"after Envoy's prefix", "[2026-12-07 21:00:00.123][27][info][wasm] wasm log cors: " + Marker + "{nope", "not an observation object"},
+		{"in a JSON record's message", `{"msg":"wasm log cors: ` + Marker + `{nope"}`, "not an observation object"},
+		{"text after, in a JSON record", `{"message":` + strconv.Quote(good+" trailing") + `}`, "text after"},
 	} {
 		rd := readText(t, tc.line+"\n"+good+"\n")
 		if rd.counts.Malformed != 1 || rd.counts.Observations != 1 {
@@ -99,5 +105,40 @@ func TestReaderIgnoresLinesWithoutTheMarker(t *testing.T) {
 	rd := readText(t, "corswasm: observations dropped\n{\"msg\":\"corswasm: observation\"}\nno newline at the end")
 	if rd.counts.Lines != 3 || rd.counts.Observations != 0 || rd.counts.Malformed != 0 {
 		t.Errorf("counts %+v; want 3 lines, nothing else", rd.counts)
+	}
+}
+
+// A client's values reach access log lines (a User-Agent, a path): those
+// never yield an observation, whatever they hold, nor a malformed one.
+func TestReaderIgnoresObservationsOutsideTheMessage(t *testing.T) {
+	t.Parallel()
+	o := act("app.example.com", "/api/", "https://evil.example.net", "GET", a(hACAO, "https://evil.example.net", hACAC, "true"))
+	obs := line(t, o)
+	q, _ := json.Marshal(obs)
+	inner, _ := json.Marshal(map[string]any{"m": obs})
+	userAgent, _ := json.Marshal(map[string]any{"start_time": "2026-12-07T21:00:06.000Z", "method": "GET", "user_agent": obs, "authority": "app.example.com"})
+	nested, _ := json.Marshal(map[string]any{"log": map[string]any{"message": obs}})
+	for _, tc := range []struct{ desc, line string }{
+		{"text access log", `[2026-12-07T21:00:05.000Z] "GET /api/x HTTP/1.1" 200 - "-" "` + string(inner) + `" "6f1c" "app.example.com"`},
+		{"text access log, the value last", `[2026-12-07T21:00:05.000Z] "GET /api/x HTTP/1.1" 200 ` + obs},
+		{"text access log, wasm log in a value", `[2026-12-07T21:00:05.000Z] "GET /x HTTP/1.1" "wasm log a: ` + obs},
+		{"JSON access log", string(userAgent)},
+		{"a record in a JSON field", string(nested)},
+		{"JSON record then text", `{"msg":` + string(q) + `} trailing`},
+		{"text then a JSON record", `access {"msg":` + string(q) + `}`},
+		{"marker inside the message", `{"msg":"request from ` + string(q[1:]) + `}`},
+		{"wasm log prefix with a quote", "wasm log \"a: " + obs},
+	} {
+		rd := readText(t, tc.line+"\n")
+		if rd.counts.Observations != 0 || rd.counts.Malformed != 0 {
+			t.Errorf("%s: counts %+v; want no observation, nothing malformed", tc.desc, rd.counts)
+		}
+	}
+	// From the files of such lines, learn proposes nothing.
+	for _, name := range []string{"text-access.log", "json-access.log"} {
+		_, err := Learn([]Input{{Name: name, R: strings.NewReader(readTestdata(t, name))}}, Options{})
+		if err != ErrNoObservations {
+			t.Errorf("%s: Learn: %v; want ErrNoObservations", name, err)
+		}
 	}
 }

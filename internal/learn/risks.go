@@ -2,6 +2,7 @@ package learn
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -16,6 +17,7 @@ const (
 	RiskAllowsAnyMethod          = "allows_any_method"
 	maxEvidence                  = 10
 	reflectionSites              = 3
+	credentialSites              = 2
 )
 
 // RiskService names the service a risk is about; Rule is the audit
@@ -46,9 +48,12 @@ func (s *service) findRisks() riskFlags {
 	var f riskFlags
 	var echoed, nullAllowed, invalid, probes, starCreds, noVary, anyHeader, anyMethod []*Observation
 	sites, accepted, refused := set{}, set{}, set{}
+	bySite := map[string][]string{}
+	refusedAny := false
 	for _, o := range s.obs {
 		bv := view(o)
 		acao, _ := o.header(hACAO)
+		refusedAny = refusedAny || !bv.originOK && !o.cut("origin")
 		if !o.cut("origin") && o.Origin != "null" {
 			if bv.originOK {
 				accepted[o.Origin] = true
@@ -70,17 +75,32 @@ func (s *service) findRisks() riskFlags {
 		default:
 			echoed = append(echoed, o)
 			sites[so.site()] = true
+			if !contains(bySite[so.site()], o.Origin) {
+				bySite[so.site()] = append(bySite[so.site()], o.Origin)
+			}
 			if !so.plausible() {
 				probes = append(probes, o)
 			}
 		}
 	}
+	credentials := false
+	for _, o := range echoed {
+		credentials = credentials || view(o).credentials
+	}
 	everyOrigin := len(refused) == 0 || allIn(refused, accepted)
-	if everyOrigin && len(sites) >= reflectionSites || len(probes) > 0 {
+	// With credentials, two sites allowed and no origin ever refused, an
+	// allowlist cannot be told from reflection: both answer what they
+	// were sent.
+	unrefused := credentials && len(sites) >= credentialSites && !refusedAny
+	every := everyOrigin && len(sites) >= reflectionSites
+	if every || len(probes) > 0 || unrefused {
 		f.reflects = true
 		msg := fmt.Sprintf("allowed every origin it was sent, from %d unrelated sites", len(sites))
-		if len(probes) > 0 {
+		switch {
+		case len(probes) > 0:
 			msg = fmt.Sprintf("allowed an origin it cannot have meant, %q: it reflects the Origin it is sent", shorten(probes[0].Origin))
+		case !every:
+			msg = fmt.Sprintf("allowed credentials to origins of %d sites and refused no origin: an allowlist cannot be told from reflection without a refused origin (%s)", len(sites), originsBySite(bySite))
 		}
 		s.risk(RiskReflectsAnyOrigin, echoed, msg+"; the proposal lists the plausible origins seen instead: review them, a reflecting service allows whoever asks")
 	}
@@ -89,10 +109,6 @@ func (s *service) findRisks() riskFlags {
 	}
 	if len(invalid) > 0 {
 		s.risk(RiskAllowsInvalidOrigin, invalid, "echoed an Origin that is not an origin as browsers send it: it reflects what it is sent; the proposal leaves it out")
-	}
-	credentials := false
-	for _, o := range echoed {
-		credentials = credentials || view(o).credentials
 	}
 	if len(starCreds) > 0 || f.reflects && credentials {
 		f.starWithCredentials = len(starCreds) > 0
@@ -226,4 +242,29 @@ func (s *service) risk(code string, ev []*Observation, message string) {
 	r := Risk{Service: RiskService{Host: s.key.Host, Rule: strings.Join(s.rules, ","), Path: s.key.Path}, Risk: code, Count: len(ev), Message: message}
 	r.Evidence = ev[:min(len(ev), maxEvidence)]
 	s.risks = append(s.risks, r)
+}
+
+// originsBySite lists origins by site: "site: a, b; site2: c", sites in
+// order, at most maxEvidence origins in all.
+func originsBySite(bySite map[string][]string) string {
+	sites := make([]string, 0, len(bySite))
+	for k := range bySite {
+		sites = append(sites, k)
+	}
+	sort.Strings(sites)
+	var parts []string
+	n := 0
+	for _, site := range sites {
+		origins := sortedCopy(bySite[site])
+		if n+len(origins) > maxEvidence {
+			origins = origins[:max(0, maxEvidence-n)]
+		}
+		n += len(origins)
+		if len(origins) == 0 {
+			parts = append(parts, "…")
+			break
+		}
+		parts = append(parts, site+": "+strings.Join(origins, ", "))
+	}
+	return strings.Join(parts, "; ")
 }

@@ -135,8 +135,33 @@ func TestStarWithCredentialsProposesTheOriginsSeen(t *testing.T) {
 	res := learnAll(t, Options{},
 		act(host, "/", app, "GET", a(hACAO, "*", hACAC, "true")),
 		act(host, "/", "null", "GET", a(hACAO, "*", hACAC, "true")))
-	c := proposal(t, res)
+	c := policyFor(t, res, host)
 	if join(c.AllowOrigins) != app || c.AllowCredentials != nil && *c.AllowCredentials {
 		t.Errorf("origins %v, credentials %v; want [%s] without credentials (a browser fails credentialed requests with *)", c.AllowOrigins, c.AllowCredentials, app)
+	}
+}
+
+// Credentials to origins of two sites, none refused: reflection cannot be
+// told from an allowlist, so it is reported as reflection.
+func TestCredentialsToTwoSitesNeverRefusedIsReflection(t *testing.T) {
+	t.Parallel()
+	res := learnFile(t, "reflect2.log")
+	got := risksOf(res.Report, host)
+	if !slices.Contains(got, RiskReflectsAnyOrigin) || !slices.Contains(got, RiskCredentialsWithAnyOrigin) {
+		t.Fatalf("risks %v; want %s and %s", got, RiskReflectsAnyOrigin, RiskCredentialsWithAnyOrigin)
+	}
+	for _, k := range res.Report.Risks {
+		if k.Risk == RiskReflectsAnyOrigin && (!strings.Contains(k.Message, "cannot be told from reflection without a refused origin") ||
+			!strings.Contains(k.Message, "attacker.net: https://attacker.net; example.com: https://admin.example.com, https://app.example.com")) {
+			t.Errorf("message %q", k.Message)
+		}
+	}
+	// One refused origin tells an allowlist: no reflection.
+	res = learnAll(t, Options{},
+		act(host, "/", app, "GET", a(hACAO, app, hACAC, "true", hVary, "Origin")),
+		act(host, "/", "https://partner.example.org", "GET", a(hACAO, "https://partner.example.org", hACAC, "true", hVary, "Origin")),
+		act(host, "/", "https://other.example.net", "GET", a(hVary, "Origin")))
+	if got := risksOf(res.Report, host); len(got) != 0 {
+		t.Errorf("with a refused origin: risks %v; want none", got)
 	}
 }

@@ -68,13 +68,19 @@ func group(obs []*Observation, segments int) []*service {
 	return out
 }
 
-// hostOf is an :authority without its port, lower-cased.
+// hostOf is an :authority as the filter matches rules' hosts: without its
+// port, without a trailing dot ("api.example.com." names the same host),
+// lower-cased.
 func hostOf(authority string) string {
 	h := authority
-	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.HasSuffix(h, "]") && allDigits(h[i+1:]) {
+	if strings.HasPrefix(h, "[") {
+		if end := strings.IndexByte(h, ']'); end >= 0 {
+			h = h[:end+1]
+		}
+	} else if i := strings.LastIndexByte(h, ':'); i >= 0 {
 		h = h[:i]
 	}
-	return strings.ToLower(h)
+	return strings.ToLower(strings.TrimSuffix(h, "."))
 }
 
 func allDigits(s string) bool {
