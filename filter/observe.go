@@ -137,8 +137,9 @@ func (o *observer) record(a *auditState, u *policy.UpstreamAnswer, pairs []heade
 }
 
 // add records the key hash k: true when it is new and was added, false
-// when it was seen before, or is new but the table is full (counted as
-// dropped).
+// when it was seen before, or is not in the table and the table is full
+// (counted as dropped: each time, since a full table does not remember
+// what it did not record).
 func (o *observer) add(k uint64) bool {
 	if k == 0 {
 		k = 1 // 0 marks an empty slot
