@@ -169,7 +169,7 @@ var answerNames = [...]string{policy.HeaderAllowOrigin, policy.HeaderAllowCreden
 // parseStatus reads a :status value, 0 when it is not a number (as
 // strconv.Atoi's failure did, without the error value it allocates).
 func parseStatus(v string) int {
-	if v == "" || len(v) > 9 {
+	if v == "" || len(v) > maxStatusDigits {
 		return 0
 	}
 	n := 0

@@ -22,9 +22,10 @@ const (
 	// disagreements of that kind.
 	MetricAuditDisagreementsPrefix = "corswasm.audit.disagreements."
 	// MetricAuditObservationsLogged counts the distinct observations
-	// logged, and MetricAuditObservationsDropped the new ones not logged
-	// because the VM's table was full. Defined only when observations are
-	// on.
+	// logged, and MetricAuditObservationsDropped the audited requests
+	// whose observation the VM's full table could not record (requests,
+	// not distinct observations: a full table remembers only what it
+	// recorded). Defined only when observations are on.
 	MetricAuditObservationsLogged  = "corswasm.audit.observations.logged"
 	MetricAuditObservationsDropped = "corswasm.audit.observations.dropped"
 )

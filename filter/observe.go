@@ -24,8 +24,9 @@ import (
 // observationMarker starts every observation line.
 const observationMarker = "corswasm: observation "
 
-// maxObservedValue bounds each value of an observation line; a longer one
-// is cut, and named in the line's "cut".
+// maxObservedValue bounds each value of an observation line: a longer
+// value is cut to its longest prefix whose JSON string takes at most this
+// many bytes (and its quotes), and named in the line's "cut".
 const maxObservedValue = 256
 
 // maxAnswerLines bounds the lines of one answer header an observation
@@ -73,17 +74,21 @@ type observer struct {
 	seed  maphash.Seed
 	// joined is scratch space joining Access-Control-Request-Headers lines.
 	joined []byte
+	// maxLine is the longest line this configuration can give.
+	maxLine int
 	// buf holds the lines, each built after the last one logged, from the
-	// start again once past half its space: a host may keep a view of a
-	// logged line rather than a copy (the SDK's emulator, running the
-	// module, does), and it then stays whole until the buffer wraps.
+	// start again once less than maxLine is left: a line always fits, and
+	// buf never grows. A host may keep a view of a logged line rather than
+	// a copy (the SDK's emulator, running the module, does), and it then
+	// stays whole until the buffer starts over.
 	buf             []byte
 	logged, dropped metricID
 }
 
-// newObserver allocates an observer's table, or returns nil when o records
-// nothing.
-func newObserver(o policy.Observations) *observer {
+// newObserver allocates an observer's table and line buffer, or returns
+// nil when o records nothing. ruleNames are the configuration's rule names,
+// whose longest bounds the lines.
+func newObserver(o policy.Observations, ruleNames []string) *observer {
 	if o.MaxEntries <= 0 {
 		return nil
 	}
@@ -91,11 +96,13 @@ func newObserver(o policy.Observations) *observer {
 	for size < 2*o.MaxEntries {
 		size <<= 1
 	}
+	maxLine := maxObservationLine(ruleNames)
 	ob := &observer{
 		level: logInfo, segments: o.PathSegments, max: o.MaxEntries,
 		table: make([]uint64, size), seed: maphash.MakeSeed(),
-		joined: make([]byte, 0, maxObservedValue+1),
-		buf:    make([]byte, 0, observerBufSize),
+		joined:  make([]byte, 0, maxObservedValue+1),
+		maxLine: maxLine,
+		buf:     make([]byte, 0, 2*maxLine),
 	}
 	if o.Warn {
 		ob.level = logWarn
@@ -103,41 +110,36 @@ func newObserver(o policy.Observations) *observer {
 	return ob
 }
 
-// observerBufSize is the initial space of an observer's lines.
-const observerBufSize = 16 << 10
-
-// observe builds the observation of an audited request and logs it if it is
-// new and the table has room. u and pairs are the upstream's answer, read by
+// observe logs the observation of an audited request if it is new and the
+// table has room. u and pairs are the upstream's answer, read by
 // readUpstreamAnswer.
 func (o *observer) observe(a *auditState, u *policy.UpstreamAnswer, pairs []headermap.Pair) {
+	if line := o.record(a, u, pairs); line != nil {
+		hostLog(o.level, unsafe.String(&line[0], len(line)))
+	}
+}
+
+// record returns the line to log for an audited request: nil when its key
+// was seen before or the table is full (counted as dropped). Only the key
+// is hashed until then; the line is built only when it is logged.
+func (o *observer) record(a *auditState, u *policy.UpstreamAnswer, pairs []headermap.Pair) []byte {
+	if !o.add(o.key(a, u, pairs)) {
+		return nil
+	}
 	b := o.buf
-	if len(b) > cap(b)/2 {
+	if cap(b)-len(b) < o.maxLine {
 		b = b[:0]
 	}
 	start := len(b)
-	b, statusStart, statusEnd := o.appendObservation(b, a, u, pairs)
-	line := b[start:]
-	var h maphash.Hash
-	h.SetSeed(o.seed)
-	if a.d.Kind() == policy.ActualAllowed || a.d.Kind() == policy.ActualDisallowed {
-		// An actual request's status is not part of its key: the line
-		// shows the first one seen.
-		h.Write(line[:statusStart-start])
-		h.Write(line[statusEnd-start:])
-	} else {
-		h.Write(line)
-	}
-	if !o.add(h.Sum64()) {
-		o.buf = b[:start]
-		return
-	}
+	b = o.appendObservation(b, a, u, pairs)
 	o.buf = b
-	hostLog(o.level, unsafe.String(&line[0], len(line)))
+	return b[start:]
 }
 
 // add records the key hash k: true when it is new and was added, false
-// when it was seen before, or is new but the table is full (counted as
-// dropped).
+// when it was seen before, or is not in the table and the table is full
+// (counted as dropped: each time, since a full table does not remember
+// what it did not record).
 func (o *observer) add(k uint64) bool {
 	if k == 0 {
 		k = 1 // 0 marks an empty slot
@@ -160,11 +162,11 @@ func (o *observer) add(k uint64) bool {
 	return true
 }
 
-// appendObservation appends the observation line to b, and says where its
-// status field starts and ends.
-func (o *observer) appendObservation(b []byte, a *auditState, u *policy.UpstreamAnswer, pairs []headermap.Pair) (_ []byte, statusStart, statusEnd int) {
+// appendObservation appends the observation line to b: at most o.maxLine
+// bytes.
+func (o *observer) appendObservation(b []byte, a *auditState, u *policy.UpstreamAnswer, pairs []headermap.Pair) []byte {
 	var cut uint
-	preflight := a.d.Kind() == policy.PreflightAllowed || a.d.Kind() == policy.PreflightRefused
+	preflight := isPreflight(a)
 	b = append(b, observationMarker+`{"v":1,"host":`...)
 	b = appendCutString(b, a.host, &cut, cutHost)
 	b = appendJSONString(append(b, `,"rule":`...), a.d.Rule())
@@ -181,27 +183,12 @@ func (o *observer) appendObservation(b []byte, a *auditState, u *policy.Upstream
 	}
 	b = appendCutString(append(b, `,"method":`...), method, &cut, cutMethod)
 	if preflight && len(a.req.RequestHeaders) > 0 {
-		j := o.joined[:0]
-		// No more than shows, and one byte to tell it was cut: j never
-		// outgrows its space.
-		for i, l := range a.req.RequestHeaders {
-			if len(j) > maxObservedValue {
-				break
-			}
-			if i > 0 {
-				j = append(j, ',')
-			}
-			j = append(j, l[:min(len(l), max(0, maxObservedValue+1-len(j)))]...)
-		}
-		o.joined = j
-		b = appendCutString(append(b, `,"request_headers":`...), unsafe.String(unsafe.SliceData(j), len(j)), &cut, cutRequestHeaders)
+		b = appendCutString(append(b, `,"request_headers":`...), o.joinRequestHeaders(a.req.RequestHeaders), &cut, cutRequestHeaders)
 	}
 	if preflight && a.req.RequestPrivateNetwork == "true" {
 		b = append(b, `,"request_private_network":true`...)
 	}
-	statusStart = len(b)
 	b = strconv.AppendInt(append(b, `,"status":`...), int64(u.Status), 10)
-	statusEnd = len(b)
 	b = append(b, `,"answer":{`...)
 	first := true
 	for i, name := range observedAnswer {
@@ -236,14 +223,37 @@ func (o *observer) appendObservation(b []byte, a *auditState, u *policy.Upstream
 		b = appendCutNames(append(b, `,"cut":[`...), cut)
 		b = append(b, ']')
 	}
-	return append(b, '}'), statusStart, statusEnd
+	return append(b, '}')
 }
 
-// appendCutString appends s as a JSON string, cut to maxObservedValue bytes
-// (and bit set in *cut) when longer.
+// isPreflight reports whether a's decision answered a preflight.
+func isPreflight(a *auditState) bool {
+	return a.d.Kind() == policy.PreflightAllowed || a.d.Kind() == policy.PreflightRefused
+}
+
+// joinRequestHeaders joins the Access-Control-Request-Headers lines with
+// ",", into o.joined: no more than a line can show, and one byte to tell
+// it was cut, so that the space never grows.
+func (o *observer) joinRequestHeaders(lines []string) string {
+	j := o.joined[:0]
+	for i, l := range lines {
+		if len(j) > maxObservedValue {
+			break
+		}
+		if i > 0 {
+			j = append(j, ',')
+		}
+		j = append(j, l[:min(len(l), max(0, maxObservedValue+1-len(j)))]...)
+	}
+	o.joined = j
+	return unsafe.String(unsafe.SliceData(j), len(j))
+}
+
+// appendCutString appends s as a JSON string, cut (and bit set in *cut)
+// when its escaped form would take more than maxObservedValue bytes.
 func appendCutString(b []byte, s string, cut *uint, bit uint) []byte {
-	if len(s) > maxObservedValue {
-		s = s[:maxObservedValue]
+	if n := jsonCut(s, maxObservedValue); n < len(s) {
+		s = s[:n]
 		*cut |= bit
 	}
 	return appendJSONString(b, s)

@@ -97,7 +97,7 @@ func (p *pluginContext) OnPluginStart(size int) (status types.OnPluginStartStatu
 	// Room for the usual log lines, so that logging does not allocate
 	// later, when a refusal or a disagreement is first logged.
 	p.logBuf = make([]byte, 0, 1024)
-	if p.observer = newObserver(pol.Observations()); p.observer != nil {
+	if p.observer = newObserver(pol.Observations(), pol.RuleNames()); p.observer != nil {
 		p.observer.logged, p.observer.dropped = p.metrics.observations[0], p.metrics.observations[1]
 	}
 	p.pairs = make([]headermap.Pair, 0, 32)
