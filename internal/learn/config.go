@@ -35,33 +35,6 @@ type proposedConfig struct {
 	Rules []proposedRule `json:"rules,omitempty"`
 }
 
-// topFields are the top-level fields of a behaviour: what it does that
-// is not the default.
-func topFields(b *behaviour) fields {
-	var f fields
-	if len(b.Origins) > 0 {
-		f.AllowOrigins = ptr(slices.Clone(b.Origins))
-	}
-	if b.Credentials {
-		f.AllowCredentials = ptr(true)
-	}
-	if len(b.Methods) > 0 {
-		f.AllowMethods = ptr(slices.Clone(b.Methods))
-	}
-	if len(b.Headers) > 0 {
-		f.AllowHeaders = ptr(slices.Clone(b.Headers))
-	}
-	if len(b.Expose) > 0 {
-		f.ExposeHeaders = ptr(slices.Clone(b.Expose))
-	}
-	f.MaxAge = b.MaxAge
-	if b.PrivateNetwork {
-		f.AllowPrivateNetwork = ptr(true)
-	}
-	f.PreflightStatus = b.PreflightStatus
-	return f
-}
-
 // browserDefaultMaxAge is the seconds a browser caches a preflight answer
 // without Access-Control-Max-Age (Fetch §4.8: max-age defaults to 5).
 const browserDefaultMaxAge = 5

@@ -8,7 +8,8 @@ import (
 )
 
 // Learn reads logs and proposes a configuration from what the upstreams
-// answered: two hosts doing the same make the top level.
+// answered: hosts doing the same share a rule, and the top level allows
+// no origin, so that hosts and paths never observed get no CORS.
 func ExampleLearn() {
 	log := `[2026-12-07 21:00:00.000][27][info][wasm] wasm log cors: corswasm: observation {"v":1,"host":"api.example.com","rule":"","path":"/v1/","kind":"actual","origin":"https://app.example.com","method":"GET","status":200,"answer":{"access-control-allow-origin":["https://app.example.com"],"vary":["Origin"]}}
 [2026-12-07 21:00:01.000][27][info][wasm] wasm log cors: corswasm: observation {"v":1,"host":"www.example.com","rule":"","path":"/v1/","kind":"actual","origin":"https://app.example.com","method":"GET","status":200,"answer":{"access-control-allow-origin":["https://app.example.com"],"vary":["Origin"]}}`
@@ -21,8 +22,25 @@ func ExampleLearn() {
 	fmt.Println(res.Report.Counts.Observations, "observations,", len(res.Report.Risks), "risks")
 	// Output:
 	// {
-	//   "allow_origins": [
-	//     "https://app.example.com"
+	//   "allow_origins": [],
+	//   "rules": [
+	//     {
+	//       "name": "api-example-com-v1",
+	//       "match": {
+	//         "hosts": [
+	//           "api.example.com",
+	//           "www.example.com"
+	//         ],
+	//         "path_prefixes": [
+	//           "/v1/"
+	//         ]
+	//       },
+	//       "allow_origins": [
+	//         "https://app.example.com"
+	//       ],
+	//       "allow_credentials": false,
+	//       "expose_headers": []
+	//     }
 	//   ]
 	// }
 	// 2 observations, 0 risks

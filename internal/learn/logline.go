@@ -133,6 +133,14 @@ func recordMessage(line string) (string, bool) {
 	if dec.Decode(&rec) != nil || strings.TrimSpace(line[dec.InputOffset():]) != "" {
 		return "", false
 	}
+	// An application log record has a level ("level" in Istio's, "Level"
+	// in Envoy's example); an access log record, even one a hand-written
+	// template lets a client add keys to, has none of its own.
+	if _, ok := rec["level"]; !ok {
+		if _, ok := rec["Level"]; !ok {
+			return "", false
+		}
+	}
 	for _, k := range recordMessageKeys {
 		raw, ok := rec[k]
 		if !ok {

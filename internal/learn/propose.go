@@ -15,16 +15,14 @@ import (
 // accepts could be written.
 var ErrNoProposal = errors.New("no configuration corswasm accepts could be proposed")
 
-// propose builds the configuration: the behaviour most hosts share at the
-// top level (or no origin allowed), one rule per group of services that do
-// something else.
+// propose builds the configuration: a top level that allows no origin, and
+// one rule per group of services that behave alike. No behaviour observed
+// goes to the top level: it would apply to every host and path never
+// observed, and a host is whatever :authority a client sends, so that a
+// client could make its own behaviour the most common one.
 func propose(services []*service, v *validator, rootAll bool) (*proposedConfig, error) {
 	cfg := &proposedConfig{}
-	if top := topBehaviour(services); top != nil {
-		cfg.fields = topFields(top)
-	} else {
-		cfg.fields = fields{AllowOrigins: ptr([]string{})}
-	}
+	cfg.fields = fields{AllowOrigins: ptr([]string{})}
 	forced := map[*service]bool{}
 	for _, s := range services {
 		if s.unusable == "" {
@@ -46,57 +44,6 @@ func propose(services []*service, v *validator, rootAll bool) (*proposedConfig, 
 		}
 	}
 	return nil, fmt.Errorf("%w: the rules could not be ordered so that each service gets its own", ErrNoProposal)
-}
-
-// minTopHosts is how many distinct hosts must share a behaviour for it to
-// be the top level's: a client can create path buckets at will, not hosts.
-const minTopHosts = 2
-
-// topBehaviour is the behaviour shared by the most distinct hosts among
-// services without a risk, when at least minTopHosts share it; a tie goes
-// to the narrower (fewer origins, then no credentials), then to the first
-// by key. Nil when none qualifies: the top level then allows no origin.
-func topBehaviour(services []*service) *behaviour {
-	type tally struct {
-		b     *behaviour
-		hosts set
-		key   string
-	}
-	byKey := map[string]*tally{}
-	for _, s := range services {
-		if s.unusable != "" || len(s.risks) > 0 {
-			continue
-		}
-		k := s.b.key()
-		t := byKey[k]
-		if t == nil {
-			t = &tally{b: &s.b, hosts: set{}, key: k}
-			byKey[k] = t
-		}
-		t.hosts[s.key.Host] = true
-	}
-	narrower := func(a, b *tally) bool {
-		if len(a.b.Origins) != len(b.b.Origins) {
-			return len(a.b.Origins) < len(b.b.Origins)
-		}
-		if a.b.Credentials != b.b.Credentials {
-			return !a.b.Credentials
-		}
-		return a.key < b.key
-	}
-	var best *tally
-	for _, t := range byKey {
-		if len(t.hosts) < minTopHosts {
-			continue
-		}
-		if best == nil || len(t.hosts) > len(best.hosts) || len(t.hosts) == len(best.hosts) && narrower(t, best) {
-			best = t
-		}
-	}
-	if best == nil {
-		return nil
-	}
-	return best.b
 }
 
 // buildRules writes the rules: services that do not fit the top level (or

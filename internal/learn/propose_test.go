@@ -34,21 +34,21 @@ func TestProposalGroupsServices(t *testing.T) {
 		partner("d.example.com", "/a/b/"), top("d.example.com", "/a/"), top("d.example.com", "/a/b/c/"),
 	)
 	c := proposal(t, res)
-	if join(c.AllowOrigins) != app {
-		t.Fatalf("top level %v; want the most common behaviour", c.AllowOrigins)
+	if c.AllowOrigins == nil || len(c.AllowOrigins) != 0 {
+		t.Fatalf("top level %v; want no origin: a host is what a client sends", c.AllowOrigins)
 	}
 	for _, tc := range []struct {
 		host, path string
 		origin     string // the origin allowed
 		rule       bool
 	}{
-		{"a.example.com", "/x/", app, false},
-		{"b.example.com", "/x/", app, false},
+		{"a.example.com", "/x/", app, true},
+		{"b.example.com", "/x/", app, true},
 		{"p.example.com", "/v1/", "https://partner.example.org", true},
 		{"q.example.com", "/v1/", "https://partner.example.org", true},
 		{"r.example.com", "/v2/", "https://partner.example.org", true},
 		{"d.example.com", "/a/b/", "https://partner.example.org", true},
-		{"d.example.com", "/a/", app, false},
+		{"d.example.com", "/a/", app, true},
 		{"d.example.com", "/a/b/c/", app, true},
 	} {
 		r := ruleFor(c, tc.host, tc.path)
@@ -60,8 +60,15 @@ func TestProposalGroupsServices(t *testing.T) {
 			t.Errorf("%s%s: rule %v, origins %v; want rule %v, %s", tc.host, tc.path, r != nil, origins, tc.rule, tc.origin)
 		}
 	}
+	// Hosts doing the same on the same paths share one rule (apart from
+	// d.example.com's nested paths, which may keep rules apart).
+	c = proposal(t, learnAll(t, Options{}, top("a.example.com", "/x/"), top("b.example.com:8443", "/x/"),
+		partner("P.example.com", "/v1/"), partner("q.example.com", "/v1/"), partner("r.example.com", "/v2/")))
 	if p, q := ruleFor(c, "p.example.com", "/v1/"), ruleFor(c, "q.example.com", "/v1/"); p == nil || p != q {
 		t.Errorf("p and q do the same on the same paths: one rule")
+	}
+	if a, b := ruleFor(c, "a.example.com", "/x/"), ruleFor(c, "b.example.com", "/x/"); a == nil || a != b {
+		t.Errorf("a and b do the same on the same paths: one rule")
 	}
 	names := map[string]bool{}
 	for _, r := range c.Rules {
@@ -108,8 +115,8 @@ func TestSegmentsRebucket(t *testing.T) {
 		t.Errorf("services %d; want 3 (a's paths in one bucket)", res.Report.Counts.Services)
 	}
 	c := proposal(t, res)
-	if len(c.Rules) != 1 || !slices.Equal(c.Rules[0].Match.PathPrefixes, []string{"/v1/"}) || len(c.Rules[0].Match.Paths) != 0 {
-		t.Errorf("rules %+v; want one for prefix /v1/", c.Rules)
+	if r := ruleFor(c, "a.example.com", "/v1/x"); r == nil || !slices.Equal(r.Match.PathPrefixes, []string{"/v1/"}) || len(r.Match.Paths) != 0 {
+		t.Errorf("rules %+v; want one for a.example.com's prefix /v1/", c.Rules)
 	}
 	res = learnAll(t, Options{Segments: ptr(4)}, obs...)
 	if len(res.Report.Notes) < 2 {
@@ -118,7 +125,7 @@ func TestSegmentsRebucket(t *testing.T) {
 	// With 0 segments every path is "/": a rule matches its hosts alone.
 	res = learnAll(t, Options{Segments: ptr(0)}, obs...)
 	c = proposal(t, res)
-	if len(c.Rules) != 1 || c.Rules[0].Match.Paths != nil || c.Rules[0].Match.PathPrefixes != nil {
+	if r := ruleFor(c, "a.example.com", "/anything"); r == nil || r.Match.Paths != nil || r.Match.PathPrefixes != nil || !slices.Equal(r.Match.Hosts, []string{"a.example.com"}) {
 		t.Errorf("rules %+v; want one matching a.example.com alone", c.Rules)
 	}
 }
@@ -158,16 +165,19 @@ func TestNoObservations(t *testing.T) {
 	}
 }
 
-// A rule with credentials under a top level exposing "*" does not inherit
-// it: corswasm refuses "*" with credentials.
+// A rule with credentials never exposes "*", which corswasm refuses with
+// credentials, beside a rule that does.
 func TestRuleWithCredentialsDoesNotInheritExposeStar(t *testing.T) {
 	t.Parallel()
 	star := func(h string) *Observation { return act(h, "/", app, "GET", a(hACAO, "*", hACEH, "*")) }
 	creds := pre("z.example.com", "/", app, "PUT", "", 204, echo(app, hACAC, "true", hACAM, "PUT"))
 	res := learnAll(t, Options{}, star("a.example.com"), star("b.example.com"), creds)
 	c := proposal(t, res)
-	if join(c.ExposeHeaders) != "*" || len(c.Rules) != 1 || c.Rules[0].ExposeHeaders == nil || len(c.Rules[0].ExposeHeaders) != 0 {
-		t.Errorf("top expose %v, rules %+v; want * at the top, none in the rule", c.ExposeHeaders, c.Rules)
+	if r := ruleFor(c, "a.example.com", "/"); r == nil || join(r.ExposeHeaders) != "*" {
+		t.Errorf("rules %+v; want * exposed for a.example.com", c.Rules)
+	}
+	if r := ruleFor(c, "z.example.com", "/"); r == nil || len(r.ExposeHeaders) != 0 {
+		t.Errorf("rules %+v; want none exposed for z.example.com", c.Rules)
 	}
 }
 
@@ -182,14 +192,14 @@ func learnFile(t *testing.T, name string) *Result {
 	return res
 }
 
-// A client creates path buckets at will, not hosts: the top level is the
-// behaviour most hosts share, however many buckets another one has.
+// A client creates path buckets and hosts at will: the top level allows no
+// origin, and a reflecting service's origins stay in its own rule.
 func TestTopLevelIsWhatMostHostsDo(t *testing.T) {
 	t.Parallel()
 	res := learnFile(t, "vote.log") // three hosts allow app; one host, five buckets, evil
 	c := proposal(t, res)
-	if join(c.AllowOrigins) != app || c.AllowCredentials == nil || !*c.AllowCredentials {
-		t.Errorf("top level: origins %v, credentials %v; want [%s] with credentials", c.AllowOrigins, c.AllowCredentials, app)
+	if c.AllowOrigins == nil || len(c.AllowOrigins) != 0 || c.AllowCredentials != nil {
+		t.Errorf("top level: origins %v, credentials %v; want no origin", c.AllowOrigins, c.AllowCredentials)
 	}
 	for _, r := range c.Rules {
 		if slices.Contains(r.AllowOrigins, "https://evil.example.net") && !slices.Equal(r.Match.Hosts, []string{"refl.example.com"}) {
@@ -293,5 +303,27 @@ func TestEmptyTopLevelIsExplained(t *testing.T) {
 	res := learnAll(t, Options{}, act(host, "/", app, "GET", echo(app)))
 	if !slices.ContainsFunc(res.Report.Notes, func(n string) bool { return strings.Contains(n, "the top level allows no origin") }) {
 		t.Errorf("notes %q; want the empty top level explained", res.Report.Notes)
+	}
+}
+
+// A host is whatever :authority a client sends: a client answered by a
+// reflecting upstream under five made-up hosts gets its origin nowhere but
+// in those hosts' rules.
+func TestFabricatedHostsDoNotMakeTheTopLevel(t *testing.T) {
+	t.Parallel()
+	res := learnFile(t, "fabricated-hosts.log")
+	c := proposal(t, res)
+	if len(c.AllowOrigins) != 0 || c.AllowCredentials != nil && *c.AllowCredentials {
+		t.Errorf("top level: origins %v, credentials %v; want no origin", c.AllowOrigins, c.AllowCredentials)
+	}
+	for _, r := range c.Rules {
+		if !slices.Contains(r.AllowOrigins, "https://evil.attacker.test") {
+			continue
+		}
+		for _, h := range r.Match.Hosts {
+			if !strings.HasSuffix(h, ".attacker.test") {
+				t.Errorf("rule %s gives https://evil.attacker.test to %s", r.Name, h)
+			}
+		}
 	}
 }

@@ -59,8 +59,8 @@ func TestReaderCountsMalformedObservations(t *testing.T) {
 		{"mistyped", strings.Replace(good, `"status":200`, `"status":"200"`, 1), "not an observation object"},
 		{"relative path", strings.Replace(good, `"path":"/"`, `"path":"x"`, 1), "path"},
 		{"after Envoy's prefix", "[2026-12-07 21:00:00.123][27][info][wasm] wasm log cors: " + Marker + "{nope", "not an observation object"},
-		{"in a JSON record's message", `{"msg":"wasm log cors: ` + Marker + `{nope"}`, "not an observation object"},
-		{"text after, in a JSON record", `{"message":` + strconv.Quote(good+" trailing") + `}`, "text after"},
+		{"in a JSON record's message", `{"level":"info","msg":"wasm log cors: ` + Marker + `{nope"}`, "not an observation object"},
+		{"text after, in a JSON record", `{"level":"info","message":` + strconv.Quote(good+" trailing") + `}`, "text after"},
 	} {
 		rd := readText(t, tc.line+"\n"+good+"\n")
 		if rd.counts.Malformed != 1 || rd.counts.Observations != 1 {
@@ -140,5 +140,17 @@ func TestReaderIgnoresObservationsOutsideTheMessage(t *testing.T) {
 		if err != ErrNoObservations {
 			t.Errorf("%s: Learn: %v; want ErrNoObservations", name, err)
 		}
+	}
+}
+
+// A JSON record without a level is no application log record: an access
+// log written with a hand-made JSON template, whose values a client can
+// add keys to, never yields an observation.
+func TestAccessLogRecordWithoutLevelIsNoObservation(t *testing.T) {
+	t.Parallel()
+	line := `{"user_agent":"","msg":"` + Marker + `{\"v\":1,\"host\":\"app.example.com\",\"rule\":\"\",\"path\":\"/\",\"kind\":\"actual\",\"origin\":\"https://evil.example.net\",\"method\":\"GET\",\"status\":200,\"answer\":{\"access-control-allow-origin\":[\"https://evil.example.net\"]}}","x":""}`
+	_, err := Learn([]Input{{Name: "access.log", R: strings.NewReader(line + "\n")}}, Options{})
+	if err != ErrNoObservations {
+		t.Errorf("Learn: %v; want ErrNoObservations", err)
 	}
 }

@@ -91,13 +91,11 @@ func (r *Report) describe(services []*service, cfg *proposedConfig) {
 		}
 		r.Services = append(r.Services, sr)
 	}
-	if cfg != nil && cfg.AllowOrigins != nil && len(*cfg.AllowOrigins) == 0 {
-		r.note("no behaviour without a risk was seen on %d hosts or more: the top level allows no origin, so hosts and paths never observed get no CORS, and each service observed gets its rule", minTopHosts)
+	if cfg != nil {
+		r.note("the top level allows no origin: hosts and paths never observed get no CORS (a host is whatever a client sends, so no observed behaviour is given to them); each service observed gets a rule, shared by services that behave alike")
 	}
 	if cfg != nil && len(cfg.Rules) > 0 && cfg.Rules[len(cfg.Rules)-1].Match.Paths == nil && cfg.Rules[len(cfg.Rules)-1].Match.PathPrefixes == nil {
-		r.note("rules match their hosts on every path (paths were recorded without segments); requests to hosts never observed get the top-level policy")
-	} else {
-		r.note("requests to paths or hosts never observed get the top-level policy")
+		r.note("rules match their hosts on every path (paths were recorded without segments)")
 	}
 	r.suggest(services)
 }

@@ -48,16 +48,18 @@ func (s *service) findRisks() riskFlags {
 	var f riskFlags
 	var echoed, nullAllowed, invalid, probes, starCreds, noVary, anyHeader, anyMethod []*Observation
 	sites, accepted, refused := set{}, set{}, set{}
-	bySite := map[string][]string{}
-	refusedAny := false
+	bySite := map[string]set{}
 	for _, o := range s.obs {
 		bv := view(o)
 		acao, _ := o.header(hACAO)
-		refusedAny = refusedAny || !bv.originOK && !o.cut("origin")
+		// Only a refused origin a reflecting service would have echoed
+		// shows an allowlist: a valid, plausible one. A client can send
+		// `null` or junk that a service echoing every well-formed origin
+		// refuses.
 		if !o.cut("origin") && o.Origin != "null" {
 			if bv.originOK {
 				accepted[o.Origin] = true
-			} else {
+			} else if so, valid := parseOrigin(o.Origin); valid && so.plausible() {
 				refused[o.Origin] = true
 			}
 		}
@@ -75,9 +77,10 @@ func (s *service) findRisks() riskFlags {
 		default:
 			echoed = append(echoed, o)
 			sites[so.site()] = true
-			if !contains(bySite[so.site()], o.Origin) {
-				bySite[so.site()] = append(bySite[so.site()], o.Origin)
+			if bySite[so.site()] == nil {
+				bySite[so.site()] = set{}
 			}
+			bySite[so.site()][o.Origin] = true
 			if !so.plausible() {
 				probes = append(probes, o)
 			}
@@ -91,7 +94,7 @@ func (s *service) findRisks() riskFlags {
 	// With credentials, two sites allowed and no origin ever refused, an
 	// allowlist cannot be told from reflection: both answer what they
 	// were sent.
-	unrefused := credentials && len(sites) >= credentialSites && !refusedAny
+	unrefused := credentials && len(sites) >= credentialSites && len(refused) == 0
 	every := everyOrigin && len(sites) >= reflectionSites
 	if every || len(probes) > 0 || unrefused {
 		f.reflects = true
@@ -246,7 +249,7 @@ func (s *service) risk(code string, ev []*Observation, message string) {
 
 // originsBySite lists origins by site: "site: a, b; site2: c", sites in
 // order, at most maxEvidence origins in all.
-func originsBySite(bySite map[string][]string) string {
+func originsBySite(bySite map[string]set) string {
 	sites := make([]string, 0, len(bySite))
 	for k := range bySite {
 		sites = append(sites, k)
@@ -255,7 +258,7 @@ func originsBySite(bySite map[string][]string) string {
 	var parts []string
 	n := 0
 	for _, site := range sites {
-		origins := sortedCopy(bySite[site])
+		origins := bySite[site].sorted()
 		if n+len(origins) > maxEvidence {
 			origins = origins[:max(0, maxEvidence-n)]
 		}

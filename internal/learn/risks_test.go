@@ -165,3 +165,17 @@ func TestCredentialsToTwoSitesNeverRefusedIsReflection(t *testing.T) {
 		t.Errorf("with a refused origin: risks %v; want none", got)
 	}
 }
+
+// A refused Origin that no reflecting service would have echoed (junk,
+// null) does not show an allowlist: a service echoing four sites with
+// credentials still reflects any origin.
+func TestJunkRefusalDoesNotHideReflection(t *testing.T) {
+	t.Parallel()
+	res := learnFile(t, "junk-refusal.log")
+	risks := risksOf(res.Report, "refl.corp.example")
+	for _, want := range []string{RiskReflectsAnyOrigin, RiskCredentialsWithAnyOrigin} {
+		if !slices.Contains(risks, want) {
+			t.Errorf("risks %v; want %s", risks, want)
+		}
+	}
+}
