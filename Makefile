@@ -158,7 +158,7 @@ bench: build $(ALLOCSTAT) ## the module benchmark table: cors.wasm and the floor
 
 bench-go: build ## the Go benchmarks: the policy engine, the module in the local host, and corswasm convert on large inputs
 	go test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./policy/
-	go test -run '^$$' -bench ConvertLarge -benchmem -benchtime 3x ./internal/convert/
+	go test -run '^$$' -bench ConvertLarge -benchmem -benchtime 3x ./cmd/corswasm/internal/convert/
 	CORSWASM_MODULE=$(CURDIR)/$(MODULE) $(TOOLS_GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./e2e/
 
 # Every fuzz target of both modules, found by .ci/fuzz (go test -list per

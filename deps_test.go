@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 )
 
 // The product module's dependencies stay small: the test tooling and its
@@ -60,7 +60,7 @@ func TestPolicyDependencies(t *testing.T) {
 // The test helpers that stay in the product module, for the product's own
 // tests, import nothing outside the standard library but each other.
 func TestTestHelpersStdlibOnly(t *testing.T) {
-	helpers := []string{"./internal/testmodule", "./internal/wasmbin", "./internal/testconfig"}
+	helpers := []string{"./internal/testing/testmodule", "./internal/testing/wasmbin", "./internal/testing/testconfig"}
 	for _, pkg := range nonStdDeps(t, helpers...) {
 		name, ok := strings.CutPrefix(pkg, "github.com/corswasm/corswasm/")
 		if !ok || !strings.Contains(strings.Join(helpers, " "), "./"+name) {
@@ -73,7 +73,7 @@ func TestTestHelpersStdlibOnly(t *testing.T) {
 // uses: its own packages and the modules of Envoy's, Istio's and the
 // Gateway API's types.
 var cliOnly = []string{
-	"github.com/corswasm/corswasm/cmd/", "github.com/corswasm/corswasm/internal/convert",
+	"github.com/corswasm/corswasm/cmd/", "github.com/corswasm/corswasm/cmd/corswasm/internal/convert",
 	"github.com/corswasm/corswasm/internal/configsource", "github.com/corswasm/corswasm/internal/yamldocs",
 	"github.com/envoyproxy/", "istio.io/", "sigs.k8s.io/", "k8s.io/", "google.golang.org/",
 	"go.yaml.in/", "github.com/cncf/", "cel.dev/",

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/corswasm/corswasm/filter"
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 	"github.com/corswasm/corswasm/tools/envoyhost"
 )
 

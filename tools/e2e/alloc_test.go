@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/corswasm/corswasm/filter"
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 	"github.com/corswasm/corswasm/tools/wasmhost"
 )
 

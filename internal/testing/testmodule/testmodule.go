@@ -20,7 +20,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/wasmbin"
+	"github.com/corswasm/corswasm/internal/testing/wasmbin"
 )
 
 // BuildFlags are the flags of the module build, after GOOS=wasip1
