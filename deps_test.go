@@ -1,6 +1,9 @@
 package main
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -123,4 +126,95 @@ func TestGoModFreeOfTestTooling(t *testing.T) {
 			t.Errorf("go.mod requires %s, a dependency of the test tooling: it belongs in tools/go.mod", mod)
 		}
 	}
+}
+
+// hookSymbols are what the filter's test hook is made of (filter/testhook*.go):
+// the hook variable, what the test builds set it to and what keeps an
+// allocation alive.
+var hookSymbols = []string{"testHook", "panicOnDemand", "allocOnDemand", "allocSink"}
+
+// The shipped module links no test code: no test helper (internal/testing/…)
+// nor test tooling (tools/) in its import graph, and none of the test hook's
+// symbols in the filter as built for it, where callTestHook is empty. The
+// test builds do have the hook, which shows the check sees it.
+func TestModuleFreeOfTestCode(t *testing.T) {
+	wasip1 := []string{"GOOS=wasip1", "GOARCH=wasm"}
+	for _, pkg := range nonStdDepsEnv(t, wasip1, ".") {
+		if strings.HasPrefix(pkg, "github.com/corswasm/corswasm/internal/testing/") ||
+			strings.HasPrefix(pkg, "github.com/corswasm/corswasm/tools") {
+			t.Errorf("the wasm module depends on %s, a test helper", pkg)
+		}
+	}
+
+	decls := filterDecls(t, wasip1)
+	for _, name := range hookSymbols {
+		if _, ok := decls[name]; ok {
+			t.Errorf("the wasm module's filter declares %s, a test hook symbol", name)
+		}
+	}
+	if hook, ok := decls["callTestHook"]; !ok || hook.Body == nil || len(hook.Body.List) != 0 {
+		t.Errorf("the wasm module's filter has no empty callTestHook")
+	}
+
+	for tag, want := range map[string][]string{
+		"corswasm_panictest": {"testHook", "panicOnDemand"},
+		"corswasm_allocstat": {"testHook", "allocOnDemand"},
+	} {
+		decls := filterDecls(t, append(slices.Clone(wasip1), "GOFLAGS=-tags="+tag))
+		for _, name := range want {
+			if _, ok := decls[name]; !ok {
+				t.Errorf("the filter built with -tags %s declares no %s; the test hook check sees nothing", tag, name)
+			}
+		}
+	}
+}
+
+// filterDecls returns the top-level declarations, by name, of the filter's
+// non-test files as go list selects them with env; a function's value is its
+// declaration, another's nil.
+func filterDecls(t *testing.T, env []string) map[string]*ast.FuncDecl {
+	t.Helper()
+	root, err := testmodule.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "list", "-f", "{{.Dir}}\n{{range .GoFiles}}{{.}}\n{{end}}", "./filter/")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list %v: %v", env, err)
+	}
+	lines := strings.Fields(string(out))
+	if len(lines) < 2 {
+		t.Fatalf("go list %v: %q lists no file", env, out)
+	}
+	decls := map[string]*ast.FuncDecl{}
+	fset := token.NewFileSet()
+	for _, file := range lines[1:] {
+		f, err := parser.ParseFile(fset, filepath.Join(lines[0], file), nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					decls[d.Name.Name] = d
+				}
+			case *ast.GenDecl:
+				for _, s := range d.Specs {
+					switch s := s.(type) {
+					case *ast.ValueSpec:
+						for _, n := range s.Names {
+							decls[n.Name] = nil
+						}
+					case *ast.TypeSpec:
+						decls[s.Name.Name] = nil
+					}
+				}
+			}
+		}
+	}
+	return decls
 }
