@@ -111,12 +111,6 @@ func SetVMContext(vm types.VMContext) {
 	global = newRegistry(vm)
 }
 
-// contextCount reports how many plugin and HTTP contexts are registered, so
-// tests can check that deleted contexts are really forgotten.
-func (r *registry) contextCount() int {
-	return len(r.plugins) + r.streams.len()
-}
-
 // contextCreate handles proxy_on_context_create. Parent 0 is the host asking
 // for a root (plugin) context; any other parent is an HTTP stream of that
 // plugin. A context that cannot be created (no VM context, unknown parent,
