@@ -1,6 +1,9 @@
 package main
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -8,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 )
 
 // The product module's dependencies stay small: the test tooling and its
@@ -60,10 +63,12 @@ func TestPolicyDependencies(t *testing.T) {
 // The test helpers that stay in the product module, for the product's own
 // tests, import nothing outside the standard library but each other.
 func TestTestHelpersStdlibOnly(t *testing.T) {
-	helpers := []string{"./internal/testmodule", "./internal/wasmbin", "./internal/testconfig"}
-	for _, pkg := range nonStdDeps(t, helpers...) {
-		name, ok := strings.CutPrefix(pkg, "github.com/corswasm/corswasm/")
-		if !ok || !strings.Contains(strings.Join(helpers, " "), "./"+name) {
+	deps := nonStdDeps(t, "./internal/testing/...")
+	if !slices.Contains(deps, "github.com/corswasm/corswasm/internal/testing/testmodule") {
+		t.Fatalf("go list found %v, without testmodule: did it list anything?", deps)
+	}
+	for _, pkg := range deps {
+		if !strings.HasPrefix(pkg, "github.com/corswasm/corswasm/internal/testing/") {
 			t.Errorf("the test helpers depend on %s; want the standard library only", pkg)
 		}
 	}
@@ -73,7 +78,7 @@ func TestTestHelpersStdlibOnly(t *testing.T) {
 // uses: its own packages and the modules of Envoy's, Istio's and the
 // Gateway API's types.
 var cliOnly = []string{
-	"github.com/corswasm/corswasm/cmd/", "github.com/corswasm/corswasm/internal/convert",
+	"github.com/corswasm/corswasm/cmd/", "github.com/corswasm/corswasm/cmd/corswasm/internal/convert",
 	"github.com/corswasm/corswasm/internal/configsource", "github.com/corswasm/corswasm/internal/yamldocs",
 	"github.com/envoyproxy/", "istio.io/", "sigs.k8s.io/", "k8s.io/", "google.golang.org/",
 	"go.yaml.in/", "github.com/cncf/", "cel.dev/",
@@ -123,4 +128,95 @@ func TestGoModFreeOfTestTooling(t *testing.T) {
 			t.Errorf("go.mod requires %s, a dependency of the test tooling: it belongs in tools/go.mod", mod)
 		}
 	}
+}
+
+// hookSymbols are what the filter's test hook is made of (filter/testhook*.go):
+// the hook variable, what the test builds set it to and what keeps an
+// allocation alive.
+var hookSymbols = []string{"testHook", "panicOnDemand", "allocOnDemand", "allocSink"}
+
+// The shipped module links no test code: no test helper (internal/testing/…)
+// nor test tooling (tools/) in its import graph, and none of the test hook's
+// symbols in the filter as built for it, where callTestHook is empty. The
+// test builds do have the hook, which shows the check sees it.
+func TestModuleFreeOfTestCode(t *testing.T) {
+	wasip1 := []string{"GOOS=wasip1", "GOARCH=wasm"}
+	for _, pkg := range nonStdDepsEnv(t, wasip1, ".") {
+		if strings.HasPrefix(pkg, "github.com/corswasm/corswasm/internal/testing/") ||
+			strings.HasPrefix(pkg, "github.com/corswasm/corswasm/tools") {
+			t.Errorf("the wasm module depends on %s, a test helper", pkg)
+		}
+	}
+
+	decls := filterDecls(t, wasip1)
+	for _, name := range hookSymbols {
+		if _, ok := decls[name]; ok {
+			t.Errorf("the wasm module's filter declares %s, a test hook symbol", name)
+		}
+	}
+	if hook, ok := decls["callTestHook"]; !ok || hook.Body == nil || len(hook.Body.List) != 0 {
+		t.Errorf("the wasm module's filter has no empty callTestHook")
+	}
+
+	for tag, want := range map[string][]string{
+		"corswasm_panictest": {"testHook", "panicOnDemand"},
+		"corswasm_allocstat": {"testHook", "allocOnDemand"},
+	} {
+		decls := filterDecls(t, append(slices.Clone(wasip1), "GOFLAGS=-tags="+tag))
+		for _, name := range want {
+			if _, ok := decls[name]; !ok {
+				t.Errorf("the filter built with -tags %s declares no %s; the test hook check sees nothing", tag, name)
+			}
+		}
+	}
+}
+
+// filterDecls returns the top-level declarations, by name, of the filter's
+// non-test files as go list selects them with env; a function's value is its
+// declaration, another's nil.
+func filterDecls(t *testing.T, env []string) map[string]*ast.FuncDecl {
+	t.Helper()
+	root, err := testmodule.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "list", "-f", "{{.Dir}}\n{{range .GoFiles}}{{.}}\n{{end}}", "./filter/")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list %v: %v", env, err)
+	}
+	lines := strings.Fields(string(out))
+	if len(lines) < 2 {
+		t.Fatalf("go list %v: %q lists no file", env, out)
+	}
+	decls := map[string]*ast.FuncDecl{}
+	fset := token.NewFileSet()
+	for _, file := range lines[1:] {
+		f, err := parser.ParseFile(fset, filepath.Join(lines[0], file), nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					decls[d.Name.Name] = d
+				}
+			case *ast.GenDecl:
+				for _, s := range d.Specs {
+					switch s := s.(type) {
+					case *ast.ValueSpec:
+						for _, n := range s.Names {
+							decls[n.Name] = nil
+						}
+					case *ast.TypeSpec:
+						decls[s.Name.Name] = nil
+					}
+				}
+			}
+		}
+	}
+	return decls
 }

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 )
 
 // The user documentation is README.md, kept short, and docs/*.md. These

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 )
 
 // TestFuzzFindsEveryTarget: `make fuzz` (and CI) runs what .ci/fuzz finds,

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
-	"github.com/corswasm/corswasm/internal/wasmbin"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/wasmbin"
 )
 
 // envoyWASI is the WASI function set Envoy provides since 1.33

@@ -186,8 +186,7 @@ func (c *httpContext) reply(d *policy.Decision) error {
 
 // appendReplyHeaders appends the proxy-wasm serialization of hs, and of
 // Vary when vary is not empty, to dst (see package headermap). Headers are
-// reached through pointers: in the wasm module a Header copied whole is a
-// memory.copy, a call out of the compiled code.
+// reached through pointers, not copied (see internal/abi's doc.go).
 func appendReplyHeaders(dst []byte, hs []policy.Header, vary string) []byte {
 	n := len(hs)
 	if vary != "" {

@@ -28,14 +28,9 @@ func logf(level logLevel, format string, args ...any) {
 // maxLoggedValue bounds how much of a request header a log line shows.
 const maxLoggedValue = 128
 
-// loggable quotes a request header value for a log line: escaped, so that it
-// cannot forge log lines or terminal sequences, and truncated, so that a huge
-// value costs little.
-func loggable(s string) string {
-	return string(appendLoggable(nil, s))
-}
-
-// appendLoggable is loggable appending to b.
+// appendLoggable appends a request header value, quoted for a log line, to
+// b: escaped, so that it cannot forge log lines or terminal sequences, and
+// truncated, so that a huge value costs little.
 func appendLoggable(b []byte, s string) []byte {
 	if len(s) > maxLoggedValue {
 		return append(strconv.AppendQuote(b, s[:maxLoggedValue]), "…"...)

@@ -1,3 +1,5 @@
+//go:build !wasip1 || corswasm_panictest || corswasm_allocstat
+
 package filter
 
 import (
@@ -6,7 +8,8 @@ import (
 
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testheaders"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 )
 
 // panicTest runs a test natively with the panic hook installed, and against
@@ -29,7 +32,7 @@ func TestPanicRecovered(t *testing.T) {
 		host := startHost(t, vm, config)
 
 		// In the request phase: no local reply, no CORS header.
-		x := roundTrip(t, host, request("OPTIONS", "/", "origin", app, "access-control-request-method", "PUT", PanicHeader, "request"), upstreamResponse())
+		x := roundTrip(t, host, request("OPTIONS", "/", "origin", app, "access-control-request-method", "PUT", testheaders.PanicHeader, "request"), upstreamResponse())
 		if x.local != nil {
 			t.Errorf("local reply %+v after a panic; want the request to continue", x.local)
 		}
@@ -38,7 +41,7 @@ func TestPanicRecovered(t *testing.T) {
 		}
 
 		// In the response phase: the response goes out without CORS headers.
-		x = roundTrip(t, host, request("GET", "/", "origin", app), upstreamResponse(PanicHeader, "response"))
+		x = roundTrip(t, host, request("GET", "/", "origin", app), upstreamResponse(testheaders.PanicHeader, "response"))
 		if cors := corsHeaders(x.response); len(cors) != 0 {
 			t.Errorf("response after a response-phase panic carries %q", cors)
 		}

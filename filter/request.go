@@ -132,8 +132,8 @@ func (r *requestHeaders) read(m headermap.Map, pairs *[]headermap.Pair) {
 // readPairs reads the pairs of m whose names have a length in lengths into
 // *pairs, reusing its space, and drops the views an earlier, longer read
 // left beyond them: scratch space never keeps a finished stream's header
-// bytes alive. Field by field: in a wasm module a cleared Pair is a
-// memory.fill, a call out of the compiled code.
+// bytes alive. Field by field, not a cleared Pair (see internal/abi's
+// doc.go).
 func readPairs(pairs *[]headermap.Pair, m headermap.Map, lengths uint64) {
 	old := *pairs
 	*pairs, _ = headermap.AppendPairsIf(old[:0], m, lengths)

@@ -2,7 +2,11 @@
 
 package filter
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/corswasm/corswasm/internal/testing/testheaders"
+)
 
 // The test build that counts heap allocations (see internal/abi's
 // AllocMetric) allocates on demand, so that a test can show the count sees
@@ -17,7 +21,7 @@ func allocOnDemand(phase string) {
 	if phase != phaseRequest {
 		return
 	}
-	if v, found, _ := hostRequestHeader(AllocHeader); found {
+	if v, found, _ := hostRequestHeader(testheaders.AllocHeader); found {
 		if n, err := strconv.Atoi(v); err == nil && n > 0 {
 			allocSink = make([]byte, n)
 		}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testconfig"
+	"github.com/corswasm/corswasm/internal/testing/testconfig"
 )
 
 // TestEvaluateDoesNotAllocate runs every path of Evaluate, with debug

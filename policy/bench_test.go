@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testconfig"
+	"github.com/corswasm/corswasm/internal/testing/testconfig"
 )
 
 // The benchmarks measure Evaluate on the paths a filter takes per request.

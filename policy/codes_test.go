@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testconfig"
+	"github.com/corswasm/corswasm/internal/testing/testconfig"
 )
 
 // codeExamples holds, for every code, a configuration that yields it.

@@ -3,7 +3,7 @@ package policy
 import (
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 )
 
 // idpCallbackRecipe marks the recipe in docs/behaviour.md.

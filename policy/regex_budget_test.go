@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testconfig"
+	"github.com/corswasm/corswasm/internal/testing/testconfig"
 	"github.com/corswasm/corswasm/policy/internal/origin"
 )
 

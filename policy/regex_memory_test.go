@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testconfig"
+	"github.com/corswasm/corswasm/internal/testing/testconfig"
 )
 
 // regexConfigHeld bounds what a loaded Policy holds of its

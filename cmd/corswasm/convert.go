@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/corswasm/corswasm/internal/convert"
+	"github.com/corswasm/corswasm/cmd/corswasm/internal/convert"
 )
 
 // convert converts VirtualServices, Envoy bootstraps or route

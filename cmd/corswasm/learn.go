@@ -10,7 +10,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/corswasm/corswasm/internal/learn"
+	"github.com/corswasm/corswasm/cmd/corswasm/internal/learn"
 )
 
 // learn reads the observations corswasm logs in audit mode and proposes a

@@ -10,7 +10,7 @@ import "unsafe"
 // out one after the other in a buffer that every callback reuses, the arena.
 //
 // The contract, for every wrapper that returns host data (GetHeaderMapPairs,
-// GetHeaderMapValue, GetBufferBytes): the bytes are valid until the
+// HeaderMapValue, GetBufferBytes): the bytes are valid until the
 // outermost proxy_on_* callback that is running returns. The next callback
 // overwrites them, so a caller copies whatever must outlive its callback.
 // Within a callback, answers never overlap: each allocation gets its own

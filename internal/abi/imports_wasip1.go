@@ -129,23 +129,10 @@ func GetHeaderMapPairs(mt MapType) ([]byte, error) {
 	return takeResult(st)
 }
 
-// GetHeaderMapValue returns the value of header key in map mt, or
-// ErrNotFound. Envoy returns the first entry of a repeated header. The
-// string shares the host-filled buffer, valid until the running callback
-// returns (HostOwned tells such strings).
-func GetHeaderMapValue(mt MapType, key string) (string, error) {
-	kp, kn := stringArg(key)
-	resetResult()
-	st := proxyGetHeaderMapValue(uint32(mt), kp, kn, &retAddr, &retSize)
-	b, err := takeResult(st)
-	if err != nil || len(b) == 0 {
-		return "", err
-	}
-	return unsafe.String(unsafe.SliceData(b), len(b)), nil
-}
-
-// HeaderMapValue is GetHeaderMapValue telling an absent header by found
-// instead of an error.
+// HeaderMapValue returns the value of header key in map mt, and whether the
+// map has it. Envoy returns the first entry of a repeated header. The string
+// shares the host-filled buffer, valid until the running callback returns
+// (HostOwned tells such strings).
 func HeaderMapValue(mt MapType, key string) (value string, found bool, err error) {
 	kp, kn := stringArg(key)
 	resetResult()

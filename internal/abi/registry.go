@@ -1,15 +1,3 @@
-// Package abi is a small binding of proxy-wasm ABI 0.2.1 for the standard Go
-// toolchain (GOOS=wasip1 GOARCH=wasm, -buildmode=c-shared).
-//
-// The SDK github.com/tetratelabs/proxy-wasm-go-sdk only produces a working
-// module under TinyGo, but its types package (VMContext, PluginContext,
-// HttpContext, Action) compiles anywhere. This package exports the
-// proxy_on_* callbacks with //go:wasmexport, keeps a registry from context id
-// to context, and dispatches each callback to the SDK interfaces; it also
-// wraps the few host calls the filter needs (//go:wasmimport).
-//
-// The registry and dispatch logic in this file carry no build tag so they can
-// be unit-tested natively; the wasm bindings live in *_wasip1.go files.
 package abi
 
 import (
@@ -52,9 +40,9 @@ type pluginEntry struct {
 	recycler HttpContextRecycler
 }
 
-// entry returns the entry of id, or nil. A pointer, not a copy: in the wasm
-// module a pluginEntry (40 bytes) copied whole is a memory.copy, a call out
-// of the compiled code, and a stream's creation looks its plugin up.
+// entry returns the entry of id, or nil. A pointer, not a copy of the 40-byte
+// pluginEntry (see "What costs in the module" in doc.go): a stream's creation
+// looks its plugin up.
 func (l pluginList) entry(id uint32) *pluginEntry {
 	for i := range l {
 		if l[i].id == id {
@@ -109,12 +97,6 @@ var logHook func(LogLevel, string)
 // call other than logging while the module's _initialize runs.
 func SetVMContext(vm types.VMContext) {
 	global = newRegistry(vm)
-}
-
-// contextCount reports how many plugin and HTTP contexts are registered, so
-// tests can check that deleted contexts are really forgotten.
-func (r *registry) contextCount() int {
-	return len(r.plugins) + r.streams.len()
 }
 
 // contextCreate handles proxy_on_context_create. Parent 0 is the host asking

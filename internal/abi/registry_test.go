@@ -30,6 +30,12 @@ type fakes struct {
 	quiet bool
 }
 
+// contextCount reports how many plugin and HTTP contexts are registered, so
+// tests can check that deleted contexts are really forgotten.
+func (r *registry) contextCount() int {
+	return len(r.plugins) + r.streams.len()
+}
+
 func (f *fakes) record(format string, args ...any) {
 	if f.quiet {
 		return

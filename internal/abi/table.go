@@ -109,6 +109,3 @@ func (t *streamTable) resize(size int) {
 		}
 	}
 }
-
-// len returns the number of contexts in the table.
-func (t *streamTable) len() int { return t.n }

@@ -12,6 +12,9 @@ type idContext struct {
 	id uint32
 }
 
+// len returns the number of contexts in the table.
+func (t *streamTable) len() int { return t.n }
+
 // The table agrees with a Go map under random inserts and deletes.
 func TestStreamTableMatchesMap(t *testing.T) {
 	var tab streamTable

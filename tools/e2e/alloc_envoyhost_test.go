@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/corswasm/corswasm/filter"
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testheaders"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 	"github.com/corswasm/corswasm/tools/envoyhost"
 )
 
@@ -67,7 +67,7 @@ func allocsInEnvoyHost(t *testing.T) {
 	// The mix's second pass (buffers have grown to what it needs in the
 	// first) allocates nothing; a request asking the test build to
 	// allocate is counted.
-	withAlloc := append(append(requests, requests...), allocMix[3].harnessRequest(filter.AllocHeader+": 64"))
+	withAlloc := append(append(requests, requests...), allocMix[3].harnessRequest(testheaders.AllocHeader+": 64"))
 	run := runInEnvoyHost(t, opts.Module, opts.Config, withAlloc)
 	for _, s := range run.Streams[len(requests) : 2*len(requests)] {
 		if n := s.MetricsDelta[metric]; n != 0 {

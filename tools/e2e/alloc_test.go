@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/corswasm/corswasm/filter"
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testheaders"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 	"github.com/corswasm/corswasm/tools/wasmhost"
 )
 
@@ -218,7 +218,7 @@ func TestRequestsDoNotAllocate(t *testing.T) {
 	// The count sees an allocation made while serving a request.
 	const asked = 200
 	for range asked {
-		allocMix[3].send(t, h, filter.AllocHeader+": 64")
+		allocMix[3].send(t, h, testheaders.AllocHeader+": 64")
 	}
 	if got := allocs() - after; got < asked {
 		t.Errorf("%d requests that each allocate counted %d allocations; want at least %d", asked, got, asked)

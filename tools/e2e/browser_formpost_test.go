@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 )
 
 // TestBrowserFormPost runs the recipe of docs/behaviour.md for an identity provider's

@@ -19,7 +19,7 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 	"github.com/corswasm/corswasm/tools/echo"
 	"github.com/corswasm/corswasm/tools/wasmhost"
 )

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 	"github.com/corswasm/corswasm/tools/wasmhost"
 )
 

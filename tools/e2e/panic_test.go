@@ -12,7 +12,8 @@ import (
 	"testing"
 
 	"github.com/corswasm/corswasm/filter"
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testheaders"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 	"github.com/corswasm/corswasm/tools/envoyhost"
 	"github.com/corswasm/corswasm/tools/wasmhost"
 )
@@ -21,7 +22,7 @@ import (
 // profiles: on Envoy 1.33's, where an unrecovered Go panic cannot even
 // print (the runtime's crash path calls the failing poll_oneoff), the
 // request still continues without CORS headers and the VM keeps serving.
-// The module is the test build that panics on demand (filter.PanicHeader).
+// The module is the test build that panics on demand (testheaders.PanicHeader).
 func TestRecoveredPanicsInHost(t *testing.T) {
 	switch backend {
 	case envoyBackend:
@@ -50,11 +51,11 @@ func TestRecoveredPanicsInHost(t *testing.T) {
 			defer srv.Close()
 			for _, tc := range []struct{ desc, path string }{
 				{"request phase", "/"},
-				{"response phase", "/?h=" + filter.PanicHeader + ":response"},
+				{"response phase", "/?h=" + testheaders.PanicHeader + ":response"},
 			} {
 				req := newRequest(t, "GET", srv.URL+tc.path, "Origin", app)
 				if tc.path == "/" {
-					req.Header.Set(filter.PanicHeader, "request")
+					req.Header.Set(testheaders.PanicHeader, "request")
 				}
 				r := do(t, req)
 				if r.status != 200 {
@@ -80,8 +81,8 @@ func TestRecoveredPanicsInHost(t *testing.T) {
 func recoveredPanicsInEnvoyHost(t *testing.T) {
 	request := []envoyhost.Header{{":method", "GET"}, {":path", "/"}, {":authority", envoyHostAuthority}, {":scheme", envoyHostScheme}, {"origin", app}}
 	run := runInEnvoyHost(t, writeModule(t, testmodule.PanicTestModule(t)), readConfig(t, "main"), []envoyhost.Request{
-		{Name: "request phase", Headers: append(slices.Clone(request), envoyhost.Header{filter.PanicHeader, "request"})},
-		{Name: "response phase", Headers: request, Upstream: &envoyhost.Response{Headers: []envoyhost.Header{{filter.PanicHeader, "response"}}}},
+		{Name: "request phase", Headers: append(slices.Clone(request), envoyhost.Header{testheaders.PanicHeader, "request"})},
+		{Name: "response phase", Headers: request, Upstream: &envoyhost.Response{Headers: []envoyhost.Header{{testheaders.PanicHeader, "response"}}}},
 		{Name: "after the panics", Headers: request},
 	})
 	for _, s := range run.Streams[:2] {

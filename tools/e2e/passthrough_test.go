@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 )
 
 // buildPassthrough builds the pass-through module (tools/passthrough) once,

@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 	"github.com/corswasm/corswasm/tools/wasmhost"
 )
 

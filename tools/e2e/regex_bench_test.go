@@ -7,8 +7,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testconfig"
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testconfig"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 )
 
 // BenchmarkModuleRegexHostileOrigin serves, through the local host (one VM,

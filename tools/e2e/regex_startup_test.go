@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/corswasm/corswasm/internal/testconfig"
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testconfig"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 	"github.com/corswasm/corswasm/tools/envoyhost"
 )
 

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 	"github.com/corswasm/corswasm/tools/envoyhost"
 )
 

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 	"github.com/corswasm/corswasm/tools/envoyhost"
 	"github.com/corswasm/corswasm/tools/wasmhost"
 )

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 )
 
 // KitEnv names the environment variable that overrides where the kit is.

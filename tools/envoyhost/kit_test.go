@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 )
 
 // fakeKit makes a kit directory whose build.sh runs script.

@@ -35,12 +35,13 @@ func (*vm) NewPluginContext(uint32) types.PluginContext { return &plugin{} }
 
 // plugin keeps the stream contexts of deleted streams for reuse, as
 // cors.wasm does (a new context per request would allocate), the counters,
-// and the local reply's buffer.
+// the local reply's buffer and the request's pairs.
 type plugin struct {
 	types.DefaultPluginContext
 	free                        []*stream
 	nonCORS, allowed, preflight uint32
 	reply                       []byte
+	pairs                       []headermap.Pair
 }
 
 // Without RecycleHttpContext's exact signature the binding would never hand
@@ -79,6 +80,10 @@ func (p *plugin) RecycleHttpContext(h types.HttpContext) {
 }
 
 // kind is what the request callback found, for the response callback.
+// originAndMethod selects the names OnHttpRequestHeaders reads, as
+// cors.wasm selects its own.
+var originAndMethod = headermap.Lengths("origin", ":method")
+
 type kind uint8
 
 const (
@@ -119,16 +124,13 @@ func (s *stream) OnHttpRequestHeaders(int, bool) (action types.Action) {
 		return types.ActionContinue
 	}
 	var origin, method string
-	for it := headermap.Map(m).Iter(); ; {
-		name, value, ok := it.Next()
-		if !ok {
-			break
-		}
-		switch name {
+	p.pairs, _ = headermap.AppendPairsIf(p.pairs[:0], m, originAndMethod)
+	for _, pair := range p.pairs {
+		switch pair.Name {
 		case "origin":
-			origin = value
+			origin = pair.Value
 		case ":method":
-			method = value
+			method = pair.Value
 		}
 	}
 	if method == "OPTIONS" {

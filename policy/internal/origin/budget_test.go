@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testconfig"
+	"github.com/corswasm/corswasm/internal/testing/testconfig"
 )
 
 // worstShapes are the costliest patterns found for each bound of the

@@ -3,7 +3,7 @@ package origin
 import (
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testconfig"
+	"github.com/corswasm/corswasm/internal/testing/testconfig"
 )
 
 // Set.Match looks a request's value up among the exact entries before

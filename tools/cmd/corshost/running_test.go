@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 )
 
 // readyLine is the last line run prints before serving.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/corswasm/corswasm/internal/learn"
+	"github.com/corswasm/corswasm/cmd/corswasm/internal/learn"
 )
 
 // Learn reads logs and proposes a configuration from what the upstreams

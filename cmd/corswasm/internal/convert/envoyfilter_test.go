@@ -24,7 +24,7 @@ spec:
 func TestEnvoyFilters(t *testing.T) {
 	vs := virtualService("  - name: api\n    corsPolicy: {allowOrigins: [{exact: \"https://a.example\"}]}\n    route: [{destination: {host: api}}]\n")
 	disable := `{"@type": type.googleapis.com/envoy.config.route.v3.FilterConfig, disabled: true}`
-	corswasm, err := os.ReadFile("../../cmd/corswasm/testdata/envoyfilter.yaml")
+	corswasm, err := os.ReadFile("../../testdata/envoyfilter.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

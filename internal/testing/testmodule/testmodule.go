@@ -20,7 +20,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/wasmbin"
+	"github.com/corswasm/corswasm/internal/testing/wasmbin"
 )
 
 // BuildFlags are the flags of the module build, after GOOS=wasip1
@@ -31,12 +31,12 @@ import (
 var BuildFlags = []string{"-buildmode=c-shared", "-trimpath", "-ldflags=-s"}
 
 // PanicTestTag is the build tag of the test module whose filter panics on
-// demand (see filter.PanicHeader).
+// demand (see testheaders.PanicHeader).
 const PanicTestTag = "corswasm_panictest"
 
 // AllocStatTag is the build tag of the test module that counts its heap
 // allocations in a counter (see internal/abi's AllocMetric) and allocates on
-// demand (filter.AllocHeader).
+// demand (testheaders.AllocHeader).
 const AllocStatTag = "corswasm_allocstat"
 
 // LateGCTag is the build tag of the test module whose garbage collector
