@@ -165,9 +165,8 @@ type verdict struct {
 }
 
 // reset makes v an empty verdict, field by field but for the header array,
-// which is only ever read up to nHeaders: clearing its 16 headers on every
-// request was a bulk memory operation, and in a wasm module each is a call
-// out of the compiled code; only the headers in use are cleared.
+// which is only ever read up to nHeaders: only the headers in use are
+// cleared (why not in bulk: internal/abi's package doc).
 // TestVerdictReset keeps the list whole.
 func (v *verdict) reset() {
 	v.kind, v.reason, v.detail = 0, NoReason, ""
@@ -180,7 +179,7 @@ func (v *verdict) reset() {
 }
 
 // clearHeaders drops the strings of headers no longer in use, field by
-// field (a Header cleared whole is a memory.fill in a wasm module): a
+// field (why: internal/abi's package doc): a
 // reused array would otherwise keep an earlier request's bytes (an echoed
 // origin or header name) alive after a request with fewer headers.
 func clearHeaders(hs []Header) {
@@ -285,9 +284,8 @@ func (d *Decision) AppendViews(dst []*string) []*string {
 // list returns the verdict's headers, for the package to read.
 func (v *verdict) list() []Header { return v.headers[:v.nHeaders] }
 
-// add appends a header to the verdict. Its fields are set one by one: in
-// the wasm module a copy of a Header (48 bytes) is a memory.copy, which the
-// runtime runs as a call out of the compiled code.
+// add appends a header to the verdict, field by field (why: internal/abi's
+// package doc).
 func (v *verdict) add(name, value string) { v.addDetailed(name, value, "") }
 
 func (v *verdict) addDetailed(name, value, detail string) {

@@ -34,8 +34,8 @@ func (r *Request) Origin() string {
 	return r.Origins[0]
 }
 
-// Reset empties r for the next request, field by field: in a wasm module
-// assigning Request{} is a memory.fill, a call out of the compiled code.
+// Reset empties r for the next request, field by field (why: internal/abi's
+// package doc).
 // TestRequestReset keeps the list whole.
 func (r *Request) Reset() {
 	r.Method, r.Origins = "", nil

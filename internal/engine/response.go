@@ -162,8 +162,7 @@ func (e *ResponseEdits) Removed() []string { return e.removed[:e.nRemoved] }
 // Added lists the headers to add, in order.
 func (e *ResponseEdits) Added() []Header { return e.added[:e.nAdded] }
 
-// add appends a copy of *h, field by field: in the wasm module a Header
-// copied whole (48 bytes) is a memory.copy, a call out of the compiled code.
+// add appends a copy of *h, field by field (why: internal/abi's package doc).
 func (e *ResponseEdits) add(h *Header) {
 	a := &e.added[e.nAdded]
 	a.Name, a.Value, a.Detail = h.Name, h.Value, h.Detail
