@@ -5,6 +5,7 @@ import (
 	"go/doc"
 	"go/parser"
 	"go/token"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -82,6 +83,46 @@ func TestExportedIdentifiers(t *testing.T) {
 	names := exported(packageDoc(t, ".", "github.com/corswasm/corswasm/policy"))
 	if len(names) > maxExported {
 		t.Errorf("policy exports %d top-level identifiers; want at most %d: %s", len(names), maxExported, strings.Join(names, ", "))
+	}
+}
+
+// go doc -short, what an importer reads first, fits on a screen.
+func TestGoDocShort(t *testing.T) {
+	out, err := exec.Command("go", "doc", "-short", ".").Output()
+	if err != nil {
+		t.Fatalf("go doc -short: %v", err)
+	}
+	if lines := strings.Count(string(out), "\n"); lines > maxExported {
+		t.Errorf("go doc -short prints %d lines; want at most %d:\n%s", lines, maxExported, out)
+	}
+}
+
+// methods lists the exported methods of the type name in p.
+func methods(p *doc.Package, name string) []string {
+	var names []string
+	for _, typ := range p.Types {
+		if typ.Name == name {
+			for _, m := range typ.Methods {
+				names = append(names, m.Name)
+			}
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Policy and Decision are the engine's types with only these methods: what
+// the filter and the command call besides (response plans, the audit
+// comparison, rule indexes) stays in the engine.
+func TestMethods(t *testing.T) {
+	p := packageDoc(t, ".", "github.com/corswasm/corswasm/policy")
+	for typ, want := range map[string][]string{
+		"Policy":   {"Evaluate", "Warnings"},
+		"Decision": {"Audit", "Detail", "Disabled", "Headers", "Kind", "Reason", "Reply", "Reset", "Rule", "Status", "Vary", "VaryValue"},
+	} {
+		if got := methods(p, typ); !slices.Equal(got, want) {
+			t.Errorf("%s's methods = %v; want %v", typ, got, want)
+		}
 	}
 }
 

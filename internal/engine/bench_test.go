@@ -11,7 +11,7 @@ import (
 // The benchmarks measure Evaluate on the paths a filter takes per request.
 // Every one must report 0 allocs/op: run
 //
-//	go test -run '^$' -bench . -benchmem ./policy/
+//	go test -run '^$' -bench . -benchmem ./internal/engine/
 func benchmarkEvaluate(b *testing.B, p *Policy, r *Request, want Kind) {
 	b.Helper()
 	var d Decision
