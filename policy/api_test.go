@@ -140,13 +140,26 @@ func TestExportedIdentifiersCounted(t *testing.T) {
 	}
 }
 
-// enumConstants is the names of the constants listed under typ in p.
+// enumConstants is the constants listed under typ in p, each as its name
+// and, when it is given as a literal, "=" and the literal.
 func enumConstants(p *doc.Package, typ string) []string {
 	var names []string
 	for _, ty := range p.Types {
-		if ty.Name == typ {
-			for _, v := range ty.Consts {
-				names = append(names, v.Names...)
+		if ty.Name != typ {
+			continue
+		}
+		for _, v := range ty.Consts {
+			for _, spec := range v.Decl.Specs {
+				vs := spec.(*ast.ValueSpec)
+				for i, name := range vs.Names {
+					c := name.Name
+					if i < len(vs.Values) {
+						if lit, ok := vs.Values[i].(*ast.BasicLit); ok {
+							c += "=" + lit.Value
+						}
+					}
+					names = append(names, c)
+				}
 			}
 		}
 	}
@@ -154,14 +167,19 @@ func enumConstants(p *doc.Package, typ string) []string {
 	return names
 }
 
-// Every code, kind and reason of the engine has its constant in policy: a
-// code added to the engine without one here would reach an importer's
-// FieldError with no name to compare it with.
+// Every code, kind and reason of the engine has its constant in policy,
+// a code with the engine's value: a code added to the engine without one
+// here would reach an importer's FieldError with no name to compare it with.
 func TestEnumerationsComplete(t *testing.T) {
 	pub := packageDoc(t, ".", "github.com/corswasm/corswasm/policy")
 	eng := packageDoc(t, "../internal/engine", "github.com/corswasm/corswasm/internal/engine")
 	for _, typ := range enumTypes {
 		got, want := enumConstants(pub, typ), enumConstants(eng, typ)
+		if typ != "Code" {
+			// Kinds and reasons are iota in the engine and the engine's
+			// constants in policy: their names must match.
+			got, want = names(got), names(want)
+		}
 		if len(want) == 0 || !slices.Equal(got, want) {
 			t.Errorf("policy's %s constants = %v; want the engine's %v", typ, got, want)
 		}
@@ -169,6 +187,15 @@ func TestEnumerationsComplete(t *testing.T) {
 	if got, want := len(policy.Codes()), len(engine.Codes()); got != want || len(enumConstants(pub, "Code")) != want {
 		t.Errorf("policy.Codes() has %d codes, the package %d constants; want the engine's %d", got, len(enumConstants(pub, "Code")), want)
 	}
+}
+
+// names is the names of enumConstants' constants.
+func names(constants []string) []string {
+	out := make([]string, len(constants))
+	for i, c := range constants {
+		out[i], _, _ = strings.Cut(c, "=")
+	}
+	return out
 }
 
 // Evaluating through policy costs what it costs in the engine: Policy and
