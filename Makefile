@@ -155,10 +155,10 @@ bench: build $(ALLOCSTAT) ## the module benchmark table: cors.wasm and the floor
 	ENVOYHOST_KIT=$(KIT) $(TOOLS_GO) run ./bench -module $(CURDIR)/$(MODULE) -allocstat $(CURDIR)/$(ALLOCSTAT) -config $(CURDIR)/envoy/cors.json \
 		-runs $(BENCH_RUNS) -local-n $(BENCH_LOCAL_N) -envoy-loop $(BENCH_ENVOY_LOOP) -soak $(BENCH_SOAK) \
 		-call-n $(BENCH_CALL_N) -call-local-n $(BENCH_CALL_LOCAL_N) -call-envoy-loop $(BENCH_CALL_ENVOY_LOOP)
-	go test -run '^$$' -bench 'RegexWorstShapes|StepCost|RegexConfiguration|RegexHostileOrigin' -benchmem -benchtime $(BENCHTIME) ./policy/...
+	go test -run '^$$' -bench 'RegexWorstShapes|StepCost|RegexConfiguration|RegexHostileOrigin' -benchmem -benchtime $(BENCHTIME) ./internal/engine/...
 
 bench-go: build ## the Go benchmarks: the policy engine, the module in the local host, and corswasm convert on large inputs
-	go test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./policy/
+	go test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./internal/engine/
 	go test -run '^$$' -bench ConvertLarge -benchmem -benchtime 3x ./cmd/corswasm/internal/convert/
 	CORSWASM_MODULE=$(CURDIR)/$(MODULE) $(TOOLS_GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./e2e/
 

@@ -21,15 +21,15 @@ func TestRegexBenchCommandRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	command := regexp.MustCompile(`(?m)^go test -run '\^\$' -bench '(Regex[^']*)' -benchmem \./policy/\.\.\.$`).FindSubmatch(readme)
+	command := regexp.MustCompile(`(?m)^go test -run '\^\$' -bench '(Regex[^']*)' -benchmem \./internal/engine/\.\.\.$`).FindSubmatch(readme)
 	if command == nil {
-		t.Fatal("docs/configuration.md shows no `go test … -bench 'Regex…' … ./policy/...` command")
+		t.Fatal("docs/configuration.md shows no `go test … -bench 'Regex…' … ./internal/engine/...` command")
 	}
 	pattern := string(command[1])
-	if !strings.Contains(string(makefile), "-bench '"+pattern+"' -benchmem -benchtime $(BENCHTIME) ./policy/...") {
+	if !strings.Contains(string(makefile), "-bench '"+pattern+"' -benchmem -benchtime $(BENCHTIME) ./internal/engine/...") {
 		t.Errorf("make bench does not run docs/configuration.md's -bench %q", pattern)
 	}
-	out, err := exec.Command("go", "test", "-run", "^$", "-bench", pattern, "-benchmem", "-benchtime", "1x", "./policy/...").CombinedOutput()
+	out, err := exec.Command("go", "test", "-run", "^$", "-bench", pattern, "-benchmem", "-benchtime", "1x", "./internal/engine/...").CombinedOutput()
 	if err != nil {
 		t.Fatalf("docs/configuration.md's command: %v\n%s", err, out)
 	}

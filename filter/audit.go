@@ -5,8 +5,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/corswasm/corswasm/internal/engine"
 	"github.com/corswasm/corswasm/internal/headermap"
-	"github.com/corswasm/corswasm/policy"
 )
 
 // auditState is what audit mode keeps of a CORS request until its response:
@@ -14,12 +14,12 @@ import (
 // enforce, with every string the host returned copied into the stream's own
 // space. A context allocates it on its first audited stream and keeps it.
 type auditState struct {
-	req     policy.Request
+	req     engine.Request
 	path    string
 	host    string // :authority, kept when observations are on
-	d       policy.Decision
+	d       engine.Decision
 	origins [2]string
-	lines   [policy.MaxRequestHeadersLines + 1]string
+	lines   [engine.MaxRequestHeadersLines + 1]string
 }
 
 // clear drops the views into a finished stream's space.
@@ -29,7 +29,7 @@ func (a *auditState) clear() { *a = auditState{} }
 // Access-Control-Request-* values and path (for the log line, cut to what
 // the lines show), and the decision; for an observation also the method and
 // :authority.
-func (c *httpContext) startAudit(r *requestHeaders, d *policy.Decision) {
+func (c *httpContext) startAudit(r *requestHeaders, d *engine.Decision) {
 	a := c.audit
 	if a == nil {
 		a = &auditState{}
@@ -40,8 +40,8 @@ func (c *httpContext) startAudit(r *requestHeaders, d *policy.Decision) {
 	const shown = max(maxLoggedValue, maxObservedValue) + 1
 	a.path = cutTo(pathOnly(r.req.Path), shown)
 	a.d = *d
-	// policy.CompareUpstream reads these fields of the request.
-	a.req = policy.Request{
+	// engine.CompareUpstream reads these fields of the request.
+	a.req = engine.Request{
 		RequestMethod: r.req.RequestMethod, RequestPrivateNetwork: r.req.RequestPrivateNetwork,
 	}
 	if c.plugin.observer != nil {
@@ -87,10 +87,10 @@ func cutTo(s string, n int) string {
 	return s
 }
 
-// maxDecisionViews bounds the strings policy.Decision.AppendViews gives:
+// maxDecisionViews bounds the strings engine.Decision.AppendViews gives:
 // the refused token, and the value and detail of each of its headers (six,
 // and Access-Control-Allow-Headers echoed once per request line).
-const maxDecisionViews = 1 + 2*(6+policy.MaxRequestHeadersLines)
+const maxDecisionViews = 1 + 2*(6+engine.MaxRequestHeadersLines)
 
 // compare counts and logs how the upstream's answer differs from what the
 // policy would have sent, and records the observation (observe.go). It
@@ -102,14 +102,14 @@ func (a *auditState) compare(p *pluginContext, m headermap.Map) {
 		lengths = observedLengths
 	}
 	readUpstreamAnswer(m, u, &p.pairs, lengths)
-	k := policy.CompareUpstream(&a.req, &a.d, u)
+	k := engine.CompareUpstream(&a.req, &a.d, u)
 	p.metrics.audited(a.d.RuleIndex(), k)
 	p.auditLog.flush(now())
 	// Each line goes after the previous one in the reused buffer, so that
 	// a host that kept a view of the last line (the SDK's emulator does)
 	// still reads it whole.
 	b := p.logBuf[:0]
-	for kind := policy.Disagreement(1); kind != 0 && kind <= k; kind <<= 1 {
+	for kind := engine.Disagreement(1); kind != 0 && kind <= k; kind <<= 1 {
 		if k&kind == 0 || !p.auditLog.allow(now()) {
 			continue
 		}
@@ -127,7 +127,7 @@ func (a *auditState) compare(p *pluginContext, m headermap.Map) {
 		b = append(b, ", path "...)
 		b = appendLoggable(b, a.path)
 		b = append(b, ": "...)
-		b = policy.AppendDescription(b, kind, &a.d, u)
+		b = engine.AppendDescription(b, kind, &a.d, u)
 		hostLog(logInfo, unsafe.String(&b[start], len(b)-start))
 	}
 	p.logBuf = b
@@ -138,13 +138,13 @@ func (a *auditState) compare(p *pluginContext, m headermap.Map) {
 }
 
 // answerLengths selects the names readUpstreamAnswer reads.
-var answerLengths = headermap.Lengths(":status", policy.HeaderAllowOrigin, policy.HeaderAllowCredentials,
-	policy.HeaderAllowMethods, policy.HeaderAllowHeaders, policy.HeaderAllowPrivateNetwork)
+var answerLengths = headermap.Lengths(":status", engine.HeaderAllowOrigin, engine.HeaderAllowCredentials,
+	engine.HeaderAllowMethods, engine.HeaderAllowHeaders, engine.HeaderAllowPrivateNetwork)
 
 // readUpstreamAnswer collects what audit mode compares in a response, into
 // u's reused space, leaving in *pairs the pairs whose names have a length
 // in lengths (answerLengths, or observedLengths for an observation).
-func readUpstreamAnswer(m headermap.Map, u *policy.UpstreamAnswer, pairs *[]headermap.Pair, lengths uint64) {
+func readUpstreamAnswer(m headermap.Map, u *engine.UpstreamAnswer, pairs *[]headermap.Pair, lengths uint64) {
 	u.Reset()
 	lines := [...]*[]string{&u.AllowOrigin, &u.AllowCredentials, &u.AllowMethods, &u.AllowHeaders, &u.AllowPrivateNetwork}
 	readPairs(pairs, m, lengths)
@@ -163,8 +163,8 @@ func readUpstreamAnswer(m headermap.Map, u *policy.UpstreamAnswer, pairs *[]head
 
 // answerNames are the headers of an UpstreamAnswer, in the order of
 // readUpstreamAnswer's lines.
-var answerNames = [...]string{policy.HeaderAllowOrigin, policy.HeaderAllowCredentials,
-	policy.HeaderAllowMethods, policy.HeaderAllowHeaders, policy.HeaderAllowPrivateNetwork}
+var answerNames = [...]string{engine.HeaderAllowOrigin, engine.HeaderAllowCredentials,
+	engine.HeaderAllowMethods, engine.HeaderAllowHeaders, engine.HeaderAllowPrivateNetwork}
 
 // parseStatus reads a :status value, 0 when it is not a number (as
 // strconv.Atoi's failure did, without the error value it allocates).

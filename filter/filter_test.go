@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/corswasm/corswasm/internal/engine"
 	"github.com/corswasm/corswasm/internal/headermap"
-	"github.com/corswasm/corswasm/policy"
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 )
 
@@ -90,7 +90,7 @@ func TestPreflightRejected(t *testing.T) {
 	}{
 		{"origin", []string{"origin", evil, "access-control-request-method", "PUT"}, "origin not allowed", "Origin"},
 		{"method", []string{"origin", app, "access-control-request-method", "PATCH"}, "method not allowed: PATCH", varyMethod},
-		{"method too long", []string{"origin", app, "access-control-request-method", strings.Repeat("P", policy.MaxMethodLength+1)}, "method too long", varyMethod},
+		{"method too long", []string{"origin", app, "access-control-request-method", strings.Repeat("P", engine.MaxMethodLength+1)}, "method too long", varyMethod},
 		{"header", []string{"origin", app, "access-control-request-method", "PUT", "access-control-request-headers", "x-secret"}, "header not allowed: x-secret", varyHeaders},
 		{"private network", []string{"origin", app, "access-control-request-method", "GET", "access-control-request-private-network", "true"}, "private network not allowed",
 			varyHeaders + ", Access-Control-Request-Private-Network"},
@@ -282,10 +282,10 @@ func TestRefusalLogIsEscaped(t *testing.T) {
 // Formatting a refusal's log line into a large enough buffer does not
 // allocate: refusals are common and the host usually discards the line.
 func TestRefusalLineDoesNotAllocate(t *testing.T) {
-	r := &requestHeaders{req: policy.Request{Path: "/items?token=secret"}}
+	r := &requestHeaders{req: engine.Request{Path: "/items?token=secret"}}
 	r.req.Origins, r.req.Method = []string{evil}, "OPTIONS"
 	p := mustPolicy(t, config)
-	var d policy.Decision
+	var d engine.Decision
 	p.Evaluate(&r.req, &d)
 	buf := make([]byte, 0, 512)
 	if n := testing.AllocsPerRun(100, func() { buf = appendRefusal(buf[:0], r, &d) }); n != 0 {
@@ -297,9 +297,9 @@ func TestRefusalLineDoesNotAllocate(t *testing.T) {
 	}
 }
 
-func mustPolicy(t *testing.T, cfg string) *policy.Policy {
+func mustPolicy(t *testing.T, cfg string) *engine.Policy {
 	t.Helper()
-	p, err := policy.Load([]byte(cfg))
+	p, err := engine.Load([]byte(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -362,27 +362,27 @@ func TestMoreBehaviours(t *testing.T) {
 	}
 }
 
-// The response scan sees every header policy.ResponseFacts records, and
+// The response scan sees every header engine.ResponseFacts records, and
 // the upstream CORS headers fit in its bit set.
 func TestResponseScanCoversUpstreamCORSHeaders(t *testing.T) {
-	if len(policy.UpstreamCORSHeaders()) > 32 {
-		t.Fatalf("%d upstream CORS headers do not fit in ResponseFacts.CORS", len(policy.UpstreamCORSHeaders()))
+	if len(engine.UpstreamCORSHeaders()) > 32 {
+		t.Fatalf("%d upstream CORS headers do not fit in ResponseFacts.CORS", len(engine.UpstreamCORSHeaders()))
 	}
 	var pairs [][2]string
-	for _, name := range policy.UpstreamCORSHeaders() {
+	for _, name := range engine.UpstreamCORSHeaders() {
 		pairs = append(pairs, [2]string{name, "x"})
 	}
-	for _, name := range policy.IsolationHeaders() {
+	for _, name := range engine.IsolationHeaders() {
 		pairs = append(pairs, [2]string{name, "x"})
 	}
 	pairs = append(pairs, [2]string{"vary", "Accept, Origin"})
 	var scratch []headermap.Pair
-	var f policy.ResponseFacts
+	var f engine.ResponseFacts
 	readResponseFacts(headermap.FromPairs(pairs), &scratch, &f)
-	if want := uint32(1)<<len(policy.UpstreamCORSHeaders()) - 1; f.CORS != want {
+	if want := uint32(1)<<len(engine.UpstreamCORSHeaders()) - 1; f.CORS != want {
 		t.Errorf("scan saw CORS headers %b; want %b", f.CORS, want)
 	}
-	if want := uint8(1)<<len(policy.IsolationHeaders()) - 1; f.Isolation != want || !f.VaryCoversOrigin {
+	if want := uint8(1)<<len(engine.IsolationHeaders()) - 1; f.Isolation != want || !f.VaryCoversOrigin {
 		t.Errorf("scan saw isolation %b, vary %v; want %b, true", f.Isolation, f.VaryCoversOrigin, want)
 	}
 }

@@ -6,8 +6,8 @@ import (
 
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 
+	"github.com/corswasm/corswasm/internal/engine"
 	"github.com/corswasm/corswasm/internal/headermap"
-	"github.com/corswasm/corswasm/policy"
 )
 
 // streamState is where an HTTP stream is in the filter's handling.
@@ -39,7 +39,7 @@ type httpContext struct {
 	state  streamState
 
 	// plan is what the response phase does to the upstream's response.
-	plan policy.ResponsePlan
+	plan engine.ResponsePlan
 	// audit is set while a policy in audit mode decided the stream; its
 	// space stays with the context for later streams.
 	audit *auditState
@@ -102,14 +102,14 @@ func (c *httpContext) requestHeaders() types.Action {
 		return action
 	case d.Audit():
 		// Audit mode changes nothing: the response is only compared.
-		if d.Kind() != policy.NotCORS {
+		if d.Kind() != engine.NotCORS {
 			c.startAudit(r, d)
 			c.state = auditing
 		}
 		return action
 	}
 	p.metrics.inc(counterFor(d))
-	if d.Reason() != policy.NoReason {
+	if d.Reason() != engine.NoReason {
 		p.logRefusal(r, d)
 	}
 	if d.Reply() {
@@ -120,7 +120,7 @@ func (c *httpContext) requestHeaders() types.Action {
 		c.state = answered
 		return types.ActionPause
 	}
-	if d.Kind() == policy.PreflightRefused {
+	if d.Kind() == engine.PreflightRefused {
 		// Forwarded untouched: the upstream answers it as it likes.
 		return action
 	}
@@ -132,7 +132,7 @@ func (c *httpContext) requestHeaders() types.Action {
 
 // keepValues copies the header values that are views of the host's
 // request headers (the origin, echoed) into the context's own space.
-func (c *httpContext) keepValues(hs []policy.Header) {
+func (c *httpContext) keepValues(hs []engine.Header) {
 	need := 0
 	for i := range hs {
 		need += len(hs[i].Value)
@@ -171,14 +171,14 @@ func (c *httpContext) keep(s string) string {
 
 // reply sends the decision as a local reply: its status, its headers, the
 // Vary value of the request headers its answer depends on, and no body.
-func (c *httpContext) reply(d *policy.Decision) error {
+func (c *httpContext) reply(d *engine.Decision) error {
 	p := c.plugin
 	p.reply = appendReplyHeaders(p.reply[:0], d.Headers(), d.VaryValue())
 	details := "cors_preflight_allowed"
 	switch {
-	case d.Kind() == policy.PreflightRefused:
+	case d.Kind() == engine.PreflightRefused:
 		details = "cors_preflight_rejected"
-	case d.Kind() == policy.ActualDisallowed:
+	case d.Kind() == engine.ActualDisallowed:
 		details = "cors_origin_rejected"
 	}
 	return hostSendLocalReply(d.Status(), details, p.reply)
@@ -187,7 +187,7 @@ func (c *httpContext) reply(d *policy.Decision) error {
 // appendReplyHeaders appends the proxy-wasm serialization of hs, and of
 // Vary when vary is not empty, to dst (see package headermap). Headers are
 // reached through pointers, not copied (see internal/abi's doc.go).
-func appendReplyHeaders(dst []byte, hs []policy.Header, vary string) []byte {
+func appendReplyHeaders(dst []byte, hs []engine.Header, vary string) []byte {
 	n := len(hs)
 	if vary != "" {
 		n++
@@ -198,7 +198,7 @@ func appendReplyHeaders(dst []byte, hs []policy.Header, vary string) []byte {
 		dst = binary.LittleEndian.AppendUint32(dst, uint32(valueLen(&hs[i])))
 	}
 	if vary != "" {
-		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(policy.HeaderVary)))
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(engine.HeaderVary)))
 		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(vary)))
 	}
 	for i := range hs {
@@ -209,7 +209,7 @@ func appendReplyHeaders(dst []byte, hs []policy.Header, vary string) []byte {
 		dst = append(dst, 0)
 	}
 	if vary != "" {
-		dst = append(dst, policy.HeaderVary...)
+		dst = append(dst, engine.HeaderVary...)
 		dst = append(dst, 0)
 		dst = append(dst, vary...)
 		dst = append(dst, 0)
@@ -249,7 +249,7 @@ func (c *httpContext) responseHeaders() types.Action {
 	}
 	callTestHook(phaseResponse)
 	p := c.plugin
-	var f policy.ResponseFacts
+	var f engine.ResponseFacts
 	var err error
 	if c.plan.OnlyVary() {
 		err = readVaryFacts(&f, &p.pairs)
@@ -307,7 +307,7 @@ func (c *httpContext) recoverPanic(phase string, action *types.Action) {
 }
 
 // valueLen is the length of the value h.AppendValue writes.
-func valueLen(h *policy.Header) int {
+func valueLen(h *engine.Header) int {
 	if h.Detail == "" {
 		return len(h.Value)
 	}

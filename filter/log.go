@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unsafe"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // logLevel is a proxy-wasm log level.
@@ -49,14 +49,14 @@ func pathOnly(path string) string {
 // logRefusal logs a refused or disallowed request at debug level. It
 // builds the line in the plugin's reusable buffer: refusals are common, and
 // logging them must not allocate (the host discards the line below debug).
-func (p *pluginContext) logRefusal(r *requestHeaders, d *policy.Decision) {
+func (p *pluginContext) logRefusal(r *requestHeaders, d *engine.Decision) {
 	p.logBuf = appendRefusal(p.logBuf[:0], r, d)
 	hostLog(logDebug, unsafe.String(unsafe.SliceData(p.logBuf), len(p.logBuf)))
 }
 
 // appendRefusal appends the log line of a refusal to b: the reason, and the
 // request's values quoted and truncated, the path without its query.
-func appendRefusal(b []byte, r *requestHeaders, d *policy.Decision) []byte {
+func appendRefusal(b []byte, r *requestHeaders, d *engine.Decision) []byte {
 	b = append(b, "corswasm: "...)
 	b = append(b, d.Kind().String()...)
 	b = append(b, " ("...)

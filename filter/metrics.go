@@ -1,6 +1,6 @@
 package filter
 
-import "github.com/corswasm/corswasm/policy"
+import "github.com/corswasm/corswasm/internal/engine"
 
 // Counter names. Envoy shows them under the "wasmcustom." prefix, e.g.
 // wasmcustom.corswasm.preflight.allowed.
@@ -18,7 +18,7 @@ const (
 	// upstream answered as the policy would have.
 	MetricAuditAgreements = "corswasm.audit.agreements"
 	// MetricAuditDisagreementsPrefix, followed by a kind
-	// (policy.Disagreement's String, e.g. "preflight_methods"), counts the
+	// (engine.Disagreement's String, e.g. "preflight_methods"), counts the
 	// disagreements of that kind.
 	MetricAuditDisagreementsPrefix = "corswasm.audit.disagreements."
 	// MetricAuditObservationsLogged counts the distinct observations
@@ -100,11 +100,11 @@ type metrics struct {
 
 // define asks the host for every counter. Envoy returns the same counter to
 // every VM that defines a name, so counts add up across worker threads.
-func (m *metrics) define(p *policy.Policy) {
+func (m *metrics) define(p *engine.Policy) {
 	for i, name := range counterNames {
 		m.fixed[i] = defineCounter(name)
 	}
-	for i, k := range policy.AllDisagreements.Kinds() {
+	for i, k := range engine.AllDisagreements.Kinds() {
 		m.disagreements[i] = defineCounter(MetricAuditDisagreementsPrefix + k.String())
 	}
 	if p.Observations().MaxEntries > 0 {
@@ -128,7 +128,7 @@ func (m *metrics) inc(c counter) {
 
 // audited counts an audited request: an agreement, or each kind of
 // disagreement, globally and for its policy.
-func (m *metrics) audited(ruleIndex int, k policy.Disagreement) {
+func (m *metrics) audited(ruleIndex int, k engine.Disagreement) {
 	perPolicy := [2]metricID{}
 	if ruleIndex < len(m.auditByPolicy) {
 		perPolicy = m.auditByPolicy[ruleIndex]
@@ -147,18 +147,18 @@ func (m *metrics) audited(ruleIndex int, k policy.Disagreement) {
 }
 
 // counterFor names the counter a decision increments.
-func counterFor(d *policy.Decision) counter {
+func counterFor(d *engine.Decision) counter {
 	switch d.Kind() {
-	case policy.PreflightAllowed:
+	case engine.PreflightAllowed:
 		return preflightAllowed
-	case policy.PreflightRefused:
+	case engine.PreflightRefused:
 		if d.Reply() {
 			return preflightRejected
 		}
 		return preflightForwarded
-	case policy.ActualAllowed:
+	case engine.ActualAllowed:
 		return actualAllowed
-	case policy.ActualDisallowed:
+	case engine.ActualDisallowed:
 		if d.Reply() {
 			return actualRejected
 		}

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/corswasm/corswasm/internal/engine"
 	"github.com/corswasm/corswasm/internal/headermap"
-	"github.com/corswasm/corswasm/policy"
 )
 
 // Audit mode's observations: for each audited CORS request, a line saying
@@ -36,9 +36,9 @@ const maxAnswerLines = 8
 // observedAnswer are the upstream's headers an observation lists, in the
 // order of the line.
 var observedAnswer = [...]string{
-	policy.HeaderAllowOrigin, policy.HeaderAllowCredentials, policy.HeaderAllowMethods,
-	policy.HeaderAllowHeaders, "access-control-expose-headers", "access-control-max-age",
-	policy.HeaderAllowPrivateNetwork, policy.HeaderVary,
+	engine.HeaderAllowOrigin, engine.HeaderAllowCredentials, engine.HeaderAllowMethods,
+	engine.HeaderAllowHeaders, "access-control-expose-headers", "access-control-max-age",
+	engine.HeaderAllowPrivateNetwork, engine.HeaderVary,
 }
 
 // observedLengths selects, when observations are on, the names the response
@@ -88,7 +88,7 @@ type observer struct {
 // newObserver allocates an observer's table and line buffer, or returns
 // nil when o records nothing. ruleNames are the configuration's rule names,
 // whose longest bounds the lines.
-func newObserver(o policy.Observations, ruleNames []string) *observer {
+func newObserver(o engine.Observations, ruleNames []string) *observer {
 	if o.MaxEntries <= 0 {
 		return nil
 	}
@@ -113,7 +113,7 @@ func newObserver(o policy.Observations, ruleNames []string) *observer {
 // observe logs the observation of an audited request if it is new and the
 // table has room. u and pairs are the upstream's answer, read by
 // readUpstreamAnswer.
-func (o *observer) observe(a *auditState, u *policy.UpstreamAnswer, pairs []headermap.Pair) {
+func (o *observer) observe(a *auditState, u *engine.UpstreamAnswer, pairs []headermap.Pair) {
 	if line := o.record(a, u, pairs); line != nil {
 		hostLog(o.level, unsafe.String(&line[0], len(line)))
 	}
@@ -122,7 +122,7 @@ func (o *observer) observe(a *auditState, u *policy.UpstreamAnswer, pairs []head
 // record returns the line to log for an audited request: nil when its key
 // was seen before or the table is full (counted as dropped). Only the key
 // is hashed until then; the line is built only when it is logged.
-func (o *observer) record(a *auditState, u *policy.UpstreamAnswer, pairs []headermap.Pair) []byte {
+func (o *observer) record(a *auditState, u *engine.UpstreamAnswer, pairs []headermap.Pair) []byte {
 	if !o.add(o.key(a, u, pairs)) {
 		return nil
 	}
@@ -164,7 +164,7 @@ func (o *observer) add(k uint64) bool {
 
 // appendObservation appends the observation line to b: at most o.maxLine
 // bytes.
-func (o *observer) appendObservation(b []byte, a *auditState, u *policy.UpstreamAnswer, pairs []headermap.Pair) []byte {
+func (o *observer) appendObservation(b []byte, a *auditState, u *engine.UpstreamAnswer, pairs []headermap.Pair) []byte {
 	var cut uint
 	preflight := isPreflight(a)
 	b = append(b, observationMarker+`{"v":1,"host":`...)
@@ -228,7 +228,7 @@ func (o *observer) appendObservation(b []byte, a *auditState, u *policy.Upstream
 
 // isPreflight reports whether a's decision answered a preflight.
 func isPreflight(a *auditState) bool {
-	return a.d.Kind() == policy.PreflightAllowed || a.d.Kind() == policy.PreflightRefused
+	return a.d.Kind() == engine.PreflightAllowed || a.d.Kind() == engine.PreflightRefused
 }
 
 // joinRequestHeaders joins the Access-Control-Request-Headers lines with

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/corswasm/corswasm/internal/engine"
 	"github.com/corswasm/corswasm/internal/headermap"
-	"github.com/corswasm/corswasm/policy"
 )
 
 // An observation line's length is bounded at configuration time, and the
@@ -22,9 +22,9 @@ const boundConfig = `{"allow_origins": ["https://app.example.com"],
 	"audit_observations": {"max_entries": %d}}`
 
 // boundObserver is an observer of boundConfig with a table of entries.
-func boundObserver(t *testing.T, entries int) (*policy.Policy, *observer) {
+func boundObserver(t *testing.T, entries int) (*engine.Policy, *observer) {
 	t.Helper()
-	pol, err := policy.Load(fmt.Appendf(nil, boundConfig, boundRule, entries))
+	pol, err := engine.Load(fmt.Appendf(nil, boundConfig, boundRule, entries))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,13 +35,13 @@ func boundObserver(t *testing.T, entries int) (*policy.Policy, *observer) {
 // after prefix), with more Access-Control-Request-Headers lines than shown,
 // and returns an upstream answer of more lines than shown of every observed
 // header, each v.
-func worstCase(pol *policy.Policy, a *auditState, prefix, v string) (*policy.UpstreamAnswer, []headermap.Pair) {
+func worstCase(pol *engine.Policy, a *auditState, prefix, v string) (*engine.UpstreamAnswer, []headermap.Pair) {
 	a.host, a.path = v, "/"+v
 	a.origins[0] = prefix + v
 	for i := range a.lines {
 		a.lines[i] = v
 	}
-	a.req = policy.Request{Method: "OPTIONS", Origins: a.origins[:1], RequestMethod: v,
+	a.req = engine.Request{Method: "OPTIONS", Origins: a.origins[:1], RequestMethod: v,
 		RequestHeaders: a.lines[:], RequestPrivateNetwork: "true", Scheme: "https", Authority: a.host, Path: a.path}
 	pol.Evaluate(&a.req, &a.d)
 	pairs := []headermap.Pair{{Name: ":status", Value: "999999999"}}
@@ -50,7 +50,7 @@ func worstCase(pol *policy.Policy, a *auditState, prefix, v string) (*policy.Ups
 			pairs = append(pairs, headermap.Pair{Name: name, Value: v})
 		}
 	}
-	return &policy.UpstreamAnswer{Status: 999999999}, pairs
+	return &engine.UpstreamAnswer{Status: 999999999}, pairs
 }
 
 // The longest line a configuration can give is exactly maxLine long: every
@@ -207,10 +207,10 @@ func TestObservationKeyIsTheLine(t *testing.T) {
 	for _, r := range reqs {
 		a := &auditState{host: r.host, path: r.path}
 		a.origins[0] = r.origin
-		a.req = policy.Request{Method: r.method, Origins: a.origins[:1], RequestMethod: r.acrm, RequestHeaders: r.acrh,
+		a.req = engine.Request{Method: r.method, Origins: a.origins[:1], RequestMethod: r.acrm, RequestHeaders: r.acrh,
 			Scheme: "https", Authority: r.host, Path: r.path}
 		pol.Evaluate(&a.req, &a.d)
-		u := &policy.UpstreamAnswer{Status: r.status}
+		u := &engine.UpstreamAnswer{Status: r.status}
 		line := string(o.appendObservation(nil, a, u, r.answer))
 		if !isPreflight(a) {
 			line = actualStatus.ReplaceAllString(line, "")

@@ -7,8 +7,8 @@ import (
 
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 
+	"github.com/corswasm/corswasm/internal/engine"
 	"github.com/corswasm/corswasm/internal/headermap"
-	"github.com/corswasm/corswasm/policy"
 )
 
 // What recording observations costs: no change to any answer, no
@@ -62,7 +62,7 @@ func TestObservationsChangeNoResponse(t *testing.T) {
 // emulator copies the line, so it is left out here; the module's proof is
 // the e2e allocation test).
 func TestObservationDoesNotAllocate(t *testing.T) {
-	pol, err := policy.Load([]byte(observeCfg(`{"max_entries": 150}`)))
+	pol, err := engine.Load([]byte(observeCfg(`{"max_entries": 150}`)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,11 +72,11 @@ func TestObservationDoesNotAllocate(t *testing.T) {
 		origins[i] = fmt.Sprintf("https://o%d.example", i)
 	}
 	a := &auditState{path: "/billing/a/b", host: "api.example.com"}
-	a.req = policy.Request{Method: "OPTIONS", Origins: a.origins[:1], RequestMethod: "PUT",
+	a.req = engine.Request{Method: "OPTIONS", Origins: a.origins[:1], RequestMethod: "PUT",
 		RequestHeaders: []string{"content-type", "x-request-id"}, Scheme: "https", Authority: a.host, Path: a.path}
 	a.origins[0] = app
 	pol.Evaluate(&a.req, &a.d)
-	u := &policy.UpstreamAnswer{Status: 204}
+	u := &engine.UpstreamAnswer{Status: 204}
 	pairs := []headermap.Pair{{Name: ":status", Value: "204"}, {Name: "access-control-allow-origin", Value: app},
 		{Name: "vary", Value: "Origin"}, {Name: "access-control-max-age", Value: "5"}}
 	i := 0
@@ -96,7 +96,7 @@ func TestObservationDoesNotAllocate(t *testing.T) {
 // Joining Access-Control-Request-Headers lines stays within the space the
 // observer allocated, whatever their lengths.
 func TestObservationJoinKeepsItsSpace(t *testing.T) {
-	pol, err := policy.Load([]byte(observeCfg("")))
+	pol, err := engine.Load([]byte(observeCfg("")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,9 +107,9 @@ func TestObservationJoinKeepsItsSpace(t *testing.T) {
 		{strings.Repeat("a", 10*maxObservedValue)}, {"", "", strings.Repeat("a", maxObservedValue-1), "bc"},
 	} {
 		a := &auditState{path: "/billing/", host: "h"}
-		a.req = policy.Request{Method: "OPTIONS", Origins: []string{app}, RequestMethod: "PUT", RequestHeaders: lines}
+		a.req = engine.Request{Method: "OPTIONS", Origins: []string{app}, RequestMethod: "PUT", RequestHeaders: lines}
 		pol.Evaluate(&a.req, &a.d)
-		b := o.appendObservation(nil, a, &policy.UpstreamAnswer{}, nil)
+		b := o.appendObservation(nil, a, &engine.UpstreamAnswer{}, nil)
 		if cap(o.joined) != space {
 			t.Errorf("lines of %d bytes: the join space grew from %d to %d", len(strings.Join(lines, ",")), space, cap(o.joined))
 		}

@@ -5,8 +5,8 @@ import (
 	"hash/maphash"
 	"unicode/utf8"
 
+	"github.com/corswasm/corswasm/internal/engine"
 	"github.com/corswasm/corswasm/internal/headermap"
-	"github.com/corswasm/corswasm/policy"
 )
 
 // An observation's key, hashed without building its line: every field of
@@ -24,7 +24,7 @@ const (
 )
 
 // key hashes the key of an audited request's observation.
-func (o *observer) key(a *auditState, u *policy.UpstreamAnswer, pairs []headermap.Pair) uint64 {
+func (o *observer) key(a *auditState, u *engine.UpstreamAnswer, pairs []headermap.Pair) uint64 {
 	var h maphash.Hash
 	h.SetSeed(o.seed)
 	var cut uint

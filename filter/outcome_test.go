@@ -7,10 +7,10 @@ import (
 
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
-// policy.Decision.Outcome, which `corswasm explain` shows, predicts what
+// engine.Decision.Outcome, which `corswasm explain` shows, predicts what
 // the filter sends: for each configuration, request and upstream response
 // here, the response the filter leaves (its local reply, or the upstream's
 // after its edits) is the one Outcome.Apply computes.
@@ -65,7 +65,7 @@ func TestOutcomeMatchesFilter(t *testing.T) {
 // filter with config, and compares the result with Outcome's.
 func checkOutcomes(t *testing.T, vm types.VMContext, config string, requests, upstreams map[string][][2]string) {
 	host := startHost(t, vm, config)
-	pol, err := policy.Load([]byte(config))
+	pol, err := engine.Load([]byte(config))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,17 +73,17 @@ func checkOutcomes(t *testing.T, vm types.VMContext, config string, requests, up
 		for _, uname := range sortedKeys(upstreams) {
 			req, up := requests[rname], upstreams[uname]
 			x := roundTrip(t, host, req, up)
-			var d policy.Decision
+			var d engine.Decision
 			pol.Evaluate(policyRequest(req), &d)
 			o := d.Outcome(toHeaders(up))
 			want := o.Apply(toHeaders(up))
 			got := toHeaders(x.response)
 			if x.local != nil {
-				if o.Action != policy.LocalReply || int(x.local.StatusCode) != o.Status {
+				if o.Action != engine.LocalReply || int(x.local.StatusCode) != o.Status {
 					t.Errorf("%s / %s: the filter replied %d; Outcome says %v, status %d", rname, uname, x.local.StatusCode, o.Action, o.Status)
 				}
-				want = append([]policy.Header{{Name: ":status", Value: fmt.Sprint(o.Status)}}, want...)
-			} else if o.Action == policy.LocalReply {
+				want = append([]engine.Header{{Name: ":status", Value: fmt.Sprint(o.Status)}}, want...)
+			} else if o.Action == engine.LocalReply {
 				t.Errorf("%s / %s: Outcome says reply %d; the filter forwarded", rname, uname, o.Status)
 			}
 			if !slices.Equal(merged(got), merged(want)) {
@@ -94,8 +94,8 @@ func checkOutcomes(t *testing.T, vm types.VMContext, config string, requests, up
 }
 
 // policyRequest reads a request's header list as the filter does.
-func policyRequest(hs [][2]string) *policy.Request {
-	r := &policy.Request{}
+func policyRequest(hs [][2]string) *engine.Request {
+	r := &engine.Request{}
 	for _, h := range hs {
 		switch h[0] {
 		case ":method":
@@ -106,13 +106,13 @@ func policyRequest(hs [][2]string) *policy.Request {
 			r.Authority = h[1]
 		case ":path":
 			r.Path = h[1]
-		case policy.HeaderOrigin:
+		case engine.HeaderOrigin:
 			r.Origins = append(r.Origins, h[1])
-		case policy.HeaderRequestMethod:
+		case engine.HeaderRequestMethod:
 			r.RequestMethod = h[1]
-		case policy.HeaderRequestHeaders:
+		case engine.HeaderRequestHeaders:
 			r.RequestHeaders = append(r.RequestHeaders, h[1])
-		case policy.HeaderRequestPrivateNetwork:
+		case engine.HeaderRequestPrivateNetwork:
 			r.RequestPrivateNetwork = h[1]
 		}
 	}
@@ -122,8 +122,8 @@ func policyRequest(hs [][2]string) *policy.Request {
 // merged joins the lines of each header name at its first place, as the
 // proxytest emulator does when a header is added to a name that exists
 // (it concatenates the values), so both sides compare alike.
-func merged(hs []policy.Header) []policy.Header {
-	var out []policy.Header
+func merged(hs []engine.Header) []engine.Header {
+	var out []engine.Header
 	at := make(map[string]int)
 	for _, h := range hs {
 		if i, ok := at[h.Name]; ok {
@@ -136,10 +136,10 @@ func merged(hs []policy.Header) []policy.Header {
 	return out
 }
 
-func toHeaders(hs [][2]string) []policy.Header {
-	out := make([]policy.Header, len(hs))
+func toHeaders(hs [][2]string) []engine.Header {
+	out := make([]engine.Header, len(hs))
 	for i, h := range hs {
-		out[i] = policy.Header{Name: h[0], Value: h[1]}
+		out[i] = engine.Header{Name: h[0], Value: h[1]}
 	}
 	return out
 }

@@ -7,8 +7,8 @@ import (
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 
 	"github.com/corswasm/corswasm/internal/abi"
+	"github.com/corswasm/corswasm/internal/engine"
 	"github.com/corswasm/corswasm/internal/headermap"
-	"github.com/corswasm/corswasm/policy"
 )
 
 // Version is the module's version, logged when a configuration is loaded.
@@ -20,21 +20,21 @@ var Version = "dev"
 // VM runs one callback at a time).
 type pluginContext struct {
 	types.DefaultPluginContext
-	policy  *policy.Policy
+	policy  *engine.Policy
 	metrics metrics
 
 	// ruleInputs says which pseudo-headers choosing a rule reads.
 	ruleInputs ruleInputs
 
 	// Scratch reused by every request of this plugin context.
-	decision policy.Decision
+	decision engine.Decision
 	request  requestHeaders
 	reply    []byte
-	upstream policy.UpstreamAnswer
+	upstream engine.UpstreamAnswer
 	// pairs holds the pairs of the header map being read.
 	pairs []headermap.Pair
 	// edits are the edits of the response being edited.
-	edits policy.ResponseEdits
+	edits engine.ResponseEdits
 
 	auditLog logLimiter
 	logBuf   []byte
@@ -77,9 +77,9 @@ func (p *pluginContext) OnPluginStart(size int) (status types.OnPluginStartStatu
 		return false
 	}
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(compileMemoryLimit))
-	pol, err := policy.Load(data)
+	pol, err := engine.Load(data)
 	if err != nil {
-		var ce *policy.ConfigError
+		var ce *engine.ConfigError
 		if errors.As(err, &ce) {
 			for _, pr := range ce.Problems {
 				logf(logCritical, "corswasm: invalid configuration: %s", pr)

@@ -1,25 +1,25 @@
 package filter
 
 import (
+	"github.com/corswasm/corswasm/internal/engine"
 	"github.com/corswasm/corswasm/internal/headermap"
-	"github.com/corswasm/corswasm/policy"
 )
 
 // requestHeaders holds what the filter reads of a request, as views of what
 // the host returned (Envoy passes names in lower case): valid during the
 // request callback only.
 type requestHeaders struct {
-	req policy.Request
+	req engine.Request
 	// origins backs req.Origins: a second Origin line makes the origin
 	// disallowed whatever follows, so the lines after it are not kept.
 	origins [2]string
 	// acrh backs req.RequestHeaders; one line more than the policy accepts,
 	// so that the policy sees there were too many.
-	acrh [policy.MaxRequestHeadersLines + 1]string
+	acrh [engine.MaxRequestHeadersLines + 1]string
 }
 
 // ruleInputs says which pseudo-headers choosing a rule reads (see
-// policy.Policy.RuleInputs).
+// engine.Policy.RuleInputs).
 type ruleInputs struct {
 	authority, path bool
 }
@@ -38,7 +38,7 @@ type ruleInputs struct {
 //     Only the whole map tells, and one read of it serves every header.
 func (r *requestHeaders) fetch(rules ruleInputs, pairs *[]headermap.Pair) error {
 	r.reset()
-	_, found, err := hostRequestHeader(policy.HeaderOrigin)
+	_, found, err := hostRequestHeader(engine.HeaderOrigin)
 	if err != nil {
 		return err
 	}
@@ -74,8 +74,8 @@ func (r *requestHeaders) reset() {
 }
 
 // requestLengths selects the names read reads.
-var requestLengths = headermap.Lengths(":path", policy.HeaderOrigin, ":method", ":scheme", ":authority",
-	policy.HeaderRequestMethod, policy.HeaderRequestHeaders, policy.HeaderRequestPrivateNetwork)
+var requestLengths = headermap.Lengths(":path", engine.HeaderOrigin, ":method", ":scheme", ":authority",
+	engine.HeaderRequestMethod, engine.HeaderRequestHeaders, engine.HeaderRequestPrivateNetwork)
 
 // read fills r from a request header map in one pass. A malformed map leaves
 // what was read before the damage; the policy then sees at most a partial
@@ -92,10 +92,10 @@ func (r *requestHeaders) read(m headermap.Map, pairs *[]headermap.Pair) {
 			if name == ":path" {
 				r.req.Path = value
 			}
-		case len(policy.HeaderOrigin):
-			if name == policy.HeaderOrigin && nOrigins < len(r.origins) {
+		case len(engine.HeaderOrigin):
+			if name == engine.HeaderOrigin && nOrigins < len(r.origins) {
 				// The first line is the origin; a second one makes the
-				// request's origin disallowed (see policy.Request).
+				// request's origin disallowed (see engine.Request).
 				r.origins[nOrigins] = value
 				nOrigins++
 			}
@@ -110,17 +110,17 @@ func (r *requestHeaders) read(m headermap.Map, pairs *[]headermap.Pair) {
 			if name == ":authority" {
 				r.req.Authority = value
 			}
-		case len(policy.HeaderRequestMethod):
-			if name == policy.HeaderRequestMethod && r.req.RequestMethod == "" {
+		case len(engine.HeaderRequestMethod):
+			if name == engine.HeaderRequestMethod && r.req.RequestMethod == "" {
 				r.req.RequestMethod = value
 			}
-		case len(policy.HeaderRequestHeaders):
-			if name == policy.HeaderRequestHeaders && n < len(r.acrh) {
+		case len(engine.HeaderRequestHeaders):
+			if name == engine.HeaderRequestHeaders && n < len(r.acrh) {
 				r.acrh[n] = value
 				n++
 			}
-		case len(policy.HeaderRequestPrivateNetwork):
-			if name == policy.HeaderRequestPrivateNetwork && r.req.RequestPrivateNetwork == "" {
+		case len(engine.HeaderRequestPrivateNetwork):
+			if name == engine.HeaderRequestPrivateNetwork && r.req.RequestPrivateNetwork == "" {
 				r.req.RequestPrivateNetwork = value
 			}
 		}

@@ -6,8 +6,8 @@ import (
 
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 
+	"github.com/corswasm/corswasm/internal/engine"
 	"github.com/corswasm/corswasm/internal/headermap"
-	"github.com/corswasm/corswasm/policy"
 )
 
 // httpContext.reset sets the fields of a recycled context one by one; this
@@ -26,12 +26,12 @@ func TestContextResetCoversEveryField(t *testing.T) {
 	}
 
 	p := &pluginContext{}
-	var d policy.Decision
-	pol, err := policy.Load([]byte(`{"allow_origins":["https://a.example"]}`))
+	var d engine.Decision
+	pol, err := engine.Load([]byte(`{"allow_origins":["https://a.example"]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	pol.Evaluate(&policy.Request{Method: "GET", Origins: []string{"https://a.example"}}, &d)
+	pol.Evaluate(&engine.Request{Method: "GET", Origins: []string{"https://a.example"}}, &d)
 	c := &httpContext{plugin: p, state: forwarded, kept: make([]byte, 10, maxKeptRetained+1)}
 	c.plan.Reset(&d)
 	if c.plan.Empty() {
@@ -112,7 +112,7 @@ func TestNoViewsPastTheCallback(t *testing.T) {
 				t.Errorf("after %s: the decision holds %q", after, *s)
 			}
 		}
-		if !reflect.DeepEqual(p.request.req, policy.Request{}) {
+		if !reflect.DeepEqual(p.request.req, engine.Request{}) {
 			t.Errorf("after %s: the request holds %+v", after, p.request.req)
 		}
 		for i, line := range p.request.acrh {

@@ -1,21 +1,21 @@
 package filter
 
 import (
+	"github.com/corswasm/corswasm/internal/engine"
 	"github.com/corswasm/corswasm/internal/headermap"
-	"github.com/corswasm/corswasm/policy"
 )
 
 // The response phase reads of the upstream's response only what
-// policy.ResponseFacts records; policy.ResponsePlan decides the edits.
+// engine.ResponseFacts records; engine.ResponsePlan decides the edits.
 
-// factLengths has bit n set when a header policy.ResponseFacts records has
+// factLengths has bit n set when a header engine.ResponseFacts records has
 // a name n bytes long: the other headers are skipped after a length check.
-var factLengths = headermap.Lengths(append(append([]string{policy.HeaderVary},
-	policy.IsolationHeaders()...), policy.UpstreamCORSHeaders()...)...)
+var factLengths = headermap.Lengths(append(append([]string{engine.HeaderVary},
+	engine.IsolationHeaders()...), engine.UpstreamCORSHeaders()...)...)
 
 // readResponseFacts records the upstream's response headers in f, in one
 // pass; pairs is scratch space.
-func readResponseFacts(m headermap.Map, pairs *[]headermap.Pair, f *policy.ResponseFacts) {
+func readResponseFacts(m headermap.Map, pairs *[]headermap.Pair, f *engine.ResponseFacts) {
 	readPairs(pairs, m, factLengths)
 	for _, p := range *pairs {
 		f.Observe(p.Name, p.Value)
@@ -27,12 +27,12 @@ func readResponseFacts(m headermap.Map, pairs *[]headermap.Pair, f *policy.Respo
 // the first Vary line (proxy_get_header_map_value) answers if it is absent
 // or lists Origin or "*". Otherwise a later line might (Envoy returns only
 // the first), and the whole map is read.
-func readVaryFacts(f *policy.ResponseFacts, pairs *[]headermap.Pair) error {
-	v, found, err := hostResponseHeader(policy.HeaderVary)
+func readVaryFacts(f *engine.ResponseFacts, pairs *[]headermap.Pair) error {
+	v, found, err := hostResponseHeader(engine.HeaderVary)
 	if err != nil || !found {
 		return err
 	}
-	f.Observe(policy.HeaderVary, v)
+	f.Observe(engine.HeaderVary, v)
 	if f.VaryCoversOrigin {
 		return nil
 	}

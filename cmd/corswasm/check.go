@@ -7,7 +7,7 @@ import (
 	"io"
 
 	"github.com/corswasm/corswasm/internal/configsource"
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // checkReport is the --json output of check: one entry per input file,
@@ -56,7 +56,7 @@ type skippedReport struct {
 	Note   problemReport `json:"note"`
 }
 
-// problemReport is a policy.FieldError for tools: its parts, its stable
+// problemReport is a engine.FieldError for tools: its parts, its stable
 // code, and the message as the text output and the module's log show it.
 type problemReport struct {
 	Path    string `json:"path"`
@@ -66,11 +66,11 @@ type problemReport struct {
 	Message string `json:"message"`
 }
 
-func reportProblem(p *policy.FieldError) problemReport {
+func reportProblem(p *engine.FieldError) problemReport {
 	return problemReport{Path: p.Path, Value: p.Value, Reason: p.Reason, Code: string(p.Code), Message: p.Error()}
 }
 
-func reportProblems(ps []*policy.FieldError) []problemReport {
+func reportProblems(ps []*engine.FieldError) []problemReport {
 	out := make([]problemReport, len(ps))
 	for i, p := range ps {
 		out[i] = reportProblem(p)
@@ -190,9 +190,9 @@ func (c *checker) noConfiguration(in *inputFile, fr *fileReport, anyTaken bool) 
 		return
 	}
 	c.failed()
-	fr.Configurations = append(fr.Configurations, configReport{Errors: reportProblems([]*policy.FieldError{p}), Warnings: []problemReport{}})
+	fr.Configurations = append(fr.Configurations, configReport{Errors: reportProblems([]*engine.FieldError{p}), Warnings: []problemReport{}})
 	if !c.json {
-		printProblems(c.stdout, in.file, []*policy.FieldError{p}, nil)
+		printProblems(c.stdout, in.file, []*engine.FieldError{p}, nil)
 	}
 }
 
@@ -212,7 +212,7 @@ func (c *checker) patternFound(p string, inputs []inputFile) {
 
 // note writes a note on standard error (not with --json: the report
 // carries it).
-func (c *checker) note(label string, p *policy.FieldError) {
+func (c *checker) note(label string, p *engine.FieldError) {
 	if !c.json {
 		fmt.Fprintf(c.stderr, "%s: note: %s [%s]\n", label, p, p.Code)
 	}
@@ -222,7 +222,7 @@ func (c *checker) note(label string, p *policy.FieldError) {
 //
 //	bad.json: error: allow_origins[1]: "https://*.com": a wildcard … [wildcard_public_suffix]
 //	bad.json: 1 error, 0 warnings
-func printProblems(w io.Writer, label string, errs, warnings []*policy.FieldError) {
+func printProblems(w io.Writer, label string, errs, warnings []*engine.FieldError) {
 	for _, p := range errs {
 		fmt.Fprintf(w, "%s: error: %s [%s]\n", label, p, p.Code)
 	}

@@ -8,12 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // convertAndCheck converts file, requires success, and checks the output
 // with `corswasm check -`, which must accept it.
-func convertAndCheck(t *testing.T, file string) (*policy.Config, string) {
+func convertAndCheck(t *testing.T, file string) (*engine.Config, string) {
 	t.Helper()
 	r := corswasm(t, "", "convert", testdata(file))
 	if r.code != exitOK {
@@ -22,7 +22,7 @@ func convertAndCheck(t *testing.T, file string) (*policy.Config, string) {
 	if c := corswasm(t, r.stdout, "check", "-"); c.code != exitOK {
 		t.Errorf("check refuses the converted configuration: exit %d\n%s", c.code, c.stdout)
 	}
-	var cfg policy.Config
+	var cfg engine.Config
 	if err := json.Unmarshal([]byte(r.stdout), &cfg); err != nil {
 		t.Fatalf("output is not a configuration: %v\n%s", err, r.stdout)
 	}
@@ -177,7 +177,7 @@ func TestConvertRouteConfigurationPolicy(t *testing.T) {
 	}
 	r := cfg.Rules[0]
 	if r.Name != "web-0" || strings.Join(r.Match.Hosts, ",") != "www.example.com" || !*r.Enabled ||
-		strings.Join(r.AllowOrigins, ",") != "https://www.example.com" || r.OnUnmatchedPreflight != policy.ForwardDisallowedOrigin {
+		strings.Join(r.AllowOrigins, ",") != "https://www.example.com" || r.OnUnmatchedPreflight != engine.ForwardDisallowedOrigin {
 		t.Errorf("rules[0] = %+v", r)
 	}
 }
@@ -189,7 +189,7 @@ func TestConvertSeveralFiles(t *testing.T) {
 	if r.code != exitOK || !strings.Contains(r.stderr, "converting Gateway API HTTPRoute shop/store\nconverting Gateway API HTTPRoute shop/site\n") {
 		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
 	}
-	var cfg policy.Config
+	var cfg engine.Config
 	if err := json.Unmarshal([]byte(r.stdout), &cfg); err != nil || len(cfg.Rules) < 3 {
 		t.Errorf("want the rules of both files: %v\n%s", err, r.stdout)
 	}
@@ -214,7 +214,7 @@ func TestConvertForOneParent(t *testing.T) {
 		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
 	}
 	r = corswasm(t, "", append([]string{"convert", "--parent", "shop/public"}, files...)...)
-	var cfg policy.Config
+	var cfg engine.Config
 	if err := json.Unmarshal([]byte(r.stdout), &cfg); r.code != exitOK || err != nil || len(cfg.Rules) != 2 || cfg.Rules[1].Match.Hosts[0] != "store.example.com" {
 		t.Errorf("--parent: exit %d: %v\n%s%s", r.code, err, r.stdout, r.stderr)
 	}

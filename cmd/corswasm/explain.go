@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/corswasm/corswasm/internal/configsource"
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // stringList is a flag that may be given several times.
@@ -46,7 +46,7 @@ type explanation struct {
 	Enforcing *outcomeReport `json:"enforcing,omitempty"`
 }
 
-// outcomeReport is a policy.Outcome for tools.
+// outcomeReport is a engine.Outcome for tools.
 type outcomeReport struct {
 	Action       string         `json:"action"`
 	Status       int            `json:"status,omitempty"`
@@ -60,7 +60,7 @@ type headerReport struct {
 	Value string `json:"value"`
 }
 
-func reportHeaders(hs []policy.Header) []headerReport {
+func reportHeaders(hs []engine.Header) []headerReport {
 	out := make([]headerReport, len(hs))
 	for i, h := range hs {
 		out[i] = headerReport{h.Name, h.Value}
@@ -68,7 +68,7 @@ func reportHeaders(hs []policy.Header) []headerReport {
 	return out
 }
 
-func reportOutcome(o policy.Outcome) outcomeReport {
+func reportOutcome(o engine.Outcome) outcomeReport {
 	return outcomeReport{Action: o.Action.String(), Status: o.Status, Headers: reportHeaders(o.Headers),
 		Removed: o.Removed, KeptUpstream: o.KeptUpstream}
 }
@@ -109,14 +109,14 @@ func (e *env) explain(args []string) int {
 			r.Method = "OPTIONS"
 		}
 	}
-	var up []policy.Header
+	var up []engine.Header
 	for _, h := range upstream {
 		name, value, ok := strings.Cut(h, ":")
 		if !ok || strings.TrimSpace(name) == "" {
 			fmt.Fprintf(e.stderr, "corswasm explain: --response-header %q: want 'name: value'\n", h)
 			return exitUsage
 		}
-		up = append(up, policy.Header{Name: strings.ToLower(strings.TrimSpace(name)), Value: strings.TrimSpace(value)})
+		up = append(up, engine.Header{Name: strings.ToLower(strings.TrimSpace(name)), Value: strings.TrimSpace(value)})
 	}
 
 	pol, status := e.loadOne(files[0], *plugin)
@@ -136,7 +136,7 @@ func (e *env) explain(args []string) int {
 // loadOne loads the one corswasm configuration of a file (or the one
 // plugin pattern names), printing its problems when it has any, and the
 // plugins it skipped.
-func (e *env) loadOne(file, pattern string) (*policy.Policy, int) {
+func (e *env) loadOne(file, pattern string) (*engine.Policy, int) {
 	data, err := e.readInput(file)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "corswasm: %v\n", err)
@@ -163,7 +163,7 @@ func (e *env) loadOne(file, pattern string) (*policy.Policy, int) {
 				prob = nf
 			}
 		}
-		printProblems(e.stderr, file, []*policy.FieldError{prob}, nil)
+		printProblems(e.stderr, file, []*engine.FieldError{prob}, nil)
 		return nil, exitProblems
 	case len(taken) > 1:
 		fmt.Fprintf(e.stderr, "corswasm: %s holds %d corswasm configurations; choose one with --plugin:\n", file, len(taken))
@@ -178,7 +178,7 @@ func (e *env) loadOne(file, pattern string) (*policy.Policy, int) {
 		printProblems(e.stderr, f.label(), errs, warnings)
 		return nil, exitProblems
 	}
-	pol, err := policy.Load(f.Data)
+	pol, err := engine.Load(f.Data)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "corswasm: %s: %v\n", f.label(), err)
 		return nil, exitProblems
@@ -188,8 +188,8 @@ func (e *env) loadOne(file, pattern string) (*policy.Policy, int) {
 
 // explainWith evaluates the request as the filter reads it, and what the
 // filter then does with it and with the upstream's response up.
-func explainWith(pol *policy.Policy, r explainRequest, up []policy.Header) explanation {
-	req := &policy.Request{Method: r.Method, Scheme: r.Scheme, Authority: r.Host, Path: r.Path,
+func explainWith(pol *engine.Policy, r explainRequest, up []engine.Header) explanation {
+	req := &engine.Request{Method: r.Method, Scheme: r.Scheme, Authority: r.Host, Path: r.Path,
 		RequestMethod: r.RequestMethod, RequestHeaders: r.RequestHeaders}
 	if r.Origin != "" {
 		req.Origins = []string{r.Origin}
@@ -197,7 +197,7 @@ func explainWith(pol *policy.Policy, r explainRequest, up []policy.Header) expla
 	if r.PrivateNetwork {
 		req.RequestPrivateNetwork = "true"
 	}
-	var d policy.Decision
+	var d engine.Decision
 	pol.Evaluate(req, &d)
 	x := explanation{Request: r, RuleIndex: d.RuleIndex(), Rule: d.Rule(), Upstream: reportHeaders(up)}
 	switch {
@@ -212,7 +212,7 @@ func explainWith(pol *policy.Policy, r explainRequest, up []policy.Header) expla
 	if d.Disabled() {
 		x.Verdict = "none: the policy is disabled"
 	}
-	if d.Reason() != policy.NoReason {
+	if d.Reason() != engine.NoReason {
 		x.Reason = d.Reason().String()
 		if d.Detail() != "" {
 			x.Reason += ": " + d.Detail()

@@ -8,7 +8,7 @@ import (
 	"strconv"
 
 	"github.com/corswasm/corswasm/internal/configsource"
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // parseInterspersed parses flags that may come before, between or after
@@ -55,7 +55,7 @@ type inputFile struct {
 	configs []found
 	// docProblem is set when the file is none of the kinds of document
 	// configsource reads, or holds no Wasm plugin (configs is then empty).
-	docProblem *policy.FieldError
+	docProblem *engine.FieldError
 }
 
 // readConfigs finds the configurations in a file's content and selects
@@ -67,11 +67,11 @@ func readConfigs(file string, data []byte, patterns []string) inputFile {
 	var le *configsource.ListError
 	switch {
 	case errors.As(err, &se):
-		in.docProblem = &policy.FieldError{Reason: se.Msg, Code: policy.CodeConfigSyntax}
+		in.docProblem = &engine.FieldError{Reason: se.Msg, Code: engine.CodeConfigSyntax}
 	case errors.As(err, &le):
-		in.docProblem = &policy.FieldError{Reason: le.Error(), Code: configsource.CodeListInvalid}
+		in.docProblem = &engine.FieldError{Reason: le.Error(), Code: configsource.CodeListInvalid}
 	case err != nil:
-		in.docProblem = &policy.FieldError{Reason: err.Error(), Code: configsource.CodeNoConfiguration}
+		in.docProblem = &engine.FieldError{Reason: err.Error(), Code: configsource.CodeNoConfiguration}
 	}
 	for _, ch := range configsource.Select(cs, patterns) {
 		in.configs = append(in.configs, found{file: file, Choice: ch})
@@ -94,7 +94,7 @@ func (in *inputFile) taken() []found {
 // pluginNotFound is the problem of a --plugin pattern p that names no Wasm
 // plugin of the inputs (nil when one matches): a misspelt name would
 // otherwise check nothing.
-func pluginNotFound(p string, inputs []inputFile) *policy.FieldError {
+func pluginNotFound(p string, inputs []inputFile) *engine.FieldError {
 	for i := range inputs {
 		for _, f := range inputs[i].configs {
 			if f.Matches(p) {
@@ -102,29 +102,29 @@ func pluginNotFound(p string, inputs []inputFile) *policy.FieldError {
 			}
 		}
 	}
-	return &policy.FieldError{Path: "--plugin", Value: strconv.Quote(p), Reason: "names no Wasm plugin of the files checked", Code: configsource.CodePluginNotFound}
+	return &engine.FieldError{Path: "--plugin", Value: strconv.Quote(p), Reason: "names no Wasm plugin of the files checked", Code: configsource.CodePluginNotFound}
 }
 
 // noConfiguration is the problem of a file without a corswasm
 // configuration: what it holds instead.
-func (in *inputFile) noConfiguration() *policy.FieldError {
+func (in *inputFile) noConfiguration() *engine.FieldError {
 	if in.docProblem != nil {
 		return in.docProblem
 	}
 	reason := "found no corswasm configuration: every Wasm plugin in it is skipped"
-	return &policy.FieldError{Reason: reason, Code: configsource.CodeNoConfiguration}
+	return &engine.FieldError{Reason: reason, Code: configsource.CodeNoConfiguration}
 }
 
 // problems checks a configuration: the way it is embedded, or
-// policy.Check's errors and warnings.
-func (f *found) problems() (errs, warnings []*policy.FieldError) {
+// engine.Check's errors and warnings.
+func (f *found) problems() (errs, warnings []*engine.FieldError) {
 	if f.Problem != "" {
-		return []*policy.FieldError{{Path: f.ProblemPath, Reason: f.Problem, Code: policy.CodeWrongType}}, nil
+		return []*engine.FieldError{{Path: f.ProblemPath, Reason: f.Problem, Code: engine.CodeWrongType}}, nil
 	}
-	return policy.Check(f.Data)
+	return engine.Check(f.Data)
 }
 
 // note is the note of a guessed or skipped plugin, as a problem.
-func (f *found) note() *policy.FieldError {
-	return &policy.FieldError{Reason: f.Note, Code: f.Code}
+func (f *found) note() *engine.FieldError {
+	return &engine.FieldError{Reason: f.Note, Code: f.Code}
 }

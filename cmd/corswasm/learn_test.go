@@ -7,18 +7,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // learnFixture is the path of a log of testdata/learn/.
 func learnFixture(name string) string { return testdata(filepath.Join("learn", name)) }
 
-func mustAccept(t *testing.T, config string) *policy.Config {
+func mustAccept(t *testing.T, config string) *engine.Config {
 	t.Helper()
-	if errs, _ := policy.Check([]byte(config)); len(errs) > 0 {
-		t.Fatalf("policy.Check refuses the proposal: %v\n%s", errs, config)
+	if errs, _ := engine.Check([]byte(config)); len(errs) > 0 {
+		t.Fatalf("engine.Check refuses the proposal: %v\n%s", errs, config)
 	}
-	c, err := policy.Parse([]byte(config))
+	c, err := engine.Parse([]byte(config))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,8 +203,8 @@ func TestLearnDocsExample(t *testing.T) {
 }
 
 // names indexes a configuration's rules by name.
-func names(c *policy.Config) map[string]*policy.Rule {
-	out := map[string]*policy.Rule{}
+func names(c *engine.Config) map[string]*engine.Rule {
+	out := map[string]*engine.Rule{}
 	for i := range c.Rules {
 		out[c.Rules[i].Name] = &c.Rules[i]
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // result is one run of the command.
@@ -59,8 +59,8 @@ func TestUsageErrors(t *testing.T) {
 // schema prints the generated schema, which is config.schema.json.
 func TestSchemaCommand(t *testing.T) {
 	r := corswasm(t, "", "schema")
-	if r.code != exitOK || r.stdout != string(policy.JSONSchema()) {
-		t.Errorf("schema: exit %d, output differs from policy.JSONSchema()", r.code)
+	if r.code != exitOK || r.stdout != string(engine.JSONSchema()) {
+		t.Errorf("schema: exit %d, output differs from engine.JSONSchema()", r.code)
 	}
 	committed, err := os.ReadFile("config.schema.json")
 	if err != nil || string(committed) != r.stdout {

@@ -5,7 +5,7 @@ import (
 	"runtime"
 	"runtime/debug"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // version is the command's version, stamped by `make corswasm` with
@@ -19,7 +19,7 @@ func (e *env) schema(args []string) int {
 		fmt.Fprintf(e.stderr, "corswasm schema: unexpected argument %q\n", args[0])
 		return exitUsage
 	}
-	e.stdout.Write(policy.JSONSchema())
+	e.stdout.Write(engine.JSONSchema())
 	return exitOK
 }
 

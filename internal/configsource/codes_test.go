@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // The configuration reference (docs/configuration.md) documents every code
@@ -24,17 +24,17 @@ func TestCodesDocumented(t *testing.T) {
 	if start < 0 || end < start {
 		t.Fatal("docs/configuration.md has no <!-- document-codes --> … <!-- /document-codes --> table")
 	}
-	var documented []policy.Code
+	var documented []engine.Code
 	for _, line := range strings.Split(doc[start:end], "\n") {
 		if strings.HasPrefix(line, "| `") {
-			documented = append(documented, policy.Code(strings.SplitN(line, "`", 3)[1]))
+			documented = append(documented, engine.Code(strings.SplitN(line, "`", 3)[1]))
 		}
 	}
 	if !slices.Equal(documented, Codes) {
 		t.Errorf("docs/configuration.md documents codes %q;\nwant, in order, %q", documented, Codes)
 	}
 	for _, c := range Codes {
-		if slices.Contains(policy.Codes(), c) {
+		if slices.Contains(engine.Codes(), c) {
 			t.Errorf("%q is also one of policy's codes", c)
 		}
 	}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // Verdict is what Select made of a configuration.
@@ -30,7 +30,7 @@ type Choice struct {
 	// Note says why a plugin was guessed or skipped ("" for Corswasm); Code
 	// classifies it.
 	Note string
-	Code policy.Code
+	Code engine.Code
 }
 
 // Taken reports whether the configuration is to be checked or run.
@@ -135,13 +135,13 @@ func globMatch(pattern, s string) bool {
 // resemblesCorswasm reports whether a configuration's top-level field
 // names are corswasm's: one of them names origins (allow_origins, or a
 // typo such as allow_origin), and more than half of them are corswasm's
-// fields or near misses of them (policy.TopLevelField). Another plugin's
+// fields or near misses of them (engine.TopLevelField). Another plugin's
 // configuration that happens to name origins (an OAuth plugin's
 // allowed_origins beside redirect_uri and client_id) does not.
 func resemblesCorswasm(names []string) bool {
 	origins, known := false, 0
 	for _, n := range names {
-		if _, ok := policy.TopLevelField(n); ok {
+		if _, ok := engine.TopLevelField(n); ok {
 			known++
 			origins = origins || strings.Contains(strings.ToLower(n), "origin")
 		}

@@ -18,8 +18,8 @@ import (
 // configuration of allow_origin_regexes the bounds accept: the module's
 // own (about 7 MiB with a configuration of one pattern), what the loaded
 // Policy holds of its patterns (at most 2 MiB natively, the tests of
-// policy/regex_memory_test.go) and what one pattern's analysis allocates
-// (at most 16 MiB natively, the tests of policy/internal/origin/budget.go;
+// internal/engine/regex_memory_test.go) and what one pattern's analysis allocates
+// (at most 16 MiB natively, the tests of internal/engine/internal/origin/budget.go;
 // under 3 MiB for the worst shapes found), collected before the heap
 // outgrows the filter's compileMemoryLimit (10 MiB): the limit, not the
 // collector's load-dependent pacing, bounds it, which the build whose

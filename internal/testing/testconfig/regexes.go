@@ -12,7 +12,7 @@ import (
 // every "a" among the last nine letters read (hundreds of states), each
 // under a domain of its own, all of one site ("example", a top-level name
 // reserved for private use). MaxCostlyRegexes of them are the most a configuration's
-// analysis budget takes (policy/internal/origin/budget.go).
+// analysis budget takes (internal/engine/internal/origin/budget.go).
 type CostlyRegexes struct {
 	N           int  // patterns
 	Credentials bool // allow_credentials

@@ -24,7 +24,7 @@ func (s RegexShape) JSON(n int) []byte { return regexesJSON(n, s.Pattern, s.Cred
 
 // LargestRegexShapes are the configurations of allow_origin_regexes that
 // hold or allocate the most memory of those the bounds accept
-// (policy/internal/origin/budget.go), each in its own way: N is the most
+// (internal/engine/internal/origin/budget.go), each in its own way: N is the most
 // of its shape a configuration may have, one more being refused (Over).
 var LargestRegexShapes = []RegexShape{
 	{Name: "the costliest patterns", N: MaxCostlyRegexes, Credentials: true, Pattern: CostlyRegexes{}.Pattern, Over: "steps"},

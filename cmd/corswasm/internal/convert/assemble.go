@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // corswasm's rules are one list, the first rule that matches deciding;
@@ -36,7 +36,7 @@ type entry struct {
 // becomes the top level; otherwise the top level is disabled (the source
 // did no CORS outside its routes) and each entry is a rule that sets
 // every field it needs, so that nothing is inherited.
-func (c *converter) assemble() *policy.Config {
+func (c *converter) assemble() *engine.Config {
 	c.tablesAgree()
 	var entries []entry
 	reached := make(map[*scope]bool)
@@ -53,14 +53,14 @@ func (c *converter) assemble() *policy.Config {
 	disabled := false
 	switch {
 	case len(entries) == 0:
-		return &policy.Config{Enabled: &disabled}
+		return &engine.Config{Enabled: &disabled}
 	case len(entries) == 1 && entries[0].whole():
 		return entries[0].cors
 	}
-	top := &policy.Config{Enabled: &disabled}
+	top := &engine.Config{Enabled: &disabled}
 	names := make(map[string]bool)
 	for _, e := range entries {
-		r := policy.Rule{Name: uniqueName(ruleName(e.name), names), Match: matchOf(&e.scope)}
+		r := engine.Rule{Name: uniqueName(ruleName(e.name), names), Match: matchOf(&e.scope)}
 		enabled := e.cors != nil
 		if enabled {
 			r.Config = *e.cors
@@ -72,8 +72,8 @@ func (c *converter) assemble() *policy.Config {
 }
 
 // matchOf writes a scope's hosts and paths as a rule's match.
-func matchOf(s *scope) *policy.Match {
-	m := &policy.Match{Hosts: s.hosts}
+func matchOf(s *scope) *engine.Match {
+	m := &engine.Match{Hosts: s.hosts}
 	for _, p := range s.paths {
 		switch p.kind {
 		case pathExact:
@@ -324,7 +324,7 @@ func sameHandling(a, b []*vhost) bool {
 	type handling struct {
 		hosts      []string
 		paths      pathSet
-		cors       *policy.Config
+		cors       *engine.Config
 		conditions []condition
 	}
 	of := func(group []*vhost) []handling {

@@ -4,7 +4,7 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // A source may select a route by what corswasm rules cannot match: a
@@ -99,7 +99,7 @@ func (c *converter) settle(entries []entry, where string) []entry {
 
 // allowsNoOrigin reports whether a policy fails every preflight, as the
 // proxy's 404 does.
-func allowsNoOrigin(p *policy.Config) bool {
+func allowsNoOrigin(p *engine.Config) bool {
 	return len(p.AllowOrigins) == 0 && len(p.AllowOriginRegexes) == 0
 }
 

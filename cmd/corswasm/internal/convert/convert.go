@@ -19,15 +19,15 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // Result is a conversion: the configuration, or the refusals that stop it,
 // and the notes.
 type Result struct {
 	// Config is the converted configuration, and JSON its text (which
-	// policy.Load accepts); nil when Refusals is not empty.
-	Config *policy.Config
+	// engine.Load accepts); nil when Refusals is not empty.
+	Config *engine.Config
 	JSON   []byte
 	// Sources names the documents converted ("Istio VirtualService
 	// default/api").
@@ -251,13 +251,13 @@ func ConvertFor(sel Selection, inputs ...Input) (*Result, error) {
 // errors are refusals (the source allowed something corswasm refuses, such
 // as "*" with credentials); its warnings are notes, when the conversion is
 // not refused (they are about the configuration written).
-func (c *converter) validate(cfg *policy.Config) []byte {
+func (c *converter) validate(cfg *engine.Config) []byte {
 	js, err := json.MarshalIndent(cfg, "", "  ")
 	if err != nil {
 		c.refuse("the converted configuration does not marshal: %v", err)
 		return nil
 	}
-	errs, warnings := policy.Check(js)
+	errs, warnings := engine.Check(js)
 	for _, e := range errs {
 		c.refuse("the converted configuration: %s", e)
 	}
@@ -313,8 +313,8 @@ func (c *converter) document(obj map[string]any) error {
 // behaviourNotes adds the differences of behaviour between the sources
 // read and the configuration written that its policies have: each only
 // when some policy of the configuration has the feature it is about.
-func (c *converter) behaviourNotes(cfg *policy.Config) {
-	policies := []*policy.Config{cfg}
+func (c *converter) behaviourNotes(cfg *engine.Config) {
+	policies := []*engine.Config{cfg}
 	if len(cfg.Rules) > 0 {
 		policies = nil
 		for i := range cfg.Rules {
@@ -326,7 +326,7 @@ func (c *converter) behaviourNotes(cfg *policy.Config) {
 		switch {
 		case p.Enabled != nil && !*p.Enabled:
 			continue
-		case p.Mode == policy.Audit:
+		case p.Mode == engine.Audit:
 			audited = true
 		default:
 			enforced = true

@@ -10,7 +10,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // envoy converts an Envoy bootstrap, RouteConfiguration, VirtualHost or
@@ -159,7 +159,7 @@ func (c *converter) routes(from, vhName string, parents []corsLevel, routes []*r
 			continue
 		}
 		levels := append([]corsLevel{level(at, r.TypedPerFilterConfig, r.GetRoute().GetCors())}, parents...)
-		var cors *policy.Config
+		var cors *engine.Config
 		if r.GetRoute() == nil && r.GetNonForwardingAction() == nil && r.GetFilterAction() == nil {
 			// CorsFilter::decodeHeaders does nothing on a route without a
 			// route entry: RouteEntryImplBase::routeEntry is null for
@@ -185,7 +185,7 @@ func (c *converter) routes(from, vhName string, parents []corsLevel, routes []*r
 // filter named as h says, differs when the filter has one of h's
 // uncertain names instead, or one of its other names and the deprecated
 // cors fields then apply (see inputHCM).
-func (c *converter) nameIndependent(at string, r *routev3.Route, levels []corsLevel, h *hcm, cors *policy.Config) {
+func (c *converter) nameIndependent(at string, r *routev3.Route, levels []corsLevel, h *hcm, cors *engine.Config) {
 	for _, name := range h.uncertain {
 		if other := c.corsNamed(at, r, levels, h, name); !reflect.DeepEqual(other, cors) {
 			c.refuse("%s: a FilterConfig under %q in typed_per_filter_config disables or enables the CORS filter only if its connection manager names it %q, which the input does not show, and the CORS handling of these requests depends on it; convert with the bootstrap or listener whose http_filters name the CORS filter", at, name, name)
@@ -205,10 +205,10 @@ func (c *converter) nameIndependent(at string, r *routev3.Route, levels []corsLe
 
 // corsNamed is the route's CORS handling with the filter named name
 // instead of h's name, without notes or refusals.
-func (c *converter) corsNamed(at string, r *routev3.Route, levels []corsLevel, h *hcm, name string) *policy.Config {
+func (c *converter) corsNamed(at string, r *routev3.Route, levels []corsLevel, h *hcm, name string) *engine.Config {
 	alt := *h
 	alt.name, alt.uncertain, alt.others = name, nil, nil
-	var cors *policy.Config
+	var cors *engine.Config
 	c.aside(func() { cors = c.weightedCORS(at, r, levels, &alt) })
 	return cors
 }
@@ -230,7 +230,7 @@ func (c *converter) aside(f func()) {
 // weightedCORS is routeCORS for a route whose weighted clusters may add a
 // level of their own (WeightedClusterEntry::perFilterConfigs): the policy
 // must then be the same whichever cluster Envoy picks.
-func (c *converter) weightedCORS(at string, r *routev3.Route, levels []corsLevel, h *hcm) *policy.Config {
+func (c *converter) weightedCORS(at string, r *routev3.Route, levels []corsLevel, h *hcm) *engine.Config {
 	var clusters []corsLevel
 	for i, cw := range r.GetRoute().GetWeightedClusters().GetClusters() {
 		clusters = append(clusters, level(fmt.Sprintf("%s weighted_clusters.clusters[%d] %q", at, i, cw.Name), cw.TypedPerFilterConfig, nil))
@@ -238,7 +238,7 @@ func (c *converter) weightedCORS(at string, r *routev3.Route, levels []corsLevel
 	if !slices.ContainsFunc(clusters, func(l corsLevel) bool { return len(l.cfgs) > 0 }) {
 		return c.routeCORS(levels, h)
 	}
-	var cors *policy.Config
+	var cors *engine.Config
 	for i, l := range clusters {
 		ci := c.routeCORS(append([]corsLevel{l}, levels...), h)
 		if i > 0 && !reflect.DeepEqual(ci, cors) {

@@ -11,7 +11,7 @@ import (
 	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // envoyPolicy holds the fields both of Envoy's CorsPolicy messages have,
@@ -60,7 +60,7 @@ func deprecatedPolicy(from string, p *routev3.CorsPolicy) *envoyPolicy {
 // filter at the most specific level that says either way (or the
 // connection manager's default) keeps the filter out of the request's
 // chain (RouteEntryImplBase::filterDisabled).
-func (c *converter) routeCORS(levels []corsLevel, h *hcm) *policy.Config {
+func (c *converter) routeCORS(levels []corsLevel, h *hcm) *engine.Config {
 	if h.name == "" {
 		return nil // the connection manager has no CORS filter
 	}
@@ -103,8 +103,8 @@ func (c *converter) routeCORS(levels []corsLevel, h *hcm) *policy.Config {
 		return nil
 	}
 	cfg := c.envoyConfig(ps)
-	if mode == policy.Audit {
-		cfg.Mode = policy.Audit
+	if mode == engine.Audit {
+		cfg.Mode = engine.Audit
 	}
 	return cfg
 }
@@ -121,8 +121,8 @@ func first(ps []*envoyPolicy, set func(*envoyPolicy) bool) *envoyPolicy {
 
 // envoyConfig converts the policies' fields, each from the most specific
 // policy that sets it.
-func (c *converter) envoyConfig(ps []*envoyPolicy) *policy.Config {
-	cfg := &policy.Config{}
+func (c *converter) envoyConfig(ps []*envoyPolicy) *engine.Config {
+	cfg := &engine.Config{}
 	if p := first(ps, func(p *envoyPolicy) bool { return len(p.origins) > 0 }); p != nil {
 		c.origins(p.from, envoyOrigins(p.origins), cfg)
 	}
@@ -155,7 +155,7 @@ func (c *converter) envoyConfig(ps []*envoyPolicy) *policy.Config {
 	// (CorsFilter::decodeHeaders): what "forward_disallowed_origin" does.
 	switch p := first(ps, func(p *envoyPolicy) bool { return p.forward != nil }); {
 	case p == nil || p.forward.Value:
-		cfg.OnUnmatchedPreflight = policy.ForwardDisallowedOrigin
+		cfg.OnUnmatchedPreflight = engine.ForwardDisallowedOrigin
 	default:
 		c.policyNote("%s: Envoy answered a refused preflight 200 without CORS headers; corswasm answers 403 without them", p.from)
 	}
@@ -194,7 +194,7 @@ func (c *converter) enforcement(p *envoyPolicy) (mode string, ok bool) {
 	case !ok:
 		return "", false
 	case enabled:
-		return policy.Enforce, true
+		return engine.Enforce, true
 	}
 	shadow, ok := c.share(p.from, "shadow_enabled", p.shadowEnabled, false)
 	switch {
@@ -202,7 +202,7 @@ func (c *converter) enforcement(p *envoyPolicy) (mode string, ok bool) {
 		return "", false
 	case shadow:
 		c.policyNote("%s: filter_enabled 0%% with shadow_enabled 100%%: Envoy only counts allowed and refused origins; the rule is in \"mode\": \"audit\", which changes nothing either and compares corswasm's answers with the upstream's", p.from)
-		return policy.Audit, true
+		return engine.Audit, true
 	}
 	c.policyNote("%s: filter_enabled 0%%: Envoy's CORS filter leaves these requests alone; so does the rule (\"enabled\": false)", p.from)
 	return "", true

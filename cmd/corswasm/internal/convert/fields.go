@@ -5,7 +5,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // originMatcher is one origin matcher of a source: Envoy's StringMatcher,
@@ -31,7 +31,7 @@ var labelSuffix = regexp.MustCompile(`^(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
 // allow_origin_regexes, refusing those that would allow origins the
 // operator cannot have meant. A matcher that no origin a browser sends
 // can match allowed nothing: it is left out, which keeps that meaning.
-func (c *converter) origins(from string, ms []originMatcher, cfg *policy.Config) {
+func (c *converter) origins(from string, ms []originMatcher, cfg *engine.Config) {
 	for _, m := range ms {
 		if matchesStar(m) {
 			// CorsFilter::isOriginAllowed (source/extensions/filters/
@@ -108,7 +108,7 @@ func (c *converter) origins(from string, ms []originMatcher, cfg *policy.Config)
 // parser allows "*" (it is no forbidden host code point). allow_origins
 // would read the "*" as a subdomain wildcard, so the origin becomes a
 // regex of its escaped text, which matches it alone.
-func (c *converter) literalStar(from string, m originMatcher, v string, cfg *policy.Config) {
+func (c *converter) literalStar(from string, m originMatcher, v string, cfg *engine.Config) {
 	re := regexp.QuoteMeta(v)
 	cfg.AllowOriginRegexes = append(cfg.AllowOriginRegexes, re)
 	c.policyNote("%s: origin %s %q matched that origin alone, with a literal \"*\" in its host, not the hosts under it: it becomes allow_origin_regexes %q, which matches it alone (allow_origins would read \"*\" as a wildcard, which the source did not allow)", from, m.kind, m.value, re)
@@ -139,8 +139,8 @@ func (c *converter) neverMatches(from string, m originMatcher, why string) {
 
 // anyOrigin is a policy allowing every origin: what it calls a malformed
 // Origin, the filter never allows.
-var anyOrigin = sync.OnceValue(func() *policy.Policy {
-	p, err := policy.Load([]byte(`{"allow_origins": ["*"]}`))
+var anyOrigin = sync.OnceValue(func() *engine.Policy {
+	p, err := engine.Load([]byte(`{"allow_origins": ["*"]}`))
 	if err != nil {
 		panic(err)
 	}
@@ -152,9 +152,9 @@ var anyOrigin = sync.OnceValue(func() *policy.Policy {
 // default port, no path), which the filter reads by the same parser: the
 // only values an origin matcher of the source could have matched.
 func serialized(s string) bool {
-	var d policy.Decision
-	anyOrigin().Evaluate(&policy.Request{Origins: []string{s}, Method: "GET", Scheme: "https", Authority: "corswasm.invalid", Path: "/"}, &d)
-	return d.Reason() != policy.MalformedOrigin
+	var d engine.Decision
+	anyOrigin().Evaluate(&engine.Request{Origins: []string{s}, Method: "GET", Scheme: "https", Authority: "corswasm.invalid", Path: "/"}, &d)
+	return d.Reason() != engine.MalformedOrigin
 }
 
 // hasUpper reports whether s has an ASCII upper-case letter.
@@ -178,7 +178,7 @@ func prefixWitness(prefix string) string {
 var safelisted = map[string]bool{"GET": true, "HEAD": true, "POST": true}
 
 // methods sets allow_methods, leaving out the safelisted ones.
-func (c *converter) methods(from string, ms []string, cfg *policy.Config) {
+func (c *converter) methods(from string, ms []string, cfg *engine.Config) {
 	for _, m := range ms {
 		if safelisted[m] {
 			c.policyNote("GET, HEAD and POST are always allowed (CORS-safelisted); they are left out of allow_methods")
@@ -190,14 +190,14 @@ func (c *converter) methods(from string, ms []string, cfg *policy.Config) {
 
 // maxAge sets max_age from seconds, capped at the largest value corswasm
 // accepts (Firefox's cap; Chromium's is 7200).
-func (c *converter) maxAge(from string, seconds int64, cfg *policy.Config) {
+func (c *converter) maxAge(from string, seconds int64, cfg *engine.Config) {
 	switch {
 	case seconds < 0:
 		c.refuse("%s: max age %d is negative", from, seconds)
 		return
-	case seconds > policy.MaxMaxAge:
-		c.policyNote("%s: max age %d s became %d s: no browser caches a preflight longer (Firefox caps at 86400, Chromium at 7200)", from, seconds, policy.MaxMaxAge)
-		seconds = policy.MaxMaxAge
+	case seconds > engine.MaxMaxAge:
+		c.policyNote("%s: max age %d s became %d s: no browser caches a preflight longer (Firefox caps at 86400, Chromium at 7200)", from, seconds, engine.MaxMaxAge)
+		seconds = engine.MaxMaxAge
 	}
 	n := int(seconds)
 	cfg.MaxAge = &n

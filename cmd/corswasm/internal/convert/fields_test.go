@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // Each kind of origin matcher converts to what allows no more than the
@@ -42,7 +42,7 @@ func TestOrigins(t *testing.T) {
 	}
 	for _, tc := range cases {
 		c := &converter{}
-		var cfg policy.Config
+		var cfg engine.Config
 		c.origins("x", []originMatcher{tc.m}, &cfg)
 		if !slices.Equal(cfg.AllowOrigins, tc.origins) || !slices.Equal(cfg.AllowOriginRegexes, tc.regexes) {
 			t.Errorf("%+v: origins %q, regexes %q; want %q, %q", tc.m, cfg.AllowOrigins, cfg.AllowOriginRegexes, tc.origins, tc.regexes)
@@ -87,7 +87,7 @@ func TestOriginsNeverMatched(t *testing.T) {
 		{originMatcher{kind: "regex", value: `https://App\.example`, ignoreCase: true}, nil, []string{`https://App\.example`}, ""},
 	} {
 		c := &converter{}
-		var cfg policy.Config
+		var cfg engine.Config
 		c.origins("x", []originMatcher{tc.m}, &cfg)
 		if !slices.Equal(cfg.AllowOrigins, tc.origins) || !slices.Equal(cfg.AllowOriginRegexes, tc.regexes) {
 			t.Errorf("%+v: origins %q, regexes %q; want %q, %q", tc.m, cfg.AllowOrigins, cfg.AllowOriginRegexes, tc.origins, tc.regexes)
@@ -129,9 +129,9 @@ func TestEnvoyOriginsBrowsersNeverSend(t *testing.T) {
 // Max ages above what any browser honours are capped, with a note.
 func TestMaxAge(t *testing.T) {
 	c := &converter{}
-	var cfg policy.Config
+	var cfg engine.Config
 	c.maxAge("x", 100000, &cfg)
-	if *cfg.MaxAge != policy.MaxMaxAge || len(c.pending) != 1 {
+	if *cfg.MaxAge != engine.MaxMaxAge || len(c.pending) != 1 {
 		t.Errorf("max_age %d, notes %q", *cfg.MaxAge, c.pending)
 	}
 	c.maxAge("x", -1, &cfg)

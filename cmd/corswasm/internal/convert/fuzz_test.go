@@ -3,7 +3,7 @@ package convert
 import (
 	"testing"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // Convert never panics, and a conversion it does not refuse is a
@@ -28,7 +28,7 @@ func FuzzConvert(f *testing.F) {
 		if err != nil || len(r.Refusals) > 0 {
 			return
 		}
-		if _, err := policy.Load(r.JSON); err != nil {
+		if _, err := engine.Load(r.JSON); err != nil {
 			t.Fatalf("a conversion not refused does not load: %v\n%s", err, r.JSON)
 		}
 	})

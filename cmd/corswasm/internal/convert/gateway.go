@@ -12,7 +12,7 @@ import (
 
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // gatewayDefaultMaxAge is the Access-Control-Max-Age a Gateway API
@@ -83,7 +83,7 @@ func (c *converter) httpRoute(js []byte) error {
 			from += fmt.Sprintf(" %q", *rule.Name)
 			name = string(*rule.Name)
 		}
-		var cors *policy.Config
+		var cors *engine.Config
 		has := func(t gatewayv1.HTTPRouteFilterType) bool {
 			return slices.ContainsFunc(rule.Filters, func(f gatewayv1.HTTPRouteFilter) bool { return f.Type == t })
 		}
@@ -289,8 +289,8 @@ func gatewayOrigin(o string) string {
 }
 
 // gatewayCORS converts an HTTPCORSFilter.
-func (c *converter) gatewayCORS(from string, f *gatewayv1.HTTPCORSFilter) *policy.Config {
-	cfg := &policy.Config{}
+func (c *converter) gatewayCORS(from string, f *gatewayv1.HTTPCORSFilter) *engine.Config {
+	cfg := &engine.Config{}
 	var ms []originMatcher
 	for _, o := range f.AllowOrigins {
 		v := gatewayOrigin(string(o))

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // edgeGateway is Gateway infra/edge with the given listeners (flow
@@ -128,7 +128,7 @@ func TestGatewayListenerHostnames(t *testing.T) {
 func TestGatewayListenersUnknown(t *testing.T) {
 	admin := edgeRoute("admin", "{name: edge}", "", "{type: Exact, value: /admin}", false)
 	site := edgeRoute("site", "{name: edge}", "[api.example.com]", "{type: PathPrefix, value: /}", true)
-	var p *policy.Policy
+	var p *engine.Policy
 	if r := convertRaw(t, admin, site); !hasLine(r.Refusals, `HTTPRoutes infra/admin (*) and infra/site (api.example.com) are attached to Gateway infra/edge, which the input does not hold`,
 		`add the Gateway to the input (kubectl get gateway -n infra edge -o yaml)`) {
 		t.Errorf("refusals %q", r.Refusals)

@@ -8,7 +8,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	networking "istio.io/api/networking/v1alpha3"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // virtualService converts an Istio VirtualService: a vhost of its hosts,
@@ -48,7 +48,7 @@ func (c *converter) virtualService(js []byte) error {
 			c.refuse("%s delegates to VirtualService %s/%s: convert that one instead (its routes and CORS policies)", from, h.Delegate.Namespace, h.Delegate.Name)
 			continue
 		}
-		var cors *policy.Config
+		var cors *engine.Config
 		switch {
 		case h.CorsPolicy == nil:
 		case h.Redirect != nil || h.DirectResponse != nil:
@@ -173,8 +173,8 @@ func (c *converter) istioMatch(at string, m *networking.HTTPMatchRequest) scope 
 }
 
 // istioCORS converts a corsPolicy.
-func (c *converter) istioCORS(from string, p *networking.CorsPolicy) *policy.Config {
-	cfg := &policy.Config{}
+func (c *converter) istioCORS(from string, p *networking.CorsPolicy) *engine.Config {
+	cfg := &engine.Config{}
 	var ms []originMatcher
 	// Istio uses allowOrigins when it has any entry, and the deprecated
 	// allowOrigin only otherwise (TranslateCORSPolicy in
@@ -218,7 +218,7 @@ func (c *converter) istioCORS(from string, p *networking.CorsPolicy) *policy.Con
 	if p.UnmatchedPreflights == networking.CorsPolicy_IGNORE {
 		c.policyNote("%s: unmatchedPreflights IGNORE: Envoy answered a refused preflight 200 without CORS headers; corswasm answers 403 without them (the browser fails it either way)", from)
 	} else {
-		cfg.OnUnmatchedPreflight = policy.ForwardDisallowedOrigin
+		cfg.OnUnmatchedPreflight = engine.ForwardDisallowedOrigin
 	}
 	return cfg
 }

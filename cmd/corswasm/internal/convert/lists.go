@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // Envoy's CorsPolicy holds allow_methods, allow_headers and
@@ -37,7 +37,7 @@ var (
 
 // envoyLists converts the three strings, as Envoy sends them, given
 // whether the policy allows credentials.
-func (c *converter) envoyLists(from string, f listFields, methods, headers, expose string, credentials bool, cfg *policy.Config) {
+func (c *converter) envoyLists(from string, f listFields, methods, headers, expose string, credentials bool, cfg *engine.Config) {
 	if methods != "" {
 		c.methods(from, c.starList(from, f.methods, starMethod, methods, credentials), cfg)
 	}

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // A corswasm configuration applies alike to every request on the
@@ -161,7 +161,7 @@ func resolveGateway(namespace, g string) string {
 // assembleByParent builds the configuration for the parents the
 // selection keeps: the one configuration of them all, refused when they
 // differ.
-func (c *converter) assembleByParent(sel Selection) (*policy.Config, error) {
+func (c *converter) assembleByParent(sel Selection) (*engine.Config, error) {
 	selected, err := c.selectParents(sel)
 	if err != nil {
 		return nil, err
@@ -187,7 +187,7 @@ func (c *converter) assembleByParent(sel Selection) (*policy.Config, error) {
 		return c.assemble(), nil
 	}
 	all := c.vhosts
-	var first *policy.Config
+	var first *engine.Config
 	var firstJSON []byte
 	var differ []parent
 	var each []parentConfig

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // convertFor converts the documents for the selection, requires no
@@ -163,9 +163,9 @@ func TestSelectionErrors(t *testing.T) {
 }
 
 // load loads a result's configuration as the filter does.
-func load(t *testing.T, r *Result) *policy.Policy {
+func load(t *testing.T, r *Result) *engine.Policy {
 	t.Helper()
-	p, err := policy.Load(r.JSON)
+	p, err := engine.Load(r.JSON)
 	if err != nil {
 		t.Fatalf("the converted configuration does not load: %v\n%s", err, r.JSON)
 	}

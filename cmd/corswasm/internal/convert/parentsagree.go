@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // Parents whose configurations differ as written may still give every
@@ -27,7 +27,7 @@ import (
 type parentConfig struct {
 	parent parent
 	vhosts []vhost
-	cfg    *policy.Config
+	cfg    *engine.Config
 }
 
 // servingAll returns the configuration of the parent that routes every

@@ -5,7 +5,7 @@ import (
 	"regexp/syntax"
 	"strings"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // anyScheme refuses an origin regex of the source that matches origins of
@@ -34,9 +34,9 @@ func (c *converter) anyScheme(from string, m originMatcher) bool {
 // schemeFault returns corswasm's reason to refuse the origin regex re for
 // its schemes, if it does.
 func schemeFault(re string) (reason string, ok bool) {
-	errs, _ := policy.Check(regexConfig(re))
+	errs, _ := engine.Check(regexConfig(re))
 	for _, e := range errs {
-		if e.Code == policy.CodeRegexScheme {
+		if e.Code == engine.CodeRegexScheme {
 			return e.Reason, true
 		}
 	}
@@ -45,12 +45,12 @@ func schemeFault(re string) (reason string, ok bool) {
 
 // checks reports whether corswasm accepts the origin regex re.
 func checks(re string) bool {
-	errs, _ := policy.Check(regexConfig(re))
+	errs, _ := engine.Check(regexConfig(re))
 	return len(errs) == 0
 }
 
 func regexConfig(re string) []byte {
-	js, _ := json.Marshal(policy.Config{AllowOriginRegexes: []string{re}})
+	js, _ := json.Marshal(engine.Config{AllowOriginRegexes: []string{re}})
 	return js
 }
 

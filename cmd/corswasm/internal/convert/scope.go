@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // vhost is what a source chooses by the request's host before it looks at
@@ -60,7 +60,7 @@ type scope struct {
 	paths pathSet
 	// cors is the policy; nil when the source does no CORS here, so the
 	// filter must leave these requests alone.
-	cors *policy.Config
+	cors *engine.Config
 	// conditions are what else the source selects the scope's requests
 	// by, which corswasm rules cannot express ("headers", "a regex
 	// path"…); such a scope is left out where that changes nothing, and

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // The tests compare the converted configuration's answers with what the
@@ -24,17 +24,17 @@ type req struct {
 // or an actual request given CORS headers), "refused" (a preflight
 // answered 403), "forwarded" (a failed preflight passed to the upstream),
 // "disallowed" (an actual request without CORS headers).
-func outcome(d *policy.Decision) string {
+func outcome(d *engine.Decision) string {
 	switch {
 	case d.Disabled():
 		return "none"
 	case d.Audit():
 		return "audit"
-	case d.Kind() == policy.PreflightAllowed || d.Kind() == policy.ActualAllowed:
+	case d.Kind() == engine.PreflightAllowed || d.Kind() == engine.ActualAllowed:
 		return "allowed"
-	case d.Kind() == policy.PreflightRefused && d.Reply():
+	case d.Kind() == engine.PreflightRefused && d.Reply():
 		return "refused"
-	case d.Kind() == policy.PreflightRefused:
+	case d.Kind() == engine.PreflightRefused:
 		return "forwarded"
 	}
 	return "disallowed"
@@ -42,13 +42,13 @@ func outcome(d *policy.Decision) string {
 
 // convertAll converts the documents, requires no refusal, and loads the
 // result as the filter does.
-func convertAll(t *testing.T, docs ...string) (*policy.Policy, *Result) {
+func convertAll(t *testing.T, docs ...string) (*engine.Policy, *Result) {
 	t.Helper()
 	r := convertRaw(t, docs...)
 	if len(r.Refusals) > 0 {
 		t.Fatalf("refused:\n%s", strings.Join(r.Refusals, "\n"))
 	}
-	p, err := policy.Load(r.JSON)
+	p, err := engine.Load(r.JSON)
 	if err != nil {
 		t.Fatalf("the converted configuration does not load: %v\n%s", err, r.JSON)
 	}
@@ -71,14 +71,14 @@ func convertRaw(t *testing.T, docs ...string) *Result {
 }
 
 // ask evaluates a request with p.
-func ask(p *policy.Policy, r req) *policy.Decision {
+func ask(p *engine.Policy, r req) *engine.Decision {
 	if r.host == "" {
 		r.host = "api.example.com"
 	}
 	if r.path == "" {
 		r.path = "/"
 	}
-	pr := &policy.Request{Origins: []string{r.origin}, Scheme: "https", Authority: r.host, Path: r.path, Method: "GET"}
+	pr := &engine.Request{Origins: []string{r.origin}, Scheme: "https", Authority: r.host, Path: r.path, Method: "GET"}
 	if r.acrm != "" {
 		pr.Method, pr.RequestMethod = "OPTIONS", r.acrm
 		if r.acrh != "" {
@@ -86,13 +86,13 @@ func ask(p *policy.Policy, r req) *policy.Decision {
 		}
 		pr.RequestPrivateNetwork = r.pna
 	}
-	var d policy.Decision
+	var d engine.Decision
 	p.Evaluate(pr, &d)
 	return &d
 }
 
 // header returns the value of a decision's header, "" if absent.
-func header(d *policy.Decision, name string) string {
+func header(d *engine.Decision, name string) string {
 	for _, h := range d.Headers() {
 		if h.Name == name {
 			return h.Value
@@ -103,7 +103,7 @@ func header(d *policy.Decision, name string) string {
 
 // check asks p about r and compares the outcome and the headers given
 // (a value "" wants the header absent).
-func check(t *testing.T, p *policy.Policy, what string, r req, want string, headers map[string]string) {
+func check(t *testing.T, p *engine.Policy, what string, r req, want string, headers map[string]string) {
 	t.Helper()
 	d := ask(p, r)
 	if got := outcome(d); got != want {
@@ -158,7 +158,7 @@ spec:
 // convertOrRefused converts doc: with a refusal given, it requires one
 // that contains it and returns nil; otherwise it requires the conversion
 // and returns the configuration, loaded.
-func convertOrRefused(t *testing.T, desc, doc, refusal string) *policy.Policy {
+func convertOrRefused(t *testing.T, desc, doc, refusal string) *engine.Policy {
 	t.Helper()
 	if refusal == "" {
 		p, _ := convertAll(t, doc)

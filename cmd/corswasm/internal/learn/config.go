@@ -3,7 +3,7 @@ package learn
 import (
 	"slices"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // fields are the policy fields a proposal sets, in the order it writes
@@ -23,7 +23,7 @@ type fields struct {
 // proposedRule is one rule of the proposal.
 type proposedRule struct {
 	Name  string       `json:"name"`
-	Match policy.Match `json:"match"`
+	Match engine.Match `json:"match"`
 	fields
 	behaviour string // the behaviour's key
 	services  []*service

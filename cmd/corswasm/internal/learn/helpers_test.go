@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // a is an answer: header name, field line, name, line, ...
@@ -40,7 +40,7 @@ func line(t testing.TB, o *Observation) string {
 }
 
 // learnAll runs LearnObservations and checks what every proposal must be:
-// a configuration policy.Check accepts.
+// a configuration engine.Check accepts.
 func learnAll(t testing.TB, opt Options, obs ...*Observation) *Result {
 	t.Helper()
 	res, err := LearnObservations(obs, opt)
@@ -53,15 +53,15 @@ func learnAll(t testing.TB, opt Options, obs ...*Observation) *Result {
 
 func mustCheck(t testing.TB, config []byte) {
 	t.Helper()
-	if errs, _ := policy.Check(config); len(errs) > 0 {
-		t.Fatalf("policy.Check refuses the proposal: %v\n%s", errs, config)
+	if errs, _ := engine.Check(config); len(errs) > 0 {
+		t.Fatalf("engine.Check refuses the proposal: %v\n%s", errs, config)
 	}
 }
 
 // proposal parses the proposal.
-func proposal(t testing.TB, res *Result) *policy.Config {
+func proposal(t testing.TB, res *Result) *engine.Config {
 	t.Helper()
-	c, err := policy.Parse(res.Config)
+	c, err := engine.Parse(res.Config)
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 const (
@@ -232,7 +232,7 @@ func onTwoHosts(obs []*Observation) []*Observation {
 
 // policyFor is the policy the proposal gives the host: its rule's fields,
 // or the top level's when no rule names it.
-func policyFor(t *testing.T, res *Result, h string) *policy.Config {
+func policyFor(t *testing.T, res *Result, h string) *engine.Config {
 	t.Helper()
 	c := proposal(t, res)
 	for _, r := range c.Rules {

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // ErrNoObservations is returned when the logs hold no observation.
@@ -23,7 +23,7 @@ type Options struct {
 // Result is a proposal and its report.
 type Result struct {
 	// Config is the proposed configuration: indented JSON and a newline,
-	// which policy.Check accepts without errors. Nil when Learn fails.
+	// which engine.Check accepts without errors. Nil when Learn fails.
 	Config []byte
 	// Report says what each service does, on what evidence, what was not
 	// observed, and the risks.
@@ -32,7 +32,7 @@ type Result struct {
 
 // Learn reads the logs and proposes a configuration. The error is
 // ErrNoObservations when none was found, wraps ErrNoProposal when no
-// configuration policy.Check accepts could be written, or is a read
+// configuration engine.Check accepts could be written, or is a read
 // error; the Result's Report is set whenever the logs were read.
 func Learn(inputs []Input, opt Options) (*Result, error) {
 	var rd reading
@@ -85,7 +85,7 @@ func learnFrom(rd *reading, opt Options) (*Result, error) {
 	if err != nil {
 		return res, fmt.Errorf("%w: %v", ErrNoProposal, err)
 	}
-	_, warnings := policy.Check(js)
+	_, warnings := engine.Check(js)
 	for _, w := range warnings {
 		rep.Warnings = append(rep.Warnings, w.Error())
 	}

@@ -8,10 +8,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
-// ErrNoProposal is returned when no configuration that policy.Check
+// ErrNoProposal is returned when no configuration that engine.Check
 // accepts could be written.
 var ErrNoProposal = errors.New("no configuration corswasm accepts could be proposed")
 
@@ -122,8 +122,8 @@ func buildRules(services []*service, top fields, rootAll bool, forced map[*servi
 // matchPaths is the match of path buckets: a bucket ending in "/" is a
 // prefix, another an exact path; "/" when every bucket is "/" (recorded
 // with no segment) is every path.
-func matchPaths(paths []string, rootAll bool) policy.Match {
-	var m policy.Match
+func matchPaths(paths []string, rootAll bool) engine.Match {
+	var m engine.Match
 	for _, p := range paths {
 		switch {
 		case rootAll && p == "/":
@@ -182,7 +182,7 @@ func simulate(services []*service, cfg *proposedConfig) []*service {
 }
 
 // matches reports whether a rule's match takes a service's requests.
-func matches(m *policy.Match, k ServiceKey) bool {
+func matches(m *engine.Match, k ServiceKey) bool {
 	if len(m.Hosts) > 0 && !contains(m.Hosts, k.Host) {
 		return false
 	}
@@ -240,7 +240,7 @@ func validateProposal(cfg *proposedConfig) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrNoProposal, err)
 	}
-	if errs, _ := policy.Check(js); len(errs) > 0 {
+	if errs, _ := engine.Check(js); len(errs) > 0 {
 		msgs := make([]string, len(errs))
 		for i, e := range errs {
 			msgs[i] = e.Error()

@@ -6,12 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // ruleFor is the first rule of the proposal whose match takes the host
 // and path, nil for the top level, as the filter picks.
-func ruleFor(c *policy.Config, host, path string) *policy.Rule {
+func ruleFor(c *engine.Config, host, path string) *engine.Rule {
 	for i := range c.Rules {
 		if matches(c.Rules[i].Match, ServiceKey{Host: host, Path: path}) {
 			return &c.Rules[i]
@@ -273,12 +273,12 @@ func TestHostsCompareAsTheFilterDoes(t *testing.T) {
 func TestRuleIndexPicksAsTheRulesInOrder(t *testing.T) {
 	t.Parallel()
 	rules := []proposedRule{
-		{Match: policy.Match{Hosts: []string{"a.example.com"}, PathPrefixes: []string{"/a/b/"}}},
-		{Match: policy.Match{Hosts: []string{"a.example.com", "b.example.com"}, Paths: []string{"/a/b/c"}}},
-		{Match: policy.Match{Hosts: []string{"a.example.com"}, PathPrefixes: []string{"/a/"}}},
-		{Match: policy.Match{PathPrefixes: []string{"/x"}}},
-		{Match: policy.Match{Hosts: []string{"b.example.com"}}},
-		{Match: policy.Match{PathPrefixes: []string{"/"}}},
+		{Match: engine.Match{Hosts: []string{"a.example.com"}, PathPrefixes: []string{"/a/b/"}}},
+		{Match: engine.Match{Hosts: []string{"a.example.com", "b.example.com"}, Paths: []string{"/a/b/c"}}},
+		{Match: engine.Match{Hosts: []string{"a.example.com"}, PathPrefixes: []string{"/a/"}}},
+		{Match: engine.Match{PathPrefixes: []string{"/x"}}},
+		{Match: engine.Match{Hosts: []string{"b.example.com"}}},
+		{Match: engine.Match{PathPrefixes: []string{"/"}}},
 	}
 	x := newRuleIndex(rules)
 	for _, h := range []string{"a.example.com", "b.example.com", "c.example.com"} {

@@ -3,10 +3,10 @@ package learn
 import (
 	"encoding/json"
 
-	"github.com/corswasm/corswasm/policy"
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
-// validator asks policy.Check about one value at a time, so that a value
+// validator asks engine.Check about one value at a time, so that a value
 // corswasm refuses is left out of the proposal (and named in the report)
 // rather than make the whole proposal fail.
 type validator struct {
@@ -15,7 +15,7 @@ type validator struct {
 
 func newValidator() *validator { return &validator{cache: make(map[string]string)} }
 
-// problem is policy.Check's first error about a configuration, "" when it
+// problem is engine.Check's first error about a configuration, "" when it
 // has none.
 func (v *validator) problem(cfg any) string {
 	js, err := json.Marshal(cfg)
@@ -25,7 +25,7 @@ func (v *validator) problem(cfg any) string {
 	if p, ok := v.cache[string(js)]; ok {
 		return p
 	}
-	errs, _ := policy.Check(js)
+	errs, _ := engine.Check(js)
 	p := ""
 	if len(errs) > 0 {
 		p = errs[0].Reason
