@@ -30,7 +30,7 @@ BENCHTIME  ?= 1s
 # go in the tools module; relative paths given to it start in tools/.
 TOOLS_GO   := go -C tools
 
-.PHONY: help build test test-envoyhost vet bench bench-go fuzz psl e2e-envoy clean oci push schema corswasm frameworks release lint-workflows
+.PHONY: help build test test-envoyhost vet bench bench-go fuzz psl e2e-envoy clean oci push schema corswasm frameworks release release-test lint-workflows
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -106,6 +106,13 @@ lint-workflows: ## check .github/workflows with actionlint
 	go -C tools/workflows vet ./...
 	go -C tools/workflows test -count=1 ./...
 
+# The test of make release (tools/release, build tag corswasm_release): it
+# cross-builds the command four times with -trimpath, which takes longer cold
+# than go test's default timeout allows, so it runs here with its own.
+release-test: ## run make release into a temporary directory against an in-process registry, and check what it wrote and pushed
+	go -C tools vet -tags corswasm_release ./release/
+	go -C tools test -count=1 -tags corswasm_release -timeout 60m -run TestMakeRelease ./release/
+
 schema: ## regenerate config.schema.json from the parser's field table
 	go run ./cmd/corswasm schema > config.schema.json
 
@@ -156,7 +163,7 @@ $(EXPRESS)/node_modules/.package-lock.json: $(EXPRESS)/package-lock.json $(EXPRE
 
 frameworks: $(EXPRESS)/node_modules/.package-lock.json ## install the framework migration tests' Express packages (npm ci, when package-lock.json changed)
 
-test: build $(PANICTEST) $(ALLOCSTAT) $(LATEGC) $(CLI) oci vet lint-workflows frameworks ## build the module and its image, then run every test (both modules) against them, also in Envoy's host library
+test: build $(PANICTEST) $(ALLOCSTAT) $(LATEGC) $(CLI) oci vet lint-workflows release-test frameworks ## build the module and its image, then run every test (both modules) against them, also in Envoy's host library
 	$(TEST_ENV) go test -count=1 ./...
 	$(TEST_ENV) $(TOOLS_GO) test -count=1 ./...
 	@$(MAKE) --no-print-directory test-envoyhost
