@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -91,5 +92,33 @@ func TestActionlintFindsBrokenWorkflows(t *testing.T) {
 		if !strings.Contains(strings.Join(found, "\n"), c.want) {
 			t.Errorf("%q → %q: actionlint found %q; want a finding naming %q", c.old, c.new, found, c.want)
 		}
+	}
+}
+
+// Every action a workflow uses is pinned by its full commit hash, with the
+// version it is in a comment: a tag can be moved, a commit cannot.
+func TestActionsArePinnedByCommit(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(repoRoot(t), ".github", "workflows", "*.y*ml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	uses := regexp.MustCompile(`(?m)^\s*(?:-\s+)?uses:\s*(\S+)(.*)$`)
+	pinned := regexp.MustCompile(`^[\w.-]+/[\w./-]+@[0-9a-f]{40}$`)
+	version := regexp.MustCompile(`^\s*#\s*v[0-9]+(\.[0-9]+)*\s*$`)
+	n := 0
+	for _, file := range files {
+		text, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range uses.FindAllStringSubmatch(string(text), -1) {
+			n++
+			if !pinned.MatchString(m[1]) || !version.MatchString(m[2]) {
+				t.Errorf("%s: uses: %s%s; want OWNER/REPO@<40-hex commit> # vX.Y.Z", filepath.Base(file), m[1], m[2])
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no uses: found in the workflows: did the pattern stop matching?")
 	}
 }
