@@ -30,7 +30,7 @@ BENCHTIME  ?= 1s
 # go in the tools module; relative paths given to it start in tools/.
 TOOLS_GO   := go -C tools
 
-.PHONY: help build test test-envoyhost vet bench bench-go fuzz psl e2e-envoy clean oci push schema corswasm frameworks
+.PHONY: help build test test-envoyhost vet bench bench-go fuzz psl e2e-envoy clean oci push schema corswasm frameworks release release-test lint-workflows
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -58,6 +58,60 @@ oci: build ## write build/oci: the module as an OCI image Istio's WasmPlugin pul
 push: oci ## push build/oci to IMAGE=REGISTRY/NAME:TAG
 	@test -n "$(IMAGE)" || { echo "make push: set IMAGE=REGISTRY/NAME:TAG" >&2; exit 2; }
 	$(TOOLS_GO) run ./cmd/oci push -layout $(CURDIR)/$(OCI) -image "$(IMAGE)"
+
+# make release: what a release publishes, into RELEASE (default build/release):
+# cors.wasm, the corswasm command for each of RELEASE_PLATFORMS
+# (corswasm-GOOS-GOARCH, static, -trimpath, stamped with VERSION), their
+# SHA256SUMS, and the module's OCI image (RELEASE/oci, not an asset) with its
+# digest in cors.wasm.oci-digest. With IMAGE=REGISTRY/NAME:TAG it also pushes
+# the image (credentials as `make push`), and cors.wasm.oci-digest names it
+# by digest. .github/workflows/release.yml runs it on a tag.
+RELEASE ?= build/release
+RELEASE_PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64
+RELEASE_ABS := $(abspath $(RELEASE))
+
+release: ## build the release assets into RELEASE (default build/release); with IMAGE=REGISTRY/NAME:TAG push the image too
+	mkdir -p "$(RELEASE_ABS)"
+	cd "$(RELEASE_ABS)" && rm -rf oci cors.wasm corswasm-* cors.wasm.oci-digest SHA256SUMS
+	$(WASM_BUILD) -o "$(RELEASE_ABS)/cors.wasm" .
+	set -e; for p in $(RELEASE_PLATFORMS); do \
+		echo "corswasm-$${p%/*}-$${p#*/}"; \
+		CGO_ENABLED=0 GOOS=$${p%/*} GOARCH=$${p#*/} go build -trimpath -ldflags "-X main.stampedVersion=$(VERSION)" \
+			-o "$(RELEASE_ABS)/corswasm-$${p%/*}-$${p#*/}" ./cmd/corswasm; \
+	done
+	$(TOOLS_GO) run ./cmd/oci build -module "$(RELEASE_ABS)/cors.wasm" -out "$(RELEASE_ABS)/oci" -tag $(VERSION) \
+		| tee "$(RELEASE_ABS)/oci.log"
+	set -e; digest=$$(sed -n 's/^wrote .*: image \(sha256:[0-9a-f]*\)$$/\1/p' "$(RELEASE_ABS)/oci.log"); \
+	test -n "$$digest"; \
+	if [ -n "$(IMAGE)" ]; then \
+		$(TOOLS_GO) run ./cmd/oci push -layout "$(RELEASE_ABS)/oci" -image "$(IMAGE)" | tee "$(RELEASE_ABS)/oci.log"; \
+		grep -qF ": image $$digest" "$(RELEASE_ABS)/oci.log"; \
+		repo=$$(echo "$(IMAGE)" | sed 's/:[^:/]*$$//'); \
+		echo "$$repo@$$digest" > "$(RELEASE_ABS)/cors.wasm.oci-digest"; \
+	else \
+		echo "$$digest" > "$(RELEASE_ABS)/cors.wasm.oci-digest"; \
+	fi
+	rm "$(RELEASE_ABS)/oci.log"
+	cd "$(RELEASE_ABS)" && sha256sum cors.wasm corswasm-* cors.wasm.oci-digest > SHA256SUMS
+	@cat "$(RELEASE_ABS)/SHA256SUMS"
+	@echo "image: $$(cat "$(RELEASE_ABS)/cors.wasm.oci-digest")"
+
+# actionlint, pinned as a tool of its own module (tools/workflows: its YAML
+# library conflicts with the tools module's), over .github/workflows, then the
+# same check as a Go test that also shows it failing on broken workflows.
+# shellcheck and pyflakes are not run (-shellcheck= -pyflakes=), wherever
+# they are installed, so the result is the same on every machine.
+lint-workflows: ## check .github/workflows with actionlint
+	go -C tools/workflows tool actionlint -shellcheck= -pyflakes= $(CURDIR)/.github/workflows/*.yml
+	go -C tools/workflows vet ./...
+	go -C tools/workflows test -count=1 ./...
+
+# The test of make release (tools/release, build tag corswasm_release): it
+# cross-builds the command four times with -trimpath, which takes longer cold
+# than go test's default timeout allows, so it runs here with its own.
+release-test: ## run make release into a temporary directory against an in-process registry, and check what it wrote and pushed
+	go -C tools vet -tags corswasm_release ./release/
+	go -C tools test -count=1 -tags corswasm_release -timeout 60m -run TestMakeRelease ./release/
 
 schema: ## regenerate config.schema.json from the parser's field table
 	go run ./cmd/corswasm schema > config.schema.json
@@ -109,7 +163,7 @@ $(EXPRESS)/node_modules/.package-lock.json: $(EXPRESS)/package-lock.json $(EXPRE
 
 frameworks: $(EXPRESS)/node_modules/.package-lock.json ## install the framework migration tests' Express packages (npm ci, when package-lock.json changed)
 
-test: build $(PANICTEST) $(ALLOCSTAT) $(LATEGC) $(CLI) oci vet frameworks ## build the module and its image, then run every test (both modules) against them, also in Envoy's host library
+test: build $(PANICTEST) $(ALLOCSTAT) $(LATEGC) $(CLI) oci vet lint-workflows release-test frameworks ## build the module and its image, then run every test (both modules) against them, also in Envoy's host library
 	$(TEST_ENV) go test -count=1 ./...
 	$(TEST_ENV) $(TOOLS_GO) test -count=1 ./...
 	@$(MAKE) --no-print-directory test-envoyhost

@@ -88,6 +88,18 @@ func TestDocsSpeakOfNoProjectHistory(t *testing.T) {
 	}
 }
 
+// The documentation describes the current build: it names no commit of
+// the project (other projects' commits may be cited, as "<project> commit
+// abc1234").
+func TestDocsNameNoCommits(t *testing.T) {
+	docs := userDocs(t)
+	for _, name := range sortedKeys(docs) {
+		for _, found := range commitHashes(docs[name]) {
+			t.Errorf("%s names a commit: %q (describe the current build instead)", name, found)
+		}
+	}
+}
+
 // The checks themselves find what they are for.
 func TestDocChecksFindProblems(t *testing.T) {
 	docs := map[string]string{
@@ -123,6 +135,23 @@ func TestDocChecksFindProblems(t *testing.T) {
 			t.Errorf("historyWords(%q) found nothing", text)
 		}
 	}
+	for _, text := range []string{
+		"the module of `main` at `f346596`", "4,918,894 at e7c4d45", "(fcf6ed7, 4,927,587 bytes)",
+		"built from 9f2c1e0d4b7a8c3e5f6a1b2c3d4e5f6a7b8c9d0e", "corswasm commit `a1b2c3d`",
+	} {
+		if len(commitHashes(text)) == 0 {
+			t.Errorf("commitHashes(%q) found nothing", text)
+		}
+	}
+	for _, text := range []string{
+		"proxy-wasm-cpp-host commit `c4d7bb0`", "1000000 requests", "4933209 bytes", "sha256:" + strings.Repeat("ab12", 16),
+		"a decade", "0x1deadbeef", "defaced",
+	} {
+		if found := commitHashes(text); len(found) != 0 {
+			t.Errorf("commitHashes(%q) = %q; want nothing", text, found)
+		}
+	}
+
 	for _, text := range []string{
 		"proxy-wasm-cpp-host PR #427", "Envoy PR #45756", "envoyproxy/envoy#35873", "golang/go#78513",
 		"test helpers (testmodule)", "a session cookie", "`&#39;`", "[Audit mode](#audit-mode)",
@@ -254,6 +283,34 @@ func historyWords(text string) []string {
 		}
 		start := max(0, loc[0]-20)
 		found = append(found, text[start:loc[1]])
+	}
+	return found
+}
+
+var (
+	hexWord       = regexp.MustCompile(`\b[0-9a-f]{7,40}\b`)
+	projectCommit = regexp.MustCompile("(?i)(?:^|[^\\w.-])([a-z][\\w.-]*) commit `?$")
+)
+
+// commitHashes returns the words of text that look like a commit's hash:
+// 7 to 40 hexadecimal digits, with a letter and a digit among them, not
+// part of a longer hexadecimal word (a sha256 digest) nor of a 0x number,
+// unless cited as another project's commit.
+func commitHashes(text string) []string {
+	var found []string
+	for _, loc := range hexWord.FindAllStringIndex(text, -1) {
+		word := text[loc[0]:loc[1]]
+		if !strings.ContainsAny(word, "0123456789") || !strings.ContainsAny(word, "abcdef") {
+			continue // a number, or an English word
+		}
+		before := text[:loc[0]]
+		if strings.HasSuffix(before, "0x") || strings.HasSuffix(before, "sha256:") {
+			continue
+		}
+		if m := projectCommit.FindStringSubmatch(before); m != nil && !slices.Contains(notAProject, strings.ToLower(m[1])) {
+			continue
+		}
+		found = append(found, word)
 	}
 	return found
 }
