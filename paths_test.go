@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 )
 
 // No tracked file depends on where one machine keeps its checkouts: the

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 )
 
 // The command docs/development.md shows to measure what the corswasm

@@ -29,7 +29,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
-	"github.com/corswasm/corswasm/internal/testmodule"
+	"github.com/corswasm/corswasm/internal/testing/testmodule"
 )
 
 const version = "v0.0.0-releasetest"
