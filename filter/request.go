@@ -18,10 +18,11 @@ type requestHeaders struct {
 	acrh [policy.MaxRequestHeadersLines + 1]string
 }
 
-// ruleInputs says which pseudo-headers choosing a rule reads (see
-// policy.Policy.RuleInputs).
+// ruleInputs says which pseudo-headers and attributes choosing a rule
+// reads (see policy.Policy.RuleInputs and RouteInputs).
 type ruleInputs struct {
-	authority, path bool
+	authority, path    bool
+	route, virtualHost bool
 }
 
 // fetch reads what the policy needs of the request, with as few host calls
@@ -48,7 +49,7 @@ func (r *requestHeaders) fetch(rules ruleInputs, pairs *[]headermap.Pair) error 
 			return err
 		}
 		r.read(m, pairs)
-		return nil
+		return r.fetchRoute(rules)
 	}
 	if rules.authority {
 		if r.req.Authority, _, err = hostRequestHeader(":authority"); err != nil {
@@ -60,7 +61,7 @@ func (r *requestHeaders) fetch(rules ruleInputs, pairs *[]headermap.Pair) error 
 			return err
 		}
 	}
-	return nil
+	return r.fetchRoute(rules)
 }
 
 // reset empties r for the next request. origins and acrh are only read
@@ -149,8 +150,10 @@ func readPairs(pairs *[]headermap.Pair, m headermap.Map, lengths uint64) {
 func (p *pluginContext) dropRequestViews() {
 	if r := &p.request.req; len(r.Origins) == 0 {
 		// Without Origin only the pseudo-headers a rule chooses by were
-		// read, each alone; the verdict was the policy's own.
+		// read, each alone, and the route's names; the verdict was the
+		// policy's own.
 		r.Authority, r.Path = "", ""
+		r.Route, r.VirtualHost = "", ""
 		return
 	}
 	p.dropPairs()
