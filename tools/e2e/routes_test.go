@@ -142,7 +142,7 @@ func (c routeCase) harnessRequest() envoyhost.Request {
 	if c.origin != "" {
 		headers = append(headers, envoyhost.Header{"origin", c.origin})
 	}
-	return envoyhost.Request{Name: c.desc, Headers: headers, Upstream: &envoyhost.Response{Status: 200}, Properties: c.properties}
+	return envoyhost.Request{Name: c.desc, Headers: headers, Upstream: &envoyhost.Response{Status: 200, Headers: []envoyhost.Header{}}, Properties: c.properties}
 }
 
 // routesInEnvoyHost is TestRulesBoundToRoutes in Envoy's host library: the
