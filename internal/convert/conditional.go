@@ -84,7 +84,7 @@ func (c *converter) settle(entries []entry, where string) []entry {
 		case same:
 			c.note("%s is left out for %s: corswasm rules cannot select requests by %s, and it changes nothing: the routes after it give every request it could take the same CORS handling", e.from, where, conds)
 		case bindable(e.route):
-			c.note("%s: corswasm rules cannot select requests by %s; its rule is bound to the route's name instead (match.routes %q): it takes exactly the requests Envoy routes there, read from the attribute xds.route_name (Envoy 1.24 or later: a proxy without it matches no request to the rule)", e.from, conds, e.route)
+			c.note("%s: corswasm rules cannot select requests by %s; its rule is bound to the route's name instead (match.routes %q): it takes exactly the requests Envoy routes there, read from the attribute xds.route_name (a proxy that does not give the attribute matches no request to the rule)", e.from, conds, e.route)
 			kept := *e
 			kept.conditions, kept.bound = nil, true
 			out = append(out, kept)
