@@ -124,7 +124,7 @@ func (p *Policy) addRule(i int, hosts []origin.Host, paths []pathEntry, c routeC
 // per pair of entries). Rules without route entries are apart (anyRoute),
 // as are, at the second level, rules without virtual host entries.
 type routeIndex struct {
-	byRoute  nameIndex[*vhostIndex]
+	byRoute  nameTrie[*vhostIndex]
 	anyRoute *vhostIndex
 	// route, virtualHost, hosts: some rule names routes, virtual hosts,
 	// hosts.
@@ -132,7 +132,7 @@ type routeIndex struct {
 }
 
 type vhostIndex struct {
-	byHost  nameIndex[*ruleIndex]
+	byHost  nameTrie[*ruleIndex]
 	anyHost *ruleIndex
 }
 
@@ -173,88 +173,112 @@ func (x *routeIndex) add(i int, hosts []origin.Host, paths []pathEntry, c routeC
 func (x *routeIndex) find(r *Request) int {
 	best := -1
 	if x.anyRoute != nil {
-		best = x.anyRoute.find(r)
+		best = x.anyRoute.findIn(r)
 	}
 	if r.Route == "" {
 		return best
 	}
-	for k := 0; ; {
-		v, next, ok := x.byRoute.next(r.Route, k)
-		if !ok {
-			return best
-		}
-		best, k = first(best, v.find(r)), next
-	}
+	return first(best, x.byRoute.first(r.Route, r))
 }
 
-func (v *vhostIndex) find(r *Request) int {
+// findIn chooses among the rules of one route entry (or of none).
+func (v *vhostIndex) findIn(r *Request) int {
 	best := -1
 	if v.anyHost != nil {
-		best = v.anyHost.find(r.Authority, r.Path)
+		best = v.anyHost.findIn(r)
 	}
 	if r.VirtualHost == "" {
 		return best
 	}
-	for k := 0; ; {
-		t, next, ok := v.byHost.next(r.VirtualHost, k)
-		if !ok {
-			return best
-		}
-		best, k = first(best, t.find(r.Authority, r.Path)), next
-	}
+	return first(best, v.byHost.first(r.VirtualHost, r))
 }
 
-// nameIndex maps name entries to values: exact names in one hash map,
-// prefixes in another with the list of their distinct lengths, so that
-// the entries a name matches cost a lookup per prefix length at most.
-type nameIndex[T any] struct {
-	exact, prefixes map[string]T
-	lengths         []int // increasing
+// nameTrie maps name entries to values in a radix tree: the entries a name
+// matches (its exact entry, and each prefix entry it starts with) lie
+// along one walk down the name, so that finding them costs one pass over
+// the name, whatever the number of entries.
+type nameTrie[T interface{ findIn(*Request) int }] struct {
+	root nameNode[T]
+}
+
+// nameNode is reached by the bytes of its label: the entries ending here,
+// exact and prefix, and its children, whose labels start with distinct
+// bytes.
+type nameNode[T any] struct {
+	label               string
+	exact, prefix       T
+	hasExact, hasPrefix bool
+	children            []*nameNode[T]
 }
 
 // get returns the value of entry e, creating it with mk.
-func (x *nameIndex[T]) get(e nameEntry, mk func() T) T {
-	m := &x.exact
-	if e.prefix {
-		m = &x.prefixes
-	}
-	if *m == nil {
-		*m = make(map[string]T)
-	}
-	v, ok := (*m)[e.name]
-	if !ok {
-		v = mk()
-		(*m)[e.name] = v
-		if e.prefix {
-			if j, found := slices.BinarySearch(x.lengths, len(e.name)); !found {
-				x.lengths = slices.Insert(x.lengths, j, len(e.name))
+func (t *nameTrie[T]) get(e nameEntry, mk func() T) T {
+	n, key := &t.root, e.name
+	for key != "" {
+		c := n.child(key[0])
+		if c == nil {
+			c = &nameNode[T]{label: key}
+			n.children = append(n.children, c)
+		} else if common := commonPrefix(c.label, key); common < len(c.label) {
+			// Split the edge: c keeps the tail of its label under a new
+			// node holding the common part.
+			mid := &nameNode[T]{label: c.label[:common], children: []*nameNode[T]{c}}
+			for i, o := range n.children {
+				if o == c {
+					n.children[i] = mid
+				}
 			}
+			c.label = c.label[common:]
+			c = mid
 		}
+		n, key = c, key[len(c.label):]
 	}
-	return v
+	if e.prefix {
+		if !n.hasPrefix {
+			n.prefix, n.hasPrefix = mk(), true
+		}
+		return n.prefix
+	}
+	if !n.hasExact {
+		n.exact, n.hasExact = mk(), true
+	}
+	return n.exact
 }
 
-// next returns the value of an entry name matches, found from cursor k on
-// (0 to start), and the cursor to continue from; ok is false when there
-// is none left.
-func (x *nameIndex[T]) next(name string, k int) (v T, next int, ok bool) {
-	if k == 0 {
-		if v, ok := x.exact[name]; ok {
-			return v, 1, true
+// first returns the first rule (smallest index) that the values of the
+// entries name matches choose for r, or -1.
+func (t *nameTrie[T]) first(name string, r *Request) int {
+	best := -1
+	n := &t.root
+	for {
+		if n.hasPrefix {
+			best = first(best, n.prefix.findIn(r))
 		}
-		k = 1
+		if name == "" {
+			if n.hasExact {
+				best = first(best, n.exact.findIn(r))
+			}
+			return best
+		}
+		c := n.child(name[0])
+		if c == nil || !strings.HasPrefix(name, c.label) {
+			return best
+		}
+		n, name = c, name[len(c.label):]
 	}
-	for ; k-1 < len(x.lengths); k++ {
-		n := x.lengths[k-1]
-		if n > len(name) {
-			break
-		}
-		if v, ok := x.prefixes[name[:n]]; ok {
-			return v, k + 1, true
-		}
-	}
-	return v, 0, false
 }
+
+func (n *nameNode[T]) child(b byte) *nameNode[T] {
+	for _, c := range n.children {
+		if c.label[0] == b {
+			return c
+		}
+	}
+	return nil
+}
+
+// findIn chooses among the rules of a host and path index.
+func (x *ruleIndex) findIn(r *Request) int { return x.find(r.Authority, r.Path) }
 
 // RouteInputs reports whether choosing a rule reads the names of the
 // route and of the virtual host Envoy chose: only when some rule names

@@ -147,3 +147,36 @@ func fieldErrorStrings(list []*FieldError) []string {
 	}
 	return out
 }
+
+// fixedRule is a value of a nameTrie in tests: a rule index.
+type fixedRule int
+
+func (f fixedRule) findIn(*Request) int { return int(f) }
+
+// The trie finds every entry a name matches, however entries share and
+// split their labels, in any order of insertion.
+func TestNameTrie(t *testing.T) {
+	t.Parallel()
+	entries := []struct {
+		raw  string
+		rule fixedRule
+	}{{"abc", 5}, {"ab*", 4}, {"a*", 6}, {"abd", 3}, {"b", 2}, {"*", 9}, {"abcdef*", 1}, {"abcd", 0}, {"x/y/*", 7}, {"x/z", 8}}
+	for _, order := range [][]int{{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}, {6, 0, 8, 2, 4, 1, 9, 3, 5, 7}} {
+		var tr nameTrie[fixedRule]
+		for _, i := range order {
+			e := entries[i]
+			tr.get(nameEntry{strings.TrimSuffix(e.raw, "*"), strings.HasSuffix(e.raw, "*")}, func() fixedRule { return e.rule })
+		}
+		for _, tc := range []struct {
+			name string
+			want int
+		}{
+			{"abc", 4}, {"abcd", 0}, {"abcdefg", 1}, {"abcde", 4}, {"ab", 4}, {"a", 6}, {"abd", 3},
+			{"b", 2}, {"bb", 9}, {"", 9}, {"x/y/", 7}, {"x/y", 9}, {"x/z", 8}, {"x/zz", 9}, {"zzz", 9},
+		} {
+			if got := tr.first(tc.name, nil); got != tc.want {
+				t.Errorf("insertion order %v: %q: rule %d; want %d", order, tc.name, got, tc.want)
+			}
+		}
+	}
+}
