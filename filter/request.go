@@ -37,6 +37,8 @@ type ruleInputs struct {
 //     and a second Origin line makes the origin disallowed, whatever the
 //     first; a preflight reads every Access-Control-Request-Headers line.
 //     Only the whole map tells, and one read of it serves every header.
+//   - Either way, the names of Envoy's route and virtual host, each with
+//     one proxy_get_property, only if a rule names them (route.go).
 func (r *requestHeaders) fetch(rules ruleInputs, pairs *[]headermap.Pair) error {
 	r.reset()
 	_, found, err := hostRequestHeader(policy.HeaderOrigin)
@@ -49,7 +51,8 @@ func (r *requestHeaders) fetch(rules ruleInputs, pairs *[]headermap.Pair) error 
 			return err
 		}
 		r.read(m, pairs)
-		return r.fetchRoute(rules)
+		r.fetchRoute(rules)
+		return nil
 	}
 	if rules.authority {
 		if r.req.Authority, _, err = hostRequestHeader(":authority"); err != nil {
@@ -61,7 +64,8 @@ func (r *requestHeaders) fetch(rules ruleInputs, pairs *[]headermap.Pair) error 
 			return err
 		}
 	}
-	return r.fetchRoute(rules)
+	r.fetchRoute(rules)
+	return nil
 }
 
 // reset empties r for the next request. origins and acrh are only read

@@ -12,23 +12,20 @@ const (
 
 // fetchRoute reads the names of the route and the virtual host Envoy chose,
 // each with one proxy_get_property, and only when a rule names them (see
-// policy.Policy.RouteInputs). A name the host does not have (no route, or
-// an Envoy without the attribute) stays "": a rule naming routes then does
-// not match.
-func (r *requestHeaders) fetchRoute(rules ruleInputs) error {
+// policy.Policy.RouteInputs). A name the host does not give (no route, an
+// Envoy without the attribute) stays "": a rule naming routes then does not
+// match. So does one the host fails to give: the request is still decided,
+// by the rules that do not name routes, rather than left without CORS
+// handling.
+func (r *requestHeaders) fetchRoute(rules ruleInputs) {
 	if rules.route {
-		v, _, err := hostProperty(routeNameProperty)
-		if err != nil {
-			return err
+		if v, _, err := hostProperty(routeNameProperty); err == nil {
+			r.req.Route = v
 		}
-		r.req.Route = v
 	}
 	if rules.virtualHost {
-		v, _, err := hostProperty(virtualHostNameProperty)
-		if err != nil {
-			return err
+		if v, _, err := hostProperty(virtualHostNameProperty); err == nil {
+			r.req.VirtualHost = v
 		}
-		r.req.VirtualHost = v
 	}
-	return nil
 }
