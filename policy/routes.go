@@ -131,6 +131,8 @@ type routeIndex struct {
 	route, virtualHost, hosts bool
 }
 
+// vhostIndex chooses among the rules of one route entry (or of rules
+// without route entries): by virtual host name, then host and path.
 type vhostIndex struct {
 	byHost  nameTrie[*ruleIndex]
 	anyHost *ruleIndex
@@ -181,7 +183,8 @@ func (x *routeIndex) find(r *Request) int {
 	return first(best, x.byRoute.first(r.Route, r))
 }
 
-// findIn chooses among the rules of one route entry (or of none).
+// findIn returns the first rule of the index whose match holds for r, or
+// -1.
 func (v *vhostIndex) findIn(r *Request) int {
 	best := -1
 	if v.anyHost != nil {
