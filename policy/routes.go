@@ -2,6 +2,7 @@ package policy
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/corswasm/corswasm/policy/internal/origin"
@@ -43,11 +44,23 @@ func checkRouteConditions(m *Match, prefix string, p *problems) routeConditions 
 	if m == nil {
 		return routeConditions{}
 	}
-	return routeConditions{
+	c := routeConditions{
 		routes:       checkNames(m.Routes, prefix, "match.routes", p),
 		virtualHosts: checkNames(m.VirtualHosts, prefix, "match.virtual_hosts", p),
 	}
+	// The index holds a host and path index per pair of a route and a
+	// virtual host entry (routeIndex).
+	if n := len(c.routes) * len(c.virtualHosts); n > maxRoutePairs {
+		p.error(&FieldError{Path: prefix + "match", Value: strconv.Itoa(len(c.routes)) + " routes × " + strconv.Itoa(len(c.virtualHosts)) + " virtual_hosts",
+			Reason: "more than 1000 pairs: split the rule, or name fewer routes or virtual hosts (a prefix ending in \"*\" names many)", Code: CodeRoutePairsTooMany})
+		return routeConditions{}
+	}
+	return c
 }
+
+// maxRoutePairs bounds the pairs of route and virtual host entries of one
+// rule.
+const maxRoutePairs = 1000
 
 // checkNames validates a list of names: each entry non-empty, not too
 // long, with no control character and no surrounding spaces, and "*" only

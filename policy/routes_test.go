@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -178,5 +179,34 @@ func TestNameTrie(t *testing.T) {
 				t.Errorf("insertion order %v: %q: rule %d; want %d", order, tc.name, got, tc.want)
 			}
 		}
+	}
+}
+
+// routePairsExample is a rule with 40 routes and 30 virtual hosts: 1,200
+// pairs.
+func routePairsExample() string { return routePairsConfig(40, 30) }
+
+func routePairsConfig(routes, vhosts int) string {
+	var r, v []string
+	for i := range routes {
+		r = append(r, fmt.Sprintf(`"r%d"`, i))
+	}
+	for i := range vhosts {
+		v = append(v, fmt.Sprintf(`"v%d"`, i))
+	}
+	return `{"rules": [{"name": "a", "match": {"routes": [` + strings.Join(r, ",") + `], "virtual_hosts": [` + strings.Join(v, ",") + `]}}]}`
+}
+
+// A rule's index holds a host and path index per pair of a route and a
+// virtual host entry: 1,000 pairs at most.
+func TestRoutePairsBounded(t *testing.T) {
+	t.Parallel()
+	errs, _ := Check([]byte(routePairsExample()))
+	want := []string{`rules[0] "a": match: 40 routes × 30 virtual_hosts: more than 1000 pairs: split the rule, or name fewer routes or virtual hosts (a prefix ending in "*" names many)`}
+	if got := fieldErrorStrings(errs); !slices.Equal(got, want) {
+		t.Errorf("errors\n got %q\nwant %q", got, want)
+	}
+	if errs, _ := Check([]byte(routePairsConfig(40, 25))); len(errs) != 0 {
+		t.Errorf("1,000 pairs: %q; want no error", fieldErrorStrings(errs))
 	}
 }
