@@ -107,6 +107,16 @@ func hostSendLocalReply(status int, details string, headers headermap.Map) error
 	return proxywasm.SendHttpResponse(uint32(status), pairs, nil, -1)
 }
 
+// hostProperty returns a property's value; path's segments are joined by
+// NUL bytes, as proxy_get_property takes them.
+func hostProperty(path string) (string, bool, error) {
+	v, err := proxywasm.GetProperty(strings.Split(path, "\x00"))
+	if errors.Is(err, types.ErrorStatusNotFound) {
+		return "", false, nil
+	}
+	return string(v), err == nil, err
+}
+
 func hostDefineCounter(name string) (uint32, error) {
 	return uint32(proxywasm.DefineCounterMetric(name)), nil
 }

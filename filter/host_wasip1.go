@@ -71,3 +71,9 @@ func hostDefineCounter(name string) (uint32, error) {
 func hostIncrement(id uint32) {
 	_ = abi.IncrementMetric(id, 1)
 }
+
+// hostProperty returns a property's value (proxy_get_property); path's
+// segments are joined by NUL bytes.
+func hostProperty(path string) (string, bool, error) {
+	return abi.Property(path)
+}

@@ -103,6 +103,7 @@ func (p *pluginContext) OnPluginStart(size int) (status types.OnPluginStartStatu
 	p.pairs = make([]headermap.Pair, 0, 32)
 	p.auditLog.buf = make([]byte, 0, 128)
 	p.ruleInputs.authority, p.ruleInputs.path = pol.RuleInputs()
+	p.ruleInputs.route, p.ruleInputs.virtualHost = pol.RouteInputs()
 	p.policy = pol
 	logf(logInfo, "corswasm: configuration loaded (version %s, %d warning(s))", Version, len(pol.Warnings()))
 	return true

@@ -18,10 +18,11 @@ type requestHeaders struct {
 	acrh [engine.MaxRequestHeadersLines + 1]string
 }
 
-// ruleInputs says which pseudo-headers choosing a rule reads (see
-// engine.Policy.RuleInputs).
+// ruleInputs says which pseudo-headers and attributes choosing a rule
+// reads (see engine.Policy.RuleInputs and RouteInputs).
 type ruleInputs struct {
-	authority, path bool
+	authority, path    bool
+	route, virtualHost bool
 }
 
 // fetch reads what the policy needs of the request, with as few host calls
@@ -36,6 +37,8 @@ type ruleInputs struct {
 //     and a second Origin line makes the origin disallowed, whatever the
 //     first; a preflight reads every Access-Control-Request-Headers line.
 //     Only the whole map tells, and one read of it serves every header.
+//   - Either way, the names of Envoy's route and virtual host, each with
+//     one proxy_get_property, only if a rule names them (route.go).
 func (r *requestHeaders) fetch(rules ruleInputs, pairs *[]headermap.Pair) error {
 	r.reset()
 	_, found, err := hostRequestHeader(engine.HeaderOrigin)
@@ -48,6 +51,7 @@ func (r *requestHeaders) fetch(rules ruleInputs, pairs *[]headermap.Pair) error 
 			return err
 		}
 		r.read(m, pairs)
+		r.fetchRoute(rules)
 		return nil
 	}
 	if rules.authority {
@@ -60,6 +64,7 @@ func (r *requestHeaders) fetch(rules ruleInputs, pairs *[]headermap.Pair) error 
 			return err
 		}
 	}
+	r.fetchRoute(rules)
 	return nil
 }
 
@@ -149,8 +154,10 @@ func readPairs(pairs *[]headermap.Pair, m headermap.Map, lengths uint64) {
 func (p *pluginContext) dropRequestViews() {
 	if r := &p.request.req; len(r.Origins) == 0 {
 		// Without Origin only the pseudo-headers a rule chooses by were
-		// read, each alone; the verdict was the policy's own.
+		// read, each alone, and the route's names; the verdict was the
+		// policy's own.
 		r.Authority, r.Path = "", ""
+		r.Route, r.VirtualHost = "", ""
 		return
 	}
 	p.dropPairs()

@@ -26,6 +26,8 @@ type explainRequest struct {
 	RequestMethod  string   `json:"request_method,omitempty"`
 	RequestHeaders []string `json:"request_headers,omitempty"`
 	PrivateNetwork bool     `json:"private_network,omitempty"`
+	Route          string   `json:"route,omitempty"`
+	VirtualHost    string   `json:"virtual_host,omitempty"`
 }
 
 // explanation is explain's --json output.
@@ -89,6 +91,8 @@ func (e *env) explain(args []string) int {
 	fs.StringVar(&r.Host, "host", "", "the request's :authority, which chooses rules")
 	fs.StringVar(&r.Path, "path", "/", "the request's :path, which chooses rules")
 	fs.StringVar(&r.Scheme, "scheme", "https", "the request's :scheme")
+	fs.StringVar(&r.Route, "route", "", "the name of the route Envoy chose (xds.route_name), which chooses rules")
+	fs.StringVar(&r.VirtualHost, "virtual-host", "", "the name of the virtual host Envoy chose (xds.virtual_host_name), which chooses rules")
 	fs.Var(&upstream, "response-header", "a header of the upstream's response, 'name: value' (repeatable)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: corswasm explain [--json] [--plugin PATTERN] FILE --origin ORIGIN [flags]")
@@ -190,7 +194,7 @@ func (e *env) loadOne(file, pattern string) (*engine.Policy, int) {
 // filter then does with it and with the upstream's response up.
 func explainWith(pol *engine.Policy, r explainRequest, up []engine.Header) explanation {
 	req := &engine.Request{Method: r.Method, Scheme: r.Scheme, Authority: r.Host, Path: r.Path,
-		RequestMethod: r.RequestMethod, RequestHeaders: r.RequestHeaders}
+		RequestMethod: r.RequestMethod, RequestHeaders: r.RequestHeaders, Route: r.Route, VirtualHost: r.VirtualHost}
 	if r.Origin != "" {
 		req.Origins = []string{r.Origin}
 	}

@@ -108,3 +108,34 @@ func TestExplainNeedsOneValidConfiguration(t *testing.T) {
 		t.Errorf("a --plugin naming nothing: exit %d:\n%s", r.code, r.stderr)
 	}
 }
+
+// --route and --virtual-host give the names of Envoy's route and virtual
+// host, which choose the rules bound to them.
+func TestExplainByRoute(t *testing.T) {
+	r := corswasm(t, "", "explain", testdata("routes.json"), "--origin", "https://shop.example.com",
+		"--route", "httproute/shop/checkout/rule/0/match/0/shop_example_com")
+	for _, want := range []string{"route: httproute/shop/checkout/rule/0/match/0/shop_example_com\n",
+		"decided by:  rules[0] \"checkout\"\n", "access-control-allow-origin: https://shop.example.com\n"} {
+		if r.code != exitOK || !strings.Contains(r.stdout, want) {
+			t.Errorf("exit %d: output lacks %q:\n%s%s", r.code, want, r.stdout, r.stderr)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		rule int
+	}{
+		{[]string{"--route", "reviews-v2", "--virtual-host", "reviews.default.svc.cluster.local:9080"}, 2},
+		{[]string{"--route", "reviews-v2", "--virtual-host", "other"}, 0},
+		{[]string{"--route", "reviews-v2"}, 0},
+		{nil, 0},
+	} {
+		r := corswasm(t, "", append([]string{"explain", "--json", testdata("routes.json"), "--origin", "https://reviews.example.com"}, tc.args...)...)
+		var x explanation
+		if err := json.Unmarshal([]byte(r.stdout), &x); err != nil {
+			t.Fatalf("%q: exit %d, not JSON (%v):\n%s%s", tc.args, r.code, err, r.stdout, r.stderr)
+		}
+		if x.RuleIndex != tc.rule {
+			t.Errorf("%q: rule index %d; want %d", tc.args, x.RuleIndex, tc.rule)
+		}
+	}
+}

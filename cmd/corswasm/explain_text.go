@@ -16,6 +16,12 @@ func printExplanation(e *env, x explanation) {
 		host = "(no host)"
 	}
 	fmt.Fprintf(w, "request:     %s %s://%s%s\n", r.Method, r.Scheme, host, r.Path)
+	if r.Route != "" {
+		fmt.Fprintf(w, "             route: %s\n", r.Route)
+	}
+	if r.VirtualHost != "" {
+		fmt.Fprintf(w, "             virtual host: %s\n", r.VirtualHost)
+	}
 	if r.Origin != "" {
 		fmt.Fprintf(w, "             origin: %s\n", r.Origin)
 	}

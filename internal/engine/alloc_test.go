@@ -28,7 +28,11 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 			{"name": "audit", "match": {"path_prefixes": ["/legacy/"]}, "mode": "audit", "allow_methods": ["PUT"]},
 			{"name": "login", "match": {"paths": ["/login"]}, "on_disallowed_origin": "reject"},
 			{"name": "v2", "match": {"path_separated_prefixes": ["/v2"]}, "allow_origins": ["https://v2.example.com"]}]}`
+		routesConfig = `{"allow_origins": ["https://app.example.com"], "rules": [
+			{"name": "checkout", "match": {"routes": ["httproute/shop/checkout/*"]}, "allow_origins": ["https://shop.example.com"]},
+			{"name": "istio", "match": {"routes": ["reviews-v2"], "virtual_hosts": ["reviews.default.svc.cluster.local:80"]}, "allow_credentials": true}]}`
 	)
+	routed := func(route, vhost string, r *Request) *Request { r.Route, r.VirtualHost = route, vhost; return r }
 	withPNA := func(r *Request) *Request { r.RequestPrivateNetwork = "true"; return r }
 	on := func(host, path string, r *Request) *Request { r.Authority, r.Path = host, path; return r }
 	cases := []struct {
@@ -75,6 +79,9 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 		{"disabled rule", rulesConfig, on("x.example", "/healthz", actual("GET", evilOrigin)), NotCORS, NoReason},
 		{"audit rule", rulesConfig, on("x.example", "/legacy/a", preflight(appOrigin, "DELETE")), PreflightRefused, MethodNotAllowed},
 		{"rule by exact path", rulesConfig, on("x.example", "/login?next=/", actual("POST", evilOrigin)), ActualDisallowed, OriginNotAllowed},
+		{"rule by route prefix", routesConfig, routed("httproute/shop/checkout/rule/0/match/0/shop_example_com", "", actual("GET", "https://shop.example.com")), ActualAllowed, NoReason},
+		{"rule by route and virtual host", routesConfig, routed("reviews-v2", "reviews.default.svc.cluster.local:80", preflight(appOrigin, "GET")), PreflightAllowed, NoReason},
+		{"no rule by route", routesConfig, routed("other", "x", actual("GET", "https://shop.example.com")), ActualDisallowed, OriginNotAllowed},
 		{"rule by separated prefix", rulesConfig, on("x.example", "/v2/orders", actual("GET", "https://v2.example.com")), ActualAllowed, NoReason},
 	}
 	scale := testconfig.Scale{Origins: 100, Wildcards: 10, Rules: 20}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -160,4 +161,31 @@ func BenchmarkRuleByMixedCaseHost(b *testing.B) {
 	r := actual("GET", s.Origin(1))
 	r.Authority, r.Path = strings.ToUpper(s.Host(70))+":8443", s.PathPrefix(70)+"x"
 	benchmarkEvaluate(b, p, r, ActualAllowed)
+}
+
+// BenchmarkRuleByRoute chooses among 100 rules bound to Envoy Gateway
+// route names, half by exact name and half by HTTPRoute prefix (each with
+// its own length), against BenchmarkScale's choice among 100 rules by host
+// and path: one walk along the route name.
+func BenchmarkRuleByRoute(b *testing.B) {
+	var rules []string
+	for i := range 100 {
+		entry := fmt.Sprintf("httproute/ns%d/route%d/rule/0/match/0/host%d_example_com", i, i, i)
+		if i%2 == 1 {
+			entry = fmt.Sprintf("httproute/ns%d/%s/*", i, strings.Repeat("r", i))
+		}
+		rules = append(rules, fmt.Sprintf(`{"name": "r%d", "match": {"routes": [%q]}, "allow_origins": ["https://app%d.example.com"]}`, i, entry, i))
+	}
+	p := mustLoad(b, `{"allow_origins": ["https://www.example.com"], "rules": [`+strings.Join(rules, ",")+`]}`)
+	for _, tc := range []struct{ name, route, origin string }{
+		{"exact", "httproute/ns50/route50/rule/0/match/0/host50_example_com", "https://app50.example.com"},
+		{"prefix", "httproute/ns51/" + strings.Repeat("r", 51) + "/rule/3/match/0/x", "https://app51.example.com"},
+		{"none", "httproute/other/route/rule/0/match/0/x", "https://www.example.com"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			r := actual("GET", tc.origin)
+			r.Route = tc.route
+			benchmarkEvaluate(b, p, r, ActualAllowed)
+		})
+	}
 }

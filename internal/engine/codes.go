@@ -71,12 +71,14 @@ const (
 
 // Problems with rules.
 const (
-	CodeRuleNameMissing   Code = "rule_name_missing"   // a rule without a name
-	CodeRuleNameInvalid   Code = "rule_name_invalid"   // a name too long or with other characters than letters, digits, "-", "_"
-	CodeRuleNameDuplicate Code = "rule_name_duplicate" // two rules with one name
-	CodeRuleMatchMissing  Code = "rule_match_missing"  // a rule without a match
-	CodeRuleMatchEmpty    Code = "rule_match_empty"    // a match with neither hosts nor path entries
-	CodePathPrefixInvalid Code = "path_prefix_invalid" // a match path entry not starting with "/", with a query, or a separated prefix ending in "/"
+	CodeRuleNameMissing   Code = "rule_name_missing"    // a rule without a name
+	CodeRuleNameInvalid   Code = "rule_name_invalid"    // a name too long or with other characters than letters, digits, "-", "_"
+	CodeRuleNameDuplicate Code = "rule_name_duplicate"  // two rules with one name
+	CodeRuleMatchMissing  Code = "rule_match_missing"   // a rule without a match
+	CodeRuleMatchEmpty    Code = "rule_match_empty"     // a match with neither hosts nor path entries
+	CodePathPrefixInvalid Code = "path_prefix_invalid"  // a match path entry not starting with "/", with a query, or a separated prefix ending in "/"
+	CodeRouteNameInvalid  Code = "route_name_invalid"   // a match.routes or match.virtual_hosts entry: empty, too long, a misplaced "*", control characters or surrounding spaces
+	CodeRoutePairsTooMany Code = "route_pairs_too_many" // a match whose routes times virtual_hosts exceed 1,000 pairs
 )
 
 // Warnings: accepted, but probably not what was meant.
@@ -107,7 +109,8 @@ var codes = []Code{
 	CodeCredentialsAny, CodeCredentialsNull, CodeCredentialsInsecure, CodeCredentialsExposeAny,
 	CodeInvalidToken, CodeTooLong, CodeForbiddenMethod, CodeMethodCase, CodeForbiddenHeader,
 	CodeRuleNameMissing, CodeRuleNameInvalid, CodeRuleNameDuplicate, CodeRuleMatchMissing,
-	CodeRuleMatchEmpty, CodePathPrefixInvalid,
+	CodeRuleMatchEmpty, CodePathPrefixInvalid, CodeRouteNameInvalid,
+	CodeRoutePairsTooMany,
 	CodeDuplicate, CodeRedundant, CodeNoEffect, CodeNoOrigin, CodeMaxAgeCapped, CodeRegexBareDot,
 	CodeRegexEquivalent,
 }

@@ -59,6 +59,8 @@ var codeExamples = map[Code]string{
 	CodeRuleMatchMissing:     `{"rules": [{"name": "a"}]}`,
 	CodeRuleMatchEmpty:       `{"rules": [{"name": "a", "match": {}}]}`,
 	CodePathPrefixInvalid:    `{"rules": [{"name": "a", "match": {"path_prefixes": ["api"]}}]}`,
+	CodeRouteNameInvalid:     `{"rules": [{"name": "a", "match": {"routes": ["httproute/*/checkout"]}}]}`,
+	CodeRoutePairsTooMany:    routePairsExample(),
 	CodeDuplicate:            `{"allow_origins": ["https://a.example", "https://A.example"]}`,
 	CodeRedundant:            `{"allow_origins": ["*", "https://a.example"]}`,
 	CodeNoEffect:             `{"allow_origins": ["https://a.example"], "expose_headers": ["content-type"]}`,

@@ -124,9 +124,10 @@ type Rule struct {
 	Config
 }
 
-// Match selects requests by host and path: by one of its hosts (any host
-// when none is given) and one of its path entries of any kind (any path
-// when none is given).
+// Match selects requests by host, path and the route Envoy chose: by one
+// of its hosts (any host when none is given), one of its path entries of
+// any kind (any path when none is given), one of its routes and one of its
+// virtual hosts (each: any when none is given).
 type Match struct {
 	// Hosts are host names ("api.example.com") or subdomain wildcards
 	// ("*.example.com"), compared case-insensitively with the request's
@@ -144,6 +145,14 @@ type Match struct {
 	// "/v1/x", never "/v1x". As Envoy's path_separated_prefix, and the
 	// Gateway API's PathPrefix. An entry does not end in "/".
 	PathSeparatedPrefixes []string `json:"path_separated_prefixes,omitempty"`
+	// Routes are names of the route Envoy chose for the request (the
+	// attribute xds.route_name), exact or, ending in "*", prefixes (JSON
+	// `routes`): "httproute/shop/checkout/*". See routes.go.
+	Routes []string `json:"routes,omitempty"`
+	// VirtualHosts are names of the virtual host Envoy chose (the attribute
+	// xds.virtual_host_name), exact or prefixes ending in "*" (JSON
+	// `virtual_hosts`).
+	VirtualHosts []string `json:"virtual_hosts,omitempty"`
 }
 
 // Enumerated values of the string fields.

@@ -38,7 +38,11 @@ func (p *Policy) Evaluate(r *Request, d *Decision) {
 // scopeOf returns the policy deciding r when there are rules: the first
 // rule whose match holds, or the top-level policy.
 func (p *Policy) scopeOf(r *Request) *scope {
-	if i := p.index.find(r.Authority, r.Path); i >= 0 {
+	i := p.index.find(r.Authority, r.Path)
+	if p.routes != nil {
+		i = first(i, p.routes.find(r))
+	}
+	if i >= 0 {
 		return p.rules[i]
 	}
 	return p.top

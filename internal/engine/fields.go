@@ -185,10 +185,10 @@ var ruleFields = append([]field{
 			}
 			r.rule.Name = v.Str
 		}},
-	{name: "match", schema: valueSchema{typ: typeObject, fields: matchFields, minProperties: 1, doc: `The requests the rule decides: one of the hosts (if given) and one of the path entries of any kind (if given) must hold.`},
+	{name: "match", schema: valueSchema{typ: typeObject, fields: matchFields, minProperties: 1, doc: `The requests the rule decides: one of the hosts (if given), one of the path entries of any kind (if given), one of the routes (if given) and one of the virtual hosts (if given) must hold.`},
 		read: func(r *reader, v gjson.Result) {
 			if !v.IsObject() {
-				r.wrongType("match", v, "must be an object with hosts, paths, path_prefixes and/or path_separated_prefixes")
+				r.wrongType("match", v, "must be an object with hosts, paths, path_prefixes, path_separated_prefixes, routes and/or virtual_hosts")
 				return
 			}
 			r.rule.Match = &Match{}
@@ -208,6 +208,10 @@ var matchFields = []field{
 		read: func(r *reader, v gjson.Result) {
 			r.rule.Match.PathSeparatedPrefixes = r.strings(v, "path_separated_prefixes")
 		}},
+	{name: "routes", schema: valueSchema{typ: typeStrings, doc: `Names of the route Envoy chose (attribute xds.route_name), exact, or prefixes ending in "*" ("httproute/shop/checkout/*"). A request without a route name matches none.`},
+		read: func(r *reader, v gjson.Result) { r.rule.Match.Routes = r.strings(v, "routes") }},
+	{name: "virtual_hosts", schema: valueSchema{typ: typeStrings, doc: `Names of the virtual host Envoy chose (attribute xds.virtual_host_name), exact, or prefixes ending in "*". A request without a virtual host name matches none.`},
+		read: func(r *reader, v gjson.Result) { r.rule.Match.VirtualHosts = r.strings(v, "virtual_hosts") }},
 }
 
 // policyField returns the policy field named name.

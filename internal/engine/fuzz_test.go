@@ -16,6 +16,8 @@ func FuzzLoad(f *testing.F) {
 		`{"allow_origins": ["https://*.example.com:*", "null", "http://localhost:*"], "allow_origin_regexes": ["https://[a-z]+\\.example\\.org"]}`,
 		`{"allow_origin": 1, "max_age": 1e3, "allow_methods": [1, "TRACE"]}`,
 		`{"a":{"b":[{"c":"\u0000"}]}}`,
+		routesConfig,
+		`{"rules": [{"name": "r", "match": {"routes": ["a*", "a", "*", "a*b", ""], "virtual_hosts": [" v", 3]}}]}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -39,6 +41,9 @@ func FuzzLoad(f *testing.F) {
 		var d Decision
 		p.Evaluate(preflight(appOrigin, "PUT", "x-a"), &d)
 		p.Evaluate(actual("GET", appOrigin), &d)
+		routed := actual("GET", appOrigin)
+		routed.Route, routed.VirtualHost = string(data), "httproute/a/b/rule/0/match/0/x"
+		p.Evaluate(routed, &d)
 	})
 }
 

@@ -8,6 +8,7 @@ type Policy struct {
 	top      *scope
 	rules    []*scope // rules[i] is the effective policy of Config.Rules[i]
 	index    *ruleIndex
+	routes   *routeIndex // rules naming routes or virtual hosts; nil when none does
 	warnings []*FieldError
 	// observations is how audit mode records observations (Observations).
 	observations Observations
@@ -95,7 +96,7 @@ func (p *Policy) RuleInputs() (authority, path bool) {
 	if len(p.rules) == 0 {
 		return false, false
 	}
-	return len(p.index.exact) > 0 || p.index.wildcard.Len() > 0, true
+	return len(p.index.exact) > 0 || p.index.wildcard.Len() > 0 || (p.routes != nil && p.routes.hosts), true
 }
 
 // Warnings lists what was accepted but is probably not what the operator

@@ -24,6 +24,11 @@ type Request struct {
 	Scheme, Authority string
 	// Path is the request's :path, used to choose a rule.
 	Path string
+	// Route and VirtualHost are the names of the route and virtual host
+	// Envoy chose for the request (attributes xds.route_name and
+	// xds.virtual_host_name), used to choose a rule; "" when the proxy has
+	// none (no route, an unnamed one, or an Envoy without the attribute).
+	Route, VirtualHost string
 }
 
 // Origin returns the request's first Origin line, "" when it has none.
@@ -41,4 +46,5 @@ func (r *Request) Reset() {
 	r.Method, r.Origins = "", nil
 	r.RequestMethod, r.RequestHeaders, r.RequestPrivateNetwork = "", nil, ""
 	r.Scheme, r.Authority, r.Path = "", "", ""
+	r.Route, r.VirtualHost = "", ""
 }

@@ -35,7 +35,8 @@ func TestVerdictReset(t *testing.T) {
 func TestRequestReset(t *testing.T) {
 	t.Parallel()
 	set := Request{Method: "GET", Origins: []string{"o"}, RequestMethod: "PUT",
-		RequestHeaders: []string{"x"}, RequestPrivateNetwork: "true", Scheme: "https", Authority: "a", Path: "/"}
+		RequestHeaders: []string{"x"}, RequestPrivateNetwork: "true", Scheme: "https", Authority: "a", Path: "/",
+		Route: "r", VirtualHost: "v"}
 	checkFieldsSet(t, set, "")
 	set.Reset()
 	if !reflect.DeepEqual(set, Request{}) {

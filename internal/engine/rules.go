@@ -6,7 +6,8 @@ import "github.com/corswasm/corswasm/internal/engine/internal/origin"
 const maxRuleNameLength = 64
 
 // compileRules compiles each rule's effective policy (its own fields over
-// the top-level ones, see inherit) and indexes the rules by host and path.
+// the top-level ones, see inherit) and indexes the rules by host, path and
+// route (see addRule).
 // A problem of an effective policy is reported under the rule's name,
 // unless it is a problem of the top-level policy that the rule merely
 // inherits (reported once, at the top level).
@@ -25,8 +26,10 @@ func compileRules(c *Config, top *compiler, pol *Policy) {
 		}
 		var hosts []origin.Host
 		var paths []pathEntry
+		var routes routeConditions
 		if !p.reportedUnder(prefix + "match") {
 			hosts, paths = checkMatch(r, prefix, p)
+			routes = checkRouteConditions(r.Match, prefix, p)
 		}
 
 		eff := inherit(&r.Config, c)
@@ -45,7 +48,7 @@ func compileRules(c *Config, top *compiler, pol *Policy) {
 			}
 		}
 		pol.rules = append(pol.rules, s)
-		pol.index.add(i, hosts, paths)
+		pol.addRule(i, hosts, paths, routes)
 	}
 }
 
@@ -105,12 +108,13 @@ func checkRuleName(name string, i int, prefix string, names map[string]int, p *p
 // path entries.
 func checkMatch(r *Rule, prefix string, p *problems) ([]origin.Host, []pathEntry) {
 	m := r.Match
-	const lists = "hosts, paths, path_prefixes or path_separated_prefixes"
+	const lists = "hosts, paths, path_prefixes, path_separated_prefixes, routes or virtual_hosts"
 	switch {
 	case m == nil:
 		p.error(&FieldError{Path: prefix + "match", Reason: "required: give " + lists, Code: CodeRuleMatchMissing})
 		return nil, nil
-	case len(m.Hosts) == 0 && len(m.Paths) == 0 && len(m.PathPrefixes) == 0 && len(m.PathSeparatedPrefixes) == 0:
+	case len(m.Hosts) == 0 && len(m.Paths) == 0 && len(m.PathPrefixes) == 0 && len(m.PathSeparatedPrefixes) == 0 &&
+		len(m.Routes) == 0 && len(m.VirtualHosts) == 0:
 		p.error(&FieldError{Path: prefix + "match", Reason: "empty: a rule without " + lists + " would match every request; set those fields at the top level instead", Code: CodeRuleMatchEmpty})
 		return nil, nil
 	}

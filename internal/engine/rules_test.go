@@ -193,13 +193,13 @@ func TestRuleErrors(t *testing.T) {
 	}{
 		{"missing name and match", `{"rules": [{}]}`, []string{
 			`rules[0]: name: required: give each rule a unique name`,
-			`rules[0]: match: required: give hosts, paths, path_prefixes or path_separated_prefixes`,
+			`rules[0]: match: required: give hosts, paths, path_prefixes, path_separated_prefixes, routes or virtual_hosts`,
 		}},
 		{"empty match", `{"rules": [{"name": "a", "match": {}}]}`, []string{
-			`rules[0] "a": match: empty: a rule without hosts, paths, path_prefixes or path_separated_prefixes would match every request; set those fields at the top level instead`,
+			`rules[0] "a": match: empty: a rule without hosts, paths, path_prefixes, path_separated_prefixes, routes or virtual_hosts would match every request; set those fields at the top level instead`,
 		}},
 		{"empty match lists", `{"rules": [{"name": "a", "match": {"hosts": [], "path_prefixes": []}}]}`, []string{
-			`rules[0] "a": match: empty: a rule without hosts, paths, path_prefixes or path_separated_prefixes would match every request; set those fields at the top level instead`,
+			`rules[0] "a": match: empty: a rule without hosts, paths, path_prefixes, path_separated_prefixes, routes or virtual_hosts would match every request; set those fields at the top level instead`,
 		}},
 		{"duplicate and bad names", `{"rules": [{"name": "a", "match": {"path_prefixes": ["/a"]}}, {"name": "a", "match": {"path_prefixes": ["/b"]}}, {"name": "a.b", "match": {"path_prefixes": ["/c"]}}]}`, []string{
 			`rules[1] "a": name: "a": duplicate of rules[0]'s name`,
@@ -229,7 +229,7 @@ func TestRuleErrors(t *testing.T) {
 		}},
 		// A wrong type is reported once, not also as a missing value.
 		{"match of the wrong type", `{"rules": [{"name": "a", "match": "/api"}]}`, []string{
-			`rules[0] "a": match: "/api": must be an object with hosts, paths, path_prefixes and/or path_separated_prefixes`,
+			`rules[0] "a": match: "/api": must be an object with hosts, paths, path_prefixes, path_separated_prefixes, routes and/or virtual_hosts`,
 		}},
 		{"hosts of the wrong type", `{"rules": [{"name": "a", "match": {"hosts": "a.example.com"}}]}`, []string{
 			`rules[0] "a": match.hosts: "a.example.com": must be an array of strings`,

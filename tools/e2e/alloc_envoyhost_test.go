@@ -87,9 +87,10 @@ func allocsInEnvoyHost(t *testing.T) {
 func (a allocRequest) harnessRequest(extra ...string) envoyhost.Request {
 	u := a.absURL()
 	r := envoyhost.Request{
-		Name:     a.method + " " + a.target,
-		Headers:  []envoyhost.Header{{":method", a.method}, {":path", u.RequestURI()}, {":authority", u.Host}, {":scheme", u.Scheme}},
-		Upstream: &envoyhost.Response{Status: 200},
+		Name:       a.method + " " + a.target,
+		Headers:    []envoyhost.Header{{":method", a.method}, {":path", u.RequestURI()}, {":authority", u.Host}, {":scheme", u.Scheme}},
+		Upstream:   &envoyhost.Response{Status: 200},
+		Properties: allocProperties(u),
 	}
 	for _, kv := range a.lines(extra...) {
 		r.Headers = append(r.Headers, envoyhost.Header(kv))

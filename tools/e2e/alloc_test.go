@@ -26,7 +26,7 @@ const allocMetric = "corswasm.test.heap_allocs"
 // (credentials, exposed headers, Timing-Allow-Origin, isolation headers,
 // upstream CORS headers replaced), a rule that rejects with debug reasons, a
 // rule in audit mode, a rule allowing any origin and keeping the upstream's
-// headers, and a disabled rule.
+// headers, a disabled rule, and a rule bound to a route's names.
 const allocConfig = `{
 	"allow_origins": ["https://app.example.com", "https://*.preview.example.com"],
 	"allow_origin_regexes": ["https://[a-z]+\\.partner\\.example"],
@@ -43,9 +43,23 @@ const allocConfig = `{
 		{"name": "legacy", "match": {"path_prefixes": ["/legacy/"]}, "mode": "audit"},
 		{"name": "public", "match": {"hosts": ["public.example.com"]}, "allow_origins": ["*"], "allow_credentials": false,
 		 "allow_headers": ["*"], "upstream_cors_headers": "keep"},
-		{"name": "health", "match": {"path_prefixes": ["/healthz"]}, "enabled": false}
+		{"name": "health", "match": {"path_prefixes": ["/healthz"]}, "enabled": false},
+		{"name": "checkout", "match": {"routes": ["httproute/shop/checkout/*"], "virtual_hosts": ["default/eg/http/*"]},
+		 "allow_origins": ["https://shop.example.com"]}
 	]
 }`
+
+// allocProperties are the attributes Envoy would give a request of the mix
+// on its route: requests under /checkout/ are on an Envoy Gateway route.
+func allocProperties(u *url.URL) map[string]string {
+	if !strings.HasPrefix(u.Path, "/checkout/") {
+		return nil
+	}
+	return map[string]string{
+		"xds.route_name":        "httproute/shop/checkout/rule/0/match/0/api_example_com",
+		"xds.virtual_host_name": "default/eg/http/api_example_com",
+	}
+}
 
 // allocUpstream answers every request without a network, with the response
 // headers the request's ?h= parameters name (h=name:value, repeatable).
@@ -116,6 +130,9 @@ var allocMix = []allocRequest{
 	{"OPTIONS", "http://public.example.com/p", []string{"Origin: https://anyone.example",
 		"Access-Control-Request-Method: GET", "Access-Control-Request-Headers: x-anything"}},
 	{"GET", "/healthz", []string{"Origin: https://app.example.com"}},
+	{"GET", "/checkout/pay", []string{"Origin: https://shop.example.com"}},
+	{"GET", "/checkout/pay", nil},
+	{"OPTIONS", "/checkout/pay", []string{"Origin: https://shop.example.com", "Access-Control-Request-Method: PUT"}},
 }
 
 // absURL is the request's target as an absolute URL: on api.example.com when
@@ -176,6 +193,7 @@ func TestRequestsDoNotAllocate(t *testing.T) {
 	h, err := wasmhost.New(context.Background(), wasmhost.Config{
 		Module: testmodule.AllocStatModule(t), PluginConfig: []byte(allocConfig),
 		Upstream: u, Transport: allocUpstream{}, VMs: 1,
+		Properties: func(r *http.Request) map[string]string { return allocProperties(r.URL) },
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -23,6 +23,10 @@ type Request struct {
 	// Envoy deletes neither context it creates at the log phase.
 	Unreached   bool `json:"-"`
 	DeferredLog bool `json:"deferred_log,omitempty"`
+	// Properties are the stream's attributes, by dotted path
+	// ("xds.route_name"): string values, which proxy_get_property returns
+	// as their bytes. They play Envoy's routing.
+	Properties map[string]string `json:"properties,omitempty"`
 }
 
 // MarshalJSON writes the harness's request line ("reached": false for an

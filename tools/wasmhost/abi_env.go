@@ -22,7 +22,7 @@ func envFuncs() []hostFunc {
 		{"proxy_get_buffer_bytes", i32s(5), i32s(1), proxyGetBufferBytes},
 		{"proxy_get_buffer_status", i32s(3), i32s(1), proxyGetBufferStatus},
 		{"proxy_set_buffer_bytes", i32s(5), i32s(1), proxySetBufferBytes},
-		{"proxy_get_property", i32s(4), i32s(1), func(v *vm, s []uint64) { s[0] = statusNotFound }},
+		{"proxy_get_property", i32s(4), i32s(1), proxyGetProperty},
 		{"proxy_set_effective_context", i32s(1), i32s(1), proxySetEffectiveContext},
 		// Envoy answers NotFound unless the root context is shutting down,
 		// which never happens here.

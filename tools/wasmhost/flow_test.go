@@ -151,6 +151,35 @@ func TestPropertyNotFound(t *testing.T) {
 	}
 }
 
+// Config.Properties plays Envoy's routing: each request gets its own
+// attributes, read by path segments joined with NUL.
+func TestPerRequestProperties(t *testing.T) {
+	t.Parallel()
+	_, srv := startHost(t, Config{Module: testFilter(t), Properties: func(r *http.Request) map[string]string {
+		if r.URL.Path == "/none" {
+			return nil
+		}
+		return map[string]string{"xds.route_name": "route-for" + r.URL.Path, "xds.virtual_host_name": "vh"}
+	}})
+	for _, tc := range []struct{ path, property, status, value string }{
+		{"/a", "xds/route_name", "0", "route-for/a"},
+		{"/b", "xds/route_name", "0", "route-for/b"},
+		{"/b", "xds/virtual_host_name", "0", "vh"},
+		{"/b", "1", "1", ""},                // "request.path", one segment with a dot
+		{"/b", "xds.route_name", "1", ""},   // one segment with a dot, as in Envoy
+		{"/b", "xds/cluster_name", "1", ""}, // not given
+		{"/none", "xds/route_name", "1", ""},
+	} {
+		resp, _ := do(t, srv, "GET", tc.path, "", "X-Test-Property: "+tc.property)
+		if got := resp.Header.Get("X-Test-Property-Status"); got != tc.status {
+			t.Errorf("%s %s: status %q; want %q", tc.path, tc.property, got, tc.status)
+		}
+		if got := resp.Header.Get("X-Test-Property-Value"); got != tc.value {
+			t.Errorf("%s %s: value %q; want %q", tc.path, tc.property, got, tc.value)
+		}
+	}
+}
+
 func TestCloseStreamResetsTheRequest(t *testing.T) {
 	t.Parallel()
 	var hits atomic.Int32

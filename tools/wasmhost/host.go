@@ -47,6 +47,13 @@ type Config struct {
 	// LogOutput, if not nil, receives log lines at info and above as they
 	// happen, in an Envoy-like format.
 	LogOutput io.Writer
+	// Properties, if not nil, gives each request the attributes Envoy
+	// would serve its stream through proxy_get_property, by dotted path
+	// ("xds.route_name", "xds.virtual_host_name"): string values, served
+	// as their bytes. It plays Envoy's routing, which this host does not
+	// do. A path it does not give is NotFound, as is every path when it
+	// is nil (see abi_property.go).
+	Properties func(r *http.Request) map[string]string
 }
 
 // Host serves HTTP through a proxy-wasm HTTP filter, reproducing what Envoy

@@ -25,6 +25,9 @@ func (v *vm) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s := newStream(v.newContextID(), r)
+	if props := v.host.cfg.Properties; props != nil {
+		s.properties = props(r)
+	}
 	v.stream = s
 	defer func() { v.stream = nil }()
 	if _, err := v.call("proxy_on_context_create", uint64(s.id), rootContextID); err != nil {

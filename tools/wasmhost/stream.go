@@ -25,6 +25,8 @@ type stream struct {
 	// response callbacks ran on the plugin's own local reply.
 	doubleReply bool
 	closed      bool // proxy_close_stream was called
+	// properties are the request's attributes (Config.Properties).
+	properties map[string]string
 }
 
 // localReply is a proxy_send_local_response request. Envoy sends it after

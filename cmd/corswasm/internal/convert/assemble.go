@@ -84,6 +84,9 @@ func matchOf(s *scope) *engine.Match {
 			m.PathPrefixes = append(m.PathPrefixes, p.value)
 		}
 	}
+	if s.bound {
+		m.Routes = []string{s.route}
+	}
 	if s.whole() {
 		// A rule needs a match: every path starts with "/".
 		m.PathPrefixes = []string{"/"}
@@ -192,7 +195,8 @@ func mergeAdjacent(entries []entry) []entry {
 	for _, e := range entries {
 		if n := len(out); n > 0 {
 			last := &out[n-1]
-			if last.from == e.from && last.name == e.name && last.cors == e.cors && slices.Equal(last.hosts, e.hosts) {
+			if last.from == e.from && last.name == e.name && last.cors == e.cors && slices.Equal(last.hosts, e.hosts) &&
+				last.bound == e.bound && last.route == e.route {
 				if last.paths != nil && e.paths != nil {
 					last.paths = append(slices.Clip(last.paths), e.paths...)
 				} else {

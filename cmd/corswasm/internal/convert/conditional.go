@@ -83,6 +83,11 @@ func (c *converter) settle(entries []entry, where string) []entry {
 		switch other, same := sameWithout(entries, i); {
 		case same:
 			c.note("%s is left out for %s: corswasm rules cannot select requests by %s, and it changes nothing: the routes after it give every request it could take the same CORS handling", e.from, where, conds)
+		case bindable(e.route):
+			c.note("%s: corswasm rules cannot select requests by %s; its rule is bound to the route's name instead (match.routes %q): it takes exactly the requests Envoy routes there, read from the attribute xds.route_name (a proxy that does not give the attribute matches no request to the rule)", e.from, conds, e.route)
+			kept := *e
+			kept.conditions, kept.bound = nil, true
+			out = append(out, kept)
 		case other == nil && e.conditionNames(true) != "" && !allowsNoOrigin(e.cors):
 			c.refuse("%s: corswasm rules cannot select requests by %s, and a preflight may not meet %s as its request does (its method is OPTIONS, and it carries none of the request's own headers, cookies or credentials): in the source, a preflight of a request to %s that it takes matches no route unless a route after it takes the preflight, and the proxy answers it 404 itself, so the preflight fails and the browser never sends the request; a rule without those conditions would answer that preflight", e.from, conds, e.conditionNames(true), where)
 		case other == nil:

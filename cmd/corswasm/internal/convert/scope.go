@@ -73,6 +73,13 @@ type scope struct {
 	// notes are about its CORS handling, printed only if the scope is a
 	// rule of the result (policyNote).
 	notes []string
+	// route is the name Envoy gives the route (xds.route_name): an Envoy
+	// route's name, or the one Istio writes for a VirtualService route
+	// (see istioRouteName); "" when the source gives none. bound: the
+	// scope's rule names it (match.routes) instead of the conditions it
+	// cannot express (see settle), and takes exactly the route's requests.
+	route string
+	bound bool
 	// catchAll: Istio merges the routes of VirtualServices sharing a host
 	// with these last (a prefix "/" without header, query or metadata
 	// matches: IsCatchAllRoute in pilot/pkg/networking/core/route).
@@ -80,7 +87,7 @@ type scope struct {
 }
 
 // whole reports whether the scope takes every request its vhost chooses.
-func (s *scope) whole() bool { return s.hosts == nil && s.paths == nil }
+func (s *scope) whole() bool { return s.hosts == nil && s.paths == nil && !s.bound }
 
 // conditional reports whether the source also selects the scope's
 // requests by what corswasm cannot match.

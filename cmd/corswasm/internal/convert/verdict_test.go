@@ -17,6 +17,7 @@ import (
 type req struct {
 	host, path, origin string
 	acrm, acrh, pna    string
+	route              string // the name of the route Envoy chose (xds.route_name)
 }
 
 // outcome names what the filter does with a request: "none" (no CORS
@@ -78,7 +79,7 @@ func ask(p *engine.Policy, r req) *engine.Decision {
 	if r.path == "" {
 		r.path = "/"
 	}
-	pr := &engine.Request{Origins: []string{r.origin}, Scheme: "https", Authority: r.host, Path: r.path, Method: "GET"}
+	pr := &engine.Request{Origins: []string{r.origin}, Scheme: "https", Authority: r.host, Path: r.path, Method: "GET", Route: r.route}
 	if r.acrm != "" {
 		pr.Method, pr.RequestMethod = "OPTIONS", r.acrm
 		if r.acrh != "" {

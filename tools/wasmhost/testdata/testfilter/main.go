@@ -160,6 +160,7 @@ var (
 
 type httpContext struct {
 	requestMap, firstOrigin, propertyStatus           string
+	propertyValue                                     string
 	eos                                               uint32
 	local, double, localOnResponse, upper             bool
 	panicOnRequestBody, panicOnResponse, pauseRequest bool
@@ -214,10 +215,18 @@ func onRequestHeaders(id, n, eos uint32) uint32 {
 	if _, st := header(mapRequest, "x-test-panic"); st == 0 {
 		panic("boom")
 	}
-	if _, st := header(mapRequest, "x-test-property"); st == 0 {
+	if v, st := header(mapRequest, "x-test-property"); st == 0 {
+		// "1": a dotted one-segment path; otherwise the value is the
+		// path, its segments separated by "/" (sent joined by NUL).
 		var p, size uint32
 		path := "request.path"
+		if v != "1" {
+			path = strings.ReplaceAll(v, "/", "\x00")
+		}
 		c.propertyStatus = strconv.Itoa(int(proxyGetProperty(ptr(path), uint32(len(path)), unsafe.Pointer(&p), unsafe.Pointer(&size))))
+		if c.propertyStatus == "0" {
+			c.propertyValue = take(p, size)
+		}
 	}
 	if v, st := header(mapRequest, "x-test-add"); st == 0 {
 		addHeader(mapRequest, "x-added", v)
@@ -297,6 +306,9 @@ func onResponseHeaders(id, n, eos uint32) uint32 {
 	addHeader(mapResponse, "x-test-response-eos", strconv.Itoa(int(eos)))
 	addHeader(mapResponse, "x-test-served", strconv.Itoa(served))
 	addHeader(mapResponse, "x-test-context-id", strconv.Itoa(int(id)))
+	if c.propertyValue != "" {
+		addHeader(mapResponse, "x-test-property-value", c.propertyValue)
+	}
 	if c.propertyStatus != "" {
 		addHeader(mapResponse, "x-test-property-status", c.propertyStatus)
 	}
