@@ -45,8 +45,8 @@ func soakLogPhaseInEnvoyHost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%d streams, %d contexts never deleted by the host; linear memory %d bytes at start, %d at most; samples %v",
-		s.Requests, s.ContextsNeverDeleted, s.MemoryStart, s.MemoryMax, s.MemorySamples)
+	t.Logf("%s: %d streams, %d contexts never deleted by the host; linear memory %d bytes at start, %d at most; samples %v",
+		s.Runtime, s.Requests, s.ContextsNeverDeleted, s.MemoryStart, s.MemoryMax, s.MemorySamples)
 	for _, p := range s.Problems() {
 		t.Error(p)
 	}
