@@ -53,7 +53,7 @@ func allocsInEnvoyHost(t *testing.T) {
 			t.Fatalf("no %s counter: is this the corswasm_allocstat build?", metric)
 		}
 		totals[i], memory[i] = total, s.MemoryMax
-		t.Logf("%d requests: %s = %d; %.0f ns/request; linear memory %d → %d bytes", n, metric, total, s.NsPerRequest, s.MemoryStart, s.MemoryEnd)
+		t.Logf("%s: %d requests: %s = %d; %.0f ns/request; linear memory %d → %d bytes", s.Runtime, n, metric, total, s.NsPerRequest, s.MemoryStart, s.MemoryEnd)
 	}
 	if totals[0] != totals[1] {
 		t.Errorf("%d requests made %d heap allocations, %d requests %d: %d allocations in %d requests, after warm-up",

@@ -13,9 +13,11 @@ import (
 )
 
 // With E2E_HOST=envoyhost the suite runs in Envoy's own Wasm host library
-// (proxy-wasm-cpp-host at Envoy 1.33's commit, on Wasmtime, V8's
-// restricted-call rule trapping), through the envoyhost kit's harness
-// (package envoyhost). The harness has no HTTP: an exchange becomes the
+// (proxy-wasm-cpp-host at Envoy 1.33's commit), through the envoyhost kit's
+// harness (package envoyhost), on the engine ENVOYHOST_ENGINE names:
+// Wasmtime (the default), with V8's restricted-call rule trapping, or V8
+// itself, whose adapter enforces that rule (make test-envoyhost runs the
+// suite in both). The harness has no HTTP: an exchange becomes the
 // request's headers and the upstream's response headers, and its result
 // is the response the client would get. Each test that runs on the local
 // host runs there too, except those listed in notInEnvoyHost. Where the
@@ -56,7 +58,13 @@ func skipInEnvoyHost(t *testing.T) {
 // the test on any of runProblems or a stream's problems.
 func runInEnvoyHost(t *testing.T, module string, config []byte, requests []envoyhost.Request) envoyhost.RunResult {
 	t.Helper()
-	run, err := envoyhost.Run(context.Background(), envoyHostOptions(t, module, config), requests)
+	return runInEnvoyHostWith(t, envoyHostOptions(t, module, config), requests)
+}
+
+// runInEnvoyHostWith is runInEnvoyHost with the given harness options.
+func runInEnvoyHostWith(t *testing.T, opts envoyhost.Options, requests []envoyhost.Request) envoyhost.RunResult {
+	t.Helper()
+	run, err := envoyhost.Run(context.Background(), opts, requests)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,6 +95,16 @@ func runProblems(run envoyhost.RunResult) []string {
 	return problems
 }
 
+// suiteEngine returns the engine the suite runs on in Envoy's host library.
+func suiteEngine(t *testing.T) envoyhost.Engine {
+	t.Helper()
+	engine, err := envoyhost.EngineFromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return engine
+}
+
 // envoyHostOptions are the harness options of the suite for a test.
 func envoyHostOptions(t *testing.T, module string, config []byte) envoyhost.Options {
 	t.Helper()
@@ -94,7 +112,7 @@ func envoyHostOptions(t *testing.T, module string, config []byte) envoyhost.Opti
 }
 
 // suiteOptions are the harness options of the suite: restricted calls trap,
-// as in Envoy with V8.
+// as in Envoy with V8 (on the V8 engine they trap whatever the option says).
 func suiteOptions(harness, module string, config []byte) envoyhost.Options {
 	return envoyhost.Options{Harness: harness, Module: module, Config: config, Restricted: envoyhost.RestrictedTrap}
 }

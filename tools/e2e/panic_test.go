@@ -77,14 +77,33 @@ func TestRecoveredPanicsInHost(t *testing.T) {
 // recoveredPanicsInEnvoyHost is the test in Envoy's host library, whose
 // poll_oneoff fails as Envoy 1.33's does: panics in both callbacks are
 // recovered, the streams get the upstream's answer without CORS headers, and
-// the same VM then serves a request as usual.
+// the same VM then serves a request as usual. It runs under Envoy's default
+// failure policy, FAIL_CLOSED, where a VM that failed would answer 503 to
+// every later request, and under FAIL_RELOAD, the one the documentation
+// recommends, where it would be re-created: neither may happen.
 func recoveredPanicsInEnvoyHost(t *testing.T) {
+	for _, policy := range []envoyhost.FailurePolicy{envoyhost.FailClosed, envoyhost.FailReload} {
+		t.Run("failure policy "+string(policy), func(t *testing.T) {
+			recoveredPanicsInEnvoyHostWith(t, policy)
+		})
+	}
+}
+
+func recoveredPanicsInEnvoyHostWith(t *testing.T, policy envoyhost.FailurePolicy) {
 	request := []envoyhost.Header{{":method", "GET"}, {":path", "/"}, {":authority", envoyHostAuthority}, {":scheme", envoyHostScheme}, {"origin", app}}
-	run := runInEnvoyHost(t, writeModule(t, testmodule.PanicTestModule(t)), readConfig(t, "main"), []envoyhost.Request{
+	opts := envoyHostOptions(t, writeModule(t, testmodule.PanicTestModule(t)), readConfig(t, "main"))
+	opts.FailurePolicy = policy
+	run := runInEnvoyHostWith(t, opts, []envoyhost.Request{
 		{Name: "request phase", Headers: append(slices.Clone(request), envoyhost.Header{testheaders.PanicHeader, "request"})},
 		{Name: "response phase", Headers: request, Upstream: &envoyhost.Response{Headers: []envoyhost.Header{{testheaders.PanicHeader, "response"}}}},
 		{Name: "after the panics", Headers: request},
 	})
+	if run.Startup.FailurePolicy != policy || run.End.FailurePolicy != policy {
+		t.Errorf("failure policy %q at start-up, %q at the end; want %q", run.Startup.FailurePolicy, run.End.FailurePolicy, policy)
+	}
+	if c := run.End.PolicyCounts; c.VMFailures != 0 || c.StreamsAfterFailure != 0 || c.Reloads != 0 {
+		t.Errorf("VM failures %d, streams after a failure %d, reloads %d; want none", c.VMFailures, c.StreamsAfterFailure, c.Reloads)
+	}
 	for _, s := range run.Streams[:2] {
 		o := harnessOutcome(s)
 		if o.status != 200 || !o.fromUpstream {

@@ -154,8 +154,8 @@ func soakMixInEnvoyHost(t *testing.T, config []byte, mix []soakKind, n int, boun
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%d requests in %.1f s: %.0f ns/request; linear memory %d bytes at start, %d at the end, %d at most; samples %v",
-		s.Requests, s.WallSeconds, s.NsPerRequest, s.MemoryStart, s.MemoryEnd, s.MemoryMax, s.MemorySamples)
+	t.Logf("%s: %d requests in %.1f s: %.0f ns/request; linear memory %d bytes at start, %d at the end, %d at most; samples %v",
+		s.Runtime, s.Requests, s.WallSeconds, s.NsPerRequest, s.MemoryStart, s.MemoryEnd, s.MemoryMax, s.MemorySamples)
 
 	if s.Requests != int64(n) || s.Paused != 0 {
 		t.Errorf("requests %d, paused %d; want %d requests, none paused", s.Requests, s.Paused, n)

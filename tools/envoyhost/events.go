@@ -2,6 +2,8 @@
 
 package envoyhost
 
+import "strings"
+
 // The harness's output events (JSON lines on its stdout), as Go values.
 // Field names follow the harness's README, which documents each one.
 
@@ -48,7 +50,20 @@ type Startup struct {
 	// base Wasm plugin" or a missing import.
 	HostErrors []string         `json:"host_errors"`
 	Metrics    map[string]int64 `json:"metrics"`
+	// FailurePolicy is the policy given (Options.FailurePolicy); "" without.
+	FailurePolicy FailurePolicy `json:"failure_policy"`
 	HostCalls
+}
+
+// Engine returns the engine the harness runs on, read from Runtime
+// ("wasmtime 3.0.2 …", "v8 10.2.154.26 …"); "" for an unknown runtime.
+func (s Startup) Engine() Engine {
+	name, _, _ := strings.Cut(s.Runtime, " ")
+	switch e := Engine(name); e {
+	case EngineWasmtime, EngineV8:
+		return e
+	}
+	return ""
 }
 
 // StreamResult is what one request became (request mode).
@@ -86,15 +101,43 @@ type StreamResult struct {
 	HostErrors          []string         `json:"host_errors"`
 	MetricsDelta        map[string]int64 `json:"metrics_delta"`
 	MemoryBytes         int64            `json:"memory_bytes"`
+	// Callbacks are the proxy_on_* calls the stream got, in order, and
+	// ContextNeverDeleted whether its context was created without a
+	// proxy_on_delete: reported only for a request with Unreached or
+	// DeferredLog.
+	Callbacks           []string `json:"callbacks"`
+	ContextNeverDeleted bool     `json:"context_never_deleted"`
+	// With a FailurePolicy: VMFailedAtStart, the worker VM had failed
+	// before this stream (after any reload attempt); Reloaded, the worker
+	// VM was re-created for this stream.
+	VMFailedAtStart bool `json:"vm_failed_at_start"`
+	Reloaded        bool `json:"reloaded"`
 }
 
 // End is the last event in request mode.
 type End struct {
-	Requests       int               `json:"requests"`
-	FailedRequests int               `json:"failed_requests"`
-	Metrics        map[string]int64  `json:"metrics"`
-	MetricTypes    map[string]string `json:"metric_types"`
-	Logs           []Log             `json:"logs"`
-	HostErrors     []string          `json:"host_errors"`
+	Requests       int `json:"requests"`
+	FailedRequests int `json:"failed_requests"`
+	// ContextsNeverDeleted counts the streams whose context got
+	// proxy_on_context_create and no proxy_on_delete.
+	ContextsNeverDeleted int `json:"contexts_never_deleted"`
+	PolicyCounts
+	Metrics     map[string]int64  `json:"metrics"`
+	MetricTypes map[string]string `json:"metric_types"`
+	Logs        []Log             `json:"logs"`
+	HostErrors  []string          `json:"host_errors"`
 	HostCalls
+}
+
+// PolicyCounts are the totals of a run or soak with a FailurePolicy.
+type PolicyCounts struct {
+	FailurePolicy FailurePolicy `json:"failure_policy"`
+	// VMFailures counts the streams during which the VM failed,
+	// StreamsAfterFailure the streams that started on a failed VM (after
+	// any reload attempt), Reloads the worker VMs re-created and
+	// ReloadFailures the re-creations that failed.
+	VMFailures          int64 `json:"vm_failures"`
+	StreamsAfterFailure int64 `json:"streams_after_failure"`
+	Reloads             int64 `json:"reloads"`
+	ReloadFailures      int64 `json:"reload_failures"`
 }

@@ -74,7 +74,8 @@ func fakeHarness(behaviour string, args []string) int {
 	}
 	config, _ := os.ReadFile(flags["--config"])
 	emit(map[string]any{"event": "startup", "ok": true, "module": flags["--module"], "memory_bytes": 5242880,
-		"logs": []Log{{Level: "info", Phase: "startup", Msg: "restricted=" + flags["--restricted"] + " no-reload=" + flags["--no-reload"] + " config=" + string(config)}}})
+		"logs": []Log{{Level: "info", Phase: "startup", Msg: "restricted=" + flags["--restricted"] + " no-reload=" + flags["--no-reload"] +
+			" failure-policy=" + flags["--failure-policy"] + " config=" + string(config)}}})
 	if behaviour == "short" {
 		return 0
 	}

@@ -53,6 +53,35 @@ func TestHarnessPrintsPath(t *testing.T) {
 	}
 }
 
+// The engine reaches build.sh as ENVOYHOST_ENGINE: $ENVOYHOST_ENGINE, or
+// wasmtime when it is unset; an unknown engine is an error before the build.
+func TestHarnessEngine(t *testing.T) {
+	dir := fakeKit(t, `h="$(dirname "$0")/harness-$ENVOYHOST_ENGINE"; : > "$h"; echo "$h"`)
+	for _, tc := range []struct {
+		env  string
+		want Engine
+	}{{"", EngineWasmtime}, {"wasmtime", EngineWasmtime}, {"v8", EngineV8}} {
+		t.Setenv(EngineEnv, tc.env)
+		if e, err := EngineFromEnv(); e != tc.want || err != nil {
+			t.Errorf("%s=%q: EngineFromEnv() = %q, %v; want %q", EngineEnv, tc.env, e, err, tc.want)
+		}
+		got, err := Harness(context.Background())
+		if want := filepath.Join(dir, "harness-"+string(tc.want)); err != nil || got != want {
+			t.Errorf("%s=%q: Harness() = %q, %v; want %s", EngineEnv, tc.env, got, err, want)
+		}
+	}
+	t.Setenv(EngineEnv, "wamr")
+	if _, err := Harness(context.Background()); err == nil || !strings.Contains(err.Error(), `ENVOYHOST_ENGINE="wamr"`) {
+		t.Errorf("an unknown engine: error %v; want one naming it", err)
+	}
+	if e := (Startup{Runtime: "v8 10.2.154.26 (Debian libnode108 18.20.4+dfsg-1~deb12u3)"}).Engine(); e != EngineV8 {
+		t.Errorf("Startup.Engine() of V8's runtime line = %q", e)
+	}
+	if e := (Startup{Runtime: "wasmtime 3.0.2 (wasmtime-go v3.0.2 prebuilt)"}).Engine(); e != EngineWasmtime {
+		t.Errorf("Startup.Engine() of Wasmtime's runtime line = %q", e)
+	}
+}
+
 // A machine without the kit, or without its build's packages, has no
 // harness (ErrKitUnavailable: tests skip outside CI); a broken build is
 // an ordinary error.

@@ -30,6 +30,29 @@ const (
 	RestrictedTrap Restricted = "trap"
 )
 
+// FailurePolicy is Envoy's failure_policy of the Wasm filter (Istio's
+// failStrategy): what the worker does with later streams once its VM has
+// failed, as the harness applies it (the kit's README, "Failure policy").
+type FailurePolicy string
+
+const (
+	// FailClosed is FAIL_CLOSED, Envoy's default: the stream on which the
+	// VM fails and every later one get a 503 (wasm_fail_stream) without
+	// the module being called, until the configuration changes.
+	FailClosed FailurePolicy = "closed"
+	// FailOpen is FAIL_OPEN: the failing stream gets a 503, later streams
+	// pass without the filter.
+	FailOpen FailurePolicy = "open"
+	// FailReload is FAIL_RELOAD as in Envoy 1.33: the failing stream gets a
+	// 503, and after a runtime error the next stream re-creates the worker
+	// VM.
+	FailReload FailurePolicy = "reload"
+)
+
+// FailurePolicies are the policies Envoy offers, FailClosed (its default)
+// first.
+var FailurePolicies = []FailurePolicy{FailClosed, FailOpen, FailReload}
+
 // Options say what the harness runs.
 type Options struct {
 	// Harness is the harness binary (from Harness or HarnessForTest).
@@ -47,6 +70,12 @@ type Options struct {
 	// too, and a soak stops at the first failure instead of reloading the
 	// VM for every stream that fails.
 	NoReload bool
+	// FailurePolicy, when set, applies Envoy's failure_policy
+	// (--failure-policy) instead of the harness's own default, which
+	// re-creates a failed worker VM right after the failed stream. It
+	// cannot be combined with NoReload (FailClosed is what NoReload
+	// approximates).
+	FailurePolicy FailurePolicy
 }
 
 // RunResult is a run in request mode: start-up, one result per request in
@@ -129,6 +158,16 @@ func invoke(ctx context.Context, opts Options, flags []string, requests []Reques
 		}
 	}
 	args := []string{"--module", opts.Module, "--config", config}
+	switch opts.FailurePolicy {
+	case "":
+	case FailClosed, FailOpen, FailReload:
+		if opts.NoReload {
+			return fmt.Errorf("envoyhost: NoReload and FailurePolicy %q together: the harness takes one or the other", opts.FailurePolicy)
+		}
+		args = append(args, "--failure-policy", string(opts.FailurePolicy))
+	default:
+		return fmt.Errorf("envoyhost: unknown failure policy %q (want closed, open or reload)", opts.FailurePolicy)
+	}
 	if opts.Restricted != "" {
 		args = append(args, "--restricted", string(opts.Restricted))
 	}

@@ -26,7 +26,7 @@ func TestRunPassesRequestsAndReadsResults(t *testing.T) {
 	if !run.Startup.OK || run.Startup.MemoryBytes != 5242880 {
 		t.Errorf("startup = %+v; want ok, 5242880 bytes", run.Startup)
 	}
-	if len(run.Startup.Logs) != 1 || run.Startup.Logs[0].Msg != `restricted=trap no-reload=yes config={"allow_origins":[]}` {
+	if len(run.Startup.Logs) != 1 || run.Startup.Logs[0].Msg != `restricted=trap no-reload=yes failure-policy= config={"allow_origins":[]}` {
 		t.Errorf("the harness was given %+v; want --restricted trap, --no-reload and the configuration", run.Startup.Logs)
 	}
 	if len(run.Streams) != 2 {
@@ -41,6 +41,37 @@ func TestRunPassesRequestsAndReadsResults(t *testing.T) {
 	}
 	if second.MetricsDelta["wasmcustom.requests"] != 1 || run.End.Requests != 2 || run.End.Metrics["wasmcustom.requests"] != 2 {
 		t.Errorf("metrics: delta %v, end %+v", second.MetricsDelta, run.End)
+	}
+}
+
+// A failure policy reaches the harness as --failure-policy; an unknown one,
+// or one with NoReload, is refused before the harness runs.
+func TestRunFailurePolicy(t *testing.T) {
+	for _, p := range FailurePolicies {
+		opts := fake(t, "serve")
+		opts.FailurePolicy = p
+		run, err := Run(context.Background(), opts, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "failure-policy=" + string(p) + " "; len(run.Startup.Logs) != 1 || !strings.Contains(run.Startup.Logs[0].Msg, want) {
+			t.Errorf("%s: the harness was given %+v; want %q", p, run.Startup.Logs, want)
+		}
+	}
+	for _, tc := range []struct {
+		desc     string
+		policy   FailurePolicy
+		noReload bool
+		want     string
+	}{
+		{"unknown", "fail_closed", false, `unknown failure policy "fail_closed"`},
+		{"with NoReload", FailClosed, true, "NoReload and FailurePolicy"},
+	} {
+		opts := fake(t, "serve")
+		opts.FailurePolicy, opts.NoReload = tc.policy, tc.noReload
+		if _, err := Run(context.Background(), opts, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v; want one saying %q", tc.desc, err, tc.want)
+		}
 	}
 }
 

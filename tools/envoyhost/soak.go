@@ -20,11 +20,13 @@ type SoakResult struct {
 	Requests int64   `json:"requests"`
 	// DistinctRequests is the number of request lines cycled through.
 	DistinctRequests int `json:"distinct_requests"`
-	// Failures are VM failures (each followed by a reload of the worker VM,
-	// counted in Reloads); FailureExamples the first five.
+	// Failures are VM failures, each followed by a reload of the worker VM
+	// (counted in Reloads), or with a FailurePolicy the streams that failed
+	// (e.g. every 503 after a failure under FailClosed); FailureExamples
+	// the first five.
 	Failures        int64    `json:"failures"`
-	Reloads         int64    `json:"reloads"`
 	FailureExamples []string `json:"failure_examples"`
+	PolicyCounts
 	// Mismatches counts streams whose outcome (status, local reply,
 	// callback statuses, response and forwarded headers) differs from the
 	// first pass of the same request; FirstMismatch describes the first.
@@ -33,8 +35,9 @@ type SoakResult struct {
 	LocalReplies    int64            `json:"local_replies"`
 	Paused          int64            `json:"paused"`
 	StatusHistogram map[string]int64 `json:"status_histogram"` // status → streams
-	// NsPerRequest is the wall time of the loop divided by Requests
-	// (Wasmtime's timings, not V8's); WallSeconds the whole loop.
+	// NsPerRequest is the wall time of the loop divided by Requests (the
+	// engine's timings: Wasmtime 3.0.2 or V8 10.2, neither the runtime of a
+	// given Envoy release); WallSeconds the whole loop.
 	NsPerRequest float64 `json:"ns_per_request"`
 	WallSeconds  float64 `json:"wall_s"`
 	// The worker VM's linear memory in bytes: before the first stream,
