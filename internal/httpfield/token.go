@@ -21,9 +21,6 @@ var tchar = func() (t [256]bool) {
 	return t
 }()
 
-// IsTokenChar reports whether c may appear in a token.
-func IsTokenChar(c byte) bool { return tchar[c] }
-
 // IsToken reports whether s is a non-empty token: the syntax of a method
 // and of a header field name.
 func IsToken(s string) bool {
