@@ -77,6 +77,7 @@ const (
 	CodeRuleMatchMissing  Code = "rule_match_missing"  // a rule without a match
 	CodeRuleMatchEmpty    Code = "rule_match_empty"    // a match with neither hosts nor path entries
 	CodePathPrefixInvalid Code = "path_prefix_invalid" // a match path entry not starting with "/", with a query, or a separated prefix ending in "/"
+	CodeModeConflict      Code = "mode_conflict"       // enforce_percent contradicting mode: above 0 with "audit", 0 with "enforce"
 )
 
 // Warnings: accepted, but probably not what was meant.
@@ -107,7 +108,7 @@ var codes = []Code{
 	CodeCredentialsAny, CodeCredentialsNull, CodeCredentialsInsecure, CodeCredentialsExposeAny,
 	CodeInvalidToken, CodeTooLong, CodeForbiddenMethod, CodeMethodCase, CodeForbiddenHeader,
 	CodeRuleNameMissing, CodeRuleNameInvalid, CodeRuleNameDuplicate, CodeRuleMatchMissing,
-	CodeRuleMatchEmpty, CodePathPrefixInvalid,
+	CodeRuleMatchEmpty, CodePathPrefixInvalid, CodeModeConflict,
 	CodeDuplicate, CodeRedundant, CodeNoEffect, CodeNoOrigin, CodeMaxAgeCapped, CodeRegexBareDot,
 	CodeRegexEquivalent,
 }

@@ -59,6 +59,7 @@ var codeExamples = map[Code]string{
 	CodeRuleMatchMissing:     `{"rules": [{"name": "a"}]}`,
 	CodeRuleMatchEmpty:       `{"rules": [{"name": "a", "match": {}}]}`,
 	CodePathPrefixInvalid:    `{"rules": [{"name": "a", "match": {"path_prefixes": ["api"]}}]}`,
+	CodeModeConflict:         `{"allow_origins": ["https://a.example"], "mode": "audit", "enforce_percent": 10}`,
 	CodeDuplicate:            `{"allow_origins": ["https://a.example", "https://A.example"]}`,
 	CodeRedundant:            `{"allow_origins": ["*", "https://a.example"]}`,
 	CodeNoEffect:             `{"allow_origins": ["https://a.example"], "expose_headers": ["content-type"]}`,

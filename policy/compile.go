@@ -41,6 +41,10 @@ type scope struct {
 	index             int    // 0 for the top-level policy, i+1 for rules[i]
 	enabled           bool
 	audit             bool
+	// enforcePercent is the share of CORS requests enforced, and rollout
+	// is set when it is neither 0 nor 100 (see rollout.go).
+	enforcePercent int
+	rollout        bool
 	debug             bool
 	timingAllowOrigin bool
 	isolation         []Header
@@ -114,6 +118,7 @@ func (k *compiler) compile() *scope {
 	}
 	s.enabled = c.Enabled == nil || *c.Enabled
 	s.audit = c.Mode == Audit
+	k.enforcement(s)
 	s.debug = isTrue(c.Debug)
 	s.timingAllowOrigin = isTrue(c.TimingAllowOrigin)
 	s.isolation = isolationHeaders(c.Isolation)
