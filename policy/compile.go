@@ -37,14 +37,14 @@ type scope struct {
 	// is always the case except for "*" without credentials.
 	varyOrigin bool
 
-	name              string // the rule's name; "" for the top-level policy
-	index             int    // 0 for the top-level policy, i+1 for rules[i]
-	enabled           bool
-	audit             bool
+	name    string // the rule's name; "" for the top-level policy
+	index   int    // 0 for the top-level policy, i+1 for rules[i]
+	enabled bool
+	audit   bool
 	// enforcePercent is the share of CORS requests enforced, and rollout
 	// is set when it is neither 0 nor 100 (see rollout.go).
-	enforcePercent int
-	rollout        bool
+	enforcePercent    int
+	rollout           bool
 	debug             bool
 	timingAllowOrigin bool
 	isolation         []Header
