@@ -71,3 +71,9 @@ func hostDefineCounter(name string) (uint32, error) {
 func hostIncrement(id uint32) {
 	_ = abi.IncrementMetric(id, 1)
 }
+
+// hostSetProperty sets a filter state property of the current stream
+// (Envoy: "wasm." + name).
+func hostSetProperty(name string, value []byte) error {
+	return abi.SetProperty(name, value)
+}

@@ -71,6 +71,7 @@ type Host struct {
 	closed    bool
 
 	logs          logStore
+	filterStates  filterStates
 	stats         statsStore
 	calls         hostCalls
 	doubleReplies atomic.Int64

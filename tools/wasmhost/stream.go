@@ -25,6 +25,9 @@ type stream struct {
 	// response callbacks ran on the plugin's own local reply.
 	doubleReply bool
 	closed      bool // proxy_close_stream was called
+	// filterState holds what proxy_set_property stored; nil until the
+	// first call.
+	filterState *StreamFilterState
 }
 
 // localReply is a proxy_send_local_response request. Envoy sends it after
