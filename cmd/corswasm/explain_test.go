@@ -2,8 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/corswasm/corswasm/policy"
 )
 
 // An allowed preflight: the rule that decided, the verdict, and the exact
@@ -106,5 +111,37 @@ func TestExplainNeedsOneValidConfiguration(t *testing.T) {
 	if r := corswasm(t, "", "explain", testdata("wasmplugins-list.yaml"), "--plugin", "nomatch", "--origin", "https://a.example"); r.code != exitProblems ||
 		!strings.Contains(r.stderr, `--plugin: "nomatch": names no Wasm plugin of the files checked [plugin_not_found]`) {
 		t.Errorf("a --plugin naming nothing: exit %d:\n%s", r.code, r.stderr)
+	}
+}
+
+// With enforce_percent, explain says whether the origin and host fall in
+// the enforced share, as the filter chooses it.
+func TestExplainRollout(t *testing.T) {
+	const cfg = `{"allow_origins": ["*"], "enforce_percent": 50}`
+	p, err := policy.Load([]byte(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "rollout.json")
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := map[policy.Rollout]string{
+		policy.RolloutEnforced: "rollout:     enforced: this origin and host are in the 50% enforce_percent enforces\naction:      the request goes to the upstream",
+		policy.RolloutAudited:  "rollout:     audited: this origin and host are outside the 50% enforce_percent enforces\naction:      the request and its response pass untouched (audit mode)",
+	}
+	var d policy.Decision
+	for i := 0; len(want) > 0; i++ {
+		origin := fmt.Sprintf("https://site%d.example", i)
+		p.Evaluate(&policy.Request{Method: "GET", Origins: []string{origin}, Authority: "api.example.com"}, &d)
+		w, ok := want[d.Rollout()]
+		if !ok {
+			continue
+		}
+		delete(want, d.Rollout())
+		r := corswasm(t, "", "explain", path, "--origin", origin, "--host", "api.example.com")
+		if !strings.Contains(r.stdout, w) {
+			t.Errorf("%s: output lacks %q:\n%s", origin, w, r.stdout)
+		}
 	}
 }
