@@ -31,6 +31,7 @@ var hostCalls = map[string]bool{
 	"proxy_replace_header_map_value": true, "proxy_remove_header_map_value": true,
 	"proxy_send_local_response": true, "proxy_define_metric": true, "proxy_increment_metric": true,
 	"proxy_get_property": true,
+	"proxy_set_property": true,
 }
 
 // requiredExports are what Envoy needs to load the module (ABI version,

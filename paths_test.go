@@ -44,10 +44,51 @@ func TestNoMachinePaths(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, path := range []string{"/work/", "/root/", "/home/"} {
-			if i := bytes.Index(data, []byte(path)); i >= 0 {
+			if i := absolutePathAt(data, path); i >= 0 {
 				line := 1 + bytes.Count(data[:i], []byte("\n"))
 				t.Errorf("%s:%d names a machine's path %s…", file, line, path)
 			}
 		}
+	}
+}
+
+// absolutePathAt returns where data first holds path as the start of an
+// absolute path, or -1: not inside a longer path such as
+// docs/root/intro/… or ../work/….
+func absolutePathAt(data []byte, path string) int {
+	for off := 0; ; {
+		i := bytes.Index(data[off:], []byte(path))
+		if i < 0 {
+			return -1
+		}
+		i += off
+		if i == 0 || !isPathByte(data[i-1]) {
+			return i
+		}
+		off = i + 1
+	}
+}
+
+func isPathByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._-~/", c) >= 0
+}
+
+func TestAbsolutePathAt(t *testing.T) {
+	for _, tc := range []struct {
+		data string
+		want int
+	}{
+		{"/work/shared", 0},
+		{"x=/work/shared", 2},
+		{"see docs/root/intro/a.rst", -1},
+		{"../work/x then /work/y", 15},
+		{"$HOME/work/x", -1},
+	} {
+		if got := absolutePathAt([]byte(tc.data), "/work/"); got != tc.want {
+			t.Errorf("absolutePathAt(%q) = %d; want %d", tc.data, got, tc.want)
+		}
+	}
+	if got := absolutePathAt([]byte("see docs/root/intro/a.rst"), "/root/"); got != -1 {
+		t.Errorf("docs/root/…: %d; want -1", got)
 	}
 }

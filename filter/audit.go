@@ -104,6 +104,7 @@ func (a *auditState) compare(p *pluginContext, m headermap.Map) {
 	readUpstreamAnswer(m, u, &p.pairs, lengths)
 	k := engine.CompareUpstream(&a.req, &a.d, u)
 	p.metrics.audited(a.d.RuleIndex(), k)
+	p.publishVerdict(&a.d, verdictCompared, k)
 	p.auditLog.flush(now())
 	// Each line goes after the previous one in the reused buffer, so that
 	// a host that kept a view of the last line (the SDK's emulator does)

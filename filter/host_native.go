@@ -4,6 +4,7 @@ package filter
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm"
@@ -123,4 +124,10 @@ func hostDefineCounter(name string) (uint32, error) {
 
 func hostIncrement(id uint32) {
 	proxywasm.MetricCounter(id).Increment(1)
+}
+
+// hostSetProperty sets a property of the current stream. The emulator keeps
+// the value it is given; value is a buffer the filter reuses.
+func hostSetProperty(name string, value []byte) error {
+	return proxywasm.SetProperty([]string{name}, slices.Clone(value))
 }

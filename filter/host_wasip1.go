@@ -77,3 +77,9 @@ func hostIncrement(id uint32) {
 func hostProperty(path string) (string, bool, error) {
 	return abi.Property(path)
 }
+
+// hostSetProperty sets a filter state property of the current stream
+// (Envoy: "wasm." + name).
+func hostSetProperty(name string, value []byte) error {
+	return abi.SetProperty(name, value)
+}

@@ -96,6 +96,9 @@ func (c *httpContext) requestHeaders() types.Action {
 	}
 	d := &p.decision
 	p.policy.Evaluate(&r.req, d)
+	if d.Rollout() != engine.NoRollout {
+		p.metrics.rolledOut(d.Rollout())
+	}
 	switch {
 	case d.Disabled():
 		p.metrics.inc(disabled)
@@ -105,10 +108,14 @@ func (c *httpContext) requestHeaders() types.Action {
 		if d.Kind() != engine.NotCORS {
 			c.startAudit(r, d)
 			c.state = auditing
+			p.publishVerdict(d, verdictPending, 0)
 		}
 		return action
 	}
 	p.metrics.inc(counterFor(d))
+	if d.Kind() != engine.NotCORS {
+		p.publishVerdict(d, verdictEnforced, 0)
+	}
 	if d.Reason() != engine.NoReason {
 		p.logRefusal(r, d)
 	}

@@ -28,6 +28,12 @@ const (
 	// recorded). Defined only when observations are on.
 	MetricAuditObservationsLogged  = "corswasm.audit.observations.logged"
 	MetricAuditObservationsDropped = "corswasm.audit.observations.dropped"
+	// MetricRolloutEnforced and MetricRolloutAudited count the CORS
+	// requests a policy enforcing a share of its requests (enforce_percent
+	// between 1 and 99) enforced and audited. Defined only when some
+	// policy does.
+	MetricRolloutEnforced = "corswasm.rollout.enforced"
+	MetricRolloutAudited  = "corswasm.rollout.audited"
 )
 
 // auditPolicyMetric names the per-policy audit counters: for the top-level
@@ -96,6 +102,8 @@ type metrics struct {
 	auditByPolicy [][2]metricID
 	// observations holds the logged and dropped observations counters.
 	observations [2]metricID
+	// rollout holds the enforced and audited counters of enforce_percent.
+	rollout [2]metricID
 }
 
 // define asks the host for every counter. Envoy returns the same counter to
@@ -110,6 +118,9 @@ func (m *metrics) define(p *engine.Policy) {
 	if p.Observations().MaxEntries > 0 {
 		m.observations = [2]metricID{defineCounter(MetricAuditObservationsLogged), defineCounter(MetricAuditObservationsDropped)}
 	}
+	if p.RollsOut() {
+		m.rollout = [2]metricID{defineCounter(MetricRolloutEnforced), defineCounter(MetricRolloutAudited)}
+	}
 	names := append([]string{""}, p.RuleNames()...)
 	m.auditByPolicy = make([][2]metricID, len(names))
 	for _, i := range p.Audited() {
@@ -123,6 +134,16 @@ func (m *metrics) define(p *engine.Policy) {
 func (m *metrics) inc(c counter) {
 	if m != nil {
 		m.fixed[c].inc()
+	}
+}
+
+// rolledOut counts a CORS request enforce_percent chose to enforce or
+// audit.
+func (m *metrics) rolledOut(r engine.Rollout) {
+	if r == engine.RolloutEnforced {
+		m.rollout[0].inc()
+	} else {
+		m.rollout[1].inc()
 	}
 }
 

@@ -40,6 +40,9 @@ type pluginContext struct {
 	logBuf   []byte
 	// observer records audit mode's observations; nil when off.
 	observer *observer
+	// verdictBuf holds the verdict property's value; nil when
+	// verdict_filter_state is off (verdict.go).
+	verdictBuf []byte
 
 	// free holds the contexts of deleted streams, for new streams.
 	free []*httpContext
@@ -99,6 +102,9 @@ func (p *pluginContext) OnPluginStart(size int) (status types.OnPluginStartStatu
 	p.logBuf = make([]byte, 0, 1024)
 	if p.observer = newObserver(pol.Observations(), pol.RuleNames()); p.observer != nil {
 		p.observer.logged, p.observer.dropped = p.metrics.observations[0], p.metrics.observations[1]
+	}
+	if pol.VerdictFilterState() {
+		p.verdictBuf = make([]byte, 0, maxVerdictLength)
 	}
 	p.pairs = make([]headermap.Pair, 0, 32)
 	p.auditLog.buf = make([]byte, 0, 128)

@@ -12,7 +12,7 @@ const (
 
 // fetchRoute reads the names of the route and the virtual host Envoy chose,
 // each with one proxy_get_property, and only when a rule names them (see
-// policy.Policy.RouteInputs). A name the host does not give (no route, an
+// engine.Policy.RouteInputs). A name the host does not give (no route, an
 // Envoy without the attribute) stays "": a rule naming routes then does not
 // match. So does one the host fails to give: the request is still decided,
 // by the rules that do not name routes, rather than left without CORS

@@ -68,6 +68,7 @@ const (
 	CodePathPrefixInvalid Code = "path_prefix_invalid"  // a match path entry not starting with "/", with a query, or a separated prefix ending in "/"
 	CodeRouteNameInvalid  Code = "route_name_invalid"   // a match.routes or match.virtual_hosts entry: empty, too long, a misplaced "*", control characters or surrounding spaces
 	CodeRoutePairsTooMany Code = "route_pairs_too_many" // a match whose routes times virtual_hosts exceed 1,000 pairs
+	CodeModeConflict      Code = "mode_conflict"        // enforce_percent contradicting mode: above 0 with "audit", 0 with "enforce"
 
 	// Warnings: accepted, but probably not what was meant.
 	CodeDuplicate       Code = "duplicate"        // an entry given twice (after normalization)

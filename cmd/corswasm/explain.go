@@ -38,6 +38,9 @@ type explanation struct {
 	Rule           string         `json:"rule,omitempty"`
 	Verdict        string         `json:"verdict"`
 	Reason         string         `json:"reason,omitempty"`
+	// Rollout says, when the deciding policy enforces a share of its
+	// requests (enforce_percent), whether this origin and host fall in it.
+	Rollout string `json:"rollout,omitempty"`
 	outcomeReport
 	// Response is what the browser receives: the local reply's headers, or
 	// the upstream's (Upstream) after the filter's edits.
@@ -221,6 +224,12 @@ func explainWith(pol *engine.Policy, r explainRequest, up []engine.Header) expla
 		if d.Detail() != "" {
 			x.Reason += ": " + d.Detail()
 		}
+	}
+	switch d.Rollout() {
+	case engine.RolloutEnforced:
+		x.Rollout = fmt.Sprintf("enforced: this origin and host are in the %d%% enforce_percent enforces", d.EnforcePercent())
+	case engine.RolloutAudited:
+		x.Rollout = fmt.Sprintf("audited: this origin and host are outside the %d%% enforce_percent enforces", d.EnforcePercent())
 	}
 	o := d.Outcome(up)
 	x.outcomeReport = reportOutcome(o)

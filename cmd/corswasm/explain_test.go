@@ -2,8 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/corswasm/corswasm/internal/engine"
 )
 
 // An allowed preflight: the rule that decided, the verdict, and the exact
@@ -136,6 +141,38 @@ func TestExplainByRoute(t *testing.T) {
 		}
 		if x.RuleIndex != tc.rule {
 			t.Errorf("%q: rule index %d; want %d", tc.args, x.RuleIndex, tc.rule)
+		}
+	}
+}
+
+// With enforce_percent, explain says whether the origin and host fall in
+// the enforced share, as the filter chooses it.
+func TestExplainRollout(t *testing.T) {
+	const cfg = `{"allow_origins": ["*"], "enforce_percent": 50}`
+	p, err := engine.Load([]byte(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "rollout.json")
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := map[engine.Rollout]string{
+		engine.RolloutEnforced: "rollout:     enforced: this origin and host are in the 50% enforce_percent enforces\naction:      the request goes to the upstream",
+		engine.RolloutAudited:  "rollout:     audited: this origin and host are outside the 50% enforce_percent enforces\naction:      the request and its response pass untouched (audit mode)",
+	}
+	var d engine.Decision
+	for i := 0; len(want) > 0; i++ {
+		origin := fmt.Sprintf("https://site%d.example", i)
+		p.Evaluate(&engine.Request{Method: "GET", Origins: []string{origin}, Authority: "api.example.com"}, &d)
+		w, ok := want[d.Rollout()]
+		if !ok {
+			continue
+		}
+		delete(want, d.Rollout())
+		r := corswasm(t, "", "explain", path, "--origin", origin, "--host", "api.example.com")
+		if !strings.Contains(r.stdout, w) {
+			t.Errorf("%s: output lacks %q:\n%s", origin, w, r.stdout)
 		}
 	}
 }

@@ -44,6 +44,9 @@ func printExplanation(e *env, x explanation) {
 	if x.Reason != "" {
 		fmt.Fprintf(w, "reason:      %s\n", x.Reason)
 	}
+	if x.Rollout != "" {
+		fmt.Fprintf(w, "rollout:     %s\n", x.Rollout)
+	}
 	printOutcome(e, x.outcomeReport, "")
 	if x.Enforcing != nil {
 		fmt.Fprintln(w, "enforcing, the filter would instead:")

@@ -43,6 +43,9 @@ func proxyRemoveHeaderMapValue(mapType uint32, keyData *byte, keySize uint32) ui
 func proxySendLocalResponse(statusCode uint32, detailsData *byte, detailsSize uint32,
 	bodyData *byte, bodySize uint32, headersData *byte, headersSize uint32, grpcStatus int32) uint32
 
+//go:wasmimport env proxy_set_property
+func proxySetProperty(pathData *byte, pathSize uint32, valueData *byte, valueSize uint32) uint32
+
 //go:wasmimport env proxy_define_metric
 func proxyDefineMetric(metricType uint32, nameData *byte, nameSize uint32, returnID *uint32) uint32
 
@@ -179,6 +182,17 @@ func SendLocalResponse(status uint32, details string, body []byte, headers []byt
 	bp, bn := bytesArg(body)
 	hp, hn := bytesArg(headers)
 	return Status(proxySendLocalResponse(status, dp, dn, bp, bn, hp, hn, grpcStatus)).Err()
+}
+
+// SetProperty sets the property path of the current stream to value. Envoy
+// stores it in the stream's filter state under "wasm." + path, the path as
+// given (Envoy source/extensions/common/wasm/context.cc, Context::setProperty:
+// the key is CelStateKeyPrefix, "wasm.", followed by the path; a path of
+// several NUL-separated segments is not turned into a dotted name).
+func SetProperty(path string, value []byte) error {
+	pp, pn := stringArg(path)
+	vp, vn := bytesArg(value)
+	return Status(proxySetProperty(pp, pn, vp, vn)).Err()
 }
 
 // DefineCounter defines (or looks up) the counter metric name and returns

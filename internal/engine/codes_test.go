@@ -61,6 +61,7 @@ var codeExamples = map[Code]string{
 	CodePathPrefixInvalid:    `{"rules": [{"name": "a", "match": {"path_prefixes": ["api"]}}]}`,
 	CodeRouteNameInvalid:     `{"rules": [{"name": "a", "match": {"routes": ["httproute/*/checkout"]}}]}`,
 	CodeRoutePairsTooMany:    routePairsExample(),
+	CodeModeConflict:         `{"allow_origins": ["https://a.example"], "mode": "audit", "enforce_percent": 10}`,
 	CodeDuplicate:            `{"allow_origins": ["https://a.example", "https://A.example"]}`,
 	CodeRedundant:            `{"allow_origins": ["*", "https://a.example"]}`,
 	CodeNoEffect:             `{"allow_origins": ["https://a.example"], "expose_headers": ["content-type"]}`,

@@ -37,10 +37,14 @@ type scope struct {
 	// is always the case except for "*" without credentials.
 	varyOrigin bool
 
-	name              string // the rule's name; "" for the top-level policy
-	index             int    // 0 for the top-level policy, i+1 for rules[i]
-	enabled           bool
-	audit             bool
+	name    string // the rule's name; "" for the top-level policy
+	index   int    // 0 for the top-level policy, i+1 for rules[i]
+	enabled bool
+	audit   bool
+	// enforcePercent is the share of CORS requests enforced, and rollout
+	// is set when it is neither 0 nor 100 (see rollout.go).
+	enforcePercent    int
+	rollout           bool
 	debug             bool
 	timingAllowOrigin bool
 	isolation         []Header
@@ -114,6 +118,7 @@ func (k *compiler) compile() *scope {
 	}
 	s.enabled = c.Enabled == nil || *c.Enabled
 	s.audit = c.Mode == Audit
+	k.enforcement(s)
 	s.debug = isTrue(c.Debug)
 	s.timingAllowOrigin = isTrue(c.TimingAllowOrigin)
 	s.isolation = isolationHeaders(c.Isolation)

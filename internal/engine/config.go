@@ -74,6 +74,13 @@ type Config struct {
 	// filter changes nothing, but compares what the policy would have done
 	// with what the upstream answered, and counts and logs disagreements.
 	Mode string `json:"mode,omitempty"`
+	// EnforcePercent, 0–100, enforces the policy on that share of the
+	// CORS requests it decides and audits the rest (JSON `enforce_percent`,
+	// default 100). The share is chosen by a hash of the request's Origin
+	// and :authority, so one page calling one host always sees the same
+	// behaviour. With Mode it is one setting: a rule that sets either
+	// takes neither from the top level. 0 is audit mode.
+	EnforcePercent *int `json:"enforce_percent,omitempty"`
 	// Isolation sets cross-origin isolation headers on responses that do not
 	// already carry them (JSON `isolation`).
 	Isolation Isolation `json:"isolation,omitzero"`
@@ -94,6 +101,11 @@ type Config struct {
 	// AuditObservations configures the observations audit mode records
 	// (JSON `audit_observations`, top level only; nil: the defaults).
 	AuditObservations *AuditObservations `json:"audit_observations,omitempty"`
+	// VerdictFilterState publishes each CORS request's verdict as the
+	// filter state property wasm.corswasm.verdict, for access logs and
+	// later filters (JSON `verdict_filter_state`, top level only, default
+	// false: it costs a host call per CORS request).
+	VerdictFilterState *bool `json:"verdict_filter_state,omitempty"`
 }
 
 // Isolation holds the cross-origin isolation headers to add; "" leaves one

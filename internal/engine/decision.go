@@ -155,6 +155,10 @@ type verdict struct {
 	ruleIndex int
 	disabled  bool
 	audit     bool
+	// rollout says how enforce_percent chose audit or enforce, and
+	// percent is that share (see rollout.go).
+	rollout Rollout
+	percent uint8
 	// isolation is the deciding policy's, shared with it: only read.
 	isolation []Header
 	// credentials records the deciding policy's allow_credentials, which
@@ -174,6 +178,7 @@ func (v *verdict) reset() {
 	v.vary, v.upstream = 0, LeaveUpstream
 	v.rule, v.ruleIndex = "", 0
 	v.disabled, v.audit, v.isolation, v.credentials = false, false, nil, false
+	v.rollout, v.percent = NoRollout, 0
 	clearHeaders(v.headers[:v.nHeaders])
 	v.nHeaders = 0
 }

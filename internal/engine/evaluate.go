@@ -57,6 +57,9 @@ func (s *scope) decide(r *Request, v *verdict) {
 		return
 	}
 	v.audit = s.audit
+	if s.rollout && len(r.Origins) > 0 {
+		s.choose(r, v)
+	}
 	v.isolation = s.isolation
 	v.credentials = s.credentials
 	s.evaluate(r, v)

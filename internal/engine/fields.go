@@ -125,8 +125,10 @@ var policyFields = []field{
 		func(c *Config) **bool { return &c.DangerouslyAllowInsecureOrigins }),
 	boolField("enabled", `false: the requests this policy decides pass through untouched. Default true.`,
 		func(c *Config) **bool { return &c.Enabled }),
-	enumField("mode", `"enforce" (default), or "audit": change nothing, compare with the upstream's answer, count and log disagreements.`,
-		func(c *Config) *string { return &c.Mode }, Enforce, Audit),
+	enforcementField(enumField("mode", `"enforce" (default), or "audit": change nothing, compare with the upstream's answer, count and log disagreements. With enforce_percent, one setting: a rule that sets either replaces both.`,
+		func(c *Config) *string { return &c.Mode }, Enforce, Audit)),
+	enforcementField(intField("enforce_percent", "an integer percentage", `Enforce on this share (0-100) of the CORS requests the policy decides, chosen by a hash of Origin and :authority, and audit the rest. Default 100; 0 is audit mode. With mode, one setting: a rule that sets either replaces both.`,
+		valueSchema{minimum: 0, maximum: 100, bounded: true}, func(c *Config) **int { return &c.EnforcePercent })),
 	boolField("timing_allow_origin", `Responses to allowed origins also carry Timing-Allow-Origin. Default false.`,
 		func(c *Config) **bool { return &c.TimingAllowOrigin }),
 	boolField("debug", `Refusals carry x-cors-reason. Default false: it tells a prober what the policy is.`,
@@ -173,7 +175,7 @@ var topFields = append([]field{{
 	name:   "rules",
 	read:   (*reader).rules,
 	schema: valueSchema{typ: typeObjects, fields: ruleFields, required: []string{"name", "match"}, doc: `Per host/path policies: the first rule whose match holds decides; a field a rule does not set takes the top-level value; a rule that sets allow_origins or allow_origin_regexes replaces both.`},
-}}, append(policyFields, auditObservationsField)...)
+}}, append(policyFields, auditObservationsField, verdictFilterStateField)...)
 
 // ruleFields are the fields of a rule: its name, its match and a policy.
 var ruleFields = append([]field{

@@ -126,7 +126,7 @@ func (r *reader) object(obj gjson.Result, fields []field) {
 
 // topLevelOnly names the fields of the configuration object that rules do
 // not have (TestTopLevelOnlyFields keeps the list whole).
-var topLevelOnly = []string{"rules", "audit_observations"}
+var topLevelOnly = []string{"rules", "audit_observations", "verdict_filter_state"}
 
 // isTopLevelOnly reports whether name is one of topLevelOnly.
 func isTopLevelOnly(name string) bool {

@@ -12,6 +12,8 @@ type Policy struct {
 	warnings []*FieldError
 	// observations is how audit mode records observations (Observations).
 	observations Observations
+	// verdictState is verdict_filter_state (VerdictFilterState).
+	verdictState bool
 }
 
 // Load parses, validates and compiles a JSON configuration. A configuration
@@ -63,15 +65,17 @@ func compileConfig(c *Config, p *problems) (*Policy, error) {
 		s.decide(&Request{}, &s.withoutOrigin)
 	}
 	pol.warnings = p.warnings
+	pol.verdictState = isTrue(c.VerdictFilterState)
 	return pol, nil
 }
 
-// Audited lists the policies in audit mode, by RuleIndex (0 for the top
+// Audited lists the policies in audit mode, or auditing a share of their
+// requests (enforce_percent), by RuleIndex (0 for the top
 // level, i+1 for rules[i]), so a filter can define their counters.
 func (p *Policy) Audited() []int {
 	var out []int
 	for _, s := range append([]*scope{p.top}, p.rules...) {
-		if s.audit && s.enabled {
+		if (s.audit || s.rollout) && s.enabled {
 			out = append(out, s.index)
 		}
 	}

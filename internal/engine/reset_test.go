@@ -19,7 +19,7 @@ func TestVerdictReset(t *testing.T) {
 	set := verdict{
 		kind: PreflightAllowed, reason: MethodNotAllowed, detail: "PUT", reply: true, status: 204,
 		vary: varyOnOrigin, upstream: KeepUpstream, rule: "r", ruleIndex: 2,
-		disabled: true, audit: true, isolation: []Header{{Name: "x"}}, credentials: true,
+		disabled: true, audit: true, rollout: RolloutAudited, percent: 10, isolation: []Header{{Name: "x"}}, credentials: true,
 		nHeaders: 3,
 	}
 	checkFieldsSet(t, set, "headers")

@@ -26,7 +26,8 @@ const allocMetric = "corswasm.test.heap_allocs"
 // (credentials, exposed headers, Timing-Allow-Origin, isolation headers,
 // upstream CORS headers replaced), a rule that rejects with debug reasons, a
 // rule in audit mode, a rule allowing any origin and keeping the upstream's
-// headers, a disabled rule, and a rule bound to a route's names.
+// headers, a disabled rule, a rule bound to a route's names, a rule enforcing
+// half of its requests, and the verdict published as filter state.
 const allocConfig = `{
 	"allow_origins": ["https://app.example.com", "https://*.preview.example.com"],
 	"allow_origin_regexes": ["https://[a-z]+\\.partner\\.example"],
@@ -45,8 +46,10 @@ const allocConfig = `{
 		 "allow_headers": ["*"], "upstream_cors_headers": "keep"},
 		{"name": "health", "match": {"path_prefixes": ["/healthz"]}, "enabled": false},
 		{"name": "checkout", "match": {"routes": ["httproute/shop/checkout/*"], "virtual_hosts": ["default/eg/http/*"]},
-		 "allow_origins": ["https://shop.example.com"]}
-	]
+		 "allow_origins": ["https://shop.example.com"]},
+		{"name": "rollout", "match": {"path_prefixes": ["/rollout/"]}, "allow_origins": ["https://*.example"], "enforce_percent": 50}
+	],
+	"verdict_filter_state": true
 }`
 
 // allocProperties are the attributes Envoy would give a request of the mix
@@ -133,6 +136,17 @@ var allocMix = []allocRequest{
 	{"GET", "/checkout/pay", []string{"Origin: https://shop.example.com"}},
 	{"GET", "/checkout/pay", nil},
 	{"OPTIONS", "/checkout/pay", []string{"Origin: https://shop.example.com", "Access-Control-Request-Method: PUT"}},
+	// enforce_percent: both shares (TestRequestsDoNotAllocate checks that
+	// the mix reaches them).
+	{"GET", "/rollout/x", []string{"Origin: https://site0.example"}},
+	{"GET", "/rollout/x", []string{"Origin: https://site1.example"}},
+	{"GET", "/rollout/x", []string{"Origin: https://site2.example"}},
+	{"GET", "/rollout/x", []string{"Origin: https://site3.example"}},
+	{"GET", "/rollout/x", []string{"Origin: https://site4.example"}},
+	{"GET", "/rollout/x?h=access-control-allow-origin:https://site5.example", []string{"Origin: https://site5.example"}},
+	{"OPTIONS", "/rollout/x", []string{"Origin: https://site0.example", "Access-Control-Request-Method: PUT"}},
+	{"OPTIONS", "/rollout/x", []string{"Origin: https://site1.example", "Access-Control-Request-Method: PUT"}},
+	{"OPTIONS", "/rollout/x", []string{"Origin: https://site2.example", "Access-Control-Request-Method: PUT"}},
 }
 
 // absURL is the request's target as an absolute URL: on api.example.com when
@@ -216,6 +230,14 @@ func TestRequestsDoNotAllocate(t *testing.T) {
 	// log lines is logged when a second has passed.
 	for start := time.Now(); time.Since(start) < 1500*time.Millisecond; {
 		round()
+	}
+	for _, name := range []string{"corswasm.rollout.enforced", "corswasm.rollout.audited"} {
+		if n, _ := h.Counter(name); n == 0 {
+			t.Errorf("the mix never moves %s", name)
+		}
+	}
+	if len(h.FilterStates()) == 0 {
+		t.Error("the mix never sets the verdict property")
 	}
 	before, memBefore := allocs(), guestMemory(t, h)
 	const rounds = 1000

@@ -49,6 +49,7 @@ func rules() []exchange {
 			desc: "the top level decides what no rule matches", config: "edge", method: "GET", path: "/x", headers: []string{"Origin", www},
 			status: 200, by: byUpstream, access: map[string][]string{"access-control-allow-origin": {www}}, vary: []string{"Origin"},
 			counters: []string{"corswasm.actual.allowed"},
+			verdict:  "kind=actual verdict=allowed mode=enforce",
 		},
 		{
 			desc: "a disabled rule passes a request untouched", config: "edge", method: "GET", path: "/healthz", headers: []string{"Origin", www},
@@ -67,6 +68,7 @@ func rules() []exchange {
 			status: 200, by: byUpstream, access: partnerAllowed, vary: []string{"Origin"},
 			others:   map[string][]string{"timing-allow-origin": {partner}},
 			counters: []string{"corswasm.actual.allowed"},
+			verdict:  "kind=actual verdict=allowed rule=partner-api mode=enforce",
 		},
 		{
 			desc: "a rule's host compared without case, port and trailing dot", config: "edge", method: "GET", path: "/partner/orders",
@@ -74,6 +76,7 @@ func rules() []exchange {
 			status: 200, by: byUpstream, access: partnerAllowed, vary: []string{"Origin"},
 			others:   map[string][]string{"timing-allow-origin": {partner}},
 			counters: []string{"corswasm.actual.allowed"},
+			verdict:  "kind=actual verdict=allowed rule=partner-api mode=enforce",
 		},
 		{
 			desc: "a rule's preflight inherits methods, headers and max_age", config: "edge", method: "OPTIONS", path: "/partner/orders",
@@ -85,6 +88,7 @@ func rules() []exchange {
 				"access-control-max-age":       {"600"},
 			}),
 			counters: []string{"corswasm.preflight.allowed"},
+			verdict:  "kind=preflight verdict=allowed rule=partner-api mode=enforce",
 		},
 		{
 			desc: "a rule with debug says why it refused", config: "edge", method: "OPTIONS", path: "/partner/orders",
@@ -92,6 +96,7 @@ func rules() []exchange {
 			status: 403, by: byFilter, vary: []string{"Origin"}, emptyBody: true,
 			others:   map[string][]string{"x-cors-reason": {"origin not allowed"}},
 			counters: []string{"corswasm.preflight.rejected"},
+			verdict:  "kind=preflight verdict=rejected reason=origin_not_allowed rule=partner-api mode=enforce",
 			logs:     []string{`corswasm: preflight refused (origin not allowed): origin "` + www + `", method "OPTIONS", path "/partner/orders"`},
 		},
 		{
@@ -100,12 +105,14 @@ func rules() []exchange {
 			status:  403, by: byFilter, vary: []string{"Origin"}, emptyBody: true,
 			others:   map[string][]string{"x-cors-reason": nil},
 			counters: []string{"corswasm.preflight.rejected"},
+			verdict:  "kind=preflight verdict=rejected reason=origin_not_allowed mode=enforce",
 		},
 		{
 			desc: "the rule's host on another path: the top level", config: "edge", method: "GET", path: "/other",
 			authority: partnerHost, headers: []string{"Origin", partner},
 			status: 200, by: byUpstream, vary: []string{"Origin"},
 			counters: []string{"corswasm.actual.disallowed"},
+			verdict:  "kind=actual verdict=disallowed reason=origin_not_allowed mode=enforce",
 		},
 	}
 }
@@ -125,6 +132,7 @@ func auditMode() []exchange {
 			status:   200, by: byUpstream, access: map[string][]string{"access-control-allow-origin": {www}},
 			others:   with(noIsolation, map[string][]string{"timing-allow-origin": nil}),
 			counters: []string{"corswasm.audit.agreements", "corswasm.audit.rule.legacy-billing.agreements", observationsLogged},
+			verdict:  "kind=actual verdict=allowed rule=legacy-billing mode=audit audit=agree",
 			logs: []string{`,"rule":"legacy-billing","path":"/billing/","kind":"actual","origin":"` + www + `","method":"GET","status":200,` +
 				`"answer":{"access-control-allow-origin":["` + www + `"]}}`},
 		},
@@ -132,6 +140,7 @@ func auditMode() []exchange {
 			desc: "an upstream that disagrees: counted and logged", config: "edge", method: "GET", path: "/billing/invoices", headers: []string{"Origin", www},
 			status: 200, by: byUpstream, others: noIsolation,
 			counters: []string{"corswasm.audit.disagreements.actual_origin", "corswasm.audit.rule.legacy-billing.disagreements", observationsLogged},
+			verdict:  "kind=actual verdict=allowed rule=legacy-billing mode=audit audit=actual_origin",
 			logs: []string{`corswasm: audit: rule "legacy-billing" disagrees (actual_origin): origin "` + www + `", path "/billing/invoices"`,
 				`"kind":"actual","origin":"` + www + `","method":"GET","status":200,"answer":{}}`},
 		},
@@ -147,6 +156,7 @@ func auditMode() []exchange {
 				"access-control-max-age":       {"600"},
 			},
 			counters: []string{"corswasm.audit.agreements", "corswasm.audit.rule.legacy-billing.agreements", observationsLogged},
+			verdict:  "kind=preflight verdict=allowed rule=legacy-billing mode=audit audit=agree",
 			logs: []string{`,"rule":"legacy-billing","path":"/billing/","kind":"preflight","origin":"` + www + `","method":"PUT","request_headers":"content-type",` +
 				`"status":200,"answer":{"access-control-allow-origin":["` + www + `"],"access-control-allow-methods":["PUT, DELETE"],` +
 				`"access-control-allow-headers":["content-type"],"access-control-max-age":["600"]}}`},
@@ -161,6 +171,7 @@ func auditMode() []exchange {
 				"access-control-allow-methods": {"PUT"},
 			},
 			counters: []string{"corswasm.audit.disagreements.preflight_verdict", "corswasm.audit.rule.legacy-billing.disagreements", observationsLogged},
+			verdict:  "kind=preflight verdict=rejected reason=origin_not_allowed rule=legacy-billing mode=audit audit=preflight_verdict",
 			logs:     []string{`corswasm: audit: rule "legacy-billing" disagrees (preflight_verdict): origin "` + evil + `"`, `corswasm: observation {"v":1,"host":`},
 		},
 	}
@@ -180,12 +191,14 @@ func isolationHeaders() []exchange {
 			status: 200, by: byUpstream, access: map[string][]string{"access-control-allow-origin": {www}}, vary: []string{"Origin"},
 			others:   with(isolation, map[string][]string{"timing-allow-origin": {www}}),
 			counters: []string{"corswasm.actual.allowed"},
+			verdict:  "kind=actual verdict=allowed mode=enforce",
 		},
 		{
 			desc: "a disallowed origin's response, without Timing-Allow-Origin", config: "edge", method: "GET", path: "/x", headers: []string{"Origin", evil},
 			status: 200, by: byUpstream, vary: []string{"Origin"},
 			others:   with(isolation, map[string][]string{"timing-allow-origin": nil}),
 			counters: []string{"corswasm.actual.disallowed"},
+			verdict:  "kind=actual verdict=disallowed reason=origin_not_allowed mode=enforce",
 		},
 		{
 			desc: "a non-CORS response", config: "edge", method: "GET", path: "/x",
@@ -198,6 +211,7 @@ func isolationHeaders() []exchange {
 			status:   200, by: byUpstream, access: map[string][]string{"access-control-allow-origin": {www}}, vary: []string{"Origin"},
 			others:   with(isolation, map[string][]string{"cross-origin-resource-policy": {"cross-origin"}}),
 			counters: []string{"corswasm.actual.allowed"},
+			verdict:  "kind=actual verdict=allowed mode=enforce",
 		},
 		{
 			desc: "not on the filter's preflight reply", config: "edge", method: "OPTIONS", path: "/x",
@@ -210,6 +224,7 @@ func isolationHeaders() []exchange {
 				"access-control-max-age":       {"600"},
 			},
 			counters: []string{"corswasm.preflight.allowed"},
+			verdict:  "kind=preflight verdict=allowed mode=enforce",
 		},
 	}
 }

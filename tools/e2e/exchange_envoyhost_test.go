@@ -163,6 +163,10 @@ func harnessOutcome(s envoyhost.StreamResult) outcome {
 		counters:      s.MetricsDelta,
 		secondReplies: s.SecondLocalReplyIgnored,
 		logs:          []string{},
+		filterState:   s.FilterState(),
+	}
+	if o.filterState == nil {
+		o.filterState = map[string]string{}
 	}
 	if o.counters == nil { // no counter moved
 		o.counters = map[string]int64{}

@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"maps"
 	"net/url"
 	"strings"
 	"testing"
@@ -48,6 +49,14 @@ func exchangeOverHTTP(t *testing.T, cases []exchange) []outcome {
 			for _, l := range tg.host.Logs() {
 				if !l.Time.Before(start) {
 					o.logs = append(o.logs, l.Message)
+				}
+			}
+			// One exchange at a time: the streams that set filter state
+			// since it started are its own.
+			o.filterState = map[string]string{}
+			for _, f := range tg.host.FilterStates() {
+				if !f.Time.Before(start) {
+					maps.Copy(o.filterState, f.State)
 				}
 			}
 		}

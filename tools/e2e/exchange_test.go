@@ -48,6 +48,10 @@ type exchange struct {
 	// logs are texts the plugin logs during the exchange, where the
 	// backend can see its log.
 	logs []string
+	// verdict is the filter state wasm.corswasm.verdict the stream leaves
+	// (verdict_filter_state), where the backend can see it; "": the stream
+	// sets no filter state at all.
+	verdict string
 }
 
 // answerer says who answered a request.
@@ -76,6 +80,9 @@ type outcome struct {
 	// logs are the plugin's log lines during the exchange; nil if not
 	// observable.
 	logs []string
+	// filterState is the filter state the stream left, by key; nil if not
+	// observable.
+	filterState map[string]string
 	// problems are what the backend saw go wrong besides the response.
 	problems []string
 }
@@ -85,7 +92,7 @@ type outcome struct {
 var exchangeTables = []func() []exchange{
 	preflightAllowed, preflightVariants, preflightRejected, preflightForwarded,
 	actualRequests, varyMerging, upstreamCORSHeaders,
-	rules, auditMode, isolationHeaders,
+	rules, auditMode, isolationHeaders, rollouts,
 }
 
 // runExchanges runs the cases on the suite's backend, then checks each
@@ -139,6 +146,15 @@ func (x exchange) check(t *testing.T, o outcome) {
 	}
 	if o.secondReplies > 0 {
 		t.Errorf("the filter asked for %d more local replies after the first (a hung stream in Envoy)", o.secondReplies)
+	}
+	if o.filterState != nil {
+		want := map[string]string{}
+		if x.verdict != "" {
+			want["wasm.corswasm.verdict"] = x.verdict
+		}
+		if !maps.Equal(o.filterState, want) {
+			t.Errorf("filter state %q; want %q", o.filterState, want)
+		}
 	}
 	if o.logs != nil {
 		for _, want := range x.logs {

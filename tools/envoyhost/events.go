@@ -112,6 +112,24 @@ type StreamResult struct {
 	// VM was re-created for this stream.
 	VMFailedAtStart bool `json:"vm_failed_at_start"`
 	Reloaded        bool `json:"reloaded"`
+	// PropertiesSet lists the module's proxy_set_property calls in this
+	// stream, in order, as [key, value]: the key as Envoy's filter state
+	// has it, "wasm." + the path as sent.
+	PropertiesSet [][2]string `json:"properties_set"`
+}
+
+// FilterState is the filter state the stream's proxy_set_property calls
+// left: the last value of each key, as an access log reads it; nil when
+// there were none.
+func (s StreamResult) FilterState() map[string]string {
+	if len(s.PropertiesSet) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(s.PropertiesSet))
+	for _, kv := range s.PropertiesSet {
+		m[kv[0]] = kv[1]
+	}
+	return m
 }
 
 // End is the last event in request mode.

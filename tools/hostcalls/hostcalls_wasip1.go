@@ -11,6 +11,9 @@ import (
 
 func init() { abi.SetVMContext(&vm{}) }
 
+// propertyValue is calls.PropertyValue as bytes, made once.
+var propertyValue = []byte(calls.PropertyValue)
+
 type vm struct{ types.DefaultVMContext }
 
 func (*vm) NewPluginContext(uint32) types.PluginContext {
@@ -103,6 +106,10 @@ func (s *stream) OnHttpResponseHeaders(int, bool) types.Action {
 	case calls.Metric:
 		for range p.n {
 			ok = abi.IncrementMetric(p.counter, 1) == nil && ok
+		}
+	case calls.SetProperty:
+		for range p.n {
+			ok = abi.SetProperty(calls.Property, propertyValue) == nil && ok
 		}
 	}
 	if !ok && !p.reported {

@@ -42,6 +42,7 @@ func envFuncs() []hostFunc {
 			s[0] = uint64(st)
 		}},
 	}
+	funcs = append(funcs, hostFunc{"proxy_set_property", i32s(4), i32s(1), proxySetProperty})
 	funcs = append(funcs, httpFuncs()...)
 	for _, st := range unimplemented {
 		funcs = append(funcs, hostFunc{st.name, i32s(st.params), i32s(1), func(v *vm, s []uint64) {
@@ -53,13 +54,11 @@ func envFuncs() []hostFunc {
 }
 
 // unimplemented lists Envoy's other proxy-wasm host functions (timers,
-// shared data and queues, HTTP and gRPC callouts, properties, foreign
-// functions) with their number of i32 parameters.
+// shared data and queues, HTTP and gRPC callouts, foreign functions) with their number of i32 parameters.
 var unimplemented = []struct {
 	name   string
 	params int
 }{
-	{"proxy_set_property", 4},
 	{"proxy_set_tick_period_milliseconds", 1},
 	{"proxy_get_shared_data", 5},
 	{"proxy_set_shared_data", 5},

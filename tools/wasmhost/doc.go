@@ -100,12 +100,15 @@
 //   - Trailers, HTTP/2 and gRPC specifics, upgrades (WebSocket), 100
 //     Continue, and request routing: every request goes to Config.Upstream.
 //   - Unimplemented host functions: timers, shared data and queues,
-//     proxy_http_call, gRPC calls, proxy_set_property, foreign functions and
-//     proxy_get_status exist (so modules importing them load, as in Envoy)
-//     but return Unimplemented and log a warning. proxy_get_property answers
-//     only the string attributes Config.Properties gives a request (Envoy's
-//     routing attributes, xds.route_name, are for a test to play), NotFound
+//     proxy_http_call, gRPC calls, foreign functions and proxy_get_status
+//     exist (so modules importing them load, as in Envoy) but return
+//     Unimplemented and log a warning. proxy_get_property answers only the
+//     string attributes Config.Properties gives a request (Envoy's routing
+//     attributes, xds.route_name, are for a test to play), NotFound
 //     otherwise; proxy_get_log_level always reports info.
+//   - proxy_set_property stores the value in the stream's filter state
+//     under "wasm." + the path as sent, as Envoy does; Host.FilterStates
+//     gives what each stream set, as an access log reads it.
 //   - WASI: no arguments and no environment variables (Envoy can pass
 //     vm_config environment variables); stdout and stderr are split into
 //     lines, where Envoy logs each fd_write call as a line; fd_seek and

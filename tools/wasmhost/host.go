@@ -78,6 +78,7 @@ type Host struct {
 	closed    bool
 
 	logs          logStore
+	filterStates  filterStates
 	stats         statsStore
 	calls         hostCalls
 	doubleReplies atomic.Int64

@@ -27,6 +27,9 @@ type stream struct {
 	closed      bool // proxy_close_stream was called
 	// properties are the request's attributes (Config.Properties).
 	properties map[string]string
+	// filterState holds what proxy_set_property stored; nil until the
+	// first call.
+	filterState *StreamFilterState
 }
 
 // localReply is a proxy_send_local_response request. Envoy sends it after

@@ -25,6 +25,7 @@ const (
 	Replace
 	Add
 	Metric
+	SetProperty
 )
 
 // Kind is one kind of host call.
@@ -58,6 +59,13 @@ const (
 // Counter is the counter Metric increments, by one per call.
 const Counter = "hostcalls.calls"
 
+// Property and PropertyValue are what SetProperty sets, a value the size of
+// a usual corswasm verdict.
+const (
+	Property      = "hostcalls.property"
+	PropertyValue = "kind=preflight verdict=rejected reason=origin_not_allowed rule=partner-api mode=enforce"
+)
+
 // Kinds are every kind, in the order of the table.
 var Kinds = []Kind{
 	{GetFound, "get-found", "env.proxy_get_header_map_value",
@@ -71,6 +79,8 @@ var Kinds = []Kind{
 	{Add, "add", "env.proxy_add_header_map_value",
 		"add_header_map_value (each call adds a line the response then carries)"},
 	{Metric, "metric", "env.proxy_increment_metric", "increment_metric"},
+	{SetProperty, "set-property", "env.proxy_set_property",
+		"set_property, the same property again (corswasm's verdict_filter_state: a filter state entry)"},
 }
 
 // MaxN bounds the calls per request a configuration may ask for: enough for

@@ -98,7 +98,7 @@ func (c *converter) routeCORS(levels []corsLevel, h *hcm) *engine.Config {
 	if len(ps) == 0 {
 		return nil
 	}
-	mode, ok := c.enforcement(ps[0])
+	mode, percent, ok := c.enforcement(ps[0])
 	if !ok || mode == "" {
 		return nil
 	}
@@ -106,6 +106,7 @@ func (c *converter) routeCORS(levels []corsLevel, h *hcm) *engine.Config {
 	if mode == engine.Audit {
 		cfg.Mode = engine.Audit
 	}
+	cfg.EnforcePercent = percent
 	return cfg
 }
 
@@ -184,57 +185,75 @@ func envoyOrigins(ms []*matcherv3.StringMatcher) []originMatcher {
 }
 
 // enforcement maps the most specific policy's filter_enabled and
-// shadow_enabled onto corswasm: "enforce", "audit" (shadow mode: Envoy
-// only counts origins, as audit mode changes nothing), or "" when the
-// filter does nothing (CorsFilter::decodeHeaders returns at once when
-// neither is on). ok is false when refused.
-func (c *converter) enforcement(p *envoyPolicy) (mode string, ok bool) {
-	enabled, ok := c.share(p.from, "filter_enabled", p.filterEnabled, true)
+// shadow_enabled onto corswasm: "enforce" (with the enforced share when
+// filter_enabled is below 100%), "audit" (shadow mode: Envoy only counts
+// origins, as audit mode changes nothing), or "" when the filter does
+// nothing (CorsFilter::decodeHeaders returns at once when neither is on).
+// ok is false when refused.
+//
+// Outside filter_enabled's share Envoy's filter changes nothing, whether
+// shadow_enabled counts those requests or not; so does audit mode, which
+// enforce_percent applies to the rest: shadow_enabled then changes nothing
+// either.
+func (c *converter) enforcement(p *envoyPolicy) (mode string, percent *int, ok bool) {
+	enabled, exact, ok := c.percentOf(p.from, "filter_enabled", p.filterEnabled, 100)
 	switch {
 	case !ok:
-		return "", false
-	case enabled:
-		return engine.Enforce, true
+		return "", nil, false
+	case enabled == 100:
+		return engine.Enforce, nil, true
+	case enabled > 0:
+		if !exact {
+			c.policyNote("%s: filter_enabled %s is not a whole percentage: rounded down to %d%%, so that the rule never applies the policy to a larger share than Envoy did", p.from, fraction(p.filterEnabled), enabled)
+		}
+		c.policyNote("%s: filter_enabled %d%%: the rule enforces that share (\"enforce_percent\": %d) and audits the rest, changing nothing of it, as Envoy's filter does outside its share; Envoy picks the requests at random, corswasm by origin and host, so that a page sees one behaviour", p.from, enabled, enabled)
+		return engine.Enforce, &enabled, true
+	case !exact:
+		c.policyNote("%s: filter_enabled %s is below 1%%: rounded down to 0%%, so that the rule never applies the policy to a larger share than Envoy did", p.from, fraction(p.filterEnabled))
 	}
-	shadow, ok := c.share(p.from, "shadow_enabled", p.shadowEnabled, false)
+	shadow, _, ok := c.percentOf(p.from, "shadow_enabled", p.shadowEnabled, 0)
 	switch {
 	case !ok:
-		return "", false
-	case shadow:
+		return "", nil, false
+	case shadow == 100:
 		c.policyNote("%s: filter_enabled 0%% with shadow_enabled 100%%: Envoy only counts allowed and refused origins; the rule is in \"mode\": \"audit\", which changes nothing either and compares corswasm's answers with the upstream's", p.from)
-		return engine.Audit, true
+		return engine.Audit, nil, true
+	case p.shadowEnabled.GetDefaultValue().GetNumerator() > 0:
+		c.policyNote("%s: filter_enabled 0%% with shadow_enabled %s: Envoy only counts allowed and refused origins of that share; the rule is in \"mode\": \"audit\", which changes nothing either, and compares every request's answer, not a share", p.from, fraction(p.shadowEnabled))
+		return engine.Audit, nil, true
 	}
 	c.policyNote("%s: filter_enabled 0%%: Envoy's CORS filter leaves these requests alone; so does the rule (\"enabled\": false)", p.from)
-	return "", true
+	return "", nil, true
 }
 
-// share reads a RuntimeFractionalPercent that is either always or never
-// on; absent, it is unset. Envoy evaluates it per request
+// percentOf reads a RuntimeFractionalPercent as the whole percentage of
+// requests it applies to, rounded down (exact says whether it was whole);
+// absent, it is unset. Envoy evaluates it per request
 // (SnapshotImpl::featureEnabled in source/common/runtime/runtime_impl.cc):
 // the runtime key's value when the runtime sets one, the default
 // otherwise, on for a random value below the numerator out of the
 // denominator (ProtobufPercentHelper::evaluateFractionalPercent): never
-// at 0, always from the denominator up. Any other share, and a runtime
-// key, whose value the file does not show, are refused: corswasm decides
-// all of a rule's requests or none, and has no runtime.
-func (c *converter) share(from, field string, f *corev3.RuntimeFractionalPercent, unset bool) (on, ok bool) {
+// at 0, always from the denominator up. A runtime key, whose value the
+// file does not show, is refused: corswasm has no runtime.
+func (c *converter) percentOf(from, field string, f *corev3.RuntimeFractionalPercent, unset int) (pct int, exact, ok bool) {
 	if f == nil {
-		return unset, true
+		return unset, true, true
 	}
 	num, den := uint64(f.GetDefaultValue().GetNumerator()), denominator(f.GetDefaultValue().GetDenominator())
-	pct := fmt.Sprintf("%d/%d", num, den)
 	if f.RuntimeKey != "" {
-		c.refuse("%s: %s takes its share of requests from Envoy's runtime key %q when the runtime sets it (%s otherwise), which the file does not show, and corswasm has no runtime; if the runtime does not set %q (see Envoy's /runtime admin page), remove runtime_key and convert again", from, field, f.RuntimeKey, pct, f.RuntimeKey)
-		return false, false
+		c.refuse("%s: %s takes its share of requests from Envoy's runtime key %q when the runtime sets it (%s otherwise), which the file does not show, and corswasm has no runtime; if the runtime does not set %q (see Envoy's /runtime admin page), remove runtime_key and convert again", from, field, f.RuntimeKey, fraction(f), f.RuntimeKey)
+		return 0, false, false
 	}
-	switch {
-	case num == 0:
-		return false, true
-	case num >= den:
-		return true, true
+	if num >= den {
+		return 100, true, true
 	}
-	c.refuse("%s: %s %s: Envoy applies it to that share of requests, chosen at random; a corswasm rule decides all of its requests or none", from, field, pct)
-	return false, false
+	return int(num * 100 / den), num*100%den == 0, true
+}
+
+// fraction writes a RuntimeFractionalPercent's default as
+// numerator/denominator.
+func fraction(f *corev3.RuntimeFractionalPercent) string {
+	return fmt.Sprintf("%d/%d", f.GetDefaultValue().GetNumerator(), denominator(f.GetDefaultValue().GetDenominator()))
 }
 
 func denominator(d typev3.FractionalPercent_DenominatorType) uint64 {

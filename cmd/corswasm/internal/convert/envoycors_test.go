@@ -189,18 +189,51 @@ virtual_hosts:
 	}
 }
 
-// filter_enabled and shadow_enabled convert when always or never on;
-// any other share, or a runtime key, is refused with the reason.
+// filter_enabled below 100% becomes enforce_percent, rounded down when not
+// a whole percentage (never enforcing a larger share than Envoy); any
+// share of shadow_enabled under filter_enabled 0% is audit mode; a runtime
+// key is refused with the reason.
 func TestEnvoyFractions(t *testing.T) {
 	for _, tc := range []struct{ fields, refusal string }{
-		{`filter_enabled: {default_value: {numerator: 50}}`, `filter_enabled 50/100: Envoy applies it to that share of requests, chosen at random`},
 		{`filter_enabled: {default_value: {numerator: 100}, runtime_key: cors.www.enabled}`, `filter_enabled takes its share of requests from Envoy's runtime key "cors.www.enabled" when the runtime sets it (100/100 otherwise)`},
-		{`filter_enabled: {default_value: {numerator: 0}}, shadow_enabled: {default_value: {numerator: 1, denominator: MILLION}}`, `shadow_enabled 1/1000000`},
 		{`filter_enabled: {default_value: {numerator: 0}}, shadow_enabled: {default_value: {numerator: 100}, runtime_key: cors.shadow}`, `shadow_enabled takes its share of requests from Envoy's runtime key "cors.shadow"`},
 	} {
 		r := convertRaw(t, envoyRoutes("", corsPolicy(`allow_origin_string_match: [{exact: "https://a.example"}], `+tc.fields), "", "", ""))
 		if !hasLine(r.Refusals, `route configuration "edge" virtual_hosts[0] "api": `+tc.refusal) {
 			t.Errorf("%s: refusals %q; want %q", tc.fields, r.Refusals, tc.refusal)
+		}
+	}
+	for _, tc := range []struct {
+		fields  string
+		percent int    // the rule's enforce_percent; 0: not set
+		mode    string // the rule's mode
+		note    string
+	}{
+		{`filter_enabled: {default_value: {numerator: 50}}`, 50, "", `filter_enabled 50%: the rule enforces that share ("enforce_percent": 50) and audits the rest`},
+		{`filter_enabled: {default_value: {numerator: 125, denominator: TEN_THOUSAND}}`, 1, "", `filter_enabled 125/10000 is not a whole percentage: rounded down to 1%`},
+		{`filter_enabled: {default_value: {numerator: 999999, denominator: MILLION}}, shadow_enabled: {default_value: {numerator: 100}, runtime_key: x}`, 99, "", `rounded down to 99%`},
+		{`filter_enabled: {default_value: {numerator: 5, denominator: TEN_THOUSAND}}, shadow_enabled: {default_value: {numerator: 100}}`, 0, "audit", `filter_enabled 5/10000 is below 1%: rounded down to 0%`},
+		{`filter_enabled: {default_value: {numerator: 0}}, shadow_enabled: {default_value: {numerator: 1, denominator: MILLION}}`, 0, "audit", `filter_enabled 0% with shadow_enabled 1/1000000`},
+	} {
+		_, r := convertAll(t, envoyRoutes("", corsPolicy(`allow_origin_string_match: [{exact: "https://a.example"}], `+tc.fields), "", "", ""))
+		var percent int
+		var mode string
+		if c := r.Config; len(c.Rules) > 0 {
+			if c.Rules[0].EnforcePercent != nil {
+				percent = *c.Rules[0].EnforcePercent
+			}
+			mode = c.Rules[0].Mode
+		} else {
+			if c.EnforcePercent != nil {
+				percent = *c.EnforcePercent
+			}
+			mode = c.Mode
+		}
+		if percent != tc.percent || mode != tc.mode {
+			t.Errorf("%s: enforce_percent %d, mode %q; want %d, %q\n%s", tc.fields, percent, mode, tc.percent, tc.mode, r.JSON)
+		}
+		if !hasLine(r.Notes, tc.note) {
+			t.Errorf("%s: notes %q; want %q", tc.fields, r.Notes, tc.note)
 		}
 	}
 	// shadow_enabled changes nothing while filter_enabled is always on,

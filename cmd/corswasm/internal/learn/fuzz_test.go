@@ -57,7 +57,7 @@ func fuzzObservations(data []byte) []*Observation {
 	return obs
 }
 
-// Any set of observations yields a proposal policy.Check accepts, or a
+// Any set of observations yields a proposal engine.Check accepts, or a
 // clear refusal.
 func FuzzLearn(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 0, 0, 0, 1, 0, 0})

@@ -18,7 +18,7 @@ type Report struct {
 	// proposal, such as a subdomain wildcard; the proposal never makes
 	// them.
 	Suggestions []string `json:"suggestions,omitempty"`
-	// Warnings are policy.Check's warnings about the proposal.
+	// Warnings are engine.Check's warnings about the proposal.
 	Warnings []string `json:"warnings,omitempty"`
 }
 
