@@ -139,7 +139,13 @@ func GetHeaderMapPairs(mt MapType) ([]byte, error) {
 func HeaderMapValue(mt MapType, key string) (value string, found bool, err error) {
 	kp, kn := stringArg(key)
 	resetResult()
-	st := proxyGetHeaderMapValue(uint32(mt), kp, kn, &retAddr, &retSize)
+	return stringResult(proxyGetHeaderMapValue(uint32(mt), kp, kn, &retAddr, &retSize))
+}
+
+// stringResult reads the answer of a call that returned st and, unless the
+// host answered NotFound (found false), a string in the host-filled buffer
+// (see resetResult): the string shares that buffer.
+func stringResult(st uint32) (value string, found bool, err error) {
 	if st == uint32(StatusNotFound) {
 		retAddr, retSize = 0, 0
 		return "", false, nil

@@ -2,8 +2,6 @@
 
 package abi
 
-import "unsafe"
-
 //go:wasmimport env proxy_get_property
 func proxyGetProperty(pathData *byte, pathSize uint32, returnData, returnSize *uint32) uint32
 
@@ -17,14 +15,5 @@ func proxyGetProperty(pathData *byte, pathSize uint32, returnData, returnSize *u
 func Property(path string) (value string, found bool, err error) {
 	pp, pn := stringArg(path)
 	resetResult()
-	st := proxyGetProperty(pp, pn, &retAddr, &retSize)
-	if st == uint32(StatusNotFound) {
-		retAddr, retSize = 0, 0
-		return "", false, nil
-	}
-	b, err := takeResult(st)
-	if err != nil || len(b) == 0 {
-		return "", err == nil, err
-	}
-	return unsafe.String(unsafe.SliceData(b), len(b)), true, nil
+	return stringResult(proxyGetProperty(pp, pn, &retAddr, &retSize))
 }
