@@ -21,9 +21,8 @@
 //	go -C tools run ./bench -module ../build/cors.wasm -allocstat ../build/cors-allocstat.wasm
 //
 // Files: kinds.go the requests, local.go and envoy.go the hosts (envoy.go
-// the engines),
-// allocs.go the allocation count, hostcalls.go the one-host-call table,
-// table.go the rest of the output.
+// the engines), allocs.go the allocation count, hostcalls.go the
+// one-host-call table, table.go the rest of the output.
 package main
 
 import (
