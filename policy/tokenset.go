@@ -60,7 +60,9 @@ func (s *tokenSet) hasFold(name string) bool {
 		return s.hasFoldHashed(name)
 	}
 	for _, m := range s.small {
-		if len(m) == len(name) && equalLower(name, m) {
+		// Browsers send the names in lower case: the byte comparison
+		// (word by word) usually decides.
+		if len(m) == len(name) && (m == name || equalLower(name, m)) {
 			return true
 		}
 	}
