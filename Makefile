@@ -219,11 +219,13 @@ BENCH_SOAK ?= 1000000
 BENCH_CALL_N ?= 10
 BENCH_CALL_LOCAL_N ?= 40000
 BENCH_CALL_ENVOY_LOOP ?= 20000
+BENCH_ENGINES ?= wasmtime,v8
 
-bench: build $(ALLOCSTAT) ## the module benchmark table: cors.wasm and the floor module (its host calls alone) against a pass-through module, and one host call of each kind, local host and Envoy's host library; then what allow_origin_regexes cost at worst, natively: analysing them, and matching a request
+bench: build $(ALLOCSTAT) ## the module benchmark table: cors.wasm and the floor module (its host calls alone) against a pass-through module, and one host call of each kind, local host and Envoy's host library on Wasmtime and V8; then what allow_origin_regexes cost at worst, natively: analysing them, and matching a request
 	ENVOYHOST_KIT=$(KIT) $(TOOLS_GO) run ./bench -module $(CURDIR)/$(MODULE) -allocstat $(CURDIR)/$(ALLOCSTAT) -config $(CURDIR)/envoy/cors.json \
 		-runs $(BENCH_RUNS) -local-n $(BENCH_LOCAL_N) -envoy-loop $(BENCH_ENVOY_LOOP) -soak $(BENCH_SOAK) \
-		-call-n $(BENCH_CALL_N) -call-local-n $(BENCH_CALL_LOCAL_N) -call-envoy-loop $(BENCH_CALL_ENVOY_LOOP)
+		-call-n $(BENCH_CALL_N) -call-local-n $(BENCH_CALL_LOCAL_N) -call-envoy-loop $(BENCH_CALL_ENVOY_LOOP) \
+		-engines $(BENCH_ENGINES)
 	go test -run '^$$' -bench 'RegexWorstShapes|StepCost|RegexConfiguration|RegexHostileOrigin' -benchmem -benchtime $(BENCHTIME) ./internal/engine/...
 
 bench-go: build ## the Go benchmarks: the policy engine, the module in the local host, and corswasm convert on large inputs

@@ -18,12 +18,12 @@ type scope struct {
 	withoutOrigin verdict
 
 	anyMethod bool
-	methods   map[string]struct{}
+	methods   tokenSet
 	acam      string // Access-Control-Allow-Methods, "" for none or when echoed
 
 	anyHeader bool
-	headers   map[string]struct{} // lower case
-	acah      string              // Access-Control-Allow-Headers, "" for none or when echoed
+	headers   tokenSet // lower case
+	acah      string   // Access-Control-Allow-Headers, "" for none or when echoed
 
 	aceh           string // Access-Control-Expose-Headers, "" for none
 	acma           string // Access-Control-Max-Age, "" for none
@@ -153,7 +153,6 @@ func (k *compiler) compile() *scope {
 }
 
 func (k *compiler) methods(s *scope) {
-	s.methods = make(map[string]struct{})
 	var list []string
 	for i, m := range k.c.AllowMethods {
 		const field = "allow_methods"
@@ -181,11 +180,10 @@ func (k *compiler) methods(s *scope) {
 			k.errorf(CodeMethodCase, field, i, quote(m), "browsers always send this method as "+quote(upper)+", and methods compare case-sensitively; write "+quote(upper))
 			continue
 		}
-		if _, dup := s.methods[m]; dup {
+		if !s.methods.add(m) {
 			k.warnf(CodeDuplicate, field, i, quote(m), "duplicate; remove it")
 			continue
 		}
-		s.methods[m] = struct{}{}
 		list = append(list, m)
 	}
 	switch {
@@ -200,7 +198,6 @@ func (k *compiler) methods(s *scope) {
 }
 
 func (k *compiler) allowHeaders(s *scope) {
-	s.headers = make(map[string]struct{})
 	var list []string
 	for i, h := range k.c.AllowHeaders {
 		const field = "allow_headers"
@@ -222,18 +219,17 @@ func (k *compiler) allowHeaders(s *scope) {
 			k.errorf(CodeForbiddenHeader, field, i, quote(h), "a forbidden request header (Fetch §2.2.2): browsers never let scripts send it, so it never needs allowing")
 			continue
 		}
-		if _, dup := s.headers[lower]; dup {
+		if !s.headers.add(lower) {
 			k.warnf(CodeDuplicate, field, i, quote(h), "duplicate (header names are case-insensitive); remove it")
 			continue
 		}
-		s.headers[lower] = struct{}{}
 		list = append(list, lower)
 	}
 	if !s.anyHeader {
 		s.acah = strings.Join(list, ", ")
 		return
 	}
-	_, auth := s.headers["authorization"]
+	auth := s.headers.has("authorization")
 	if len(list) > 1 || len(list) == 1 && !auth {
 		k.warnf(CodeRedundant, "allow_headers", -1, "", "\"*\" allows every header but authorization; the other names are redundant")
 	}

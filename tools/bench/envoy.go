@@ -16,19 +16,39 @@ import (
 // Envoy's host library: the envoyhost kit's harness, driven by package
 // envoyhost, restricted calls trapping as in Envoy with V8.
 
-// harness returns the harness binary: given, or built by the kit. Without
-// the kit (or its build's packages) it returns a note for the table
-// instead; a kit that fails to build is an error.
-func harness(ctx context.Context, given string) (path, note string, err error) {
+// engine is a Wasm runtime the kit's harness can run Envoy's host library
+// on: its name in the tables, and its ENVOYHOST_ENGINE value.
+type engine struct{ name, kit string }
+
+// engines are those make bench measures, in the tables' order: Wasmtime,
+// and V8, Envoy's default runtime.
+var engines = []engine{{"Wasmtime", "wasmtime"}, {"V8", "v8"}}
+
+// engineEnv is the variable that chooses the engine of the harness the kit
+// builds (../shared/envoyhost/README.md).
+const engineEnv = "ENVOYHOST_ENGINE"
+
+// harness returns the harness binary for engine e: given, or built by the
+// kit with e's ENVOYHOST_ENGINE. Without the kit (or its build's packages)
+// it returns a note for the table instead; a kit that fails to build is an
+// error.
+func harness(ctx context.Context, given string, e engine) (path, note string, err error) {
 	if given != "" {
 		if _, err := os.Stat(given); err != nil {
 			return "", "", err
 		}
 		return given, "", nil
 	}
+	old, had := os.LookupEnv(engineEnv)
+	os.Setenv(engineEnv, e.kit)
 	path, err = envoyhost.Harness(ctx)
+	if had {
+		os.Setenv(engineEnv, old)
+	} else {
+		os.Unsetenv(engineEnv)
+	}
 	if errors.Is(err, envoyhost.ErrKitUnavailable) {
-		return "", "Envoy host library: not measured: " + err.Error(), nil
+		return "", "Envoy host library, " + e.name + ": not measured: " + err.Error(), nil
 	}
 	return path, "", err
 }

@@ -27,13 +27,6 @@ import (
 // double the table's time. Each run's difference is taken against its own
 // baseline, so a machine that slows down between runs moves both.
 
-// callResults are the table's measurements: n calls per request, and each
-// host's runs (envoy nil when Envoy's host library was not measured).
-type callResults struct {
-	n            int
-	local, envoy *callTimes
-}
-
 // callTimes are one host's runs: ns per request with no call, and ns per
 // call of each kind by name, (t(n) − t(none)) / n of the same run.
 type callTimes struct {
@@ -117,26 +110,36 @@ func envoyCalls(ctx context.Context, opts envoyhost.Options, module string, runs
 
 // callTable renders the table: per kind, ns per call in each host, median
 // (range) over the runs; then each host's time per request without a call.
-func (c *callResults) callTable() string {
+func (r results) callTable() string {
 	var b strings.Builder
 	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
 	p("One host call: the hostcalls module (tools/hostcalls) makes %d calls of one kind per request on the response header map, "+
-		"and nothing else; (its time − its time with no call) / %d, each run against its own run's, ns per call, median (range).\n\n", c.n, c.n)
-	p("| host call | local host ns | Envoy host library ns |\n|---|---|---|\n")
+		"and nothing else; (its time − its time with no call) / %d, each run against its own run's, ns per call, median (range).\n\n", r.callN, r.callN)
+	p("| host call |")
+	for _, h := range r.hosts {
+		p(" %s ns |", h.name)
+	}
+	p("\n|---|%s\n", strings.Repeat("---|", len(r.hosts)))
 	for _, k := range calls.Kinds {
-		p("| %s | %s |", k.Label, nsCell(c.local.perCall[k.Name]))
-		if c.envoy != nil {
-			p(" %s |\n", nsCell(c.envoy.perCall[k.Name]))
+		p("| %s |", k.Label)
+		for _, h := range r.hosts {
+			if h.calls == nil {
+				p(" – |")
+			} else {
+				p(" %s |", nsCell(h.calls.perCall[k.Name]))
+			}
+		}
+		p("\n")
+	}
+	p("| (a request with no call, µs) |")
+	for _, h := range r.hosts {
+		if h.calls == nil {
+			p(" – |")
 		} else {
-			p(" – |\n")
+			p(" %s |", cell(h.calls.none))
 		}
 	}
-	p("| (a request with no call, µs) | %s |", cell(c.local.none))
-	if c.envoy != nil {
-		p(" %s |\n", cell(c.envoy.none))
-	} else {
-		p(" – |\n")
-	}
+	p("\n")
 	return b.String()
 }
 

@@ -3,14 +3,16 @@
 // Command bench prints the module benchmark table of `make bench`: per kind
 // of request, what cors.wasm costs against a pass-through module built on
 // the same Go runtime and ABI binding, in the local host (tools/wasmhost, on
-// wazero) and in Envoy's own Wasm host library (the envoyhost kit's harness,
-// through package tools/envoyhost, when the kit can be built); what the
-// floor module (tools/floor: cors.wasm's host calls and nothing else) costs
-// against the same pass-through, and cors.wasm minus the floor, the filter's
+// wazero) and in Envoy's own Wasm host library on each engine the kit
+// builds it for, Wasmtime and V8 (the envoyhost kit's harness, through
+// package tools/envoyhost, when the kit can be built; -engines chooses);
+// what the floor module (tools/floor: cors.wasm's host calls and nothing
+// else) costs against the same pass-through, and cors.wasm minus the floor, the filter's
 // own work; what one host call of each kind costs in each host (the
 // hostcalls module, tools/hostcalls); heap allocations per request (the
 // allocation-counting test build); linear memory after many requests; the
-// modules' sizes.
+// modules' sizes. Each host gets a table of its own; linear memory per VM
+// is reported for each engine.
 //
 // Timings on a shared machine are noisy: the modules run in the same
 // process, interleaved, each measurement is repeated (-runs) and the table
@@ -18,9 +20,9 @@
 //
 //	go -C tools run ./bench -module ../build/cors.wasm -allocstat ../build/cors-allocstat.wasm
 //
-// Files: kinds.go the requests, local.go and envoy.go the two hosts,
-// allocs.go the allocation count, hostcalls.go the one-host-call table,
-// table.go the rest of the output.
+// Files: kinds.go the requests, local.go and envoy.go the hosts (envoy.go
+// the engines), allocs.go the allocation count, hostcalls.go the
+// one-host-call table, table.go the rest of the output.
 package main
 
 import (
@@ -29,6 +31,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/corswasm/corswasm/internal/testing/testmodule"
 	"github.com/corswasm/corswasm/tools/envoyhost"
@@ -46,7 +50,10 @@ type options struct {
 	// per request are a difference of microseconds, which fewer requests
 	// still show.
 	callN, callLocalN, callEnvoyLoop int
-	harness                          string
+	// harnesses are the harness binaries given by engine name (default:
+	// built by the kit); engines the engines measured.
+	harnesses map[string]*string
+	engines   string
 }
 
 func main() {
@@ -64,7 +71,11 @@ func main() {
 	flag.IntVar(&o.localN, "local-n", 20000, "requests per measurement in the local host")
 	flag.IntVar(&o.envoyLoop, "envoy-loop", 200000, "requests per measurement in Envoy's host library (the harness's --loop)")
 	flag.IntVar(&o.soak, "soak", 1000000, "mixed requests of the memory soak")
-	flag.StringVar(&o.harness, "harness", "", "the envoyhost harness binary (default: built by the kit, $ENVOYHOST_KIT or ../shared/envoyhost)")
+	o.harnesses = map[string]*string{
+		"Wasmtime": flag.String("harness", "", "the envoyhost harness binary on Wasmtime (default: built by the kit, $ENVOYHOST_KIT or ../shared/envoyhost)"),
+		"V8":       flag.String("harness-v8", "", "the envoyhost harness binary on V8 (default: built by the kit with ENVOYHOST_ENGINE=v8)"),
+	}
+	flag.StringVar(&o.engines, "engines", "wasmtime,v8", "the engines Envoy's host library is measured on, comma-separated (\"\": none)")
 	flag.StringVar(&o.before, "before", "", "another build of the module (e.g. before a change), measured interleaved with the others and shown in a second table")
 	flag.Parse()
 	if err := run(context.Background(), o); err != nil {
@@ -85,7 +96,7 @@ func run(ctx context.Context, o options) error {
 			*p = filepath.Join(root, *p)
 		}
 	}
-	for _, p := range []*string{&o.module, &o.allocstat, &o.config, &o.passthrough, &o.floor, &o.hostcalls, &o.harness, &o.before} {
+	for _, p := range []*string{&o.module, &o.allocstat, &o.config, &o.passthrough, &o.floor, &o.hostcalls, &o.before, o.harnesses["Wasmtime"], o.harnesses["V8"]} {
 		abs(p)
 	}
 	config, err := os.ReadFile(o.config)
@@ -123,14 +134,19 @@ func run(ctx context.Context, o options) error {
 			return fmt.Errorf("%w (make bench builds the modules)", err)
 		}
 	}
+	measured, err := chosenEngines(o.engines)
+	if err != nil {
+		return err
+	}
 	r := results{module: filepath.Base(o.module), config: rel(root, o.config), runs: o.runs, soakN: o.soak,
 		size: len(modules[modCors]), passthroughSize: len(modules[modPassthrough]), floorSize: len(modules[modFloor])}
 	if o.before != "" {
 		r.before, r.beforeSize = rel(root, o.before), len(modules[modBefore])
 	}
 
+	local := host{name: "local host"}
 	progress("local host: %d runs of %d requests per kind and module", o.runs, o.localN)
-	if r.local, err = localTimes(modules, config, o.runs, o.localN); err != nil {
+	if local.times, err = localTimes(modules, config, o.runs, o.localN); err != nil {
 		return fmt.Errorf("local host: %w", err)
 	}
 	if o.allocstat != "" {
@@ -144,44 +160,78 @@ func run(ctx context.Context, o options) error {
 		}
 		r.allocs = &a
 	}
-	var hostcalls []byte
 	if o.callN > 0 {
-		if hostcalls, err = os.ReadFile(o.hostcalls); err != nil {
+		r.callN = o.callN
+		hostcalls, err := os.ReadFile(o.hostcalls)
+		if err != nil {
 			return fmt.Errorf("the hostcalls module: %w", err)
 		}
-		r.calls = &callResults{n: o.callN}
 		progress("local host, one host call: %d runs of %d requests, with none and with %d calls of each kind", o.runs, o.callLocalN, o.callN)
-		if r.calls.local, err = localCalls(hostcalls, o.runs, o.callN, o.callLocalN); err != nil {
+		if local.calls, err = localCalls(hostcalls, o.runs, o.callN, o.callLocalN); err != nil {
 			return fmt.Errorf("local host, the hostcalls module: %w", err)
 		}
 	}
+	r.hosts = append(r.hosts, local)
 
-	h, note, err := harness(ctx, o.harness)
-	if err != nil {
-		return err
-	}
-	if note != "" {
-		progress("%s", note)
-		r.envoyNote = note
-	} else {
-		opts := envoyhost.Options{Harness: h, Config: config, Restricted: envoyhost.RestrictedTrap, NoReload: true}
-		progress("Envoy host library (%s): %d runs of --loop %d per kind and module", h, o.runs, o.envoyLoop)
-		if r.envoy, err = envoyTimes(ctx, opts, paths, o.runs, o.envoyLoop); err != nil {
-			return fmt.Errorf("Envoy host library: %w", err)
+	for _, e := range measured {
+		h, err := envoyHost(ctx, o, e, config, paths)
+		if err != nil {
+			return fmt.Errorf("Envoy host library, %s: %w", e.name, err)
 		}
-		progress("Envoy host library: memory soak of %d mixed requests per module", o.soak)
-		if r.soaks, err = envoySoaks(ctx, opts, []string{paths[modPassthrough], paths[modCors]}, o.soak); err != nil {
-			return fmt.Errorf("Envoy host library: %w", err)
-		}
-		if r.calls != nil {
-			progress("Envoy host library, one host call: %d runs of --loop %d, with none and with %d calls of each kind", o.runs, o.callEnvoyLoop, o.callN)
-			if r.calls.envoy, err = envoyCalls(ctx, opts, o.hostcalls, o.runs, o.callN, o.callEnvoyLoop); err != nil {
-				return fmt.Errorf("Envoy host library, the hostcalls module: %w", err)
-			}
-		}
+		r.hosts = append(r.hosts, h)
 	}
 	fmt.Print(r.table())
 	return nil
+}
+
+// chosenEngines returns the engines named in list (comma-separated, case
+// ignored), in the tables' order.
+func chosenEngines(list string) ([]engine, error) {
+	var out []engine
+	names := strings.Split(strings.ToLower(list), ",")
+	for i := range names {
+		names[i] = strings.TrimSpace(names[i])
+	}
+	for _, e := range engines {
+		if slices.Contains(names, e.kit) {
+			out = append(out, e)
+		}
+	}
+	for _, n := range names {
+		if n != "" && !slices.ContainsFunc(engines, func(e engine) bool { return e.kit == n }) {
+			return nil, fmt.Errorf("-engines: unknown engine %q (wasmtime, v8)", n)
+		}
+	}
+	return out, nil
+}
+
+// envoyHost measures Envoy's host library on engine e: the modules' times,
+// the memory soaks and the one-host-call table. Without the kit it returns
+// the host with a note.
+func envoyHost(ctx context.Context, o options, e engine, config []byte, paths []string) (host, error) {
+	h := host{name: "Envoy host library, " + e.name}
+	harnessPath, note, err := harness(ctx, *o.harnesses[e.name], e)
+	if err != nil || note != "" {
+		progress("%s", note)
+		h.note = note
+		return h, err
+	}
+	opts := envoyhost.Options{Harness: harnessPath, Config: config, Restricted: envoyhost.RestrictedTrap, NoReload: true}
+	progress("%s (%s): %d runs of --loop %d per kind and module", h.name, harnessPath, o.runs, o.envoyLoop)
+	if h.times, err = envoyTimes(ctx, opts, paths, o.runs, o.envoyLoop); err != nil {
+		return h, err
+	}
+	progress("%s: memory soak of %d mixed requests per module", h.name, o.soak)
+	if h.soaks, err = envoySoaks(ctx, opts, []string{paths[modPassthrough], paths[modCors]}, o.soak); err != nil {
+		return h, err
+	}
+	if o.callN > 0 {
+		progress("%s, one host call: %d runs of --loop %d, with none and with %d calls of each kind", h.name, o.runs, o.callEnvoyLoop, o.callN)
+		if h.calls, err = envoyCalls(ctx, opts, o.hostcalls, o.runs, o.callN, o.callEnvoyLoop); err != nil {
+			return h, fmt.Errorf("the hostcalls module: %w", err)
+		}
+	}
+	return h, nil
 }
 
 // buildToolsModule builds the tools module's main package pkg (e.g.

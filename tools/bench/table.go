@@ -31,65 +31,67 @@ func newTimings(modules int) timings {
 	return t
 }
 
+// host is one host's measurements: the local host, or Envoy's host library
+// on one engine.
+type host struct {
+	// name heads the host's table and columns: "local host", "Envoy host
+	// library, Wasmtime"...
+	name string
+	// times is nil when the host was not measured, and note says why.
+	times timings
+	note  string
+	// calls is the one-host-call table's runs in this host (nil without
+	// that table).
+	calls *callTimes
+	// soaks are the memory soaks in Envoy's host library, of soakN mixed
+	// requests: the pass-through module, then cors.wasm (none in the local
+	// host).
+	soaks []envoyhost.SoakResult
+}
+
 // results is everything the table shows.
 type results struct {
 	module, config string // as shown
 	runs           int
-	local          timings
-	// envoy is nil when Envoy's host library was not measured, and
-	// envoyNote says why.
-	envoy     timings
-	envoyNote string
+	// hosts are the local host, then Envoy's host library on each engine.
+	hosts []host
 	// allocs is nil without the allocation-counting build.
 	allocs *allocCount
-	// soaks are the memory soaks in Envoy's host library, of soakN mixed
-	// requests: the pass-through module, then cors.wasm.
-	soakN int
-	soaks []envoyhost.SoakResult
+	soakN  int
 	// size, passthroughSize and floorSize are the modules' sizes in bytes.
 	size, passthroughSize, floorSize int
 	// before names the -before build ("" without one), beforeSize its
 	// size; its timings are modBefore's.
 	before     string
 	beforeSize int
-	// calls is nil without the one-host-call table.
-	calls *callResults
+	// callN is the hostcalls module's calls per request, 0 without the
+	// one-host-call table.
+	callN int
 }
 
 // table renders the results as the Markdown tables make bench prints.
 func (r results) table() string {
 	var b strings.Builder
 	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
-	p("Module benchmark: %s against the pass-through module, configuration %s; %d runs each, interleaved; median (range), ratio of the medians.\n\n",
+	p("Module benchmark: %s against the pass-through module, and the floor module (tools/floor: cors.wasm's host calls for each kind and nothing else), "+
+		"configuration %s; %d runs each, interleaved; median (range), ratio of the medians. "+
+		"floor/pass-through is what the host calls alone cost, cors.wasm − floor (difference of the medians) the filter's own work.\n\n",
 		r.module, r.config, r.runs)
-	p("| request | local host: pass-through µs | cors.wasm µs | ratio | Envoy host library: pass-through µs | cors.wasm µs | ratio |\n")
-	p("|---|---|---|---|---|---|---|\n")
-	for _, k := range kinds {
-		p("| %s | %s | %s |", k.label, cell(r.local[k.name][modPassthrough]), r.local.against(k, modCors))
-		if r.envoy != nil {
-			p(" %s | %s |\n", cell(r.envoy[k.name][modPassthrough]), r.envoy.against(k, modCors))
-		} else {
-			p(" – | – | – |\n")
+	for _, h := range r.hosts {
+		if h.times == nil {
+			p("%s\n\n", h.note)
+			continue
 		}
-	}
-	p("\nThe floor module (tools/floor) makes cors.wasm's host calls for each kind and nothing else, in the same runs: " +
-		"floor/pass-through is what the host calls alone cost, cors.wasm − floor (difference of the medians) the filter's own work.\n\n")
-	p("| request | local host: floor µs | floor/pass-through | cors.wasm − floor µs | Envoy host library: floor µs | floor/pass-through | cors.wasm − floor µs |\n")
-	p("|---|---|---|---|---|---|---|\n")
-	for _, k := range kinds {
-		p("| %s | %s |", k.label, r.local.floor(k))
-		if r.envoy != nil {
-			p(" %s |\n", r.envoy.floor(k))
-		} else {
-			p(" – | – | – |\n")
+		p("%s:\n\n", upperFirst(h.name))
+		p("| request | pass-through µs | cors.wasm µs | ratio | floor µs | floor/pass-through | cors.wasm − floor µs |\n")
+		p("|---|---|---|---|---|---|---|\n")
+		for _, k := range kinds {
+			p("| %s | %s | %s | %s |\n", k.label, cell(h.times[k.name][modPassthrough]), h.times.against(k, modCors), h.times.floor(k))
 		}
+		p("\n")
 	}
-	p("\n")
-	if r.calls != nil {
-		p("%s\n", r.calls.callTable())
-	}
-	if r.envoyNote != "" {
-		p("%s\n\n", r.envoyNote)
+	if r.callN > 0 {
+		p("%s\n", r.callTable())
 	}
 	p("| measure | value |\n|---|---|\n")
 	if a := r.allocs; a != nil {
@@ -97,27 +99,45 @@ func (r results) table() string {
 			a.requests, float64(a.allocs)/float64(a.requests), a.allocs, a.requests)
 		p("| linear memory, local host, after warm-up → after %d more requests | %s → %s |\n", a.requests, mib(a.memoryBefore), mib(a.memoryAfter))
 	}
-	if len(r.soaks) == 2 {
-		pt, cors := r.soaks[0], r.soaks[1]
-		p("| linear memory, Envoy host library, %d mixed requests: cors.wasm start → end (max) | %s → %s (%s) |\n",
-			r.soakN, mib(cors.MemoryStart), mib(cors.MemoryEnd), mib(cors.MemoryMax))
+	for _, h := range r.hosts {
+		if len(h.soaks) != 2 {
+			continue
+		}
+		pt, cors := h.soaks[0], h.soaks[1]
+		p("| linear memory per VM, %s, %d mixed requests: cors.wasm start → end (max) | %s → %s (%s) |\n",
+			h.name, r.soakN, mib(cors.MemoryStart), mib(cors.MemoryEnd), mib(cors.MemoryMax))
 		p("| the same for the pass-through module | %s → %s (%s) |\n", mib(pt.MemoryStart), mib(pt.MemoryEnd), mib(pt.MemoryMax))
-		p("| host calls per request in the soak (cors.wasm) | %s |\n", hostCallsPerRequest(cors))
+		p("| host calls per request in the soak (cors.wasm), %s | %s |\n", h.name, hostCallsPerRequest(cors))
 	}
 	p("| module size | %d bytes (pass-through %d, floor %d) |\n", r.size, r.passthroughSize, r.floorSize)
 	if r.before != "" {
 		p("\nThe same runs, %s (%d bytes), interleaved with the others:\n\n", r.before, r.beforeSize)
-		p("| request | local host µs | ratio | Envoy host library µs | ratio |\n|---|---|---|---|---|\n")
+		p("| request |")
+		for _, h := range r.hosts {
+			p(" %s µs | ratio |", h.name)
+		}
+		p("\n|---|%s\n", strings.Repeat("---|---|", len(r.hosts)))
 		for _, k := range kinds {
-			p("| %s | %s |", k.label, r.local.against(k, modBefore))
-			if r.envoy != nil {
-				p(" %s |\n", r.envoy.against(k, modBefore))
-			} else {
-				p(" – | – |\n")
+			p("| %s |", k.label)
+			for _, h := range r.hosts {
+				if h.times == nil {
+					p(" – | – |")
+				} else {
+					p(" %s |", h.times.against(k, modBefore))
+				}
 			}
+			p("\n")
 		}
 	}
 	return b.String()
+}
+
+// upperFirst capitalises s's first letter (ASCII).
+func upperFirst(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
 }
 
 // against is module m's cell for kind k and the ratio of its median to the

@@ -12,7 +12,7 @@ func (w portScheme) matches(o Origin) bool {
 }
 
 // Set is the compiled form of allow_origins and allow_origin_regexes.
-// Exact origins are one hash lookup; wildcards are one lookup per indexed
+// Exact origins are one hash lookup (a few are compared one by one); wildcards are one lookup per indexed
 // label count of the request's host; regular expressions are tried last,
 // only those indexed under a domain the host lies at or under, each at
 // most a table lookup a byte of the host and port. A Set is immutable once
@@ -21,6 +21,9 @@ type Set struct {
 	any   bool
 	null  bool
 	exact map[string]struct{}
+	// exactList lists exact's keys while there are at most maxScannedExact
+	// of them (see hasExact).
+	exactList []string
 	// unmatchable counts the exact entries left out of exact because no
 	// request's value can match them (see Add); Empty still counts them,
 	// so that a configuration of only such entries reads as before.
@@ -67,7 +70,7 @@ func (s *Set) Add(p Pattern) {
 		// before parsing it, and a hit must mean what parsing first and
 		// then looking up meant. A key Parse refused could never match.
 		if key := p.String(); isSerializedOrigin(key) {
-			s.exact[key] = struct{}{}
+			s.addExact(key)
 		} else {
 			s.unmatchable++
 		}
@@ -77,6 +80,40 @@ func (s *Set) Add(p Pattern) {
 	default:
 		s.ports[p.Host.Name] = append(s.ports[p.Host.Name], ps)
 	}
+}
+
+// maxScannedExact is the most exact origins hasExact compares one by one.
+const maxScannedExact = 8
+
+// addExact adds an exact origin, once.
+func (s *Set) addExact(key string) {
+	if _, dup := s.exact[key]; dup {
+		return
+	}
+	s.exact[key] = struct{}{}
+	if len(s.exact) <= maxScannedExact {
+		s.exactList = append(s.exactList, key)
+	} else {
+		s.exactList = nil
+	}
+}
+
+// hasExact reports whether origin is an exact entry. A few entries, the
+// usual allow_origins, are compared one by one rather than hashed: in the
+// wasm module a Go map lookup hashes the key in software (wasm has no AES
+// instructions for the runtime's hash) before it compares, where a scan
+// compares lengths and, on a length match, bytes.
+func (s *Set) hasExact(origin string) bool {
+	if len(s.exact) > maxScannedExact {
+		_, ok := s.exact[origin]
+		return ok
+	}
+	for _, e := range s.exactList {
+		if e == origin {
+			return true
+		}
+	}
+	return false
 }
 
 // AddRegex adds an accepted allow_origin_regexes entry (see CompileRegex).
@@ -111,7 +148,7 @@ func (s *Set) Match(origin string) (allowed, wellFormed bool) {
 	// An exact entry first: one hash lookup, and a hit needs no parsing,
 	// since every key is a serialized origin Parse accepts (see Add). This
 	// is the usual request, and parsing costs more than the lookup.
-	if _, ok := s.exact[origin]; ok {
+	if s.hasExact(origin) {
 		return true, true
 	}
 	o, ok := Parse(origin)

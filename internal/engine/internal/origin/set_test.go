@@ -1,6 +1,7 @@
 package origin
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/corswasm/corswasm/internal/testing/testconfig"
@@ -127,6 +128,38 @@ func TestRegexMatchBounded(t *testing.T) {
 		t.Logf("%s: %d patterns tried, %d lookups", tc.desc, tc.tried, lookups)
 		if len(rest) > maxRestLength {
 			t.Errorf("%s: %d bytes after the scheme; an origin has at most %d", tc.desc, len(rest), maxRestLength)
+		}
+	}
+}
+
+// Exact origins match alike whether the set compares them one by one (at
+// most maxScannedExact) or hashes them, a duplicate counting once.
+func TestExactScannedOrHashed(t *testing.T) {
+	for _, n := range []int{1, maxScannedExact, maxScannedExact + 1, 30} {
+		s := NewSet()
+		var origins []string
+		for i := range n {
+			o := fmt.Sprintf("https://app%d.example.com", i)
+			p, err := ParsePattern(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Add(p)
+			s.Add(p)
+			origins = append(origins, o)
+		}
+		if scanned := s.exactList != nil; scanned != (n <= maxScannedExact) || scanned && len(s.exactList) != n {
+			t.Errorf("%d origins: scanned list %v", n, s.exactList)
+		}
+		for _, o := range origins {
+			if allowed, ok := s.Match(o); !allowed || !ok {
+				t.Errorf("%d origins: Match(%q) = %v, %v", n, o, allowed, ok)
+			}
+		}
+		for _, o := range []string{fmt.Sprintf("https://app%d.example.com", n), "https://app0.example.co", "http://app0.example.com", "https://APP0.example.com"} {
+			if allowed, _ := s.Match(o); allowed {
+				t.Errorf("%d origins: Match(%q) allowed", n, o)
+			}
 		}
 	}
 }
