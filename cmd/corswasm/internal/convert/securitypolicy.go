@@ -255,7 +255,7 @@ func (c *converter) securityPolicyConfig(gateway string) *engine.Config {
 		}
 		for _, r := range p.routes {
 			if other, ok := routes[r]; ok {
-				c.refuse("%s and %s both target %s: Envoy Gateway applies one of them (the older); convert the one it applies", other, p.from, strings.TrimSuffix(r, "/*"))
+				c.refuse("%s and %s both target %s: Envoy Gateway applies one of them and reports the other as conflicting; convert the one it applies", other, p.from, strings.TrimSuffix(r, "/*"))
 			}
 			routes[r] = p.from
 		}
