@@ -133,7 +133,8 @@ func TestFindErrors(t *testing.T) {
 
 // Find and Select never panic, and Select keeps every configuration.
 func FuzzFind(f *testing.F) {
-	for _, doc := range []string{wasmFilterYAML, envoyFilterYAML, mixedPlugins, `{"allow_origins": []}`, "apiVersion: v1\nkind: List\nitems: [3]\n"} {
+	eep := "apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: EnvoyExtensionPolicy\nmetadata: {name: c}\nspec:\n  wasm: [{code: {type: Image, image: {url: corswasm}}, config: {max_age: 1}}, {config: [1]}, 3]\n"
+	for _, doc := range []string{eep, wasmFilterYAML, envoyFilterYAML, mixedPlugins, `{"allow_origins": []}`, "apiVersion: v1\nkind: List\nitems: [3]\n"} {
 		f.Add(doc)
 	}
 	f.Fuzz(func(t *testing.T, doc string) {
