@@ -19,9 +19,9 @@ func (e *env) convert(args []string) int {
 	var sel convert.Selection
 	fs.StringVar(&sel.Listener, "listener", "", "convert for the Envoy bootstrap's listener of this `name` alone, or NAME/CHAIN for one of its filter chains (by name or index)")
 	fs.StringVar(&sel.Gateway, "gateway", "", "convert for the VirtualServices bound to this Istio gateway alone: `NAMESPACE/NAME`, or mesh")
-	fs.StringVar(&sel.Parent, "parent", "", "convert for the HTTPRoutes attached to this Gateway API parent alone: `NAMESPACE/NAME` of a Gateway, NAMESPACE/NAME/SECTION of one of its listeners (with the others on its port when the input holds the Gateway), or KIND:NAMESPACE/NAME of another kind (a Service)")
+	fs.StringVar(&sel.Parent, "parent", "", "convert for the HTTPRoutes attached to this Gateway API parent alone: `NAMESPACE/NAME` of a Gateway, NAMESPACE/NAME/SECTION of one of its listeners (with the others on its port when the input holds the Gateway), or KIND:NAMESPACE/NAME of another kind (a Service); for Envoy Gateway SecurityPolicies, the Gateway whose policy to convert")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: corswasm convert [--listener NAME[/CHAIN]] [--gateway NAMESPACE/NAME] [--parent NAMESPACE/NAME[/SECTION]] FILE...   (Istio VirtualServices and the Gateways they are bound to, Envoy bootstraps, RouteConfigurations, VirtualHosts or Routes, Gateway API HTTPRoutes, Kubernetes lists of them; several files are read as one, in order; \"-\" reads standard input)")
+		fmt.Fprintln(e.stderr, "usage: corswasm convert [--listener NAME[/CHAIN]] [--gateway NAMESPACE/NAME] [--parent NAMESPACE/NAME[/SECTION]] FILE...   (Istio VirtualServices and the Gateways they are bound to, Envoy bootstraps, RouteConfigurations, VirtualHosts or Routes, Gateway API HTTPRoutes, Envoy Gateway SecurityPolicies, Kubernetes lists of them; several files are read as one, in order; \"-\" reads standard input)")
 		fs.PrintDefaults()
 	}
 	files, err := parseInterspersed(fs, args)

@@ -87,8 +87,8 @@ Usage:
       verdict, and the exact headers it sends
   corswasm convert [--listener NAME[/CHAIN]] [--gateway NS/NAME] [--parent NS/NAME[/SECTION]] FILE...
       Istio VirtualService corsPolicies, Envoy CORS policies (a bootstrap,
-      RouteConfigurations, VirtualHosts or Routes) or Gateway API HTTPRoute
-      CORS filters to one corswasm configuration on standard output, the
+      RouteConfigurations, VirtualHosts or Routes), Gateway API HTTPRoute
+      CORS filters or Envoy Gateway SecurityPolicy cors to one corswasm configuration on standard output, the
       files read as one in the order given; differences on standard error;
       --listener, --gateway and --parent convert for one listener, Istio
       gateway or Gateway API parent alone

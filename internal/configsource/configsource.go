@@ -3,7 +3,8 @@
 // (YAML or JSON) whose envoy.filters.http.wasm filter carries the policy as
 // a google.protobuf.StringValue, an Istio WasmPlugin whose
 // spec.pluginConfig is the policy, or an Istio EnvoyFilter that inserts
-// such a Wasm filter; Kubernetes objects may come as several documents or
+// such a Wasm filter, or an Envoy Gateway EnvoyExtensionPolicy whose
+// spec.wasm[].config is; Kubernetes objects may come as several documents or
 // in a List. Find returns every Wasm plugin's configuration; Select tells
 // corswasm's from other teams' plugins. The corswasm command, the local
 // host (tools/cmd/corshost) and the tests that validate the repository's
@@ -35,6 +36,10 @@ const (
 	// WasmPlugin is the spec.pluginConfig of an Istio WasmPlugin, which
 	// Istio hands to the filter as JSON.
 	WasmPlugin Kind = "wasmplugin"
+	// EnvoyExtensionPolicy is the spec.wasm[].config of an Envoy Gateway
+	// EnvoyExtensionPolicy, which Envoy Gateway hands to the filter as
+	// JSON.
+	EnvoyExtensionPolicy Kind = "envoyextensionpolicy"
 )
 
 // Config is one plugin configuration found in a document.
@@ -43,19 +48,26 @@ type Config struct {
 	// Where names the configuration inside its document: "" for a JSON
 	// file, the path of the Wasm filter's configuration in an Envoy
 	// document (after "EnvoyFilter NAMESPACE/NAME: " in an EnvoyFilter),
-	// "WasmPlugin NAMESPACE/NAME" for a WasmPlugin.
+	// "WasmPlugin NAMESPACE/NAME" for a WasmPlugin,
+	// "EnvoyExtensionPolicy NAMESPACE/NAME: spec.wasm[I]" for an extension
+	// of an EnvoyExtensionPolicy.
 	Where string
 	// Name is the Wasm filter's config.name, or the WasmPlugin's
-	// metadata.name ("" for a JSON file); Namespace is the WasmPlugin's
-	// metadata.namespace.
+	// metadata.name, or the EnvoyExtensionPolicy extension's name (its
+	// policy's metadata.name when it has none); "" for a JSON file.
+	// Namespace is the object's metadata.namespace.
 	Name, Namespace string
+	// Object is the EnvoyExtensionPolicy's NAMESPACE/NAME ("" otherwise).
+	Object string
 	// Module is the Wasm module the plugin runs, as the document names it:
 	// the filter's vm_config.code.local.filename or
-	// vm_config.code.remote.http_uri.uri, or the WasmPlugin's spec.url. ""
+	// vm_config.code.remote.http_uri.uri, the WasmPlugin's spec.url, or the
+	// EnvoyExtensionPolicy extension's code.image.url or code.http.url. ""
 	// for a JSON file, or code given inline.
 	Module string
 	// VMID is the filter's vm_config.vm_id; RootID its config.root_id, or
-	// the WasmPlugin's spec.pluginName (Istio's name for the root ID).
+	// the WasmPlugin's spec.pluginName (Istio's name for the root ID), or
+	// the EnvoyExtensionPolicy extension's rootID.
 	VMID, RootID string
 	// Line is the line of the document where the configuration starts (0
 	// for a JSON file: it is the whole document).
@@ -91,7 +103,7 @@ func (c *Config) Label(file string) string {
 // ErrNoConfiguration is returned (wrapped) by Find for a document that is
 // none of the kinds it reads, or an Envoy or Kubernetes document without
 // a Wasm plugin configuration in it.
-var ErrNoConfiguration = errors.New("found no corswasm configuration: want a corswasm JSON object, an Envoy configuration with an envoy.filters.http.wasm filter, or an Istio WasmPlugin or EnvoyFilter")
+var ErrNoConfiguration = errors.New("found no corswasm configuration: want a corswasm JSON object, an Envoy configuration with an envoy.filters.http.wasm filter, an Istio WasmPlugin or EnvoyFilter, or an Envoy Gateway EnvoyExtensionPolicy with a Wasm extension")
 
 // SyntaxError is a document that is neither valid JSON nor valid YAML,
 // and does not look like a corswasm JSON file.
@@ -105,8 +117,10 @@ type ListError = yamldocs.ListError
 // configuration, even when its JSON is invalid (policy.Load then reports
 // where). Otherwise the document is read as YAML (JSON is YAML too), one
 // or more documents separated by "---", Kubernetes Lists read as their
-// items; Kubernetes objects other than WasmPlugins and EnvoyFilters are
-// skipped. Every Wasm plugin is returned, corswasm's or not: Select tells
+// items; Kubernetes objects other than WasmPlugins, EnvoyFilters and
+// EnvoyExtensionPolicies are skipped, and so are the extensions of an
+// EnvoyExtensionPolicy other than its Wasm ones.
+// Every Wasm plugin is returned, corswasm's or not: Select tells
 // them apart.
 func Find(data []byte) ([]Config, error) {
 	trimmed := bytes.TrimSpace(data)
@@ -128,6 +142,8 @@ func Find(data []byte) ([]Config, error) {
 				found = append(found, wasmPlugin(root))
 			case "EnvoyFilter":
 				found = append(found, envoyFilter(root)...)
+			case "EnvoyExtensionPolicy":
+				found = append(found, envoyExtensionPolicy(root)...)
 			}
 			continue
 		}

@@ -133,7 +133,8 @@ func TestFindErrors(t *testing.T) {
 
 // Find and Select never panic, and Select keeps every configuration.
 func FuzzFind(f *testing.F) {
-	for _, doc := range []string{wasmFilterYAML, envoyFilterYAML, mixedPlugins, `{"allow_origins": []}`, "apiVersion: v1\nkind: List\nitems: [3]\n"} {
+	eep := "apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: EnvoyExtensionPolicy\nmetadata: {name: c}\nspec:\n  wasm: [{code: {type: Image, image: {url: corswasm}}, config: {max_age: 1}}, {config: [1]}, 3]\n"
+	for _, doc := range []string{eep, wasmFilterYAML, envoyFilterYAML, mixedPlugins, `{"allow_origins": []}`, "apiVersion: v1\nkind: List\nitems: [3]\n"} {
 		f.Add(doc)
 	}
 	f.Fuzz(func(t *testing.T, doc string) {
@@ -148,4 +149,55 @@ func FuzzFind(f *testing.F) {
 			c.Matches("*a*")
 		}
 	})
+}
+
+// An Envoy Gateway EnvoyExtensionPolicy: each Wasm extension with its
+// module (an image without "oci://" is one), name (the policy's when it has
+// none), rootID and config; an extension without config has no data.
+func TestFindEnvoyExtensionPolicy(t *testing.T) {
+	t.Parallel()
+	doc := `apiVersion: gateway.envoyproxy.io/v1alpha1
+kind: EnvoyExtensionPolicy
+metadata: {name: cors, namespace: shop}
+spec:
+  wasm:
+  - name: corswasm
+    rootID: cors-root
+    code: {type: Image, image: {url: ghcr.io/corswasm/corswasm:v0.1.0}}
+    config: {max_age: 60}
+  - code: {type: HTTP, http: {url: "https://files.example/cors.wasm"}}
+  - code: {type: HTTP, http: {url: "https://files.example/x.wasm"}}
+    config: {1: a}
+`
+	got, err := Find([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Config{
+		{Kind: EnvoyExtensionPolicy, Where: "EnvoyExtensionPolicy shop/cors: spec.wasm[0]", Name: "corswasm", Namespace: "shop", Object: "shop/cors",
+			Module: "ghcr.io/corswasm/corswasm:v0.1.0", RootID: "cors-root", Line: 9, Data: []byte(`{"max_age":60}`)},
+		{Kind: EnvoyExtensionPolicy, Where: "EnvoyExtensionPolicy shop/cors: spec.wasm[1]", Name: "cors", Namespace: "shop", Object: "shop/cors",
+			Module: "https://files.example/cors.wasm", Line: 10},
+		{Kind: EnvoyExtensionPolicy, Where: "EnvoyExtensionPolicy shop/cors: spec.wasm[2]", Name: "cors", Namespace: "shop", Object: "shop/cors",
+			Module: "https://files.example/x.wasm", Line: 12, ProblemPath: "spec.wasm[2].config"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d configurations; want %d: %+v", len(got), len(want), got)
+	}
+	for i, g := range got {
+		w := want[i]
+		if g.Kind != w.Kind || g.Where != w.Where || g.Name != w.Name || g.Namespace != w.Namespace || g.Object != w.Object || g.Module != w.Module ||
+			g.RootID != w.RootID || g.Line != w.Line || string(g.Data) != string(w.Data) || g.ProblemPath != w.ProblemPath || (g.ProblemPath != "") != (g.Problem != "") {
+			t.Errorf("[%d]: got %+v (data %s); want %+v (data %s)", i, g, g.Data, w, w.Data)
+		}
+	}
+	if !CorswasmModule(got[0].Kind, got[0].Module) || !CorswasmModule(got[1].Kind, got[1].Module) || CorswasmModule(got[2].Kind, got[2].Module) {
+		t.Error("CorswasmModule: want the image corswasm and cors.wasm, not x.wasm")
+	}
+	if !got[0].Matches("shop/cors") || !got[0].Matches("shop/corswasm") || got[2].Matches("other/cors") {
+		t.Error("Matches: want the policy's and the extension's NAMESPACE/NAME")
+	}
+	if _, err := Find([]byte("apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: EnvoyExtensionPolicy\nmetadata: {name: x}\nspec: {extProc: []}\n")); !errors.Is(err, ErrNoConfiguration) {
+		t.Errorf("a policy without Wasm extensions: %v; want ErrNoConfiguration", err)
+	}
 }

@@ -20,12 +20,14 @@ func CorswasmModule(kind Kind, module string) bool {
 // or the last segment of an OCI image's repository, without its tag or
 // digest. A WasmPlugin's url without a scheme is an OCI image, as Istio
 // reads it ("If no scheme is present, defaults to oci://",
-// extensions/v1alpha1/wasm.proto in istio/api).
+// extensions/v1alpha1/wasm.proto in istio/api), and so is an
+// EnvoyExtensionPolicy's image url (Envoy Gateway prefixes "oci://",
+// internal/gatewayapi/envoyextensionpolicy.go in envoyproxy/gateway).
 func moduleName(kind Kind, module string) string {
 	module = strings.TrimSpace(module)
 	scheme, rest, hasScheme := strings.Cut(module, "://")
 	switch {
-	case hasScheme && strings.EqualFold(scheme, "oci"), !hasScheme && kind == WasmPlugin:
+	case hasScheme && strings.EqualFold(scheme, "oci"), !hasScheme && (kind == WasmPlugin || kind == EnvoyExtensionPolicy):
 		if !hasScheme {
 			rest = module
 		}

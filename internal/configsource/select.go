@@ -82,11 +82,12 @@ func (c *Config) describeModule() string {
 
 // Matches reports whether pattern names the plugin: it matches the whole
 // of the plugin's name (config.name or metadata.name), a WasmPlugin's
-// NAMESPACE/NAME, its module (the file name, URI or image as written), its
+// NAMESPACE/NAME, an EnvoyExtensionPolicy's NAMESPACE/NAME or its
+// extension's NAMESPACE/NAME, its module (the file name, URI or image as written), its
 // vm_id or its root ID, where "*" in pattern stands for any run of
 // characters. A JSON file has none of these.
 func (c *Config) Matches(pattern string) bool {
-	ids := []string{c.Name, c.Module, c.VMID, c.RootID}
+	ids := []string{c.Name, c.Module, c.VMID, c.RootID, c.Object}
 	if c.Namespace != "" {
 		ids = append(ids, c.Namespace+"/"+c.Name)
 	}

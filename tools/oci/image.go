@@ -1,5 +1,6 @@
 // Package oci packages the filter module as an OCI image that Istio's
-// WasmPlugin pulls (url: oci://REGISTRY/NAME:TAG), without Docker.
+// WasmPlugin pulls (url: oci://REGISTRY/NAME:TAG), and Envoy Gateway's
+// EnvoyExtensionPolicy (code.image.url), without Docker.
 //
 // Istio's image fetcher (istio/istio pkg/wasm/imagefetcher.go) accepts
 // three layouts: a Docker image whose single layer
@@ -25,7 +26,10 @@
 // carry fixed times and owners, so the same module always gives the same
 // digest. That digest (without "sha256:") is what a WasmPlugin's sha256
 // field pins for an oci:// url: Istio compares it with the manifest's
-// digest (pkg/wasm/cache.go).
+// digest (pkg/wasm/cache.go). Envoy Gateway's fetcher (internal/wasm in
+// envoyproxy/gateway) reads the same layouts, takes the module from the
+// last layer of a compat-variant image, and pins the manifest digest too
+// (envoygateway_test.go).
 package oci
 
 import (

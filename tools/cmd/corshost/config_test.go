@@ -55,6 +55,8 @@ func TestReadPluginConfig(t *testing.T) {
 		{desc: "a WasmPlugin", file: "envoy/wasmplugin.yaml", wantLabel: "envoy/wasmplugin.yaml:46 (WasmPlugin istio-system/corswasm)", wantData: `"max_age":600`},
 		{desc: "a bootstrap", file: "envoy/envoy.yaml",
 			wantLabel: "envoy/envoy.yaml:60 (static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.config.configuration)", wantData: `"max_age": 600`},
+		{desc: "an EnvoyExtensionPolicy's extension by NAMESPACE/NAME", file: "cmd/corswasm/testdata/envoyextensionpolicies.yaml", plugin: "gateway/cors",
+			wantLabel: "cmd/corswasm/testdata/envoyextensionpolicies.yaml:21 (EnvoyExtensionPolicy gateway/edge: spec.wasm[1])", wantData: `{"allow_origins":["https://app.example.com"]}`},
 		{desc: "one of seven, by name", file: "tools/e2e/envoy.yaml", plugin: "corswasm-forward", wantData: `"on_unmatched_preflight": "forward"`},
 		{desc: "corswasm's of a List, the WAF's skipped", file: "list.yaml", doc: wafAndCors, wantLabel: "list.yaml:15 (WasmPlugin istio-system/corswasm)",
 			wantData: `{"allow_origins":["https://app.example.com"]}`, wantNote: `list.yaml:9 (WasmPlugin istio-system/coraza-waf): note: skipped: its module "oci://ghcr.io/corazawaf/coraza-proxy-wasm:0.5.0" is not corswasm's`},

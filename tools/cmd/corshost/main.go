@@ -95,7 +95,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&o.module, "module", "build/cors.wasm", "the proxy-wasm `file` to run (make build writes build/cors.wasm)")
-	fs.StringVar(&o.config, "config", "envoy/cors.json", "the plugin configuration `file`: a corswasm JSON file, or an Envoy configuration, Istio WasmPlugin or EnvoyFilter or kubectl List holding corswasm's plugin (as corswasm check reads it)")
+	fs.StringVar(&o.config, "config", "envoy/cors.json", "the plugin configuration `file`: a corswasm JSON file, or an Envoy configuration, Istio WasmPlugin or EnvoyFilter, Envoy Gateway EnvoyExtensionPolicy or kubectl List holding corswasm's plugin (as corswasm check reads it)")
 	fs.StringVar(&o.plugin, "plugin", "", "in a -config file with several corswasm plugins, run the one this `pattern` names (as corswasm check's --plugin)")
 	fs.StringVar(&o.upstream, "upstream", "", "the `URL` of the service behind the filter; empty starts a built-in echo upstream")
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:10000", "the `address` of the filtered listener (Envoy's listener)")

@@ -1,7 +1,8 @@
 // Package convert turns the CORS settings of Istio, Envoy and the Gateway
 // API into a corswasm configuration: an Istio VirtualService's corsPolicy,
 // an Envoy bootstrap's, RouteConfiguration's, VirtualHost's or Route's
-// CORS policies, and a Gateway API HTTPRoute's CORS filter. Each source's
+// CORS policies, a Gateway API HTTPRoute's CORS filter, and an Envoy
+// Gateway SecurityPolicy's cors. Each source's
 // scoping (hosts, exact paths, path prefixes, whole path segments) becomes
 // rules in the source's precedence. A conversion keeps the source's
 // meaning, request by request, or refuses the part it cannot keep, with
@@ -41,7 +42,7 @@ type Result struct {
 
 // ErrUnknownDocument is returned (wrapped) for a document none of whose
 // parts is a kind Convert knows.
-var ErrUnknownDocument = errors.New("found nothing to convert: want an Istio VirtualService, an Envoy bootstrap, RouteConfiguration, VirtualHost or Route, or a Gateway API HTTPRoute")
+var ErrUnknownDocument = errors.New("found nothing to convert: want an Istio VirtualService, an Envoy bootstrap, RouteConfiguration, VirtualHost or Route, a Gateway API HTTPRoute, or an Envoy Gateway SecurityPolicy with cors")
 
 // converter collects a conversion's vhosts, notes and refusals.
 type converter struct {
@@ -91,6 +92,9 @@ type converter struct {
 	// (see attachedSay); saying is the one being read.
 	attachedSaid []*attachedSay
 	saying       *attachedSay
+	// securityPolicies are the Envoy Gateway SecurityPolicies with cors
+	// read (see securitypolicy.go).
+	securityPolicies []*egPolicy
 }
 
 // attachedSay is what is said about a part of the input attached to
@@ -229,6 +233,9 @@ func ConvertFor(sel Selection, inputs ...Input) (*Result, error) {
 	if len(c.sources) == 0 {
 		return nil, ErrUnknownDocument
 	}
+	if len(c.securityPolicies) > 0 {
+		return c.convertSecurityPolicies(sel)
+	}
 	c.attachRoutes()
 	c.istioGatewayGroups()
 	c.checkEnvoyFilters()
@@ -298,6 +305,12 @@ func (c *converter) document(obj map[string]any) error {
 			return err
 		}
 		return c.readIstioGateway(js)
+	case kind == "SecurityPolicy" && strings.HasPrefix(api, "gateway.envoyproxy.io/"):
+		js, err := jsonOf(obj)
+		if err != nil {
+			return err
+		}
+		return c.securityPolicy(js)
 	case kind == "EnvoyFilter" && strings.HasPrefix(api, "networking.istio.io/"):
 		js, err := jsonOf(obj)
 		if err != nil {

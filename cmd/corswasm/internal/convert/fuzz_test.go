@@ -19,6 +19,8 @@ func FuzzConvert(f *testing.F) {
 		"apiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: List, items: []}]\n",
 		"name: edge\nvirtual_hosts: [{name: a, domains: [\"[::1]:8443\", \"*:8443\", \"api.example.com:*\", \"*.example.com\"], routes: [{match: {path: /a}, route: {cluster: a}}]}]\n",
 		istioEdgeGateway(`"*.example.com", "shop/api.example.com"`) + "---\n" + istioVS("a", `"*", api.example.com.`, "2024-01-01T00:00:00Z", "  - match: [{uri: {exact: /admin}}]\n    route: [{destination: {host: a}}]\n"),
+		securityPolicy("g/p", gatewayTarget("edge"), `{allowOrigins: ["https://*.example.com", "*"], allowMethods: ["*"], maxAge: 1h}`) + "---\n" +
+			securityPolicy("s/q", routeTarget("r"), `{allowOrigins: ["http://*.a.example:8080"], allowCredentials: true}`),
 		envoyFilterPatch("applyTo: HTTP_ROUTE\n    patch: {operation: MERGE, value: {typed_per_filter_config: {}}}") + "---\n" + boundTo("a", "mesh, istio-system/public"),
 	} {
 		f.Add([]byte(seed))
