@@ -148,7 +148,11 @@ func (k *compiler) compile() *scope {
 	if isTrue(c.DangerouslyAllowInsecureOrigins) && !s.credentials {
 		k.warnf(CodeNoEffect, "dangerously_allow_insecure_origins", -1, "true", "has no effect without allow_credentials")
 	}
-	s.varyOrigin = !(s.origins.Any() && !s.credentials)
+	// "*" without credentials answers every origin alike (Fetch §3.2.5), so
+	// a cache may serve it to any request, unless enforce_percent audits some
+	// origins: their responses are the upstream's, so a cache must key on
+	// Origin.
+	s.varyOrigin = !(s.origins.Any() && !s.credentials) || s.rollout
 	return s
 }
 

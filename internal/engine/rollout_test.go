@@ -217,3 +217,35 @@ func TestVerdictFilterState(t *testing.T) {
 		t.Error("verdict_filter_state: true is off")
 	}
 }
+
+// Under enforce_percent even "*" without credentials varies by Origin: the
+// audited share gets the upstream's answer untouched, the enforced share the
+// policy's, so a shared cache must not serve one share's response to the
+// other; requests without Origin get Vary: Origin (docs/operating.md,
+// "Gradual enforcement").
+func TestEnforcePercentAnyOriginVaries(t *testing.T) {
+	p := mustLoad(t, `{"allow_origins": ["*"], "allow_methods": ["PUT"], "enforce_percent": 30}`)
+	var d Decision
+	p.Evaluate(&Request{Method: "GET", Authority: "api.example.com", Path: "/"}, &d)
+	var acao string
+	for _, h := range d.Headers() {
+		if h.Name == HeaderAllowOrigin {
+			acao = h.Value
+		}
+	}
+	if !d.Vary() {
+		t.Errorf("without Origin under enforce_percent 30 and allow_origins [\"*\"]: Vary: Origin %v (Access-Control-Allow-Origin %q); want Vary: Origin", d.Vary(), acao)
+	}
+	// An enforced CORS request's response: the audited share's differs, so
+	// it must say it varies by Origin too.
+	for i := range 50 {
+		r := corsOn("https://o"+string(rune('a'+i%26))+string(rune('a'+i/26))+".example", "api.example.com")
+		p.Evaluate(r, &d)
+		if d.Rollout() == RolloutEnforced {
+			if !d.Vary() {
+				t.Errorf("%s (enforced share): no Vary: Origin, though an audited origin on the same URL gets the upstream's response", r.Origins[0])
+			}
+			break
+		}
+	}
+}

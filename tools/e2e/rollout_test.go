@@ -54,6 +54,9 @@ func rollouts() []exchange {
 			desc: "an origin in the enforced share", config: "edge", method: "GET", path: path, authority: rolloutHost,
 			headers: []string{"Origin", enforced},
 			status:  200, by: byUpstream, access: map[string][]string{"access-control-allow-origin": {"*"}},
+			// "*" varies by Origin under enforce_percent: the audited share's
+			// responses are the upstream's.
+			vary:     []string{"Origin"},
 			counters: []string{"corswasm.actual.allowed", "corswasm.rollout.enforced"},
 			verdict:  "kind=actual verdict=allowed rule=rollout mode=enforce percent=50",
 		},
@@ -67,6 +70,7 @@ func rollouts() []exchange {
 				"access-control-allow-headers": {"content-type"},
 				"access-control-max-age":       {"600"},
 			},
+			vary:     []string{"Origin"},
 			counters: []string{"corswasm.preflight.allowed", "corswasm.rollout.enforced"},
 			verdict:  "kind=preflight verdict=allowed rule=rollout mode=enforce percent=50",
 		},
