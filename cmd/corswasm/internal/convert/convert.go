@@ -92,8 +92,8 @@ type converter struct {
 	// (see attachedSay); saying is the one being read.
 	attachedSaid []*attachedSay
 	saying       *attachedSay
-	// securityPolicies are the Envoy Gateway SecurityPolicies with cors
-	// read (see securitypolicy.go).
+	// securityPolicies are the Envoy Gateway SecurityPolicies read, with
+	// cors or without (see securitypolicy.go).
 	securityPolicies []*egPolicy
 }
 
@@ -233,7 +233,7 @@ func ConvertFor(sel Selection, inputs ...Input) (*Result, error) {
 	if len(c.sources) == 0 {
 		return nil, ErrUnknownDocument
 	}
-	if len(c.securityPolicies) > 0 {
+	if c.egWithCORS() > 0 {
 		return c.convertSecurityPolicies(sel)
 	}
 	c.attachRoutes()

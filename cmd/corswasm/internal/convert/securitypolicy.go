@@ -82,10 +82,30 @@ type egPolicy struct {
 	gateway string
 	cors    *engine.Config
 	notes   []string
+	// spec is the policy as read when it has no cors: its targets are
+	// read only when the input has policies with cors, which it shadows.
+	spec *egSecurityPolicy
 }
 
-// securityPolicy reads an Envoy Gateway SecurityPolicy: one without cors
-// does no CORS handling and is left out.
+// egWithCORS is the number of SecurityPolicies read that have cors.
+func (c *converter) egWithCORS() int {
+	n := 0
+	for _, p := range c.securityPolicies {
+		if p.spec == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// securityPolicy reads an Envoy Gateway SecurityPolicy. One without cors
+// (JWT, OIDC, authorization alone) is no CORS source, but it still takes
+// the routes it targets from their Gateway's policy: Envoy Gateway sets
+// a route's security features for any policy targeting it
+// (translateSecurityPolicyForRoute), and the Gateway's policy skips every
+// route that has them (translateSecurityPolicyForGateway), so those
+// routes get no CORS at all. Its targets are read when the input has
+// policies with cors (see egShadows).
 func (c *converter) securityPolicy(js []byte) error {
 	var sp egSecurityPolicy
 	if err := json.Unmarshal(js, &sp); err != nil {
@@ -97,28 +117,14 @@ func (c *converter) securityPolicy(js []byte) error {
 		from = "Envoy Gateway SecurityPolicy " + name
 	}
 	if len(sp.Spec.CORS) == 0 || string(sp.Spec.CORS) == "null" {
+		c.securityPolicies = append(c.securityPolicies, &egPolicy{from: from, spec: &sp})
 		return nil
 	}
 	c.sources = append(c.sources, from)
 	c.kinds["envoy"] = true
 	p := &egPolicy{from: from}
 	c.securityPolicies = append(c.securityPolicies, p)
-	if sp.Spec.MergeType != nil {
-		c.refuse("%s: mergeType %q merges it with its Gateway's SecurityPolicy, which the conversion does not do; convert a policy without it", from, *sp.Spec.MergeType)
-	}
-	if len(sp.Spec.TargetSelectors) > 0 {
-		c.refuse("%s: targetSelectors choose routes by labels the input does not show; name the targets in targetRefs", from)
-	}
-	refs := sp.Spec.TargetRefs
-	if sp.Spec.TargetRef != nil {
-		refs = append([]egTargetRef{*sp.Spec.TargetRef}, refs...)
-	}
-	if len(refs) == 0 && len(sp.Spec.TargetSelectors) == 0 {
-		c.refuse("%s: no targetRefs: it applies to nothing", from)
-	}
-	for _, r := range refs {
-		c.egTarget(from, ns, r, p)
-	}
+	c.egTargets(from, &sp, p)
 	var cors egCORS
 	dec := json.NewDecoder(bytes.NewReader(sp.Spec.CORS))
 	dec.DisallowUnknownFields()
@@ -129,6 +135,30 @@ func (c *converter) securityPolicy(js []byte) error {
 	p.cors = c.egCORS(from, &cors)
 	p.notes = c.takeNotes()
 	return nil
+}
+
+// egTargets records the targets of a policy.
+func (c *converter) egTargets(from string, sp *egSecurityPolicy, p *egPolicy) {
+	why := ""
+	if p.spec != nil {
+		why = " (it has no cors, but Envoy Gateway gives the routes it targets none of their Gateway's CORS)"
+	}
+	if sp.Spec.MergeType != nil {
+		c.refuse("%s: mergeType %q merges it with its Gateway's SecurityPolicy, which the conversion does not do%s; convert a policy without it", from, *sp.Spec.MergeType, why)
+	}
+	if len(sp.Spec.TargetSelectors) > 0 {
+		c.refuse("%s: targetSelectors choose routes by labels the input does not show%s; name the targets in targetRefs", from, why)
+	}
+	refs := sp.Spec.TargetRefs
+	if sp.Spec.TargetRef != nil {
+		refs = append([]egTargetRef{*sp.Spec.TargetRef}, refs...)
+	}
+	if len(refs) == 0 && len(sp.Spec.TargetSelectors) == 0 && p.spec == nil {
+		c.refuse("%s: no targetRefs: it applies to nothing", from)
+	}
+	for _, r := range refs {
+		c.egTarget(from+why, sp.Metadata.Namespace, r, p)
+	}
 }
 
 // egTarget records a target of a policy.
@@ -232,32 +262,56 @@ func (c *converter) egOrigins(from string, origins []string) []originMatcher {
 // securityPolicyConfig assembles the SecurityPolicies read: a rule for
 // each policy's routes, in the order read, then one for the Gateway's
 // policy, bound to every route; the top level does nothing (the routes no
-// policy targets have no CORS handling from Envoy Gateway).
+// policy targets have no CORS handling from Envoy Gateway). The routes of
+// a policy without cors get a rule with "enabled": false before the
+// Gateway's: Envoy Gateway gives them no CORS, not the Gateway's.
 func (c *converter) securityPolicyConfig(gateway string) *engine.Config {
 	disabled := false
 	top := &engine.Config{Enabled: &disabled}
 	var gw *egPolicy
+	for _, p := range c.securityPolicies {
+		if p.spec != nil {
+			c.egTargets(p.from, p.spec, p)
+		}
+	}
+	for _, p := range c.securityPolicies {
+		switch {
+		case p.gateway == "":
+		case gateway != "" && p.gateway != gateway:
+			if p.spec == nil {
+				c.note("%s: it targets Gateway %s, not %s: left out", p.from, p.gateway, gateway)
+			}
+		case p.spec != nil:
+		case gw != nil:
+			c.refuse("%s and %s both target a Gateway (%s, %s): convert one Gateway's policies at a time (--parent NAMESPACE/NAME)", gw.from, p.from, gw.gateway, p.gateway)
+		default:
+			gw = p
+		}
+	}
+	// A policy without cors on the Gateway whose policy is converted
+	// conflicts with it: Envoy Gateway applies one of them.
+	for _, p := range c.securityPolicies {
+		if gw != nil && p.spec != nil && p.gateway == gw.gateway {
+			c.refuse("%s and %s (which has no cors) both target Gateway %s: Envoy Gateway applies one of them and reports the other as conflicting; convert the one it applies", gw.from, p.from, gw.gateway)
+		}
+	}
 	routes := make(map[string]string)
 	names := make(map[string]bool)
 	for _, p := range c.securityPolicies {
-		switch {
-		case p.gateway != "" && gateway != "" && p.gateway != gateway:
-			c.note("%s: it targets Gateway %s, not %s: left out", p.from, p.gateway, gateway)
-			continue
-		case p.gateway != "" && gw != nil:
-			c.refuse("%s and %s both target a Gateway (%s, %s): convert one Gateway's policies at a time (--parent NAMESPACE/NAME)", gw.from, p.from, gw.gateway, p.gateway)
-			continue
-		case p.gateway != "":
-			gw = p
-		}
-		if len(p.routes) == 0 {
-			continue
-		}
 		for _, r := range p.routes {
 			if other, ok := routes[r]; ok {
 				c.refuse("%s and %s both target %s: Envoy Gateway applies one of them and reports the other as conflicting; convert the one it applies", other, p.from, strings.TrimSuffix(r, "/*"))
 			}
 			routes[r] = p.from
+		}
+		if len(p.routes) == 0 {
+			continue
+		}
+		if p.spec != nil {
+			if gw != nil {
+				c.egShadow(top, p, gw, names)
+			}
+			continue
 		}
 		c.egRule(top, p, p.routes, names)
 	}
@@ -266,6 +320,16 @@ func (c *converter) securityPolicyConfig(gateway string) *engine.Config {
 		c.note("%s: its rule matches every route the filter runs on: attach corswasm's EnvoyExtensionPolicy to Gateway %s (or to its routes)", gw.from, gw.gateway)
 	}
 	return top
+}
+
+// egShadow appends the rule of a policy without cors, which passes the
+// requests of its routes untouched, as Envoy does on a route without a
+// CORS policy: no CORS headers added, every preflight sent upstream.
+func (c *converter) egShadow(top *engine.Config, p, gw *egPolicy, names map[string]bool) {
+	disabled := false
+	top.Rules = append(top.Rules, engine.Rule{Name: uniqueName(ruleName(strings.TrimPrefix(p.from, "Envoy Gateway SecurityPolicy ")), names),
+		Match: &engine.Match{Routes: p.routes}, Config: engine.Config{Enabled: &disabled}})
+	c.note("%s: it has no cors, and replaces %s on the routes it targets (%s), which Envoy Gateway then gives no CORS: a rule with \"enabled\": false passes their requests untouched", p.from, gw.from, strings.Join(p.routes, ", "))
 }
 
 // egHost is the host of an origin scheme://host[:port].
@@ -298,7 +362,7 @@ func (c *converter) convertSecurityPolicies(sel Selection) (*Result, error) {
 	if sel.Listener != "" || sel.Gateway != "" {
 		return nil, fmt.Errorf("an Envoy Gateway SecurityPolicy is converted for a Gateway (--parent NAMESPACE/NAME), not a listener or an Istio gateway")
 	}
-	if len(c.sources) != len(c.securityPolicies) {
+	if len(c.sources) != c.egWithCORS() {
 		c.refuse("the input holds Envoy Gateway SecurityPolicies and other CORS sources (%s): an HTTPRoute's own CORS filter takes precedence over a SecurityPolicy on its rules; convert the SecurityPolicies on their own, and remove the routes' CORS filters", strings.Join(c.sources, ", "))
 	}
 	cfg := c.securityPolicyConfig(sel.Parent)

@@ -51,14 +51,16 @@ func egAllows(origins []string, origin string) bool {
 // The converted SecurityPolicies allow, route by route, the origins
 // Envoy Gateway allows: every origin a browser sends (lower case,
 // serialized) the same, and never one Envoy Gateway refuses. A route's
-// policy wins over its Gateway's; routes no policy targets get none.
+// policy wins over its Gateway's, with cors or without; routes no policy
+// targets get none.
 func TestSecurityPolicyDifferential(t *testing.T) {
 	gwOrigins := []string{"https://www.example.com", "https://*.example.com", "http://*.dev.example.com:8080"}
 	routeOrigins := []string{"https://shop.example.com", "http://localhost:3000", "https://*.partner.example.org"}
 	p, r := convertAll(t, securityPolicy("gateway/edge-cors", gatewayTarget("edge"),
 		`{allowOrigins: ["`+strings.Join(gwOrigins, `", "`)+`"], allowMethods: [GET, PUT], maxAge: 10m}`)+"---\n"+
 		securityPolicy("shop/checkout-cors", routeTarget("checkout"),
-			`{allowOrigins: ["`+strings.Join(routeOrigins, `", "`)+`"], allowMethods: ["*"], allowHeaders: [content-type], allowCredentials: true}`))
+			`{allowOrigins: ["`+strings.Join(routeOrigins, `", "`)+`"], allowMethods: ["*"], allowHeaders: [content-type], allowCredentials: true}`)+"---\n"+
+		jwtPolicy("shop/admin-jwt", routeTarget("admin")))
 	if !strings.Contains(string(r.JSON), `"httproute/shop/checkout/*"`) || !strings.Contains(string(r.JSON), `"https://*.example.com"`) {
 		t.Errorf("want the route bound by its prefix and the wildcard kept:\n%s", r.JSON)
 	}
@@ -75,10 +77,12 @@ func TestSecurityPolicyDifferential(t *testing.T) {
 	checkout := "httproute/shop/checkout/rule/0/match/0/shop_example_com"
 	orders := "httproute/shop/orders/rule/1/match/0/api_example_com"
 	grpc := "grpcroute/shop/checkout/rule/0/match/0/shop_example_com"
+	// admin's policy has no cors: Envoy Gateway gives it no CORS.
+	admin := "httproute/shop/admin/rule/0/match/0/api_example_com"
 	for _, tc := range []struct {
 		route   string
 		origins []string
-	}{{checkout, routeOrigins}, {orders, gwOrigins}, {grpc, gwOrigins}} {
+	}{{checkout, routeOrigins}, {orders, gwOrigins}, {grpc, gwOrigins}, {admin, nil}} {
 		for _, o := range append(append([]string{}, browser...), other...) {
 			eg := egAllows(tc.origins, o)
 			got := outcome(ask(p, req{origin: o, route: tc.route})) == "allowed"
@@ -94,6 +98,7 @@ func TestSecurityPolicyDifferential(t *testing.T) {
 	// Gateway's alone.
 	check(t, p, "the route's policy", req{origin: "https://www.example.com", route: checkout}, "disallowed", nil)
 	check(t, p, "no route", req{origin: "https://www.example.com"}, "none", nil)
+	check(t, p, "a route whose policy has no cors", req{origin: "https://www.example.com", route: admin, acrm: "PUT"}, "none", nil)
 	check(t, p, "credentials", req{origin: "https://shop.example.com", route: checkout}, "allowed", map[string]string{"access-control-allow-credentials": "true"})
 	check(t, p, "max age", req{origin: "https://a.example.com", route: orders, acrm: "PUT"}, "allowed", map[string]string{"access-control-max-age": "600"})
 	check(t, p, "a method the Gateway's policy does not allow", req{origin: "https://a.example.com", route: orders, acrm: "DELETE"}, "refused", nil)
