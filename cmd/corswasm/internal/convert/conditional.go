@@ -80,10 +80,18 @@ func (c *converter) settle(entries []entry, where string) []entry {
 			continue
 		}
 		conds := e.conditionNames(false)
-		switch other, same := sameWithout(entries, i); {
+		bind := bindable(e.route)
+		other, same := sameWithout(entries, i)
+		// Another route of the input has the name: a rule bound to it would
+		// take that route's requests too, with this one's policy.
+		if shared := c.sharedIf(bind && !same, &e.scope); shared != nil {
+			bind = false
+			c.note("%s: its rule is not bound to the route's name (match.routes %q): %s has that name too, and Envoy does not require route names to be unique, so xds.route_name does not tell the two apart and a rule bound to it would give that route's requests this route's CORS policy; it is converted as a route without a name", e.from, e.route, shared.from)
+		}
+		switch {
 		case same:
 			c.note("%s is left out for %s: corswasm rules cannot select requests by %s, and it changes nothing: the routes after it give every request it could take the same CORS handling", e.from, where, conds)
-		case bindable(e.route):
+		case bind:
 			c.note("%s: corswasm rules cannot select requests by %s; its rule is bound to the route's name instead (match.routes %q): it takes exactly the requests Envoy routes there, read from the attribute xds.route_name (a proxy that does not give the attribute matches no request to the rule)", e.from, conds, e.route)
 			kept := *e
 			kept.conditions, kept.bound = nil, true

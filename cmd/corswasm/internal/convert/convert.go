@@ -58,6 +58,10 @@ type converter struct {
 	sources      []string
 	notes        []string
 	refusals     []string
+	// routeNames are the routes read by the name Envoy gives them
+	// (xds.route_name), to bind a rule to a name only one route has (see
+	// routenames.go).
+	routeNames map[string][]namedRoute
 	// envoyFilters are the Istio EnvoyFilters read, and gateways the
 	// Gateway API Gateways' listeners by NAMESPACE/NAME.
 	envoyFilters []envoyFilter

@@ -176,6 +176,7 @@ func (c *converter) routes(from, vhName string, parents []corsLevel, routes []*r
 		if name == "" {
 			name = fmt.Sprintf("%s-%d", vhName, i)
 		}
+		c.nameRoute(r.Name, at, cors)
 		scopes = append(scopes, scope{from: at, name: name, paths: paths, cors: cors, conditions: conditions, route: r.Name, notes: c.takeNotes()})
 	}
 	return scopes

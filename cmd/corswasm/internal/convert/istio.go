@@ -66,12 +66,14 @@ func (c *converter) virtualService(js []byte) error {
 		notes := c.takeNotes()
 		catchAll := len(h.Match) == 0
 		if catchAll {
+			c.nameRoute(h.Name, from, cors)
 			vh.scopes = append(vh.scopes, scope{from: from, name: name, cors: cors, catchAll: true, route: h.Name, notes: notes})
 		}
 		for j, m := range h.Match {
 			s := c.istioMatch(fmt.Sprintf("%s match[%d]", from, j), m)
 			s.from, s.name, s.cors, s.notes = from, name, cors, notes
 			s.route = istioRouteName(h.Name, m.Name)
+			c.nameRoute(s.route, from, cors)
 			vh.scopes = append(vh.scopes, s)
 			if catchAll = s.catchAll && !s.conditional(); catchAll {
 				if j+1 < len(h.Match) {
