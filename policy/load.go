@@ -13,7 +13,8 @@ type Config = engine.Config
 // fields of Config it sets for the requests it matches.
 type Rule = engine.Rule
 
-// Match is the hosts and path prefixes of the requests a Rule decides.
+// Match is the hosts, paths and Envoy route names of the requests a Rule
+// decides.
 type Match = engine.Match
 
 // Isolation is Config.Isolation: the cross-origin isolation headers to set

@@ -75,7 +75,7 @@ const (
 	CodeRuleNameInvalid   Code = "rule_name_invalid"    // a name too long or with other characters than letters, digits, "-", "_"
 	CodeRuleNameDuplicate Code = "rule_name_duplicate"  // two rules with one name
 	CodeRuleMatchMissing  Code = "rule_match_missing"   // a rule without a match
-	CodeRuleMatchEmpty    Code = "rule_match_empty"     // a match with neither hosts nor path entries
+	CodeRuleMatchEmpty    Code = "rule_match_empty"     // a match with neither hosts, path entries, routes nor virtual hosts
 	CodePathPrefixInvalid Code = "path_prefix_invalid"  // a match path entry not starting with "/", with a query, or a separated prefix ending in "/"
 	CodeRouteNameInvalid  Code = "route_name_invalid"   // a match.routes or match.virtual_hosts entry: empty, too long, a misplaced "*", control characters or surrounding spaces
 	CodeRoutePairsTooMany Code = "route_pairs_too_many" // a match whose routes times virtual_hosts exceed 1,000 pairs
